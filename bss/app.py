@@ -1,0 +1,43 @@
+"""The app factory: configuration, extensions, plugins, blueprints, CLI. No I/O beyond settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from bss.cli import register_commands
+from bss.config import load_settings
+from bss.errors import register_error_handlers
+from bss.extensions import celery_init_app, db
+from bss.logging import configure_logging, init_request_ids
+from bss.outbox import init_outbox
+from bss.worker import celery_settings
+from core.plugins import load_plugins
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Cascade app from ``CASCADE_*`` variables; ``config`` overrides settings by name.
+
+    ``config`` takes the lower-case names of ``bss.config.Settings`` (``database_url``,
+    ``env``, ...): tests and tools pass them instead of changing the environment.
+    """
+    settings = load_settings(**dict(config or {}))
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(settings.to_flask(), CELERY=celery_settings(settings))
+    configure_logging(settings.log_level, settings.log_format)
+
+    db.init_app(app)
+    celery_init_app(app)
+    init_outbox(app)
+    init_request_ids(app)
+    load_plugins()
+
+    from bss import health, home
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(home.bp)
+    register_error_handlers(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,50 @@
+"""The ``cascade`` command: a Flask CLI group over the app factory.
+
+The commands themselves are registered on ``app.cli`` by the factory (``register_commands``),
+so ``cascade`` and Flask's test runner see the same ones.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+from bss.config import ConfigError
+
+
+def register_commands(app: Flask) -> None:
+    from bss.cli import catalog, database, demo, plugins, processes
+
+    for command in (*processes.commands, database.group, catalog.group, demo.group, plugins.group):
+        app.cli.add_command(command)
+
+
+def _create_cli_app() -> Flask:
+    from bss.app import create_app
+
+    try:
+        app = create_app()
+    except ConfigError as error:
+        click.echo(f"cascade: {error}", err=True)
+        sys.exit(2)
+    # SQLite files, the email folder and the beat schedule live here.
+    app.config["CASCADE_INSTANCE_PATH"].mkdir(parents=True, exist_ok=True)
+    return app
+
+
+cli = FlaskGroup(
+    name="cascade",
+    help="Cascade, the BSS marketplace for cloud distribution.",
+    create_app=_create_cli_app,
+    add_default_commands=False,  # Flask's own ``run`` would shadow Cascade's
+    load_dotenv=False,
+)
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+def main() -> None:
+    cli.main(prog_name="cascade")

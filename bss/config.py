@@ -1,0 +1,118 @@
+"""Configuration from ``CASCADE_*`` environment variables, checked before anything starts.
+
+Each setting is read, parsed and validated in one place; a bad one raises ``ConfigError``
+with a single line that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PREFIX = "CASCADE_"
+ENVIRONMENTS = ("development", "production", "testing")
+DEV_SECRET_KEY = "cascade-development-secret-key-not-for-production"
+INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+_BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp", "sqla+sqlite")
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting Cascade reads, with its documented default."""
+
+    env: str = "development"
+    instance_path: Path = INSTANCE_PATH
+    #: Both default to SQLite files in the instance folder (see ``load_settings``).
+    database_url: str = ""
+    broker_url: str = ""
+    secret_key: str = DEV_SECRET_KEY
+    storefront_domain: str = "shop.localhost"
+    mail_url: str = ""
+    mail_from: str = "Cascade <no-reply@cascade.localhost>"
+    log_level: str = "INFO"
+    log_format: str = "text"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def to_flask(self) -> dict[str, Any]:
+        """Return the settings as Flask config keys (``CASCADE_*`` plus Flask's own)."""
+        values = {f"{PREFIX}{f.name.upper()}": getattr(self, f.name) for f in fields(self)}
+        values.update(
+            SECRET_KEY=self.secret_key,
+            TESTING=self.env == "testing",
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            SESSION_COOKIE_SECURE=self.production,
+            JSON_SORT_KEYS=False,
+        )
+        return values
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read settings from ``environ`` (the process environment by default), then ``overrides``."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = environ.get(f"{PREFIX}{f.name.upper()}", "").strip()
+        if raw:
+            values[f.name] = raw
+    values.update(overrides)
+    if values.get("env") == "production":
+        for required in ("database_url", "broker_url", "secret_key"):
+            if not values.get(required):
+                _fail(required.upper(), "missing: production needs it set explicitly")
+    instance = values["instance_path"] = Path(values.get("instance_path", INSTANCE_PATH))
+    values.setdefault("database_url", f"sqlite:///{instance / 'cascade.db'}")
+    values.setdefault("broker_url", f"sqla+sqlite:///{instance / 'broker.db'}")
+    settings = Settings(**values)
+    validate(settings)
+    return settings
+
+
+def validate(settings: Settings) -> None:
+    """Raise ``ConfigError`` for the first setting that cannot work."""
+    if settings.env not in ENVIRONMENTS:
+        _fail("ENV", f"{settings.env!r} is not one of {', '.join(ENVIRONMENTS)}")
+    try:
+        backend = make_url(settings.database_url).get_backend_name()
+    except ArgumentError:
+        _fail("DATABASE_URL", f"{settings.database_url!r} is not a database URL")
+    if backend not in ("sqlite", "postgresql"):
+        _fail("DATABASE_URL", f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://")
+    scheme = urlsplit(settings.broker_url).scheme
+    if scheme not in _BROKER_SCHEMES:
+        _fail("BROKER_URL", f"unsupported broker {scheme or settings.broker_url!r}: use redis://, amqp:// or sqla+sqlite:///")
+    if settings.production and settings.secret_key == DEV_SECRET_KEY:
+        _fail("SECRET_KEY", "production refuses the development secret key: set a long random value")
+    if len(settings.secret_key) < 32:
+        _fail("SECRET_KEY", "must be at least 32 characters long")
+    if not _HOSTNAME.match(settings.storefront_domain):
+        _fail("STOREFRONT_DOMAIN", f"{settings.storefront_domain!r} is not a lowercase host name")
+    if settings.mail_url and urlsplit(settings.mail_url).scheme not in ("smtp", "smtps"):
+        _fail("MAIL_URL", f"{settings.mail_url!r}: use smtp://host:port or smtps://host:port")
+    if "@" not in settings.mail_from:
+        _fail("MAIL_FROM", f"{settings.mail_from!r} has no email address")
+    if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        _fail("LOG_LEVEL", f"{settings.log_level!r} is not DEBUG, INFO, WARNING or ERROR")
+    if settings.log_format not in ("text", "json"):
+        _fail("LOG_FORMAT", f"{settings.log_format!r} is not text or json")
+
+
+def _fail(name: str, reason: str) -> None:
+    raise ConfigError(f"{PREFIX}{name}: {reason}")

@@ -1,0 +1,64 @@
+"""Celery settings: reliable delivery on every broker, and the beat schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from kombu.transport import sqlalchemy as kombu_sqlalchemy
+from sqlalchemy import Engine
+
+from bss.config import Settings
+from core.db import make_engine
+
+#: Longest a task may run, with its retry countdowns; Redis must not redeliver before it ends.
+LONGEST_TASK_SECONDS = 6 * 3600
+
+#: How often the embedded SQLite broker is polled: low enough for a responsive demo.
+SQLITE_POLLING_SECONDS = 0.2
+
+
+
+class SQLiteBrokerTransport(kombu_sqlalchemy.Transport):  # type: ignore[misc]
+    """kombu's SQLAlchemy transport on a tuned SQLite engine, polled often.
+
+    kombu hands every transport option to ``create_engine``, so the polling interval cannot
+    travel as an option and is set here; the engine gets the same WAL, busy timeout and
+    immediate transactions as Cascade's own database, so web, worker and beat share it safely.
+    """
+
+    polling_interval = SQLITE_POLLING_SECONDS
+
+    def _engine_from_config(self) -> Engine:
+        return make_engine(self.client.hostname)
+
+
+BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "bss.tasks.sweep_outbox", "schedule": 60.0},
+}
+
+
+def celery_settings(settings: Settings) -> dict[str, Any]:
+    """Return Celery's configuration for ``settings``."""
+    broker_url = settings.broker_url
+    scheme = urlsplit(broker_url).scheme
+    broker: dict[str, Any] = {"broker_url": broker_url}
+    if scheme == "sqla+sqlite":
+        broker = {"broker_url": broker_url.removeprefix("sqla+"), "broker_transport": SQLiteBrokerTransport}
+    elif scheme in ("redis", "rediss"):
+        broker["broker_transport_options"] = {"visibility_timeout": LONGEST_TASK_SECONDS}
+    return {
+        **broker,
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        # A task is acknowledged when it finishes, and redelivered if its worker dies.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": "cascade",
+        "task_publish_retry_policy": {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
+        "timezone": "UTC",
+        "enable_utc": True,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": BEAT_SCHEDULE,
+    }

@@ -1,0 +1,57 @@
+"""Domain errors. The web layer maps each class to an HTTP status; services only raise them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class CascadeError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    #: Short, human title shared by every instance of the error (problem details ``title``).
+    title = "Request failed"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+
+class NotFoundError(CascadeError):
+    """The object does not exist or belongs to another tenant: the two are never told apart."""
+
+    title = "Not found"
+
+
+class PermissionDeniedError(CascadeError):
+    """The caller is known but may not do this."""
+
+    title = "Not allowed"
+
+
+class ConflictError(CascadeError):
+    """The request clashes with the current state of the data."""
+
+    title = "Conflict"
+
+
+class ValidationError(CascadeError):
+    """Input is invalid; ``fields`` maps each field at fault to its messages."""
+
+    title = "Invalid input"
+
+    def __init__(
+        self, fields: Mapping[str, Sequence[str]], detail: str | None = None
+    ) -> None:
+        self.fields = {name: list(messages) for name, messages in fields.items()}
+        summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.fields.items())
+        super().__init__(detail or summary or self.title)
+
+
+class IllegalTransitionError(ConflictError):
+    """A state machine was asked for a move its transition table does not allow."""
+
+    title = "Illegal state transition"
+
+    def __init__(self, machine: str, current: str, target: str) -> None:
+        self.machine, self.current, self.target = machine, current, target
+        super().__init__(f"A {machine} cannot go from {current!r} to {target!r}.")

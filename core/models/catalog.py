@@ -1,0 +1,68 @@
+"""Products and plans, copied from what the plugins declare by ``cascade catalog sync``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, UTCDateTime
+from core.models._columns import created_at_column, enum_column, updated_at_column
+
+
+class BillingPeriod(StrEnum):
+    MONTHLY = "monthly"
+    YEARLY = "yearly"
+    ONE_OFF = "one_off"
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The product type's stable key, as its plugin declares it.
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The plugin that supplies the product type.
+    plugin: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: What one unit of quantity is ("seat", "site", "domain", ...).
+    unit: Mapped[str] = mapped_column(String(40))
+    #: Set when the plugin stopped declaring the product; rows are never deleted.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+    plans: Mapped[list[Plan]] = relationship(
+        back_populates="product", order_by="Plan.rank", cascade="all, delete-orphan"
+    )
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (
+        UniqueConstraint("product_id", "code"),
+        CheckConstraint("trial_days >= 0", name="trial_days_not_negative"),
+        CheckConstraint("term_months >= 0", name="term_months_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    code: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    billing_period: Mapped[BillingPeriod] = mapped_column(enum_column(BillingPeriod, "billing_period"))
+    #: Commitment term in months; 0 means no commitment.
+    term_months: Mapped[int] = mapped_column(default=0)
+    trial_days: Mapped[int] = mapped_column(default=0)
+    #: Orders plans for upgrade (higher) and downgrade (lower).
+    rank: Mapped[int] = mapped_column(default=0)
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Set when the plugin stopped declaring the plan; a plan is retired, never deleted.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+    product: Mapped[Product] = relationship(back_populates="plans")

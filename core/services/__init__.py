@@ -1,0 +1,1 @@
+"""Use cases: plain functions that check, change and flush, and never commit."""

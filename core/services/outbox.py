@@ -1,0 +1,142 @@
+"""The email outbox: queue an email inside a transaction, deliver it after the commit.
+
+Delivery is at least once: an email whose send succeeded but whose row could not be marked
+sent (a worker killed in between) goes out again, with the same Message-ID so that mail
+clients show it once.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from datetime import timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formataddr, format_datetime, parseaddr
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.errors import ValidationError
+from core.mail import MailTransport
+from core.models.outbox import EMAIL_STATES, EmailStatus, OutboxEmail
+
+#: Attempts before an email that keeps failing for a temporary reason is given up.
+MAX_ATTEMPTS = 5
+
+_ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+def queue_email(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    sender_name: str | None = None,
+    reply_to: str | None = None,
+) -> OutboxEmail:
+    """Write an email to the outbox; it is sent once the caller's transaction commits."""
+    errors: dict[str, list[str]] = {}
+    for field, value in (("to", to), ("reply_to", reply_to)):
+        if value is not None and not _ADDRESS.match(value):
+            errors[field] = [f"{value!r} is not an email address."]
+    for field, value in (("subject", subject), ("sender_name", sender_name)):
+        if value is not None and ("\r" in value or "\n" in value):
+            errors[field] = ["Must be a single line."]
+    if not subject.strip():
+        errors["subject"] = ["An email needs a subject."]
+    if errors:
+        raise ValidationError(errors)
+    email = OutboxEmail(
+        to_address=to,
+        subject=subject.strip(),
+        text_body=text,
+        html_body=html,
+        sender_name=sender_name,
+        reply_to=reply_to,
+    )
+    session.add(email)
+    session.flush()
+    return email
+
+
+def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+    """Render an outbox row as a MIME message from ``sender`` ("Name <address>")."""
+    default_name, address = parseaddr(sender)
+    message = EmailMessage()
+    message["From"] = formataddr((email.sender_name or default_name, address))
+    message["To"] = email.to_address
+    if email.reply_to:
+        message["Reply-To"] = email.reply_to
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(email.created_at)
+    domain = Address(addr_spec=address).domain or "cascade.invalid"
+    message["Message-ID"] = f"<outbox-{email.id}.{int(email.created_at.timestamp())}@{domain}>"
+    message.set_content(email.text_body)
+    if email.html_body:
+        message.add_alternative(email.html_body, subtype="html")
+    return message
+
+
+def deliver_email(
+    session: Session, email_id: int, transport: MailTransport, sender: str
+) -> OutboxEmail | None:
+    """Send one pending email and record the outcome.
+
+    Returns ``None`` when there is nothing to do: the email was already sent or given up, or
+    another worker holds it right now. A temporary failure leaves it pending (the caller
+    retries) until ``MAX_ATTEMPTS``; a permanent refusal from the server fails it at once.
+    """
+    email = session.scalar(
+        select(OutboxEmail)
+        .where(OutboxEmail.id == email_id, OutboxEmail.status == EmailStatus.PENDING)
+        .with_for_update(skip_locked=True)
+    )
+    if email is None:
+        return None
+    email.attempts += 1
+    try:
+        transport.send(build_message(email, sender))
+    except smtplib.SMTPResponseException as exc:
+        _record_failure(email, f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500)
+    except smtplib.SMTPRecipientsRefused as exc:
+        _record_failure(email, f"recipients refused: {exc.recipients}", permanent=True)
+    except (OSError, smtplib.SMTPException) as exc:
+        _record_failure(email, f"{type(exc).__name__}: {exc}", permanent=False)
+    else:
+        email.status = EMAIL_STATES.check(email.status, EmailStatus.SENT)
+        email.sent_at = utcnow()
+        email.last_error = None
+    session.flush()
+    return email
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back off exponentially after each failed attempt: 30 s, 1 min, 2 min, ... at most an hour."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=1))
+
+
+def _record_failure(email: OutboxEmail, error: str, *, permanent: bool) -> None:
+    email.last_error = error[:2000]
+    if permanent or email.attempts >= MAX_ATTEMPTS:
+        email.status = EMAIL_STATES.check(email.status, EmailStatus.FAILED)
+    else:
+        email.next_attempt_at = utcnow() + retry_delay(email.attempts)
+
+
+def overdue_email_ids(session: Session, grace: timedelta, limit: int = 500) -> list[int]:
+    """Return pending emails whose attempt was due more than ``grace`` ago: their task was lost."""
+    return list(
+        session.scalars(
+            select(OutboxEmail.id)
+            .where(
+                OutboxEmail.status == EmailStatus.PENDING,
+                OutboxEmail.next_attempt_at < utcnow() - grace,
+            )
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,27 @@
+"""Alembic environment: runs on the connection Cascade hands over (see bss/migrations.py)."""
+
+from typing import Any
+
+from alembic import context
+
+import core.models  # noqa: F401  (every model must be known to the metadata)
+from core.db import Base, UTCDateTime
+
+
+def render_item(kind: str, obj: Any, _context: Any) -> str | bool:
+    """Write Cascade's column types as the plain SQL types they store."""
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    render_item=render_item,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,1 @@
+"""Cascade's built-in product plugins, each registered through the ``cascade.plugins`` entry points."""

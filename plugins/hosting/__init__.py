@@ -1,0 +1,34 @@
+"""Web hosting from trial to live, and domain names registered with the reseller in the loop."""
+
+from __future__ import annotations
+
+from core.models.catalog import BillingPeriod
+from core.plugins import hookimpl
+from core.products import PlanSpec, ProductType
+
+
+class WebHosting(ProductType):
+    key = "web-hosting"
+    name = "Web hosting"
+    description = "Websites on a managed hosting panel, from free trial to live."
+    unit = "package"
+    plans = (
+        PlanSpec(code="starter", name="Starter", billing_period=BillingPeriod.MONTHLY, rank=10, trial_days=14, features={"sites": 1, "storage_gb": 10}),
+        PlanSpec(code="business", name="Business", billing_period=BillingPeriod.MONTHLY, rank=20, trial_days=14, features={"sites": 5, "storage_gb": 50}),
+        PlanSpec(code="pro", name="Pro", billing_period=BillingPeriod.MONTHLY, rank=30, trial_days=14, features={"sites": 25, "storage_gb": 200}),
+    )
+
+
+class DomainName(ProductType):
+    key = "domain-name"
+    name = "Domain name"
+    description = "Register, renew and transfer domain names."
+    unit = "domain"
+    plans = (
+        PlanSpec(code="registration", name="Registration", billing_period=BillingPeriod.YEARLY, rank=10, term_months=12),
+    )
+
+
+@hookimpl
+def register_product_types() -> list[ProductType]:
+    return [WebHosting(), DomainName()]

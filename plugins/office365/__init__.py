@@ -1,0 +1,25 @@
+"""Microsoft 365 seats, with end customers managing their own users from their reseller's portal."""
+
+from __future__ import annotations
+
+from core.models.catalog import BillingPeriod
+from core.plugins import hookimpl
+from core.products import PlanSpec, ProductType
+
+
+class Microsoft365(ProductType):
+    key = "microsoft-365"
+    name = "Microsoft 365"
+    description = "Office apps, mail and collaboration for businesses, sold per seat."
+    unit = "seat"
+    plans = (
+        PlanSpec(code="exchange-online", name="Exchange Online (Plan 1)", billing_period=BillingPeriod.MONTHLY, rank=5, term_months=12),
+        PlanSpec(code="business-basic", name="Microsoft 365 Business Basic", billing_period=BillingPeriod.MONTHLY, rank=10, term_months=12),
+        PlanSpec(code="business-standard", name="Microsoft 365 Business Standard", billing_period=BillingPeriod.MONTHLY, rank=20, term_months=12),
+        PlanSpec(code="business-premium", name="Microsoft 365 Business Premium", billing_period=BillingPeriod.MONTHLY, rank=30, term_months=12),
+    )
+
+
+@hookimpl
+def register_product_types() -> list[ProductType]:
+    return [Microsoft365()]

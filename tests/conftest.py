@@ -1,0 +1,149 @@
+"""Fixtures shared by the whole suite (see ../shared/STYLE.md, "Tests").
+
+The suite runs on SQLite by default. ``CASCADE_TEST_DATABASE_URL`` points it at PostgreSQL
+and ``CASCADE_TEST_BROKER_URL`` at Redis or RabbitMQ; CI sets both.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bss.app import create_app
+from bss.extensions import db as database
+from bss.migrations import upgrade_database
+from core.clock import FrozenTime, clock
+from core.models.accounts import Account, AccountKind
+from core.plugins import pm
+from core.services.accounts import create_account
+from tests.fakes import FakePlugin
+
+pytest_plugins = ["tests.smtp"]
+
+FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def test_settings(instance_path: Path) -> dict[str, Any]:
+    """Settings every test app starts from: the test database and broker, a temp instance folder."""
+    return {
+        "env": "testing",
+        "instance_path": instance_path,
+        "database_url": os.environ.get("CASCADE_TEST_DATABASE_URL") or f"sqlite:///{instance_path / 'test.db'}",
+        "broker_url": os.environ.get("CASCADE_TEST_BROKER_URL") or f"sqla+sqlite:///{instance_path / 'broker.db'}",
+        "log_level": "WARNING",
+    }
+
+
+@pytest.fixture(scope="session")
+def app(test_settings: dict[str, Any]) -> Iterator[Flask]:
+    """The app under test, on a database freshly migrated to the latest revision."""
+    app = create_app(test_settings)
+    engine = database.state(app).engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade_database(engine)
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(app: Flask, test_settings: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Build another app with some settings changed; the main app's Celery is restored after."""
+    built: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        other = create_app({**test_settings, **overrides})
+        built.append(other)
+        return other
+
+    yield make
+    for other in built:
+        database.state(other).engine.dispose()
+    app.extensions["celery"].set_default()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session whose work, commits included, is rolled back at the end of the test.
+
+    The test runs inside an app context; requests and CLI commands of the test share the
+    session's connection, so they see its data and their commits are rolled back too.
+    """
+    factory = database.state(app).session_factory
+    connection = database.state(app).engine.connect()
+    transaction = connection.begin()
+    saved = dict(factory.kw)
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        with app.app_context():  # its teardown closes the session
+            yield database.session
+    finally:
+        factory.kw = saved
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask, db: Session) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[FrozenTime]:
+    """Stop Cascade's clock at a known moment; ``frozen_clock.advance(delta)`` moves it."""
+    with clock.frozen(FROZEN_AT) as frozen:
+        yield frozen
+
+
+@pytest.fixture
+def fake_plugin(app: Flask) -> Iterator[FakePlugin]:
+    """Register the fake product plugin for one test, and remove it afterwards."""
+    plugin = FakePlugin()
+    pm.register(plugin, name=FakePlugin.name)
+    try:
+        yield plugin
+    finally:
+        pm.unregister(plugin)
+
+
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def make_account(db: Session) -> Callable[..., Account]:
+    """Create an account; kind, parent and names default to something valid and unique."""
+
+    def make(kind: AccountKind = AccountKind.CUSTOMER, parent: Account | None = None, **values: Any) -> Account:
+        n = next(_serial)
+        if parent is None and kind is not AccountKind.DISTRIBUTOR:
+            parent = make(AccountKind.DISTRIBUTOR)
+        values.setdefault("name", f"{kind.value.title()} {n}")
+        values.setdefault("slug", f"{kind.value}-{n}")
+        if kind is AccountKind.RESELLER:
+            values.setdefault("reselling_enabled", True)
+        return create_account(db, kind=kind, parent=parent, **values)
+
+    return make

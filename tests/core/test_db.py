@@ -1,0 +1,76 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, text
+
+from core.db import after_commit
+from core.models.outbox import OutboxEmail
+
+
+def _email(**values):
+    return OutboxEmail(to_address="a@example.com", subject="Hi", text_body="Hello", **values)
+
+
+def test_times_come_back_aware_and_in_utc(db):
+    moment = datetime(2026, 5, 1, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+    email = _email(next_attempt_at=moment)
+    db.add(email)
+    db.commit()
+    db.expire_all()
+    loaded = db.get(OutboxEmail, email.id)
+    assert loaded.next_attempt_at == datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+    assert loaded.next_attempt_at.tzinfo is not None
+
+
+def test_a_naive_time_is_refused(db):
+    db.add(_email(next_attempt_at=datetime(2026, 5, 1, 12, 0)))
+    with pytest.raises(Exception, match="naive"):
+        db.flush()
+    db.rollback()
+
+
+def test_after_commit_work_waits_for_the_commit(db):
+    ran = []
+    after_commit(db, lambda: ran.append("published"))
+    db.add(_email())
+    db.flush()
+    assert ran == []
+    db.commit()
+    assert ran == ["published"]
+    db.commit()
+    assert ran == ["published"], "callbacks run once"
+
+
+def test_after_commit_work_is_dropped_on_rollback(db):
+    ran = []
+    after_commit(db, lambda: ran.append("published"))
+    db.rollback()
+    db.commit()
+    assert ran == []
+
+
+def test_a_rolled_back_savepoint_keeps_earlier_work(db):
+    ran = []
+    after_commit(db, lambda: ran.append("outer"))
+    nested = db.begin_nested()
+    nested.rollback()
+    db.commit()
+    assert ran == ["outer"]
+
+
+def test_sqlite_connections_are_tuned(app, db):
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only apply to SQLite")
+    assert db.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert db.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+    assert db.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_foreign_keys_are_enforced(db):
+    from core.models.catalog import BillingPeriod, Plan
+
+    db.add(Plan(product_id=999_999, code="x", name="X", billing_period=BillingPeriod.MONTHLY))
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.flush()
+    db.rollback()
+    assert db.scalars(select(Plan).where(Plan.product_id == 999_999)).all() == []
