@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, pass_script_info, with_appcontext
 
 from bss.cli.catalog import run_catalog_sync
 from bss.cli.demo import load_demo_data
@@ -66,6 +66,8 @@ def _supervise(commands: dict[str, list[str]]) -> None:
     def stop_requested(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    # Installed explicitly: a shell that starts us in the background ignores SIGINT otherwise.
+    signal.signal(signal.SIGINT, stop_requested)
     signal.signal(signal.SIGTERM, stop_requested)
     try:
         while True:
@@ -97,10 +99,12 @@ def _stop(children: dict[str, subprocess.Popen[Any]]) -> None:
 @click.command("serve")
 @port_option
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="gunicorn worker processes.")
-@with_appcontext
-def serve_command(port: int, workers: int) -> None:
+@pass_script_info
+def serve_command(info: ScriptInfo, port: int, workers: int) -> None:
     """Serve the web app only: with gunicorn when installed, else Flask's development server."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # No app context around the server: each request must push (and tear down) its own,
+    # or the database session of one request would live on into the next.
+    app = info.load_app()
     try:
         from gunicorn.app.base import BaseApplication
     except ImportError:

@@ -1,9 +1,9 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from core.db import after_commit
+from core.db import after_commit, make_engine
 from core.models.outbox import OutboxEmail
 
 
@@ -58,12 +58,15 @@ def test_a_rolled_back_savepoint_keeps_earlier_work(db):
     assert ran == ["outer"]
 
 
-def test_sqlite_connections_are_tuned(app, db):
-    if db.get_bind().dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas only apply to SQLite")
-    assert db.execute(text("PRAGMA foreign_keys")).scalar() == 1
-    assert db.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
-    assert db.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+def test_sqlite_connections_are_tuned(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'tuned.db'}")
+    with engine.connect() as connection:
+        values = [
+            connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("foreign_keys", "busy_timeout", "journal_mode")
+        ]
+    engine.dispose()
+    assert values == [1, 10_000, "wal"]
 
 
 def test_foreign_keys_are_enforced(db):

@@ -1,0 +1,49 @@
+"""``cascade run`` (what ``make run`` starts): the whole product up, then stopped by Ctrl-C."""
+
+import json
+import os
+import signal
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.processes import cascade_env, start_cascade
+from tests.smtp import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
+    port = free_port()
+    process = start_cascade("run", env=cascade_env(tmp_path, env="development") | {"PORT": str(port)})
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, process.stdout.read()
+                assert time.monotonic() < deadline, "the web server never answered"
+                time.sleep(0.5)
+        assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok", "broker": "ok"})
+        for _ in range(3):  # each request must release the database for the next
+            status, page = _get(f"http://127.0.0.1:{port}/")
+            assert status == 200 and "Microsoft 365 Business Premium" in page
+            assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert "Northwind Distribution (northwind)" in output
+    assert "celery@" in output and "ready" in output, "the worker started"
+    assert "beat: Starting" in output
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # nothing of the group is left running
