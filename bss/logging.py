@@ -10,6 +10,7 @@ import uuid
 from contextvars import ContextVar
 from typing import Any, TextIO
 
+from celery.signals import task_postrun, task_prerun
 from flask import Flask, Response, g, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -85,3 +86,13 @@ def init_request_ids(app: Flask) -> None:
         token = g.pop("request_id_token", None)
         if token is not None:
             request_id.reset(token)
+
+
+@task_prerun.connect
+def _tag_task_logs(task_id: str | None = None, **_kwargs: Any) -> None:
+    request_id.set(task_id or "-")
+
+
+@task_postrun.connect
+def _untag_task_logs(**_kwargs: Any) -> None:
+    request_id.set("-")

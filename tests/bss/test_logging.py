@@ -33,3 +33,12 @@ def test_json_lines_carry_the_request_id():
     assert line["message"] == "order 7 placed"
     assert line["level"] == "WARNING"
     assert line["time"].endswith("Z")
+
+
+def test_worker_log_lines_carry_the_task_id(app):
+    from celery.signals import task_postrun, task_prerun
+
+    task_prerun.send(sender=None, task_id="task-123")
+    assert request_id.get() == "task-123"
+    task_postrun.send(sender=None, task_id="task-123")
+    assert request_id.get() == "-"

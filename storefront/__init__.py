@@ -1,0 +1,1 @@
+"""The white-label customer portal: host name -> storefront, themes, self-service views."""
