@@ -1,7 +1,8 @@
 """The ``cascade`` command: a Flask CLI group over the app factory.
 
-The commands themselves are registered on ``app.cli`` by the factory (``register_commands``),
-so ``cascade`` and Flask's test runner see the same ones.
+Commands that work on data are registered on ``app.cli`` by the factory
+(``register_commands``), so ``cascade`` and Flask's test runner see the same ones. The
+long-running processes hang on the group itself (see ``bss.cli.processes``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command
 
+from bss.cli import processes
 from bss.config import ConfigError
 
 
 def register_commands(app: Flask) -> None:
-    from bss.cli import catalog, database, demo, plugins, processes
+    from bss.cli import catalog, database, demo, plugins
 
-    for command in (*processes.commands, database.group, catalog.group, demo.group, plugins.group):
+    for command in (database.group, catalog.group, demo.group, plugins.group):
         app.cli.add_command(command)
 
 
@@ -42,8 +44,8 @@ cli = FlaskGroup(
     add_default_commands=False,  # Flask's own ``run`` would shadow Cascade's
     load_dotenv=False,
 )
-cli.add_command(shell_command)
-cli.add_command(routes_command)
+for command in (*processes.commands, shell_command, routes_command):
+    cli.add_command(command)
 
 
 def main() -> None:

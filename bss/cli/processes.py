@@ -1,4 +1,9 @@
-"""The long-running processes: web server, Celery worker, beat, and ``run`` that starts all three."""
+"""The long-running processes: web server, Celery worker, beat, and ``run`` that starts all three.
+
+They hang on the ``cascade`` group itself, not on ``app.cli``: Flask pushes an app context
+around app commands, and a server started inside one would make every request share it (and
+share its database session and transaction).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ from types import FrameType
 from typing import Any
 
 import click
-from flask import Flask, current_app
-from flask.cli import ScriptInfo, pass_script_info, with_appcontext
+from flask import Flask
+from flask.cli import ScriptInfo, pass_script_info
 
 from bss.cli.catalog import run_catalog_sync
 from bss.cli.demo import load_demo_data
@@ -35,18 +40,22 @@ port_option = click.option(
 
 @click.command("run")
 @port_option
-@with_appcontext
-def run_command(port: int) -> None:
+@pass_script_info
+def run_command(info: ScriptInfo, port: int) -> None:
     """Migrate, sync the catalog, load the demo into an empty database, then start web, worker and beat."""
-    upgrade_database(db.engine)
-    report = run_catalog_sync()
-    click.echo(f"Catalog synced: {len(report.created)} created, {len(report.updated)} updated, {len(report.retired)} retired.")
-    if current_app.config["CASCADE_ENV"] != "production" and not has_data(db.session):
-        click.echo("Demo data loaded:")
-        for line in load_demo_data():
-            click.echo(f"  {line}")
-    db.session.remove()
-    db.engine.dispose()
+    app = info.load_app()
+    with app.app_context():
+        upgrade_database(db.engine)
+        report = run_catalog_sync()
+        click.echo(
+            f"Catalog synced: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.retired)} retired."
+        )
+        if app.config["CASCADE_ENV"] != "production" and not has_data(db.session):
+            click.echo("Demo data loaded:")
+            for line in load_demo_data():
+                click.echo(f"  {line}")
+        db.engine.dispose()
     _supervise(
         {
             "web": ["serve", "--port", str(port)],
@@ -102,8 +111,6 @@ def _stop(children: dict[str, subprocess.Popen[Any]]) -> None:
 @pass_script_info
 def serve_command(info: ScriptInfo, port: int, workers: int) -> None:
     """Serve the web app only: with gunicorn when installed, else Flask's development server."""
-    # No app context around the server: each request must push (and tear down) its own,
-    # or the database session of one request would live on into the next.
     app = info.load_app()
     try:
         from gunicorn.app.base import BaseApplication
@@ -127,21 +134,21 @@ def serve_command(info: ScriptInfo, port: int, workers: int) -> None:
 
 @click.command("worker")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True)
-@with_appcontext
-def worker_command(concurrency: int) -> None:
-    """Run a Celery worker for the configured broker."""
-    celery = current_app.extensions["celery"]
-    level = current_app.config["CASCADE_LOG_LEVEL"]
-    celery.worker_main(["worker", "--loglevel", level, "--concurrency", str(concurrency)])
+@pass_script_info
+def worker_command(info: ScriptInfo, concurrency: int) -> None:
+    """Run a Celery worker for the configured broker (each task runs in an app context of its own)."""
+    app = info.load_app()
+    level = app.config["CASCADE_LOG_LEVEL"]
+    app.extensions["celery"].worker_main(["worker", "--loglevel", level, "--concurrency", str(concurrency)])
 
 
 @click.command("beat")
-@with_appcontext
-def beat_command() -> None:
+@pass_script_info
+def beat_command(info: ScriptInfo) -> None:
     """Run the Celery beat scheduler (exactly one per platform)."""
-    celery = current_app.extensions["celery"]
-    schedule = current_app.config["CASCADE_INSTANCE_PATH"] / "celerybeat-schedule"
-    celery.start(["beat", "--loglevel", current_app.config["CASCADE_LOG_LEVEL"], "--schedule", str(schedule)])
+    app = info.load_app()
+    schedule = app.config["CASCADE_INSTANCE_PATH"] / "celerybeat-schedule"
+    app.extensions["celery"].start(["beat", "--loglevel", app.config["CASCADE_LOG_LEVEL"], "--schedule", str(schedule)])
 
 
 commands = (run_command, serve_command, worker_command, beat_command)

@@ -34,7 +34,7 @@ def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
                 assert time.monotonic() < deadline, "the web server never answered"
                 time.sleep(0.5)
         assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok", "broker": "ok"})
-        for _ in range(3):  # each request must release the database for the next
+        for _ in range(10):  # each request must release the database for the next
             status, page = _get(f"http://127.0.0.1:{port}/")
             assert status == 200 and "Microsoft 365 Business Premium" in page
             assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
