@@ -77,6 +77,7 @@ def make_app(app: Flask, test_settings: dict[str, Any]) -> Iterator[Callable[...
     yield make
     for other in built:
         database.state(other).engine.dispose()
+    app.extensions["celery"].set_current()
     app.extensions["celery"].set_default()
 
 

@@ -1,0 +1,60 @@
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from celery.exceptions import Retry
+
+from bss.tasks import send_email, sweep_outbox
+from core.models.outbox import EmailStatus
+from core.services.outbox import queue_email
+from tests.broker import published, purge
+from tests.smtp import free_port
+
+
+def _queue(db, subject="Your order"):
+    email = queue_email(db, to="ann@customer.example", subject=subject, text="On its way.")
+    db.commit()
+    return email
+
+
+def test_committing_an_email_publishes_its_task_and_a_rollback_does_not(app, db):
+    purge(app)
+    kept = _queue(db, "kept")
+    queue_email(db, to="bob@customer.example", subject="dropped", text="x")
+    db.rollback()
+    assert published(app) == [("bss.tasks.send_email", (kept.id,))]
+
+
+def test_without_a_mail_server_the_task_writes_an_eml_file(app, db):
+    email = _queue(db, "Welcome to your portal")
+    send_email(email.id)
+    db.refresh(email)
+    assert email.status is EmailStatus.SENT
+    files = list((app.config["CASCADE_INSTANCE_PATH"] / "outbox").glob(f"outbox-{email.id}.*.eml"))
+    message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert message["Subject"] == "Welcome to your portal"
+
+
+def test_a_temporary_failure_is_retried(make_app, frozen_clock):
+    app = make_app(mail_url=f"smtp://127.0.0.1:{free_port()}")
+    with app.app_context():
+        from bss.extensions import db as database
+
+        email = queue_email(database.session, to="ann@customer.example", subject="Hi", text="x")
+        database.session.commit()
+        with pytest.raises((Retry, ConnectionRefusedError)):
+            send_email(email.id)
+        database.session.refresh(email)
+        assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
+        database.session.delete(email)
+        database.session.commit()
+
+
+def test_the_sweep_republishes_emails_whose_task_was_lost(app, db, frozen_clock):
+    email = _queue(db)
+    purge(app)
+    sweep_outbox()
+    assert published(app) == []
+    frozen_clock.advance(timedelta(minutes=5))
+    sweep_outbox()
+    assert published(app) == [("bss.tasks.send_email", (email.id,))]
