@@ -55,7 +55,8 @@ def run_command(info: ScriptInfo, port: int) -> None:
             click.echo("Demo data loaded:")
             for line in load_demo_data():
                 click.echo(f"  {line}")
-        db.engine.dispose()
+    db.state(app).engine.dispose()  # the children open connections of their own
+    click.echo(f"Cascade on http://{HOST}:{port}/ with a worker and beat; Ctrl-C stops all three.")
     _supervise(
         {
             "web": ["serve", "--port", str(port)],
@@ -63,7 +64,6 @@ def run_command(info: ScriptInfo, port: int) -> None:
             "beat": ["beat"],
         }
     )
-    click.echo(f"Cascade on http://{HOST}:{port}/ stopped.")
 
 
 def _supervise(commands: dict[str, list[str]]) -> None:
