@@ -7,8 +7,10 @@ from typing import Any
 
 from flask import Flask
 
+from bss.auth import init_auth
 from bss.cli import register_commands
 from bss.config import load_settings
+from bss.csrf import init_csrf
 from bss.errors import register_error_handlers
 from bss.extensions import celery_init_app, db
 from bss.logging import configure_logging, init_request_ids
@@ -32,12 +34,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     celery_init_app(app)
     init_outbox(app)
     init_request_ids(app)
+    init_csrf(app)
+    init_auth(app)
     load_plugins()
 
-    from bss import health, home
+    from bss import backoffice, health, home
 
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(backoffice.bp)
     register_error_handlers(app)
     register_commands(app)
     return app

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from core.errors import (
     CascadeError,
     ConflictError,
+    NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 #: The HTTP status of each family of domain error; subclasses inherit their family's.
 STATUS_BY_ERROR: dict[type[CascadeError], int] = {
+    NotAuthenticatedError: 401,
     NotFoundError: 404,
     PermissionDeniedError: 403,
     ConflictError: 409,

@@ -22,6 +22,12 @@ class NotFoundError(CascadeError):
     title = "Not found"
 
 
+class NotAuthenticatedError(CascadeError):
+    """The caller is not signed in, or their credentials do not identify anybody."""
+
+    title = "Not signed in"
+
+
 class PermissionDeniedError(CascadeError):
     """The caller is known but may not do this."""
 

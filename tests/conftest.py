@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
@@ -23,6 +24,7 @@ from bss.app import create_app
 from bss.extensions import db as database
 from bss.migrations import upgrade_database
 from core.clock import FrozenTime, clock
+from core.passwords import hasher
 from core.models.accounts import Account, AccountKind
 from core.plugins import pm
 from core.services.accounts import create_account
@@ -31,6 +33,13 @@ from tests.fakes import FakePlugin
 pytest_plugins = ["tests.smtp"]
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2id at its cheapest parameters: the same code path, without 100 ms per hash."""
+    with hasher(PasswordHasher.from_parameters(profiles.CHEAPEST)):
+        yield
 
 
 @pytest.fixture(scope="session")

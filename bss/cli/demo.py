@@ -7,22 +7,25 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from bss.extensions import db
-from core.services.demo import has_data, load_demo
+from core.services.demo import DEMO_PASSWORD, has_data, load_demo
 
 group = click.Group("demo", help="Demo data.")
 
 
 def load_demo_data() -> list[str]:
-    """Load the demo into an empty database, commit, and return a line per account created."""
-    accounts = load_demo(db.session)
+    """Load the demo into an empty database, commit, and return a line per demo login."""
+    logins = load_demo(db.session)
     db.session.commit()
-    return [f"{account.kind:12} {account.name} ({account.slug})" for account in accounts]
+    width = max(len(login.email) for login in logins)
+    return [f"Demo logins (password {DEMO_PASSWORD}):"] + [
+        f"  {login.email:{width}}  {', '.join(login.accounts)}" for login in logins
+    ]
 
 
 @group.command("load")
 @with_appcontext
 def load_command() -> None:
-    """Fill an empty database with a demo distributor, its resellers and their customers."""
+    """Fill an empty database with a demo distributor, its resellers, their customers and people."""
     if current_app.config["CASCADE_ENV"] == "production":
         raise click.ClickException("demo data is never loaded into a production platform")
     if has_data(db.session):

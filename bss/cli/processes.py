@@ -52,9 +52,8 @@ def run_command(info: ScriptInfo, port: int) -> None:
             f"{len(report.retired)} retired."
         )
         if app.config["CASCADE_ENV"] != "production" and not has_data(db.session):
-            click.echo("Demo data loaded:")
             for line in load_demo_data():
-                click.echo(f"  {line}")
+                click.echo(line)
     db.state(app).engine.dispose()  # the children open connections of their own
     click.echo(f"Cascade on http://{HOST}:{port}/ with a worker and beat; Ctrl-C stops all three.")
     _supervise(

@@ -1,15 +1,23 @@
 """Every mapped class, imported here so that ``Base.metadata`` knows the whole schema."""
 
 from core.models.accounts import Account, AccountKind
+from core.models.audit import AuditEvent
 from core.models.catalog import BillingPeriod, Plan, Product
 from core.models.outbox import EmailStatus, OutboxEmail
+from core.models.people import LoginSession, LoginThrottle, Membership, Team, User
 
 __all__ = [
     "Account",
     "AccountKind",
+    "AuditEvent",
     "BillingPeriod",
     "EmailStatus",
+    "LoginSession",
+    "LoginThrottle",
+    "Membership",
     "OutboxEmail",
     "Plan",
     "Product",
+    "Team",
+    "User",
 ]

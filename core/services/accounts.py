@@ -1,15 +1,19 @@
-"""The account tree: creating distributors, resellers and customers in the right places."""
+"""The account tree: creating distributors, resellers and customers in the right places,
+and finding accounts only where the viewer may look (its own subtree)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from core.errors import ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.models.accounts import Account, AccountKind
+from core.models.people import Team, User
+from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS
+from core.services.audit import record_event
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -34,8 +38,9 @@ def create_account(
     tier: str | None = None,
     addons: Iterable[str] = (),
     service_manager_active: bool = False,
+    actor: User | None = None,
 ) -> Account:
-    """Add an account under ``parent``, checking the tree's rules and the platform-wide names."""
+    """Add an account under ``parent`` with its owner team, checking the tree's rules and names."""
     kind = AccountKind(kind)
     errors: dict[str, list[str]] = {}
     name = name.strip()
@@ -74,4 +79,58 @@ def create_account(
     )
     session.add(account)
     session.flush()
+    account.path = f"{parent.path if parent else '/'}{account.id}/"
+    session.add(
+        Team(
+            account=account,
+            name="Owners",
+            is_owner=True,
+            permissions=sorted(ALL_PERMISSIONS),
+            payment_methods=sorted(ALL_PAYMENT_METHODS),
+            receives_renewal_reminders=True,
+        )
+    )
+    record_event(
+        session,
+        account=account,
+        actor=actor,
+        action="account.created",
+        target=account,
+        changes={"kind": str(kind), "name": name, "slug": slug, "parent_id": parent.id if parent else None},
+    )
     return account
+
+
+def get_account(session: Session, viewer: Account, account_id: int) -> Account:
+    """Return the account if it is ``viewer`` or below it; any other id is simply not found."""
+    account = session.scalar(
+        select(Account).where(Account.id == account_id, Account.path.startswith(viewer.path, autoescape=True))
+    )
+    if account is None:
+        raise NotFoundError(f"No account {account_id}.")
+    return account
+
+
+def list_accounts(
+    session: Session,
+    viewer: Account,
+    *,
+    kind: AccountKind | None = None,
+    search: str | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Account]:
+    """Return accounts below ``viewer`` (not itself), by id, filtered and paged by keyset."""
+    query = select(Account).where(
+        Account.path.startswith(viewer.path, autoescape=True), Account.id != viewer.id
+    )
+    if kind is not None:
+        query = query.where(Account.kind == kind)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(Account.name.ilike(pattern), Account.slug.ilike(pattern), Account.primary_domain.ilike(pattern))
+        )
+    if after_id is not None:
+        query = query.where(Account.id > after_id)
+    return list(session.scalars(query.order_by(Account.id).limit(limit)))

@@ -26,7 +26,9 @@ def test_catalog_sync_reports_changes_then_nothing(runner, fake_plugin):
 def test_demo_load_fills_an_empty_database_once(runner, db):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert "Northwind Distribution (northwind)" in result.output
+    assert "Demo logins (password cascade-demo):" in result.output
+    assert "admin@northwind.example  Northwind Distribution" in result.output
+    assert "sam@books.example        Harbour Dental, Maple Bakery" in result.output
     northwind = db.scalar(select(Account).where(Account.slug == "northwind"))
     assert (northwind.tier, northwind.addons, northwind.service_manager_active) == (
         "diamond", ["standard-edition-resellers"], True

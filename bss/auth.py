@@ -1,0 +1,61 @@
+"""Who is signed in: Flask-Login over revocable ``LoginSession`` rows, and the acting account."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, g
+from flask_login import LoginManager, UserMixin, current_user
+
+from bss.extensions import db
+from core.models.accounts import Account
+from core.models.people import LoginSession, User
+from core.permissions import Permission
+from core.services.people import permissions_in
+from core.services.sign_in import resume_session
+
+login_manager = LoginManager()
+login_manager.login_view = "backoffice.login"
+login_manager.login_message = "Sign in to continue."
+login_manager.login_message_category = "info"
+
+
+class SignedInUser(UserMixin):
+    """The person behind a browser session; its id is the session's token, not the user's id."""
+
+    def __init__(self, login_session: LoginSession, token: str) -> None:
+        self.login_session = login_session
+        self.token = token
+
+    @property
+    def user(self) -> User:
+        return self.login_session.user
+
+    def get_id(self) -> str:
+        return self.token
+
+
+@login_manager.user_loader
+def load_signed_in_user(token: str) -> SignedInUser | None:
+    login_session = resume_session(db.session, token)
+    return SignedInUser(login_session, token) if login_session else None
+
+
+def init_auth(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+
+
+def acting_account() -> Account:
+    """The account the signed-in person is acting for; a person with no account has nothing here."""
+    if "acting_account" not in g:
+        account_id = current_user.login_session.account_id
+        account = db.session.get(Account, account_id) if account_id is not None else None
+        if account is None:
+            abort(403, "You are not a member of any account yet.")
+        g.acting_account = account
+    return g.acting_account
+
+
+def can(permission: Permission) -> bool:
+    """Whether the signed-in person may do ``permission`` in the account they act for."""
+    return permission in permissions_in(db.session, current_user.user, acting_account())

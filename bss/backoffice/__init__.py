@@ -1,0 +1,7 @@
+"""The back office under ``/bss``: where distributors and resellers run their business."""
+
+from flask import Blueprint
+
+bp = Blueprint("backoffice", __name__, url_prefix="/bss")
+
+from bss.backoffice import accounts, session  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,77 @@
+"""Signing in and out of the back office, and switching between one's accounts."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from bss.auth import SignedInUser, acting_account
+from bss.backoffice import bp
+from bss.csrf import rotate_csrf_token
+from bss.extensions import db
+from core.services.people import accounts_of
+from core.services.sign_in import SignInError, sign_in, sign_out, switch_account
+
+
+def _safe_next(target: str | None) -> str:
+    """Only ever redirect within this site after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("backoffice.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("backoffice.home"))
+    email = request.form.get("email", "")
+    if request.method == "POST":
+        try:
+            signed_in = sign_in(
+                db.session,
+                email=email,
+                password=request.form.get("password", ""),
+                ip_address=request.remote_addr,
+                user_agent=request.user_agent.string,
+            )
+        except SignInError as error:
+            db.session.commit()  # keep the failure count
+            return render_template("backoffice/login.html", email=email, error=error.detail), 401
+        db.session.commit()
+        rotate_csrf_token()
+        login_user(SignedInUser(signed_in.login_session, signed_in.token))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("backoffice/login.html", email=email, error=None)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    sign_out(db.session, current_user.login_session)
+    db.session.commit()
+    logout_user()
+    rotate_csrf_token()
+    flash("You are signed out.", "info")
+    return redirect(url_for("backoffice.login"))
+
+
+@bp.post("/switch")
+@login_required
+def switch() -> Response:
+    account = switch_account(db.session, current_user.login_session, request.form.get("account_id", type=int) or 0)
+    db.session.commit()
+    flash(f"You are now working in {account.name}.", "info")
+    return redirect(url_for("backoffice.home"))
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    return render_template(
+        "backoffice/home.html",
+        account=acting_account(),
+        my_accounts=accounts_of(db.session, current_user.user),
+    )

@@ -1,0 +1,42 @@
+"""CSRF protection for every form: a per-session token, checked on each unsafe request.
+
+The JSON API under ``/api/`` is exempt because it never accepts cookies, only bearer keys.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import Flask, abort, request, session
+
+SESSION_KEY = "_csrf"
+FIELD = "csrf_token"
+HEADER = "X-CSRF-Token"
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_token() -> str:
+    """Return this session's token, creating it on first use (templates call it in forms)."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        token = session[SESSION_KEY] = secrets.token_urlsafe(32)
+    return token
+
+
+def rotate_csrf_token() -> None:
+    """Forget the token: a new one is made at sign-in, so a planted one never survives it."""
+    session.pop(SESSION_KEY, None)
+
+
+def init_csrf(app: Flask) -> None:
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+    @app.before_request
+    def check_csrf_token() -> None:
+        if request.method not in _UNSAFE or request.path.startswith("/api/") or request.routing_exception:
+            return  # safe, API, or bound for a 404/405 anyway
+        sent = request.form.get(FIELD) or request.headers.get(HEADER) or ""
+        expected = session.get(SESSION_KEY) or ""
+        if not expected or not hmac.compare_digest(sent, expected):
+            abort(400, "This form has expired. Reload the page and try again.")

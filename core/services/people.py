@@ -1,0 +1,96 @@
+"""People, teams and what membership of a team lets a person do in an account."""
+
+from __future__ import annotations
+
+import re
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from core.errors import PermissionDeniedError, ValidationError
+from core.models.accounts import Account
+from core.models.people import Membership, Team, User
+from core.passwords import MIN_LENGTH, hash_password
+from core.permissions import Permission
+from core.services.audit import record_event
+
+_EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[A-Za-z]{2,}$")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_strength(password: str) -> list[str]:
+    """Return what is wrong with ``password`` as a new password (nothing when it is fine)."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"Use at least {MIN_LENGTH} characters.")
+    if password.strip() != password:
+        problems.append("Do not start or end with spaces.")
+    return problems
+
+
+def create_user(session: Session, *, email: str, name: str, password: str | None = None) -> User:
+    """Add a person; without a password they cannot sign in until they set one."""
+    email = normalise_email(email)
+    errors: dict[str, list[str]] = {}
+    if not _EMAIL.match(email):
+        errors["email"] = [f"{email!r} is not an email address."]
+    elif session.scalar(select(exists().where(User.email == email))):
+        errors["email"] = ["A person with this email already exists."]
+    if not name.strip():
+        errors["name"] = ["Give the person's name."]
+    if password is not None and (problems := check_password_strength(password)):
+        errors["password"] = problems
+    if errors:
+        raise ValidationError(errors)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password) if password else None)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def owner_team(session: Session, account: Account) -> Team:
+    return session.scalars(select(Team).where(Team.account_id == account.id, Team.is_owner)).one()
+
+
+def add_member(session: Session, team: Team, user: User, *, actor: User | None = None) -> Membership:
+    """Put ``user`` in ``team``; a person already in it stays as they are."""
+    existing = session.scalar(select(Membership).where(Membership.team_id == team.id, Membership.user_id == user.id))
+    if existing is not None:
+        return existing
+    membership = Membership(team=team, user=user)
+    session.add(membership)
+    record_event(
+        session, account=team.account, actor=actor, action="membership.created", target=membership,
+        changes={"team": team.name, "email": user.email},
+    )
+    return membership
+
+
+def accounts_of(session: Session, user: User) -> list[Account]:
+    """Return the accounts ``user`` belongs to through any team, by name."""
+    return list(
+        session.scalars(
+            select(Account)
+            .where(Account.id.in_(select(Team.account_id).join(Membership).where(Membership.user_id == user.id)))
+            .order_by(Account.name)
+        )
+    )
+
+
+def permissions_in(session: Session, user: User, account: Account) -> frozenset[Permission]:
+    """Return what ``user`` may do in ``account``: the union of their teams' permissions there."""
+    granted: set[Permission] = set()
+    teams = session.scalars(
+        select(Team).join(Membership).where(Team.account_id == account.id, Membership.user_id == user.id)
+    )
+    for team in teams:
+        granted.update(Permission(value) for value in team.permissions)
+    return frozenset(granted)
+
+
+def require_permission(session: Session, user: User, account: Account, permission: Permission) -> None:
+    """Raise ``PermissionDeniedError`` unless one of the user's teams in ``account`` grants it."""
+    if permission not in permissions_in(session, user, account):
+        raise PermissionDeniedError(f"Your teams in {account.name} do not have the {permission} permission.")
