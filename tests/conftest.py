@@ -6,8 +6,10 @@ and ``CASCADE_TEST_BROKER_URL`` at Redis or RabbitMQ; CI sets both.
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bss.app import create_app
@@ -28,6 +30,7 @@ from core.passwords import hasher
 from core.models.accounts import Account, AccountKind
 from core.plugins import pm
 from core.services.accounts import create_account
+from core.services.demo import DEMO_PASSWORD, load_demo
 from tests.fakes import FakePlugin
 
 pytest_plugins = ["tests.smtp"]
@@ -111,8 +114,21 @@ def db(app: Flask) -> Iterator[Session]:
         connection.close()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests each get their own app context, ``g`` and session.
+
+    Without this, a request made while the test's app context is active reuses that context,
+    and ``g`` or the session would carry state from one request into the next, which never
+    happens in production.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask, db: Session) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -137,6 +153,32 @@ def fake_plugin(app: Flask) -> Iterator[FakePlugin]:
         yield plugin
     finally:
         pm.unregister(plugin)
+
+
+@pytest.fixture
+def demo(db: Session) -> dict[str, Account]:
+    """The demo platform (as ``cascade demo load`` makes it), its accounts by slug."""
+    load_demo(db)
+    db.commit()
+    return {account.slug: account for account in db.scalars(select(Account))}
+
+
+def csrf(client: FlaskClient) -> str:
+    """The CSRF token of the client's session, as a form on any page would carry it."""
+    with client.session_transaction() as session:
+        return session.setdefault("_csrf", secrets.token_urlsafe(16))
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[..., FlaskClient]:
+    """Sign the test client in through the real sign-in form."""
+
+    def login(email: str, password: str = DEMO_PASSWORD) -> FlaskClient:
+        response = client.post("/bss/login", data={"email": email, "password": password, "csrf_token": csrf(client)})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return login
 
 
 _serial = itertools.count(1)

@@ -127,9 +127,13 @@ def list_accounts(
     if kind is not None:
         query = query.where(Account.kind == kind)
     if search:
-        pattern = f"%{search.strip().lower()}%"
+        term = search.strip()
         query = query.where(
-            or_(Account.name.ilike(pattern), Account.slug.ilike(pattern), Account.primary_domain.ilike(pattern))
+            or_(
+                Account.name.icontains(term, autoescape=True),
+                Account.slug.icontains(term, autoescape=True),
+                Account.primary_domain.icontains(term, autoescape=True),
+            )
         )
     if after_id is not None:
         query = query.where(Account.id > after_id)

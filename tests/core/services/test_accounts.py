@@ -49,3 +49,42 @@ def test_malformed_values_name_their_field(db, make_account, field, value):
     with pytest.raises(ValidationError) as caught:
         make_account(**{field: value})
     assert field in caught.value.fields
+
+
+def test_paths_follow_the_tree(db, make_account):
+    distributor = make_account(AccountKind.DISTRIBUTOR)
+    reseller = make_account(AccountKind.RESELLER, parent=distributor)
+    customer = make_account(AccountKind.CUSTOMER, parent=reseller)
+    assert customer.path == f"/{distributor.id}/{reseller.id}/{customer.id}/"
+
+
+def test_an_account_outside_the_viewers_subtree_is_not_found(db, demo):
+    from core.errors import NotFoundError
+    from core.services.accounts import get_account
+
+    assert get_account(db, demo["bright"], demo["harbour"].id) is demo["harbour"]
+    assert get_account(db, demo["bright"], demo["bright"].id) is demo["bright"]
+    for other in ("corner", "northwind", "solo"):
+        with pytest.raises(NotFoundError):
+            get_account(db, demo["bright"], demo[other].id)
+
+
+def test_listing_searches_filters_and_pages_within_the_subtree(db, demo, make_account):
+    from core.services.accounts import list_accounts
+
+    assert [a.slug for a in list_accounts(db, demo["bright"])] == ["harbour", "maple"]
+    assert [a.slug for a in list_accounts(db, demo["northwind"], kind=AccountKind.RESELLER)] == ["bright", "corner"]
+    assert [a.slug for a in list_accounts(db, demo["northwind"], search="MAPLE-bak")] == ["maple"]
+    assert list_accounts(db, demo["corner"], search="maple") == []
+    for n in range(7):
+        make_account(AccountKind.CUSTOMER, parent=demo["corner"], name=f"Shop {n}")
+    first = list_accounts(db, demo["corner"], limit=5)
+    rest = list_accounts(db, demo["corner"], after_id=first[-1].id, limit=5)
+    assert len(first) == 5 and len(rest) == 2
+    assert not {a.id for a in first} & {a.id for a in rest}
+
+
+def test_a_search_for_like_wildcards_matches_them_literally(db, demo):
+    from core.services.accounts import list_accounts
+
+    assert list_accounts(db, demo["northwind"], search="%") == []

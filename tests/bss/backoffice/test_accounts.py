@@ -1,0 +1,52 @@
+from core.models.accounts import AccountKind
+
+
+def test_a_distributor_sees_its_whole_tree(client, demo, login_as):
+    login_as("admin@northwind.example")
+    page = client.get("/bss/accounts").get_data(as_text=True)
+    for name in ("Bright IT", "Corner Computers", "Harbour Dental", "Maple Bakery", "Solo Consulting", "Atlas Legal"):
+        assert name in page
+
+
+def test_a_reseller_sees_only_its_own_customers(client, demo, login_as):
+    login_as("owner@bright.example")
+    page = client.get("/bss/accounts").get_data(as_text=True)
+    assert "Harbour Dental" in page and "Maple Bakery" in page
+    for hidden in ("Corner Computers", "Solo Consulting", "Atlas Legal", "Northwind"):
+        assert hidden not in page
+
+
+def test_another_tenants_account_answers_404(client, demo, login_as):
+    login_as("owner@bright.example")
+    assert client.get(f"/bss/accounts/{demo['harbour'].id}").status_code == 200
+    for other in ("corner", "northwind", "solo"):
+        response = client.get(f"/bss/accounts/{demo[other].id}", headers={"Accept": "text/html"})
+        assert response.status_code == 404
+        assert demo[other].name not in response.get_data(as_text=True)
+
+
+def test_search_and_kind_filter(client, demo, login_as):
+    login_as("admin@northwind.example")
+    page = client.get("/bss/accounts?q=bakery").get_data(as_text=True)
+    assert "Maple Bakery" in page and "Harbour Dental" not in page
+    page = client.get("/bss/accounts?kind=reseller").get_data(as_text=True)
+    assert "Bright IT" in page and "Maple Bakery" not in page
+    assert client.get("/bss/accounts?kind=emperor").status_code == 422
+
+
+def test_thousands_of_accounts_page_fifty_at_a_time(client, demo, login_as, make_account):
+    for n in range(60):
+        make_account(AccountKind.CUSTOMER, parent=demo["corner"], name=f"Corner client {n:02d}")
+    login_as("owner@corner.example")
+    first = client.get("/bss/accounts").get_data(as_text=True)
+    assert first.count("Corner client") == 50
+    next_link = first.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(next_link).get_data(as_text=True)
+    assert second.count("Corner client") == 10
+    assert 'rel="next"' not in second
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, demo):
+    response = client.get("/bss/accounts")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/bss/login")

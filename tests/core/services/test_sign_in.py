@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import pytest
+
+from core.errors import NotFoundError
+from core.models.people import LoginSession
+from core.services.people import create_user
+from core.services.sign_in import (
+    MAX_FAILURES_PER_ADDRESS,
+    MAX_FAILURES_PER_EMAIL,
+    SignInError,
+    ThrottledError,
+    resume_session,
+    sign_in,
+    sign_out,
+    switch_account,
+)
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def person(db):
+    user = create_user(db, email="Ann@Example.com", name="Ann", password=PASSWORD)
+    db.commit()
+    return user
+
+
+def test_signing_in_opens_a_session_with_a_fresh_token(db, demo):
+    first = sign_in(db, email="owner@bright.example", password="cascade-demo")
+    second = sign_in(db, email="OWNER@bright.example ", password="cascade-demo")
+    assert first.token != second.token
+    assert first.login_session.token_hash != first.token, "only a hash is stored"
+    assert first.login_session.account_id == demo["bright"].id
+    assert resume_session(db, first.token) is first.login_session
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("ann@example.com", "wrong password!"), ("nobody@example.com", PASSWORD), ("", "")],
+)
+def test_a_failed_sign_in_never_says_which_part_was_wrong(db, person, email, password):
+    with pytest.raises(SignInError) as caught:
+        sign_in(db, email=email, password=password)
+    assert caught.value.detail == "That email and password do not match an active account."
+
+
+def test_a_disabled_person_cannot_sign_in_nor_keep_a_session(db, person):
+    token = sign_in(db, email="ann@example.com", password=PASSWORD).token
+    person.active = False
+    assert resume_session(db, token) is None
+    with pytest.raises(SignInError, match="do not match"):
+        sign_in(db, email="ann@example.com", password=PASSWORD)
+
+
+def test_repeated_failures_lock_the_email_for_a_while(db, person, frozen_clock):
+    for _ in range(MAX_FAILURES_PER_EMAIL):
+        with pytest.raises(SignInError):
+            sign_in(db, email="ann@example.com", password="guess guess guess")
+    with pytest.raises(ThrottledError):
+        sign_in(db, email="ann@example.com", password=PASSWORD)
+    frozen_clock.advance(timedelta(minutes=16))
+    assert sign_in(db, email="ann@example.com", password=PASSWORD).token
+
+
+def test_repeated_failures_from_one_address_lock_that_address(db, person):
+    for n in range(MAX_FAILURES_PER_ADDRESS):
+        with pytest.raises(SignInError):
+            sign_in(db, email=f"guess{n}@example.com", password="x" * 12, ip_address="203.0.113.9")
+    with pytest.raises(ThrottledError):
+        sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="203.0.113.9")
+    assert sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="198.51.100.1").token
+
+
+def test_signing_out_revokes_the_session(db, person):
+    signed_in = sign_in(db, email="ann@example.com", password=PASSWORD)
+    sign_out(db, signed_in.login_session)
+    assert resume_session(db, signed_in.token) is None
+    assert db.get(LoginSession, signed_in.login_session.id).revoked_at is not None
+
+
+def test_a_session_ends_after_its_lifetime(db, person, frozen_clock):
+    token = sign_in(db, email="ann@example.com", password=PASSWORD).token
+    frozen_clock.advance(timedelta(hours=11))
+    assert resume_session(db, token) is not None
+    frozen_clock.advance(timedelta(hours=2))
+    assert resume_session(db, token) is None
+
+
+def test_switching_only_between_ones_own_accounts(db, demo):
+    signed_in = sign_in(db, email="sam@books.example", password="cascade-demo")
+    assert switch_account(db, signed_in.login_session, demo["maple"].id) is demo["maple"]
+    assert signed_in.login_session.account_id == demo["maple"].id
+    with pytest.raises(NotFoundError):
+        switch_account(db, signed_in.login_session, demo["bright"].id)
