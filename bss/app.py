@@ -38,11 +38,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_auth(app)
     load_plugins()
 
-    from bss import backoffice, health, home
+    from bss import api, backoffice, health, home
 
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(backoffice.bp)
+    app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_commands(app)
     return app

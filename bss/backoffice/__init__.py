@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("backoffice", __name__, url_prefix="/bss")
 
-from bss.backoffice import accounts, session  # noqa: E402,F401  (routes register on import)
+from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    api_keys,
+    invitations,
+    password,
+    session,
+    teams,
+)

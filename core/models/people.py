@@ -25,6 +25,8 @@ class User(Base):
     #: argon2id hash; ``None`` until the person sets a password (an invitation not yet accepted).
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Runs the platform itself: creates distributors and sets their programme (tier, add-ons).
+    platform_operator: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")

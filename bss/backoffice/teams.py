@@ -1,0 +1,3 @@
+"""Back office: teams (being written)."""
+
+from bss.backoffice import bp  # noqa: F401

@@ -1,0 +1,91 @@
+"""API keys: made by a person for one of their teams, shown once, stored hashed, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from core.models.accounts import Account
+from core.models.api_keys import ApiKey
+from core.models.people import Membership, Team, User
+from core.permissions import Permission
+from core.services.audit import record_event
+
+KEY_PREFIX = "csk_"
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    api_key: ApiKey
+    #: The whole key: shown to its owner once, never stored.
+    secret: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(session: Session, *, user: User, team: Team, name: str) -> NewApiKey:
+    """Make a key that acts for ``team``'s account with ``team``'s permissions; ``user`` must be in it."""
+    if not name.strip():
+        raise ValidationError({"name": ["Name the key after what will use it."]})
+    is_member = session.scalar(
+        select(Membership.id).where(Membership.team_id == team.id, Membership.user_id == user.id)
+    )
+    if is_member is None:
+        raise PermissionDeniedError(f"You are not in the team {team.name}.")
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey(team=team, user=user, name=name.strip()[:100], prefix=secret[:12], key_hash=_hash(secret))
+    session.add(api_key)
+    record_event(session, account=team.account, actor=user, action="api_key.created", target=api_key,
+                 changes={"name": api_key.name, "team": team.name, "prefix": api_key.prefix})
+    return NewApiKey(api_key, secret)
+
+
+def authenticate_api_key(session: Session, secret: str) -> ApiKey | None:
+    """Return the live key for ``secret``: not revoked, its person active and still in its team."""
+    if not secret.startswith(KEY_PREFIX):
+        return None
+    api_key = session.scalar(select(ApiKey).where(ApiKey.key_hash == _hash(secret), ApiKey.revoked_at.is_(None)))
+    if api_key is None or not api_key.user.active:
+        return None
+    still_member = session.scalar(
+        select(Membership.id).where(Membership.team_id == api_key.team_id, Membership.user_id == api_key.user_id)
+    )
+    if still_member is None:
+        return None
+    api_key.last_used_at = utcnow()
+    return api_key
+
+
+def api_key_permissions(api_key: ApiKey) -> frozenset[Permission]:
+    return frozenset(Permission(value) for value in api_key.team.permissions)
+
+
+def api_keys_of(session: Session, account: Account) -> list[ApiKey]:
+    """Return the account's keys, newest first, revoked ones included."""
+    return list(
+        session.scalars(
+            select(ApiKey).join(Team).where(Team.account_id == account.id).order_by(ApiKey.id.desc())
+        )
+    )
+
+
+def revoke_api_key(session: Session, *, account: Account, api_key_id: int, actor: User) -> ApiKey:
+    """Revoke one of ``account``'s keys; another account's key id is not found."""
+    api_key = session.scalar(
+        select(ApiKey).join(Team).where(ApiKey.id == api_key_id, Team.account_id == account.id)
+    )
+    if api_key is None:
+        raise NotFoundError(f"No API key {api_key_id}.")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        record_event(session, account=account, actor=actor, action="api_key.revoked", target=api_key,
+                     changes={"name": api_key.name, "prefix": api_key.prefix})
+    return api_key
