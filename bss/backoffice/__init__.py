@@ -7,8 +7,10 @@ bp = Blueprint("backoffice", __name__, url_prefix="/bss")
 from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     accounts,
     api_keys,
+    audit,
     invitations,
     password,
+    platform,
     session,
     teams,
 )

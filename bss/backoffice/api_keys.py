@@ -1,3 +1,69 @@
-"""Back office: API keys (being written)."""
+"""API keys in the back office: made for one of your teams, shown once, revocable."""
 
-from bss.backoffice import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from bss.auth import acting_account
+from bss.backoffice import bp
+from bss.extensions import db
+from core.errors import ValidationError
+from core.models.people import Membership, Team
+from core.services.api_keys import api_keys_of, create_api_key, revoke_api_key
+
+
+def _my_teams() -> list[Team]:
+    """The acting account's teams the signed-in person is in: a key can act only as one of them."""
+    return list(
+        db.session.scalars(
+            select(Team)
+            .join(Membership)
+            .where(Team.account_id == acting_account().id, Membership.user_id == current_user.user.id)
+            .order_by(Team.is_owner.desc(), Team.name)
+        )
+    )
+
+
+def _page(status: int = 200, **context: object) -> tuple[str, int]:
+    account = acting_account()
+    page = render_template(
+        "backoffice/api_keys.html",
+        account=account,
+        keys=api_keys_of(db.session, account, current_user.user),
+        teams=_my_teams(),
+        **context,
+    )
+    return page, status
+
+
+@bp.get("/api-keys")
+@login_required
+def api_keys() -> tuple[str, int]:
+    return _page()
+
+
+@bp.post("/api-keys")
+@login_required
+def create_key() -> tuple[str, int]:
+    team = next((team for team in _my_teams() if team.id == request.form.get("team_id", type=int)), None)
+    try:
+        if team is None:
+            raise ValidationError({"team_id": ["Choose one of your teams in this account."]})
+        new_key = create_api_key(db.session, user=current_user.user, team=team, name=request.form.get("name", ""))
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(422, errors=error.fields, name=request.form.get("name", ""))
+    db.session.commit()
+    return _page(secret=new_key.secret, new_key=new_key.api_key)
+
+
+@bp.post("/api-keys/<int:api_key_id>/revoke")
+@login_required
+def revoke_key(api_key_id: int) -> Response:
+    api_key = revoke_api_key(db.session, account=acting_account(), api_key_id=api_key_id, actor=current_user.user)
+    db.session.commit()
+    flash(f"The key {api_key.name} ({api_key.prefix}…) no longer works.", "info")
+    return redirect(url_for("backoffice.api_keys"))

@@ -69,7 +69,9 @@ def switch() -> Response:
 
 @bp.get("/")
 @login_required
-def home() -> str:
+def home() -> str | Response:
+    if current_user.login_session.account_id is None and current_user.user.platform_operator:
+        return redirect(url_for("backoffice.distributors"))
     return render_template(
         "backoffice/home.html",
         account=acting_account(),

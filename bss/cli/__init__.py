@@ -18,9 +18,17 @@ from bss.config import ConfigError
 
 
 def register_commands(app: Flask) -> None:
-    from bss.cli import catalog, database, demo, plugins
+    from bss.cli import api_keys, catalog, database, demo, platform, plugins
 
-    for command in (database.group, catalog.group, demo.group, plugins.group):
+    for command in (
+        database.group,
+        catalog.group,
+        demo.group,
+        plugins.group,
+        api_keys.group,
+        platform.distributor_group,
+        platform.operator_group,
+    ):
         app.cli.add_command(command)
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
 from core.models._columns import created_at_column
+
+if TYPE_CHECKING:
+    from core.models.accounts import Account
+    from core.models.people import User
 
 
 class AuditEvent(Base):
@@ -28,3 +32,6 @@ class AuditEvent(Base):
     #: What changed: ``{"field": [before, after]}``, or the new object's fields.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = created_at_column()
+
+    account: Mapped[Account] = relationship()
+    actor: Mapped[User | None] = relationship()

@@ -16,6 +16,7 @@ from core.models.api_keys import ApiKey
 from core.models.people import Membership, Team, User
 from core.permissions import Permission
 from core.services.audit import record_event
+from core.services.people import permissions_in
 
 KEY_PREFIX = "csk_"
 
@@ -68,20 +69,18 @@ def api_key_permissions(api_key: ApiKey) -> frozenset[Permission]:
     return frozenset(Permission(value) for value in api_key.team.permissions)
 
 
-def api_keys_of(session: Session, account: Account) -> list[ApiKey]:
-    """Return the account's keys, newest first, revoked ones included."""
-    return list(
-        session.scalars(
-            select(ApiKey).join(Team).where(Team.account_id == account.id).order_by(ApiKey.id.desc())
-        )
-    )
+def api_keys_of(session: Session, account: Account, viewer: User) -> list[ApiKey]:
+    """Return the account's keys ``viewer`` may see, newest first: all of them for a team
+    manager, else their own."""
+    query = select(ApiKey).join(Team).where(Team.account_id == account.id).order_by(ApiKey.id.desc())
+    if Permission.MANAGE_TEAM not in permissions_in(session, viewer, account):
+        query = query.where(ApiKey.user_id == viewer.id)
+    return list(session.scalars(query))
 
 
 def revoke_api_key(session: Session, *, account: Account, api_key_id: int, actor: User) -> ApiKey:
-    """Revoke one of ``account``'s keys; another account's key id is not found."""
-    api_key = session.scalar(
-        select(ApiKey).join(Team).where(ApiKey.id == api_key_id, Team.account_id == account.id)
-    )
+    """Revoke a key of ``account``: one's own, or any with MANAGE_TEAM; others are not found."""
+    api_key = next((key for key in api_keys_of(session, account, actor) if key.id == api_key_id), None)
     if api_key is None:
         raise NotFoundError(f"No API key {api_key_id}.")
     if api_key.revoked_at is None:

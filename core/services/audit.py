@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.models.accounts import Account
 from core.models.audit import AuditEvent
@@ -41,6 +41,7 @@ def audit_events(session: Session, viewer: Account, limit: int = 100) -> list[Au
         session.scalars(
             select(AuditEvent)
             .join(Account, Account.id == AuditEvent.account_id)
+            .options(joinedload(AuditEvent.account), joinedload(AuditEvent.actor))
             .where(Account.path.startswith(viewer.path, autoescape=True))
             .order_by(AuditEvent.id.desc())
             .limit(limit)

@@ -74,7 +74,12 @@ def load_demo(session: Session) -> list[DemoLogin]:
         user = create_user(session, email=email, name=_name_for(email), password=DEMO_PASSWORD)
         for account in accounts:
             add_member(session, owner_team(session, account), user)
-    return [DemoLogin(email, tuple(account.name for account in accounts)) for email, accounts in logins.items()]
+    operator = create_user(session, email="operator@cascade.example", name="Platform Operator", password=DEMO_PASSWORD)
+    operator.platform_operator = True
+    return [
+        *(DemoLogin(email, tuple(account.name for account in accounts)) for email, accounts in logins.items()),
+        DemoLogin(operator.email, ("the platform (operator)",)),
+    ]
 
 
 def _name_for(email: str) -> str:

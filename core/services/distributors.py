@@ -1,0 +1,57 @@
+"""The distributor programme: tier, add-ons and Service Manager, set by platform operators."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from core.errors import PermissionDeniedError, ValidationError
+from core.models.accounts import Account, AccountKind
+from core.models.people import User
+from core.services.audit import record_event
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+
+
+def require_operator(user: User | None) -> None:
+    """Only platform operators (or the platform itself, ``None``) run the programme."""
+    if user is not None and not user.platform_operator:
+        raise PermissionDeniedError("Only platform operators change a distributor's programme.")
+
+
+def set_distributor_programme(
+    session: Session,
+    *,
+    account: Account,
+    actor: User | None,
+    tier: str | None,
+    addons: Iterable[str],
+    service_manager_active: bool,
+) -> Account:
+    """Set what the distributor has bought from the platform; each change is audited."""
+    require_operator(actor)
+    if account.kind is not AccountKind.DISTRIBUTOR:
+        raise ValidationError({"account": [f"{account.name} is a {account.kind}, not a distributor."]})
+    tier = (tier or "").strip().lower() or None
+    clean_addons = sorted({addon.strip().lower() for addon in addons if addon.strip()})
+    errors: dict[str, list[str]] = {}
+    if tier is not None and not _NAME.match(tier):
+        errors["tier"] = [f"{tier!r}: use lowercase letters, digits and '-', like diamond-distribution."]
+    bad = [addon for addon in clean_addons if not _NAME.match(addon)]
+    if bad:
+        errors["addons"] = [f"{', '.join(bad)}: use lowercase letters, digits and '-'."]
+    if errors:
+        raise ValidationError(errors)
+    changes = {
+        field: [getattr(account, field), value]
+        for field, value in (("tier", tier), ("addons", clean_addons), ("service_manager_active", service_manager_active))
+        if getattr(account, field) != value
+    }
+    for field, (_, value) in changes.items():
+        setattr(account, field, value)
+    if changes:
+        record_event(session, account=account, actor=actor, action="account.programme_changed", target=account,
+                     changes=changes)
+    return account

@@ -1,0 +1,55 @@
+from sqlalchemy import select
+
+from core.models.audit import AuditEvent
+from tests.conftest import csrf
+
+
+def test_an_operator_sets_a_distributors_programme(client, demo, login_as, db):
+    login_as("operator@cascade.example")
+    assert client.get("/bss/").headers["Location"] == "/bss/platform/distributors"
+    assert "Northwind Distribution" in client.get("/bss/platform/distributors").get_data(as_text=True)
+    northwind = demo["northwind"]
+    response = client.post(
+        f"/bss/platform/distributors/{northwind.id}",
+        data={"tier": "diamond-distribution", "addons": "standard-edition-resellers, extra-storage", "csrf_token": csrf(client)},
+    )
+    assert response.status_code == 302
+    db.refresh(northwind)
+    assert (northwind.tier, northwind.addons, northwind.service_manager_active) == (
+        "diamond-distribution", ["extra-storage", "standard-edition-resellers"], False
+    )
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "account.programme_changed")).one()
+    assert event.changes["tier"] == ["diamond", "diamond-distribution"]
+    assert event.actor.email == "operator@cascade.example"
+
+
+def test_a_bad_tier_is_refused_naming_the_field(client, demo, login_as, db):
+    login_as("operator@cascade.example")
+    response = client.post(
+        f"/bss/platform/distributors/{demo['northwind'].id}", data={"tier": "Diamond Plus!", "csrf_token": csrf(client)}
+    )
+    assert response.status_code == 422
+    assert "use lowercase letters" in response.get_data(as_text=True)
+    db.refresh(demo["northwind"])
+    assert demo["northwind"].tier == "diamond"
+
+
+def test_only_operators_run_the_platform(client, demo, login_as):
+    login_as("admin@northwind.example")
+    assert client.get("/bss/platform/distributors").status_code == 403
+    response = client.post(f"/bss/platform/distributors/{demo['northwind'].id}", data={"tier": "gold", "csrf_token": csrf(client)})
+    assert response.status_code == 403
+
+
+def test_the_audit_log_shows_a_sellers_own_subtree(client, demo, login_as):
+    login_as("owner@bright.example")
+    page = client.get("/bss/audit").get_data(as_text=True)
+    assert "Harbour Dental" in page and "account.created" in page
+    assert "Corner Computers" not in page
+
+
+def test_a_customer_reads_only_its_own_events(client, demo, login_as):
+    login_as("sam@books.example")  # acting for Harbour Dental
+    page = client.get("/bss/audit").get_data(as_text=True)
+    assert "Harbour Dental" in page
+    assert "Maple Bakery" not in page and "Bright IT" not in page
