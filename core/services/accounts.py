@@ -16,7 +16,7 @@ from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS
 from core.services.audit import record_event
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 #: Which kinds of account may sell to which.
 _ALLOWED_PARENTS = {
@@ -60,7 +60,7 @@ def create_account(
         errors["reselling_enabled"] = ["Only accounts with reselling enabled can be resellers."]
     if primary_domain is not None:
         primary_domain = primary_domain.strip().lower()
-        if not _DOMAIN.match(primary_domain):
+        if not DOMAIN_PATTERN.match(primary_domain):
             errors["primary_domain"] = [f"{primary_domain!r} is not a domain name."]
         elif session.scalar(select(exists().where(Account.primary_domain == primary_domain))):
             errors["primary_domain"] = [f"The domain {primary_domain!r} already belongs to another account."]

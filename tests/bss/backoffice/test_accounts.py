@@ -50,3 +50,55 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, demo):
     response = client.get("/bss/accounts")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/bss/login")
+
+
+def _form(client, url, **data):
+    from tests.conftest import csrf
+
+    return client.post(url, data={**data, "csrf_token": csrf(client)})
+
+
+def test_a_reseller_opens_a_customer_account(client, demo, login_as, db):
+    from sqlalchemy import select
+
+    from core.models.accounts import Account
+
+    login_as("owner@bright.example")
+    form = client.get("/bss/accounts").get_data(as_text=True).split('id="open-account"')[1]
+    assert '<option value="customer"' in form and '<option value="reseller"' not in form
+    response = _form(client, "/bss/accounts", kind="customer", name="Quay Cafe", slug="quay", primary_domain="quay-cafe.example")
+    assert response.status_code == 302
+    quay = db.scalar(select(Account).where(Account.slug == "quay"))
+    assert quay.parent_id == demo["bright"].id and quay.kind is AccountKind.CUSTOMER
+    assert "Quay Cafe" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_opening_an_account_with_a_taken_domain_names_the_field(client, demo, login_as, db):
+    from sqlalchemy import func, select
+
+    from core.models.accounts import Account
+
+    login_as("owner@bright.example")
+    before = db.scalar(select(func.count()).select_from(Account))
+    response = _form(client, "/bss/accounts", kind="customer", name="Copycat", slug="copycat", primary_domain="maple-bakery.example")
+    assert response.status_code == 422
+    assert "already belongs to another account" in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Account)) == before
+
+
+def test_a_distributor_enables_reselling_on_a_direct_customer(client, demo, login_as, db):
+    login_as("admin@northwind.example")
+    solo = demo["solo"]
+    response = _form(client, f"/bss/accounts/{solo.id}", name="Solo Consulting Ltd", primary_domain="solo-consulting.example", reselling_enabled="on")
+    assert response.status_code == 302
+    db.refresh(solo)
+    assert solo.reselling_enabled and solo.name == "Solo Consulting Ltd"
+
+
+def test_editing_another_tenants_account_is_404_and_changes_nothing(client, demo, login_as, db):
+    login_as("owner@bright.example")
+    corner = demo["corner"]
+    response = _form(client, f"/bss/accounts/{corner.id}", name="Hijacked")
+    assert response.status_code == 404
+    db.refresh(corner)
+    assert corner.name == "Corner Computers"

@@ -1,0 +1,78 @@
+"""``/accounts``: the accounts below the caller's, and the caller's own."""
+
+from __future__ import annotations
+
+from flask import Response, url_for
+
+from bss.api import bp
+from bss.api.auth import current_caller
+from bss.api.operations import operation, request_args, request_body, respond
+from bss.api.paging import decode_cursor, page_of
+from bss.api.schemas import (
+    AccountChangeSchema,
+    AccountCreateSchema,
+    AccountPageSchema,
+    AccountQuerySchema,
+    AccountSchema,
+)
+from bss.extensions import db
+from core.permissions import Permission
+from core.services.account_changes import create_account_below, update_account
+from core.services.accounts import get_account, list_accounts
+
+
+@bp.get("/accounts")
+@operation(
+    summary="List the accounts below yours, by id.",
+    response=AccountPageSchema,
+    query=AccountQuerySchema,
+)
+def accounts() -> Response:
+    args = request_args()
+    rows = list_accounts(
+        db.session,
+        current_caller().account,
+        kind=args.get("kind"),
+        search=args.get("q"),
+        after_id=decode_cursor(args.get("cursor")),
+        limit=args["limit"] + 1,
+    )
+    return respond(page_of(rows, args["limit"]))
+
+
+@bp.post("/accounts")
+@operation(
+    summary="Open a reseller or customer account below yours.",
+    response=AccountSchema,
+    status=201,
+    body=AccountCreateSchema,
+    permission=Permission.MANAGE_ACCOUNTS,
+)
+def create_account() -> Response:
+    caller = current_caller()
+    account = create_account_below(db.session, viewer=caller.account, actor=caller.user, **request_body())
+    db.session.commit()
+    return respond(account, headers={"Location": url_for("api.account", account_id=account.id, _external=True)})
+
+
+@bp.get("/accounts/<int:account_id>")
+@operation(summary="Read your account or one below it.", response=AccountSchema)
+def account(account_id: int) -> Response:
+    return respond(get_account(db.session, current_caller().account, account_id))
+
+
+@bp.patch("/accounts/<int:account_id>")
+@operation(
+    summary="Change the name, reselling box or primary domain of an account.",
+    response=AccountSchema,
+    body=AccountChangeSchema,
+    permission=Permission.MANAGE_ACCOUNTS,
+    conflicts=True,
+)
+def change_account(account_id: int) -> Response:
+    caller = current_caller()
+    changed = update_account(
+        db.session, viewer=caller.account, account_id=account_id, actor=caller.user, changes=request_body()
+    )
+    db.session.commit()
+    return respond(changed)

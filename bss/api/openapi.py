@@ -1,0 +1,228 @@
+"""The OpenAPI 3.1 document, generated from the routes under ``/api/v1`` and their operations.
+
+Every route under the prefix appears, whichever blueprint (a plugin's too) registered it; a
+route whose view declares no operation is listed as undocumented, and a test forbids those.
+"""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask
+from marshmallow import Schema, fields, missing, validate
+from werkzeug.routing import Rule
+
+from bss.api.fields import Id
+from bss.api.operations import Operation, operation_of
+from bss.api.schemas import ProblemSchema
+
+PREFIX = "/api/v1"
+_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+_DIGITS = {"type": "string", "pattern": "^[0-9]+$"}
+
+#: JSON Schema of each field type; the most specific class in a field's MRO wins.
+_FIELD_TYPES: dict[type[fields.Field], dict[str, Any]] = {
+    Id: _DIGITS,
+    fields.DateTime: {"type": "string", "format": "date-time"},
+    fields.Date: {"type": "string", "format": "date"},
+    fields.Email: {"type": "string", "format": "email"},
+    fields.Url: {"type": "string", "format": "uri"},
+    fields.UUID: {"type": "string", "format": "uuid"},
+    fields.String: {"type": "string"},
+    fields.Integer: {"type": "integer"},
+    fields.Number: {"type": "number"},
+    fields.Boolean: {"type": "boolean"},
+    fields.Dict: {"type": "object"},
+    fields.Field: {},
+}
+
+_ERRORS = {
+    401: "No valid API key in `Authorization: Bearer <key>`.",
+    403: "The key's team lacks the permission this needs.",
+    404: "Not found, or not in your part of the account tree.",
+    409: "The change clashes with the current data.",
+    422: "Invalid input: `fields` names each field at fault.",
+}
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.schemas: dict[str, dict[str, Any]] = {}
+        self._classes: dict[str, type[Schema]] = {}
+
+    def ref(self, schema_class: type[Schema]) -> dict[str, Any]:
+        name = schema_class.__name__.removesuffix("Schema")
+        known = self._classes.setdefault(name, schema_class)
+        if known is not schema_class:
+            raise ValueError(f"two API schemas are named {name}: {known} and {schema_class}")
+        if name not in self.schemas:
+            self.schemas[name] = {}  # a placeholder stops recursion
+            self.schemas[name] = self.object(schema_class())
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def object(self, schema: Schema) -> dict[str, Any]:
+        properties = {field.data_key or name: self.field(field) for name, field in schema.fields.items()}
+        required = [field.data_key or name for name, field in schema.fields.items() if field.required]
+        described: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+        if required:
+            described["required"] = required
+        if type(schema).__doc__:
+            described["description"] = type(schema).__doc__.strip()
+        return described
+
+    def field(self, field: fields.Field) -> dict[str, Any]:
+        described = self._shape(field)
+        for validator in field.validators:
+            _constrain(described, validator)
+        if description := field.metadata.get("description"):
+            described["description"] = description
+        if field.load_default is not missing and not callable(field.load_default):
+            described["default"] = getattr(field.load_default, "value", field.load_default)
+        if field.dump_only:
+            described["readOnly"] = True
+        if field.load_only:
+            described["writeOnly"] = True
+        return _nullable(described) if field.allow_none else described
+
+    def _shape(self, field: fields.Field) -> dict[str, Any]:
+        if "json_schema" in field.metadata:
+            return dict(field.metadata["json_schema"])
+        if isinstance(field, fields.Nested):
+            target = self.ref(type(field.schema))
+            return {"type": "array", "items": target} if field.many else target
+        if isinstance(field, fields.List):
+            return {"type": "array", "items": self.field(field.inner)}
+        if isinstance(field, fields.Enum):
+            values = [member.value if field.by_value else member.name for member in field.enum]
+            return {"type": "string" if all(isinstance(v, str) for v in values) else "integer", "enum": values}
+        if isinstance(field, fields.Dict) and field.value_field is not None:
+            return {"type": "object", "additionalProperties": self.field(field.value_field)}
+        if getattr(field, "as_string", False) and not isinstance(field, Id):
+            return {"type": "string"}
+        return next(dict(_FIELD_TYPES[cls]) for cls in type(field).__mro__ if cls in _FIELD_TYPES)
+
+
+def _constrain(described: dict[str, Any], validator: Any) -> None:
+    kind = described.get("type")
+    if isinstance(validator, validate.OneOf):
+        choices = [getattr(choice, "value", choice) for choice in validator.choices]
+        allowed = described.get("enum")
+        described["enum"] = [choice for choice in choices if allowed is None or choice in allowed]
+    elif isinstance(validator, validate.Length):
+        low, high = ("minItems", "maxItems") if kind == "array" else ("minLength", "maxLength")
+        if validator.equal is not None:
+            described[low] = described[high] = validator.equal
+        if validator.min is not None:
+            described[low] = validator.min
+        if validator.max is not None:
+            described[high] = validator.max
+    elif isinstance(validator, validate.Range) and kind in ("integer", "number"):
+        if validator.min is not None:
+            described["minimum" if validator.min_inclusive else "exclusiveMinimum"] = validator.min
+        if validator.max is not None:
+            described["maximum" if validator.max_inclusive else "exclusiveMaximum"] = validator.max
+
+
+def _nullable(described: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(described.get("type"), str):
+        described["type"] = [described["type"], "null"]
+        if "enum" in described:
+            described["enum"] = [*described["enum"], None]
+        return described
+    return {"anyOf": [described, {"type": "null"}]}
+
+
+def _path_of(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
+    parameters = [
+        {
+            "name": match["name"],
+            "in": "path",
+            "required": True,
+            "schema": dict(_DIGITS) if match["converter"] == "int" else {"type": "string"},
+        }
+        for match in _ARGUMENT.finditer(rule.rule)
+    ]
+    return _ARGUMENT.sub(r"{\g<name>}", rule.rule), parameters
+
+
+def _problem(builder: _Builder, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"schema": builder.ref(ProblemSchema)}}}
+
+
+def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dict[str, Any]:
+    path, parameters = _path_of(rule)
+    tag = path.removeprefix(PREFIX).strip("/").split("/")[0] or "api"
+    if declared is None:
+        return {"operationId": rule.endpoint, "summary": "(undocumented)", "tags": [tag],
+                "parameters": parameters, "responses": {"default": {"description": "Undocumented."}}}
+    if declared.query is not None:
+        for name, field in declared.query().fields.items():
+            schema = builder.field(field)
+            parameter = {"name": field.data_key or name, "in": "query", "required": field.required}
+            if "description" in schema:
+                parameter["description"] = schema.pop("description")
+            parameters.append({**parameter, "schema": schema})
+    success: dict[str, Any] = {"description": HTTPStatus(declared.status).phrase}
+    if declared.response is not None:
+        success["content"] = {declared.media_type: {"schema": builder.ref(declared.response)}}
+    else:
+        success["content"] = {declared.media_type: {}}
+    responses: dict[str, Any] = {str(declared.status): success}
+    failures = [
+        (401, not declared.public),
+        (403, declared.permission is not None),
+        (404, bool(rule.arguments)),
+        (409, declared.conflicts),
+        (422, declared.query is not None or declared.body is not None),
+    ]
+    for status, applies in failures:
+        if applies:
+            responses[str(status)] = _problem(builder, _ERRORS[status])
+    described: dict[str, Any] = {
+        "operationId": rule.endpoint.removeprefix("api."),
+        "summary": declared.summary,
+        "tags": [tag],
+        "parameters": parameters,
+        "responses": responses,
+    }
+    notes = [declared.description] if declared.description else []
+    if declared.permission is not None:
+        notes.append(f"Needs the `{declared.permission}` permission.")
+    if notes:
+        described["description"] = " ".join(notes)
+    if declared.body is not None:
+        described["requestBody"] = {"required": True, "content": {"application/json": {"schema": builder.ref(declared.body)}}}
+    if declared.public:
+        described["security"] = []
+    return described
+
+
+def openapi_document(app: Flask) -> dict[str, Any]:
+    """Describe every route under ``/api/v1`` of ``app`` as an OpenAPI 3.1 document."""
+    builder = _Builder()
+    builder.ref(ProblemSchema)
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if not rule.rule.startswith(PREFIX + "/"):
+            continue
+        path, _ = _path_of(rule)
+        declared = operation_of(app.view_functions[rule.endpoint])
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(builder, rule, declared)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Cascade API",
+            "version": "1",
+            "description": "Ids are strings, times are ISO 8601 UTC ending in Z, lists answer "
+            "{items, next} and take limit and cursor, errors are application/problem+json.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(builder.schemas.items())),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API key."}},
+        },
+        "security": [{"bearer": []}],
+    }

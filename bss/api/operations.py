@@ -1,0 +1,92 @@
+"""Each API operation declared once: what it reads, who may call it, what it answers.
+
+The declaration drives both the behaviour (authentication, permission, loading the query and
+body, dumping the answer) and the OpenAPI document, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Response, current_app, jsonify, request
+from marshmallow import Schema
+
+from core.errors import ValidationError
+from core.permissions import Permission
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Operation:
+    #: One line for the operation list.
+    summary: str
+    #: The schema of a successful answer (``None``: the view answers by itself).
+    response: type[Schema] | None
+    status: int = 200
+    #: Schema of the query string, loaded by ``request_args()``.
+    query: type[Schema] | None = None
+    #: Schema of the JSON body, loaded by ``request_body()``.
+    body: type[Schema] | None = None
+    #: The permission the caller's team needs (403 without it).
+    permission: Permission | None = None
+    #: Answered without an API key.
+    public: bool = False
+    #: May answer 409 when the request clashes with the data.
+    conflicts: bool = False
+    media_type: str = "application/json"
+    description: str = ""
+
+
+def operation(**declared: Any) -> Callable[[View], View]:
+    """Declare a view's operation; put it under the route decorator."""
+
+    def declare(view: View) -> View:
+        view.operation = Operation(**declared)  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
+
+def operation_of(view: Callable[..., Any]) -> Operation | None:
+    return getattr(view, "operation", None)
+
+
+def current_operation() -> Operation:
+    """The operation of the request being served; every API view has one."""
+    found = operation_of(current_app.view_functions[request.endpoint or ""])
+    if found is None:
+        raise LookupError(f"the view {request.endpoint} declares no operation")
+    return found
+
+
+def request_args() -> dict[str, Any]:
+    """Load the query string with the operation's query schema."""
+    schema = current_operation().query
+    if schema is None:
+        raise LookupError(f"the view {request.endpoint} declares no query schema")
+    return schema().load(request.args.to_dict())
+
+
+def request_body() -> dict[str, Any]:
+    """Load the JSON body with the operation's body schema."""
+    schema = current_operation().body
+    if schema is None:
+        raise LookupError(f"the view {request.endpoint} declares no body schema")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError({"_schema": ["Send a JSON object with Content-Type: application/json."]})
+    return schema().load(body)
+
+
+def respond(result: Any, headers: Mapping[str, str] | None = None) -> Response:
+    """Dump ``result`` with the operation's response schema, with its declared status."""
+    declared = current_operation()
+    if declared.response is None:
+        raise LookupError(f"the view {request.endpoint} declares no response schema")
+    response = jsonify(declared.response().dump(result))
+    response.status_code = declared.status
+    response.headers.update(headers or {})
+    return response

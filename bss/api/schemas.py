@@ -1,0 +1,137 @@
+"""What the API reads and writes: one marshmallow schema per shape, named as in the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
+
+from bss.api.fields import Id, Timestamp
+from core.models.accounts import Account, AccountKind
+from core.permissions import PaymentMethod, Permission
+
+_NAME = validate.Length(min=1, max=200)
+
+
+class ProblemSchema(Schema):
+    """An error, as RFC 9457 problem details."""
+
+    type = fields.String(metadata={"description": "Always about:blank."})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    invalid_fields = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "For invalid input (422): each field at fault and what is wrong with it."},
+    )
+
+
+class AccountSchema(Schema):
+    """An account in the caller's tree. Programme fields appear only on distributors."""
+
+    id = Id(required=True)
+    kind = fields.Enum(AccountKind, by_value=True, required=True)
+    name = fields.String(required=True)
+    slug = fields.String(required=True, metadata={"description": "Names the account's storefront host."})
+    parent_id = Id(required=True, allow_none=True, metadata={"description": "The account that sells to it."})
+    reselling_enabled = fields.Boolean(required=True)
+    primary_domain = fields.String(required=True, allow_none=True)
+    created_at = Timestamp(required=True)
+    tier = fields.String(allow_none=True, metadata={"description": "Distributors only."})
+    addons = fields.List(fields.String(), metadata={"description": "Distributors only."})
+    service_manager_active = fields.Boolean(metadata={"description": "Distributors only."})
+
+    _PROGRAMME = ("tier", "addons", "service_manager_active")
+
+    @post_dump(pass_original=True)
+    def programme_only_for_distributors(self, data: dict[str, Any], account: Account, **_: Any) -> dict[str, Any]:
+        if account.kind is not AccountKind.DISTRIBUTOR:
+            for name in self._PROGRAMME:
+                data.pop(name, None)
+        return data
+
+
+class AccountPageSchema(Schema):
+    items = fields.List(fields.Nested(AccountSchema), required=True)
+    next = fields.String(required=True, allow_none=True, metadata={"description": "The next page, or null."})
+
+
+class AccountQuerySchema(Schema):
+    kind = fields.Enum(AccountKind, by_value=True, metadata={"description": "Only accounts of this kind."})
+    q = fields.String(metadata={"description": "Search names, slugs and primary domains."})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(metadata={"description": "From the previous page's `next`."})
+
+
+class AccountCreateSchema(Schema):
+    kind = fields.Enum(
+        AccountKind, by_value=True, required=True,
+        validate=validate.OneOf([AccountKind.RESELLER, AccountKind.CUSTOMER]),
+    )
+    name = fields.String(required=True, validate=_NAME)
+    slug = fields.String(required=True, validate=validate.Length(min=1, max=63))
+    parent_id = Id(
+        load_default=None, allow_none=True,
+        metadata={"description": "Your account or one below it; yours when left out."},
+    )
+    reselling_enabled = fields.Boolean(load_default=False)
+    primary_domain = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=253))
+
+
+class AccountChangeSchema(Schema):
+    """Only these fields change; send the ones to change."""
+
+    name = fields.String(validate=_NAME)
+    reselling_enabled = fields.Boolean(
+        metadata={"description": "Cannot be turned off while the account has accounts of its own."}
+    )
+    primary_domain = fields.String(allow_none=True, validate=validate.Length(max=253))
+
+
+class TeamRefSchema(Schema):
+    id = Id(required=True)
+    name = fields.String(required=True)
+
+
+class TeamSchema(Schema):
+    id = Id(required=True)
+    name = fields.String(required=True)
+    is_owner = fields.Boolean(required=True)
+    permissions = fields.List(fields.String(validate=validate.OneOf(list(Permission))), required=True)
+    payment_methods = fields.List(fields.String(validate=validate.OneOf(list(PaymentMethod))), required=True)
+    receives_renewal_reminders = fields.Boolean(required=True)
+    member_count = fields.Function(
+        lambda team: len(team.memberships), required=True, metadata={"json_schema": {"type": "integer"}}
+    )
+    created_at = Timestamp(required=True)
+
+
+class TeamPageSchema(Schema):
+    items = fields.List(fields.Nested(TeamSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class UserSchema(Schema):
+    id = Id(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class MemberSchema(UserSchema):
+    teams = fields.List(fields.Nested(TeamRefSchema), required=True, metadata={"description": "Their teams here."})
+
+
+class MemberPageSchema(Schema):
+    items = fields.List(fields.Nested(MemberSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class MeSchema(Schema):
+    user = fields.Nested(UserSchema, required=True)
+    account = fields.Nested(AccountSchema, required=True, metadata={"description": "The account the key acts for."})
+    team = fields.Nested(TeamRefSchema, required=True, metadata={"description": "The key's team."})
+    permissions = fields.List(
+        fields.String(validate=validate.OneOf(list(Permission))), required=True, attribute="permission_names"
+    )

@@ -1,0 +1,42 @@
+"""``/accounts/{id}/teams``: an account's teams, what they may do and how many people are in them."""
+
+from __future__ import annotations
+
+from flask import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bss.api import bp
+from bss.api.auth import current_caller
+from bss.api.operations import operation, respond
+from bss.api.paging import Page
+from bss.api.schemas import TeamPageSchema
+from bss.extensions import db
+from core.models.accounts import Account
+from core.models.people import Team
+from core.permissions import Permission
+from core.services.accounts import get_account
+
+
+def teams_of(session: Session, account: Account) -> list[Team]:
+    """Return the account's teams, owners first, with their memberships loaded."""
+    # Belongs in core/services/people.py (not this module's to change yet); see the API notes.
+    return list(
+        session.scalars(
+            select(Team)
+            .where(Team.account_id == account.id)
+            .options(selectinload(Team.memberships))
+            .order_by(Team.is_owner.desc(), Team.name, Team.id)
+        )
+    )
+
+
+@bp.get("/accounts/<int:account_id>/teams")
+@operation(
+    summary="List an account's teams (all of them: the list has a single page).",
+    response=TeamPageSchema,
+    permission=Permission.MANAGE_TEAM,
+)
+def teams(account_id: int) -> Response:
+    account = get_account(db.session, current_caller().account, account_id)
+    return respond(Page(teams_of(db.session, account)))

@@ -1,0 +1,125 @@
+"""Changing the account tree from above: a seller opens accounts below it and edits them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.models.accounts import Account, AccountKind
+from core.models.people import User
+from core.services.accounts import DOMAIN_PATTERN, create_account, get_account
+from core.services.audit import record_event
+
+#: What a seller may change on an account after creating it.
+CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain"})
+_NAME_MAX = 200
+
+
+def create_account_below(
+    session: Session,
+    *,
+    viewer: Account,
+    actor: User,
+    kind: AccountKind,
+    name: str,
+    slug: str,
+    parent_id: int | None = None,
+    reselling_enabled: bool = False,
+    primary_domain: str | None = None,
+) -> Account:
+    """Open a reseller or customer account under ``viewer`` or an account below it.
+
+    A ``parent_id`` outside the viewer's subtree is reported like one that does not exist.
+    """
+    if kind is AccountKind.DISTRIBUTOR:
+        raise ValidationError({"kind": ["Only the platform operator creates distributors."]})
+    parent = viewer
+    if parent_id is not None:
+        try:
+            parent = get_account(session, viewer, parent_id)
+        except NotFoundError:
+            raise ValidationError({"parent_id": [f"No account {parent_id}."]}) from None
+    return create_account(
+        session,
+        kind=kind,
+        name=name,
+        slug=slug,
+        parent=parent,
+        reselling_enabled=reselling_enabled,
+        primary_domain=primary_domain,
+        actor=actor,
+    )
+
+
+def update_account(
+    session: Session, *, viewer: Account, account_id: int, actor: User, changes: dict[str, Any]
+) -> Account:
+    """Change the name, reselling box or primary domain of ``viewer`` or an account below it.
+
+    Only the seller decides whether an account may resell: ``viewer`` cannot change that box
+    on itself. Nothing is changed unless every change is valid.
+    """
+    account = get_account(session, viewer, account_id)
+    wanted = _validated(session, account, changes)
+    if "reselling_enabled" in wanted:
+        _check_reselling_change(session, viewer, account, wanted["reselling_enabled"])
+    changed = {
+        field: [getattr(account, field), value]
+        for field, value in wanted.items()
+        if getattr(account, field) != value
+    }
+    for field, (_before, after) in changed.items():
+        setattr(account, field, after)
+    if changed:
+        record_event(session, account=account, actor=actor, action="account.changed", target=account, changes=changed)
+    session.flush()
+    return account
+
+
+def _validated(session: Session, account: Account, changes: dict[str, Any]) -> dict[str, Any]:
+    """Return ``changes`` normalised, or raise naming every field at fault."""
+    errors: dict[str, list[str]] = {
+        field: ["This field cannot be changed."] for field in changes if field not in CHANGEABLE_FIELDS
+    }
+    wanted: dict[str, Any] = {}
+    if "name" in changes:
+        name = changes["name"].strip() if isinstance(changes["name"], str) else ""
+        if not name:
+            errors["name"] = ["Give the account a name."]
+        elif len(name) > _NAME_MAX:
+            errors["name"] = [f"Use at most {_NAME_MAX} characters."]
+        wanted["name"] = name
+    if "reselling_enabled" in changes:
+        if not isinstance(changes["reselling_enabled"], bool):
+            errors["reselling_enabled"] = ["Say true or false."]
+        wanted["reselling_enabled"] = changes["reselling_enabled"]
+    if "primary_domain" in changes:
+        domain = changes["primary_domain"]
+        if domain is not None:
+            domain = domain.strip().lower() if isinstance(domain, str) else ""
+            if not DOMAIN_PATTERN.match(domain):
+                errors["primary_domain"] = [f"{domain!r} is not a domain name."]
+            elif session.scalar(
+                select(exists().where(Account.primary_domain == domain, Account.id != account.id))
+            ):
+                errors["primary_domain"] = [f"The domain {domain!r} already belongs to another account."]
+        wanted["primary_domain"] = domain
+    if errors:
+        raise ValidationError(errors)
+    return wanted
+
+
+def _check_reselling_change(session: Session, viewer: Account, account: Account, enabled: bool) -> None:
+    if enabled == account.reselling_enabled:
+        return
+    if account.id == viewer.id:
+        raise PermissionDeniedError("Only your seller can change whether your account may resell.")
+    if enabled:
+        return
+    if session.scalar(select(exists().where(Account.parent_id == account.id))):
+        raise ConflictError(f"{account.name} still has accounts of its own: it must keep reselling enabled.")
+    if account.kind is AccountKind.RESELLER:
+        raise ConflictError(f"{account.name} is a reseller: resellers keep reselling enabled.")
