@@ -9,7 +9,7 @@ from bss.extensions import db
 from core.models.accounts import Account
 from core.models.people import LoginSession, User
 from core.permissions import Permission
-from core.services.people import permissions_in
+from core.services.people import accounts_of, permissions_in
 from core.services.sign_in import resume_session
 
 login_manager = LoginManager()
@@ -41,6 +41,7 @@ def load_signed_in_user(token: str) -> SignedInUser | None:
 
 def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
+    app.jinja_env.globals["can"] = can
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
 
@@ -50,7 +51,8 @@ def acting_account() -> Account:
     if "acting_account" not in g:
         account_id = current_user.login_session.account_id
         account = db.session.get(Account, account_id) if account_id is not None else None
-        if account is None:
+        # Belonging is checked on every request, not only when the session chose the account.
+        if account is None or account not in accounts_of(db.session, current_user.user):
             abort(403, "You are not a member of any account yet.")
         g.acting_account = account
     return g.acting_account

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from core.errors import (
     CascadeError,
     ConflictError,
+    GoneError,
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 STATUS_BY_ERROR: dict[type[CascadeError], int] = {
     NotAuthenticatedError: 401,
     NotFoundError: 404,
+    GoneError: 410,
     PermissionDeniedError: 403,
     ConflictError: 409,
     ValidationError: 422,

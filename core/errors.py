@@ -28,6 +28,12 @@ class NotAuthenticatedError(CascadeError):
     title = "Not signed in"
 
 
+class GoneError(CascadeError):
+    """The thing existed but is used up or over (a one-time link already used, or expired)."""
+
+    title = "No longer available"
+
+
 class PermissionDeniedError(CascadeError):
     """The caller is known but may not do this."""
 

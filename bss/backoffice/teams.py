@@ -1,3 +1,125 @@
-"""Back office: teams (being written)."""
+"""An account's teams: who is in them, what they may do, how they may pay."""
 
-from bss.backoffice import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from bss.auth import acting_account
+from bss.backoffice import bp
+from bss.extensions import db
+from core.errors import ValidationError
+from core.models.people import Team
+from core.permissions import PaymentMethod, Permission
+from core.services.invitations import pending_invitations
+from core.services.teams import create_team, delete_team, get_team, list_teams, remove_member, update_team
+
+
+def team_form() -> dict[str, Any]:
+    """Read a team's settings as the create and edit forms post them (unticked boxes send nothing)."""
+    return {
+        "permissions": request.form.getlist("permissions"),
+        "payment_methods": request.form.getlist("payment_methods"),
+        "receives_renewal_reminders": request.form.get("receives_renewal_reminders") == "yes",
+    }
+
+
+def render_team_page(team: Team, *, errors: dict[str, list[str]] | None = None, **form: Any) -> tuple[str, int]:
+    """Render a team's page; with ``errors``, the form as posted and a 422."""
+    return render_template(
+        "backoffice/team.html",
+        team=team,
+        invitations=pending_invitations(db.session, team),
+        all_permissions=list(Permission),
+        all_payment_methods=list(PaymentMethod),
+        errors=errors or {},
+        form=form,
+    ), 422 if errors else 200
+
+
+@bp.get("/teams")
+@login_required
+def teams() -> str:
+    return _render_teams()[0]
+
+
+@bp.post("/teams")
+@login_required
+def create_team_view() -> Response | tuple[str, int]:
+    form = {"name": request.form.get("name", ""), **team_form()}
+    try:
+        team = create_team(db.session, account=acting_account(), actor=current_user.user, **form)
+    except ValidationError as error:
+        db.session.rollback()
+        return _render_teams(errors=error.fields, **form)
+    db.session.commit()
+    flash(f"The team {team.name} is created. Invite people to it below.", "info")
+    return redirect(url_for("backoffice.team", team_id=team.id))
+
+
+@bp.get("/teams/<int:team_id>")
+@login_required
+def team(team_id: int) -> str:
+    return render_team_page(get_team(db.session, account=acting_account(), team_id=team_id, actor=current_user.user))[0]
+
+
+@bp.post("/teams/<int:team_id>")
+@login_required
+def update_team_view(team_id: int) -> Response | tuple[str, int]:
+    account, actor, form = acting_account(), current_user.user, team_form()
+    try:
+        team = update_team(db.session, account=account, team_id=team_id, actor=actor, **form)
+    except ValidationError as error:
+        db.session.rollback()
+        shown = get_team(db.session, account=account, team_id=team_id, actor=actor)
+        return render_team_page(shown, errors=error.fields, **form)
+    db.session.commit()
+    flash(f"The team {team.name} is saved.", "info")
+    return redirect(url_for("backoffice.team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/delete")
+@login_required
+def delete_team_view(team_id: int) -> Response | tuple[str, int]:
+    account, actor = acting_account(), current_user.user
+    try:
+        delete_team(db.session, account=account, team_id=team_id, actor=actor)
+    except ValidationError as error:
+        db.session.rollback()
+        return render_team_page(get_team(db.session, account=account, team_id=team_id, actor=actor), errors=error.fields)
+    db.session.commit()
+    flash("The team is deleted.", "info")
+    return redirect(url_for("backoffice.teams"))
+
+
+@bp.post("/teams/<int:team_id>/members/<int:membership_id>/remove")
+@login_required
+def remove_member_view(team_id: int, membership_id: int) -> Response | tuple[str, int]:
+    account, actor = acting_account(), current_user.user
+    try:
+        membership = remove_member(
+            db.session, account=account, team_id=team_id, membership_id=membership_id, actor=actor
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        return render_team_page(get_team(db.session, account=account, team_id=team_id, actor=actor), errors=error.fields)
+    db.session.commit()
+    flash(f"{membership.user.email} is no longer in the team.", "info")
+    if membership.user_id == actor.id:
+        return redirect(url_for("backoffice.home"))  # they may no longer manage teams here
+    return redirect(url_for("backoffice.team", team_id=team_id))
+
+
+def _render_teams(*, errors: dict[str, list[str]] | None = None, **form: Any) -> tuple[str, int]:
+    return render_template(
+        "backoffice/teams.html",
+        account=acting_account(),
+        teams=list_teams(db.session, account=acting_account(), actor=current_user.user),
+        all_permissions=list(Permission),
+        all_payment_methods=list(PaymentMethod),
+        errors=errors or {},
+        form=form,
+    ), 422 if errors else 200

@@ -1,0 +1,233 @@
+"""Invitations to join a team: an emailed one-time link, stored only as a hash, valid 7 days.
+
+Accepting a link signs the person in. A newcomer chooses a name and a password; a person
+who already has a login proves it with their password, through the same throttled check
+as the sign-in form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.errors import GoneError, NotFoundError, ValidationError
+from core.models.accounts import Account
+from core.models.invitations import Invitation
+from core.models.people import Membership, Team, User
+from core.passwords import hash_password
+from core.permissions import Permission
+from core.services.audit import record_event
+from core.services.outbox import queue_email
+from core.services.people import add_member, check_password_strength, create_user, normalise_email, require_permission
+from core.services.sign_in import SignedIn, SignInError, sign_in
+
+LIFETIME = timedelta(days=7)
+
+_EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[A-Za-z]{2,}$")
+
+
+class InvitationGoneError(GoneError):
+    """The link was real but is used, withdrawn or expired: it will never work again."""
+
+    title = "Invitation no longer valid"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_person(
+    session: Session,
+    *,
+    account: Account,
+    team_id: int,
+    email: str,
+    actor: User,
+    link_for: Callable[[str], str],
+) -> Invitation:
+    """Invite ``email`` into one of the account's teams and queue the email with its link.
+
+    ``link_for`` turns the token into the absolute URL of the page that accepts it. A new
+    invitation replaces a pending one to the same person for the same team.
+    """
+    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    team = session.scalar(select(Team).where(Team.id == team_id, Team.account_id == account.id))
+    if team is None:
+        raise NotFoundError(f"No team {team_id}.")
+    email = normalise_email(email)
+    if not _EMAIL.match(email):
+        raise ValidationError({"email": [f"{email!r} is not an email address."]})
+    existing = session.scalar(select(User).where(User.email == email))
+    if existing is not None and not existing.active:
+        raise ValidationError({"email": [f"The login {email} is disabled."]})
+    if existing is not None and session.scalar(
+        select(Membership.id).where(Membership.team_id == team.id, Membership.user_id == existing.id)
+    ):
+        raise ValidationError({"email": [f"{email} is already in the team {team.name}."]})
+    now = utcnow()
+    for pending in _pending(session, team, email):
+        pending.revoked_at = now
+        record_event(
+            session, account=account, actor=actor, action="invitation.revoked", target=pending,
+            changes={"team": team.name, "email": email, "reason": "replaced by a new invitation"},
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        team=team, email=email, token_hash=_hash(token), invited_by=actor, expires_at=now + LIFETIME
+    )
+    session.add(invitation)
+    record_event(
+        session, account=account, actor=actor, action="invitation.created", target=invitation,
+        changes={"team": team.name, "email": email},
+    )
+    link = link_for(token)
+    queue_email(
+        session,
+        to=email,
+        subject=f"{actor.name} invited you to join {account.name}",
+        text=(
+            f"Hello,\n\n"
+            f"{actor.name} ({actor.email}) invited you to join {account.name}, in the team {team.name}.\n\n"
+            f"Accept the invitation here:\n{link}\n\n"
+            f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
+            f"If you did not expect this invitation, ignore this email.\n"
+        ),
+        sender_name=account.name,
+        reply_to=actor.email,
+    )
+    return invitation
+
+
+def pending_invitations(session: Session, team: Team) -> list[Invitation]:
+    """Return the team's invitations that can still be accepted, oldest first."""
+    return _pending(session, team)
+
+
+def revoke_invitation(
+    session: Session, *, account: Account, team_id: int, invitation_id: int, actor: User
+) -> Invitation:
+    """Withdraw a pending invitation: its link stops working."""
+    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    invitation = session.scalar(
+        select(Invitation)
+        .join(Team)
+        .where(Invitation.id == invitation_id, Invitation.team_id == team_id, Team.account_id == account.id)
+    )
+    if invitation is None:
+        raise NotFoundError(f"No invitation {invitation_id}.")
+    if invitation.accepted_at is not None:
+        raise ValidationError({"invitation": [f"{invitation.email} already accepted this invitation."]})
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        record_event(
+            session, account=account, actor=actor, action="invitation.revoked", target=invitation,
+            changes={"team": invitation.team.name, "email": invitation.email},
+        )
+    return invitation
+
+
+def open_invitation(session: Session, token: str, *, for_update: bool = False) -> Invitation:
+    """Return the invitation a link's token names, if it can still be accepted.
+
+    Raises ``NotFoundError`` for a token that never existed and ``InvitationGoneError`` for
+    one that was used, withdrawn or has expired.
+    """
+    query = select(Invitation).where(Invitation.token_hash == _hash(token))
+    invitation = session.scalar(query.with_for_update() if for_update else query)
+    if invitation is None:
+        raise NotFoundError("This invitation link is not valid. Check that you copied all of it.")
+    if invitation.accepted_at is not None:
+        raise InvitationGoneError("This invitation has already been accepted. Sign in to continue.")
+    if invitation.revoked_at is not None:
+        raise InvitationGoneError("This invitation was withdrawn. Ask for a new one if you still need it.")
+    if invitation.expires_at <= utcnow():
+        raise InvitationGoneError("This invitation has expired. Ask for a new one.")
+    return invitation
+
+
+def invitee(session: Session, invitation: Invitation) -> User | None:
+    """Return the person the invitation is for, if they already have a login."""
+    return session.scalar(select(User).where(User.email == invitation.email))
+
+
+def accept_invitation(
+    session: Session,
+    *,
+    token: str,
+    password: str,
+    name: str | None = None,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
+) -> SignedIn:
+    """Join the invitation's team and sign in; the link works once.
+
+    A person without a password yet gives a name and a new password; anyone else gives their
+    own password. A wrong password counts as a failed sign-in (the caller commits it).
+    """
+    invitation = open_invitation(session, token, for_update=True)
+    user = invitee(session, invitation)
+    if user is not None and not user.active:
+        raise ValidationError({"email": [f"The login {user.email} is disabled."]})
+    newcomer = None
+    if user is None or user.password_hash is None:
+        _check_newcomer(name or "", password)
+        newcomer = session.begin_nested()
+        user = _set_up_newcomer(session, invitation, user, name or "", password)
+    try:
+        signed_in = sign_in(
+            session, email=invitation.email, password=password, ip_address=ip_address, user_agent=user_agent
+        )
+    except SignInError as error:
+        # A newcomer fails only while their email is locked out: undo their login, keep nothing.
+        if newcomer is not None:
+            newcomer.rollback()
+        raise ValidationError({"password": [error.detail]}) from None
+    team = invitation.team
+    add_member(session, team, user, actor=user)
+    invitation.accepted_at = utcnow()
+    record_event(
+        session, account=team.account, actor=user, action="invitation.accepted", target=invitation,
+        changes={"team": team.name, "email": invitation.email},
+    )
+    # Land in the account just joined, not whichever of the person's accounts sorts first.
+    signed_in.login_session.account_id = team.account_id
+    session.flush()
+    return signed_in
+
+
+def _check_newcomer(name: str, password: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["Give your name."]
+    if problems := check_password_strength(password):
+        errors["password"] = problems
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_up_newcomer(session: Session, invitation: Invitation, user: User | None, name: str, password: str) -> User:
+    if user is None:
+        return create_user(session, email=invitation.email, name=name, password=password)
+    user.name = name.strip()
+    user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def _pending(session: Session, team: Team, email: str | None = None) -> list[Invitation]:
+    query = select(Invitation).where(
+        Invitation.team_id == team.id,
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > utcnow(),
+    )
+    if email is not None:
+        query = query.where(Invitation.email == email)
+    return list(session.scalars(query.order_by(Invitation.id)))

@@ -1,0 +1,160 @@
+"""No tenant ever reaches another's data: every back-office and API route, every role.
+
+The routes are read from the app's URL map, so a route added later is walked too; a route
+whose id parameter this file does not know fails the test until it is added to ``FOREIGN``.
+For each role and route, an id belonging to another tenant must answer exactly as an id that
+does not exist, must not show that tenant's names, and must change nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from core.models.accounts import Account, AccountKind
+from core.models.api_keys import ApiKey
+from core.models.audit import AuditEvent
+from core.models.invitations import Invitation
+from core.models.people import Membership, Team, User
+from core.services.accounts import create_account
+from core.services.api_keys import create_api_key
+from core.services.people import add_member, create_user, owner_team
+from tests.conftest import csrf
+
+MISSING_ID = 987_654_321
+PASSWORD = "cascade-demo"
+
+#: Which sibling tenant each role must never reach.
+ROLES = {
+    "distributor admin": ("admin@northwind.example", "southwind"),
+    "reseller admin": ("owner@bright.example", "corner"),
+    "reseller staff (support only)": ("desk@bright.example", "corner"),
+    "customer admin": ("owner@harbour.example", "maple"),
+    "customer member without purchase": ("clerk@harbour.example", "maple"),
+    "anonymous": (None, "corner"),
+}
+
+
+@pytest.fixture
+def world(db, demo):
+    """The demo platform, a second distributor, and narrow teams for the staff roles."""
+    southwind = create_account(db, kind=AccountKind.DISTRIBUTOR, name="Southwind Distribution", slug="southwind")
+    create_account(db, kind=AccountKind.RESELLER, name="Southern Resale", slug="southern", parent=southwind,
+                   reselling_enabled=True)
+    boss = create_user(db, email="boss@southwind.example", name="Boss", password=PASSWORD)
+    add_member(db, owner_team(db, southwind), boss)
+    for slug, email, permissions in (("bright", "desk@bright.example", ["support"]),
+                                     ("harbour", "clerk@harbour.example", ["view_billing"])):
+        team = Team(account=demo[slug], name="Narrow", permissions=permissions)
+        db.add(team)
+        add_member(db, team, create_user(db, email=email, name=email, password=PASSWORD))
+    accounts = {account.slug: account for account in db.scalars(select(Account))}
+    for slug in ("corner", "maple", "southwind"):
+        owner = db.scalar(select(User).join(Membership).join(Team).where(Team.account_id == accounts[slug].id))
+        create_api_key(db, user=owner, team=owner_team(db, accounts[slug]), name=f"{slug} key")
+        db.add(Invitation(team=owner_team(db, accounts[slug]), email=f"new@{slug}.example", token_hash=f"{slug:x<64}"[:64],
+                          expires_at=db.scalar(select(func.max(Account.created_at))).replace(year=2099)))
+    db.commit()
+    return accounts
+
+
+def _foreign_ids(db, account: Account) -> dict[str, int]:
+    team = owner_team(db, account)
+    return {
+        "account_id": account.id,
+        "team_id": team.id,
+        "membership_id": db.scalar(select(Membership.id).where(Membership.team_id == team.id)),
+        "api_key_id": db.scalar(select(ApiKey.id).where(ApiKey.team_id == team.id)),
+        "invitation_id": db.scalar(select(Invitation.id).where(Invitation.team_id == team.id)),
+    }
+
+
+#: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
+FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "id"}
+ID_ALIASES = {"id": "account_id"}
+
+
+def _snapshot(db, sibling: Account):
+    """Everything of the sibling tenant's that a request could change, as comparable data."""
+    db.expire_all()
+    mine = select(Account.id).where(Account.path.startswith(sibling.path))
+    teams = select(Team.id).where(Team.account_id.in_(mine))
+    return {
+        "accounts": db.execute(select(Account.id, Account.name, Account.parent_id, Account.reselling_enabled,
+                                      Account.primary_domain, Account.tier).where(Account.id.in_(mine))).all(),
+        "teams": db.execute(select(Team.id, Team.name, Team.permissions, Team.payment_methods,
+                                   Team.receives_renewal_reminders).where(Team.id.in_(teams))).all(),
+        "memberships": db.execute(select(Membership.id, Membership.user_id).where(Membership.team_id.in_(teams))).all(),
+        "api_keys": db.execute(select(ApiKey.id, ApiKey.revoked_at).where(ApiKey.team_id.in_(teams))).all(),
+        "invitations": db.execute(select(Invitation.id, Invitation.accepted_at, Invitation.revoked_at)
+                                  .where(Invitation.team_id.in_(teams))).all(),
+        "people": db.execute(select(User.id, User.password_hash, User.active)
+                             .where(User.id.in_(select(Membership.user_id).where(Membership.team_id.in_(teams))))).all(),
+        "audit": db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.account_id.in_(mine))),
+    }
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        # Signing in and out would change who walks; they are tested on their own.
+        if rule.rule.startswith(("/bss", "/api/v1")) and rule.rule not in ("/bss/login", "/bss/logout"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def _url(rule, ids: dict[str, int]) -> str:
+    def value(match: re.Match[str]) -> str:
+        converter, name = match.group(1), match.group(2)
+        if converter == "int" or name in FOREIGN:
+            assert name in FOREIGN, f"{rule.rule}: add the id parameter {name!r} to FOREIGN"
+            return str(ids[ID_ALIASES.get(name, name)])
+        return "not-a-real-token-0123456789"
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", value, rule.rule)
+
+
+def _request(client, method, url, ids, bearer):
+    fields = {"name": "Hijacked", "account_id": ids["account_id"], "team_id": ids["team_id"],
+              "parent_id": ids["account_id"], "email": "intruder@example.com"}
+    if url.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        body = {"json": {"name": "Hijacked", "parent_id": str(ids["account_id"])}} if method in ("POST", "PATCH", "PUT") else {}
+        return client.open(url, method=method, headers=headers, **body)
+    data = {**fields, "csrf_token": csrf(client)} if method != "GET" else None
+    return client.open(url, method=method, data=data)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_route_reaches_a_sibling_tenant(app, client, db, world, role):
+    email, sibling_slug = ROLES[role]
+    sibling = world[sibling_slug]
+    foreign = _foreign_ids(db, sibling)
+    missing = dict.fromkeys(foreign, MISSING_ID)
+    secret = None
+    if email:
+        signed_in = client.post("/bss/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client)})
+        assert signed_in.status_code == 302, f"{role} could not sign in"
+        user = db.scalar(select(User).where(User.email == email))
+        team = db.scalar(select(Team).join(Membership).where(Membership.user_id == user.id))
+        secret = create_api_key(db, user=user, team=team, name="walker").secret
+        db.commit()
+    names = {sibling.name, *(child.name for child in world.values() if child.path.startswith(sibling.path))}
+    before = _snapshot(db, sibling)
+    walked = 0
+    for rule, method in _routes(app):
+        foreign_answer = _request(client, method, _url(rule, foreign), foreign, secret)
+        body = foreign_answer.get_data(as_text=True)
+        leaked = [name for name in names if name in body]
+        assert not leaked, f"{role}: {method} {rule.rule} shows {leaked}"
+        if any(f"<{p}" in rule.rule or f":{p}>" in rule.rule for p in FOREIGN):
+            missing_answer = _request(client, method, _url(rule, missing), missing, secret)
+            assert foreign_answer.status_code == missing_answer.status_code, (
+                f"{role}: {method} {rule.rule} answers {foreign_answer.status_code} for another tenant's id "
+                f"but {missing_answer.status_code} for a missing one"
+            )
+            assert foreign_answer.status_code not in (200, 201, 204), f"{role}: {method} {rule.rule} succeeded"
+        walked += 1
+    assert walked > 20
+    assert _snapshot(db, sibling) == before, f"{role}: something of {sibling.name} changed"
