@@ -26,8 +26,8 @@ from bss.app import create_app
 from bss.extensions import db as database
 from bss.migrations import upgrade_database
 from core.clock import FrozenTime, clock
-from core.passwords import hasher
 from core.models.accounts import Account, AccountKind
+from core.passwords import hasher
 from core.plugins import pm
 from core.services.accounts import create_account
 from core.services.demo import DEMO_PASSWORD, load_demo

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from core.models.people import Membership, Team, User
 from core.permissions import Permission
 from core.services.audit import record_event
 from core.services.people import permissions_in
+from core.tokens import new_secret, secret_hash
 
 KEY_PREFIX = "csk_"
 
@@ -28,10 +27,6 @@ class NewApiKey:
     secret: str
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def create_api_key(session: Session, *, user: User, team: Team, name: str) -> NewApiKey:
     """Make a key that acts for ``team``'s account with ``team``'s permissions; ``user`` must be in it."""
     if not name.strip():
@@ -41,8 +36,8 @@ def create_api_key(session: Session, *, user: User, team: Team, name: str) -> Ne
     )
     if is_member is None:
         raise PermissionDeniedError(f"You are not in the team {team.name}.")
-    secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    api_key = ApiKey(team=team, user=user, name=name.strip()[:100], prefix=secret[:12], key_hash=_hash(secret))
+    secret = new_secret(KEY_PREFIX)
+    api_key = ApiKey(team=team, user=user, name=name.strip()[:100], prefix=secret[:12], key_hash=secret_hash(secret))
     session.add(api_key)
     record_event(session, account=team.account, actor=user, action="api_key.created", target=api_key,
                  changes={"name": api_key.name, "team": team.name, "prefix": api_key.prefix})
@@ -53,7 +48,7 @@ def authenticate_api_key(session: Session, secret: str) -> ApiKey | None:
     """Return the live key for ``secret``: not revoked, its person active and still in its team."""
     if not secret.startswith(KEY_PREFIX):
         return None
-    api_key = session.scalar(select(ApiKey).where(ApiKey.key_hash == _hash(secret), ApiKey.revoked_at.is_(None)))
+    api_key = session.scalar(select(ApiKey).where(ApiKey.key_hash == secret_hash(secret), ApiKey.revoked_at.is_(None)))
     if api_key is None or not api_key.user.active:
         return None
     still_member = session.scalar(

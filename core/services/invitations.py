@@ -7,9 +7,7 @@ as the sign-in form.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -27,6 +25,7 @@ from core.services.audit import record_event
 from core.services.outbox import queue_email
 from core.services.people import add_member, check_password_strength, create_user, normalise_email, require_permission
 from core.services.sign_in import SignedIn, SignInError, sign_in
+from core.tokens import new_secret, secret_hash
 
 LIFETIME = timedelta(days=7)
 
@@ -37,10 +36,6 @@ class InvitationGoneError(GoneError):
     """The link was real but is used, withdrawn or expired: it will never work again."""
 
     title = "Invitation no longer valid"
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invite_person(
@@ -78,9 +73,9 @@ def invite_person(
             session, account=account, actor=actor, action="invitation.revoked", target=pending,
             changes={"team": team.name, "email": email, "reason": "replaced by a new invitation"},
         )
-    token = secrets.token_urlsafe(32)
+    token = new_secret()
     invitation = Invitation(
-        team=team, email=email, token_hash=_hash(token), invited_by=actor, expires_at=now + LIFETIME
+        team=team, email=email, token_hash=secret_hash(token), invited_by=actor, expires_at=now + LIFETIME
     )
     session.add(invitation)
     record_event(
@@ -139,7 +134,7 @@ def open_invitation(session: Session, token: str, *, for_update: bool = False) -
     Raises ``NotFoundError`` for a token that never existed and ``InvitationGoneError`` for
     one that was used, withdrawn or has expired.
     """
-    query = select(Invitation).where(Invitation.token_hash == _hash(token))
+    query = select(Invitation).where(Invitation.token_hash == secret_hash(token))
     invitation = session.scalar(query.with_for_update() if for_update else query)
     if invitation is None:
         raise NotFoundError("This invitation link is not valid. Check that you copied all of it.")

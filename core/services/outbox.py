@@ -12,7 +12,7 @@ import smtplib
 from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

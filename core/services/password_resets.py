@@ -6,8 +6,6 @@ either way, and only a real, active person gets an email.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -22,6 +20,7 @@ from core.passwords import hash_password
 from core.services.audit import record_event
 from core.services.outbox import queue_email
 from core.services.people import accounts_of, check_password_strength, normalise_email
+from core.tokens import new_secret, secret_hash
 
 LIFETIME = timedelta(hours=1)
 #: Links sent to one person per ``LIFETIME``: enough for a lost email, too few to flood an inbox.
@@ -34,10 +33,6 @@ class ResetLinkGoneError(GoneError):
     title = "Link no longer valid"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def request_password_reset(session: Session, *, email: str, link_for: Callable[[str], str]) -> PasswordReset | None:
     """Email a reset link if ``email`` belongs to an active person; return the reset, if any.
 
@@ -46,8 +41,8 @@ def request_password_reset(session: Session, *, email: str, link_for: Callable[[
     user = session.scalar(select(User).where(User.email == normalise_email(email), User.active))
     if user is None or _recent_requests(session, user) >= MAX_REQUESTS_PER_LIFETIME:
         return None
-    token = secrets.token_urlsafe(32)
-    reset = PasswordReset(user=user, token_hash=_hash(token), expires_at=utcnow() + LIFETIME)
+    token = new_secret()
+    reset = PasswordReset(user=user, token_hash=secret_hash(token), expires_at=utcnow() + LIFETIME)
     session.add(reset)
     # Nobody is signed in when asking: the event has no actor.
     _record(session, user, None, "password_reset.requested", reset, {"email": user.email})
@@ -72,7 +67,7 @@ def open_password_reset(session: Session, token: str, *, for_update: bool = Fals
     Raises ``NotFoundError`` for a token that never existed and ``ResetLinkGoneError`` for
     one that was used or has expired.
     """
-    query = select(PasswordReset).where(PasswordReset.token_hash == _hash(token))
+    query = select(PasswordReset).where(PasswordReset.token_hash == secret_hash(token))
     reset = session.scalar(query.with_for_update() if for_update else query)
     if reset is None:
         raise NotFoundError("This password reset link is not valid. Check that you copied all of it.")

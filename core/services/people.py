@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 

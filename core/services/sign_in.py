@@ -6,8 +6,6 @@ Signing out, or disabling the person, revokes the row, which a signed cookie alo
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +18,7 @@ from core.models.accounts import Account
 from core.models.people import LoginSession, LoginThrottle, User
 from core.passwords import hash_password, needs_rehash, verify_password
 from core.services.people import accounts_of, normalise_email
+from core.tokens import new_secret, secret_hash
 
 #: Failures allowed in one window before the email, or the address, is locked out for a while.
 MAX_FAILURES_PER_EMAIL = 5
@@ -44,10 +43,6 @@ class SignedIn:
     login_session: LoginSession
     #: Goes in the cookie; shown once, stored only as a hash.
     token: str
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _throttle_keys(email: str, ip_address: str | None) -> list[tuple[str, int]]:
@@ -96,10 +91,10 @@ def sign_in(
     session.execute(update(LoginThrottle).where(LoginThrottle.key == keys[0][0]).values(failures=0, locked_until=None))
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
-    token = secrets.token_urlsafe(32)
+    token = new_secret()
     accounts = accounts_of(session, user)
     login_session = LoginSession(
-        token_hash=_token_hash(token),
+        token_hash=secret_hash(token),
         user=user,
         account_id=accounts[0].id if accounts else None,
         ip_address=ip_address,
@@ -113,7 +108,7 @@ def sign_in(
 def resume_session(session: Session, token: str) -> LoginSession | None:
     """Return the live session for a cookie's token, or ``None`` if it is over."""
     login_session = session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == _token_hash(token), LoginSession.revoked_at.is_(None))
+        select(LoginSession).where(LoginSession.token_hash == secret_hash(token), LoginSession.revoked_at.is_(None))
     )
     if login_session is None or not login_session.user.active:
         return None

@@ -5,9 +5,8 @@ Revises:
 Created: 2026-11-22
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '2ac01f592aa3'
 down_revision = None

@@ -5,9 +5,8 @@ Revises: b1e5160a6925
 Created: 2026-11-22
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '30107bf55d60'
 down_revision = 'b1e5160a6925'

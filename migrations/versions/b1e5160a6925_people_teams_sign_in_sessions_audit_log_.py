@@ -5,9 +5,8 @@ Revises: 2ac01f592aa3
 Created: 2026-11-22
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'b1e5160a6925'
 down_revision = '2ac01f592aa3'

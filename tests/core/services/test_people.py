@@ -44,8 +44,9 @@ def test_permissions_are_the_union_of_ones_teams_in_that_account(db, demo):
 
 
 def test_one_person_in_two_accounts(db, demo):
-    from core.models.people import User
     from sqlalchemy import select
+
+    from core.models.people import User
 
     sam = db.scalar(select(User).where(User.email == "sam@books.example"))
     assert [account.slug for account in accounts_of(db, sam)] == ["harbour", "maple"]
