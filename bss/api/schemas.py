@@ -88,6 +88,7 @@ class AccountChangeSchema(Schema):
         metadata={"description": "Cannot be turned off while the account has accounts of its own."}
     )
     primary_domain = fields.String(allow_none=True, validate=validate.Length(max=253))
+    parent_id = Id(metadata={"description": "Move the account, with all below it, under another seller of yours."})
 
 
 class TeamRefSchema(Schema):

@@ -10,10 +10,10 @@ from bss.auth import acting_account, can
 from bss.backoffice import bp
 from bss.extensions import db
 from core.errors import ValidationError
-from core.models.accounts import AccountKind
+from core.models.accounts import Account, AccountKind
 from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
-from core.services.accounts import get_account, list_accounts
+from core.services.accounts import ALLOWED_PARENTS, get_account, list_accounts
 from core.services.people import require_permission
 
 PAGE_SIZE = 50
@@ -90,17 +90,28 @@ def open_account() -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.account", account_id=account.id))
 
 
-@bp.get("/accounts/<int:account_id>")
-@login_required
-def account(account_id: int) -> str:
-    shown = get_account(db.session, acting_account(), account_id)
-    return render_template(
+def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
+    viewer = acting_account()
+    may_edit = can(Permission.MANAGE_ACCOUNTS)
+    sellers = []
+    if may_edit and shown.id != viewer.id:
+        candidates = [viewer, *list_accounts(db.session, viewer, kind=AccountKind.RESELLER, limit=1000)]
+        sellers = [seller for seller in candidates if seller.kind in ALLOWED_PARENTS[shown.kind]]
+    page = render_template(
         "backoffice/account.html",
         shown=shown,
-        acting_account_id=acting_account().id,
-        may_edit=can(Permission.MANAGE_ACCOUNTS),
-        errors={},
+        acting_account_id=viewer.id,
+        may_edit=may_edit,
+        sellers=sellers,
+        errors=errors or {},
     )
+    return page, status
+
+
+@bp.get("/accounts/<int:account_id>")
+@login_required
+def account(account_id: int) -> tuple[str, int]:
+    return _render_account(get_account(db.session, acting_account(), account_id))
 
 
 @bp.post("/accounts/<int:account_id>")
@@ -114,14 +125,13 @@ def edit_account(account_id: int) -> Response | tuple[str, int]:
         changes["primary_domain"] = request.form["primary_domain"] or None
     if shown.id != viewer.id:
         changes["reselling_enabled"] = request.form.get("reselling_enabled") == "on"
+        if request.form.get("parent_id", type=int):
+            changes["parent_id"] = request.form.get("parent_id", type=int)
     try:
         update_account(db.session, viewer=viewer, account_id=account_id, actor=current_user.user, changes=changes)
     except ValidationError as error:
         db.session.rollback()
-        page = render_template(
-            "backoffice/account.html", shown=shown, acting_account_id=viewer.id, may_edit=True, errors=error.fields
-        )
-        return page, 422
+        return _render_account(shown, error.fields, 422)
     db.session.commit()
     flash("Saved.", "info")
     return redirect(url_for("backoffice.account", account_id=account_id))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
-from core.services.accounts import DOMAIN_PATTERN, create_account, get_account
+from core.services.accounts import ALLOWED_PARENTS, DOMAIN_PATTERN, create_account, get_account
 from core.services.audit import record_event
 
 #: What a seller may change on an account after creating it.
-CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain"})
+CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id"})
 _NAME_MAX = 200
 
 
@@ -57,13 +57,17 @@ def create_account_below(
 def update_account(
     session: Session, *, viewer: Account, account_id: int, actor: User, changes: dict[str, Any]
 ) -> Account:
-    """Change the name, reselling box or primary domain of ``viewer`` or an account below it.
+    """Change the name, reselling box, primary domain or seller (``parent_id``) of an account.
+
+    The account is ``viewer`` or one below it; moving it takes everything below it along.
 
     Only the seller decides whether an account may resell: ``viewer`` cannot change that box
     on itself. Nothing is changed unless every change is valid.
     """
     account = get_account(session, viewer, account_id)
     wanted = _validated(session, account, changes)
+    if "parent_id" in wanted:
+        _check_move(session, viewer, account, wanted["parent_id"])
     if "reselling_enabled" in wanted:
         _check_reselling_change(session, viewer, account, wanted["reselling_enabled"])
     changed = {
@@ -71,6 +75,8 @@ def update_account(
         for field, value in wanted.items()
         if getattr(account, field) != value
     }
+    if "parent_id" in changed:
+        _move_subtree(session, account, get_account(session, viewer, changed["parent_id"][1]))
     for field, (_before, after) in changed.items():
         setattr(account, field, after)
     if changed:
@@ -96,6 +102,10 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
         if not isinstance(changes["reselling_enabled"], bool):
             errors["reselling_enabled"] = ["Say true or false."]
         wanted["reselling_enabled"] = changes["reselling_enabled"]
+    if "parent_id" in changes:
+        if not isinstance(changes["parent_id"], int) or isinstance(changes["parent_id"], bool):
+            errors["parent_id"] = ["Give the id of the seller to move the account under."]
+        wanted["parent_id"] = changes["parent_id"]
     if "primary_domain" in changes:
         domain = changes["primary_domain"]
         if domain is not None:
@@ -110,6 +120,32 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
     if errors:
         raise ValidationError(errors)
     return wanted
+
+
+def _check_move(session: Session, viewer: Account, account: Account, parent_id: int) -> None:
+    """A seller moves an account below it under another of its accounts (direct to resold)."""
+    if account.id == viewer.id:
+        raise PermissionDeniedError("Only your seller can move your account.")
+    try:
+        parent = get_account(session, viewer, parent_id)
+    except NotFoundError:
+        raise ValidationError({"parent_id": [f"No account {parent_id}."]}) from None
+    if parent.path.startswith(account.path):
+        raise ValidationError({"parent_id": ["An account cannot be moved under itself or an account of its own."]})
+    if parent.kind not in ALLOWED_PARENTS[account.kind]:
+        raise ValidationError({"parent_id": [f"A {account.kind} account cannot be placed under a {parent.kind}."]})
+
+
+def _move_subtree(session: Session, account: Account, parent: Account) -> None:
+    """Rewrite the path of ``account`` and everything below it to hang under ``parent``."""
+    old_path, new_path = account.path, f"{parent.path}{account.id}/"
+    session.execute(
+        update(Account)
+        .where(Account.path.startswith(old_path, autoescape=True))
+        .values(path=literal(new_path) + func.substr(Account.path, len(old_path) + 1)),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    account.parent = parent
 
 
 def _check_reselling_change(session: Session, viewer: Account, account: Account, enabled: bool) -> None:

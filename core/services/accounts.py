@@ -19,7 +19,7 @@ _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 #: Which kinds of account may sell to which.
-_ALLOWED_PARENTS = {
+ALLOWED_PARENTS = {
     AccountKind.DISTRIBUTOR: set(),
     AccountKind.RESELLER: {AccountKind.DISTRIBUTOR},
     AccountKind.CUSTOMER: {AccountKind.DISTRIBUTOR, AccountKind.RESELLER},
@@ -51,7 +51,7 @@ def create_account(
         errors["slug"] = ["Use 1-63 lowercase letters, digits or '-', not starting or ending with '-'."]
     elif session.scalar(select(exists().where(Account.slug == slug))):
         errors["slug"] = [f"The slug {slug!r} is already taken."]
-    allowed = _ALLOWED_PARENTS[kind]
+    allowed = ALLOWED_PARENTS[kind]
     if parent is None and allowed:
         errors["parent_id"] = [f"A {kind} account needs a parent ({' or '.join(sorted(allowed))})."]
     elif parent is not None and parent.kind not in allowed:

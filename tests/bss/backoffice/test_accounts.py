@@ -102,3 +102,15 @@ def test_editing_another_tenants_account_is_404_and_changes_nothing(client, demo
     assert response.status_code == 404
     db.refresh(corner)
     assert corner.name == "Corner Computers"
+
+
+def test_a_distributor_moves_a_direct_customer_to_a_reseller(client, demo, login_as, db):
+    login_as("admin@northwind.example")
+    solo = demo["solo"]
+    page = client.get(f"/bss/accounts/{solo.id}").get_data(as_text=True)
+    assert 'id="parent_id"' in page and "Bright IT" in page
+    response = _form(client, f"/bss/accounts/{solo.id}", name=solo.name, primary_domain=solo.primary_domain,
+                     parent_id=demo["bright"].id)
+    assert response.status_code == 302
+    db.refresh(solo)
+    assert solo.parent_id == demo["bright"].id
