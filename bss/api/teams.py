@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
 from bss.api import bp
 from bss.api.auth import current_caller
@@ -12,23 +10,9 @@ from bss.api.operations import operation, respond
 from bss.api.paging import Page
 from bss.api.schemas import TeamPageSchema
 from bss.extensions import db
-from core.models.accounts import Account
-from core.models.people import Team
 from core.permissions import Permission
 from core.services.accounts import get_account
-
-
-def teams_of(session: Session, account: Account) -> list[Team]:
-    """Return the account's teams, owners first, with their memberships loaded."""
-    # Belongs in core/services/people.py (not this module's to change yet); see the API notes.
-    return list(
-        session.scalars(
-            select(Team)
-            .where(Team.account_id == account.id)
-            .options(selectinload(Team.memberships))
-            .order_by(Team.is_owner.desc(), Team.name, Team.id)
-        )
-    )
+from core.services.teams import teams_of
 
 
 @bp.get("/accounts/<int:account_id>/teams")

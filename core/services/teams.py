@@ -7,6 +7,8 @@ permission there; a team id from another account is simply not found.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from sqlalchemy import delete, exists, func, select, update
@@ -24,17 +26,51 @@ from core.services.people import accounts_of, require_permission
 NAME_MAX_LENGTH = 100
 
 
-def list_teams(session: Session, *, account: Account, actor: User) -> list[Team]:
+def teams_of(session: Session, account: Account) -> list[Team]:
     """Return the account's teams with their members, the owner team first."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
     return list(
         session.scalars(
             select(Team)
             .where(Team.account_id == account.id)
             .options(selectinload(Team.memberships).selectinload(Membership.user))
-            .order_by(Team.is_owner.desc(), Team.name)
+            .order_by(Team.is_owner.desc(), Team.name, Team.id)
         )
     )
+
+
+@dataclass
+class Member:
+    """A person in an account, with their teams there."""
+
+    user: User
+    teams: list[Team] = dataclass_field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def name(self) -> str:
+        return self.user.name
+
+
+def members_of(session: Session, account: Account) -> list[Member]:
+    """Return the people in the account's teams, by email, each with their teams there."""
+    members: dict[int, Member] = {}
+    for team in sorted(teams_of(session, account), key=lambda team: team.name):
+        for membership in team.memberships:
+            members.setdefault(membership.user_id, Member(membership.user)).teams.append(team)
+    return sorted(members.values(), key=lambda member: member.email)
+
+
+def list_teams(session: Session, *, account: Account, actor: User) -> list[Team]:
+    """Return the account's teams for a person who manages them."""
+    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    return teams_of(session, account)
 
 
 def get_team(session: Session, *, account: Account, team_id: int, actor: User) -> Team:
