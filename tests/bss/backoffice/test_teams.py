@@ -170,7 +170,7 @@ def test_people_without_manage_team_get_403_and_change_nothing(client, db, demo,
     response = client.get(url) if method == "get" else post(url, data)
     assert response.status_code == 403
     db.expire_all()
-    assert [team.name for team in db.scalars(select(Team).where(Team.account_id == demo["bright"].id))] == ["Owners", "Buyers"]
+    assert [team.name for team in db.scalars(select(Team).where(Team.account_id == demo["bright"].id).order_by(Team.id))] == ["Owners", "Buyers"]
     assert len(owners.memberships) == 1 and len(owners.permissions) == 10
     assert buyers.permissions == ["purchase"] and len(buyers.memberships) == 1
     assert db.scalar(select(AuditEvent).where(AuditEvent.action.like("team.%"))) is None
