@@ -24,6 +24,8 @@ class Permission(StrEnum):
     MANAGE_TEAM = "manage_team"
     #: Create and edit the accounts this account sells to.
     MANAGE_ACCOUNTS = "manage_accounts"
+    #: Choose the products on sale and set the prices charged to the accounts this one sells to.
+    MANAGE_PRICES = "manage_prices"
     #: Brand and configure the account's storefront.
     MANAGE_STOREFRONT = "manage_storefront"
     #: Answer and escalate support requests.

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from core.models.catalog import BillingPeriod
+from core.money import Money
 
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{1,79}$")
 
@@ -38,6 +39,8 @@ class PlanSpec:
     term_months: int = 0
     trial_days: int = 0
     features: Mapping[str, Any] = field(default_factory=dict)
+    #: The vendor's suggested cost of one unit for one billing period, if the vendor charges.
+    cost_price: Money | None = None
 
     def __post_init__(self) -> None:
         _check_key("plan code", self.code)

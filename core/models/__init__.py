@@ -7,6 +7,7 @@ from core.models.catalog import BillingPeriod, Plan, Product
 from core.models.invitations import Invitation, PasswordReset
 from core.models.outbox import EmailStatus, OutboxEmail
 from core.models.people import LoginSession, LoginThrottle, Membership, Team, User
+from core.models.prices import HiddenPlan, OfferedProduct, PriceEntry, PriceList, PriceListKind, VolumeTier
 
 __all__ = [
     "Account",
@@ -15,14 +16,20 @@ __all__ = [
     "AuditEvent",
     "BillingPeriod",
     "EmailStatus",
+    "HiddenPlan",
     "Invitation",
     "LoginSession",
     "LoginThrottle",
     "Membership",
+    "OfferedProduct",
     "OutboxEmail",
     "PasswordReset",
     "Plan",
+    "PriceEntry",
+    "PriceList",
+    "PriceListKind",
     "Product",
     "Team",
     "User",
+    "VolumeTier",
 ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
 from core.models._columns import created_at_column, enum_column, updated_at_column
+from core.money import Money
 
 
 class BillingPeriod(StrEnum):
@@ -47,6 +49,7 @@ class Plan(Base):
         UniqueConstraint("product_id", "code"),
         CheckConstraint("trial_days >= 0", name="trial_days_not_negative"),
         CheckConstraint("term_months >= 0", name="term_months_not_negative"),
+        CheckConstraint("(cost_amount IS NULL) = (cost_currency IS NULL)", name="cost_has_currency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,9 +63,18 @@ class Plan(Base):
     #: Orders plans for upgrade (higher) and downgrade (lower).
     rank: Mapped[int] = mapped_column(default=0)
     features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The vendor's suggested cost of one unit for one billing period (what the distributor pays).
+    cost_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    cost_currency: Mapped[str | None] = mapped_column(String(3))
     #: Set when the plugin stopped declaring the plan; a plan is retired, never deleted.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
     product: Mapped[Product] = relationship(back_populates="plans")
+
+    @property
+    def cost_price(self) -> Money | None:
+        if self.cost_amount is None or self.cost_currency is None:
+            return None
+        return Money(self.cost_amount, self.cost_currency)

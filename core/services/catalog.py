@@ -77,6 +77,8 @@ def _sync_plans(product: Product, specs: tuple[PlanSpec, ...], report: SyncRepor
             trial_days=spec.trial_days,
             rank=spec.rank,
             features=dict(spec.features),
+            cost_amount=spec.cost_price.amount if spec.cost_price else None,
+            cost_currency=spec.cost_price.currency if spec.cost_price else None,
             retired_at=None,
         )
         plan = plans.pop(spec.code, None)

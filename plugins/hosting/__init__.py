@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.models.catalog import BillingPeriod
+from core.money import Money
 from core.plugins import hookimpl
 from core.products import PlanSpec, ProductType
 
@@ -13,9 +14,9 @@ class WebHosting(ProductType):
     description = "Websites on a managed hosting panel, from free trial to live."
     unit = "package"
     plans = (
-        PlanSpec(code="starter", name="Starter", billing_period=BillingPeriod.MONTHLY, rank=10, trial_days=14, features={"sites": 1, "storage_gb": 10}),
-        PlanSpec(code="business", name="Business", billing_period=BillingPeriod.MONTHLY, rank=20, trial_days=14, features={"sites": 5, "storage_gb": 50}),
-        PlanSpec(code="pro", name="Pro", billing_period=BillingPeriod.MONTHLY, rank=30, trial_days=14, features={"sites": 25, "storage_gb": 200}),
+        PlanSpec(code="starter", name="Starter", billing_period=BillingPeriod.MONTHLY, rank=10, trial_days=14, features={"sites": 1, "storage_gb": 10}, cost_price=Money("2.00", "EUR")),
+        PlanSpec(code="business", name="Business", billing_period=BillingPeriod.MONTHLY, rank=20, trial_days=14, features={"sites": 5, "storage_gb": 50}, cost_price=Money("6.00", "EUR")),
+        PlanSpec(code="pro", name="Pro", billing_period=BillingPeriod.MONTHLY, rank=30, trial_days=14, features={"sites": 25, "storage_gb": 200}, cost_price=Money("15.00", "EUR")),
     )
 
 
@@ -25,7 +26,8 @@ class DomainName(ProductType):
     description = "Register, renew and transfer domain names."
     unit = "domain"
     plans = (
-        PlanSpec(code="registration", name="Registration", billing_period=BillingPeriod.YEARLY, rank=10, term_months=12),
+        PlanSpec(code="registration", name="Registration", billing_period=BillingPeriod.YEARLY, rank=10, term_months=12,
+                 cost_price=Money("8.00", "EUR")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.models.catalog import BillingPeriod
+from core.money import Money
 from core.plugins import hookimpl
 from core.products import PlanSpec, ProductType
 
@@ -13,10 +14,10 @@ class Microsoft365(ProductType):
     description = "Office apps, mail and collaboration for businesses, sold per seat."
     unit = "seat"
     plans = (
-        PlanSpec(code="exchange-online", name="Exchange Online (Plan 1)", billing_period=BillingPeriod.MONTHLY, rank=5, term_months=12),
-        PlanSpec(code="business-basic", name="Microsoft 365 Business Basic", billing_period=BillingPeriod.MONTHLY, rank=10, term_months=12),
-        PlanSpec(code="business-standard", name="Microsoft 365 Business Standard", billing_period=BillingPeriod.MONTHLY, rank=20, term_months=12),
-        PlanSpec(code="business-premium", name="Microsoft 365 Business Premium", billing_period=BillingPeriod.MONTHLY, rank=30, term_months=12),
+        PlanSpec(code="exchange-online", name="Exchange Online (Plan 1)", billing_period=BillingPeriod.MONTHLY, rank=5, term_months=12, cost_price=Money("3.40", "EUR")),
+        PlanSpec(code="business-basic", name="Microsoft 365 Business Basic", billing_period=BillingPeriod.MONTHLY, rank=10, term_months=12, cost_price=Money("5.10", "EUR")),
+        PlanSpec(code="business-standard", name="Microsoft 365 Business Standard", billing_period=BillingPeriod.MONTHLY, rank=20, term_months=12, cost_price=Money("10.50", "EUR")),
+        PlanSpec(code="business-premium", name="Microsoft 365 Business Premium", billing_period=BillingPeriod.MONTHLY, rank=30, term_months=12, cost_price=Money("18.70", "EUR")),
     )
 
 

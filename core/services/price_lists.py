@@ -1,0 +1,201 @@
+"""Keeping price lists: what a seller offers down its tree and what it charges for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.errors import NotFoundError, ValidationError
+from core.models.accounts import Account, AccountKind
+from core.models.catalog import Plan, Product
+from core.models.people import User
+from core.models.prices import HiddenPlan, OfferedProduct, PriceEntry, PriceList, PriceListKind, VolumeTier
+from core.money import Money, to_decimal
+from core.permissions import Permission
+from core.services.audit import record_event
+from core.services.people import require_permission
+from core.services.pricing import audience_key, purchasable_plans, seller_costs
+
+#: Which accounts a seller's lists of each kind are for.
+_BUYER_KINDS = {PriceListKind.WHOLESALE: AccountKind.RESELLER, PriceListKind.RETAIL: AccountKind.CUSTOMER}
+
+
+def _require(session: Session, actor: User | None, seller: Account) -> None:
+    if actor is not None:
+        require_permission(session, actor, seller, Permission.MANAGE_PRICES)
+
+
+def set_product_offered(
+    session: Session, *, distributor: Account, product: Product, offered: bool, actor: User | None
+) -> None:
+    """Put a product on sale down the distributor's tree, or take it off."""
+    _require(session, actor, distributor)
+    if distributor.kind is not AccountKind.DISTRIBUTOR:
+        raise ValidationError({"account": ["Only a distributor chooses the products on sale."]})
+    row = session.scalar(
+        select(OfferedProduct).where(OfferedProduct.distributor_id == distributor.id,
+                                     OfferedProduct.product_id == product.id)
+    )
+    if offered and row is None:
+        session.add(OfferedProduct(distributor_id=distributor.id, product_id=product.id))
+    elif not offered and row is not None:
+        session.delete(row)
+    else:
+        return
+    record_event(session, account=distributor, actor=actor, action="catalog.product_offered" if offered
+                 else "catalog.product_withdrawn", target=product, changes={"product": product.key})
+
+
+def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidden: bool, actor: User | None) -> None:
+    """Hide a plan of an offered product, or show it again."""
+    _require(session, actor, distributor)
+    row = session.scalar(
+        select(HiddenPlan).where(HiddenPlan.distributor_id == distributor.id, HiddenPlan.plan_id == plan.id)
+    )
+    if hidden and row is None:
+        session.add(HiddenPlan(distributor_id=distributor.id, plan_id=plan.id))
+    elif not hidden and row is not None:
+        session.delete(row)
+    else:
+        return
+    record_event(session, account=distributor, actor=actor, action="catalog.plan_hidden" if hidden
+                 else "catalog.plan_shown", target=plan, changes={"plan": plan.code})
+
+
+def create_price_list(
+    session: Session,
+    *,
+    seller: Account,
+    actor: User | None,
+    kind: PriceListKind,
+    name: str,
+    currency: str,
+    tier: str | None = None,
+    buyer: Account | None = None,
+    markup_percent: Decimal | int | str | None = None,
+) -> PriceList:
+    """Open a list of ``seller`` for all its buyers of the kind, one reseller tier, or one buyer."""
+    _require(session, actor, seller)
+    kind = PriceListKind(kind)
+    errors: dict[str, list[str]] = {}
+    buyer_kind = _BUYER_KINDS[kind]
+    if kind is PriceListKind.WHOLESALE and seller.kind is not AccountKind.DISTRIBUTOR:
+        errors["kind"] = ["Only a distributor sells wholesale, to its resellers."]
+    if not name.strip():
+        errors["name"] = ["Name the list."]
+    try:
+        currency = Money(0, currency.strip().upper()).currency
+    except ValidationError as error:
+        errors.update(error.fields)
+    if tier is not None and kind is not PriceListKind.WHOLESALE:
+        errors["tier"] = ["Tiers are for the wholesale lists of resellers."]
+    if buyer is not None and (buyer.parent_id != seller.id or buyer.kind is not buyer_kind):
+        errors["buyer_id"] = [f"The buyer must be a {buyer_kind} that {seller.name} sells to."]
+    markup = None
+    if markup_percent is not None:
+        markup = to_decimal(markup_percent, "markup_percent")
+        if markup <= -100:
+            errors["markup_percent"] = ["A markup must leave a price above zero."]
+    audience = audience_key(tier or None, buyer.id if buyer else None)
+    if session.scalar(select(PriceList.id).where(PriceList.seller_id == seller.id, PriceList.kind == kind,
+                                                 PriceList.audience == audience)):
+        errors["audience"] = ["This seller already has a list for these buyers: change that one."]
+    if errors:
+        raise ValidationError(errors)
+    price_list = PriceList(
+        seller=seller, kind=kind, name=name.strip(), currency=currency, tier=tier or None,
+        buyer_id=buyer.id if buyer else None, audience=audience, markup_percent=markup,
+    )
+    session.add(price_list)
+    record_event(session, account=seller, actor=actor, action="price_list.created", target=price_list,
+                 changes={"name": price_list.name, "kind": str(kind), "currency": currency, "audience": audience,
+                          "markup_percent": str(markup) if markup is not None else None})
+    return price_list
+
+
+def set_price(
+    session: Session,
+    *,
+    price_list: PriceList,
+    plan: Plan,
+    actor: User | None,
+    unit_price: Decimal | int | str,
+    setup_fee: Decimal | int | str | None = None,
+    volume_tiers: Iterable[tuple[int, Decimal | int | str]] = (),
+) -> PriceEntry:
+    """Set a plan's price in a list, replacing any earlier one with its volume tiers."""
+    _require(session, actor, price_list.seller)
+    errors: dict[str, list[str]] = {}
+    if plan.id not in {p.id for p in purchasable_plans(session, price_list.seller)}:
+        errors["plan_id"] = [f"{plan.name} is not on sale in {price_list.seller.name}'s catalog."]
+    amount = to_decimal(unit_price, "unit_price")
+    fee = to_decimal(setup_fee, "setup_fee") if setup_fee is not None else None
+    tiers = sorted((int(quantity), to_decimal(price, "volume_tiers")) for quantity, price in volume_tiers)
+    if amount < 0:
+        errors["unit_price"] = ["A price cannot be negative."]
+    if fee is not None and fee < 0:
+        errors["setup_fee"] = ["A setup fee cannot be negative."]
+    quantities = [quantity for quantity, _ in tiers]
+    if any(q < 2 for q in quantities) or len(set(quantities)) != len(quantities):
+        errors["volume_tiers"] = ["Each tier starts at a different quantity of 2 or more."]
+    elif any(price < 0 for _, price in tiers) or any(
+        later > earlier for (_, earlier), (_, later) in zip([(1, amount), *tiers], tiers, strict=False)
+    ):
+        errors["volume_tiers"] = ["The more units, the lower (or equal) the unit price; never negative."]
+    if errors:
+        raise ValidationError(errors)
+    entry = session.scalar(
+        select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
+    )
+    before = None
+    if entry is None:
+        entry = PriceEntry(price_list=price_list, plan=plan)
+        session.add(entry)
+    else:
+        before = {"unit_price": str(entry.unit_price), "volume_tiers": len(entry.volume_tiers)}
+        entry.volume_tiers.clear()
+    entry.unit_price, entry.setup_fee = amount, fee
+    entry.volume_tiers.extend(VolumeTier(min_quantity=quantity, unit_price=price) for quantity, price in tiers)
+    record_event(session, account=price_list.seller, actor=actor, action="price.set", target=price_list,
+                 changes={"plan": plan.code, "before": before, "unit_price": str(amount),
+                          "setup_fee": str(fee) if fee is not None else None,
+                          "volume_tiers": [[q, str(p)] for q, p in tiers]})
+    return entry
+
+
+def remove_price(session: Session, *, price_list: PriceList, plan: Plan, actor: User | None) -> None:
+    """Take a plan out of a list: its buyers then pay the list's markup price, or cannot buy it."""
+    _require(session, actor, price_list.seller)
+    removed = session.execute(
+        delete(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
+    ).rowcount
+    if not removed:
+        raise NotFoundError(f"{plan.name} has no price in {price_list.name}.")
+    record_event(session, account=price_list.seller, actor=actor, action="price.removed", target=price_list,
+                 changes={"plan": plan.code})
+
+
+@dataclass(frozen=True)
+class BelowCost:
+    """A retail price under what the seller itself pays: a loss on every unit sold."""
+
+    plan: Plan
+    price: Money
+    cost: Money
+
+
+def below_cost_prices(session: Session, price_list: PriceList) -> list[BelowCost]:
+    """Return the list's prices that are lower than the seller's own cost for the plan."""
+    plans = {entry.plan_id: entry.plan for entry in price_list.entries}
+    costs = seller_costs(session, price_list.seller, plans.values())
+    warnings = []
+    for entry in price_list.entries:
+        cost = costs.get(entry.plan_id)
+        price = Money(entry.unit_price, price_list.currency)
+        if cost is not None and cost.currency == price.currency and price < cost:
+            warnings.append(BelowCost(plans[entry.plan_id], price.rounded(), cost))
+    return warnings

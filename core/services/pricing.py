@@ -1,0 +1,138 @@
+"""Price resolution: what a buyer pays for a plan, always from its own seller's lists.
+
+Resolution takes a bounded number of queries however many plans are priced: the seller chain,
+the purchasable plans, the buyer's list with its entries and tiers, and, for markup lists, the
+same again one level up. Prices are rounded once, here, half-up to the currency's minor unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, selectinload
+
+from core.models.accounts import Account, AccountKind
+from core.models.catalog import Plan, Product
+from core.models.prices import HiddenPlan, OfferedProduct, PriceEntry, PriceList, PriceListKind
+from core.money import Money
+
+#: The list kind a buyer is priced from, by the buyer's kind.
+LIST_KIND_FOR_BUYER = {AccountKind.RESELLER: PriceListKind.WHOLESALE, AccountKind.CUSTOMER: PriceListKind.RETAIL}
+
+
+@dataclass(frozen=True)
+class ResolvedPrice:
+    """The price of one plan for one buyer at one quantity."""
+
+    plan_id: int
+    quantity: int
+    #: Per unit and billing period, rounded to the currency's minor unit.
+    unit_price: Money
+    #: Charged once on the first purchase, if the seller asks for one.
+    setup_fee: Money | None
+    #: ``list``, ``volume tier`` or ``markup``: how the price was found.
+    source: str
+
+    @property
+    def total(self) -> Money:
+        """What ``quantity`` units cost per billing period (the setup fee aside)."""
+        return self.unit_price * self.quantity
+
+
+def audience_key(tier: str | None, buyer_id: int | None) -> str:
+    """The uniqueness key of a price list's audience."""
+    if buyer_id is not None:
+        return f"buyer:{buyer_id}"
+    return f"tier:{tier}" if tier else "all"
+
+
+def root_distributor_id(account: Account) -> int:
+    return int(account.path.strip("/").split("/")[0])
+
+
+def purchasable_plans(session: Session, buyer: Account) -> list[Plan]:
+    """Plans on sale in the buyer's tree: offered by its distributor, not hidden, not retired."""
+    distributor_id = root_distributor_id(buyer)
+    return list(
+        session.scalars(
+            select(Plan)
+            .join(Product, Product.id == Plan.product_id)
+            .join(OfferedProduct, and_(OfferedProduct.product_id == Product.id,
+                                       OfferedProduct.distributor_id == distributor_id))
+            .outerjoin(HiddenPlan, and_(HiddenPlan.plan_id == Plan.id, HiddenPlan.distributor_id == distributor_id))
+            .where(HiddenPlan.id.is_(None), Plan.retired_at.is_(None), Product.retired_at.is_(None))
+            .order_by(Product.name, Plan.rank)
+        )
+    )
+
+
+def price_list_for(session: Session, buyer: Account) -> PriceList | None:
+    """The most specific list of the buyer's seller that fits it: its own, its tier's, or the default."""
+    kind = LIST_KIND_FOR_BUYER.get(buyer.kind)
+    if kind is None or buyer.parent_id is None:
+        return None
+    audiences = [audience_key(None, buyer.id), audience_key(buyer.tier, None), audience_key(None, None)]
+    candidates = {
+        price_list.audience: price_list
+        for price_list in session.scalars(
+            select(PriceList)
+            .where(PriceList.seller_id == buyer.parent_id, PriceList.kind == kind, PriceList.audience.in_(audiences))
+            .options(selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers))
+        )
+    }
+    return next((candidates[key] for key in audiences if key in candidates), None)
+
+
+def resolve_prices(
+    session: Session, buyer: Account, plans: Iterable[Plan] | None = None, quantity: int = 1
+) -> dict[int, ResolvedPrice]:
+    """Price ``plans`` (default: every purchasable plan) for ``buyer`` at ``quantity`` units.
+
+    A plan that is not on sale in the buyer's tree, or that the seller has no price for, is
+    left out: it is not for sale to this buyer.
+    """
+    if quantity < 1:
+        raise ValueError("quantity must be at least 1")
+    on_sale = purchasable_plans(session, buyer)
+    if plans is not None:
+        wanted = {plan.id for plan in plans}
+        on_sale = [plan for plan in on_sale if plan.id in wanted]
+    plans = on_sale
+    price_list = price_list_for(session, buyer)
+    if price_list is None or not plans:
+        return {}
+    entries = {entry.plan_id: entry for entry in price_list.entries}
+    resolved: dict[int, ResolvedPrice] = {}
+    unpriced: list[Plan] = []
+    for plan in plans:
+        entry = entries.get(plan.id)
+        if entry is None:
+            unpriced.append(plan)
+            continue
+        resolved[plan.id] = _from_entry(entry, price_list.currency, quantity)
+    if unpriced and price_list.markup_percent is not None:
+        costs = seller_costs(session, buyer.parent, unpriced, quantity)  # type: ignore[arg-type]
+        for plan in unpriced:
+            cost = costs.get(plan.id)
+            if cost is not None and cost.currency == price_list.currency:
+                unit = Money(cost.amount * (1 + price_list.markup_percent / Decimal(100)), cost.currency)
+                resolved[plan.id] = ResolvedPrice(plan.id, quantity, unit.rounded(), None, "markup")
+    return resolved
+
+
+def seller_costs(session: Session, seller: Account, plans: Iterable[Plan], quantity: int = 1) -> dict[int, Money]:
+    """What ``seller`` itself pays for each plan: its wholesale price, or for a distributor the
+    vendor's cost price."""
+    if seller.kind is AccountKind.DISTRIBUTOR:
+        return {plan.id: plan.cost_price for plan in plans if plan.cost_price is not None}
+    return {plan_id: price.unit_price for plan_id, price in resolve_prices(session, seller, plans, quantity).items()}
+
+
+def _from_entry(entry: PriceEntry, currency: str, quantity: int) -> ResolvedPrice:
+    tier = next((tier for tier in reversed(entry.volume_tiers) if tier.min_quantity <= quantity), None)
+    amount, source = (tier.unit_price, "volume tier") if tier else (entry.unit_price, "list")
+    setup_fee = Money(entry.setup_fee, currency).rounded() if entry.setup_fee is not None else None
+    return ResolvedPrice(entry.plan_id, quantity, Money(amount, currency).rounded(), setup_fee, source)
