@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 from core.models.accounts import Account, AccountKind
 from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
+from core.models.catalog import Plan, Product
 from core.models.invitations import Invitation
 from core.models.people import Membership, Team, User
+from core.models.prices import PriceEntry, PriceList, PriceListKind
 from core.services.accounts import create_account
 from core.services.api_keys import create_api_key
 from core.services.people import add_member, create_user, owner_team
@@ -54,6 +56,8 @@ def world(db, demo):
     for slug in ("corner", "maple", "southwind"):
         owner = db.scalar(select(User).join(Membership).join(Team).where(Team.account_id == accounts[slug].id))
         create_api_key(db, user=owner, team=owner_team(db, accounts[slug]), name=f"{slug} key")
+        db.add(PriceList(seller=accounts[slug], kind=PriceListKind.RETAIL, name=f"{slug} prices", currency="EUR",
+                         audience="buyer:999999", markup_percent=10))
         db.add(Invitation(team=owner_team(db, accounts[slug]), email=f"new@{slug}.example", token_hash=f"{slug:x<64}"[:64],
                           expires_at=db.scalar(select(func.max(Account.created_at))).replace(year=2099)))
     db.commit()
@@ -68,11 +72,17 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
         "membership_id": db.scalar(select(Membership.id).where(Membership.team_id == team.id)),
         "api_key_id": db.scalar(select(ApiKey.id).where(ApiKey.team_id == team.id)),
         "invitation_id": db.scalar(select(Invitation.id).where(Invitation.team_id == team.id)),
+        "price_list_id": db.scalar(select(PriceList.id).where(PriceList.seller_id == account.id)),
+        # The catalog is shared: a plan or product id names nobody's data, so both runs use real ones.
+        "plan_id": db.scalar(select(Plan.id).order_by(Plan.id)),
+        "product_id": db.scalar(select(Product.id).order_by(Product.id)),
     }
 
 
 #: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
-FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "id"}
+FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "id"}
+#: Parameters naming shared catalog rows: the same real id in both runs.
+SHARED = {"plan_id", "product_id"}
 ID_ALIASES = {"id": "account_id"}
 
 
@@ -93,6 +103,10 @@ def _snapshot(db, sibling: Account):
         "people": db.execute(select(User.id, User.password_hash, User.active)
                              .where(User.id.in_(select(Membership.user_id).where(Membership.team_id.in_(teams))))).all(),
         "audit": db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.account_id.in_(mine))),
+        "price_lists": db.execute(select(PriceList.id, PriceList.name, PriceList.markup_percent)
+                                  .where(PriceList.seller_id.in_(mine))).all(),
+        "prices": db.execute(select(PriceEntry.id, PriceEntry.unit_price, PriceEntry.setup_fee)
+                             .join(PriceList).where(PriceList.seller_id.in_(mine))).all(),
     }
 
 
@@ -108,7 +122,7 @@ def _url(rule, ids: dict[str, int]) -> str:
     def value(match: re.Match[str]) -> str:
         converter, name = match.group(1), match.group(2)
         if converter == "int" or name in FOREIGN:
-            assert name in FOREIGN, f"{rule.rule}: add the id parameter {name!r} to FOREIGN"
+            assert name in FOREIGN | SHARED, f"{rule.rule}: add the id parameter {name!r} to FOREIGN or SHARED"
             return str(ids[ID_ALIASES.get(name, name)])
         return "not-a-real-token-0123456789"
 
@@ -131,7 +145,7 @@ def test_no_route_reaches_a_sibling_tenant(app, client, db, world, role):
     email, sibling_slug = ROLES[role]
     sibling = world[sibling_slug]
     foreign = _foreign_ids(db, sibling)
-    missing = dict.fromkeys(foreign, MISSING_ID)
+    missing = {name: foreign[name] if name in SHARED else MISSING_ID for name in foreign}
     secret = None
     if email:
         signed_in = client.post("/bss/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client)})
