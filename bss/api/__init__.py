@@ -25,4 +25,4 @@ def ids_fit_the_database(_endpoint: str | None, values: dict[str, Any] | None) -
             raise NotFoundError(f"No {name.removesuffix('_id')} {value}.")
 
 
-from bss.api import accounts, docs, me, members, teams  # noqa: E402,F401  (routes register on import)
+from bss.api import accounts, catalog, docs, me, members, price_lists, products, teams  # noqa: E402,F401  (routes register on import)

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
 from core.models.people import User
@@ -29,13 +29,17 @@ def _require(session: Session, actor: User | None, seller: Account) -> None:
         require_permission(session, actor, seller, Permission.MANAGE_PRICES)
 
 
+def _require_distributor(account: Account) -> None:
+    if account.kind is not AccountKind.DISTRIBUTOR:
+        raise PermissionDeniedError("Only a distributor chooses what is on sale in its tree.")
+
+
 def set_product_offered(
     session: Session, *, distributor: Account, product: Product, offered: bool, actor: User | None
 ) -> None:
     """Put a product on sale down the distributor's tree, or take it off."""
     _require(session, actor, distributor)
-    if distributor.kind is not AccountKind.DISTRIBUTOR:
-        raise ValidationError({"account": ["Only a distributor chooses the products on sale."]})
+    _require_distributor(distributor)
     row = session.scalar(
         select(OfferedProduct).where(OfferedProduct.distributor_id == distributor.id,
                                      OfferedProduct.product_id == product.id)
@@ -53,6 +57,7 @@ def set_product_offered(
 def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidden: bool, actor: User | None) -> None:
     """Hide a plan of an offered product, or show it again."""
     _require(session, actor, distributor)
+    _require_distributor(distributor)
     row = session.scalar(
         select(HiddenPlan).where(HiddenPlan.distributor_id == distributor.id, HiddenPlan.plan_id == plan.id)
     )
@@ -81,6 +86,8 @@ def create_price_list(
     """Open a list of ``seller`` for all its buyers of the kind, one reseller tier, or one buyer."""
     _require(session, actor, seller)
     kind = PriceListKind(kind)
+    if seller.kind is AccountKind.CUSTOMER:
+        raise PermissionDeniedError(f"{seller.name} sells to nobody: a customer keeps no price lists.")
     errors: dict[str, list[str]] = {}
     buyer_kind = _BUYER_KINDS[kind]
     if kind is PriceListKind.WHOLESALE and seller.kind is not AccountKind.DISTRIBUTOR:
@@ -158,6 +165,7 @@ def set_price(
     else:
         before = {"unit_price": str(entry.unit_price), "volume_tiers": len(entry.volume_tiers)}
         entry.volume_tiers.clear()
+        session.flush()  # the old tiers go before new ones with the same quantities arrive
     entry.unit_price, entry.setup_fee = amount, fee
     entry.volume_tiers.extend(VolumeTier(min_quantity=quantity, unit_price=price) for quantity, price in tiers)
     record_event(session, account=price_list.seller, actor=actor, action="price.set", target=price_list,
@@ -170,11 +178,12 @@ def set_price(
 def remove_price(session: Session, *, price_list: PriceList, plan: Plan, actor: User | None) -> None:
     """Take a plan out of a list: its buyers then pay the list's markup price, or cannot buy it."""
     _require(session, actor, price_list.seller)
-    removed = session.execute(
-        delete(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
-    ).rowcount
-    if not removed:
+    entry = session.scalar(
+        select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
+    )
+    if entry is None:
         raise NotFoundError(f"{plan.name} has no price in {price_list.name}.")
+    session.delete(entry)  # with its volume tiers
     record_event(session, account=price_list.seller, actor=actor, action="price.removed", target=price_list,
                  changes={"plan": plan.code})
 

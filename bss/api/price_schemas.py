@@ -1,0 +1,253 @@
+"""What the API reads and writes about products, prices and price lists.
+
+Amounts travel as decimal strings, never as JSON numbers: a number may have been a float on
+its way here, and a float cannot carry a price exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from bss.api.fields import Id, Timestamp
+from core.models.catalog import BillingPeriod
+from core.models.prices import PriceListKind
+from core.money import Money
+
+_DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+_DECIMAL_JSON = {"type": "string", "pattern": _DECIMAL.pattern}
+
+
+def amount_text(money: Money) -> str:
+    """The amount at the currency's minor unit, or in full when a stored price is finer than that."""
+    rounded = money.rounded().amount
+    return str(rounded) if rounded == money.amount else format(money.amount.normalize(), "f")
+
+
+class DecimalString(fields.Field):
+    """A decimal number written as a string (``"12.50"``); a JSON number is refused."""
+
+    default_error_messages = {
+        "not_string": 'Send amounts as decimal strings, such as "12.50", never as JSON numbers.',
+        "invalid": 'Not a decimal number: use digits, an optional "-" and an optional ".".',
+        "places": "Use at most {places} decimals.",
+        "too_large": "Use at most {digits} digits before the decimal point.",
+    }
+
+    def __init__(self, *, places: int, digits: int, **kwargs: Any) -> None:
+        metadata = {"json_schema": dict(_DECIMAL_JSON), **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+        self.places, self.digits = places, digits
+
+    def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else format(value.normalize(), "f")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Decimal:
+        if not isinstance(value, str):
+            raise self.make_error("not_string")
+        text = value.strip()
+        if not _DECIMAL.fullmatch(text):
+            raise self.make_error("invalid")
+        number = Decimal(text)
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.places:
+            raise self.make_error("places", places=self.places)
+        if abs(number) >= Decimal(10) ** self.digits:
+            raise self.make_error("too_large", digits=self.digits)
+        return number
+
+
+class Amount(DecimalString):
+    """A price as a decimal string, as precise as the database keeps it (4 decimals)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=4, digits=14, **kwargs)
+
+
+class FlatErrorsSchema(Schema):
+    """Report nested errors by dotted path (``volume_tiers.0.unit_price``), as problem details expect."""
+
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
+        raise ValidationError(_flatten(error.messages))
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": [str(message) for message in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, nested in messages.items():
+        flat.update(_flatten(nested, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+class MoneySchema(Schema):
+    """An amount of one currency; the amount is a decimal string."""
+
+    amount = fields.Function(
+        amount_text, required=True,
+        metadata={"json_schema": dict(_DECIMAL_JSON), "description": "A decimal string, such as 12.50."},
+    )
+    currency = fields.String(required=True, metadata={"description": "ISO 4217 code."})
+
+
+class InListCurrency(fields.Nested):
+    """An amount stored as a bare ``Decimal``, shown as Money in the currency of its price list."""
+
+    def __init__(self, currency_of: Callable[[Any], str], **kwargs: Any) -> None:
+        super().__init__(MoneySchema, **kwargs)
+        self.currency_of = currency_of
+
+    def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        return super()._serialize(Money(value, self.currency_of(obj)), attr, obj, **kwargs)
+
+
+# --- /products ------------------------------------------------------------------------------
+
+
+class PlanPriceSchema(Schema):
+    """What the buyer pays for the plan, at the quantity asked for."""
+
+    unit_price = fields.Nested(MoneySchema, required=True, metadata={"description": "Per unit and billing period."})
+    setup_fee = fields.Nested(MoneySchema, required=True, allow_none=True,
+                              metadata={"description": "Charged once, on the first purchase."})
+    quantity = fields.Integer(required=True)
+
+
+class ProductPlanSchema(Schema):
+    id = Id(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    billing_period = fields.Enum(BillingPeriod, by_value=True, required=True)
+    term_months = fields.Integer(required=True, metadata={"description": "Commitment in months; 0 for none."})
+    trial_days = fields.Integer(required=True)
+    rank = fields.Integer(required=True, metadata={"description": "Higher is an upgrade."})
+    features = fields.Dict(keys=fields.String(), required=True)
+    price = fields.Nested(PlanPriceSchema, required=True, allow_none=True,
+                          metadata={"description": "Null when the buyer's seller has no price for it."})
+
+
+class ProductSchema(Schema):
+    """A product on sale to the buyer, with its plans."""
+
+    id = Id(required=True)
+    key = fields.String(required=True, metadata={"description": "The product type's stable key."})
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    unit = fields.String(required=True, metadata={"description": "What one unit of quantity is."})
+    plans = fields.List(fields.Nested(ProductPlanSchema), required=True)
+
+
+class ProductPageSchema(Schema):
+    items = fields.List(fields.Nested(ProductSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class ProductQuerySchema(Schema):
+    account_id = Id(metadata={"description": "Price for this account of your tree instead of yours."})
+    quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000),
+                              metadata={"description": "Units per plan: volume tiers apply."})
+
+
+# --- /price-lists ---------------------------------------------------------------------------
+
+
+class VolumeTierSchema(Schema):
+    min_quantity = fields.Integer(required=True)
+    unit_price = InListCurrency(lambda tier: tier.entry.price_list.currency, required=True)
+
+
+class PriceEntrySchema(Schema):
+    """A plan's price in a list, exactly as set."""
+
+    plan_id = Id(required=True)
+    unit_price = InListCurrency(lambda entry: entry.price_list.currency, required=True)
+    setup_fee = InListCurrency(lambda entry: entry.price_list.currency, required=True, allow_none=True)
+    volume_tiers = fields.List(fields.Nested(VolumeTierSchema), required=True,
+                               metadata={"description": "From min_quantity units on, each unit costs unit_price."})
+
+
+class BelowCostSchema(Schema):
+    """A price under what the seller itself pays for the plan: a loss on every unit sold."""
+
+    plan_id = Id(required=True, attribute="plan.id")
+    price = fields.Nested(MoneySchema, required=True)
+    cost = fields.Nested(MoneySchema, required=True, metadata={"description": "What you pay for one unit."})
+
+
+class PriceListSchema(Schema):
+    id = Id(required=True)
+    kind = fields.Enum(PriceListKind, by_value=True, required=True)
+    name = fields.String(required=True)
+    currency = fields.String(required=True)
+    tier = fields.String(required=True, allow_none=True, metadata={"description": "For resellers of this tier."})
+    buyer_id = Id(required=True, allow_none=True, metadata={"description": "For this one buyer."})
+    markup_percent = DecimalString(
+        places=3, digits=4, required=True, allow_none=True,
+        metadata={"description": "Plans without a price cost this much over your own cost."},
+    )
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class PriceListDetailSchema(PriceListSchema):
+    """A price list with its prices, and warnings about the ones below your own cost."""
+
+    entries = fields.List(fields.Nested(PriceEntrySchema), required=True)
+    warnings = fields.List(fields.Nested(BelowCostSchema), required=True)
+
+
+class PriceListPageSchema(Schema):
+    items = fields.List(fields.Nested(PriceListSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class PriceListQuerySchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(metadata={"description": "From the previous page's `next`."})
+
+
+class PriceListCreateSchema(FlatErrorsSchema):
+    kind = fields.Enum(PriceListKind, by_value=True, required=True,
+                       metadata={"description": "wholesale (a distributor's, for resellers) or retail."})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    currency = fields.String(required=True, validate=validate.Length(equal=3), metadata={"description": "ISO 4217."})
+    tier = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),
+                         metadata={"description": "Wholesale only: for the resellers of this tier."})
+    buyer_id = Id(load_default=None, allow_none=True, metadata={"description": "For this one account you sell to."})
+    markup_percent = DecimalString(
+        places=3, digits=4, load_default=None, allow_none=True,
+        metadata={"description": "A decimal string: plans without a price cost this much over your own cost."},
+    )
+
+
+class VolumeTierChangeSchema(Schema):
+    min_quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=2))
+    unit_price = Amount(required=True)
+
+
+class PriceChangeSchema(FlatErrorsSchema):
+    """A plan's price in a list; it replaces the earlier one with all its volume tiers."""
+
+    unit_price = Amount(required=True, metadata={"description": "Per unit and billing period."})
+    setup_fee = Amount(load_default=None, allow_none=True, metadata={"description": "Charged once."})
+    volume_tiers = fields.List(fields.Nested(VolumeTierChangeSchema), load_default=list,
+                               metadata={"description": "Lower unit prices from a quantity of 2 or more."})
+
+
+# --- /catalog -------------------------------------------------------------------------------
+
+
+class OfferedProductSchema(Schema):
+    product_id = Id(required=True)
+    offered = fields.Boolean(required=True, metadata={"description": "On sale down your tree."})
+
+
+class HiddenPlanSchema(Schema):
+    plan_id = Id(required=True)
+    hidden = fields.Boolean(required=True, metadata={"description": "Not on sale although its product is."})

@@ -1,0 +1,70 @@
+"""``/products``: what the caller, or an account of its tree, may buy, at that buyer's own prices.
+
+Only the buyer's price appears: a customer sees its seller's retail price, a reseller its
+wholesale price, and nobody sees what the seller above pays (the schemas have no field for it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response
+
+from bss.api import bp
+from bss.api.auth import current_caller
+from bss.api.operations import operation, request_args, respond
+from bss.api.paging import Page
+from bss.api.price_schemas import ProductPageSchema, ProductQuerySchema
+from bss.extensions import db
+from core.models.accounts import Account
+from core.models.catalog import Plan, Product
+from core.services.accounts import get_account
+from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
+
+
+@dataclass(frozen=True)
+class PricedPlan:
+    """A plan with its price for one buyer (``None``: that buyer's seller has no price for it)."""
+
+    plan: Plan
+    price: ResolvedPrice | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.plan, name)
+
+
+@dataclass(frozen=True)
+class PricedProduct:
+    """A product with its plans on sale to one buyer."""
+
+    product: Product
+    plans: list[PricedPlan]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.product, name)
+
+
+@bp.get("/products")
+@operation(
+    summary="List the products you may buy, with each plan's price for you (all of them: one page).",
+    response=ProductPageSchema,
+    query=ProductQuerySchema,
+    description="With `account_id`, the prices are those of that account of your tree, as its seller charges "
+    "it: a reseller shows its own retail prices this way.",
+)
+def products() -> Response:
+    args = request_args()
+    caller = current_caller()
+    buyer = get_account(db.session, caller.account, args["account_id"]) if "account_id" in args else caller.account
+    return respond(Page(priced_catalog(buyer, args["quantity"])))
+
+
+def priced_catalog(buyer: Account, quantity: int) -> list[PricedProduct]:
+    """Group the plans on sale to ``buyer`` by product, each with its price at ``quantity`` units."""
+    plans = purchasable_plans(db.session, buyer)
+    prices = resolve_prices(db.session, buyer, plans, quantity)
+    by_product: dict[Product, list[PricedPlan]] = {}
+    for plan in plans:
+        by_product.setdefault(plan.product, []).append(PricedPlan(plan, prices.get(plan.id)))
+    return [PricedProduct(product, its_plans) for product, its_plans in by_product.items()]
