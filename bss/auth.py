@@ -41,7 +41,7 @@ def load_signed_in_user(token: str) -> SignedInUser | None:
 
 def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
-    app.jinja_env.globals["can"] = can
+    app.jinja_env.globals.update(can=can, acting_account=acting_account)
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
 

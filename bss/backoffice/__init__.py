@@ -8,9 +8,11 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     accounts,
     api_keys,
     audit,
+    catalog,
     invitations,
     password,
     platform,
+    prices,
     session,
     teams,
 )

@@ -105,8 +105,8 @@ def create_price_list(
     markup = None
     if markup_percent is not None:
         markup = to_decimal(markup_percent, "markup_percent")
-        if markup <= -100:
-            errors["markup_percent"] = ["A markup must leave a price above zero."]
+        if not Decimal(-100) < markup < Decimal(10_000):
+            errors["markup_percent"] = ["A markup is more than -100 % and less than 10000 %."]
     audience = audience_key(tier or None, buyer.id if buyer else None)
     if session.scalar(select(PriceList.id).where(PriceList.seller_id == seller.id, PriceList.kind == kind,
                                                  PriceList.audience == audience)):
@@ -122,6 +122,26 @@ def create_price_list(
                  changes={"name": price_list.name, "kind": str(kind), "currency": currency, "audience": audience,
                           "markup_percent": str(markup) if markup is not None else None})
     return price_list
+
+
+def set_markup(
+    session: Session, *, price_list: PriceList, actor: User | None, markup_percent: Decimal | int | str | None
+) -> None:
+    """Change what a list charges over the seller's cost for the plans it has no price for.
+
+    ``None`` sells only the plans the list prices by hand.
+    """
+    _require(session, actor, price_list.seller)
+    markup = to_decimal(markup_percent, "markup_percent") if markup_percent is not None else None
+    if markup is not None and not Decimal(-100) < markup < Decimal(10_000):
+        raise ValidationError({"markup_percent": ["A markup is more than -100 % and less than 10000 %."]})
+    before = price_list.markup_percent
+    if before == markup:
+        return
+    price_list.markup_percent = markup
+    record_event(session, account=price_list.seller, actor=actor, action="price_list.markup_changed",
+                 target=price_list, changes={"before": str(before) if before is not None else None,
+                                             "markup_percent": str(markup) if markup is not None else None})
 
 
 def set_price(

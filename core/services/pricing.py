@@ -116,11 +116,17 @@ def resolve_prices(
     if unpriced and price_list.markup_percent is not None:
         costs = seller_costs(session, buyer.parent, unpriced, quantity)  # type: ignore[arg-type]
         for plan in unpriced:
-            cost = costs.get(plan.id)
-            if cost is not None and cost.currency == price_list.currency:
-                unit = Money(cost.amount * (1 + price_list.markup_percent / Decimal(100)), cost.currency)
-                resolved[plan.id] = ResolvedPrice(plan.id, quantity, unit.rounded(), None, "markup")
+            unit = marked_up(costs.get(plan.id), price_list)
+            if unit is not None:
+                resolved[plan.id] = ResolvedPrice(plan.id, quantity, unit, None, "markup")
     return resolved
+
+
+def marked_up(cost: Money | None, price_list: PriceList) -> Money | None:
+    """The list's markup over ``cost``, rounded; ``None`` without a markup or in another currency."""
+    if cost is None or price_list.markup_percent is None or cost.currency != price_list.currency:
+        return None
+    return Money(cost.amount * (1 + price_list.markup_percent / Decimal(100)), cost.currency).rounded()
 
 
 def seller_costs(session: Session, seller: Account, plans: Iterable[Plan], quantity: int = 1) -> dict[int, Money]:

@@ -229,7 +229,8 @@ def test_a_catalog_page_of_200_plans_takes_a_bounded_number_of_queries(db, demo,
 
 
 MONEY_MODULES = ["core/money.py", "core/models/prices.py", "core/models/catalog.py", "core/services/pricing.py",
-                 "core/services/price_lists.py"]
+                 "core/services/price_lists.py", "bss/backoffice/prices.py", "bss/api/price_schemas.py",
+                 "bss/api/products.py", "bss/api/price_lists.py"]
 
 
 @pytest.mark.parametrize("path", MONEY_MODULES)
