@@ -1,21 +1,28 @@
-"""What a product plugin declares: product types and their plans.
+"""What a product plugin declares: product types, their plans and the rules of buying them.
 
 A plugin returns ``ProductType`` instances from its ``register_product_types`` hook. The
 declaration is data; ``cascade catalog sync`` copies it into ``Product`` and ``Plan`` rows.
-Later parts of the lifecycle (activate, suspend, ...) are methods of the same object, so one
-owner decides for each product.
+Each plan names the order parameters it needs (a marshmallow schema), and the product type the
+prerequisites a purchase must meet. Later parts of the lifecycle (activate, suspend, ...) are
+methods of the same object, so one owner decides for each product.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import marshmallow
+
+from core.errors import ValidationError
 from core.models.catalog import BillingPeriod
 from core.money import Money
+
+if TYPE_CHECKING:
+    from core.models.accounts import Account
 
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{1,79}$")
 
@@ -41,6 +48,8 @@ class PlanSpec:
     features: Mapping[str, Any] = field(default_factory=dict)
     #: The vendor's suggested cost of one unit for one billing period, if the vendor charges.
     cost_price: Money | None = None
+    #: The order parameters a line of this plan carries in ``params`` (``None``: none).
+    params: type[marshmallow.Schema] | None = None
 
     def __post_init__(self) -> None:
         _check_key("plan code", self.code)
@@ -48,6 +57,19 @@ class PlanSpec:
         if self.term_months < 0 or self.trial_days < 0:
             raise ValueError(f"plan {self.code!r}: term_months and trial_days cannot be negative")
         object.__setattr__(self, "features", MappingProxyType(dict(self.features)))
+
+
+@dataclass(frozen=True)
+class PurchaseContext:
+    """What a prerequisite looks at: who buys which plan, in which distributor's tree."""
+
+    buyer: Account
+    distributor: Account
+    plan: PlanSpec
+
+
+#: A rule a purchase must meet: it answers ``None`` when met, else a reason a person can act on.
+Prerequisite = Callable[[PurchaseContext], "str | None"]
 
 
 class ProductType:
@@ -60,6 +82,8 @@ class ProductType:
     #: What one unit of an order line's quantity is.
     unit: str = "unit"
     plans: tuple[PlanSpec, ...] = ()
+    #: Checked before an order is accepted, in this order; every unmet one is reported.
+    prerequisites: tuple[Prerequisite, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -69,5 +93,34 @@ class ProductType:
         if duplicates:
             raise ValueError(f"product type {cls.key!r}: duplicate plan codes {duplicates}")
 
+    def plan(self, code: str) -> PlanSpec:
+        return next(plan for plan in self.plans if plan.code == code)
+
+    def unmet_prerequisites(self, context: PurchaseContext) -> list[str]:
+        """Return why ``context.buyer`` may not buy the plan yet (nothing when it may)."""
+        return [reason for rule in self.prerequisites if (reason := rule(context)) is not None]
+
+    def load_params(self, plan_code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Validate an order line's ``params`` with the plan's schema; errors name ``params.<field>``."""
+        schema = self.plan(plan_code).params
+        params = dict(params or {})
+        if schema is None:
+            if params:
+                raise ValidationError({"params": [f"{self.plan(plan_code).name} takes no parameters."]})
+            return {}
+        try:
+            return schema().load(params)
+        except marshmallow.ValidationError as error:
+            messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+            raise ValidationError({f"params.{name}": list(_flatten(found)) for name, found in messages.items()}) from None
+
     def __repr__(self) -> str:
         return f"<ProductType {self.key}>"
+
+
+def _flatten(messages: Any) -> list[str]:
+    if isinstance(messages, dict):
+        return [text for value in messages.values() for text in _flatten(value)]
+    if isinstance(messages, list):
+        return [text for value in messages for text in _flatten(value)]
+    return [str(messages)]

@@ -8,7 +8,36 @@ from __future__ import annotations
 
 from core.models.catalog import BillingPeriod
 from core.plugins import hookimpl
-from core.products import PlanSpec, ProductType
+from core.products import PlanSpec, ProductType, PurchaseContext
+
+#: The distributor tiers whose resellers may have a storefront of their own.
+STOREFRONT_TIERS = ("diamond", "diamond-distribution")
+STOREFRONT_ADDON = "standard-edition-resellers"
+
+
+def reselling_enabled(context: PurchaseContext) -> str | None:
+    if context.buyer.reselling_enabled:
+        return None
+    return f"{context.buyer.name} does not have reselling enabled: its seller must tick \"Enable Reselling\" first."
+
+
+def distributor_tier(context: PurchaseContext) -> str | None:
+    if not context.plan.features.get("own_storefront") or context.distributor.tier in STOREFRONT_TIERS:
+        return None
+    return (f"{context.distributor.name} is on the {context.distributor.tier or 'no'} tier: own storefronts need "
+            "Diamond or Diamond with Distribution Rights.")
+
+
+def storefront_addon(context: PurchaseContext) -> str | None:
+    if not context.plan.features.get("own_storefront") or STOREFRONT_ADDON in context.distributor.addons:
+        return None
+    return f"{context.distributor.name} does not have the {STOREFRONT_ADDON} add-on active."
+
+
+def service_manager(context: PurchaseContext) -> str | None:
+    if not context.plan.features.get("own_storefront") or context.distributor.service_manager_active:
+        return None
+    return f"{context.distributor.name} has not activated the Service Manager."
 
 
 class ResellerPlan(ProductType):
@@ -16,6 +45,7 @@ class ResellerPlan(ProductType):
     name = "Reseller plan"
     description = "What a reseller can do on the platform: shop at wholesale, or run its own storefront."
     unit = "licence"
+    prerequisites = (reselling_enabled, distributor_tier, storefront_addon, service_manager)
     plans = (
         PlanSpec(
             code="basic",
