@@ -26,6 +26,19 @@ if TYPE_CHECKING:
 
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{1,79}$")
 
+#: The language of every product's own name and description; translations come beside it.
+DEFAULT_LOCALE = "en"
+
+#: A text in the default language, or the same text by locale (``{"en": ..., "fr": ...}``).
+Text = str | Mapping[str, str]
+
+
+def text_in(text: Text, locale: str = DEFAULT_LOCALE) -> str:
+    """Return ``text`` in ``locale``, falling back to the default language."""
+    if isinstance(text, str):
+        return text
+    return text.get(locale) or text[DEFAULT_LOCALE]
+
 
 def _check_key(kind: str, value: str) -> None:
     if not _KEY.match(value):
@@ -77,8 +90,8 @@ class ProductType:
 
     #: Stable identifier, never changed once published (it keys the ``products`` row).
     key: str
-    name: str
-    description: str = ""
+    name: Text
+    description: Text = ""
     #: What one unit of an order line's quantity is.
     unit: str = "unit"
     plans: tuple[PlanSpec, ...] = ()
@@ -88,10 +101,23 @@ class ProductType:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _check_key("product type key", cls.key)
+        for text in (cls.name, cls.description):
+            if not isinstance(text, str) and DEFAULT_LOCALE not in text:
+                raise ValueError(f"product type {cls.key!r}: translated texts need the {DEFAULT_LOCALE!r} one")
         codes = [plan.code for plan in cls.plans]
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"product type {cls.key!r}: duplicate plan codes {duplicates}")
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """Name and description in each language other than the default, by locale."""
+        locales = {
+            locale for text in (self.name, self.description) if not isinstance(text, str) for locale in text
+        } - {DEFAULT_LOCALE}
+        return {
+            locale: {"name": text_in(self.name, locale), "description": text_in(self.description, locale)}
+            for locale in sorted(locales)
+        }
 
     def plan(self, code: str) -> PlanSpec:
         return next(plan for plan in self.plans if plan.code == code)

@@ -130,6 +130,10 @@ class ProductPlanSchema(Schema):
     features = fields.Dict(keys=fields.String(), required=True)
     price = fields.Nested(PlanPriceSchema, required=True, allow_none=True,
                           metadata={"description": "Null when the buyer's seller has no price for it."})
+    blockers = fields.List(
+        fields.String(), required=True,
+        metadata={"description": "Why the buyer may not buy this plan yet (its prerequisites); empty when it may."},
+    )
 
 
 class ProductSchema(Schema):

@@ -33,6 +33,8 @@ class Product(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: What one unit of quantity is ("seat", "site", "domain", ...).
     unit: Mapped[str] = mapped_column(String(40))
+    #: ``{locale: {"name": ..., "description": ...}}`` for languages other than English.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     #: Set when the plugin stopped declaring the product; rows are never deleted.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
@@ -41,6 +43,12 @@ class Product(Base):
     plans: Mapped[list[Plan]] = relationship(
         back_populates="product", order_by="Plan.rank", cascade="all, delete-orphan"
     )
+
+    def name_in(self, locale: str) -> str:
+        return self.translations.get(locale, {}).get("name") or self.name
+
+    def description_in(self, locale: str) -> str:
+        return self.translations.get(locale, {}).get("description") or self.description
 
 
 class Plan(Base):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
 from core.models.catalog import Plan, Product
-from core.products import PlanSpec, ProductType
+from core.products import PlanSpec, ProductType, text_in
 
 
 @dataclass
@@ -42,8 +42,9 @@ def sync_catalog(session: Session, declared: Mapping[str, tuple[str, ProductType
     for key, (plugin, product_type) in sorted(declared.items()):
         values = dict(
             plugin=plugin,
-            name=product_type.name,
-            description=product_type.description,
+            name=text_in(product_type.name),
+            description=text_in(product_type.description),
+            translations=product_type.translations(),
             unit=product_type.unit,
             retired_at=None,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from core.models.accounts import Account
@@ -11,12 +13,18 @@ from core.products import PurchaseContext
 from core.services.pricing import root_distributor_id
 
 
-def purchase_blockers(session: Session, buyer: Account, plan: Plan) -> list[str]:
-    """Return the reasons ``buyer`` may not buy ``plan`` yet, for a person to act on; none when it may."""
-    declared = product_types().get(plan.product.key)
-    if declared is None:
-        return [f"{plan.product.name} is no longer supplied by any plugin."]
-    product_type = declared[1]
+def purchase_blockers(session: Session, buyer: Account, plans: Iterable[Plan]) -> dict[int, list[str]]:
+    """Return, for each plan, why ``buyer`` may not buy it yet, for a person to act on (empty
+    when it may)."""
+    declared = product_types()
     distributor = session.get(Account, root_distributor_id(buyer))
-    context = PurchaseContext(buyer=buyer, distributor=distributor, plan=product_type.plan(plan.code))  # type: ignore[arg-type]
-    return product_type.unmet_prerequisites(context)
+    blockers: dict[int, list[str]] = {}
+    for plan in plans:
+        found = declared.get(plan.product.key)
+        if found is None:
+            blockers[plan.id] = [f"{plan.product.name} is no longer supplied by any plugin."]
+            continue
+        product_type = found[1]
+        context = PurchaseContext(buyer=buyer, distributor=distributor, plan=product_type.plan(plan.code))  # type: ignore[arg-type]
+        blockers[plan.id] = product_type.unmet_prerequisites(context)
+    return blockers

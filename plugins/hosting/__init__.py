@@ -10,8 +10,11 @@ from core.products import PlanSpec, ProductType
 
 class WebHosting(ProductType):
     key = "web-hosting"
-    name = "Web hosting"
-    description = "Websites on a managed hosting panel, from free trial to live."
+    name = {"en": "Web hosting", "fr": "Hébergement web"}
+    description = {
+        "en": "Websites on a managed hosting panel, from free trial to live.",
+        "fr": "Des sites sur un panneau d'hébergement géré, de l'essai gratuit à la mise en ligne.",
+    }
     unit = "package"
     plans = (
         PlanSpec(code="starter", name="Starter", billing_period=BillingPeriod.MONTHLY, rank=10, trial_days=14, features={"sites": 1, "storage_gb": 10}, cost_price=Money("2.00", "EUR")),
@@ -22,8 +25,11 @@ class WebHosting(ProductType):
 
 class DomainName(ProductType):
     key = "domain-name"
-    name = "Domain name"
-    description = "Register, renew and transfer domain names."
+    name = {"en": "Domain name", "fr": "Nom de domaine"}
+    description = {
+        "en": "Register, renew and transfer domain names.",
+        "fr": "Enregistrer, renouveler et transférer des noms de domaine.",
+    }
     unit = "domain"
     plans = (
         PlanSpec(code="registration", name="Registration", billing_period=BillingPeriod.YEARLY, rank=10, term_months=12,

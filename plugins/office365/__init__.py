@@ -11,7 +11,10 @@ from core.products import PlanSpec, ProductType
 class Microsoft365(ProductType):
     key = "microsoft-365"
     name = "Microsoft 365"
-    description = "Office apps, mail and collaboration for businesses, sold per seat."
+    description = {
+        "en": "Office apps, mail and collaboration for businesses, sold per seat.",
+        "fr": "Les applications Office, la messagerie et le travail d'équipe pour les entreprises, par utilisateur.",
+    }
     unit = "seat"
     plans = (
         PlanSpec(code="exchange-online", name="Exchange Online (Plan 1)", billing_period=BillingPeriod.MONTHLY, rank=5, term_months=12, cost_price=Money("3.40", "EUR")),

@@ -42,8 +42,11 @@ def service_manager(context: PurchaseContext) -> str | None:
 
 class ResellerPlan(ProductType):
     key = "reseller-plan"
-    name = "Reseller plan"
-    description = "What a reseller can do on the platform: shop at wholesale, or run its own storefront."
+    name = {"en": "Reseller plan", "fr": "Forfait revendeur"}
+    description = {
+        "en": "What a reseller can do on the platform: shop at wholesale, or run its own storefront.",
+        "fr": "Ce qu'un revendeur peut faire sur la plateforme : acheter en gros, ou tenir sa propre boutique.",
+    }
     unit = "licence"
     prerequisites = (reselling_enabled, distributor_tier, storefront_addon, service_manager)
     plans = (

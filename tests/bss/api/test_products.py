@@ -191,3 +191,31 @@ def test_a_reseller_sees_its_wholesale_prices_but_never_the_vendors_cost(api_as,
         own = _what_the_buyer_pays(db, demo["bright"], quantity)
         assert own and all(_number(amount).search(text) for amount in own)
         assert not sorted(str(cost) for cost in costs - own if _number(cost).search(text))
+
+
+def test_plans_say_why_the_buyer_cannot_buy_them_yet(api_as, demo):
+    def reseller_plans(body):
+        product = next(product for product in body["items"] if product["key"] == "reseller-plan")
+        return {plan["code"]: plan["blockers"] for plan in product["plans"]}
+
+    assert reseller_plans(api_as("bright").get("/api/v1/products").json) == {"basic": [], "free": [], "standard": []}
+    harbour = reseller_plans(api_as("harbour").get("/api/v1/products").json)
+    assert harbour["standard"] == [
+        'Harbour Dental does not have reselling enabled: its seller must tick "Enable Reselling" first.'
+    ]
+    microsoft = next(p for p in api_as("harbour").get("/api/v1/products").json["items"] if p["key"] == "microsoft-365")
+    assert all(plan["blockers"] == [] for plan in microsoft["plans"])
+
+
+def test_names_follow_the_callers_language(api_as):
+    def names(language):
+        body = api_as("harbour").get("/api/v1/products", headers={"Accept-Language": language}).json
+        return {product["key"]: (product["name"], product["description"]) for product in body["items"]}
+
+    french = names("fr-FR, fr;q=0.9, en;q=0.5")
+    assert french["web-hosting"][0] == "Hébergement web"
+    assert french["microsoft-365"] == (
+        "Microsoft 365", "Les applications Office, la messagerie et le travail d'équipe pour les entreprises, par utilisateur."
+    )
+    assert names("de")["web-hosting"][0] == "Web hosting", "English when there is no translation"
+    assert names("")["domain-name"][0] == "Domain name"

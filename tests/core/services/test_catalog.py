@@ -72,3 +72,24 @@ def test_plans_and_products_are_retired_never_deleted_and_revived_when_back(db, 
     report = sync_catalog(db, product_types())
     assert {"fake-product", "fake-product/small", "fake-product/large"} <= set(report.updated)
     assert [row[-1] for row in _catalog(db) if row[0] == "fake-product"] == [True, True]
+
+
+def test_translations_are_synced_beside_the_english_text(db, fake_plugin):
+    class Translated(FakeProduct):
+        name = {"en": "Widget", "fr": "Bidule"}
+        description = {"en": "A widget.", "de": "Ein Ding."}
+
+    fake_plugin.product_types = [Translated()]
+    sync_catalog(db, product_types())
+    product = db.scalar(select(Product).where(Product.key == "fake-product"))
+    assert (product.name, product.description) == ("Widget", "A widget.")
+    assert (product.name_in("fr"), product.description_in("fr")) == ("Bidule", "A widget.")
+    assert (product.name_in("de"), product.description_in("de")) == ("Widget", "Ein Ding.")
+    assert product.name_in("es") == "Widget"
+
+
+def test_a_translated_text_needs_its_english_one():
+    import pytest
+
+    with pytest.raises(ValueError, match="'en'"):
+        type("NoEnglish", (FakeProduct,), {"key": "no-english", "name": {"fr": "Bidule"}})

@@ -19,26 +19,27 @@ def reseller_plans(db, demo):
 
 
 def test_an_eligible_reseller_may_buy_every_reseller_plan(db, demo, reseller_plans):
-    for plan in reseller_plans.values():
-        assert purchase_blockers(db, demo["bright"], plan) == []
+    assert purchase_blockers(db, demo["bright"], reseller_plans.values()) == dict.fromkeys(
+        (plan.id for plan in reseller_plans.values()), []
+    )
 
 
 def test_an_account_without_reselling_is_told_what_to_do(db, demo, reseller_plans):
-    (reason,) = purchase_blockers(db, demo["solo"], reseller_plans["basic"])
+    (reason,) = purchase_blockers(db, demo["solo"], [reseller_plans["basic"]])[reseller_plans["basic"].id]
     assert reason == 'Solo Consulting does not have reselling enabled: its seller must tick "Enable Reselling" first.'
 
 
 def test_a_distributor_outside_the_programme_blocks_own_storefronts_only(db, demo, reseller_plans):
     northwind = demo["northwind"]
     northwind.tier, northwind.addons, northwind.service_manager_active = "gold", [], False
-    assert purchase_blockers(db, demo["bright"], reseller_plans["basic"]) == []
-    assert purchase_blockers(db, demo["bright"], reseller_plans["standard"]) == [
+    assert purchase_blockers(db, demo["bright"], [reseller_plans["basic"]])[reseller_plans["basic"].id] == []
+    assert purchase_blockers(db, demo["bright"], [reseller_plans["standard"]])[reseller_plans["standard"].id] == [
         "Northwind Distribution is on the gold tier: own storefronts need Diamond or Diamond with Distribution Rights.",
         "Northwind Distribution does not have the standard-edition-resellers add-on active.",
         "Northwind Distribution has not activated the Service Manager.",
     ]
     northwind.tier = "diamond-distribution"
-    assert len(purchase_blockers(db, demo["bright"], reseller_plans["free"])) == 2
+    assert len(purchase_blockers(db, demo["bright"], [reseller_plans["free"]])[reseller_plans["free"].id]) == 2
 
 
 class SeatParams(marshmallow.Schema):
@@ -70,4 +71,4 @@ def test_a_product_whose_plugin_is_gone_cannot_be_bought(db, demo, fake_plugin):
     sync_catalog(db, product_types())
     plan = db.scalar(select(Plan).where(Plan.code == "small"))
     fake_plugin.product_types = []
-    assert purchase_blockers(db, demo["harbour"], plan) == ["Fake product is no longer supplied by any plugin."]
+    assert purchase_blockers(db, demo["harbour"], [plan])[plan.id] == ["Fake product is no longer supplied by any plugin."]
