@@ -27,6 +27,7 @@ from bss.extensions import db as database
 from bss.migrations import upgrade_database
 from core.clock import FrozenTime, clock
 from core.models.accounts import Account, AccountKind
+from core.models.catalog import Plan
 from core.passwords import hasher
 from core.plugins import pm
 from core.services.accounts import create_account
@@ -161,6 +162,12 @@ def demo(db: Session) -> dict[str, Account]:
     load_demo(db)
     db.commit()
     return {account.slug: account for account in db.scalars(select(Account))}
+
+
+@pytest.fixture
+def plans(db: Session, demo: dict[str, Account]) -> dict[str, Plan]:
+    """The demo catalog's plans by ``<product key>/<plan code>``."""
+    return {f"{plan.product.key}/{plan.code}": plan for plan in db.scalars(select(Plan))}
 
 
 def csrf(client: FlaskClient) -> str:

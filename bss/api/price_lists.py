@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Response, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from bss.api import bp
 from bss.api.auth import current_caller
@@ -31,7 +30,14 @@ from core.models.catalog import Plan
 from core.models.prices import PriceEntry, PriceList
 from core.permissions import Permission
 from core.services.accounts import get_account
-from core.services.price_lists import BelowCost, below_cost_prices, create_price_list, remove_price, set_price
+from core.services.price_lists import (
+    BelowCost,
+    below_cost_prices,
+    create_price_list,
+    get_price_list,
+    remove_price,
+    set_price,
+)
 
 
 @dataclass(frozen=True)
@@ -122,17 +128,8 @@ def remove_plan_price(price_list_id: int, plan_id: int) -> Response:
 
 
 def _own_list(price_list_id: int) -> PriceList:
-    """One of the caller's lists, freshly loaded with its entries; any other id is not found."""
-    found = db.session.scalar(
-        select(PriceList)
-        .where(PriceList.id == price_list_id, PriceList.seller_id == current_caller().account.id)
-        .options(selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers),
-                 selectinload(PriceList.entries).selectinload(PriceEntry.plan).selectinload(Plan.product))
-        .execution_options(populate_existing=True)
-    )
-    if found is None:
-        raise NotFoundError(f"No price list {price_list_id}.")
-    return found
+    """One of the caller's lists; any other id is not found."""
+    return get_price_list(db.session, seller=current_caller().account, price_list_id=price_list_id)
 
 
 def _checked(price_list_id: int) -> CheckedPriceList:

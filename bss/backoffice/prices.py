@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
@@ -27,6 +26,7 @@ from core.services.price_lists import (
     BelowCost,
     below_cost_prices,
     create_price_list,
+    get_price_list,
     remove_price,
     set_markup,
     set_price,
@@ -74,14 +74,7 @@ def _seller() -> Account:
 
 def _own_list(price_list_id: int) -> PriceList:
     """One of the acting seller's lists; another seller's list is simply not found."""
-    price_list = db.session.scalar(
-        select(PriceList)
-        .where(PriceList.id == price_list_id, PriceList.seller_id == _seller().id)
-        .options(selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers))
-    )
-    if price_list is None:
-        raise NotFoundError(f"No price list {price_list_id}.")
-    return price_list
+    return get_price_list(db.session, seller=_seller(), price_list_id=price_list_id)
 
 
 def _list_price(price_list: PriceList, entry: PriceEntry | None, cost: Money | None) -> Money | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
@@ -32,6 +32,22 @@ def _require(session: Session, actor: User | None, seller: Account) -> None:
 def _require_distributor(account: Account) -> None:
     if account.kind is not AccountKind.DISTRIBUTOR:
         raise PermissionDeniedError("Only a distributor chooses what is on sale in its tree.")
+
+
+def get_price_list(session: Session, *, seller: Account, price_list_id: int) -> PriceList:
+    """Return one of ``seller``'s lists, freshly loaded with its prices; another seller's is not found."""
+    price_list = session.scalar(
+        select(PriceList)
+        .where(PriceList.id == price_list_id, PriceList.seller_id == seller.id)
+        .options(
+            selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers),
+            selectinload(PriceList.entries).selectinload(PriceEntry.plan).selectinload(Plan.product),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if price_list is None:
+        raise NotFoundError(f"No price list {price_list_id}.")
+    return price_list
 
 
 def set_product_offered(

@@ -2,17 +2,11 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models.audit import AuditEvent
-from core.models.catalog import Plan
 from core.models.prices import PriceEntry, PriceList, VolumeTier
 from core.services.pricing import price_list_for
 from tests.bss.api.test_openapi import conforms
 
 MISSING_ID = 987_654_321
-
-
-@pytest.fixture
-def plans(db, demo):
-    return {f"{plan.product.key}/{plan.code}": plan for plan in db.scalars(select(Plan))}
 
 
 @pytest.fixture

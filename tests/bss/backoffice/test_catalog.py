@@ -4,17 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from core.models.audit import AuditEvent
-from core.models.catalog import Plan, Product
+from core.models.catalog import Product
 from core.models.people import Team
 from core.services.demo import DEMO_PASSWORD
 from core.services.people import add_member, create_user
 from core.services.pricing import resolve_prices
 from tests.bss.backoffice.conftest import PASSWORD
-
-
-@pytest.fixture
-def plans(db, demo):
-    return {f"{plan.product.key}/{plan.code}": plan for plan in db.scalars(select(Plan))}
 
 
 def _product(db, key):

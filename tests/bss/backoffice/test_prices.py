@@ -22,11 +22,6 @@ EUR = "EUR"
 
 
 @pytest.fixture
-def plans(db, demo):
-    return {f"{plan.product.key}/{plan.code}": plan for plan in db.scalars(select(Plan))}
-
-
-@pytest.fixture
 def bright_list(db, demo):
     """Bright IT's retail list: 25 % over its cost, with business-basic and web-hosting starter set by hand."""
     return price_list_for(db, demo["harbour"])

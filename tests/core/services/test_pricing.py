@@ -31,11 +31,6 @@ EUR = "EUR"
 PLAN_COUNT = 200
 
 
-@pytest.fixture
-def plans(db, demo):
-    return {f"{plan.product.key}/{plan.code}": plan for plan in db.scalars(select(Plan))}
-
-
 def price(db, buyer, plan, quantity=1):
     resolved = resolve_prices(db, buyer, [plan], quantity).get(plan.id)
     return resolved.unit_price if resolved else None
