@@ -14,8 +14,9 @@ from bss.csrf import init_csrf
 from bss.errors import register_error_handlers
 from bss.extensions import celery_init_app, db
 from bss.logging import configure_logging, init_request_ids
-from bss.outbox import init_outbox
+from bss.dispatch import init_dispatch
 from bss.worker import celery_settings
+from core.links import links
 from core.plugins import load_plugins
 
 
@@ -29,10 +30,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(settings.to_flask(), CELERY=celery_settings(settings))
     configure_logging(settings.log_level, settings.log_format)
+    links.configure(settings.base_url)
 
     db.init_app(app)
     celery_init_app(app)
-    init_outbox(app)
+    init_dispatch(app)
     init_request_ids(app)
     init_csrf(app)
     init_auth(app)

@@ -41,6 +41,8 @@ class Settings:
     broker_url: str = ""
     secret_key: str = DEV_SECRET_KEY
     storefront_domain: str = "shop.localhost"
+    #: Where people reach the back office: links in emails (also those the worker sends) start here.
+    base_url: str = "http://127.0.0.1:5000"
     mail_url: str = ""
     mail_from: str = "Cascade <no-reply@cascade.localhost>"
     log_level: str = "INFO"
@@ -104,6 +106,9 @@ def validate(settings: Settings) -> None:
         _fail("SECRET_KEY", "must be at least 32 characters long")
     if not _HOSTNAME.match(settings.storefront_domain):
         _fail("STOREFRONT_DOMAIN", f"{settings.storefront_domain!r} is not a lowercase host name")
+    base = urlsplit(settings.base_url)
+    if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment:
+        _fail("BASE_URL", f"{settings.base_url!r}: use http(s)://host[:port][/path]")
     if settings.mail_url and urlsplit(settings.mail_url).scheme not in ("smtp", "smtps"):
         _fail("MAIL_URL", f"{settings.mail_url!r}: use smtp://host:port or smtps://host:port")
     if "@" not in settings.mail_from:

@@ -13,6 +13,8 @@ from core.clock import utcnow
 from core.mail import MailTransport, transport_for
 from core.models.outbox import EmailStatus
 from core.services.outbox import deliver_email, overdue_email_ids
+from core.services.provisioning import call_product, claim_request, record_answer, sweep_requests
+from core.services.renewals import run_period_ends, send_renewal_reminders
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +47,40 @@ def sweep_outbox() -> None:
     """Publish again the emails whose task was lost (broker down at commit time, say)."""
     for email_id in overdue_email_ids(db.session, OUTBOX_GRACE):
         send_email.delay(email_id)
+
+
+@shared_task
+def provision(request_id: int) -> None:
+    """Carry out one provisioning request: claim it, call its product, record the answer.
+
+    Running it twice, or again after a worker died, is harmless: a claimed or finished request
+    is not claimed again, and the product dedupes on the request's idempotency key.
+    """
+    claim = claim_request(db.session, request_id)
+    db.session.commit()
+    if claim is None:
+        return
+    answer = call_product(claim)
+    request = record_answer(db.session, request_id, claim.attempt, answer)
+    db.session.commit()
+    if request is not None:
+        log.info("provisioning request %s (%s): %s %s", request.id, request.action, request.status, request.detail)
+
+
+@shared_task
+def sweep_provisioning() -> None:
+    """Retake requests whose worker died, fail those past their deadline, republish lost ones."""
+    overdue = sweep_requests(db.session)
+    db.session.commit()
+    for request_id in overdue:
+        provision.delay(request_id)
+
+
+@shared_task
+def run_renewals() -> None:
+    """Act on the subscriptions whose period has ended, and send the renewal reminders due."""
+    due = run_period_ends(db.session)
+    reminded = send_renewal_reminders(db.session)
+    db.session.commit()
+    if due or reminded:
+        log.info("renewals: %s period ends acted on, %s reminders sent", due, reminded)

@@ -35,6 +35,8 @@ class SQLiteBrokerTransport(kombu_sqlalchemy.Transport):  # type: ignore[misc]
 
 BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "bss.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-provisioning": {"task": "bss.tasks.sweep_provisioning", "schedule": 60.0},
+    "run-renewals": {"task": "bss.tasks.run_renewals", "schedule": 60.0},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -55,3 +56,10 @@ clock = Clock()
 def utcnow() -> datetime:
     """Return the current aware UTC time from the process clock."""
     return clock.now()
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Move ``moment`` by whole calendar months, keeping the time; the 31st becomes the month's last day."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))

@@ -3,8 +3,9 @@
 A plugin returns ``ProductType`` instances from its ``register_product_types`` hook. The
 declaration is data; ``cascade catalog sync`` copies it into ``Product`` and ``Plan`` rows.
 Each plan names the order parameters it needs (a marshmallow schema), and the product type the
-prerequisites a purchase must meet. Later parts of the lifecycle (activate, suspend, ...) are
-methods of the same object, so one owner decides for each product.
+prerequisites a purchase must meet. The lifecycle (activate, change, suspend, resume, cancel,
+renew) is methods of the same object, so one owner decides for each product; what they receive
+and answer is in ``core.provisioning``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,7 @@ import marshmallow
 from core.errors import ValidationError
 from core.models.catalog import BillingPeriod
 from core.money import Money
+from core.provisioning import LifecycleRequest, Result
 
 if TYPE_CHECKING:
     from core.models.accounts import Account
@@ -85,6 +89,27 @@ class PurchaseContext:
 Prerequisite = Callable[[PurchaseContext], "str | None"]
 
 
+class Timing(StrEnum):
+    """When a change to a subscription takes effect."""
+
+    NOW = "now"
+    END_OF_TERM = "end_of_term"
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """A change of plan or quantity a buyer asks for, as ``ProductType.change_timing`` sees it."""
+
+    plan: PlanSpec
+    quantity: int
+    new_plan: PlanSpec
+    new_quantity: int
+
+    @property
+    def is_downgrade(self) -> bool:
+        return self.new_plan.rank < self.plan.rank
+
+
 class ProductType:
     """Base class of the product types plugins supply; subclasses set the class attributes."""
 
@@ -97,6 +122,14 @@ class ProductType:
     plans: tuple[PlanSpec, ...] = ()
     #: Checked before an order is accepted, in this order; every unmet one is reported.
     prerequisites: tuple[Prerequisite, ...] = ()
+    #: An account has at most one live subscription of the product; ordering another plan changes it.
+    one_subscription_per_account: bool = False
+    #: Renewed only when someone asks (and pays); otherwise renewal is automatic at period end.
+    manual_renewal: bool = False
+    #: Days before a period's end when the teams that receive reminders are told of the renewal.
+    renewal_reminder_days: tuple[int, ...] = (30, 7, 1)
+    #: How long a provisioning request may take, retries and manual steps included, before it fails.
+    provisioning_deadline: timedelta = timedelta(hours=72)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -139,6 +172,41 @@ class ProductType:
         except marshmallow.ValidationError as error:
             messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
             raise ValidationError({f"params.{name}": list(_flatten(found)) for name, found in messages.items()}) from None
+
+    def change_timing(self, change: PlanChange) -> Timing:
+        """When a change takes effect: downgrades at the end of the term, anything else now."""
+        return Timing.END_OF_TERM if change.is_downgrade else Timing.NOW
+
+    # The lifecycle. Each method is idempotent, never touches the database and answers a
+    # ``Result``; the defaults suit a product with nothing to set up outside Cascade.
+
+    def activate(self, request: LifecycleRequest) -> Result:
+        """Set the subscription up at the vendor."""
+        return Result.done()
+
+    def change(self, request: LifecycleRequest) -> Result:
+        """Move the subscription to ``request.new_plan_code`` / ``request.new_quantity``."""
+        return Result.done()
+
+    def suspend(self, request: LifecycleRequest) -> Result:
+        """Stop the service without losing anything."""
+        return Result.done()
+
+    def resume(self, request: LifecycleRequest) -> Result:
+        """Bring a suspended service back."""
+        return Result.done()
+
+    def cancel(self, request: LifecycleRequest) -> Result:
+        """End the service at the vendor."""
+        return Result.done()
+
+    def renew(self, request: LifecycleRequest) -> Result:
+        """Extend the service for another period (or from a trial into the first paid one)."""
+        return Result.done()
+
+    def poll(self, request: LifecycleRequest) -> Result:
+        """Ask the vendor again about a request it answered ``pending`` to."""
+        return Result.done()
 
     def __repr__(self) -> str:
         return f"<ProductType {self.key}>"

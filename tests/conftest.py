@@ -27,12 +27,15 @@ from bss.extensions import db as database
 from bss.migrations import upgrade_database
 from core.clock import FrozenTime, clock
 from core.models.accounts import Account, AccountKind
-from core.models.catalog import Plan
+from core.models.catalog import Plan, Product
+from core.models.prices import PriceList, PriceListKind
 from core.passwords import hasher
-from core.plugins import pm
+from core.plugins import pm, product_types
 from core.services.accounts import create_account
+from core.services.catalog import sync_catalog
 from core.services.demo import DEMO_PASSWORD, load_demo
-from tests.fakes import FakePlugin
+from core.services.price_lists import set_price, set_product_offered
+from tests.fakes import FakePlugin, FakeProduct
 
 pytest_plugins = ["tests.smtp"]
 
@@ -154,6 +157,22 @@ def fake_plugin(app: Flask) -> Iterator[FakePlugin]:
         yield plugin
     finally:
         pm.unregister(plugin)
+
+
+@pytest.fixture
+def fake_catalog(db: Session, demo: dict[str, Account], fake_plugin: FakePlugin) -> dict[str, Plan]:
+    """The fake product on sale in the demo tree: Northwind offers it and prices it wholesale
+    (Small 11.50, Large 115.00 EUR); the demo's retail markups price it for customers."""
+    sync_catalog(db, product_types())
+    product = db.scalar(select(Product).where(Product.key == FakeProduct.key))
+    northwind = demo["northwind"]
+    set_product_offered(db, distributor=northwind, product=product, offered=True, actor=None)
+    wholesale = db.scalar(select(PriceList).where(PriceList.seller_id == northwind.id,
+                                                  PriceList.kind == PriceListKind.WHOLESALE))
+    for plan, price in zip(product.plans, ("11.50", "115.00"), strict=True):
+        set_price(db, price_list=wholesale, plan=plan, actor=None, unit_price=price)
+    db.commit()
+    return {plan.code: plan for plan in product.plans}
 
 
 @pytest.fixture

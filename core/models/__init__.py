@@ -4,10 +4,20 @@ from core.models.accounts import Account, AccountKind
 from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
 from core.models.catalog import BillingPeriod, Plan, Product
+from core.models.idempotency import IdempotencyKey
 from core.models.invitations import Invitation, PasswordReset
+from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
 from core.models.outbox import EmailStatus, OutboxEmail
 from core.models.people import LoginSession, LoginThrottle, Membership, Team, User
 from core.models.prices import HiddenPlan, OfferedProduct, PriceEntry, PriceList, PriceListKind, VolumeTier
+from core.models.provisioning import ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
+from core.models.subscriptions import (
+    RenewalReminder,
+    Subscription,
+    SubscriptionEvent,
+    SubscriptionStatus,
+    SuspendReason,
+)
 
 __all__ = [
     "Account",
@@ -17,18 +27,33 @@ __all__ = [
     "BillingPeriod",
     "EmailStatus",
     "HiddenPlan",
+    "IdempotencyKey",
     "Invitation",
     "LoginSession",
     "LoginThrottle",
+    "ManualTask",
     "Membership",
     "OfferedProduct",
+    "Order",
+    "OrderLine",
+    "OrderLineKind",
+    "OrderStatus",
     "OutboxEmail",
     "PasswordReset",
+    "Payment",
     "Plan",
     "PriceEntry",
     "PriceList",
     "PriceListKind",
     "Product",
+    "ProvisioningRequest",
+    "RenewalReminder",
+    "RequestStatus",
+    "Subscription",
+    "SubscriptionEvent",
+    "SubscriptionStatus",
+    "SuspendReason",
+    "TaskStatus",
     "Team",
     "User",
     "VolumeTier",

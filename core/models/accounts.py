@@ -41,6 +41,8 @@ class Account(Base):
     tier: Mapped[str | None] = mapped_column(String(40))
     addons: Mapped[list[str]] = mapped_column(JSON, default=list)
     service_manager_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: As a seller: the payment methods whose orders wait for it to confirm the payment.
+    payment_confirmation_methods: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = created_at_column()
 
     parent: Mapped[Account | None] = relationship(remote_side=[id], back_populates="children")

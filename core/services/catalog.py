@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
+from core.errors import ConflictError
 from core.models.catalog import Plan, Product
+from core.plugins import product_types
 from core.products import PlanSpec, ProductType, text_in
 
 
@@ -104,3 +106,11 @@ def _apply(row: Product | Plan, **values: object) -> bool:
             setattr(row, name, value)
             changed = True
     return changed
+
+
+def declared_type(product: Product) -> ProductType:
+    """The product type behind ``product``; a product no installed plugin declares cannot be served."""
+    found = product_types().get(product.key)
+    if found is None:
+        raise ConflictError(f"{product.name} is no longer supplied by any installed plugin.")
+    return found[1]

@@ -1,0 +1,174 @@
+"""Applying what provisioning answered to the subscription: its status, dates and history.
+
+A lifecycle change reaches the subscription only once its product has answered ``done``: a
+subscription is never shown suspended, changed or renewed before the vendor has made it so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.clock import add_months, utcnow
+from core.models.catalog import BillingPeriod, Plan
+from core.models.people import User
+from core.models.provisioning import ProvisioningRequest
+from core.models.subscriptions import SUBSCRIPTION_STATES, Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
+from core.provisioning import LifecycleAction
+from core.services.notifications import (
+    notify_cancellation_confirmed,
+    notify_provisioning_failed,
+    notify_subscription_active,
+)
+from core.services.order_status import refresh_order_status
+
+S = SubscriptionStatus
+
+
+def record_change(
+    session: Session,
+    subscription: Subscription,
+    *,
+    action: str,
+    actor: User | None,
+    to_status: SubscriptionStatus | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> SubscriptionEvent:
+    """Move the subscription to ``to_status`` (checked) and record who did what, from what, and why."""
+    before = subscription.status
+    if to_status is not None and to_status is not before:
+        subscription.status = SUBSCRIPTION_STATES.check(before, to_status)
+    event = SubscriptionEvent(
+        subscription=subscription,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=subscription.status,
+        changes=changes or {},
+        reason=reason,
+    )
+    session.add(event)
+    return event
+
+
+def period_end_after(plan: Plan, start: datetime) -> datetime | None:
+    """The end of a billing period of ``plan`` starting at ``start`` (``None``: one-off, no renewal)."""
+    months = {BillingPeriod.MONTHLY: 1, BillingPeriod.YEARLY: 12}.get(plan.billing_period)
+    return add_months(start, months) if months else None
+
+
+def _term_end_after(plan: Plan, start: datetime, period_end: datetime | None) -> datetime | None:
+    return add_months(start, plan.term_months) if plan.term_months else period_end
+
+
+def apply_done(session: Session, request: ProvisioningRequest) -> None:
+    """The product did what ``request`` asked: change the subscription to match."""
+    subscription = request.subscription
+    payload = request.payload
+    actor = request.requested_by
+    now = utcnow()
+    match request.action:
+        case LifecycleAction.ACTIVATE:
+            _activate(session, subscription, now, actor)
+        case LifecycleAction.CHANGE:
+            _change(session, subscription, payload, actor)
+        case LifecycleAction.SUSPEND:
+            subscription.suspend_reason = SuspendReason(payload["reason"])
+            record_change(session, subscription, action="suspended", actor=actor, to_status=S.SUSPENDED,
+                          reason=payload.get("note") or SuspendReason(payload["reason"]).replace("_", " "))
+        case LifecycleAction.RESUME:
+            subscription.suspend_reason = None
+            in_trial = subscription.trial_end is not None and subscription.trial_end > now
+            record_change(session, subscription, action="resumed", actor=actor, to_status=S.TRIAL if in_trial else S.ACTIVE,
+                          reason=payload.get("note", ""))
+        case LifecycleAction.CANCEL:
+            _cancel(session, subscription, payload, now, actor)
+        case LifecycleAction.RENEW:
+            _renew(session, subscription, payload, now, actor)
+    if request.order_line is not None:
+        refresh_order_status(session, request.order_line.order)
+
+
+def apply_failed(session: Session, request: ProvisioningRequest) -> None:
+    """The product could not do what ``request`` asked: record it, and fail a first activation."""
+    subscription = request.subscription
+    to_status = S.FAILED if request.action is LifecycleAction.ACTIVATE else None
+    record_change(session, subscription, action=f"{request.action}_failed", actor=None, to_status=to_status,
+                  reason=request.detail)
+    if request.order_line is not None:
+        refresh_order_status(session, request.order_line.order)
+    notify_provisioning_failed(session, request)
+
+
+def _activate(session: Session, subscription: Subscription, now: datetime, actor: User | None) -> None:
+    plan = subscription.plan
+    subscription.started_at = now
+    subscription.current_period_start = now
+    if plan.trial_days:
+        subscription.trial_end = now + timedelta(days=plan.trial_days)
+        subscription.current_period_end = subscription.term_end = subscription.trial_end
+        status = S.TRIAL
+    else:
+        subscription.current_period_end = period_end_after(plan, now)
+        subscription.term_end = _term_end_after(plan, now, subscription.current_period_end)
+        status = S.ACTIVE
+    record_change(session, subscription, action="activated", actor=actor, to_status=status)
+    notify_subscription_active(session, subscription)
+
+
+def _change(session: Session, subscription: Subscription, payload: dict[str, Any], actor: User | None) -> None:
+    plan = session.get(Plan, payload["plan_id"])
+    assert plan is not None
+    changes: dict[str, Any] = {}
+    if plan.id != subscription.plan_id:
+        changes["plan"] = [subscription.plan.name, plan.name]
+        subscription.plan = plan
+    if payload["quantity"] != subscription.quantity:
+        changes["quantity"] = [subscription.quantity, payload["quantity"]]
+        subscription.quantity = payload["quantity"]
+    unit_amount = Decimal(payload["unit_amount"])
+    if unit_amount != subscription.unit_amount:
+        changes["unit_price"] = [format(subscription.unit_price.rounded().amount, "f"), payload["unit_amount"]]
+        subscription.unit_amount = unit_amount
+    if payload.get("scheduled"):
+        subscription.scheduled_plan_id = subscription.scheduled_quantity = None
+    record_change(session, subscription, action="changed", actor=actor, changes=changes,
+                  reason="the change scheduled for the end of the term" if payload.get("scheduled") else "")
+
+
+def _cancel(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, actor: User | None) -> None:
+    terminated = bool(payload.get("terminate"))
+    subscription.ended_at = now
+    subscription.cancel_at = None
+    subscription.scheduled_plan_id = subscription.scheduled_quantity = None
+    subscription.suspend_reason = None
+    record_change(session, subscription, action="terminated" if terminated else "cancelled", actor=actor,
+                  to_status=S.TERMINATED if terminated else S.CANCELLED, reason=payload.get("note", ""))
+    notify_cancellation_confirmed(session, subscription)
+
+
+def _renew(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, actor: User | None) -> None:
+    previous_end = subscription.current_period_end or now
+    if subscription.status is S.SUSPENDED:
+        start = now  # the service lapsed: the new period starts when it is renewed
+    elif payload.get("from_trial"):
+        start = min(now, previous_end)
+    else:
+        start = previous_end
+    end = period_end_after(subscription.plan, start)
+    changes = {"current_period_end": [_iso(subscription.current_period_end), _iso(end)]}
+    subscription.current_period_start, subscription.current_period_end = start, end
+    if subscription.term_end is None or subscription.term_end <= start:
+        subscription.term_end = _term_end_after(subscription.plan, start, end)
+    subscription.suspend_reason = None
+    to_status = S.ACTIVE if subscription.status in (S.TRIAL, S.SUSPENDED) else None
+    action = "trial_ended" if payload.get("from_trial") else "renewed"
+    record_change(session, subscription, action=action, actor=actor, to_status=to_status, changes=changes)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

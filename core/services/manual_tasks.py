@@ -1,0 +1,69 @@
+"""Manual tasks: the steps a seller's people take so that provisioning can go on."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from core.clock import utcnow
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.models.provisioning import TASK_STATES, ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
+from core.models.subscriptions import Subscription
+from core.services.actors import Actor
+from core.services.audit import record_event
+from core.services.provisioning import release_request
+
+NOTE_MAX_LENGTH = 2000
+
+
+def _tasks_query(actor: Actor):  # type: ignore[no-untyped-def]
+    """The account's tasks on the actor's teams' lists; the owner team sees every list."""
+    query = (
+        select(ManualTask)
+        .where(ManualTask.account_id == actor.account.id)
+        .options(joinedload(ManualTask.team),
+                 joinedload(ManualTask.request).joinedload(ProvisioningRequest.subscription)
+                 .joinedload(Subscription.owner))
+    )
+    if not actor.in_owner_team:
+        query = query.where(ManualTask.team_id.in_(actor.team_ids))
+    return query
+
+
+def list_tasks(session: Session, actor: Actor, *, status: TaskStatus | None = TaskStatus.OPEN,
+               after_id: int | None = None, limit: int = 50) -> list[ManualTask]:
+    """The tasks for the actor's teams, oldest first (open ones unless told)."""
+    query = _tasks_query(actor)
+    if status is not None:
+        query = query.where(ManualTask.status == status)
+    if after_id is not None:
+        query = query.where(ManualTask.id > after_id)
+    return list(session.scalars(query.order_by(ManualTask.id).limit(limit)))
+
+
+def get_task(session: Session, actor: Actor, task_id: int) -> ManualTask:
+    task = session.scalar(_tasks_query(actor).where(ManualTask.id == task_id))
+    if task is None:
+        raise NotFoundError(f"No task {task_id}.")
+    return task
+
+
+def complete_task(session: Session, *, actor: Actor, task_id: int, note: str = "") -> ManualTask:
+    """Mark a task done; its provisioning request goes on where it stopped."""
+    task = session.scalar(_tasks_query(actor).where(ManualTask.id == task_id).with_for_update(of=ManualTask))
+    if task is None:
+        raise NotFoundError(f"No task {task_id}.")
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": [f"Use at most {NOTE_MAX_LENGTH} characters."]})
+    if task.status is not TaskStatus.OPEN:
+        raise ConflictError(f"The task {task.title!r} is {task.status} already.")
+    task.status = TASK_STATES.check(task.status, TaskStatus.DONE)
+    task.completed_at = utcnow()
+    task.completed_by = actor.user
+    task.note = note
+    if task.request.status is RequestStatus.MANUAL:
+        release_request(session, task.request, task.step_key)
+    record_event(session, account=actor.account, actor=actor.user, action="task.completed", target=task,
+                 changes={"title": task.title, "note": note})
+    return task

@@ -1,0 +1,124 @@
+"""The emails that tell people what happened to their orders, subscriptions and tasks.
+
+An email to an account's people goes out in the name of the account that sells to it, so a
+reseller's customers hear from their reseller, never from the distributor behind it. Amounts
+appear only in emails to the account that pays them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.links import links
+from core.models.accounts import Account
+from core.models.orders import Order, OrderStatus
+from core.models.people import Membership, Team, User
+from core.models.provisioning import ManualTask, ProvisioningRequest
+from core.models.subscriptions import Subscription
+from core.services.outbox import queue_email
+
+
+def _people(session: Session, teams_of: Account, *, only: Iterable[Team] | None = None,
+            owners: bool = False, reminders: bool = False) -> list[User]:
+    """Active members of the account's owner team, of the teams that receive reminders, or of ``only``."""
+    query = select(User).join(Membership).join(Team).where(Team.account_id == teams_of.id, User.active)
+    if only is not None:
+        query = query.where(Team.id.in_([team.id for team in only]))
+    elif reminders:
+        query = query.where(Team.receives_renewal_reminders)
+    elif owners:
+        query = query.where(Team.is_owner)
+    return list(session.scalars(query.distinct().order_by(User.email)))
+
+
+def _send(session: Session, account: Account, people: Iterable[User], subject: str, text: str) -> None:
+    """Email ``people`` of ``account`` in the name of the account that sells to it."""
+    sender = account.parent.name if account.parent is not None else None
+    for person in {person.email: person for person in people}.values():
+        queue_email(session, to=person.email, subject=subject, text=f"Hello {person.name},\n\n{text}\n",
+                    sender_name=sender)
+
+
+def _describe(subscription: Subscription) -> str:
+    return f"{subscription.product.name} {subscription.plan.name} ({subscription.quantity} {subscription.product.unit})"
+
+
+def _day(moment: datetime | None) -> str:
+    return f"{moment:%d %B %Y}" if moment else "-"
+
+
+def notify_order_received(session: Session, order: Order) -> None:
+    lines = "\n".join(
+        f"- {line.quantity} x {line.plan.product.name} {line.plan.name}: {line.total} per period"
+        + (f", plus {line.setup_fee} setup" if line.setup_fee else "")
+        for line in order.lines
+    )
+    next_step = (
+        f"{order.seller.name} starts on it once they have confirmed your payment of {order.amount_due}."
+        if order.status is OrderStatus.AWAITING_PAYMENT
+        else "We are setting it up now and will write again once it is ready."
+    )
+    people = _people(session, order.payer, owners=True) + ([order.placed_by] if order.placed_by else [])
+    _send(session, order.payer, people, f"Order {order.id} received",
+          f"We have received order {order.id} for {order.owner.name}:\n\n{lines}\n\n{next_step}\n\n"
+          f"Follow it here: {links.backoffice(f'orders/{order.id}')}")
+
+
+def notify_payment_awaited(session: Session, order: Order) -> None:
+    _send(session, order.seller, _people(session, order.seller, owners=True),
+          f"Order {order.id} from {order.payer.name} waits for your payment confirmation",
+          f"{order.payer.name} ordered for {order.amount_due} ({order.payment_method.replace('_', ' ')}). "
+          "Nothing is set up until you confirm the payment.\n\n"
+          f"Confirm it here: {links.backoffice(f'orders/{order.id}')}")
+
+
+def notify_subscription_active(session: Session, subscription: Subscription) -> None:
+    trial = f" Its trial runs until {_day(subscription.trial_end)}." if subscription.trial_end else ""
+    _send(session, subscription.owner, _people(session, subscription.owner, owners=True),
+          f"{subscription.product.name} is ready",
+          f"{_describe(subscription)} is now {subscription.status} for {subscription.owner.name}.{trial}\n\n"
+          f"See it here: {links.backoffice(f'subscriptions/{subscription.id}')}")
+
+
+def notify_task_waiting(session: Session, task: ManualTask) -> None:
+    subscription = task.request.subscription
+    _send(session, task.account, _people(session, task.account, only=[task.team]),
+          f"A task waits for you: {task.title}",
+          f"{task.title}\n\nFor {subscription.owner.name}: {_describe(subscription)}.\n"
+          + (f"\n{task.instructions}\n" if task.instructions else "")
+          + f"\nOnce it is done, mark it done here: {links.backoffice('tasks')}")
+
+
+def notify_provisioning_failed(session: Session, request: ProvisioningRequest) -> None:
+    subscription = request.subscription
+    seller = subscription.seller
+    _send(session, seller, _people(session, seller, owners=True),
+          f"Could not {request.action} {subscription.product.name} for {subscription.owner.name}",
+          f"The {request.action} of {_describe(subscription)} for {subscription.owner.name} failed:\n\n"
+          f"{request.detail}\n\nRetry it or follow up here: {links.backoffice(f'subscriptions/{subscription.id}')}")
+
+
+def notify_renewal_due(session: Session, subscription: Subscription, days: int) -> None:
+    """Remind the teams that receive reminders, of the owner and of the payer, of a coming renewal."""
+    end = _day(subscription.current_period_end)
+    if subscription.auto_renew:
+        what = f"renews on {end}"
+    else:
+        what = f"ends on {end} unless it is renewed: renew it before then, and pay {subscription.seller.name} for it"
+    for account in dict.fromkeys((subscription.owner, subscription.payer)):
+        price = f" The renewal costs {subscription.total}." if account is subscription.payer else ""
+        _send(session, account, _people(session, account, reminders=True),
+              f"{subscription.product.name} {('renews' if subscription.auto_renew else 'is due for renewal')} in {days} day{'s' if days != 1 else ''}",
+              f"{_describe(subscription)} of {subscription.owner.name} {what}.{price}\n\n"
+              f"Manage it here: {links.backoffice(f'subscriptions/{subscription.id}')}")
+
+
+def notify_cancellation_confirmed(session: Session, subscription: Subscription) -> None:
+    _send(session, subscription.owner, _people(session, subscription.owner, owners=True),
+          f"{subscription.product.name} is {subscription.status}",
+          f"{_describe(subscription)} of {subscription.owner.name} is {subscription.status} as of "
+          f"{_day(subscription.ended_at)}. Nothing more will be charged for it.")

@@ -1,0 +1,354 @@
+"""Placing orders, confirming their payment, and following them until their subscriptions run.
+
+An order is placed by a buyer for an owner (itself or an account it sells to) and paid by one
+of the two: the payer's seller is the one whose prices apply and who is paid. Prices are fixed
+on the order when it is placed. An order the seller wants paid first waits for the seller to
+confirm the payment; any other order is accepted at once, and accepting it creates (or
+changes) a subscription per line and asks for its provisioning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from core.clock import utcnow
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.models.accounts import Account, AccountKind
+from core.models.catalog import Plan
+from core.models.orders import ORDER_STATES, Order, OrderLine, OrderLineKind, OrderStatus, Payment
+from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
+from core.models.subscriptions import LIVE_STATUSES, Subscription
+from core.money import Money, to_decimal
+from core.permissions import PaymentMethod, Permission
+from core.plugins import product_types
+from core.services.accounts import get_account
+from core.services.actors import Actor
+from core.services.audit import record_event
+from core.services.eligibility import purchase_blockers
+from core.services.notifications import notify_order_received, notify_payment_awaited
+from core.services.pricing import resolve_prices
+from core.services.order_status import refresh_order_status
+from core.services.subscription_changes import change_plan, start_subscription
+
+MAX_LINES = 50
+MAX_QUANTITY = 100_000
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One line as the buyer asks for it."""
+
+    plan_id: int
+    quantity: int = 1
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Payer:
+    """Who pays an order: the account that places it, or the one it is for."""
+
+    BUYER = "buyer"
+    OWNER = "owner"
+    CHOICES = (BUYER, OWNER)
+
+
+def place_order(
+    session: Session,
+    *,
+    actor: Actor,
+    lines: Sequence[LineRequest],
+    payment_method: str,
+    owner_id: int | None = None,
+    payer: str = Payer.OWNER,
+) -> Order:
+    """Check and record an order; accept it at once unless its seller confirms payments first.
+
+    Every check runs before anything is written, and every failing one is reported by field
+    (``account_id``, ``payer``, ``payment_method``, ``lines.<n>.plan_id``, ...).
+    """
+    actor.require(Permission.PURCHASE)
+    buyer = actor.account
+    owner = get_account(session, buyer, owner_id) if owner_id is not None else buyer
+    errors: dict[str, list[str]] = {}
+    paying = _payer(owner, buyer, payer, errors)
+    method = _payment_method(actor, payment_method, errors)
+    if not lines:
+        errors["lines"] = ["Order at least one plan."]
+    elif len(lines) > MAX_LINES:
+        errors["lines"] = [f"Order at most {MAX_LINES} lines at once."]
+    if errors:
+        raise ValidationError(errors)
+    assert paying is not None and method is not None
+    priced = _priced_lines(session, owner, paying, lines)
+    currencies = {line.unit_price.currency for line in priced}
+    if len(currencies) > 1:
+        raise ValidationError({"lines": [f"These plans are priced in several currencies ({', '.join(sorted(currencies))}): order them separately."]})
+    currency = currencies.pop()
+    seller = paying.parent
+    assert seller is not None
+    order = Order(
+        account=buyer,
+        owner=owner,
+        payer=paying,
+        seller=seller,
+        placed_by=actor.user,
+        payment_method=method,
+        currency=currency,
+        total_amount=sum((line.unit_price.amount * line.quantity for line in priced), Decimal(0)),
+        setup_amount=sum((line.setup_fee.amount for line in priced if line.setup_fee), Decimal(0)),
+        status=OrderStatus.AWAITING_PAYMENT,
+    )
+    for line in priced:
+        order.lines.append(OrderLine(
+            kind=line.kind,
+            plan=line.plan,
+            quantity=line.quantity,
+            params=line.params,
+            unit_amount=line.unit_price.amount,
+            setup_fee_amount=line.setup_fee.amount if line.setup_fee else None,
+            subscription=line.subscription,
+        ))
+    session.add(order)
+    record_event(
+        session, account=buyer, actor=actor.user, action="order.placed", target=order,
+        changes={"owner_id": owner.id, "payer_id": paying.id, "payment_method": str(method),
+                 "lines": [{"plan": line.plan.code, "quantity": line.quantity} for line in priced]},
+    )
+    if method in seller.payment_confirmation_methods and order.amount_due.amount > 0:
+        notify_payment_awaited(session, order)
+    else:
+        _accept(session, order, actor)
+    notify_order_received(session, order)
+    return order
+
+
+@dataclass(frozen=True)
+class _PricedLine:
+    kind: OrderLineKind
+    plan: Plan
+    quantity: int
+    params: dict[str, Any]
+    unit_price: Money
+    setup_fee: Money | None
+    subscription: Subscription | None
+
+
+def _payer(owner: Account, buyer: Account, payer: str, errors: dict[str, list[str]]) -> Account | None:
+    if payer not in Payer.CHOICES:
+        errors["payer"] = [f"Choose {' or '.join(repr(choice) for choice in Payer.CHOICES)}."]
+        return None
+    paying = buyer if payer == Payer.BUYER else owner
+    if paying.kind is AccountKind.DISTRIBUTOR:
+        field_name = "payer" if owner is not buyer else "account_id"
+        errors[field_name] = [f"{paying.name} is a distributor: it buys from nobody, so it cannot pay an order. "
+                              "Order for one of the accounts it sells to."]
+        return None
+    return paying
+
+
+def _payment_method(actor: Actor, value: str, errors: dict[str, list[str]]) -> PaymentMethod | None:
+    try:
+        method = PaymentMethod(value)
+    except ValueError:
+        errors["payment_method"] = [f"{value!r} is not a payment method: use {', '.join(PaymentMethod)}."]
+        return None
+    if method not in actor.payment_methods:
+        allowed = ", ".join(sorted(actor.payment_methods)) or "none"
+        errors["payment_method"] = [f"Your teams in {actor.account.name} may not pay by {method} (they may use: {allowed})."]
+        return None
+    return method
+
+
+def _priced_lines(session: Session, owner: Account, payer: Account, lines: Sequence[LineRequest]) -> list[_PricedLine]:
+    declared = product_types()
+    plans = {plan.id: plan for plan in session.scalars(
+        select(Plan).where(Plan.id.in_({line.plan_id for line in lines})).options(selectinload(Plan.product))
+    )}
+    blockers = purchase_blockers(session, owner, plans.values())
+    live = _live_subscriptions(session, owner, {plan.product_id for plan in plans.values()})
+    errors: dict[str, list[str]] = {}
+    priced: list[_PricedLine] = []
+    singletons_ordered: set[int] = set()
+    for n, line in enumerate(lines):
+        at = f"lines.{n}"
+        plan = plans.get(line.plan_id)
+        if not 1 <= line.quantity <= MAX_QUANTITY:
+            errors[f"{at}.quantity"] = [f"Order between 1 and {MAX_QUANTITY} units."]
+        if plan is None:
+            errors[f"{at}.plan_id"] = [f"There is no plan {line.plan_id}."]
+            continue
+        price = resolve_prices(session, payer, [plan], max(line.quantity, 1)).get(plan.id)
+        if price is None:
+            errors[f"{at}.plan_id"] = [f"{plan.product.name} {plan.name} is not for sale to {payer.name}."]
+            continue
+        if blockers.get(plan.id):
+            errors[f"{at}.plan_id"] = blockers[plan.id]
+            continue
+        product_type = declared[plan.product.key][1]
+        try:
+            params = product_type.load_params(plan.code, line.params)
+        except ValidationError as error:
+            errors.update({f"{at}.{name}": messages for name, messages in error.fields.items()})
+            continue
+        kind, subscription = OrderLineKind.NEW, None
+        if product_type.one_subscription_per_account:
+            subscription = live.get(plan.product_id)
+            if plan.product_id in singletons_ordered:
+                errors[f"{at}.plan_id"] = [f"{owner.name} can have one {plan.product.name}: order one plan of it."]
+                continue
+            singletons_ordered.add(plan.product_id)
+            if subscription is not None:
+                problem = _change_problem(session, subscription, plan, owner)
+                if problem:
+                    errors[f"{at}.plan_id"] = [problem]
+                    continue
+                kind = OrderLineKind.CHANGE
+        priced.append(_PricedLine(kind, plan, line.quantity, params, price.unit_price, price.setup_fee, subscription))
+    if errors:
+        raise ValidationError(errors)
+    return priced
+
+
+def _live_subscriptions(session: Session, owner: Account, product_ids: set[int]) -> dict[int, Subscription]:
+    return {
+        subscription.product_id: subscription
+        for subscription in session.scalars(
+            select(Subscription).where(
+                Subscription.owner_id == owner.id,
+                Subscription.product_id.in_(product_ids),
+                Subscription.status.in_(LIVE_STATUSES),
+            )
+        )
+    }
+
+
+def _change_problem(session: Session, subscription: Subscription, plan: Plan, owner: Account) -> str | None:
+    if subscription.plan_id == plan.id:
+        return f"{owner.name} already has {plan.product.name} {plan.name}."
+    busy = session.scalar(select(ProvisioningRequest.id).where(
+        ProvisioningRequest.subscription_id == subscription.id,
+        ProvisioningRequest.status.in_(OPEN_REQUEST_STATUSES),
+    ))
+    if busy is not None:
+        return f"{owner.name}'s {plan.product.name} is being changed already; order again once that is done."
+    return None
+
+
+def _accept(session: Session, order: Order, actor: Actor | None) -> None:
+    """Create or change each line's subscription and ask for its provisioning."""
+    order.status = ORDER_STATES.check(order.status, OrderStatus.IN_PROGRESS)
+    user = actor.user if actor else None
+    for line in order.lines:
+        if line.kind is OrderLineKind.NEW:
+            line.subscription = start_subscription(session, line, actor=user)
+        else:
+            assert line.subscription is not None
+            change_plan(session, line.subscription, plan=line.plan, quantity=line.quantity,
+                        unit_price=line.unit_price, actor=user, order_line=line)
+    session.flush()
+    refresh_order_status(session, order)
+
+
+def confirm_payment(
+    session: Session, *, actor: Actor, order_id: int, method: str, reference: str, amount: Decimal | str
+) -> Order:
+    """Record the payment of an order waiting for it, and release the order to provisioning."""
+    actor.require(Permission.PAY)
+    order = _order_for_update(session, order_id)
+    if order is None or order.seller_id != actor.account.id:
+        raise NotFoundError(f"No order {order_id} waits for {actor.account.name} to confirm its payment.")
+    errors: dict[str, list[str]] = {}
+    try:
+        payment_method = PaymentMethod(method)
+    except ValueError:
+        errors["method"] = [f"{method!r} is not a payment method: use {', '.join(PaymentMethod)}."]
+    reference = reference.strip()
+    if not reference:
+        errors["reference"] = ["Give the payment's reference (the transfer's reference, a receipt number, ...)."]
+    elif len(reference) > 200:
+        errors["reference"] = ["Use at most 200 characters."]
+    try:
+        paid = Money(to_decimal(amount, "amount"), order.currency)
+    except ValidationError as error:
+        errors.update(error.fields)
+    else:
+        if paid < order.amount_due:
+            errors["amount"] = [f"The order needs {order.amount_due}; {paid} does not cover it."]
+    if errors:
+        raise ValidationError(errors)
+    if order.status is not OrderStatus.AWAITING_PAYMENT:
+        raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: it does not wait for a payment.")
+    session.add(Payment(order=order, method=payment_method, reference=reference, amount=paid.amount,
+                        currency=paid.currency, recorded_by=actor.user))
+    record_event(session, account=actor.account, actor=actor.user, action="order.payment_confirmed", target=order,
+                 changes={"method": method, "reference": reference, "amount": str(paid.amount)})
+    _accept(session, order, actor)
+    return order
+
+
+def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str = "") -> Order:
+    """Withdraw an order that still waits for its payment: its buyer may, and so may its seller."""
+    order = _order_for_update(session, order_id)
+    if order is None or not _visible(order, actor.account):
+        raise NotFoundError(f"No order {order_id}.")
+    actor.require(Permission.PAY if order.seller_id == actor.account.id else Permission.PURCHASE)
+    if order.status is not OrderStatus.AWAITING_PAYMENT:
+        raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: only an order waiting for its "
+                            "payment can be cancelled. Cancel its subscriptions instead.")
+    order.status = ORDER_STATES.check(order.status, OrderStatus.CANCELLED)
+    record_event(session, account=actor.account, actor=actor.user, action="order.cancelled", target=order,
+                 changes={"reason": reason.strip()})
+    return order
+
+
+def get_order(session: Session, viewer: Account, order_id: int) -> Order:
+    """Return an order the viewer may see: one whose payer is the viewer or below it."""
+    order = session.scalar(_orders_query(viewer).where(Order.id == order_id))
+    if order is None:
+        raise NotFoundError(f"No order {order_id}.")
+    return order
+
+
+def list_orders(
+    session: Session,
+    viewer: Account,
+    *,
+    account_id: int | None = None,
+    status: OrderStatus | None = None,
+    seller_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Order]:
+    """Orders the viewer may see, newest first, filtered by owner, status or seller, paged by keyset."""
+    query = _orders_query(viewer)
+    if account_id is not None:
+        query = query.where(Order.owner_id == account_id)
+    if status is not None:
+        query = query.where(Order.status == status)
+    if seller_id is not None:
+        query = query.where(Order.seller_id == seller_id)
+    if after_id is not None:
+        query = query.where(Order.id < after_id)
+    return list(session.scalars(query.order_by(Order.id.desc()).limit(limit)))
+
+
+def _orders_query(viewer: Account) -> Any:
+    return (
+        select(Order)
+        .join(Account, Account.id == Order.payer_id)
+        .where(Account.path.startswith(viewer.path, autoescape=True))
+        .options(selectinload(Order.lines).selectinload(OrderLine.plan).selectinload(Plan.product))
+    )
+
+
+def _visible(order: Order, viewer: Account) -> bool:
+    return order.payer.path.startswith(viewer.path)
+
+
+def _order_for_update(session: Session, order_id: int) -> Order | None:
+    return session.scalar(select(Order).where(Order.id == order_id).with_for_update())

@@ -1,0 +1,119 @@
+"""What happens at a period's end, run by the scheduler every minute.
+
+A subscription whose period has ended gets, in this order of precedence: its cancellation
+(asked for at the end of the term), its scheduled change (a downgrade waiting for the end of
+the term), its renewal (automatic unless its product renews by hand), or, when it renews by
+hand and nobody did, a suspension as overdue. Each is a provisioning request; a subscription
+busy with one is left for the next run. Renewal reminders go out ahead of the period's end.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, joinedload
+
+from core.clock import utcnow
+from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
+from core.models.subscriptions import RenewalReminder, Subscription, SubscriptionStatus, SuspendReason
+from core.plugins import product_types
+from core.provisioning import LifecycleAction
+from core.services.catalog import declared_type
+from core.services.notifications import notify_renewal_due
+from core.services.pricing import resolve_prices
+from core.services.provisioning import request_provisioning
+
+S = SubscriptionStatus
+
+#: Subscriptions whose period end the scheduler acts on.
+RENEWING = (S.TRIAL, S.ACTIVE, S.PENDING_CANCELLATION)
+
+
+def _not_busy() -> object:
+    return ~exists().where(
+        ProvisioningRequest.subscription_id == Subscription.id,
+        ProvisioningRequest.status.in_(OPEN_REQUEST_STATUSES),
+    )
+
+
+def run_period_ends(session: Session, limit: int = 500) -> int:
+    """Ask for what each subscription whose period has ended needs; return how many were due."""
+    now = utcnow()
+    due = list(session.scalars(
+        select(Subscription)
+        .where(Subscription.status.in_(RENEWING), Subscription.current_period_end <= now, _not_busy())
+        .options(joinedload(Subscription.plan), joinedload(Subscription.product))
+        .order_by(Subscription.current_period_end)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Subscription)
+    ))
+    for subscription in due:
+        _act_on_period_end(session, subscription, now)
+    session.flush()
+    return len(due)
+
+
+def _act_on_period_end(session: Session, subscription: Subscription, now: datetime) -> None:
+    term_over = subscription.term_end is None or subscription.term_end <= now
+    if subscription.status is S.PENDING_CANCELLATION and subscription.cancel_at and subscription.cancel_at <= now:
+        request_provisioning(session, subscription, LifecycleAction.CANCEL,
+                             payload={"note": "cancelled at the end of the term, as asked"})
+    elif subscription.has_scheduled_change and term_over:
+        plan = subscription.scheduled_plan or subscription.plan
+        quantity = subscription.scheduled_quantity or subscription.quantity
+        price = resolve_prices(session, subscription.payer, [plan], quantity).get(plan.id)
+        unit_amount = price.unit_price.amount if price else subscription.unit_amount
+        request_provisioning(session, subscription, LifecycleAction.CHANGE, payload={
+            "plan_id": plan.id, "quantity": quantity, "unit_amount": format(unit_amount, "f"), "scheduled": True,
+        })
+    elif subscription.status is S.TRIAL:
+        request_provisioning(session, subscription, LifecycleAction.RENEW, payload={"from_trial": True})
+    elif subscription.auto_renew:
+        request_provisioning(session, subscription, LifecycleAction.RENEW, payload={})
+    else:
+        request_provisioning(session, subscription, LifecycleAction.SUSPEND,
+                             payload={"reason": SuspendReason.OVERDUE, "note": "not renewed by the end of its period"})
+
+
+def send_renewal_reminders(session: Session, limit: int = 1000) -> int:
+    """Remind of renewals coming up, once per period and reminder day; return how many went out.
+
+    When several reminder days are due at once (the scheduler was down), only the nearest is
+    sent and the others are marked as sent.
+    """
+    now = utcnow()
+    horizon = now + timedelta(days=max(_longest_reminder(), 1))
+    candidates = session.scalars(
+        select(Subscription)
+        .where(Subscription.status.in_((S.TRIAL, S.ACTIVE)), Subscription.current_period_end > now,
+               Subscription.current_period_end <= horizon)
+        .options(joinedload(Subscription.product), joinedload(Subscription.plan))
+        .order_by(Subscription.id)
+        .limit(limit)
+    ).all()
+    sent = 0
+    for subscription in candidates:
+        end = subscription.current_period_end
+        assert end is not None and subscription.current_period_start is not None
+        days = declared_type(subscription.product).renewal_reminder_days
+        due = sorted(d for d in days if end - timedelta(days=d) <= now and end - timedelta(days=d) >= subscription.current_period_start)
+        if not due:
+            continue
+        already = set(session.scalars(select(RenewalReminder.days_before).where(
+            RenewalReminder.subscription_id == subscription.id, RenewalReminder.period_end == end)))
+        if due[0] in already:
+            continue
+        for d in due:
+            if d not in already:
+                session.add(RenewalReminder(subscription_id=subscription.id, period_end=end, days_before=d))
+        notify_renewal_due(session, subscription, math.ceil((end - now) / timedelta(days=1)))
+        sent += 1
+    session.flush()
+    return sent
+
+
+def _longest_reminder() -> int:
+    return max((d for _plugin, product_type in product_types().values() for d in product_type.renewal_reminder_days),
+               default=0)

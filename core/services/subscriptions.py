@@ -1,0 +1,269 @@
+"""Reading subscriptions and acting on them: change, suspend, resume, cancel, renew, ...
+
+Every action is permission-checked for the actor and scoped to its subtree: a subscription
+whose owner is outside it is not found. An action that needs the vendor becomes a provisioning
+request and reaches the subscription once done; the rest (a cancellation at the end of the
+term, and undoing it; a change scheduled for the end of the term) apply at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from core.clock import utcnow
+from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.models.accounts import Account
+from core.models.catalog import Plan
+from core.models.provisioning import ProvisioningRequest, RequestStatus
+from core.models.subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
+from core.permissions import Permission
+from core.products import Timing
+from core.provisioning import LifecycleAction
+from core.services.actors import Actor
+from core.services.eligibility import purchase_blockers
+from core.services.lifecycle import record_change
+from core.services.order_status import refresh_order_status
+from core.services.orders import MAX_QUANTITY
+from core.services.pricing import resolve_prices
+from core.services.provisioning import open_request, request_provisioning
+from core.services.subscription_changes import change_plan
+
+S = SubscriptionStatus
+
+#: The actions of ``act_on_subscription`` and what each needs.
+ACTIONS: dict[str, Permission] = {
+    "change": Permission.MANAGE_SUBSCRIPTIONS,
+    "suspend": Permission.MANAGE_SUBSCRIPTIONS,
+    "resume": Permission.MANAGE_SUBSCRIPTIONS,
+    "cancel": Permission.MANAGE_SUBSCRIPTIONS,
+    "undo-cancellation": Permission.MANAGE_SUBSCRIPTIONS,
+    "renew": Permission.RENEW,
+    "end-trial": Permission.PURCHASE,
+    "terminate": Permission.MANAGE_SUBSCRIPTIONS,
+    "retry": Permission.MANAGE_SUBSCRIPTIONS,
+}
+
+
+def _query(viewer: Account) -> Any:
+    return (
+        select(Subscription)
+        .join(Account, Account.id == Subscription.owner_id)
+        .where(Account.path.startswith(viewer.path, autoescape=True))
+        .options(joinedload(Subscription.plan), joinedload(Subscription.product), joinedload(Subscription.owner),
+                 joinedload(Subscription.payer))
+    )
+
+
+def get_subscription(session: Session, viewer: Account, subscription_id: int, *, for_update: bool = False) -> Subscription:
+    """Return a subscription whose owner is the viewer or below it; any other is not found."""
+    query = _query(viewer).where(Subscription.id == subscription_id)
+    if for_update:
+        query = query.with_for_update(of=Subscription)
+    subscription = session.scalar(query)
+    if subscription is None:
+        raise NotFoundError(f"No subscription {subscription_id}.")
+    return subscription
+
+
+def list_subscriptions(
+    session: Session,
+    viewer: Account,
+    *,
+    account_id: int | None = None,
+    product_id: int | None = None,
+    status: SubscriptionStatus | None = None,
+    seller_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Subscription]:
+    """Subscriptions the viewer may see, by id, filtered and paged by keyset."""
+    query = _query(viewer)
+    if account_id is not None:
+        query = query.where(Subscription.owner_id == account_id)
+    if product_id is not None:
+        query = query.where(Subscription.product_id == product_id)
+    if status is not None:
+        query = query.where(Subscription.status == status)
+    if seller_id is not None:
+        query = query.where(Subscription.seller_id == seller_id)
+    if after_id is not None:
+        query = query.where(Subscription.id > after_id)
+    return list(session.scalars(query.order_by(Subscription.id).limit(limit)))
+
+
+def history_of(session: Session, subscription: Subscription) -> list[SubscriptionEvent]:
+    return list(session.scalars(
+        select(SubscriptionEvent).where(SubscriptionEvent.subscription_id == subscription.id)
+        .options(joinedload(SubscriptionEvent.actor)).order_by(SubscriptionEvent.id)
+    ))
+
+
+def requests_of(session: Session, subscription: Subscription) -> list[ProvisioningRequest]:
+    """The subscription's provisioning requests, newest first."""
+    return list(session.scalars(
+        select(ProvisioningRequest).where(ProvisioningRequest.subscription_id == subscription.id)
+        .order_by(ProvisioningRequest.id.desc())
+    ))
+
+
+def shows_price_to(subscription: Subscription, viewer: Account) -> bool:
+    """Only the payer and the sellers above it see what the subscription costs."""
+    return subscription.payer.path.startswith(viewer.path)
+
+
+def act_on_subscription(
+    session: Session, *, actor: Actor, subscription_id: int, action: str, **arguments: Any
+) -> Subscription:
+    """Do ``action`` (one of ``ACTIONS``) to a subscription, with the action's ``arguments``."""
+    if action not in ACTIONS:
+        raise NotFoundError(f"Subscriptions have no action {action!r}.")
+    actor.require(ACTIONS[action])
+    subscription = get_subscription(session, actor.account, subscription_id, for_update=True)
+    handler = _HANDLERS[action]
+    handler(session, actor, subscription, **arguments)
+    session.flush()
+    return subscription
+
+
+def _seller_side(actor: Actor, subscription: Subscription, what: str) -> None:
+    if actor.account.id == subscription.owner_id:
+        raise PermissionDeniedError(f"Only the seller of {subscription.product.name} can {what} it.")
+
+
+def _not_busy(session: Session, subscription: Subscription) -> None:
+    busy = open_request(session, subscription)
+    if busy is not None:
+        raise ConflictError(f"A {busy.action} of this subscription is in progress ({busy.status}); "
+                            "try again once it is over.")
+
+
+def _require_status(subscription: Subscription, allowed: set[SubscriptionStatus], what: str) -> None:
+    if subscription.status not in allowed:
+        raise ConflictError(f"A {subscription.status.replace('_', ' ')} subscription cannot be {what}.")
+
+
+def _change(session: Session, actor: Actor, subscription: Subscription, *,
+            plan_id: int | None = None, quantity: int | None = None) -> None:
+    _require_status(subscription, {S.ACTIVE, S.TRIAL}, "changed (undo its cancellation or resume it first)")
+    _not_busy(session, subscription)
+    errors: dict[str, list[str]] = {}
+    plan = subscription.plan
+    if plan_id is not None:
+        found = session.get(Plan, plan_id)
+        if found is None or found.product_id != subscription.product_id or found.retired_at is not None:
+            errors["plan_id"] = [f"Choose another plan of {subscription.product.name}."]
+        else:
+            plan = found
+    new_quantity = subscription.quantity if quantity is None else quantity
+    if not 1 <= new_quantity <= MAX_QUANTITY:
+        errors["quantity"] = [f"Choose between 1 and {MAX_QUANTITY} units."]
+    if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
+        errors["plan_id" if plan_id is not None else "quantity"] = ["That is what the subscription has already."]
+    if not errors:
+        price = resolve_prices(session, subscription.payer, [plan], new_quantity).get(plan.id)
+        if price is None:
+            errors["plan_id"] = [f"{plan.name} is not for sale to {subscription.payer.name}."]
+        elif blockers := purchase_blockers(session, subscription.owner, [plan])[plan.id]:
+            errors["plan_id"] = blockers
+    if errors:
+        raise ValidationError(errors)
+    change_plan(session, subscription, plan=plan, quantity=new_quantity, unit_price=price.unit_price, actor=actor.user)
+
+
+def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+    _seller_side(actor, subscription, "suspend")
+    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.PENDING_CANCELLATION}, "suspended")
+    request_provisioning(session, subscription, LifecycleAction.SUSPEND, actor=actor.user,
+                         payload={"reason": SuspendReason.BY_SELLER, "note": note.strip()})
+
+
+def _resume(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+    _seller_side(actor, subscription, "resume")
+    _require_status(subscription, {S.SUSPENDED}, "resumed")
+    if subscription.suspend_reason is SuspendReason.OVERDUE:
+        raise ConflictError("It was suspended because it was not renewed: renew it to bring it back.")
+    request_provisioning(session, subscription, LifecycleAction.RESUME, actor=actor.user, payload={"note": note.strip()})
+
+
+def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when: str = Timing.END_OF_TERM,
+            note: str = "") -> None:
+    try:
+        timing = Timing(when)
+    except ValueError:
+        raise ValidationError({"when": [f"Choose {Timing.NOW!r} or {Timing.END_OF_TERM!r}."]}) from None
+    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}
+                    if timing is Timing.NOW else {S.ACTIVE, S.TRIAL}, "cancelled this way")
+    _not_busy(session, subscription)
+    if timing is Timing.NOW:
+        request_provisioning(session, subscription, LifecycleAction.CANCEL, actor=actor.user, payload={"note": note.strip()})
+        return
+    subscription.cancel_at = subscription.term_end or subscription.current_period_end
+    record_change(session, subscription, action="cancellation_scheduled", actor=actor.user,
+                  to_status=S.PENDING_CANCELLATION, reason=note.strip(),
+                  changes={"cancel_at": [None, subscription.cancel_at.isoformat() if subscription.cancel_at else None]})
+
+
+def _undo_cancellation(session: Session, actor: Actor, subscription: Subscription) -> None:
+    _require_status(subscription, {S.PENDING_CANCELLATION}, "kept: it is not being cancelled")
+    _not_busy(session, subscription)
+    before = subscription.cancel_at
+    subscription.cancel_at = None
+    in_trial = subscription.trial_end is not None and subscription.trial_end > utcnow()
+    record_change(session, subscription, action="cancellation_undone", actor=actor.user,
+                  to_status=S.TRIAL if in_trial else S.ACTIVE,
+                  changes={"cancel_at": [before.isoformat() if before else None, None]})
+
+
+def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
+    overdue = subscription.status is S.SUSPENDED and subscription.suspend_reason is SuspendReason.OVERDUE
+    if not overdue:
+        _require_status(subscription, {S.ACTIVE}, "renewed by hand")
+        if subscription.auto_renew:
+            raise ConflictError(f"It renews by itself on {subscription.current_period_end:%Y-%m-%d}.")
+    _not_busy(session, subscription)
+    request_provisioning(session, subscription, LifecycleAction.RENEW, actor=actor.user, payload={"manual": True})
+
+
+def _end_trial(session: Session, actor: Actor, subscription: Subscription) -> None:
+    _require_status(subscription, {S.TRIAL}, "taken out of a trial")
+    request_provisioning(session, subscription, LifecycleAction.RENEW, actor=actor.user, payload={"from_trial": True})
+
+
+def _terminate(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+    _seller_side(actor, subscription, "terminate")
+    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}, "terminated")
+    _not_busy(session, subscription)
+    request_provisioning(session, subscription, LifecycleAction.CANCEL, actor=actor.user,
+                         payload={"terminate": True, "note": note.strip()})
+
+
+def _retry(session: Session, actor: Actor, subscription: Subscription) -> None:
+    _seller_side(actor, subscription, "retry the provisioning of")
+    _not_busy(session, subscription)
+    last = session.scalar(select(ProvisioningRequest).where(ProvisioningRequest.subscription_id == subscription.id)
+                          .order_by(ProvisioningRequest.id.desc()))
+    if last is None or last.status is not RequestStatus.FAILED:
+        raise ConflictError("Its last provisioning did not fail: there is nothing to retry.")
+    if subscription.status is S.FAILED:
+        record_change(session, subscription, action="retried", actor=actor.user, to_status=S.PENDING)
+    request_provisioning(session, subscription, last.action, payload=dict(last.payload), actor=actor.user,
+                         order_line=last.order_line)
+    if last.order_line is not None:
+        refresh_order_status(session, last.order_line.order)
+
+
+_HANDLERS = {
+    "change": _change,
+    "suspend": _suspend,
+    "resume": _resume,
+    "cancel": _cancel,
+    "undo-cancellation": _undo_cancellation,
+    "renew": _renew,
+    "end-trial": _end_trial,
+    "terminate": _terminate,
+    "retry": _retry,
+}
+
