@@ -352,3 +352,23 @@ def _visible(order: Order, viewer: Account) -> bool:
 
 def _order_for_update(session: Session, order_id: int) -> Order | None:
     return session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+
+
+def set_payment_confirmation(session: Session, *, actor: Actor, methods: Sequence[str]) -> list[str]:
+    """Choose the payment methods whose orders wait for the acting seller to confirm the payment."""
+    actor.require(Permission.PAY)
+    chosen, unknown = [], []
+    for value in methods:
+        try:
+            chosen.append(PaymentMethod(value))
+        except ValueError:
+            unknown.append(value)
+    if unknown:
+        raise ValidationError({"payment_confirmation_methods": [f"Not payment methods: {', '.join(map(repr, unknown))}."]})
+    account = actor.account
+    before, after = list(account.payment_confirmation_methods), sorted(set(chosen))
+    if before != after:
+        account.payment_confirmation_methods = after
+        record_event(session, account=account, actor=actor.user, action="account.payment_confirmation_changed",
+                     target=account, changes={"payment_confirmation_methods": [before, after]})
+    return after
