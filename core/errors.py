@@ -66,4 +66,4 @@ class IllegalTransitionError(ConflictError):
 
     def __init__(self, machine: str, current: str, target: str) -> None:
         self.machine, self.current, self.target = machine, current, target
-        super().__init__(f"A {machine} cannot go from {current!r} to {target!r}.")
+        super().__init__(f"A {machine} cannot go from {str(current)!r} to {str(target)!r}.")

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from bss.extensions import db
 from core.services.demo import DEMO_PASSWORD, has_data, load_demo
+from core.services.demo_activity import load_demo_activity
 
 group = click.Group("demo", help="Demo data.")
 
@@ -15,6 +16,7 @@ group = click.Group("demo", help="Demo data.")
 def load_demo_data() -> list[str]:
     """Load the demo into an empty database, commit, and return a line per demo login."""
     logins = load_demo(db.session)
+    load_demo_activity(db.session)
     db.session.commit()
     width = max(len(login.email) for login in logins)
     return [f"Demo logins (password {DEMO_PASSWORD}):"] + [
@@ -25,7 +27,7 @@ def load_demo_data() -> list[str]:
 @group.command("load")
 @with_appcontext
 def load_command() -> None:
-    """Fill an empty database with a demo distributor, its resellers, their customers and people."""
+    """Fill an empty database with a demo distributor, its resellers, their customers, people and orders."""
     if current_app.config["CASCADE_ENV"] == "production":
         raise click.ClickException("demo data is never loaded into a production platform")
     if has_data(db.session):

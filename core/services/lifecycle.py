@@ -135,7 +135,7 @@ def _change(session: Session, subscription: Subscription, payload: dict[str, Any
         changes["unit_price"] = [format(subscription.unit_price.rounded().amount, "f"), payload["unit_amount"]]
         subscription.unit_amount = unit_amount
     if payload.get("scheduled"):
-        subscription.scheduled_plan_id = subscription.scheduled_quantity = None
+        subscription.scheduled_plan, subscription.scheduled_quantity = None, None
     record_change(session, subscription, action="changed", actor=actor, changes=changes,
                   reason="the change scheduled for the end of the term" if payload.get("scheduled") else "")
 
@@ -144,7 +144,7 @@ def _cancel(session: Session, subscription: Subscription, payload: dict[str, Any
     terminated = bool(payload.get("terminate"))
     subscription.ended_at = now
     subscription.cancel_at = None
-    subscription.scheduled_plan_id = subscription.scheduled_quantity = None
+    subscription.scheduled_plan, subscription.scheduled_quantity = None, None
     subscription.suspend_reason = None
     record_change(session, subscription, action="terminated" if terminated else "cancelled", actor=actor,
                   to_status=S.TERMINATED if terminated else S.CANCELLED, reason=payload.get("note", ""))
@@ -162,8 +162,8 @@ def _renew(session: Session, subscription: Subscription, payload: dict[str, Any]
     end = period_end_after(subscription.plan, start)
     changes = {"current_period_end": [_iso(subscription.current_period_end), _iso(end)]}
     subscription.current_period_start, subscription.current_period_end = start, end
-    if subscription.term_end is None or subscription.term_end <= start:
-        subscription.term_end = _term_end_after(subscription.plan, start, end)
+    if subscription.term_end is None or end is None or subscription.term_end < end:
+        subscription.term_end = _term_end_after(subscription.plan, start, end)  # a new commitment begins
     subscription.suspend_reason = None
     to_status = S.ACTIVE if subscription.status in (S.TRIAL, S.SUSPENDED) else None
     action = "trial_ended" if payload.get("from_trial") else "renewed"

@@ -81,10 +81,10 @@ def place_order(
         errors["lines"] = ["Order at least one plan."]
     elif len(lines) > MAX_LINES:
         errors["lines"] = [f"Order at most {MAX_LINES} lines at once."]
+    priced = _priced_lines(session, owner, paying, lines, errors) if paying is not None and "lines" not in errors else []
     if errors:
         raise ValidationError(errors)
     assert paying is not None and method is not None
-    priced = _priced_lines(session, owner, paying, lines)
     currencies = {line.unit_price.currency for line in priced}
     if len(currencies) > 1:
         raise ValidationError({"lines": [f"These plans are priced in several currencies ({', '.join(sorted(currencies))}): order them separately."]})
@@ -164,14 +164,16 @@ def _payment_method(actor: Actor, value: str, errors: dict[str, list[str]]) -> P
     return method
 
 
-def _priced_lines(session: Session, owner: Account, payer: Account, lines: Sequence[LineRequest]) -> list[_PricedLine]:
+def _priced_lines(
+    session: Session, owner: Account, payer: Account, lines: Sequence[LineRequest], errors: dict[str, list[str]]
+) -> list[_PricedLine]:
+    """Price and check each line for ``payer``; problems go into ``errors`` by field."""
     declared = product_types()
     plans = {plan.id: plan for plan in session.scalars(
         select(Plan).where(Plan.id.in_({line.plan_id for line in lines})).options(selectinload(Plan.product))
     )}
     blockers = purchase_blockers(session, owner, plans.values())
     live = _live_subscriptions(session, owner, {plan.product_id for plan in plans.values()})
-    errors: dict[str, list[str]] = {}
     priced: list[_PricedLine] = []
     singletons_ordered: set[int] = set()
     for n, line in enumerate(lines):
@@ -182,12 +184,12 @@ def _priced_lines(session: Session, owner: Account, payer: Account, lines: Seque
         if plan is None:
             errors[f"{at}.plan_id"] = [f"There is no plan {line.plan_id}."]
             continue
+        if blockers.get(plan.id):
+            errors[f"{at}.plan_id"] = blockers[plan.id]
+            continue
         price = resolve_prices(session, payer, [plan], max(line.quantity, 1)).get(plan.id)
         if price is None:
             errors[f"{at}.plan_id"] = [f"{plan.product.name} {plan.name} is not for sale to {payer.name}."]
-            continue
-        if blockers.get(plan.id):
-            errors[f"{at}.plan_id"] = blockers[plan.id]
             continue
         product_type = declared[plan.product.key][1]
         try:
@@ -209,8 +211,6 @@ def _priced_lines(session: Session, owner: Account, payer: Account, lines: Seque
                     continue
                 kind = OrderLineKind.CHANGE
         priced.append(_PricedLine(kind, plan, line.quantity, params, price.unit_price, price.setup_fee, subscription))
-    if errors:
-        raise ValidationError(errors)
     return priced
 
 

@@ -31,6 +31,8 @@ class DomainName(ProductType):
         "fr": "Enregistrer, renouveler et transférer des noms de domaine.",
     }
     unit = "domain"
+    #: A domain is renewed when its owner pays for it (or its reseller sets it to renew by itself).
+    manual_renewal = True
     plans = (
         PlanSpec(code="registration", name="Registration", billing_period=BillingPeriod.YEARLY, rank=10, term_months=12,
                  cost_price=Money("8.00", "EUR")),

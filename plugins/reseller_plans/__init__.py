@@ -48,6 +48,8 @@ class ResellerPlan(ProductType):
         "fr": "Ce qu'un revendeur peut faire sur la plateforme : acheter en gros, ou tenir sa propre boutique.",
     }
     unit = "licence"
+    #: A reseller is on one plan at a time: ordering another plan upgrades or downgrades it.
+    one_subscription_per_account = True
     prerequisites = (reselling_enabled, distributor_tier, storefront_addon, service_manager)
     plans = (
         PlanSpec(

@@ -1,0 +1,56 @@
+"""Demo activity: orders and subscriptions at different points of their life, to try the back
+office's day with (``cascade demo load`` adds them after ``load_demo``).
+
+Kept apart from the demo accounts so that tests start from a tree with no orders in it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import clock, utcnow
+from core.models.accounts import Account
+from core.models.catalog import Plan
+from core.models.people import User
+from core.models.provisioning import ProvisioningRequest, RequestStatus
+from core.services.actors import acting_as
+from core.services.orders import LineRequest, place_order, set_payment_confirmation
+from core.services.provisioning import call_product, claim_request, record_answer
+
+
+def load_demo_activity(session: Session) -> None:
+    """Harbour Dental and Atlas Legal use Microsoft 365; Bright IT registered Harbour's domain
+    eleven months ago, so it is due for renewal; Maple Bakery's hosting order waits for Bright
+    IT to confirm its bank transfer."""
+    accounts = {account.slug: account for account in session.scalars(select(Account))}
+    plans = {f"{plan.product.key}/{plan.code}": plan for plan in session.scalars(select(Plan))}
+
+    def order(slug: str, plan: str, quantity: int, method: str, *, by: str | None = None) -> None:
+        buyer = accounts[by or slug]
+        email = "admin@northwind.example" if buyer.slug == "northwind" else f"owner@{buyer.slug}.example"
+        user = session.scalars(select(User).where(User.email == email)).one()
+        place_order(session, actor=acting_as(session, user, buyer), owner_id=accounts[slug].id,
+                    payer="buyer" if by else "owner", payment_method=method,
+                    lines=[LineRequest(plans[plan].id, quantity)])
+        _provision_pending(session)
+
+    bright_owner = session.scalars(select(User).where(User.email == "owner@bright.example")).one()
+    set_payment_confirmation(session, actor=acting_as(session, bright_owner, accounts["bright"]), methods=["bank_transfer"])
+    with clock.frozen(utcnow() - timedelta(days=340)):
+        order("harbour", "domain-name/registration", 1, "on_account", by="bright")
+    with clock.frozen(utcnow() - timedelta(days=45)):
+        order("harbour", "microsoft-365/business-basic", 8, "card")
+        order("atlas", "microsoft-365/business-standard", 3, "card")
+    order("maple", "web-hosting/starter", 1, "bank_transfer")
+
+
+def _provision_pending(session: Session) -> None:
+    """Carry out the new requests at once, as the worker would (the demo is loaded without one)."""
+    pending = select(ProvisioningRequest.id).where(ProvisioningRequest.status == RequestStatus.PENDING)
+    for request_id in session.scalars(pending).all():
+        claim = claim_request(session, request_id)
+        if claim is not None:
+            record_answer(session, request_id, claim.attempt, call_product(claim))

@@ -1,0 +1,24 @@
+"""The demo's orders and subscriptions give each seller something to do on its first day."""
+
+from sqlalchemy import select
+
+from core.models.orders import Order, OrderStatus
+from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.services.attention import needs_attention
+from core.services.demo_activity import load_demo_activity
+
+
+def test_the_demo_shows_a_resellers_day(db, demo, actor_for):
+    load_demo_activity(db)
+    db.commit()
+    subscriptions = {(s.owner.slug, s.product.key): s for s in db.scalars(select(Subscription))}
+    assert {key: s.status for key, s in subscriptions.items()} == {
+        ("harbour", "domain-name"): SubscriptionStatus.ACTIVE,
+        ("harbour", "microsoft-365"): SubscriptionStatus.ACTIVE,
+        ("atlas", "microsoft-365"): SubscriptionStatus.ACTIVE,
+    }
+    (waiting,) = db.scalars(select(Order).where(Order.status == OrderStatus.AWAITING_PAYMENT)).all()
+    assert (waiting.owner.slug, waiting.seller.slug, str(waiting.amount_due)) == ("maple", "bright", "23.99 EUR")
+    today = needs_attention(db, actor_for("bright"))
+    assert today.awaiting_payment == [waiting]
+    assert today.renewals_due == [subscriptions[("harbour", "domain-name")]]

@@ -1,0 +1,159 @@
+"""Acting on subscriptions: each action, who may take it, and what is refused."""
+
+import pytest
+from sqlalchemy import select
+
+from core.errors import ConflictError, IllegalTransitionError, NotFoundError, PermissionDeniedError, ValidationError
+from core.models.people import Team, User
+from core.models.provisioning import ProvisioningRequest, RequestStatus
+from core.models.subscriptions import SUBSCRIPTION_STATES, SubscriptionStatus, SuspendReason
+from core.provisioning import LifecycleAction
+from core.services.actors import acting_as
+from core.services.people import add_member
+from core.services.subscriptions import act_on_subscription, shows_price_to
+from tests.provisioning import provision_due
+
+S = SubscriptionStatus
+
+
+def _act(db, actor, subscription, action, **arguments):
+    result = act_on_subscription(db, actor=actor, subscription_id=subscription.id, action=action, **arguments)
+    db.commit()
+    return result
+
+
+def test_quantity_and_plan_changes_take_effect_once_the_vendor_confirms(db, demo, fake_catalog, fake_plugin, actor_for, subscribe):
+    subscription = subscribe(quantity=2)
+    _act(db, actor_for("harbour"), subscription, "change", quantity=5)
+    assert subscription.quantity == 2  # not before the vendor has done it
+    provision_due(db)
+    assert subscription.quantity == 5
+    _act(db, actor_for("harbour"), subscription, "change", plan_id=fake_catalog["large"].id)
+    provision_due(db)
+    assert subscription.plan.code == "large" and str(subscription.unit_price) == "143.75 EUR"
+    changed = [event for event in subscription.events if event.action == "changed"]
+    assert [event.changes.get("quantity") for event in changed] == [[2, 5], None]
+    assert changed[1].changes["plan"] == ["Small", "Large"]
+    assert changed[1].actor.email == "owner@harbour.example"
+    assert [call[0] for call in fake_plugin.vendor.calls].count(LifecycleAction.CHANGE) == 2
+
+
+def test_a_downgrade_waits_for_the_end_of_the_term(db, fake_catalog, actor_for, subscribe):
+    subscription = subscribe(plan="large")
+    _act(db, actor_for("harbour"), subscription, "end-trial")
+    provision_due(db)
+    _act(db, actor_for("harbour"), subscription, "change", plan_id=fake_catalog["small"].id)
+    assert (subscription.plan.code, subscription.scheduled_plan.code) == ("large", "small")
+    assert db.scalar(select(ProvisioningRequest).where(ProvisioningRequest.subscription_id == subscription.id,
+                                                       ProvisioningRequest.status == RequestStatus.PENDING)) is None
+    assert subscription.events[-1].action == "change_scheduled"
+
+
+def test_a_change_to_the_same_plan_and_quantity_is_refused(db, actor_for, subscribe, fake_catalog):
+    subscription = subscribe()
+    with pytest.raises(ValidationError) as error:
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="change", quantity=1)
+    assert error.value.fields == {"quantity": ["That is what the subscription has already."]}
+    with pytest.raises(ValidationError) as error:
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="change", quantity=0)
+    assert "quantity" in error.value.fields
+
+
+def test_only_one_change_at_a_time(db, actor_for, subscribe):
+    subscription = subscribe()
+    _act(db, actor_for("harbour"), subscription, "change", quantity=3)
+    with pytest.raises(ConflictError, match="in progress"):
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="change", quantity=4)
+
+
+def test_the_seller_suspends_and_resumes_and_the_customer_may_not(db, actor_for, subscribe):
+    subscription = subscribe()
+    with pytest.raises(PermissionDeniedError):
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="suspend")
+    _act(db, actor_for("bright"), subscription, "suspend", note="unpaid invoice")
+    provision_due(db)
+    assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.BY_SELLER)
+    assert subscription.events[-1].reason == "unpaid invoice"
+    _act(db, actor_for("bright"), subscription, "resume")
+    provision_due(db)
+    assert (subscription.status, subscription.suspend_reason) == (S.ACTIVE, None)
+
+
+def test_cancelling_at_the_end_of_the_term_can_be_undone(db, actor_for, subscribe):
+    subscription = subscribe()
+    _act(db, actor_for("harbour"), subscription, "cancel", when="end_of_term", note="moving away")
+    assert subscription.status is S.PENDING_CANCELLATION
+    assert subscription.cancel_at == subscription.term_end
+    _act(db, actor_for("harbour"), subscription, "undo-cancellation")
+    assert (subscription.status, subscription.cancel_at) == (S.ACTIVE, None)
+    assert [event.action for event in subscription.events][-2:] == ["cancellation_scheduled", "cancellation_undone"]
+
+
+def test_cancelling_now_ends_it_once_the_vendor_confirms(db, actor_for, subscribe):
+    subscription = subscribe()
+    _act(db, actor_for("harbour"), subscription, "cancel", when="now")
+    assert subscription.status is S.ACTIVE
+    provision_due(db)
+    assert subscription.status is S.CANCELLED and subscription.ended_at is not None
+    with pytest.raises(ConflictError):
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="undo-cancellation")
+
+
+def test_an_automatically_renewed_subscription_is_not_renewed_by_hand(db, actor_for, subscribe):
+    subscription = subscribe()
+    with pytest.raises(ConflictError, match="renews by itself"):
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="renew")
+
+
+def test_the_renew_permission_is_needed_to_renew(db, demo, actor_for, subscribe):
+    subscription = subscribe()
+    user = db.scalar(select(User).where(User.email == "owner@harbour.example"))
+    team = Team(account=demo["harbour"], name="Managers", permissions=["manage_subscriptions"])
+    db.add(team)
+    add_member(db, team, user)
+    with pytest.raises(PermissionDeniedError, match="renew"):
+        act_on_subscription(db, actor=acting_as(db, user, demo["harbour"], team), subscription_id=subscription.id, action="renew")
+
+
+def test_a_subscription_of_another_tenant_is_not_found(db, actor_for, subscribe):
+    subscription = subscribe("harbour")
+    for outsider in ("maple", "corner"):
+        with pytest.raises(NotFoundError):
+            act_on_subscription(db, actor=actor_for(outsider), subscription_id=subscription.id, action="cancel")
+
+
+def test_an_unknown_action_is_not_found(db, actor_for, subscribe):
+    with pytest.raises(NotFoundError):
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscribe().id, action="explode")
+
+
+def test_a_failed_activation_can_be_retried_by_the_seller(db, fake_plugin, actor_for, subscribe):
+    from core.provisioning import Result
+
+    fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.failed("The vendor refused the tenant name."))
+    subscription = subscribe()
+    assert subscription.status is S.FAILED
+    order = db.scalar(select(ProvisioningRequest)).order_line.order
+    assert order.status == "failed"
+    with pytest.raises(PermissionDeniedError):
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="retry")
+    _act(db, actor_for("bright"), subscription, "retry")
+    assert subscription.status is S.PENDING
+    provision_due(db)
+    assert subscription.status is S.ACTIVE
+    assert order.status == "completed"
+
+
+def test_illegal_transitions_raise_a_named_error():
+    with pytest.raises(IllegalTransitionError, match="cannot go from 'cancelled' to 'active'"):
+        SUBSCRIPTION_STATES.check(S.CANCELLED, S.ACTIVE)
+    assert SUBSCRIPTION_STATES.is_final(S.TERMINATED)
+
+
+def test_prices_show_to_the_payer_and_above_only(db, demo, fake_catalog, actor_for):
+    from core.services.orders import LineRequest, place_order
+
+    order = place_order(db, actor=actor_for("bright"), owner_id=demo["harbour"].id, payer="buyer",
+                        lines=[LineRequest(fake_catalog["small"].id)], payment_method="on_account")
+    subscription = order.lines[0].subscription
+    assert [shows_price_to(subscription, demo[slug]) for slug in ("northwind", "bright", "harbour")] == [True, True, False]
