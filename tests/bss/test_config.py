@@ -18,6 +18,7 @@ def test_defaults_need_no_server(tmp_path):
     assert settings.database_url == f"sqlite:///{tmp_path / 'cascade.db'}"
     assert settings.broker_url == f"sqla+sqlite:///{tmp_path / 'broker.db'}"
     assert settings.storefront_domain == "shop.localhost"
+    assert settings.base_url == "http://127.0.0.1:5000"
     assert settings.env == "development"
 
 
@@ -37,6 +38,8 @@ def test_environment_variables_override_defaults():
         ({"CASCADE_SECRET_KEY": "short"}, "CASCADE_SECRET_KEY"),
         ({"CASCADE_STOREFRONT_DOMAIN": "Not A Host"}, "CASCADE_STOREFRONT_DOMAIN"),
         ({"CASCADE_MAIL_URL": "http://mail"}, "CASCADE_MAIL_URL"),
+        ({"CASCADE_BASE_URL": "bss.northwind.example"}, "CASCADE_BASE_URL"),
+        ({"CASCADE_BASE_URL": "ftp://bss.northwind.example"}, "CASCADE_BASE_URL"),
         ({"CASCADE_ENV": "staging"}, "CASCADE_ENV"),
         ({"CASCADE_LOG_LEVEL": "LOUD"}, "CASCADE_LOG_LEVEL"),
         (PRODUCTION | {"CASCADE_SECRET_KEY": DEV_SECRET_KEY}, "CASCADE_SECRET_KEY"),
@@ -63,3 +66,13 @@ def test_the_command_stops_with_that_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr == "cascade: CASCADE_DATABASE_URL: missing: production needs it set explicitly\n"
     assert result.stdout == ""
+
+
+def test_links_in_emails_start_at_the_base_url(make_app):
+    from core.links import links
+
+    make_app(base_url="https://bss.northwind.example/")
+    try:
+        assert links.backoffice("orders/7") == "https://bss.northwind.example/bss/orders/7"
+    finally:
+        make_app()  # the suite's own base URL again
