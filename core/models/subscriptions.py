@@ -147,8 +147,8 @@ class SubscriptionEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: ``created``, ``activated``, ``plan_changed``, ``suspended``, ``renewed``, ...
     action: Mapped[str] = mapped_column(String(60))
-    from_status: Mapped[SubscriptionStatus | None] = mapped_column(enum_column(SubscriptionStatus, "subscription_status"))
-    to_status: Mapped[SubscriptionStatus] = mapped_column(enum_column(SubscriptionStatus, "subscription_status"))
+    from_status: Mapped[SubscriptionStatus | None] = mapped_column(enum_column(SubscriptionStatus, "from_status"))
+    to_status: Mapped[SubscriptionStatus] = mapped_column(enum_column(SubscriptionStatus, "to_status"))
     #: ``{"field": [before, after]}`` for what else changed.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text, default="")
