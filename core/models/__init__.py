@@ -12,7 +12,6 @@ from core.models.people import LoginSession, LoginThrottle, Membership, Team, Us
 from core.models.prices import HiddenPlan, OfferedProduct, PriceEntry, PriceList, PriceListKind, VolumeTier
 from core.models.provisioning import ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
 from core.models.subscriptions import (
-    RenewalReminder,
     Subscription,
     SubscriptionEvent,
     SubscriptionStatus,
@@ -47,7 +46,6 @@ __all__ = [
     "PriceListKind",
     "Product",
     "ProvisioningRequest",
-    "RenewalReminder",
     "RequestStatus",
     "Subscription",
     "SubscriptionEvent",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
@@ -104,6 +104,8 @@ class Subscription(Base):
     #: A change (usually a downgrade) waiting for the end of the term.
     scheduled_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     scheduled_quantity: Mapped[int | None] = mapped_column()
+    #: When the next renewal reminder is due (``None``: no reminder left this period).
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: What the product's plugin keeps about the service (vendor ids, licence keys).
     provisioning_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = created_at_column()
@@ -157,15 +159,3 @@ class SubscriptionEvent(Base):
     subscription: Mapped[Subscription] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
-
-class RenewalReminder(Base):
-    """A renewal reminder already sent, so that each goes out once per period."""
-
-    __tablename__ = "renewal_reminders"
-    __table_args__ = (UniqueConstraint("subscription_id", "period_end", "days_before"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"))
-    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
-    days_before: Mapped[int] = mapped_column()
-    created_at: Mapped[datetime] = created_at_column()

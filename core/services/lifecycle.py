@@ -18,6 +18,7 @@ from core.models.people import User
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import SUBSCRIPTION_STATES, Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.provisioning import LifecycleAction
+from core.services.catalog import declared_type
 from core.services.notifications import (
     notify_cancellation_confirmed,
     notify_provisioning_failed,
@@ -63,6 +64,20 @@ def period_end_after(plan: Plan, start: datetime) -> datetime | None:
 
 def _term_end_after(plan: Plan, start: datetime, period_end: datetime | None) -> datetime | None:
     return add_months(start, plan.term_months) if plan.term_months else period_end
+
+
+def next_reminder(subscription: Subscription, after: datetime) -> datetime | None:
+    """When the next renewal reminder of the current period is due, after ``after``.
+
+    A reminder is sent so many days before the period's end as its product says, but never
+    more than half a period ahead: "renews in 30 days" on a monthly plan would be noise.
+    """
+    start, end = subscription.current_period_start, subscription.current_period_end
+    if start is None or end is None:
+        return None
+    days = declared_type(subscription.product).renewal_reminder_days
+    moments = sorted(end - timedelta(days=d) for d in days if timedelta(days=2 * d) <= end - start)
+    return next((moment for moment in moments if moment > after), None)
 
 
 def apply_done(session: Session, request: ProvisioningRequest) -> None:
@@ -116,6 +131,7 @@ def _activate(session: Session, subscription: Subscription, now: datetime, actor
         subscription.current_period_end = period_end_after(plan, now)
         subscription.term_end = _term_end_after(plan, now, subscription.current_period_end)
         status = S.ACTIVE
+    subscription.next_reminder_at = next_reminder(subscription, now)
     record_change(session, subscription, action="activated", actor=actor, to_status=status)
     notify_subscription_active(session, subscription)
 
@@ -165,6 +181,7 @@ def _renew(session: Session, subscription: Subscription, payload: dict[str, Any]
     if subscription.term_end is None or end is None or subscription.term_end < end:
         subscription.term_end = _term_end_after(subscription.plan, start, end)  # a new commitment begins
     subscription.suspend_reason = None
+    subscription.next_reminder_at = next_reminder(subscription, now)
     to_status = S.ACTIVE if subscription.status in (S.TRIAL, S.SUSPENDED) else None
     action = "trial_ended" if payload.get("from_trial") else "renewed"
     record_change(session, subscription, action=action, actor=actor, to_status=to_status, changes=changes)

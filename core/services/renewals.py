@@ -4,7 +4,8 @@ A subscription whose period has ended gets, in this order of precedence: its can
 (asked for at the end of the term), its scheduled change (a downgrade waiting for the end of
 the term), its renewal (automatic unless its product renews by hand), or, when it renews by
 hand and nobody did, a suspension as overdue. Each is a provisioning request; a subscription
-busy with one is left for the next run. Renewal reminders go out ahead of the period's end.
+busy with one is left for the next run. Renewal reminders go out ahead of the period's end, at
+the times ``next_reminder`` sets.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
-from core.models.subscriptions import RenewalReminder, Subscription, SubscriptionStatus, SuspendReason
-from core.plugins import product_types
+from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
 from core.provisioning import LifecycleAction
-from core.services.catalog import declared_type
+from core.services.lifecycle import next_reminder
 from core.services.notifications import notify_renewal_due
 from core.services.pricing import resolve_prices
 from core.services.provisioning import request_provisioning
@@ -78,42 +78,27 @@ def _act_on_period_end(session: Session, subscription: Subscription, now: dateti
 
 
 def send_renewal_reminders(session: Session, limit: int = 1000) -> int:
-    """Remind of renewals coming up, once per period and reminder day; return how many went out.
+    """Send the renewal reminders that are due; return how many went out.
 
-    When several reminder days are due at once (the scheduler was down), only the nearest is
-    sent and the others are marked as sent.
+    Each subscription keeps when its next reminder is due, so a run reads only what is due.
+    When several came due at once (the scheduler was down), one goes out, with the real number
+    of days left.
     """
     now = utcnow()
-    horizon = now + timedelta(days=max(_longest_reminder(), 1))
-    candidates = session.scalars(
+    due = session.scalars(
         select(Subscription)
-        .where(Subscription.status.in_((S.TRIAL, S.ACTIVE)), Subscription.current_period_end > now,
-               Subscription.current_period_end <= horizon)
+        .where(Subscription.status.in_((S.TRIAL, S.ACTIVE)), Subscription.next_reminder_at <= now)
         .options(joinedload(Subscription.product), joinedload(Subscription.plan))
-        .order_by(Subscription.id)
+        .order_by(Subscription.next_reminder_at)
         .limit(limit)
+        .with_for_update(skip_locked=True, of=Subscription)
     ).all()
     sent = 0
-    for subscription in candidates:
+    for subscription in due:
         end = subscription.current_period_end
-        assert end is not None and subscription.current_period_start is not None
-        days = declared_type(subscription.product).renewal_reminder_days
-        due = sorted(d for d in days if end - timedelta(days=d) <= now and end - timedelta(days=d) >= subscription.current_period_start)
-        if not due:
-            continue
-        already = set(session.scalars(select(RenewalReminder.days_before).where(
-            RenewalReminder.subscription_id == subscription.id, RenewalReminder.period_end == end)))
-        if due[0] in already:
-            continue
-        for d in due:
-            if d not in already:
-                session.add(RenewalReminder(subscription_id=subscription.id, period_end=end, days_before=d))
-        notify_renewal_due(session, subscription, math.ceil((end - now) / timedelta(days=1)))
-        sent += 1
+        if end is not None and end > now:
+            notify_renewal_due(session, subscription, math.ceil((end - now) / timedelta(days=1)))
+            sent += 1
+        subscription.next_reminder_at = next_reminder(subscription, now)
     session.flush()
     return sent
-
-
-def _longest_reminder() -> int:
-    return max((d for _plugin, product_type in product_types().values() for d in product_type.renewal_reminder_days),
-               default=0)

@@ -94,6 +94,7 @@ def upgrade() -> None:
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('scheduled_plan_id', sa.Integer(), nullable=True),
     sa.Column('scheduled_quantity', sa.Integer(), nullable=True),
+    sa.Column('next_reminder_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('provisioning_data', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -112,6 +113,7 @@ def upgrade() -> None:
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_subscriptions_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_subscriptions_product_id'), ['product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_subscriptions_next_reminder_at'), ['next_reminder_at'], unique=False)
         batch_op.create_index('ix_subscriptions_seller_id_status', ['seller_id', 'status'], unique=False)
         batch_op.create_index('ix_subscriptions_status_current_period_end', ['status', 'current_period_end'], unique=False)
     op.create_table('order_lines',
@@ -135,16 +137,6 @@ def upgrade() -> None:
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_order_lines_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_lines_subscription_id'), ['subscription_id'], unique=False)
-    op.create_table('renewal_reminders',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('subscription_id', sa.Integer(), nullable=False),
-    sa.Column('period_end', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('days_before', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['subscription_id'], ['subscriptions.id'], name=op.f('fk_renewal_reminders_subscription_id_subscriptions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_renewal_reminders')),
-    sa.UniqueConstraint('subscription_id', 'period_end', 'days_before', name=op.f('uq_renewal_reminders_subscription_id_period_end_days_before'))
-    )
     op.create_table('subscription_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('subscription_id', sa.Integer(), nullable=False),
@@ -235,7 +227,6 @@ def downgrade() -> None:
     with op.batch_alter_table('subscription_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_subscription_events_subscription_id'))
     op.drop_table('subscription_events')
-    op.drop_table('renewal_reminders')
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_lines_subscription_id'))
         batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
@@ -243,6 +234,7 @@ def downgrade() -> None:
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:
         batch_op.drop_index('ix_subscriptions_status_current_period_end')
         batch_op.drop_index('ix_subscriptions_seller_id_status')
+        batch_op.drop_index(batch_op.f('ix_subscriptions_next_reminder_at'))
         batch_op.drop_index(batch_op.f('ix_subscriptions_product_id'))
         batch_op.drop_index(batch_op.f('ix_subscriptions_owner_id'))
     op.drop_table('subscriptions')

@@ -131,3 +131,14 @@ def test_reminders_reach_the_teams_that_receive_them_in_the_sellers_name(frozen_
         ("owner@harbour.example", "Bright IT"), ("sam@books.example", "Bright IT")}
     assert all("Northwind" not in email.text_body for email in emails)
     assert send_renewal_reminders(db) == 0
+
+
+def test_a_monthly_plan_is_not_reminded_a_month_ahead(frozen_clock, db, subscribe):
+    subscription = subscribe()
+    end = subscription.current_period_end
+    reminded = []
+    while frozen_clock.now() < end:
+        frozen_clock.advance(timedelta(hours=6))
+        if send_renewal_reminders(db):
+            reminded.append(end - frozen_clock.now())
+    assert [round(left / timedelta(days=1)) for left in reminded] == [7, 1]
