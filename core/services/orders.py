@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -49,12 +50,11 @@ class LineRequest:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-class Payer:
+class Payer(StrEnum):
     """Who pays an order: the account that places it, or the one it is for."""
 
     BUYER = "buyer"
     OWNER = "owner"
-    CHOICES = (BUYER, OWNER)
 
 
 def place_order(
@@ -139,8 +139,8 @@ class _PricedLine:
 
 
 def _payer(owner: Account, buyer: Account, payer: str, errors: dict[str, list[str]]) -> Account | None:
-    if payer not in Payer.CHOICES:
-        errors["payer"] = [f"Choose {' or '.join(repr(choice) for choice in Payer.CHOICES)}."]
+    if payer not in tuple(Payer):
+        errors["payer"] = [f"Choose {' or '.join(repr(str(choice)) for choice in Payer)}."]
         return None
     paying = buyer if payer == Payer.BUYER else owner
     if paying.kind is AccountKind.DISTRIBUTOR:

@@ -160,8 +160,10 @@ def call_product(claim: Claim) -> Answer:
     method = product_type.poll if claim.polling else getattr(product_type, claim.request.action.value)
     try:
         result = method(claim.request)
-    except (RetryableError, OSError) as error:
-        return Answer(retry_reason=f"{type(error).__name__}: {error}" if not isinstance(error, RetryableError) else str(error))
+    except RetryableError as error:
+        return Answer(retry_reason=str(error))
+    except OSError as error:  # timeouts and refused connections: the network, not the plugin
+        return Answer(retry_reason=f"{type(error).__name__}: {error}")
     except Exception as error:  # a plugin bug must fail the request, not the worker
         log.exception("%s.%s raised on request %s", claim.product_key, method.__name__, claim.request.id)
         return Answer(Result.failed(f"The {claim.product_key} plugin failed: {type(error).__name__}: {error}"))
