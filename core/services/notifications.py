@@ -103,16 +103,22 @@ def notify_provisioning_failed(session: Session, request: ProvisioningRequest) -
 
 
 def notify_renewal_due(session: Session, subscription: Subscription, days: int) -> None:
-    """Remind the teams that receive reminders, of the owner and of the payer, of a coming renewal."""
+    """Remind the teams that receive reminders, of the owner and of the payer, of a coming renewal.
+
+    Each hears of the account it buys from: a customer whose reseller pays is told to see its
+    reseller, never the distributor that the reseller pays.
+    """
     end = _day(subscription.current_period_end)
-    if subscription.auto_renew:
-        what = f"renews on {end}"
-    else:
-        what = f"ends on {end} unless it is renewed: renew it before then, and pay {subscription.seller.name} for it"
+    subject = (f"{subscription.product.name} {'renews' if subscription.auto_renew else 'is due for renewal'} "
+               f"in {days} day{'s' if days != 1 else ''}")
     for account in dict.fromkeys((subscription.owner, subscription.payer)):
+        seller = account.parent.name if account.parent is not None else "your seller"
+        if subscription.auto_renew:
+            what = f"renews on {end}"
+        else:
+            what = f"ends on {end} unless it is renewed: renew it with {seller} before then"
         price = f" The renewal costs {subscription.total}." if account is subscription.payer else ""
-        _send(session, account, _people(session, account, reminders=True),
-              f"{subscription.product.name} {('renews' if subscription.auto_renew else 'is due for renewal')} in {days} day{'s' if days != 1 else ''}",
+        _send(session, account, _people(session, account, reminders=True), subject,
               f"{_describe(subscription)} of {subscription.owner.name} {what}.{price}\n\n"
               f"Manage it here: {links.backoffice(f'subscriptions/{subscription.id}')}")
 

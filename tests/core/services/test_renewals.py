@@ -121,6 +121,20 @@ def test_renewal_reminders_go_out_once_at_each_reminder_day(frozen_clock, db, de
     assert "The renewal costs 9.20 EUR." in reminders()[0].text_body
 
 
+def test_a_customer_whose_reseller_pays_is_reminded_to_see_its_reseller(frozen_clock, db, demo, plans, actor_for):
+    order = place_order(db, actor=actor_for("bright"), owner_id=demo["harbour"].id, payer="buyer",
+                        lines=[LineRequest(plans["domain-name/registration"].id)], payment_method="on_account")
+    db.commit()
+    provision_due(db)
+    frozen_clock.advance(order.lines[0].subscription.current_period_end - frozen_clock.now() - timedelta(days=7))
+    send_renewal_reminders(db)
+    emails = {email.to_address: email for email in db.scalars(select(OutboxEmail).where(OutboxEmail.subject.like("%renewal%")))}
+    customer, reseller = emails["owner@harbour.example"], emails["owner@bright.example"]
+    assert "renew it with Bright IT" in customer.text_body and "EUR" not in customer.text_body
+    assert "Northwind" not in customer.text_body + customer.subject + (customer.sender_name or "")
+    assert "renew it with Northwind Distribution" in reseller.text_body and "9.20 EUR" in reseller.text_body
+
+
 def test_reminders_reach_the_teams_that_receive_them_in_the_sellers_name(frozen_clock, db, demo, subscribe):
     subscription = subscribe()
     frozen_clock.advance(subscription.current_period_end - frozen_clock.now() - timedelta(days=6))
