@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
@@ -16,29 +16,44 @@ from core.services.provisioning import release_request
 NOTE_MAX_LENGTH = 2000
 
 
-def _tasks_query(actor: Actor):  # type: ignore[no-untyped-def]
+def _on_lists_of(actor: Actor) -> list[ColumnElement[bool]]:
     """The account's tasks on the actor's teams' lists; the owner team sees every list."""
-    query = (
+    conditions = [ManualTask.account_id == actor.account.id]
+    if not actor.in_owner_team:
+        conditions.append(ManualTask.team_id.in_(actor.team_ids))
+    return conditions
+
+
+def _tasks_query(actor: Actor) -> Select[tuple[ManualTask]]:
+    return (
         select(ManualTask)
-        .where(ManualTask.account_id == actor.account.id)
+        .where(*_on_lists_of(actor))
         .options(joinedload(ManualTask.team),
                  joinedload(ManualTask.request).joinedload(ProvisioningRequest.subscription)
                  .joinedload(Subscription.owner))
     )
-    if not actor.in_owner_team:
-        query = query.where(ManualTask.team_id.in_(actor.team_ids))
-    return query
 
 
 def list_tasks(session: Session, actor: Actor, *, status: TaskStatus | None = TaskStatus.OPEN,
-               after_id: int | None = None, limit: int = 50) -> list[ManualTask]:
-    """The tasks for the actor's teams, oldest first (open ones unless told)."""
+               after_id: int | None = None, limit: int = 50, newest_first: bool = False) -> list[ManualTask]:
+    """The tasks for the actor's teams (open ones unless told), oldest first unless told.
+
+    ``after_id`` continues a page: ids past it in the order asked.
+    """
     query = _tasks_query(actor)
     if status is not None:
         query = query.where(ManualTask.status == status)
     if after_id is not None:
-        query = query.where(ManualTask.id > after_id)
-    return list(session.scalars(query.order_by(ManualTask.id).limit(limit)))
+        query = query.where(ManualTask.id < after_id if newest_first else ManualTask.id > after_id)
+    order = ManualTask.id.desc() if newest_first else ManualTask.id
+    return list(session.scalars(query.order_by(order).limit(limit)))
+
+
+def count_open_tasks(session: Session, actor: Actor) -> int:
+    """How many tasks wait on the actor's teams' lists."""
+    return session.scalar(
+        select(func.count(ManualTask.id)).where(*_on_lists_of(actor), ManualTask.status == TaskStatus.OPEN)
+    ) or 0
 
 
 def get_task(session: Session, actor: Actor, task_id: int) -> ManualTask:

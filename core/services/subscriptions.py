@@ -8,13 +8,15 @@ term, and undoing it; a change scheduled for the end of the term) apply at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
-from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.errors import CascadeError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.provisioning import ProvisioningRequest, RequestStatus
@@ -28,24 +30,10 @@ from core.services.lifecycle import record_change
 from core.services.order_status import refresh_order_status
 from core.services.orders import MAX_QUANTITY
 from core.services.pricing import resolve_prices
-from core.services.provisioning import open_request, request_provisioning
+from core.services.provisioning import request_provisioning
 from core.services.subscription_changes import change_plan
 
 S = SubscriptionStatus
-
-#: The actions of ``act_on_subscription`` and what each needs.
-ACTIONS: dict[str, Permission] = {
-    "change": Permission.MANAGE_SUBSCRIPTIONS,
-    "suspend": Permission.MANAGE_SUBSCRIPTIONS,
-    "resume": Permission.MANAGE_SUBSCRIPTIONS,
-    "cancel": Permission.MANAGE_SUBSCRIPTIONS,
-    "undo-cancellation": Permission.MANAGE_SUBSCRIPTIONS,
-    "renew": Permission.RENEW,
-    "end-trial": Permission.PURCHASE,
-    "terminate": Permission.MANAGE_SUBSCRIPTIONS,
-    "retry": Permission.MANAGE_SUBSCRIPTIONS,
-}
-
 
 def _query(viewer: Account) -> Any:
     return (
@@ -114,29 +102,60 @@ def shows_price_to(subscription: Subscription, viewer: Account) -> bool:
     return subscription.payer.path.startswith(viewer.path)
 
 
+@dataclass(frozen=True)
+class _Now:
+    """What the action checks look at, read once: the request in progress and the latest one."""
+
+    busy: ProvisioningRequest | None
+    latest: ProvisioningRequest | None
+
+
+def _now(session: Session, subscription: Subscription) -> _Now:
+    latest = session.scalar(select(ProvisioningRequest).where(ProvisioningRequest.subscription_id == subscription.id)
+                            .order_by(ProvisioningRequest.id.desc()))
+    return _Now(latest if latest is not None and latest.is_open else None, latest)
+
+
 def act_on_subscription(
     session: Session, *, actor: Actor, subscription_id: int, action: str, **arguments: Any
 ) -> Subscription:
     """Do ``action`` (one of ``ACTIONS``) to a subscription, with the action's ``arguments``."""
-    if action not in ACTIONS:
+    if action not in _ACTIONS:
         raise NotFoundError(f"Subscriptions have no action {action!r}.")
-    actor.require(ACTIONS[action])
+    declared = _ACTIONS[action]
+    actor.require(declared.permission)
     subscription = get_subscription(session, actor.account, subscription_id, for_update=True)
-    handler = _HANDLERS[action]
-    handler(session, actor, subscription, **arguments)
+    declared.check(actor, subscription, _now(session, subscription))
+    declared.apply(session, actor, subscription, **arguments)
     session.flush()
     return subscription
 
+
+def available_actions(session: Session, actor: Actor, subscription: Subscription) -> frozenset[str]:
+    """The actions ``actor`` may take on the subscription as it is now (what a page offers)."""
+    now = _now(session, subscription)
+    available = set()
+    for name, declared in _ACTIONS.items():
+        if declared.permission not in actor.permissions:
+            continue
+        try:
+            declared.check(actor, subscription, now)
+        except CascadeError:
+            continue
+        available.add(name)
+    return frozenset(available)
+
+
+# Each action is a check (may it be taken now? it raises why not) and its effect.
 
 def _seller_side(actor: Actor, subscription: Subscription, what: str) -> None:
     if actor.account.id == subscription.owner_id:
         raise PermissionDeniedError(f"Only the seller of {subscription.product.name} can {what} it.")
 
 
-def _not_busy(session: Session, subscription: Subscription) -> None:
-    busy = open_request(session, subscription)
-    if busy is not None:
-        raise ConflictError(f"A {busy.action} of this subscription is in progress ({busy.status}); "
+def _not_busy(now: _Now) -> None:
+    if now.busy is not None:
+        raise ConflictError(f"A {now.busy.action} of this subscription is in progress ({now.busy.status}); "
                             "try again once it is over.")
 
 
@@ -145,10 +164,17 @@ def _require_status(subscription: Subscription, allowed: set[SubscriptionStatus]
         raise ConflictError(f"A {subscription.status.replace('_', ' ')} subscription cannot be {what}.")
 
 
+def _overdue(subscription: Subscription) -> bool:
+    return subscription.status is S.SUSPENDED and subscription.suspend_reason is SuspendReason.OVERDUE
+
+
+def _check_change(actor: Actor, subscription: Subscription, now: _Now) -> None:
+    _require_status(subscription, {S.ACTIVE, S.TRIAL}, "changed (undo its cancellation or resume it first)")
+    _not_busy(now)
+
+
 def _change(session: Session, actor: Actor, subscription: Subscription, *,
             plan_id: int | None = None, quantity: int | None = None) -> None:
-    _require_status(subscription, {S.ACTIVE, S.TRIAL}, "changed (undo its cancellation or resume it first)")
-    _not_busy(session, subscription)
     errors: dict[str, list[str]] = {}
     plan = subscription.plan
     if plan_id is not None:
@@ -162,6 +188,7 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
         errors["quantity"] = [f"Choose between 1 and {MAX_QUANTITY} units."]
     if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
         errors["plan_id" if plan_id is not None else "quantity"] = ["That is what the subscription has already."]
+    price = None
     if not errors:
         price = resolve_prices(session, subscription.payer, [plan], new_quantity).get(plan.id)
         if price is None:
@@ -170,22 +197,36 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
             errors["plan_id"] = blockers
     if errors:
         raise ValidationError(errors)
+    assert price is not None
     change_plan(session, subscription, plan=plan, quantity=new_quantity, unit_price=price.unit_price, actor=actor.user)
 
 
-def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+def _check_suspend(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _seller_side(actor, subscription, "suspend")
     _require_status(subscription, {S.ACTIVE, S.TRIAL, S.PENDING_CANCELLATION}, "suspended")
+    _not_busy(now)
+
+
+def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
     request_provisioning(session, subscription, LifecycleAction.SUSPEND, actor=actor.user,
                          payload={"reason": SuspendReason.BY_SELLER, "note": note.strip()})
 
 
-def _resume(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+def _check_resume(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _seller_side(actor, subscription, "resume")
     _require_status(subscription, {S.SUSPENDED}, "resumed")
-    if subscription.suspend_reason is SuspendReason.OVERDUE:
+    if _overdue(subscription):
         raise ConflictError("It was suspended because it was not renewed: renew it to bring it back.")
+    _not_busy(now)
+
+
+def _resume(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
     request_provisioning(session, subscription, LifecycleAction.RESUME, actor=actor.user, payload={"note": note.strip()})
+
+
+def _check_cancel(actor: Actor, subscription: Subscription, now: _Now) -> None:
+    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}, "cancelled")
+    _not_busy(now)
 
 
 def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when: str = Timing.END_OF_TERM,
@@ -193,22 +234,23 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
     try:
         timing = Timing(when)
     except ValueError:
-        raise ValidationError({"when": [f"Choose {Timing.NOW!r} or {Timing.END_OF_TERM!r}."]}) from None
-    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}
-                    if timing is Timing.NOW else {S.ACTIVE, S.TRIAL}, "cancelled this way")
-    _not_busy(session, subscription)
+        raise ValidationError({"when": [f"Choose {str(Timing.NOW)!r} or {str(Timing.END_OF_TERM)!r}."]}) from None
     if timing is Timing.NOW:
         request_provisioning(session, subscription, LifecycleAction.CANCEL, actor=actor.user, payload={"note": note.strip()})
         return
+    _require_status(subscription, {S.ACTIVE, S.TRIAL}, "cancelled at the end of its term (cancel it now instead)")
     subscription.cancel_at = subscription.term_end or subscription.current_period_end
     record_change(session, subscription, action="cancellation_scheduled", actor=actor.user,
                   to_status=S.PENDING_CANCELLATION, reason=note.strip(),
                   changes={"cancel_at": [None, subscription.cancel_at.isoformat() if subscription.cancel_at else None]})
 
 
-def _undo_cancellation(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _check_undo_cancellation(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _require_status(subscription, {S.PENDING_CANCELLATION}, "kept: it is not being cancelled")
-    _not_busy(session, subscription)
+    _not_busy(now)
+
+
+def _undo_cancellation(session: Session, actor: Actor, subscription: Subscription) -> None:
     before = subscription.cancel_at
     subscription.cancel_at = None
     in_trial = subscription.trial_end is not None and subscription.trial_end > utcnow()
@@ -217,53 +259,74 @@ def _undo_cancellation(session: Session, actor: Actor, subscription: Subscriptio
                   changes={"cancel_at": [before.isoformat() if before else None, None]})
 
 
-def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
-    overdue = subscription.status is S.SUSPENDED and subscription.suspend_reason is SuspendReason.OVERDUE
-    if not overdue:
+def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
+    if not _overdue(subscription):
         _require_status(subscription, {S.ACTIVE}, "renewed by hand")
         if subscription.auto_renew:
             raise ConflictError(f"It renews by itself on {subscription.current_period_end:%Y-%m-%d}.")
-    _not_busy(session, subscription)
+    _not_busy(now)
+
+
+def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
     request_provisioning(session, subscription, LifecycleAction.RENEW, actor=actor.user, payload={"manual": True})
 
 
-def _end_trial(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _check_end_trial(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _require_status(subscription, {S.TRIAL}, "taken out of a trial")
+    _not_busy(now)
+
+
+def _end_trial(session: Session, actor: Actor, subscription: Subscription) -> None:
     request_provisioning(session, subscription, LifecycleAction.RENEW, actor=actor.user, payload={"from_trial": True})
 
 
-def _terminate(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+def _check_terminate(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _seller_side(actor, subscription, "terminate")
     _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}, "terminated")
-    _not_busy(session, subscription)
+    _not_busy(now)
+
+
+def _terminate(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
     request_provisioning(session, subscription, LifecycleAction.CANCEL, actor=actor.user,
                          payload={"terminate": True, "note": note.strip()})
 
 
-def _retry(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _check_retry(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _seller_side(actor, subscription, "retry the provisioning of")
-    _not_busy(session, subscription)
-    last = session.scalar(select(ProvisioningRequest).where(ProvisioningRequest.subscription_id == subscription.id)
-                          .order_by(ProvisioningRequest.id.desc()))
-    if last is None or last.status is not RequestStatus.FAILED:
+    if now.latest is None or now.latest.status is not RequestStatus.FAILED:
         raise ConflictError("Its last provisioning did not fail: there is nothing to retry.")
+
+
+def _retry(session: Session, actor: Actor, subscription: Subscription) -> None:
+    failed = _now(session, subscription).latest
+    assert failed is not None
     if subscription.status is S.FAILED:
         record_change(session, subscription, action="retried", actor=actor.user, to_status=S.PENDING)
-    request_provisioning(session, subscription, last.action, payload=dict(last.payload), actor=actor.user,
-                         order_line=last.order_line)
-    if last.order_line is not None:
-        refresh_order_status(session, last.order_line.order)
+    request_provisioning(session, subscription, failed.action, payload=dict(failed.payload), actor=actor.user,
+                         order_line=failed.order_line)
+    if failed.order_line is not None:
+        refresh_order_status(session, failed.order_line.order)
 
 
-_HANDLERS = {
-    "change": _change,
-    "suspend": _suspend,
-    "resume": _resume,
-    "cancel": _cancel,
-    "undo-cancellation": _undo_cancellation,
-    "renew": _renew,
-    "end-trial": _end_trial,
-    "terminate": _terminate,
-    "retry": _retry,
+@dataclass(frozen=True)
+class _Action:
+    permission: Permission
+    #: Raises why the action cannot be taken now (status, side, a request in progress).
+    check: Callable[[Actor, Subscription, _Now], None]
+    apply: Callable[..., None]
+
+
+_ACTIONS = {
+    "change": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_change, _change),
+    "suspend": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_suspend, _suspend),
+    "resume": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_resume, _resume),
+    "cancel": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_cancel, _cancel),
+    "undo-cancellation": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_undo_cancellation, _undo_cancellation),
+    "renew": _Action(Permission.RENEW, _check_renew, _renew),
+    "end-trial": _Action(Permission.PURCHASE, _check_end_trial, _end_trial),
+    "terminate": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_terminate, _terminate),
+    "retry": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_retry, _retry),
 }
 
+#: Each action of ``act_on_subscription`` and the permission it needs.
+ACTIONS: dict[str, Permission] = {name: declared.permission for name, declared in _ACTIONS.items()}

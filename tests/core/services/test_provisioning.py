@@ -210,3 +210,18 @@ def test_one_open_request_per_subscription(db, order):
 
     with pytest.raises(ConflictError, match="busy"):
         request_provisioning(db, order.lines[0].subscription, LifecycleAction.SUSPEND, payload={"reason": "by_seller"})
+
+
+def test_tasks_are_listed_newest_first_when_asked_and_counted(db, demo, fake_catalog, fake_plugin, actor_for):
+    for n in range(3):
+        fake_plugin.vendor.answer(ACTIVATE, Result.manual(ManualStep(key="k", title=f"Step {n}")))
+        place_order(db, actor=actor_for("harbour"), lines=[LineRequest(fake_catalog["small"].id)], payment_method="card")
+        db.commit()
+        provision_due(db)
+    bright = actor_for("bright")
+    assert [task.title for task in list_tasks(db, bright, newest_first=True)] == ["Step 2", "Step 1", "Step 0"]
+    newest = list_tasks(db, bright, newest_first=True, limit=1)[0]
+    assert [task.title for task in list_tasks(db, bright, newest_first=True, after_id=newest.id)] == ["Step 1", "Step 0"]
+    from core.services.manual_tasks import count_open_tasks
+
+    assert (count_open_tasks(db, bright), count_open_tasks(db, actor_for("corner"))) == (3, 0)

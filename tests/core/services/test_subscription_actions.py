@@ -157,3 +157,15 @@ def test_prices_show_to_the_payer_and_above_only(db, demo, fake_catalog, actor_f
                         lines=[LineRequest(fake_catalog["small"].id)], payment_method="on_account")
     subscription = order.lines[0].subscription
     assert [shows_price_to(subscription, demo[slug]) for slug in ("northwind", "bright", "harbour")] == [True, True, False]
+
+
+def test_the_available_actions_follow_status_side_and_permissions(db, actor_for, subscribe, fake_plugin):
+    from core.services.subscriptions import available_actions
+
+    subscription = subscribe()
+    assert available_actions(db, actor_for("harbour"), subscription) == {"change", "cancel"}
+    assert available_actions(db, actor_for("bright"), subscription) == {"change", "cancel", "suspend", "terminate"}
+    _act(db, actor_for("harbour"), subscription, "cancel", when="end_of_term")
+    assert available_actions(db, actor_for("harbour"), subscription) == {"cancel", "undo-cancellation"}
+    _act(db, actor_for("harbour"), subscription, "cancel", when="now")
+    assert available_actions(db, actor_for("harbour"), subscription) == frozenset()  # the vendor is at it
