@@ -11,10 +11,10 @@ from bss.auth import init_auth
 from bss.cli import register_commands
 from bss.config import load_settings
 from bss.csrf import init_csrf
+from bss.dispatch import init_dispatch
 from bss.errors import register_error_handlers
 from bss.extensions import celery_init_app, db
 from bss.logging import configure_logging, init_request_ids
-from bss.dispatch import init_dispatch
 from bss.worker import celery_settings
 from core.links import links
 from core.plugins import load_plugins

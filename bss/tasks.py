@@ -12,6 +12,7 @@ from bss.extensions import db
 from core.clock import utcnow
 from core.mail import MailTransport, transport_for
 from core.models.outbox import EmailStatus
+from core.services.idempotency import purge_idempotency_keys
 from core.services.outbox import deliver_email, overdue_email_ids
 from core.services.provisioning import call_product, claim_request, record_answer, sweep_requests
 from core.services.renewals import run_period_ends, send_renewal_reminders
@@ -84,3 +85,11 @@ def run_renewals() -> None:
     db.session.commit()
     if due or reminded:
         log.info("renewals: %s period ends acted on, %s reminders sent", due, reminded)
+
+
+@shared_task
+def purge_idempotency() -> None:
+    """Forget the idempotency keys past their lifetime."""
+    purged = purge_idempotency_keys(db.session)
+    db.session.commit()
+    log.info("idempotency keys: %s past their lifetime deleted", purged)

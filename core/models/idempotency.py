@@ -26,4 +26,6 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int] = mapped_column()
     response_body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The answer's headers that a replay must carry too (``Location``).
+    response_headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = created_at_column()

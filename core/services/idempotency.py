@@ -35,6 +35,7 @@ class StoredAnswer:
 
     status: int
     body: dict[str, Any]
+    headers: dict[str, str]
 
 
 def request_hash(method: str, path: str, body: Any) -> str:
@@ -44,7 +45,7 @@ def request_hash(method: str, path: str, body: Any) -> str:
 
 
 def stored_answer(session: Session, *, account_id: int, key: str, fingerprint: str) -> StoredAnswer | None:
-    """Return the answer kept for ``key``, or ``None`` if it is new; ``ConflictError`` if it came with another request."""
+    """Return the answer kept for ``key`` (``None``: a new key); ``ConflictError`` if it came with another request."""
     row = session.scalar(select(IdempotencyKey).where(
         IdempotencyKey.account_id == account_id,
         IdempotencyKey.key == key,
@@ -55,11 +56,12 @@ def stored_answer(session: Session, *, account_id: int, key: str, fingerprint: s
     if row.request_hash != fingerprint:
         raise ConflictError(f"The idempotency key {key!r} was sent before with another request; "
                             "send a new key with a new request.")
-    return StoredAnswer(row.response_status, row.response_body)
+    return StoredAnswer(row.response_status, row.response_body, row.response_headers)
 
 
 def store_answer(
-    session: Session, *, account_id: int, key: str, fingerprint: str, status: int, body: dict[str, Any]
+    session: Session, *, account_id: int, key: str, fingerprint: str, status: int, body: dict[str, Any],
+    headers: dict[str, str],
 ) -> None:
     """Keep ``key``'s answer in the caller's transaction.
 
@@ -73,7 +75,7 @@ def store_answer(
         IdempotencyKey.created_at <= utcnow() - KEY_LIFETIME,
     ))
     session.add(IdempotencyKey(account_id=account_id, key=key, request_hash=fingerprint,
-                               response_status=status, response_body=body))
+                               response_status=status, response_body=body, response_headers=headers))
     session.flush()
 
 

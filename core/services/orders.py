@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
@@ -33,8 +32,8 @@ from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.eligibility import purchase_blockers
 from core.services.notifications import notify_order_received, notify_payment_awaited
-from core.services.pricing import resolve_prices
 from core.services.order_status import refresh_order_status
+from core.services.pricing import resolve_prices
 from core.services.subscription_changes import change_plan, start_subscription
 
 MAX_LINES = 50

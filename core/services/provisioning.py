@@ -15,6 +15,7 @@ or that are past their deadline.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +74,20 @@ def open_request(session: Session, subscription: Subscription) -> ProvisioningRe
                ProvisioningRequest.status.in_(OPEN_REQUEST_STATUSES))
         .order_by(ProvisioningRequest.id.desc())
     )
+
+
+def open_requests(session: Session, subscriptions: Iterable[Subscription]) -> dict[int, ProvisioningRequest]:
+    """The request in progress of each of ``subscriptions`` that has one, by subscription id (one query)."""
+    ids = [subscription.id for subscription in subscriptions]
+    if not ids:
+        return {}
+    return {
+        request.subscription_id: request
+        for request in session.scalars(
+            select(ProvisioningRequest)
+            .where(ProvisioningRequest.subscription_id.in_(ids), ProvisioningRequest.status.in_(OPEN_REQUEST_STATUSES))
+        )
+    }
 
 
 def request_provisioning(

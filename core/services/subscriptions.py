@@ -19,6 +19,7 @@ from core.clock import utcnow
 from core.errors import CascadeError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account
 from core.models.catalog import Plan
+from core.models.people import Membership, Team, User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.permissions import Permission
@@ -82,11 +83,47 @@ def list_subscriptions(
     return list(session.scalars(query.order_by(Subscription.id).limit(limit)))
 
 
-def history_of(session: Session, subscription: Subscription) -> list[SubscriptionEvent]:
-    return list(session.scalars(
+#: The keys of an event's ``changes`` that are prices: only the payer and the sellers above it read them.
+PRICE_CHANGES = frozenset({"unit_price"})
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event of a subscription's history, as one viewer may read it."""
+
+    event: SubscriptionEvent
+    #: Who did it, if they belong to the viewer's part of the tree (``None``: the platform, or a seller above).
+    actor: User | None
+    #: What changed, prices left out for those who may not see them.
+    changes: dict[str, Any]
+
+    @property
+    def by_someone_above(self) -> bool:
+        """A person of a seller above the viewer did it: the viewer reads "your seller"."""
+        return self.event.actor_id is not None and self.actor is None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.event, name)
+
+
+def history_of(session: Session, subscription: Subscription, viewer: Account) -> list[HistoryEntry]:
+    """The subscription's history, oldest first, as ``viewer`` may read it: prices only for the
+    payer and its sellers, and by name only the people of the viewer's part of the tree."""
+    events = list(session.scalars(
         select(SubscriptionEvent).where(SubscriptionEvent.subscription_id == subscription.id)
         .options(joinedload(SubscriptionEvent.actor)).order_by(SubscriptionEvent.id)
     ))
+    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+    known = set(session.scalars(
+        select(Membership.user_id).join(Team).join(Account, Account.id == Team.account_id)
+        .where(Membership.user_id.in_(actor_ids), Account.path.startswith(viewer.path, autoescape=True))
+    )) if actor_ids else set()
+    shows_price = shows_price_to(subscription, viewer)
+    return [
+        HistoryEntry(event, event.actor if event.actor_id in known else None,
+                     {key: value for key, value in event.changes.items() if shows_price or key not in PRICE_CHANGES})
+        for event in events
+    ]
 
 
 def requests_of(session: Session, subscription: Subscription) -> list[ProvisioningRequest]:
@@ -161,7 +198,8 @@ def _not_busy(now: _Now) -> None:
 
 def _require_status(subscription: Subscription, allowed: set[SubscriptionStatus], what: str) -> None:
     if subscription.status not in allowed:
-        raise ConflictError(f"A {subscription.status.replace('_', ' ')} subscription cannot be {what}.")
+        status = subscription.status.replace("_", " ")
+        raise ConflictError(f"{'An' if status[0] in 'aeiou' else 'A'} {status} subscription cannot be {what}.")
 
 
 def _overdue(subscription: Subscription) -> bool:

@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('request_hash', sa.String(length=64), nullable=False),
     sa.Column('response_status', sa.Integer(), nullable=False),
     sa.Column('response_body', sa.JSON(), nullable=False),
+    sa.Column('response_headers', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_idempotency_keys_account_id_accounts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_keys')),

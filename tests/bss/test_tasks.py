@@ -3,9 +3,15 @@ from email import message_from_bytes, policy
 
 import pytest
 from celery.exceptions import Retry
+from sqlalchemy import select
 
-from bss.tasks import send_email, sweep_outbox
+from bss.tasks import provision, send_email, sweep_outbox
 from core.models.outbox import EmailStatus
+from core.models.people import User
+from core.models.provisioning import ProvisioningRequest, RequestStatus
+from core.provisioning import LifecycleAction, RetryableError
+from core.services.actors import acting_as
+from core.services.orders import LineRequest, place_order
 from core.services.outbox import queue_email
 from tests.broker import published, purge
 from tests.smtp import free_port
@@ -58,3 +64,22 @@ def test_the_sweep_republishes_emails_whose_task_was_lost(app, db, frozen_clock)
     frozen_clock.advance(timedelta(minutes=5))
     sweep_outbox()
     assert published(app) == [("bss.tasks.send_email", (email.id,))]
+
+
+def test_a_provisioning_request_is_published_once_committed_and_again_when_it_is_due_again(
+    app, db, demo, fake_catalog, fake_plugin
+):
+    owner = db.scalar(select(User).where(User.email == "owner@harbour.example"))
+    purge(app)
+    place_order(db, actor=acting_as(db, owner, demo["harbour"]), lines=[LineRequest(fake_catalog["small"].id)],
+                payment_method="card")
+    assert [name for name, _ in published(app) if name == "bss.tasks.provision"] == []  # not before the commit
+    db.commit()
+    request = db.scalar(select(ProvisioningRequest))
+    assert ("bss.tasks.provision", (request.id,)) in published(app)
+
+    fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, RetryableError("vendor busy"))
+    provision(request.id)  # as the worker runs it, in a session of its own
+    db.refresh(request)
+    assert request.status is RequestStatus.PENDING and request.retries == 1
+    assert [args for name, args in published(app) if name == "bss.tasks.provision"] == [(request.id,)]
