@@ -10,10 +10,12 @@ from flask import Blueprint
 
 from bss.api.auth import authenticate, challenge
 from bss.api.fields import MAX_ID
+from bss.api.idempotency import replay_repeated_write
 from core.errors import NotFoundError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
+bp.before_request(replay_repeated_write)
 bp.after_request(challenge)
 
 
@@ -25,4 +27,16 @@ def ids_fit_the_database(_endpoint: str | None, values: dict[str, Any] | None) -
             raise NotFoundError(f"No {name.removesuffix('_id')} {value}.")
 
 
-from bss.api import accounts, catalog, docs, me, members, price_lists, products, teams  # noqa: E402,F401  (routes register on import)
+from bss.api import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    catalog,
+    docs,
+    me,
+    members,
+    orders,
+    price_lists,
+    products,
+    subscriptions,
+    tasks,
+    teams,
+)

@@ -17,6 +17,7 @@ from core.models.accounts import Account
 from core.models.api_keys import ApiKey
 from core.models.people import Team, User
 from core.permissions import Permission
+from core.services.actors import Actor, acting_as
 from core.services.api_keys import api_key_permissions, authenticate_api_key
 
 
@@ -47,6 +48,12 @@ class Caller:
 def current_caller() -> Caller:
     """The caller of this API request (set by ``authenticate`` before any view runs)."""
     return g.api_caller
+
+
+def current_actor() -> Actor:
+    """The caller as the services take it: its person, for its account, through the key's team alone."""
+    caller = current_caller()
+    return acting_as(db.session, caller.user, caller.account, team=caller.team)
 
 
 def _bearer_token() -> str | None:

@@ -15,8 +15,10 @@ from marshmallow import Schema, fields, missing, validate
 from werkzeug.routing import Rule
 
 from bss.api.fields import Id
+from bss.api.idempotency import HEADER, REPLAYED_HEADER
 from bss.api.operations import Operation, operation_of
 from bss.api.schemas import ProblemSchema
+from core.services.idempotency import KEY_LIFETIME, KEY_MAX_LENGTH
 
 PREFIX = "/api/v1"
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
@@ -44,6 +46,21 @@ _ERRORS = {
     404: "Not found, or not in your part of the account tree.",
     409: "The change clashes with the current data.",
     422: "Invalid input: `fields` names each field at fault.",
+}
+
+_IDEMPOTENCY_KEY = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH},
+    "description": "Makes retrying safe: a request sent again with its key is not carried out again but "
+    f"answered as the first time, with `{REPLAYED_HEADER}: true`; the key with another request answers 409. "
+    f"Keys are yours alone (per account); only answers of writes that succeeded are kept, for "
+    f"{KEY_LIFETIME.total_seconds() / 3600:g} hours.",
+}
+_REPLAYED = {
+    "description": "`true` when the answer is the one given to the first request with this Idempotency-Key.",
+    "schema": {"type": "string", "enum": ["true"]},
 }
 
 
@@ -164,7 +181,11 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
             if "description" in schema:
                 parameter["description"] = schema.pop("description")
             parameters.append({**parameter, "schema": schema})
+    if declared.idempotent:
+        parameters.append(dict(_IDEMPOTENCY_KEY))
     success: dict[str, Any] = {"description": HTTPStatus(declared.status).phrase}
+    if declared.idempotent:
+        success["headers"] = {REPLAYED_HEADER: dict(_REPLAYED)}
     if declared.response is not None:
         success["content"] = {declared.media_type: {"schema": builder.ref(declared.response)}}
     else:
@@ -172,10 +193,10 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
     responses: dict[str, Any] = {str(declared.status): success}
     failures = [
         (401, not declared.public),
-        (403, declared.permission is not None),
+        (403, declared.permission is not None or declared.forbids),
         (404, bool(rule.arguments)),
-        (409, declared.conflicts),
-        (422, declared.query is not None or declared.body is not None),
+        (409, declared.conflicts or declared.idempotent),
+        (422, declared.query is not None or declared.body is not None or declared.idempotent),
     ]
     for status, applies in failures:
         if applies:
@@ -193,7 +214,9 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
     if notes:
         described["description"] = " ".join(notes)
     if declared.body is not None:
-        described["requestBody"] = {"required": True, "content": {"application/json": {"schema": builder.ref(declared.body)}}}
+        required = any(field.required for field in declared.body().fields.values())
+        content = {"application/json": {"schema": builder.ref(declared.body)}}
+        described["requestBody"] = {"required": required, "content": content}
     if declared.public:
         described["security"] = []
     return described

@@ -34,8 +34,12 @@ class Operation:
     permission: Permission | None = None
     #: Answered without an API key.
     public: bool = False
+    #: May answer 403 beyond ``permission``: the service decides from the caller's part in the object.
+    forbids: bool = False
     #: May answer 409 when the request clashes with the data.
     conflicts: bool = False
+    #: Accepts an ``Idempotency-Key`` (``bss.api.idempotency``); its view answers with ``commit_and_respond``.
+    idempotent: bool = False
     media_type: str = "application/json"
     description: str = ""
 
@@ -70,12 +74,17 @@ def request_args() -> dict[str, Any]:
     return schema().load(request.args.to_dict())
 
 
+def request_json() -> Any:
+    """The JSON body (``None`` if it is not JSON); no body at all reads as ``{}``."""
+    return request.get_json(silent=True) if request.get_data() else {}
+
+
 def request_body() -> dict[str, Any]:
     """Load the JSON body with the operation's body schema."""
     schema = current_operation().body
     if schema is None:
         raise LookupError(f"the view {request.endpoint} declares no body schema")
-    body = request.get_json(silent=True)
+    body = request_json()
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["Send a JSON object with Content-Type: application/json."]})
     return schema().load(body)

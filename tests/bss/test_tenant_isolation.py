@@ -3,7 +3,9 @@
 The routes are read from the app's URL map, so a route added later is walked too; a route
 whose id parameter this file does not know fails the test until it is added to ``FOREIGN``.
 For each role and route, an id belonging to another tenant must answer exactly as an id that
-does not exist, must not show that tenant's names, and must change nothing.
+does not exist, must not show that tenant's names, and must change nothing. Every sibling tenant
+has an order, a subscription and the manual task its activation waits for, and writes are sent
+with bodies their services accept, so that only tenancy can refuse them.
 """
 
 from __future__ import annotations
@@ -18,12 +20,20 @@ from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
 from core.models.catalog import Plan, Product
 from core.models.invitations import Invitation
+from core.models.orders import Order, Payment
 from core.models.people import Membership, Team, User
 from core.models.prices import PriceEntry, PriceList, PriceListKind
+from core.models.provisioning import ManualTask, ProvisioningRequest
+from core.models.subscriptions import Subscription, SubscriptionEvent
+from core.provisioning import LifecycleAction, ManualStep, Result
 from core.services.accounts import create_account
+from core.services.actors import acting_as
 from core.services.api_keys import create_api_key
+from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user, owner_team
+from core.services.price_lists import create_price_list, set_product_offered
 from tests.conftest import csrf
+from tests.provisioning import provision_due
 
 MISSING_ID = 987_654_321
 PASSWORD = "cascade-demo"
@@ -39,12 +49,22 @@ ROLES = {
 }
 
 
+#: The sibling tenants, and the account of each that buys the fake product (itself or below it).
+BUYERS = {"corner": "corner", "maple": "maple", "southwind": "southern"}
+
+
 @pytest.fixture
-def world(db, demo):
-    """The demo platform, a second distributor, and narrow teams for the staff roles."""
+def world(db, demo, fake_catalog, fake_plugin):
+    """The demo platform, a second distributor, narrow teams for the staff roles, and an order of
+    each sibling tenant whose subscription's activation waits for a person's task."""
     southwind = create_account(db, kind=AccountKind.DISTRIBUTOR, name="Southwind Distribution", slug="southwind")
-    create_account(db, kind=AccountKind.RESELLER, name="Southern Resale", slug="southern", parent=southwind,
-                   reselling_enabled=True)
+    southern = create_account(db, kind=AccountKind.RESELLER, name="Southern Resale", slug="southern", parent=southwind,
+                              reselling_enabled=True)
+    set_product_offered(db, distributor=southwind, product=fake_catalog["small"].product, offered=True, actor=None)
+    create_price_list(db, seller=southwind, actor=None, kind=PriceListKind.WHOLESALE, name="Southwind wholesale",
+                      currency="EUR", markup_percent=15)
+    create_user(db, email="owner@southern.example", name="Southern owner", password=PASSWORD)
+    add_member(db, owner_team(db, southern), db.scalar(select(User).where(User.email == "owner@southern.example")))
     boss = create_user(db, email="boss@southwind.example", name="Boss", password=PASSWORD)
     add_member(db, owner_team(db, southwind), boss)
     for slug, email, permissions in (("bright", "desk@bright.example", ["support"]),
@@ -60,12 +80,22 @@ def world(db, demo):
                          audience="buyer:999999", markup_percent=10))
         db.add(Invitation(team=owner_team(db, accounts[slug]), email=f"new@{slug}.example", token_hash=f"{slug:x<64}"[:64],
                           expires_at=db.scalar(select(func.max(Account.created_at))).replace(year=2099)))
+    for buyer_slug in BUYERS.values():
+        fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.manual(ManualStep(key="confirm", title="Confirm it")))
+        buyer = accounts[buyer_slug]
+        owner = db.scalar(select(User).join(Membership).where(Membership.team_id == owner_team(db, buyer).id))
+        place_order(db, actor=acting_as(db, owner, buyer), lines=[LineRequest(fake_catalog["small"].id)],
+                    payment_method="on_account")
     db.commit()
+    provision_due(db)
+    assert db.scalar(select(func.count()).select_from(ManualTask)) == len(BUYERS)
     return accounts
 
 
 def _foreign_ids(db, account: Account) -> dict[str, int]:
     team = owner_team(db, account)
+    mine = select(Account.id).where(Account.path.startswith(account.path))
+    subscription_id = db.scalar(select(Subscription.id).where(Subscription.owner_id.in_(mine)))
     return {
         "account_id": account.id,
         "team_id": team.id,
@@ -73,6 +103,10 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
         "api_key_id": db.scalar(select(ApiKey.id).where(ApiKey.team_id == team.id)),
         "invitation_id": db.scalar(select(Invitation.id).where(Invitation.team_id == team.id)),
         "price_list_id": db.scalar(select(PriceList.id).where(PriceList.seller_id == account.id)),
+        "order_id": db.scalar(select(Order.id).where(Order.owner_id.in_(mine))),
+        "subscription_id": subscription_id,
+        "task_id": db.scalar(select(ManualTask.id).join(ProvisioningRequest)
+                             .where(ProvisioningRequest.subscription_id == subscription_id)),
         # The catalog is shared: a plan or product id names nobody's data, so both runs use real ones.
         "plan_id": db.scalar(select(Plan.id).order_by(Plan.id)),
         "product_id": db.scalar(select(Product.id).order_by(Product.id)),
@@ -80,10 +114,26 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
 
 
 #: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
-FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "id"}
+FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "order_id",
+           "subscription_id", "task_id", "id"}
 #: Parameters naming shared catalog rows: the same real id in both runs.
 SHARED = {"plan_id", "product_id"}
 ID_ALIASES = {"id": "account_id"}
+#: Other path parameters: a value the route acts on, so that only tenancy can refuse it.
+WORDS = {"action": "cancel"}
+#: API writes whose body must be one their operation accepts, so that the service is reached.
+API_BODIES = {
+    "api.create_order": lambda ids: {"account_id": str(ids["account_id"]), "payment_method": "card",
+                                     "lines": [{"plan_id": str(ids["plan_id"])}]},
+    "api.confirm_order_payment": lambda ids: {"method": "on_account", "reference": "HIJACK", "amount": "1000"},
+    "api.cancel_unpaid_order": lambda ids: {"reason": "Hijacked"},
+    "api.subscription_change": lambda ids: {"quantity": 3},
+    "api.subscription_suspend": lambda ids: {"note": "Hijacked"},
+    "api.subscription_resume": lambda ids: {"note": "Hijacked"},
+    "api.subscription_cancel": lambda ids: {"when": "now", "note": "Hijacked"},
+    "api.subscription_terminate": lambda ids: {"note": "Hijacked"},
+    "api.mark_task_done": lambda ids: {"note": "Hijacked"},
+}
 
 
 def _snapshot(db, sibling: Account):
@@ -91,6 +141,7 @@ def _snapshot(db, sibling: Account):
     db.expire_all()
     mine = select(Account.id).where(Account.path.startswith(sibling.path))
     teams = select(Team.id).where(Team.account_id.in_(mine))
+    subscriptions = select(Subscription.id).where(Subscription.owner_id.in_(mine))
     return {
         "accounts": db.execute(select(Account.id, Account.name, Account.parent_id, Account.reselling_enabled,
                                       Account.primary_domain, Account.tier).where(Account.id.in_(mine))).all(),
@@ -107,6 +158,17 @@ def _snapshot(db, sibling: Account):
                                   .where(PriceList.seller_id.in_(mine))).all(),
         "prices": db.execute(select(PriceEntry.id, PriceEntry.unit_price, PriceEntry.setup_fee)
                              .join(PriceList).where(PriceList.seller_id.in_(mine))).all(),
+        "orders": db.execute(select(Order.id, Order.status, Order.payment_method).where(Order.owner_id.in_(mine))).all(),
+        "payments": db.scalar(select(func.count()).select_from(Payment).join(Order).where(Order.owner_id.in_(mine))),
+        "subscriptions": db.execute(select(Subscription.id, Subscription.status, Subscription.plan_id,
+                                           Subscription.quantity, Subscription.cancel_at, Subscription.suspend_reason,
+                                           Subscription.scheduled_plan_id).where(Subscription.id.in_(subscriptions))).all(),
+        "subscription_events": db.scalar(select(func.count()).select_from(SubscriptionEvent)
+                                         .where(SubscriptionEvent.subscription_id.in_(subscriptions))),
+        "provisioning": db.execute(select(ProvisioningRequest.id, ProvisioningRequest.status)
+                                   .where(ProvisioningRequest.subscription_id.in_(subscriptions))).all(),
+        "tasks": db.execute(select(ManualTask.id, ManualTask.status, ManualTask.note).join(ProvisioningRequest)
+                            .where(ProvisioningRequest.subscription_id.in_(subscriptions))).all(),
     }
 
 
@@ -124,17 +186,19 @@ def _url(rule, ids: dict[str, int]) -> str:
         if converter == "int" or name in FOREIGN:
             assert name in FOREIGN | SHARED, f"{rule.rule}: add the id parameter {name!r} to FOREIGN or SHARED"
             return str(ids[ID_ALIASES.get(name, name)])
-        return "not-a-real-token-0123456789"
+        return WORDS.get(name, "not-a-real-token-0123456789")
 
     return re.sub(r"<(?:(\w+):)?(\w+)>", value, rule.rule)
 
 
-def _request(client, method, url, ids, bearer):
+def _request(client, rule, method, url, ids, bearer):
     fields = {"name": "Hijacked", "account_id": ids["account_id"], "team_id": ids["team_id"],
-              "parent_id": ids["account_id"], "email": "intruder@example.com"}
+              "parent_id": ids["account_id"], "email": "intruder@example.com", "quantity": 3, "when": "now",
+              "note": "Hijacked", "method": "on_account", "reference": "HIJACK", "amount": "1000"}
     if url.startswith("/api/"):
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-        body = {"json": {"name": "Hijacked", "parent_id": str(ids["account_id"])}} if method in ("POST", "PATCH", "PUT") else {}
+        json = API_BODIES.get(rule.endpoint, lambda ids: {"name": "Hijacked", "parent_id": str(ids["account_id"])})(ids)
+        body = {"json": json} if method in ("POST", "PATCH", "PUT") else {}
         return client.open(url, method=method, headers=headers, **body)
     data = {**fields, "csrf_token": csrf(client)} if method != "GET" else None
     return client.open(url, method=method, data=data)
@@ -145,6 +209,7 @@ def test_no_route_reaches_a_sibling_tenant(app, client, db, world, role):
     email, sibling_slug = ROLES[role]
     sibling = world[sibling_slug]
     foreign = _foreign_ids(db, sibling)
+    assert None not in foreign.values(), f"{sibling.name} lacks something to reach for: {foreign}"
     missing = {name: foreign[name] if name in SHARED else MISSING_ID for name in foreign}
     secret = None
     if email:
@@ -158,12 +223,12 @@ def test_no_route_reaches_a_sibling_tenant(app, client, db, world, role):
     before = _snapshot(db, sibling)
     walked = 0
     for rule, method in _routes(app):
-        foreign_answer = _request(client, method, _url(rule, foreign), foreign, secret)
+        foreign_answer = _request(client, rule, method, _url(rule, foreign), foreign, secret)
         body = foreign_answer.get_data(as_text=True)
         leaked = [name for name in names if name in body]
         assert not leaked, f"{role}: {method} {rule.rule} shows {leaked}"
         if any(f"<{p}" in rule.rule or f":{p}>" in rule.rule for p in FOREIGN):
-            missing_answer = _request(client, method, _url(rule, missing), missing, secret)
+            missing_answer = _request(client, rule, method, _url(rule, missing), missing, secret)
             assert foreign_answer.status_code == missing_answer.status_code, (
                 f"{role}: {method} {rule.rule} answers {foreign_answer.status_code} for another tenant's id "
                 f"but {missing_answer.status_code} for a missing one"

@@ -1,4 +1,5 @@
-"""API test fixtures: API keys for the demo accounts' teams, and a client that sends them."""
+"""API test fixtures: API keys for the demo accounts' teams, a client that sends them, and
+subscriptions ordered and provisioned through the API."""
 
 from __future__ import annotations
 
@@ -11,9 +12,19 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from core.models.accounts import Account
+from core.models.catalog import Plan
 from core.models.people import Team
 from core.services.api_keys import create_api_key
 from core.services.people import add_member, owner_team
+from tests.bss.api.test_openapi import conforms
+from tests.provisioning import provision_due
+
+
+def documented(client: FlaskClient, response: TestResponse, path: str, method: str) -> None:
+    """Check that ``response`` is an answer the OpenAPI document describes for ``method path``."""
+    document = client.get("/api/v1/openapi.json").json
+    answer = document["paths"][path][method]["responses"][str(response.status_code)]
+    conforms(document, response.json, answer["content"][response.mimetype]["schema"], f"{method.upper()} {path}")
 
 
 class KeyClient:
@@ -72,5 +83,23 @@ def make_team(db: Session, demo: dict[str, Account]) -> Callable[..., Team]:
             add_member(db, team, membership.user)
         db.commit()
         return team
+
+    return make
+
+
+@pytest.fixture
+def subscribe(
+    db: Session, api_as: Callable[..., KeyClient], fake_catalog: dict[str, Plan]
+) -> Callable[..., dict[str, Any]]:
+    """Order a fake-product plan through the API as a demo account, provision it, and return
+    the subscription as that account reads it; ``order`` adds to the order's body."""
+
+    def make(slug: str = "harbour", plan: str = "small", quantity: int = 1, **order: Any) -> dict[str, Any]:
+        buyer = api_as(slug)
+        lines = [{"plan_id": str(fake_catalog[plan].id), "quantity": quantity}]
+        placed = buyer.post("/api/v1/orders", json={"payment_method": "card", "lines": lines, **order})
+        assert placed.status_code == 201, placed.json
+        provision_due(db)
+        return buyer.get(f"/api/v1/subscriptions/{placed.json['lines'][0]['subscription_id']}").json
 
     return make
