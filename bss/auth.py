@@ -9,6 +9,8 @@ from bss.extensions import db
 from core.models.accounts import Account
 from core.models.people import LoginSession, User
 from core.permissions import Permission
+from core.services.actors import Actor, acting_as
+from core.services.manual_tasks import count_open_tasks
 from core.services.people import accounts_of, permissions_in
 from core.services.sign_in import resume_session
 
@@ -41,7 +43,7 @@ def load_signed_in_user(token: str) -> SignedInUser | None:
 
 def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
-    app.jinja_env.globals.update(can=can, acting_account=acting_account)
+    app.jinja_env.globals.update(can=can, acting_account=acting_account, open_task_count=open_task_count)
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
 
@@ -58,6 +60,18 @@ def acting_account() -> Account:
     return g.acting_account
 
 
+def current_actor() -> Actor:
+    """The signed-in person acting for the acting account, through all their teams in it."""
+    if "actor" not in g:
+        g.actor = acting_as(db.session, current_user.user, acting_account())
+    return g.actor
+
+
 def can(permission: Permission) -> bool:
     """Whether the signed-in person may do ``permission`` in the account they act for."""
     return permission in permissions_in(db.session, current_user.user, acting_account())
+
+
+def open_task_count() -> int:
+    """How many tasks wait on the signed-in person's teams' lists (for the navigation)."""
+    return count_open_tasks(db.session, current_actor())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -12,9 +13,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bss.tasks import provision
+from core.clock import utcnow
 from core.models.accounts import Account
+from core.models.catalog import Plan
 from core.models.outbox import OutboxEmail
-from core.models.people import Team
+from core.models.people import Team, User
+from core.models.provisioning import ProvisioningRequest, RequestStatus
+from core.models.subscriptions import Subscription
+from core.services.actors import acting_as
+from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user
 from tests.conftest import csrf
 
@@ -52,3 +60,60 @@ def link_in_email(db: Session, to: str, path: str) -> str:
     parts = urlsplit(url)
     assert parts.scheme and parts.netloc, "links in emails are absolute"
     return parts.path
+
+
+@pytest.fixture
+def provision_all(db: Session) -> Callable[[], int]:
+    """Carry out every provisioning request that is due, in this process, with the worker's own
+    ``provision`` task; return how many ran."""
+
+    def run() -> int:
+        ran = 0
+        for _ in range(10):  # a request done can make another due
+            due = db.scalars(
+                select(ProvisioningRequest.id)
+                .where(ProvisioningRequest.status == RequestStatus.PENDING,
+                       ProvisioningRequest.next_attempt_at <= utcnow())
+                .order_by(ProvisioningRequest.id)
+            ).all()
+            if not due:
+                break
+            for request_id in due:
+                provision(request_id)
+                ran += 1
+        db.expire_all()  # see what the task committed
+        return ran
+
+    return run
+
+
+def sign_out(client: FlaskClient) -> None:
+    assert client.post("/bss/logout", data={"csrf_token": csrf(client)}).status_code == 302
+
+
+def text_of(response: Any) -> str:
+    """A page's text as a person reads it: no tags, entities decoded, whitespace collapsed."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.fixture
+def make_subscription(
+    db: Session, demo: dict[str, Account], fake_catalog: dict[str, Plan], provision_all: Callable[[], int]
+) -> Callable[..., Subscription]:
+    """Order a fake-product plan for ``owner`` (a demo slug) through the core, paid by card, and
+    provision it; ``buyer`` orders it for ``owner`` and pays when ``payer="buyer"``."""
+
+    def make(owner: str = "harbour", plan: str = "small", *, buyer: str | None = None, payer: str = "owner",
+             quantity: int = 1) -> Subscription:
+        buying = demo[buyer or owner]
+        person = db.scalar(select(User).where(User.email == f"owner@{buying.slug}.example"))
+        order = place_order(db, actor=acting_as(db, person, buying), owner_id=demo[owner].id, payer=payer,
+                            lines=[LineRequest(fake_catalog[plan].id, quantity)], payment_method="card")
+        db.commit()
+        provision_all()
+        subscription = order.lines[0].subscription
+        assert subscription is not None
+        return subscription
+
+    return make

@@ -1,0 +1,246 @@
+"""Orders in the back office: the list, one order with its payments, placing one, confirming its payment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from bss.auth import acting_account, can, current_actor
+from bss.backoffice import bp
+from bss.extensions import db
+from core.errors import ValidationError
+from core.models.accounts import Account
+from core.models.catalog import Plan
+from core.models.orders import Order, OrderStatus
+from core.permissions import PaymentMethod, Permission
+from core.services.accounts import get_account, list_accounts
+from core.services.catalog import declared_type
+from core.services.eligibility import purchase_blockers
+from core.services.orders import (
+    MAX_QUANTITY,
+    LineRequest,
+    Payer,
+    cancel_order,
+    confirm_payment,
+    get_order,
+    list_orders,
+    place_order,
+)
+from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
+
+PAGE_SIZE = 50
+#: How many accounts a select offers; past that, a seller finds an account on the accounts page.
+MAX_CHOICES = 1000
+#: Ids are 32-bit: a longer number names nothing and must not reach the database as one.
+MAX_ID = 2**31 - 1
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def account_choices() -> list[Account]:
+    """The acting account, then the accounts below it: whom an order can be for, whose things a list shows."""
+    viewer = acting_account()
+    return [viewer, *list_accounts(db.session, viewer, limit=MAX_CHOICES)]
+
+
+def enum_arg(kind: type[Choice], name: str, what: str) -> Choice | None:
+    """The query argument ``name`` as one of ``kind``'s values; empty means no filter."""
+    value = request.args.get(name) or None
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError({name: [f"{value!r} is not {what}."]}) from None
+
+
+def whole_number(
+    value: str | None, field: str, errors: dict[str, list[str]], *, at_most: int = MAX_ID, required: str = ""
+) -> int | None:
+    """Read a whole number typed or chosen in a form; ``None`` if it is empty or, with the reason in
+    ``errors``, not a number (or empty, when ``required`` says what to do instead)."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            errors[field] = [required]
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > at_most:
+        errors[field] = [f"Write a whole number from 1 to {at_most}."]
+        return None
+    return int(text)
+
+
+@bp.get("/orders")
+@login_required
+def orders() -> str:
+    status = enum_arg(OrderStatus, "status", "an order status")
+    page = list_orders(db.session, acting_account(), status=status, after_id=request.args.get("after", type=int),
+                       limit=PAGE_SIZE + 1)
+    return render_template(
+        "backoffice/orders.html",
+        orders=page[:PAGE_SIZE],
+        status=status,
+        statuses=list(OrderStatus),
+        next_after=page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None,
+    )
+
+
+def _order_page(order: Order, errors: dict[str, list[str]] | None = None,
+                form: Mapping[str, str] | None = None) -> tuple[str, int]:
+    waiting = order.status is OrderStatus.AWAITING_PAYMENT
+    is_seller = order.seller_id == acting_account().id
+    return render_template(
+        "backoffice/order.html",
+        order=order,
+        may_confirm=waiting and is_seller and can(Permission.PAY),
+        may_cancel=waiting and can(Permission.PAY if is_seller else Permission.PURCHASE),
+        payment_methods=list(PaymentMethod),
+        errors=errors or {},
+        form=form or {"method": order.payment_method, "amount": str(order.amount_due.rounded().amount)},
+    ), 422 if errors else 200
+
+
+@bp.get("/orders/<int:order_id>")
+@login_required
+def order(order_id: int) -> tuple[str, int]:
+    return _order_page(get_order(db.session, acting_account(), order_id))
+
+
+@bp.post("/orders/<int:order_id>/confirm-payment")
+@login_required
+def confirm_payment_view(order_id: int) -> Response | tuple[str, int]:
+    form = request.form
+    try:
+        confirmed = confirm_payment(db.session, actor=current_actor(), order_id=order_id, method=form.get("method", ""),
+                                    reference=form.get("reference", ""), amount=form.get("amount", "").strip())
+    except ValidationError as error:
+        db.session.rollback()
+        return _order_page(get_order(db.session, acting_account(), order_id), error.fields, form)
+    db.session.commit()
+    flash(f"The payment of order {confirmed.id} is recorded: its subscriptions are being set up.", "info")
+    return redirect(url_for("backoffice.order", order_id=confirmed.id))
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+@login_required
+def cancel_order_view(order_id: int) -> Response:
+    reason = request.form.get("reason", "")
+    cancelled = cancel_order(db.session, actor=current_actor(), order_id=order_id, reason=reason)
+    db.session.commit()
+    flash(f"Order {cancelled.id} is cancelled: nothing of it will be set up.", "info")
+    return redirect(url_for("backoffice.order", order_id=cancelled.id))
+
+
+@dataclass(frozen=True)
+class ParamField:
+    """One order parameter of a plan, as the order form asks for it."""
+
+    key: str
+    label: str
+    required: bool
+
+    @property
+    def name(self) -> str:
+        """The form field: ``params.<key>``, read back by ``_params``."""
+        return f"params.{self.key}"
+
+
+def _param_fields(plan: Plan) -> list[ParamField]:
+    schema = declared_type(plan.product).plan(plan.code).params
+    if schema is None:
+        return []
+    return [
+        ParamField(key=field.data_key or name, label=name.replace("_", " ").capitalize(), required=field.required)
+        for name, field in schema().load_fields.items()
+    ]
+
+
+def _params(form: Mapping[str, str]) -> dict[str, str]:
+    """The ``params.<key>`` fields that were filled in; an empty one is left for the schema to require."""
+    return {key.removeprefix("params."): value for key, value in form.items()
+            if key.startswith("params.") and value.strip()}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the chosen plan costs whoever pays, and what stands in the way of buying it."""
+
+    plan: Plan
+    payer: Account
+    quantity: int
+    #: ``None``: the plan is not for sale to the payer.
+    price: ResolvedPrice | None
+    blockers: list[str]
+    fields: list[ParamField]
+
+
+def _new_order_page(values: Mapping[str, str], errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
+    """The order form: step one picks the account, payer, plan and quantity; step two, once a plan is
+    chosen, shows its price and asks for its parameters and the payment method."""
+    buyer = acting_account()
+    errors = dict(errors or {})
+    account_id = whole_number(values.get("account_id"), "account_id", errors)
+    owner = get_account(db.session, buyer, account_id) if account_id is not None else buyer
+    plans = purchasable_plans(db.session, buyer)
+    plan_id = whole_number(values.get("plan_id"), "lines.0.plan_id", errors)
+    plan = next((plan for plan in plans if plan.id == plan_id), None)
+    if plan_id is not None and plan is None:
+        errors.setdefault("lines.0.plan_id", ["Choose one of the plans on sale."])
+    quantity = whole_number(values.get("quantity") or "1", "lines.0.quantity", errors, at_most=MAX_QUANTITY)
+    payer = buyer if values.get("payer") == Payer.BUYER else owner
+    quote = None
+    if plan is not None and quantity:
+        blockers = purchase_blockers(db.session, owner, [plan])[plan.id]
+        price = resolve_prices(db.session, payer, [plan], quantity).get(plan.id)
+        quote = Quote(plan, payer, quantity, price, blockers, [] if blockers else _param_fields(plan))
+    return render_template(
+        "backoffice/order_new.html",
+        buyer=buyer,
+        owner=owner,
+        accounts=account_choices(),
+        plans=plans,
+        quote=quote,
+        payment_methods=sorted(current_actor().payment_methods),
+        values=values,
+        errors=errors,
+    ), 422 if errors else 200
+
+
+@bp.get("/orders/new")
+@login_required
+def new_order() -> tuple[str, int]:
+    return _new_order_page(request.args)
+
+
+@bp.post("/orders/new")
+@login_required
+def place_order_view() -> Response | tuple[str, int]:
+    form = request.form
+    errors: dict[str, list[str]] = {}
+    line = LineRequest(
+        plan_id=whole_number(form.get("plan_id"), "lines.0.plan_id", errors, required="Choose a plan.") or 0,
+        quantity=whole_number(form.get("quantity"), "lines.0.quantity", errors, at_most=MAX_QUANTITY) or 0,
+        params=_params(form),
+    )
+    owner_id = whole_number(form.get("account_id"), "account_id", errors)
+    try:
+        if errors:
+            raise ValidationError(errors)
+        placed = place_order(db.session, actor=current_actor(), lines=[line], owner_id=owner_id,
+                             payer=form.get("payer", Payer.OWNER), payment_method=form.get("payment_method", ""))
+    except ValidationError as error:
+        db.session.rollback()
+        return _new_order_page(form, error.fields)
+    db.session.commit()
+    if placed.status is OrderStatus.AWAITING_PAYMENT:
+        flash(f"Order {placed.id} is placed. It is set up once {placed.seller.name} confirms the payment "
+              f"of {placed.amount_due}.", "info")
+    else:
+        flash(f"Order {placed.id} is placed: its subscription is being set up.", "info")
+    return redirect(url_for("backoffice.order", order_id=placed.id))

@@ -1,0 +1,58 @@
+"""A seller's payment settings: which payment methods' orders wait for it to confirm the payment."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from bss.auth import current_actor
+from bss.backoffice import bp, words
+from bss.extensions import db
+from core.errors import PermissionDeniedError, ValidationError
+from core.models.accounts import AccountKind
+from core.permissions import PaymentMethod, Permission
+from core.services.actors import Actor
+from core.services.orders import set_payment_confirmation
+
+
+def _seller() -> Actor:
+    """The signed-in person, if they may confirm payments for an account that sells."""
+    actor = current_actor()
+    actor.require(Permission.PAY)
+    if actor.account.kind is AccountKind.CUSTOMER:
+        raise PermissionDeniedError("A customer sells to nobody, so no order waits for its payment confirmation.")
+    return actor
+
+
+def _page(chosen: list[str], errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
+    return render_template(
+        "backoffice/payment_settings.html",
+        account=current_actor().account,
+        payment_methods=list(PaymentMethod),
+        chosen=chosen,
+        errors=errors or {},
+    ), 422 if errors else 200
+
+
+@bp.get("/payments/settings")
+@login_required
+def payment_settings() -> tuple[str, int]:
+    return _page(_seller().account.payment_confirmation_methods)
+
+
+@bp.post("/payments/settings")
+@login_required
+def save_payment_settings() -> Response | tuple[str, int]:
+    chosen = request.form.getlist("payment_confirmation_methods")
+    try:
+        saved = set_payment_confirmation(db.session, actor=_seller(), methods=chosen)
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(chosen, error.fields)
+    db.session.commit()
+    if saved:
+        flash(f"Orders paid by {' or '.join(map(words, saved))} now wait for you to confirm the payment.", "info")
+    else:
+        flash("No order waits for your confirmation any more: every order is set up as soon as it is placed.", "info")
+    return redirect(url_for("backoffice.payment_settings"))

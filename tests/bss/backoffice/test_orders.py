@@ -1,0 +1,223 @@
+"""Placing orders in the back office, following them, and confirming the payments a seller waits for."""
+
+import marshmallow
+import pytest
+from sqlalchemy import func, select
+
+from core.models.orders import Order, OrderStatus, Payment
+from core.models.provisioning import ProvisioningRequest
+from core.models.subscriptions import Subscription, SubscriptionStatus
+from tests.bss.backoffice.conftest import PASSWORD, sign_out, text_of
+from tests.bss.backoffice.test_teams import _unlabelled
+from tests.fakes import FakeProduct
+
+#: What placing an order or paying for it creates.
+CREATED = {"orders": Order, "payments": Payment, "subscriptions": Subscription, "requests": ProvisioningRequest}
+NOTHING = dict.fromkeys(CREATED, 0)
+
+
+def _counts(db):
+    db.expire_all()
+    return {name: db.scalar(select(func.count()).select_from(model)) for name, model in CREATED.items()}
+
+
+def test_a_reseller_orders_for_its_customer_and_the_subscription_runs(client, db, demo, fake_catalog, frozen_clock,
+                                                                     login_as, post, provision_all):
+    login_as("owner@bright.example")
+    harbour, small = demo["harbour"], fake_catalog["small"]
+    first_step = client.get("/bss/orders/new")
+    assert first_step.status_code == 200 and _unlabelled(first_step.get_data(as_text=True)) == []
+    assert "Harbour Dental" in text_of(first_step)
+    assert '<optgroup label="Fake product">' in first_step.get_data(as_text=True)
+    assert "Small (monthly)" in text_of(first_step)
+
+    second_step = client.get(f"/bss/orders/new?account_id={harbour.id}&payer=owner&plan_id={small.id}&quantity=2")
+    page = text_of(second_step)
+    # Bright IT sells at 25 % over its cost of 11.50: 14.38 a unit, for Harbour Dental who pays.
+    assert "Price for Harbour Dental 14.38 EUR per unit, monthly" in page
+    assert "2 units 28.76 EUR per billing period" in page and "Due with the order 28.76 EUR" in page
+    assert _unlabelled(second_step.get_data(as_text=True)) == []
+
+    placed = post("/bss/orders/new", {"account_id": harbour.id, "payer": "owner", "plan_id": small.id, "quantity": 2,
+                                      "payment_method": "card"})
+    order = db.scalar(select(Order))
+    assert placed.status_code == 302 and placed.headers["Location"] == f"/bss/orders/{order.id}"
+    shown = text_of(client.get(placed.headers["Location"]))
+    assert f"Order {order.id} is placed: its subscription is being set up." in shown
+    assert "In progress" in shown and "For Harbour Dental" in shown
+    assert "Paid by Harbour Dental, to Bright IT, by card" in shown
+
+    assert provision_all() == 1
+    shown = text_of(client.get(f"/bss/orders/{order.id}"))
+    subscription = db.scalar(select(Subscription))
+    assert f"Order {order.id} Completed" in shown
+    assert f"Fake product Small 2 14.38 EUR none 28.76 EUR Subscription {subscription.id} Active" in shown
+
+    subscription_page = text_of(client.get(f"/bss/subscriptions/{subscription.id}"))
+    assert "Fake product Small for Harbour Dental Active" in subscription_page
+    assert "Current period 2 Mar 2026 to 2 Apr 2026" in subscription_page
+    assert "Owner at Bright Activated pending → active" in subscription_page
+    assert f"Owner at Bright Created pending order {order.id}" in subscription_page
+    assert "14.38 EUR per unit · 28.76 EUR per billing period" in subscription_page
+
+    listed = text_of(client.get("/bss/orders"))
+    assert f"Order {order.id} 2 Mar 2026 Harbour Dental 2 × Fake product Small Completed 28.76 EUR" in listed
+
+
+@pytest.fixture
+def bright_confirms_bank_transfers(client, db, demo, login_as, post):
+    """Bright IT ticks bank transfers on its payment settings page, then signs out."""
+    login_as("owner@bright.example")
+    settings = client.get("/bss/payments/settings")
+    assert settings.status_code == 200 and _unlabelled(settings.get_data(as_text=True)) == []
+    saved = post("/bss/payments/settings", {"payment_confirmation_methods": ["bank_transfer"]})
+    assert saved.status_code == 302
+    page = text_of(client.get("/bss/payments/settings"))
+    assert "Orders paid by bank transfer now wait for you to confirm the payment." in page
+    db.expire_all()
+    assert demo["bright"].payment_confirmation_methods == ["bank_transfer"]
+    sign_out(client)
+
+
+def test_an_order_paid_by_bank_transfer_waits_for_its_seller(client, db, demo, fake_catalog, login_as, post,
+                                                            provision_all, bright_confirms_bank_transfers):
+    login_as("owner@harbour.example")
+    placed = post("/bss/orders/new", {"account_id": demo["harbour"].id, "plan_id": fake_catalog["small"].id,
+                                      "quantity": 1, "payment_method": "bank_transfer"})
+    order = db.scalar(select(Order))
+    page = text_of(client.get(placed.headers["Location"]))
+    assert f"Order {order.id} is placed. It is set up once Bright IT confirms the payment of 14.38 EUR." in page
+    assert "Awaiting payment" in page and "once the payment is confirmed" in page
+    assert "Confirm the payment" not in page  # only the seller confirms
+    assert provision_all() == 0 and _counts(db)["subscriptions"] == 0
+    sign_out(client)
+
+    login_as("owner@bright.example")
+    home = text_of(client.get("/bss/"))
+    assert f"Payments to confirm 1 Order {order.id} from Harbour Dental : 14.38 EUR by bank transfer" in home
+    assert f"Confirm the payment of order {order.id}" in home
+    waiting = text_of(client.get("/bss/orders?status=awaiting_payment"))
+    assert f"Order {order.id}" in waiting
+    assert f"Order {order.id}" not in text_of(client.get("/bss/orders?status=completed"))
+
+    order_page = client.get(f"/bss/orders/{order.id}").get_data(as_text=True)
+    assert 'name="amount" required inputmode="decimal" size="10" value="14.38"' in order_page
+    assert _unlabelled(order_page) == []
+
+    short = post(f"/bss/orders/{order.id}/confirm-payment",
+                 {"method": "bank_transfer", "reference": "TR-1", "amount": "10"})
+    assert short.status_code == 422
+    assert "Amount: The order needs 14.38 EUR; 10.00 EUR does not cover it." in text_of(short)
+    assert _counts(db)["payments"] == 0 and db.get(Order, order.id).status is OrderStatus.AWAITING_PAYMENT
+
+    confirmed = post(f"/bss/orders/{order.id}/confirm-payment",
+                     {"method": "bank_transfer", "reference": "TR-2026-031", "amount": "14.38"})
+    assert confirmed.status_code == 302
+    page = text_of(client.get(confirmed.headers["Location"]))
+    assert f"The payment of order {order.id} is recorded: its subscriptions are being set up." in page
+    assert "Bank transfer TR-2026-031 14.38 EUR Owner at Bright" in page
+    assert provision_all() == 1
+    assert db.scalar(select(Subscription)).status is SubscriptionStatus.ACTIVE
+    assert "Nothing needs you today." in text_of(client.get("/bss/"))
+
+
+def test_a_waiting_order_can_be_cancelled_by_its_buyer(client, db, demo, fake_catalog, login_as, post,
+                                                      bright_confirms_bank_transfers):
+    login_as("owner@harbour.example")
+    post("/bss/orders/new", {"account_id": demo["harbour"].id, "plan_id": fake_catalog["small"].id, "quantity": 1,
+                             "payment_method": "bank_transfer"})
+    order = db.scalar(select(Order))
+    assert "Cancel order" in text_of(client.get(f"/bss/orders/{order.id}"))
+    cancelled = post(f"/bss/orders/{order.id}/cancel", {"reason": "ordered twice"})
+    page = text_of(client.get(cancelled.headers["Location"]))
+    assert f"Order {order.id} is cancelled: nothing of it will be set up." in page and "Cancelled" in page
+    assert "Cancel order" not in page
+    assert post(f"/bss/orders/{order.id}/cancel").status_code == 409
+
+
+def test_a_wrong_order_names_the_field_and_changes_nothing(client, db, demo, fake_catalog, login_as, post, buyer):
+    login_as(buyer, PASSWORD)
+    bright, small = demo["bright"], fake_catalog["small"]
+    before = _counts(db)
+
+    no_units = post("/bss/orders/new",
+                    {"account_id": bright.id, "plan_id": small.id, "quantity": 0, "payment_method": "card"})
+    assert no_units.status_code == 422
+    assert "Nothing was ordered: Quantity: Order between 1 and 100000 units." in text_of(no_units)
+    assert 'name="quantity" type="number" min="1" required size="6" value="0" aria-invalid="true"' in no_units.text
+
+    not_allowed = post("/bss/orders/new", {"account_id": bright.id, "plan_id": small.id, "quantity": 1,
+                                           "payment_method": "bank_transfer"})
+    assert not_allowed.status_code == 422
+    message = "Payment method: Your teams in Bright IT may not pay by bank_transfer (they may use: card)."
+    assert message in text_of(not_allowed)
+
+    no_plan = post("/bss/orders/new", {"account_id": bright.id, "quantity": "two", "payment_method": "card"})
+    assert no_plan.status_code == 422
+    assert "Plan: Choose a plan." in text_of(no_plan)
+    assert "Quantity: Write a whole number from 1 to 100000." in text_of(no_plan)
+    assert _counts(db) == before == NOTHING
+
+
+def test_the_order_form_shows_why_a_plan_cannot_be_bought(client, demo, login_as, plans):
+    login_as("owner@harbour.example")
+    standard = plans["reseller-plan/standard"]
+    page = text_of(client.get(f"/bss/orders/new?plan_id={standard.id}"))
+    assert "Harbour Dental cannot buy Reseller plan Standard yet:" in page
+    assert "Harbour Dental does not have reselling enabled" in page
+    assert "Place the order" not in page
+
+
+class DomainParams(marshmallow.Schema):
+    domain_name = marshmallow.fields.String(required=True)
+    note = marshmallow.fields.String()
+
+
+class FakeWithParams(FakeProduct):
+    plans = tuple(plan if plan.code != "small" else type(plan)(**{**plan.__dict__, "params": DomainParams})
+                  for plan in FakeProduct.plans)
+
+
+def test_a_plans_parameters_are_asked_for_on_the_order_form(client, db, demo, fake_catalog, fake_plugin, login_as,
+                                                            post):
+    fake_plugin.product_types = [FakeWithParams(fake_plugin.vendor)]
+    login_as("owner@harbour.example")
+    small = fake_catalog["small"]
+    form = client.get(f"/bss/orders/new?plan_id={small.id}").get_data(as_text=True)
+    assert 'name="params.domain_name" value="" required' in form
+    assert 'name="params.note" value=""' in form and 'name="params.note" value="" required' not in form
+    assert "Domain name (required)" in text_of(client.get(f"/bss/orders/new?plan_id={small.id}"))
+    assert _unlabelled(form) == []
+
+    fields = {"account_id": demo["harbour"].id, "plan_id": small.id, "quantity": 1, "payment_method": "card"}
+    missing = post("/bss/orders/new", {**fields, "params.note": "for the shop"})
+    assert missing.status_code == 422
+    assert "Domain name: Missing data for required field." in text_of(missing)
+    assert 'value="for the shop"' in missing.get_data(as_text=True)  # what was typed stays
+    assert _counts(db) == NOTHING
+
+    placed = post("/bss/orders/new", {**fields, "params.domain_name": "harbour-dental.example"})
+    assert placed.status_code == 302
+    assert "Domain name: harbour-dental.example" in text_of(client.get(placed.headers["Location"]))
+    assert db.scalar(select(Order)).lines[0].params == {"domain_name": "harbour-dental.example"}
+
+
+def test_payment_settings_are_for_sellers_who_may_pay(client, db, demo, login_as, post, buyer):
+    login_as("owner@harbour.example")
+    assert client.get("/bss/payments/settings").status_code == 403
+    assert "Payment settings" not in text_of(client.get("/bss/"))
+    sign_out(client)
+    login_as(buyer, PASSWORD)
+    assert post("/bss/payments/settings", {"payment_confirmation_methods": ["card"]}).status_code == 403
+    sign_out(client)
+
+    login_as("owner@bright.example")
+    refused = post("/bss/payments/settings", {"payment_confirmation_methods": ["bank_transfer", "cheque"]})
+    assert refused.status_code == 422 and "Payment methods: Not payment methods: 'cheque'." in text_of(refused)
+    assert 'value="bank_transfer" checked' in refused.get_data(as_text=True)  # as ticked
+    post("/bss/payments/settings", {"payment_confirmation_methods": ["card", "direct_debit"]})
+    saved = post("/bss/payments/settings", {})
+    page = text_of(client.get(saved.headers["Location"]))
+    assert "No order waits for your confirmation any more" in page
+    db.expire_all()
+    assert demo["bright"].payment_confirmation_methods == []
