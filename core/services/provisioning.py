@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError
+from core.models.catalog import Plan
 from core.models.orders import OrderLine
 from core.models.people import Team, User
 from core.models.provisioning import (
@@ -40,6 +41,7 @@ from core.models.subscriptions import Subscription
 from core.plugins import product_types
 from core.provisioning import AccountRef, LifecycleAction, LifecycleRequest, Outcome, Result, RetryableError
 from core.services.catalog import declared_type
+from core.services.eligibility import purchase_blockers
 from core.services.lifecycle import apply_done, apply_failed
 from core.services.notifications import notify_task_waiting
 from core.services.people import owner_team
@@ -159,6 +161,9 @@ def claim_request(session: Session, request_id: int) -> Claim | None:
         return None
     if request.next_attempt_at > now + timedelta(seconds=1):
         return None  # an early copy of the task: the one due at next_attempt_at will do it
+    if request.attempts == 0 and (blockers := _blockers(session, request)):
+        fail_request(session, request, "No longer eligible: " + " ".join(blockers))
+        return None
     polling = request.status is R.WAITING
     request.status = REQUEST_STATES.check(request.status, R.RUNNING)
     request.attempts += 1
@@ -285,6 +290,23 @@ def _retry_later(session: Session, request: ProvisioningRequest, reason: str, no
     request.status = REQUEST_STATES.check(request.status, R.PENDING)
     request.next_attempt_at = now + delay
     request.detail = f"Attempt {request.attempts} failed ({reason}); trying again at {request.next_attempt_at:%H:%M:%S} UTC."
+
+
+def _blockers(session: Session, request: ProvisioningRequest) -> list[str]:
+    """Why the owner may no longer have the plan a new subscription or a change asks for.
+
+    The product's prerequisites were met when the order was placed; they are checked again
+    before the vendor is first asked, because the account tree may have changed in between
+    (reselling switched off, the distributor's programme changed).
+    """
+    subscription = request.subscription
+    if request.action is LifecycleAction.ACTIVATE:
+        plan = subscription.plan
+    elif request.action is LifecycleAction.CHANGE:
+        plan = session.get(Plan, request.payload["plan_id"])
+    else:
+        return []
+    return purchase_blockers(session, subscription.owner, [plan])[plan.id]
 
 
 def _past_deadline(request: ProvisioningRequest) -> str:

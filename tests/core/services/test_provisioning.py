@@ -225,3 +225,16 @@ def test_tasks_are_listed_newest_first_when_asked_and_counted(db, demo, fake_cat
     from core.services.manual_tasks import count_open_tasks
 
     assert (count_open_tasks(db, bright), count_open_tasks(db, actor_for("corner"))) == (3, 0)
+
+
+def test_prerequisites_are_checked_again_before_the_vendor_is_asked(db, demo, plans, actor_for, fake_plugin):
+    order = place_order(db, actor=actor_for("northwind"), owner_id=demo["corner"].id,
+                        lines=[LineRequest(plans["reseller-plan/standard"].id)], payment_method="on_account")
+    db.commit()
+    demo["northwind"].service_manager_active = False  # the programme changed before the worker ran
+    db.commit()
+    provision_due(db)
+    request = _request(db, order)
+    assert request.status is R.FAILED and request.attempts == 0
+    assert request.detail == "No longer eligible: Northwind Distribution has not activated the Service Manager."
+    assert order.lines[0].subscription.status is SubscriptionStatus.FAILED
