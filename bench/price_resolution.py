@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from bss.migrations import upgrade_database
 from core.db import make_engine, make_session_factory
 from core.models.accounts import Account, AccountKind
-from core.models.catalog import Plan
 from core.models.prices import PriceEntry, PriceList
 from core.money import Money
 from core.passwords import hasher

@@ -37,7 +37,7 @@ from core.services.demo import DEMO_PASSWORD, load_demo
 from core.services.price_lists import set_price, set_product_offered
 from tests.fakes import FakePlugin, FakeProduct
 
-pytest_plugins = ["tests.smtp"]
+pytest_plugins = ["tests.smtp", "tests.vendor"]
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
