@@ -9,12 +9,18 @@ from celery import Task, shared_task
 from flask import current_app
 
 from bss.extensions import db
+from bss.worker import forget_delivered_messages
 from core.clock import utcnow
 from core.mail import MailTransport, transport_for
 from core.models.outbox import EmailStatus
 from core.services.idempotency import purge_idempotency_keys
 from core.services.outbox import deliver_email, overdue_email_ids
-from core.services.provisioning import call_product, claim_request, record_answer, sweep_requests
+from core.services.provisioning import (
+    call_product,
+    claim_request,
+    record_answer,
+    sweep_requests,
+)
 from core.services.renewals import run_period_ends, send_renewal_reminders
 
 log = logging.getLogger(__name__)
@@ -93,3 +99,10 @@ def purge_idempotency() -> None:
     purged = purge_idempotency_keys(db.session)
     db.session.commit()
     log.info("idempotency keys: %s past their lifetime deleted", purged)
+
+
+@shared_task
+def sweep_embedded_broker() -> None:
+    """Delete the messages the embedded SQLite broker delivered a day ago or more."""
+    forgotten = forget_delivered_messages(current_app.config["CASCADE_BROKER_URL"], timedelta(days=1))
+    log.info("embedded broker: %s delivered messages deleted", forgotten)
