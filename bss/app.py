@@ -30,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(settings.to_flask(), CELERY=celery_settings(settings))
     configure_logging(settings.log_level, settings.log_format)
-    links.configure(settings.base_url)
+    links.configure(settings.base_url, settings.storefront_domain)
 
     db.init_app(app)
     celery_init_app(app)

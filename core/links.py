@@ -1,22 +1,32 @@
-"""Absolute links for emails: the address people reach the back office at.
+"""Absolute links for emails: the addresses people reach the back office and the storefronts at.
 
 Emails are written by web requests and by workers alike, and a worker has no request to
-build a URL from; the app factory sets the address from ``CASCADE_BASE_URL``.
+build a URL from; the app factory sets the addresses from ``CASCADE_BASE_URL`` and
+``CASCADE_STOREFRONT_DOMAIN``.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 
 class Links:
     def __init__(self) -> None:
-        self.base_url = "http://127.0.0.1:5000"
+        self.configure("http://127.0.0.1:5000", "shop.localhost")
 
-    def configure(self, base_url: str) -> None:
+    def configure(self, base_url: str, storefront_domain: str) -> None:
         self.base_url = base_url.rstrip("/")
+        self.storefront_domain = storefront_domain
 
     def backoffice(self, path: str = "") -> str:
         """The absolute URL of a back-office page, ``path`` relative to ``/bss/``."""
         return f"{self.base_url}/bss/{path.lstrip('/')}"
+
+    def storefront(self, slug: str) -> str:
+        """The home of a seller's storefront: ``<slug>.<storefront domain>``, on the back office's scheme and port."""
+        base = urlsplit(self.base_url)
+        port = f":{base.port}" if base.port else ""
+        return f"{base.scheme}://{slug}.{self.storefront_domain}{port}/"
 
 
 links = Links()

@@ -124,6 +124,9 @@ class ProductType:
     prerequisites: tuple[Prerequisite, ...] = ()
     #: An account has at most one live subscription of the product; ordering another plan changes it.
     one_subscription_per_account: bool = False
+    #: The plan that cancelling any other plan moves the subscription to (a free tier to fall back
+    #: on), instead of ending it; ``None``: cancelling ends the subscription.
+    cancel_to: str | None = None
     #: Renewed only when someone asks (and pays); otherwise renewal is automatic at period end.
     manual_renewal: bool = False
     #: Days before a period's end when the teams that receive reminders are told of the renewal.
@@ -141,6 +144,8 @@ class ProductType:
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"product type {cls.key!r}: duplicate plan codes {duplicates}")
+        if cls.cancel_to is not None and cls.cancel_to not in codes:
+            raise ValueError(f"product type {cls.key!r}: cancel_to names no plan of it ({cls.cancel_to!r})")
 
     def translations(self) -> dict[str, dict[str, str]]:
         """Name and description in each language other than the default, by locale."""

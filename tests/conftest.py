@@ -28,14 +28,19 @@ from bss.migrations import upgrade_database
 from core.clock import FrozenTime, clock
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
+from core.models.people import Team, User
 from core.models.prices import PriceList, PriceListKind
+from core.models.subscriptions import Subscription
 from core.passwords import hasher
 from core.plugins import pm, product_types
 from core.services.accounts import create_account
+from core.services.actors import Actor, acting_as
 from core.services.catalog import sync_catalog
 from core.services.demo import DEMO_PASSWORD, load_demo
+from core.services.orders import LineRequest, place_order
 from core.services.price_lists import set_price, set_product_offered
 from tests.fakes import FakePlugin, FakeProduct
+from tests.provisioning import provision_due
 
 pytest_plugins = ["tests.smtp", "tests.vendor"]
 
@@ -223,5 +228,31 @@ def make_account(db: Session) -> Callable[..., Account]:
         if kind is AccountKind.RESELLER:
             values.setdefault("reselling_enabled", True)
         return create_account(db, kind=kind, parent=parent, **values)
+
+    return make
+
+
+@pytest.fixture
+def actor_for(db: Session, demo: dict[str, Account]) -> Callable[..., Actor]:
+    """The demo owner of ``slug`` (Northwind's admin for the distributor), through all their teams or ``team``."""
+
+    def actor(slug: str, team: Team | None = None) -> Actor:
+        email = "admin@northwind.example" if slug == "northwind" else f"owner@{slug}.example"
+        user = db.scalar(select(User).where(User.email == email))
+        return acting_as(db, user, demo[slug], team)
+
+    return actor
+
+
+@pytest.fixture
+def subscribe(db: Session, fake_catalog: dict[str, Plan], actor_for: Callable[..., Actor]) -> Callable[..., Subscription]:
+    """Order a fake-product plan for a demo account and provision it; return its subscription."""
+
+    def make(slug: str = "harbour", plan: str = "small", quantity: int = 1) -> Subscription:
+        order = place_order(db, actor=actor_for(slug), lines=[LineRequest(fake_catalog[plan].id, quantity)],
+                            payment_method="on_account" if slug in ("bright", "corner") else "card")
+        db.commit()
+        provision_due(db)
+        return order.lines[0].subscription
 
     return make

@@ -46,6 +46,7 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     platform,
     prices,
     session,
+    storefront,
     subscriptions,
     tasks,
     teams,

@@ -22,25 +22,28 @@ from core.services.provisioning import call_product, claim_request, record_answe
 
 
 def load_demo_activity(session: Session) -> None:
-    """Harbour Dental and Atlas Legal use Microsoft 365; Bright IT registered Harbour's domain
-    eleven months ago, so it is due for renewal; Maple Bakery's hosting order waits for Bright
-    IT to confirm its bank transfer."""
+    """Bright IT is on the Standard reseller plan (its storefront is live) and Corner Computers on
+    Basic; Harbour Dental and Atlas Legal use Microsoft 365; Bright IT registered Harbour's
+    domain eleven months ago, so it is due for renewal; Maple Bakery's hosting order waits for
+    Bright IT to confirm its bank transfer."""
     accounts = {account.slug: account for account in session.scalars(select(Account))}
     plans = {f"{plan.product.key}/{plan.code}": plan for plan in session.scalars(select(Plan))}
 
-    def order(slug: str, plan: str, quantity: int, method: str, *, by: str | None = None) -> None:
+    def order(slug: str, plan: str, quantity: int, method: str, *, by: str | None = None, payer: str = "owner") -> None:
         buyer = accounts[by or slug]
         email = "admin@northwind.example" if buyer.slug == "northwind" else f"owner@{buyer.slug}.example"
         user = session.scalars(select(User).where(User.email == email)).one()
         place_order(session, actor=acting_as(session, user, buyer), owner_id=accounts[slug].id,
-                    payer="buyer" if by else "owner", payment_method=method,
+                    payer=payer, payment_method=method,
                     lines=[LineRequest(plans[plan].id, quantity)])
         _provision_pending(session)
 
     bright_owner = session.scalars(select(User).where(User.email == "owner@bright.example")).one()
     set_payment_confirmation(session, actor=acting_as(session, bright_owner, accounts["bright"]), methods=["bank_transfer"])
+    order("bright", "reseller-plan/standard", 1, "on_account", by="northwind")
+    order("corner", "reseller-plan/basic", 1, "on_account", by="northwind")
     with clock.frozen(utcnow() - timedelta(days=340)):
-        order("harbour", "domain-name/registration", 1, "on_account", by="bright")
+        order("harbour", "domain-name/registration", 1, "on_account", by="bright", payer="buyer")
     with clock.frozen(utcnow() - timedelta(days=45)):
         order("harbour", "microsoft-365/business-basic", 8, "card")
         order("atlas", "microsoft-365/business-standard", 3, "card")

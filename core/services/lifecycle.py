@@ -25,6 +25,7 @@ from core.services.notifications import (
     notify_subscription_active,
 )
 from core.services.order_status import refresh_order_status
+from core.services.storefronts import OWN_STOREFRONT, sync_storefront
 
 S = SubscriptionStatus
 
@@ -104,6 +105,8 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
             _cancel(session, subscription, payload, now, actor)
         case LifecycleAction.RENEW:
             _renew(session, subscription, payload, now, actor)
+    if OWN_STOREFRONT in subscription.plan.features:
+        sync_storefront(session, subscription.owner)
     if request.order_line is not None:
         refresh_order_status(session, request.order_line.order)
 

@@ -18,6 +18,7 @@ from core.models.accounts import Account
 from core.models.orders import Order, OrderStatus
 from core.models.people import Membership, Team, User
 from core.models.provisioning import ManualTask, ProvisioningRequest
+from core.models.storefronts import Storefront
 from core.models.subscriptions import Subscription
 from core.services.outbox import queue_email
 
@@ -128,3 +129,13 @@ def notify_cancellation_confirmed(session: Session, subscription: Subscription) 
           f"{subscription.product.name} is {subscription.status}",
           f"{_describe(subscription)} of {subscription.owner.name} is {subscription.status} as of "
           f"{_day(subscription.ended_at)}. Nothing more will be charged for it.")
+
+
+def notify_storefront_open(session: Session, storefront: Storefront) -> None:
+    """Invite the seller's owners to make their new (or reopened) storefront their own."""
+    account = storefront.account
+    _send(session, account, _people(session, account, owners=True),
+          f"Your customer portal is live: {links.storefront(account.slug)}",
+          f"{account.name}'s own storefront is live at {links.storefront(account.slug)}. Your customers can "
+          "review your prices, order and manage their subscriptions there, in your name.\n\n"
+          f"Sign in and make it yours (name, logo, colours, contact details): {links.backoffice('storefront')}")

@@ -26,6 +26,7 @@ from core.permissions import Permission
 from core.products import Timing
 from core.provisioning import LifecycleAction
 from core.services.actors import Actor
+from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
 from core.services.lifecycle import record_change
 from core.services.order_status import refresh_order_status
@@ -225,6 +226,9 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
     if not 1 <= new_quantity <= MAX_QUANTITY:
         errors["quantity"] = [f"Choose between 1 and {MAX_QUANTITY} units."]
     if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
+        if subscription.has_scheduled_change:
+            _drop_scheduled_change(session, actor, subscription)
+            return
         errors["plan_id" if plan_id is not None else "quantity"] = ["That is what the subscription has already."]
     price = None
     if not errors:
@@ -237,6 +241,14 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
         raise ValidationError(errors)
     assert price is not None
     change_plan(session, subscription, plan=plan, quantity=new_quantity, unit_price=price.unit_price, actor=actor.user)
+
+
+def _drop_scheduled_change(session: Session, actor: Actor, subscription: Subscription) -> None:
+    """Asked for what it has now: the change waiting for the end of the term is dropped."""
+    dropped = subscription.scheduled_plan or subscription.plan
+    subscription.scheduled_plan, subscription.scheduled_quantity = None, None
+    record_change(session, subscription, action="scheduled_change_dropped", actor=actor.user,
+                  changes={"plan": [dropped.name, subscription.plan.name]}, reason="kept as it is")
 
 
 def _check_suspend(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -273,6 +285,10 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
         timing = Timing(when)
     except ValueError:
         raise ValidationError({"when": [f"Choose {str(Timing.NOW)!r} or {str(Timing.END_OF_TERM)!r}."]}) from None
+    fallback = _fallback_plan(session, subscription)
+    if fallback is not None:
+        _fall_back(session, actor, subscription, fallback, timing, note.strip())
+        return
     if timing is Timing.NOW:
         request_provisioning(session, subscription, LifecycleAction.CANCEL, actor=actor.user, payload={"note": note.strip()})
         return
@@ -281,6 +297,34 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
     record_change(session, subscription, action="cancellation_scheduled", actor=actor.user,
                   to_status=S.PENDING_CANCELLATION, reason=note.strip(),
                   changes={"cancel_at": [None, subscription.cancel_at.isoformat() if subscription.cancel_at else None]})
+
+
+def _fallback_plan(session: Session, subscription: Subscription) -> Plan | None:
+    """The plan its product falls back to when any other plan is cancelled (``None``: cancelling ends it)."""
+    code = declared_type(subscription.product).cancel_to
+    if code is None or code == subscription.plan.code:
+        return None
+    return session.scalar(select(Plan).where(Plan.product_id == subscription.product_id, Plan.code == code))
+
+
+def _fall_back(session: Session, actor: Actor, subscription: Subscription, plan: Plan, timing: Timing,
+               note: str) -> None:
+    """Cancel a plan of a product with a free tier: back to that tier, now or at the end of the term."""
+    price = resolve_prices(session, subscription.payer, [plan], subscription.quantity).get(plan.id)
+    if price is None:
+        raise ConflictError(f"{plan.name} is not for sale to {subscription.payer.name}: cancel it with its seller.")
+    if timing is Timing.NOW:
+        request_provisioning(session, subscription, LifecycleAction.CHANGE, actor=actor.user, payload={
+            "plan_id": plan.id, "quantity": subscription.quantity, "unit_amount": format(price.unit_price.amount, "f"),
+            "note": note or f"cancelled: back to {plan.name}",
+        })
+        return
+    subscription.scheduled_plan, subscription.scheduled_quantity = plan, subscription.quantity
+    when = subscription.term_end or subscription.current_period_end
+    record_change(session, subscription, action="change_scheduled", actor=actor.user,
+                  changes={"plan": [subscription.plan.name, plan.name]},
+                  reason=note or f"cancelled: back to {plan.name} at the end of the term"
+                  + (f", on {when:%Y-%m-%d}" if when else ""))
 
 
 def _check_undo_cancellation(actor: Actor, subscription: Subscription, now: _Now) -> None:

@@ -6,9 +6,13 @@ differences are declared here as features, never tested for by plan code elsewhe
 
 from __future__ import annotations
 
+import hashlib
+
+from core.clock import utcnow
 from core.models.catalog import BillingPeriod
 from core.plugins import hookimpl
 from core.products import PlanSpec, ProductType, PurchaseContext
+from core.provisioning import LifecycleRequest, Result
 
 #: The distributor tiers whose resellers may have a storefront of their own.
 STOREFRONT_TIERS = ("diamond", "diamond-distribution")
@@ -50,6 +54,8 @@ class ResellerPlan(ProductType):
     unit = "licence"
     #: A reseller is on one plan at a time: ordering another plan upgrades or downgrades it.
     one_subscription_per_account = True
+    #: Cancelling Free or Standard takes the reseller back to Basic, which every reseller has.
+    cancel_to = "basic"
     prerequisites = (reselling_enabled, distributor_tier, storefront_addon, service_manager)
     plans = (
         PlanSpec(
@@ -57,23 +63,41 @@ class ResellerPlan(ProductType):
             name="Basic",
             billing_period=BillingPeriod.MONTHLY,
             rank=10,
-            features={"own_storefront": False, "custom_domain": False, "theme_choice": False, "api_access": False},
+            features={"own_storefront": False, "custom_domain": False, "theme_choice": False, "api_access": False,
+                      "own_sender_name": False},
         ),
         PlanSpec(
             code="free",
             name="Free",
             billing_period=BillingPeriod.MONTHLY,
             rank=20,
-            features={"own_storefront": True, "custom_domain": False, "theme_choice": False, "api_access": False},
+            features={"own_storefront": True, "custom_domain": False, "theme_choice": False, "api_access": False,
+                      "own_sender_name": False},
         ),
         PlanSpec(
             code="standard",
             name="Standard",
             billing_period=BillingPeriod.MONTHLY,
             rank=30,
-            features={"own_storefront": True, "custom_domain": True, "theme_choice": True, "api_access": True},
+            features={"own_storefront": True, "custom_domain": True, "theme_choice": True, "api_access": True,
+                      "own_sender_name": True},
         ),
     )
+
+
+    def activate(self, request: LifecycleRequest) -> Result:
+        return Result.done(data={"licence": _licence(request, request.plan_code)})
+
+    def change(self, request: LifecycleRequest) -> Result:
+        return Result.done(data={"licence": _licence(request, request.new_plan_code or request.plan_code)})
+
+
+def _licence(request: LifecycleRequest, plan_code: str) -> dict[str, str]:
+    """The reseller's licence for ``plan_code``: its key is derived from the request, so a repeated
+    call issues the same one."""
+    digest = hashlib.sha256(request.idempotency_key.encode()).hexdigest()[:16].upper()
+    key = "-".join(["RSL", *(digest[n:n + 4] for n in range(0, 16, 4))])
+    return {"plan": plan_code, "key": key, "valid_from": utcnow().isoformat()}
 
 
 @hookimpl

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from core.models.orders import Order, OrderStatus
+from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.services.attention import needs_attention
 from core.services.demo_activity import load_demo_activity
@@ -13,12 +14,18 @@ def test_the_demo_shows_a_resellers_day(db, demo, actor_for):
     db.commit()
     subscriptions = {(s.owner.slug, s.product.key): s for s in db.scalars(select(Subscription))}
     assert {key: s.status for key, s in subscriptions.items()} == {
+        ("bright", "reseller-plan"): SubscriptionStatus.ACTIVE,
+        ("corner", "reseller-plan"): SubscriptionStatus.ACTIVE,
         ("harbour", "domain-name"): SubscriptionStatus.ACTIVE,
         ("harbour", "microsoft-365"): SubscriptionStatus.ACTIVE,
         ("atlas", "microsoft-365"): SubscriptionStatus.ACTIVE,
     }
     (waiting,) = db.scalars(select(Order).where(Order.status == OrderStatus.AWAITING_PAYMENT)).all()
     assert (waiting.owner.slug, waiting.seller.slug, str(waiting.amount_due)) == ("maple", "bright", "23.99 EUR")
+    assert (subscriptions[("bright", "reseller-plan")].plan.code, subscriptions[("corner", "reseller-plan")].plan.code) == (
+        "standard", "basic")
+    storefronts = {storefront.account.slug: storefront.status for storefront in db.scalars(select(Storefront))}
+    assert storefronts == {"bright": StorefrontStatus.LIVE}
     today = needs_attention(db, actor_for("bright"))
     assert today.awaiting_payment == [waiting]
     assert today.renewals_due == [subscriptions[("harbour", "domain-name")]]

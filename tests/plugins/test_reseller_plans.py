@@ -1,0 +1,130 @@
+"""Reseller plans as products: eligibility, the licence, the storefront they switch on and off."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core.errors import ValidationError
+from core.models.orders import Order
+from core.models.outbox import OutboxEmail
+from core.models.storefronts import Storefront, StorefrontStatus
+from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.services.orders import LineRequest, place_order
+from core.services.renewals import run_period_ends
+from core.services.subscriptions import act_on_subscription
+from tests.provisioning import provision_due
+
+
+@pytest.fixture
+def plan_for(db, demo, plans, actor_for):
+    """The distributor orders a reseller plan for a reseller (the back office's "activate"); provisioned."""
+
+    def order(code, slug="bright"):
+        placed = place_order(db, actor=actor_for("northwind"), owner_id=demo[slug].id, payment_method="on_account",
+                             lines=[LineRequest(plans[f"reseller-plan/{code}"].id)])
+        db.commit()
+        provision_due(db)
+        return placed.lines[0].subscription
+
+    return order
+
+
+def _storefront(db, account):
+    db.expire_all()
+    return db.scalar(select(Storefront).where(Storefront.account_id == account.id))
+
+
+def _invitations(db):
+    return db.scalars(select(OutboxEmail).where(OutboxEmail.subject.like("Your customer portal is live%"))).all()
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ({"tier": "gold"}, "Northwind Distribution is on the gold tier: own storefronts need Diamond or Diamond with "
+                       "Distribution Rights."),
+    ({"addons": []}, "Northwind Distribution does not have the standard-edition-resellers add-on active."),
+    ({"service_manager_active": False}, "Northwind Distribution has not activated the Service Manager."),
+])
+def test_each_programme_rule_refuses_with_its_reason_and_creates_nothing(db, demo, plans, actor_for, change, reason):
+    for name, value in change.items():
+        setattr(demo["northwind"], name, value)
+    with pytest.raises(ValidationError) as refused:
+        place_order(db, actor=actor_for("northwind"), owner_id=demo["bright"].id, payment_method="on_account",
+                    lines=[LineRequest(plans["reseller-plan/standard"].id)])
+    assert refused.value.fields == {"lines.0.plan_id": [reason]}
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_an_account_without_reselling_is_refused_a_reseller_plan(db, demo, plans, actor_for):
+    with pytest.raises(ValidationError) as refused:
+        place_order(db, actor=actor_for("northwind"), owner_id=demo["solo"].id, payment_method="on_account",
+                    lines=[LineRequest(plans["reseller-plan/free"].id)])
+    assert "Solo Consulting does not have reselling enabled" in refused.value.fields["lines.0.plan_id"][0]
+
+
+def test_activating_standard_issues_a_licence_opens_the_storefront_and_invites_the_owners(db, demo, plan_for):
+    subscription = plan_for("standard")
+    assert subscription.status is SubscriptionStatus.ACTIVE
+    licence = subscription.provisioning_data["licence"]
+    assert licence["plan"] == "standard" and licence["key"].startswith("RSL-") and licence["valid_from"]
+    storefront = _storefront(db, demo["bright"])
+    assert storefront.status is StorefrontStatus.LIVE
+    assert storefront.entitlements == ["api_access", "custom_domain", "own_sender_name", "theme_choice"]
+    (invitation,) = _invitations(db)
+    assert invitation.to_address == "owner@bright.example"
+    assert "http://bright.shop.localhost:5000/" in invitation.subject
+    assert "/bss/storefront" in invitation.text_body
+
+
+def test_basic_has_no_storefront(db, demo, plan_for):
+    plan_for("basic", slug="corner")
+    assert _storefront(db, demo["corner"]) is None and _invitations(db) == []
+
+
+def test_standard_to_free_loses_the_custom_domain_and_theme_at_the_end_of_the_term(frozen_clock, db, demo, plans,
+                                                                                  plan_for, actor_for):
+    subscription = plan_for("standard")
+    act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="change",
+                        plan_id=plans["reseller-plan/free"].id)
+    db.commit()
+    assert "custom_domain" in _storefront(db, demo["bright"]).entitlements  # until the end of the term
+    frozen_clock.advance(subscription.current_period_end - frozen_clock.now() + timedelta(minutes=1))
+    run_period_ends(db)
+    db.commit()
+    provision_due(db)
+    storefront = _storefront(db, demo["bright"])
+    assert (subscription.plan.code, storefront.status) == ("free", StorefrontStatus.LIVE)
+    assert storefront.entitlements == []
+    assert subscription.provisioning_data["licence"]["plan"] == "free"
+
+
+def test_cancelling_returns_to_basic_and_closes_the_storefront_and_upgrading_brings_it_back(db, demo, plans, plan_for,
+                                                                                            actor_for):
+    subscription = plan_for("free")
+    opened = _storefront(db, demo["bright"])
+    act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="cancel", when="now")
+    db.commit()
+    provision_due(db)
+    assert (subscription.status, subscription.plan.code) == (SubscriptionStatus.ACTIVE, "basic")
+    closed = _storefront(db, demo["bright"])
+    assert (closed.id, closed.status) == (opened.id, StorefrontStatus.CLOSED)
+
+    place_order(db, actor=actor_for("bright"), payment_method="on_account",
+                lines=[LineRequest(plans["reseller-plan/standard"].id)])  # the reseller buys it itself
+    db.commit()
+    provision_due(db)
+    reopened = _storefront(db, demo["bright"])
+    assert (reopened.id, reopened.status, reopened.closed_at) == (opened.id, StorefrontStatus.LIVE, None)
+    assert db.scalar(select(func.count()).select_from(Subscription)) == 1
+    assert len(_invitations(db)) == 2
+
+
+def test_cancelling_at_the_end_of_the_term_can_be_taken_back(db, demo, plans, plan_for, actor_for):
+    subscription = plan_for("standard")
+    act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="cancel")
+    assert subscription.scheduled_plan.code == "basic" and subscription.status is SubscriptionStatus.ACTIVE
+    act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="change",
+                        plan_id=plans["reseller-plan/standard"].id)
+    assert subscription.scheduled_plan is None
+    assert [event.action for event in subscription.events][-2:] == ["change_scheduled", "scheduled_change_dropped"]
