@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.models.accounts import Account
-from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.catalog import Plan
+from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.subscriptions import LIVE_STATUSES, Subscription, SubscriptionStatus
 from core.services.notifications import notify_storefront_open
 from core.services.pricing import purchasable_plans
