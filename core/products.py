@@ -124,6 +124,8 @@ class ProductType:
     prerequisites: tuple[Prerequisite, ...] = ()
     #: An account has at most one live subscription of the product; ordering another plan changes it.
     one_subscription_per_account: bool = False
+    #: A plan every account that may buy the product holds from the start (granted, not ordered).
+    starter_plan: str | None = None
     #: The plan that cancelling any other plan moves the subscription to (a free tier to fall back
     #: on), instead of ending it; ``None``: cancelling ends the subscription.
     cancel_to: str | None = None
@@ -144,8 +146,9 @@ class ProductType:
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"product type {cls.key!r}: duplicate plan codes {duplicates}")
-        if cls.cancel_to is not None and cls.cancel_to not in codes:
-            raise ValueError(f"product type {cls.key!r}: cancel_to names no plan of it ({cls.cancel_to!r})")
+        for attribute in ("starter_plan", "cancel_to"):
+            if getattr(cls, attribute) not in (None, *codes):
+                raise ValueError(f"product type {cls.key!r}: {attribute} names no plan of it ({getattr(cls, attribute)!r})")
 
     def translations(self) -> dict[str, dict[str, str]]:
         """Name and description in each language other than the default, by locale."""

@@ -12,8 +12,9 @@ from core.errors import NotFoundError
 from core.links import links
 from core.models.accounts import AccountKind
 from core.services.eligibility import purchase_blockers
+from core.services.entitlements import OWN_STOREFRONT
 from core.services.pricing import resolve_prices
-from core.services.storefronts import OWN_STOREFRONT, storefront_of, storefront_plans, storefront_subscription
+from core.services.storefronts import storefront_of, storefront_plans, storefront_subscription
 
 
 @bp.get("/storefront")

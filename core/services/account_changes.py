@@ -12,6 +12,7 @@ from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.accounts import ALLOWED_PARENTS, DOMAIN_PATTERN, create_account, get_account
 from core.services.audit import record_event
+from core.services.orders import grant_starter_plans
 
 #: What a seller may change on an account after creating it.
 CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id"})
@@ -30,7 +31,8 @@ def create_account_below(
     reselling_enabled: bool = False,
     primary_domain: str | None = None,
 ) -> Account:
-    """Open a reseller or customer account under ``viewer`` or an account below it.
+    """Open a reseller or customer account under ``viewer`` or an account below it, with the
+    plans it holds from the start.
 
     A ``parent_id`` outside the viewer's subtree is reported like one that does not exist.
     """
@@ -42,7 +44,7 @@ def create_account_below(
             parent = get_account(session, viewer, parent_id)
         except NotFoundError:
             raise ValidationError({"parent_id": [f"No account {parent_id}."]}) from None
-    return create_account(
+    account = create_account(
         session,
         kind=kind,
         name=name,
@@ -52,6 +54,8 @@ def create_account_below(
         primary_domain=primary_domain,
         actor=actor,
     )
+    grant_starter_plans(session, account)
+    return account
 
 
 def update_account(
@@ -82,6 +86,8 @@ def update_account(
     if changed:
         record_event(session, account=account, actor=actor, action="account.changed", target=account, changes=changed)
     session.flush()
+    if changed.get("reselling_enabled", [None, False])[1] is True:
+        grant_starter_plans(session, account)
     return account
 
 

@@ -15,10 +15,9 @@ from core.clock import clock, utcnow
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.people import User
-from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.services.actors import acting_as
-from core.services.orders import LineRequest, place_order, set_payment_confirmation
-from core.services.provisioning import call_product, claim_request, record_answer
+from core.services.orders import LineRequest, grant_starter_plans, place_order, set_payment_confirmation
+from core.services.provisioning import provision_pending_now
 
 
 def load_demo_activity(session: Session) -> None:
@@ -36,12 +35,14 @@ def load_demo_activity(session: Session) -> None:
         place_order(session, actor=acting_as(session, user, buyer), owner_id=accounts[slug].id,
                     payer=payer, payment_method=method,
                     lines=[LineRequest(plans[plan].id, quantity)])
-        _provision_pending(session)
+        provision_pending_now(session)
 
+    for reseller in (accounts["bright"], accounts["corner"]):
+        grant_starter_plans(session, reseller)  # both start on Basic
+    provision_pending_now(session)
+    order("bright", "reseller-plan/standard", 1, "on_account", by="northwind")  # Northwind activates Standard
     bright_owner = session.scalars(select(User).where(User.email == "owner@bright.example")).one()
     set_payment_confirmation(session, actor=acting_as(session, bright_owner, accounts["bright"]), methods=["bank_transfer"])
-    order("bright", "reseller-plan/standard", 1, "on_account", by="northwind")
-    order("corner", "reseller-plan/basic", 1, "on_account", by="northwind")
     with clock.frozen(utcnow() - timedelta(days=340)):
         order("harbour", "domain-name/registration", 1, "on_account", by="bright", payer="buyer")
     with clock.frozen(utcnow() - timedelta(days=45)):
@@ -49,11 +50,3 @@ def load_demo_activity(session: Session) -> None:
         order("atlas", "microsoft-365/business-standard", 3, "card")
     order("maple", "web-hosting/starter", 1, "bank_transfer")
 
-
-def _provision_pending(session: Session) -> None:
-    """Carry out the new requests at once, as the worker would (the demo is loaded without one)."""
-    pending = select(ProvisioningRequest.id).where(ProvisioningRequest.status == RequestStatus.PENDING)
-    for request_id in session.scalars(pending).all():
-        claim = claim_request(session, request_id)
-        if claim is not None:
-            record_answer(session, request_id, claim.attempt, call_product(claim))

@@ -19,13 +19,14 @@ from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import SUBSCRIPTION_STATES, Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.provisioning import LifecycleAction
 from core.services.catalog import declared_type
+from core.services.entitlements import OWN_STOREFRONT
 from core.services.notifications import (
     notify_cancellation_confirmed,
     notify_provisioning_failed,
     notify_subscription_active,
 )
 from core.services.order_status import refresh_order_status
-from core.services.storefronts import OWN_STOREFRONT, sync_storefront
+from core.services.storefronts import sync_storefront
 
 S = SubscriptionStatus
 

@@ -22,6 +22,7 @@ from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import ORDER_STATES, Order, OrderLine, OrderLineKind, OrderStatus, Payment
+from core.models.people import User
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import LIVE_STATUSES, Subscription
 from core.money import Money, to_decimal
@@ -33,7 +34,7 @@ from core.services.audit import record_event
 from core.services.eligibility import purchase_blockers
 from core.services.notifications import notify_order_received, notify_payment_awaited
 from core.services.order_status import refresh_order_status
-from core.services.pricing import resolve_prices
+from core.services.pricing import purchasable_plans, resolve_prices
 from core.services.subscription_changes import change_plan, start_subscription
 
 MAX_LINES = 50
@@ -87,22 +88,62 @@ def place_order(
     currencies = {line.unit_price.currency for line in priced}
     if len(currencies) > 1:
         raise ValidationError({"lines": [f"These plans are priced in several currencies ({', '.join(sorted(currencies))}): order them separately."]})
-    currency = currencies.pop()
-    seller = paying.parent
+    order = _record_order(session, buyer=buyer, owner=owner, payer=paying, placed_by=actor.user, method=method,
+                          lines=priced, action="order.placed")
+    if method in order.seller.payment_confirmation_methods and order.amount_due.amount > 0:
+        notify_payment_awaited(session, order)
+    else:
+        _accept(session, order, actor)
+    notify_order_received(session, order)
+    return order
+
+
+def grant_starter_plans(session: Session, account: Account) -> list[Order]:
+    """Give ``account`` the plans it holds from the start (its products' ``starter_plan``).
+
+    A plan is granted when it is on sale to the account, priced for it, its prerequisites hold
+    and the account has no subscription of the product yet; otherwise nothing happens (the
+    account may order it later). Granted orders are placed by nobody, on account.
+    """
+    if account.parent is None:
+        return []
+    granted = []
+    on_sale = {(plan.product.key, plan.code): plan for plan in purchasable_plans(session, account)}
+    for key, (_plugin, product_type) in sorted(product_types().items()):
+        plan = on_sale.get((key, product_type.starter_plan or ""))
+        if plan is None or _live_subscriptions(session, account, {plan.product_id}):
+            continue
+        price = resolve_prices(session, account, [plan]).get(plan.id)
+        if price is None or purchase_blockers(session, account, [plan])[plan.id]:
+            continue
+        line = _PricedLine(OrderLineKind.NEW, plan, 1, {}, price.unit_price, price.setup_fee, None)
+        order = _record_order(session, buyer=account, owner=account, payer=account, placed_by=None,
+                              method=PaymentMethod.ON_ACCOUNT, lines=[line], action="order.granted")
+        _accept(session, order, None)
+        granted.append(order)
+    return granted
+
+
+def _record_order(
+    session: Session, *, buyer: Account, owner: Account, payer: Account, placed_by: User | None,
+    method: PaymentMethod, lines: Sequence[_PricedLine], action: str,
+) -> Order:
+    """Write an order of checked, priced lines, waiting for its payment until it is accepted."""
+    seller = payer.parent
     assert seller is not None
     order = Order(
         account=buyer,
         owner=owner,
-        payer=paying,
+        payer=payer,
         seller=seller,
-        placed_by=actor.user,
+        placed_by=placed_by,
         payment_method=method,
-        currency=currency,
-        total_amount=sum((line.unit_price.amount * line.quantity for line in priced), Decimal(0)),
-        setup_amount=sum((line.setup_fee.amount for line in priced if line.setup_fee), Decimal(0)),
+        currency=lines[0].unit_price.currency,
+        total_amount=sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0)),
+        setup_amount=sum((line.setup_fee.amount for line in lines if line.setup_fee), Decimal(0)),
         status=OrderStatus.AWAITING_PAYMENT,
     )
-    for line in priced:
+    for line in lines:
         order.lines.append(OrderLine(
             kind=line.kind,
             plan=line.plan,
@@ -114,15 +155,10 @@ def place_order(
         ))
     session.add(order)
     record_event(
-        session, account=buyer, actor=actor.user, action="order.placed", target=order,
-        changes={"owner_id": owner.id, "payer_id": paying.id, "payment_method": str(method),
-                 "lines": [{"plan": line.plan.code, "quantity": line.quantity} for line in priced]},
+        session, account=buyer, actor=placed_by, action=action, target=order,
+        changes={"owner_id": owner.id, "payer_id": payer.id, "payment_method": str(method),
+                 "lines": [{"plan": line.plan.code, "quantity": line.quantity} for line in lines]},
     )
-    if method in seller.payment_confirmation_methods and order.amount_due.amount > 0:
-        notify_payment_awaited(session, order)
-    else:
-        _accept(session, order, actor)
-    notify_order_received(session, order)
     return order
 
 

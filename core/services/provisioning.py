@@ -230,6 +230,18 @@ def record_answer(session: Session, request_id: int, attempt: int, answer: Answe
     return request
 
 
+def provision_pending_now(session: Session) -> None:
+    """Carry out every pending request at once, in the caller's transaction, as a worker would.
+
+    For loaders that run without a worker (the demo): the same claim, call and record.
+    """
+    pending = select(ProvisioningRequest.id).where(ProvisioningRequest.status == R.PENDING).order_by(ProvisioningRequest.id)
+    for request_id in session.scalars(pending).all():
+        claim = claim_request(session, request_id)
+        if claim is not None:
+            record_answer(session, request_id, claim.attempt, call_product(claim))
+
+
 def fail_request(session: Session, request: ProvisioningRequest, reason: str) -> None:
     """End a request as failed with ``reason``: its tasks close, the seller is told."""
     request.status = REQUEST_STATES.check(request.status, R.FAILED)

@@ -1,9 +1,7 @@
-"""A seller's storefront follows its plan: what its subscriptions' features allow, it has.
+"""A seller's storefront follows its plan: ``own_storefront`` among its entitlements opens it.
 
-A plan's features are data. A seller holds an entitlement while one of its running
-subscriptions has a plan with that feature switched on; ``own_storefront`` is the one that
-opens the storefront. Losing it closes the storefront without deleting anything, and getting it
-back opens the same storefront again, as it was.
+Losing the entitlement closes the storefront without deleting anything, and getting it back
+opens the same storefront again, as it was.
 """
 
 from __future__ import annotations
@@ -15,24 +13,10 @@ from core.clock import utcnow
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.storefronts import Storefront, StorefrontStatus
-from core.models.subscriptions import LIVE_STATUSES, Subscription, SubscriptionStatus
+from core.models.subscriptions import LIVE_STATUSES, Subscription
+from core.services.entitlements import OWN_STOREFRONT, entitlements_of
 from core.services.notifications import notify_storefront_open
 from core.services.pricing import purchasable_plans
-
-#: The feature that gives a seller a storefront of its own.
-OWN_STOREFRONT = "own_storefront"
-
-#: Subscriptions whose plan's features the seller holds.
-ENTITLING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL, SubscriptionStatus.PENDING_CANCELLATION)
-
-
-def entitlements_of(session: Session, account: Account) -> frozenset[str]:
-    """The features switched on in the plans the account's running subscriptions are on."""
-    plans = session.scalars(
-        select(Subscription).where(Subscription.owner_id == account.id, Subscription.status.in_(ENTITLING))
-        .options(joinedload(Subscription.plan))
-    )
-    return frozenset(name for subscription in plans for name, on in subscription.plan.features.items() if on is True)
 
 
 def storefront_of(session: Session, account: Account) -> Storefront | None:

@@ -54,7 +54,9 @@ class ResellerPlan(ProductType):
     unit = "licence"
     #: A reseller is on one plan at a time: ordering another plan upgrades or downgrades it.
     one_subscription_per_account = True
-    #: Cancelling Free or Standard takes the reseller back to Basic, which every reseller has.
+    #: Every reselling-enabled account has Basic from the start; cancelling Free or Standard
+    #: takes it back to Basic.
+    starter_plan = "basic"
     cancel_to = "basic"
     prerequisites = (reselling_enabled, distributor_tier, storefront_addon, service_manager)
     plans = (

@@ -128,3 +128,40 @@ def test_cancelling_at_the_end_of_the_term_can_be_taken_back(db, demo, plans, pl
                         plan_id=plans["reseller-plan/standard"].id)
     assert subscription.scheduled_plan is None
     assert [event.action for event in subscription.events][-2:] == ["change_scheduled", "scheduled_change_dropped"]
+
+
+def test_a_new_reseller_has_basic_from_the_start(db, demo, plans):
+    from core.models.accounts import AccountKind
+    from core.models.people import User
+    from core.services.account_changes import create_account_below
+
+    admin = db.scalar(select(User).where(User.email == "admin@northwind.example"))
+    reseller = create_account_below(db, viewer=demo["northwind"], actor=admin, kind=AccountKind.RESELLER,
+                                    name="Delta Tech", slug="delta", reselling_enabled=True)
+    db.commit()
+    provision_due(db)
+    (basic,) = db.scalars(select(Subscription).where(Subscription.owner_id == reseller.id)).all()
+    assert (basic.plan.code, basic.status, basic.provisioning_data["licence"]["plan"]) == (
+        "basic", SubscriptionStatus.ACTIVE, "basic")
+    (granted,) = db.scalars(select(Order).where(Order.owner_id == reseller.id)).all()
+    assert (granted.placed_by, granted.payment_method, granted.status) == (None, "on_account", "completed")
+
+
+def test_enabling_reselling_grants_basic_and_nothing_is_granted_twice(db, demo, plans):
+    from core.models.people import User
+    from core.models.prices import PriceList, PriceListKind
+    from core.services.account_changes import update_account
+    from core.services.price_lists import set_price
+
+    # Northwind's direct customers pay cost plus 40 %; Basic has no cost, so it gets a price of its own.
+    retail = db.scalar(select(PriceList).where(PriceList.seller_id == demo["northwind"].id,
+                                               PriceList.kind == PriceListKind.RETAIL))
+    set_price(db, price_list=retail, plan=plans["reseller-plan/basic"], actor=None, unit_price="0")
+    admin = db.scalar(select(User).where(User.email == "admin@northwind.example"))
+    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, actor=admin,
+                   changes={"reselling_enabled": True})
+    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, actor=admin, changes={"name": "Solo & Co"})
+    db.commit()
+    provision_due(db)
+    owned = db.scalars(select(Subscription).where(Subscription.owner_id == demo["solo"].id)).all()
+    assert [(subscription.plan.code, subscription.status) for subscription in owned] == [("basic", SubscriptionStatus.ACTIVE)]
