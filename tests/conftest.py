@@ -256,3 +256,23 @@ def subscribe(db: Session, fake_catalog: dict[str, Plan], actor_for: Callable[..
         return order.lines[0].subscription
 
     return make
+
+
+@pytest.fixture
+def reseller_plan(db: Session, demo: dict[str, Account], plans: dict[str, Plan],
+                  actor_for: Callable[..., Actor]) -> Callable[..., Subscription]:
+    """Put a demo reseller on a reseller plan, as its distributor activates one; provisioned."""
+
+    def put(slug: str, code: str = "standard") -> Subscription:
+        plan = plans[f"reseller-plan/{code}"]
+        held = db.scalar(select(Subscription).where(Subscription.owner_id == demo[slug].id,
+                                                    Subscription.product_id == plan.product_id))
+        if held is None or held.plan_id != plan.id:
+            place_order(db, actor=actor_for("northwind"), owner_id=demo[slug].id, payment_method="on_account",
+                        lines=[LineRequest(plan.id)])
+            db.commit()
+            provision_due(db)
+        return db.scalar(select(Subscription).where(Subscription.owner_id == demo[slug].id,
+                                                    Subscription.product_id == plan.product_id))
+
+    return put

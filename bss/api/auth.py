@@ -19,6 +19,7 @@ from core.models.people import Team, User
 from core.permissions import Permission
 from core.services.actors import Actor, acting_as
 from core.services.api_keys import api_key_permissions, authenticate_api_key
+from core.services.entitlements import api_refusal
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def _bearer_token() -> str | None:
 
 
 def authenticate() -> None:
-    """Identify the caller from its bearer key and check the operation's permission."""
+    """Identify the caller from its bearer key, check that its account may use the API (a reseller's
+    plan must include it), and check the operation's permission."""
     declared = operation_of(current_app.view_functions[request.endpoint or ""])
     if declared is not None and declared.public:
         return
@@ -75,6 +77,8 @@ def authenticate() -> None:
     db.session.commit()  # keep the key's last use, whatever the operation does next
     caller = Caller(api_key, api_key_permissions(api_key))
     g.api_caller = caller
+    if (refusal := api_refusal(db.session, caller.account)) is not None:
+        raise PermissionDeniedError(refusal)
     needed = declared.permission if declared is not None else None
     if needed is not None and needed not in caller.permissions:
         raise PermissionDeniedError(f"The team {caller.team.name} does not have the {needed} permission.")

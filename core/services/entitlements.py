@@ -9,8 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from core.models.accounts import Account
+from core.models.accounts import Account, AccountKind
 from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.services.pricing import purchasable_plans
 
 #: The feature that gives a seller a storefront of its own.
 OWN_STOREFRONT = "own_storefront"
@@ -28,3 +29,17 @@ def entitlements_of(session: Session, account: Account) -> frozenset[str]:
         .options(joinedload(Subscription.plan))
     )
     return frozenset(name for subscription in subscriptions for name, on in subscription.plan.features.items() if on is True)
+
+
+def api_refusal(session: Session, account: Account) -> str | None:
+    """Why ``account`` may not use the API, or ``None`` when it may.
+
+    A reseller needs a plan with API access, where its tree sells such a plan (the reseller
+    plans' Standard); distributors and customers always may.
+    """
+    if account.kind is not AccountKind.RESELLER or API_ACCESS in entitlements_of(session, account):
+        return None
+    offering = sorted({plan.name for plan in purchasable_plans(session, account) if plan.features.get(API_ACCESS) is True})
+    if not offering:
+        return None
+    return f"The plan {account.name} is on does not include API access: {' or '.join(offering)} does."

@@ -54,9 +54,12 @@ BUYERS = {"corner": "corner", "maple": "maple", "southwind": "southern"}
 
 
 @pytest.fixture
-def world(db, demo, fake_catalog, fake_plugin):
-    """The demo platform, a second distributor, narrow teams for the staff roles, and an order of
-    each sibling tenant whose subscription's activation waits for a person's task."""
+def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
+    """The demo platform (both resellers on Standard, which has the API), a second distributor,
+    narrow teams for the staff roles, and an order of each sibling tenant whose subscription's
+    activation waits for a person's task."""
+    for reseller in ("bright", "corner"):
+        reseller_plan(reseller, "standard")
     southwind = create_account(db, kind=AccountKind.DISTRIBUTOR, name="Southwind Distribution", slug="southwind")
     southern = create_account(db, kind=AccountKind.RESELLER, name="Southern Resale", slug="southern", parent=southwind,
                               reselling_enabled=True)
@@ -95,7 +98,9 @@ def world(db, demo, fake_catalog, fake_plugin):
 def _foreign_ids(db, account: Account) -> dict[str, int]:
     team = owner_team(db, account)
     mine = select(Account.id).where(Account.path.startswith(account.path))
-    subscription_id = db.scalar(select(Subscription.id).where(Subscription.owner_id.in_(mine)))
+    # The sibling's subscription whose activation waits for a task (not its reseller plan).
+    subscription_id = db.scalar(select(Subscription.id).join(ProvisioningRequest).join(ManualTask)
+                                .where(Subscription.owner_id.in_(mine)))
     return {
         "account_id": account.id,
         "team_id": team.id,
@@ -103,7 +108,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
         "api_key_id": db.scalar(select(ApiKey.id).where(ApiKey.team_id == team.id)),
         "invitation_id": db.scalar(select(Invitation.id).where(Invitation.team_id == team.id)),
         "price_list_id": db.scalar(select(PriceList.id).where(PriceList.seller_id == account.id)),
-        "order_id": db.scalar(select(Order.id).where(Order.owner_id.in_(mine))),
+        "order_id": db.scalar(select(Order.id).where(Order.owner_id.in_(mine)).order_by(Order.id.desc())),
         "subscription_id": subscription_id,
         "task_id": db.scalar(select(ManualTask.id).join(ProvisioningRequest)
                              .where(ProvisioningRequest.subscription_id == subscription_id)),
@@ -219,6 +224,7 @@ def test_no_route_reaches_a_sibling_tenant(app, client, db, world, role):
         team = db.scalar(select(Team).join(Membership).where(Membership.user_id == user.id))
         secret = create_api_key(db, user=user, team=team, name="walker").secret
         db.commit()
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200, role
     names = {sibling.name, *(child.name for child in world.values() if child.path.startswith(sibling.path))}
     before = _snapshot(db, sibling)
     walked = 0

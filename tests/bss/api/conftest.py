@@ -11,9 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from core.models.accounts import Account
+from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.people import Team
+from core.models.subscriptions import Subscription
 from core.services.api_keys import create_api_key
 from core.services.people import add_member, owner_team
 from tests.bss.api.test_openapi import conforms
@@ -49,10 +50,15 @@ class KeyClient:
 
 
 @pytest.fixture
-def make_key(db: Session, demo: dict[str, Account]) -> Callable[..., str]:
-    """Make a key for a demo account's team (its owner team unless told), by one of its members."""
+def make_key(db: Session, demo: dict[str, Account], reseller_plan: Callable[..., Subscription]) -> Callable[..., str]:
+    """Make a key for a demo account's team (its owner team unless told), by one of its members.
+
+    A reseller uses the API on the Standard plan only, so a reseller's key comes with Standard.
+    """
 
     def make(slug: str, team: Team | None = None) -> str:
+        if demo[slug].kind is AccountKind.RESELLER:
+            reseller_plan(slug, "standard")
         team = team or owner_team(db, demo[slug])
         secret = create_api_key(db, user=team.memberships[0].user, team=team, name="test").secret
         db.commit()

@@ -72,7 +72,8 @@ def test_a_reseller_paying_for_its_customer_pays_wholesale_and_the_customer_neve
     harbour = api_as("harbour")
     assert harbour.get(f"/api/v1/orders/{placed.json['id']}").status_code == 404
     assert harbour.get("/api/v1/orders").json == {"items": [], "next": None}
-    assert [order["id"] for order in api_as("northwind").get("/api/v1/orders").json["items"]] == [placed.json["id"]]
+    northwind = api_as("northwind").get(f"/api/v1/orders?account_id={demo['harbour'].id}")
+    assert [order["id"] for order in northwind.json["items"]] == [placed.json["id"]]
 
 
 def test_the_list_is_newest_first_filtered_and_paged(api_as, demo, fake_catalog, waits_for_transfers):
@@ -82,7 +83,7 @@ def test_the_list_is_newest_first_filtered_and_paged(api_as, demo, fake_catalog,
         response = order(bright, line(fake_catalog["small"]), account_id=str(demo[slug].id), payment_method=method)
         assert response.status_code == 201, response.json
         placed.append(response.json["id"])
-    seen, url = [], "/api/v1/orders?limit=2"
+    seen, url = [], f"/api/v1/orders?limit=2&seller_id={demo['bright'].id}"  # not Bright's own plan's order
     while url:
         page = bright.get(url).json
         seen.append([order["id"] for order in page["items"]])
@@ -126,11 +127,12 @@ def test_invalid_orders_are_refused_by_field_and_write_nothing(api_as, db, make_
 
 def test_an_account_outside_the_tree_answers_as_a_missing_one(api_as, db, demo, fake_catalog):
     bright = api_as("bright")
+    before = count(db, Order)
     foreign = order(bright, line(fake_catalog["small"]), account_id=str(demo["solo"].id))
     missing = order(bright, line(fake_catalog["small"]), account_id=str(MISSING_ID))
     assert foreign.status_code == missing.status_code == 404
     assert demo["solo"].name not in foreign.get_data(as_text=True)
-    assert count(db, Order) == 0
+    assert count(db, Order) == before
 
 
 def test_ordering_needs_the_purchase_permission(api_as, db, make_team, fake_catalog):
@@ -143,6 +145,7 @@ def test_ordering_needs_the_purchase_permission(api_as, db, make_team, fake_cata
 def test_the_seller_confirms_a_payment_it_waits_for_and_the_order_goes_ahead(client, api_as, db, fake_catalog,
                                                                              waits_for_transfers):
     harbour, bright = api_as("harbour"), api_as("bright")
+    requests_before = count(db, ProvisioningRequest)
     placed = order(harbour, line(fake_catalog["small"], 2), payment_method="bank_transfer")
     assert placed.status_code == 201, placed.json
     assert (placed.json["status"], placed.json["lines"][0]["subscription_id"]) == ("awaiting_payment", None)
@@ -154,7 +157,7 @@ def test_the_seller_confirms_a_payment_it_waits_for_and_the_order_goes_ahead(cli
         422, {"amount": ["The order needs 28.76 EUR; 20.00 EUR does not cover it."]})
     as_number = bright.post(url, json={**payment, "amount": 28.76})
     assert as_number.json["fields"]["amount"] == ['Send amounts as decimal strings, such as "12.50", never as JSON numbers.']
-    assert count(db, ProvisioningRequest) == 0
+    assert count(db, ProvisioningRequest) == requests_before
 
     confirmed = bright.post(url, json=payment)
     assert confirmed.status_code == 200, confirmed.json
@@ -165,7 +168,7 @@ def test_the_seller_confirms_a_payment_it_waits_for_and_the_order_goes_ahead(cli
     documented(client, confirmed, "/api/v1/orders/{order_id}/confirm-payment", "post")
     again = bright.post(url, json=payment)
     assert again.status_code == 409 and "does not wait for a payment" in again.json["detail"]
-    assert count(db, ProvisioningRequest) == 1
+    assert count(db, ProvisioningRequest) == requests_before + 1
 
 
 def test_confirming_payments_needs_the_pay_permission(api_as, make_team, fake_catalog, waits_for_transfers):

@@ -45,15 +45,16 @@ def test_the_list_filters_and_pages_by_id(api_as, demo, fake_catalog, subscribe)
         assert response.status_code == 200, response.json
         return [item["id"] for item in response.json["items"]]
 
-    assert ids(bright) == [small["id"], large["id"], maples["id"]]
+    assert ids(bright, f"product_id={small['product_id']}") == [small["id"], large["id"], maples["id"]]
     assert ids(bright, f"account_id={demo['harbour'].id}") == [small["id"], large["id"]]
     assert ids(bright, "status=trial") == [large["id"]]
     assert ids(bright, f"product_id={fake_catalog['small'].product_id}&status=active") == [small["id"], maples["id"]]
     assert ids(bright, f"product_id={MISSING_ID}") == []
     assert ids(api_as("harbour")) == [small["id"], large["id"]]
     assert ids(api_as("maple")) == [maples["id"]]
-    assert ids(api_as("corner")) == []
-    pages, url = [], "/api/v1/subscriptions?limit=2"
+    owners = {item["account_id"] for item in api_as("corner").get("/api/v1/subscriptions").json["items"]}
+    assert owners == {str(demo["corner"].id)}  # its own reseller plan, nothing of Bright IT's
+    pages, url = [], f"/api/v1/subscriptions?limit=2&product_id={small['product_id']}"
     while url:
         page = bright.get(url).json
         pages.append([item["id"] for item in page["items"]])
