@@ -13,6 +13,7 @@ from bss.extensions import db
 from core.errors import ValidationError
 from core.models.people import Membership, Team
 from core.services.api_keys import api_keys_of, create_api_key, revoke_api_key
+from core.services.entitlements import api_refusal
 
 
 def _my_teams() -> list[Team]:
@@ -34,6 +35,7 @@ def _page(status: int = 200, **context: object) -> tuple[str, int]:
         account=account,
         keys=api_keys_of(db.session, account, current_user.user),
         teams=_my_teams(),
+        refusal=api_refusal(db.session, account),
         **context,
     )
     return page, status

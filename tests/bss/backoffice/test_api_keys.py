@@ -6,6 +6,7 @@ from core.models.api_keys import ApiKey
 from core.models.people import Team, User
 from core.services.api_keys import authenticate_api_key
 from core.services.people import add_member
+from tests.bss.backoffice.conftest import text_of
 from tests.conftest import csrf
 
 
@@ -68,3 +69,11 @@ def test_a_key_dies_with_its_persons_membership(client, demo, login_as, db):
     db.delete(membership)
     db.commit()
     assert authenticate_api_key(db, secret) is None
+
+
+def test_a_reseller_without_api_access_is_told_before_making_a_key(client, login_as, reseller_plan):
+    reseller_plan("corner", "basic")
+    login_as("owner@corner.example")
+    assert "The plan Corner Computers is on does not include API access: Standard does." in text_of(client.get("/bss/api-keys"))
+    reseller_plan("corner", "standard")
+    assert "does not include API access" not in text_of(client.get("/bss/api-keys"))
