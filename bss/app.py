@@ -1,4 +1,4 @@
-"""The app factory: configuration, extensions, plugins, blueprints, CLI. No I/O beyond settings."""
+"""The app factory: configuration, extensions, plugins, blueprints, CLI, storefronts. No I/O beyond settings."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_plugins()
 
     from bss import api, backoffice, health, home
+    from storefront.app import create_storefront_app
+    from storefront.hosts import HostDispatcher
 
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
@@ -48,4 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_commands(app)
+
+    storefronts = create_storefront_app(settings, db.state(app))
+    app.wsgi_app = HostDispatcher(app.wsgi_app, storefronts, settings.storefront_domain)  # type: ignore[method-assign]
     return app

@@ -15,7 +15,7 @@ from core.db import make_engine, make_session_factory
 
 
 @dataclass
-class _DatabaseState:
+class DatabaseState:
     engine: Engine
     session_factory: sessionmaker[Session]
 
@@ -28,13 +28,16 @@ class Database:
             self._new_session, scopefunc=lambda: id(app_ctx._get_current_object())
         )
 
-    def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["CASCADE_DATABASE_URL"])
-        app.extensions["cascade.db"] = _DatabaseState(engine, make_session_factory(engine))
+    def init_app(self, app: Flask, state: DatabaseState | None = None) -> None:
+        """Give ``app`` an engine and sessions of its own, or those of another app (``state``)."""
+        if state is None:
+            engine = make_engine(app.config["CASCADE_DATABASE_URL"])
+            state = DatabaseState(engine, make_session_factory(engine))
+        app.extensions["cascade.db"] = state
         app.teardown_appcontext(self._remove_session)
 
     @staticmethod
-    def state(app: Flask | None = None) -> _DatabaseState:
+    def state(app: Flask | None = None) -> DatabaseState:
         return (app or current_app).extensions["cascade.db"]
 
     @property

@@ -39,6 +39,7 @@ from core.services.catalog import sync_catalog
 from core.services.demo import DEMO_PASSWORD, load_demo
 from core.services.orders import LineRequest, place_order
 from core.services.price_lists import set_price, set_product_offered
+from core.services.subscriptions import act_on_subscription
 from tests.fakes import FakePlugin, FakeProduct
 from tests.provisioning import provision_due
 
@@ -276,3 +277,24 @@ def reseller_plan(db: Session, demo: dict[str, Account], plans: dict[str, Plan],
                                                     Subscription.product_id == plan.product_id))
 
     return put
+
+
+@pytest.fixture
+def shops(demo: dict[str, Account], reseller_plan: Callable[..., Subscription]) -> dict[str, Account]:
+    """The demo accounts by slug, Bright IT on Standard (its storefront live) and Corner Computers on Basic."""
+    reseller_plan("bright", "standard")
+    reseller_plan("corner", "basic")
+    return demo
+
+
+@pytest.fixture
+def close_bright(db: Session, shops: dict[str, Account], actor_for: Callable[..., Actor]) -> Callable[[], None]:
+    """Cancel Bright IT's Standard plan now: it falls back to Basic and its storefront closes."""
+
+    def close() -> None:
+        standard = db.scalar(select(Subscription).where(Subscription.owner_id == shops["bright"].id))
+        act_on_subscription(db, actor=actor_for("bright"), subscription_id=standard.id, action="cancel", when="now")
+        db.commit()
+        provision_due(db)
+
+    return close

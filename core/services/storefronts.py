@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.models.accounts import Account
-from core.models.catalog import Plan
+from core.models.catalog import Plan, Product
 from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.subscriptions import LIVE_STATUSES, Subscription
 from core.services.entitlements import OWN_STOREFRONT, entitlements_of
@@ -62,3 +62,13 @@ def storefront_subscription(session: Session, account: Account) -> Subscription 
         ) if OWN_STOREFRONT in subscription.plan.features),
         None,
     )
+
+
+def storefront_catalog(session: Session, seller: Account) -> dict[Product, list[Plan]]:
+    """What ``seller``'s storefront offers its customers: the plans on sale in its tree, by
+    product, leaving out the plans that decide a seller's own storefront (those are for sellers)."""
+    catalog: dict[Product, list[Plan]] = {}
+    for plan in purchasable_plans(session, seller):
+        if OWN_STOREFRONT not in plan.features:
+            catalog.setdefault(plan.product, []).append(plan)
+    return catalog

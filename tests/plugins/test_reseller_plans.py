@@ -16,20 +16,6 @@ from core.services.subscriptions import act_on_subscription
 from tests.provisioning import provision_due
 
 
-@pytest.fixture
-def plan_for(db, demo, plans, actor_for):
-    """The distributor orders a reseller plan for a reseller (the back office's "activate"); provisioned."""
-
-    def order(code, slug="bright"):
-        placed = place_order(db, actor=actor_for("northwind"), owner_id=demo[slug].id, payment_method="on_account",
-                             lines=[LineRequest(plans[f"reseller-plan/{code}"].id)])
-        db.commit()
-        provision_due(db)
-        return placed.lines[0].subscription
-
-    return order
-
-
 def _storefront(db, account):
     db.expire_all()
     return db.scalar(select(Storefront).where(Storefront.account_id == account.id))
@@ -63,8 +49,8 @@ def test_an_account_without_reselling_is_refused_a_reseller_plan(db, demo, plans
     assert "Solo Consulting does not have reselling enabled" in refused.value.fields["lines.0.plan_id"][0]
 
 
-def test_activating_standard_issues_a_licence_opens_the_storefront_and_invites_the_owners(db, demo, plan_for):
-    subscription = plan_for("standard")
+def test_activating_standard_issues_a_licence_opens_the_storefront_and_invites_the_owners(db, demo, reseller_plan):
+    subscription = reseller_plan("bright", "standard")
     assert subscription.status is SubscriptionStatus.ACTIVE
     licence = subscription.provisioning_data["licence"]
     assert licence["plan"] == "standard" and licence["key"].startswith("RSL-") and licence["valid_from"]
@@ -77,14 +63,14 @@ def test_activating_standard_issues_a_licence_opens_the_storefront_and_invites_t
     assert "/bss/storefront" in invitation.text_body
 
 
-def test_basic_has_no_storefront(db, demo, plan_for):
-    plan_for("basic", slug="corner")
+def test_basic_has_no_storefront(db, demo, reseller_plan):
+    reseller_plan("corner", "basic")
     assert _storefront(db, demo["corner"]) is None and _invitations(db) == []
 
 
 def test_standard_to_free_loses_the_custom_domain_and_theme_at_the_end_of_the_term(frozen_clock, db, demo, plans,
-                                                                                  plan_for, actor_for):
-    subscription = plan_for("standard")
+                                                                                  reseller_plan, actor_for):
+    subscription = reseller_plan("bright", "standard")
     act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="change",
                         plan_id=plans["reseller-plan/free"].id)
     db.commit()
@@ -99,9 +85,9 @@ def test_standard_to_free_loses_the_custom_domain_and_theme_at_the_end_of_the_te
     assert subscription.provisioning_data["licence"]["plan"] == "free"
 
 
-def test_cancelling_returns_to_basic_and_closes_the_storefront_and_upgrading_brings_it_back(db, demo, plans, plan_for,
+def test_cancelling_returns_to_basic_and_closes_the_storefront_and_upgrading_brings_it_back(db, demo, plans, reseller_plan,
                                                                                             actor_for):
-    subscription = plan_for("free")
+    subscription = reseller_plan("bright", "free")
     opened = _storefront(db, demo["bright"])
     act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="cancel", when="now")
     db.commit()
@@ -120,8 +106,8 @@ def test_cancelling_returns_to_basic_and_closes_the_storefront_and_upgrading_bri
     assert len(_invitations(db)) == 2
 
 
-def test_cancelling_at_the_end_of_the_term_can_be_taken_back(db, demo, plans, plan_for, actor_for):
-    subscription = plan_for("standard")
+def test_cancelling_at_the_end_of_the_term_can_be_taken_back(db, demo, plans, reseller_plan, actor_for):
+    subscription = reseller_plan("bright", "standard")
     act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="cancel")
     assert subscription.scheduled_plan.code == "basic" and subscription.status is SubscriptionStatus.ACTIVE
     act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="change",

@@ -1,0 +1,28 @@
+"""The storefronts' app factory: the white-label shops, on the back office's database, nothing else of it."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from bss.config import Settings
+from bss.extensions import DatabaseState, db
+from bss.logging import init_request_ids
+from storefront import views
+from storefront.errors import register_error_handlers
+from storefront.hosts import init_hosts
+
+#: Neutral: nothing a visitor's browser keeps names the platform.
+SESSION_COOKIE_NAME = "shop_session"
+
+
+def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
+    """Build the storefronts' app from the back office's settings and database state (engine, sessions)."""
+    app = Flask(__name__, instance_path=str(settings.instance_path), static_folder=None)
+    app.config.update(settings.to_flask(), SESSION_COOKIE_NAME=SESSION_COOKIE_NAME)
+    db.init_app(app, database)
+    init_request_ids(app)
+    init_hosts(app)
+    app.register_blueprint(views.bp)
+    register_error_handlers(app)
+    return app
+
