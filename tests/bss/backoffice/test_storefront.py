@@ -1,6 +1,10 @@
 """A reseller's storefront page: whether its shop is live, and its plans side by side."""
 
+from sqlalchemy import select
+
+from core.models.outbox import OutboxEmail
 from tests.bss.backoffice.conftest import text_of
+from tests.provisioning import provision_due
 
 
 def test_a_reseller_on_standard_sees_its_live_shop_and_its_plan(client, reseller_plan, login_as):
@@ -33,3 +37,33 @@ def test_a_closed_shop_says_so_and_how_to_open_it_again(client, close_bright, lo
 def test_only_resellers_have_the_page(client, demo, login_as):
     login_as("owner@harbour.example")
     assert client.get("/bss/storefront").status_code == 404
+
+
+def test_a_distributor_activates_standard_from_the_back_office_and_the_shop_goes_live(
+    client, db, demo, plans, login_as, post
+):
+    assert client.get("/", base_url="http://bright.shop.localhost").status_code == 404
+    login_as("admin@northwind.example")
+    placed = post("/bss/orders/new", {"account_id": demo["bright"].id, "payer": "owner",
+                                      "plan_id": plans["reseller-plan/standard"].id, "quantity": 1,
+                                      "payment_method": "on_account"})
+    assert placed.status_code == 302, text_of(placed)
+    provision_due(db)  # what the worker does: no person has to act
+    shop = client.get("/", base_url="http://bright.shop.localhost")
+    assert shop.status_code == 200 and "Bright IT" in text_of(shop)
+    invitation = db.scalar(select(OutboxEmail).where(OutboxEmail.to_address == "owner@bright.example",
+                                                     OutboxEmail.subject.like("Your customer portal is live%")))
+    assert "http://127.0.0.1:5000/bss/storefront" in invitation.text_body
+
+
+def test_a_reseller_buys_free_itself_from_its_storefront_page(client, db, plans, reseller_plan, login_as, post):
+    reseller_plan("corner", "basic")
+    login_as("owner@corner.example")
+    chosen = client.get(f"/bss/orders/new?plan_id={plans['reseller-plan/free'].id}")
+    assert "0.00 EUR" in text_of(chosen)
+    placed = post("/bss/orders/new", {"plan_id": plans["reseller-plan/free"].id, "quantity": 1,
+                                      "payment_method": "on_account"})
+    assert placed.status_code == 302, text_of(placed)
+    provision_due(db)
+    assert client.get("/", base_url="http://corner.shop.localhost").status_code == 200
+    assert "Live at http://corner.shop.localhost:5000/" in text_of(client.get("/bss/storefront"))
