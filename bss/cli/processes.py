@@ -56,6 +56,7 @@ def run_command(info: ScriptInfo, port: int) -> None:
                 click.echo(line)
     db.state(app).engine.dispose()  # the children open connections of their own
     click.echo(f"Cascade on http://{HOST}:{port}/ with a worker and beat; Ctrl-C stops all three.")
+    click.echo(f"Storefronts on http://<slug>.{app.config['CASCADE_STOREFRONT_DOMAIN']}:{port}/")
     _supervise(
         {
             "web": ["serve", "--port", str(port)],

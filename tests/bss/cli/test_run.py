@@ -16,9 +16,13 @@ from tests.smtp import free_port
 pytestmark = pytest.mark.integration
 
 
-def _get(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, response.read().decode()
+def _get(url, host=None):
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
@@ -39,11 +43,16 @@ def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
             status, page = _get(f"http://127.0.0.1:{port}/")
             assert status == 200 and "Microsoft 365 Business Premium" in page
             assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+        # The demo's reseller on Standard has its storefront live; the one on Basic has none.
+        status, shop = _get(f"http://127.0.0.1:{port}/", host=f"bright.shop.localhost:{port}")
+        assert status == 200 and "Bright IT" in shop
+        assert _get(f"http://127.0.0.1:{port}/", host=f"corner.shop.localhost:{port}")[0] == 404
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert re.search(r"admin@northwind\.example +Northwind Distribution", output)
+    assert f"Storefronts on http://<slug>.shop.localhost:{port}/" in output
     assert "celery@" in output and "ready" in output, "the worker started"
     assert "beat: Starting" in output
     with pytest.raises(ProcessLookupError):
