@@ -1,17 +1,21 @@
-"""Carrying out provisioning in the test process, as a worker would, one request at a time."""
+"""Carrying out provisioning in the test process with the worker's own ``provision`` task."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bss.tasks import provision
 from core.clock import utcnow
 from core.models.provisioning import ProvisioningRequest, RequestStatus
-from core.services.provisioning import call_product, claim_request, record_answer
 
 
 def provision_due(db: Session, rounds: int = 10) -> int:
-    """Run every request that is due now, again while that makes more due; return how many ran."""
+    """Run every request that is due now, again while that makes more due; return how many ran.
+
+    The task runs in a session of its own, as in a worker; ``db`` then forgets what it held,
+    so that the test reads what the task committed.
+    """
     ran = 0
     for _ in range(rounds):
         due = db.scalars(
@@ -23,10 +27,7 @@ def provision_due(db: Session, rounds: int = 10) -> int:
         if not due:
             break
         for request_id in due:
-            claim = claim_request(db, request_id)
-            db.commit()
-            if claim is not None:
-                record_answer(db, request_id, claim.attempt, call_product(claim))
-                db.commit()
-                ran += 1
+            provision(request_id)
+            ran += 1
+        db.expire_all()
     return ran

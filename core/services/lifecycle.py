@@ -88,24 +88,27 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
     payload = request.payload
     actor = request.requested_by
     now = utcnow()
-    match request.action:
-        case LifecycleAction.ACTIVATE:
-            _activate(session, subscription, now, actor)
-        case LifecycleAction.CHANGE:
-            _change(session, subscription, payload, actor)
-        case LifecycleAction.SUSPEND:
-            subscription.suspend_reason = SuspendReason(payload["reason"])
-            record_change(session, subscription, action="suspended", actor=actor, to_status=S.SUSPENDED,
-                          reason=payload.get("note") or SuspendReason(payload["reason"]).replace("_", " "))
-        case LifecycleAction.RESUME:
-            subscription.suspend_reason = None
-            in_trial = subscription.trial_end is not None and subscription.trial_end > now
-            record_change(session, subscription, action="resumed", actor=actor, to_status=S.TRIAL if in_trial else S.ACTIVE,
-                          reason=payload.get("note", ""))
-        case LifecycleAction.CANCEL:
-            _cancel(session, subscription, payload, now, actor)
-        case LifecycleAction.RENEW:
-            _renew(session, subscription, payload, now, actor)
+    # The status, its reason and the dates change in several steps that only hold together:
+    # nothing may be flushed half-way (a suspended subscription always has its reason).
+    with session.no_autoflush:
+        match request.action:
+            case LifecycleAction.ACTIVATE:
+                _activate(session, subscription, now, actor)
+            case LifecycleAction.CHANGE:
+                _change(session, subscription, payload, actor)
+            case LifecycleAction.SUSPEND:
+                subscription.suspend_reason = SuspendReason(payload["reason"])
+                record_change(session, subscription, action="suspended", actor=actor, to_status=S.SUSPENDED,
+                              reason=payload.get("note") or SuspendReason(payload["reason"]).replace("_", " "))
+            case LifecycleAction.RESUME:
+                subscription.suspend_reason = None
+                in_trial = subscription.trial_end is not None and subscription.trial_end > now
+                record_change(session, subscription, action="resumed", actor=actor, to_status=S.TRIAL if in_trial else S.ACTIVE,
+                              reason=payload.get("note", ""))
+            case LifecycleAction.CANCEL:
+                _cancel(session, subscription, payload, now, actor)
+            case LifecycleAction.RENEW:
+                _renew(session, subscription, payload, now, actor)
     if OWN_STOREFRONT in subscription.plan.features:
         sync_storefront(session, subscription.owner)
     if request.order_line is not None:

@@ -13,18 +13,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bss.tasks import provision
-from core.clock import utcnow
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.outbox import OutboxEmail
 from core.models.people import Team, User
-from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import Subscription
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user
 from tests.conftest import csrf
+from tests.provisioning import provision_due
 
 #: Password of the people these fixtures make.
 PASSWORD = "a long enough password"
@@ -64,27 +62,8 @@ def link_in_email(db: Session, to: str, path: str) -> str:
 
 @pytest.fixture
 def provision_all(db: Session) -> Callable[[], int]:
-    """Carry out every provisioning request that is due, in this process, with the worker's own
-    ``provision`` task; return how many ran."""
-
-    def run() -> int:
-        ran = 0
-        for _ in range(10):  # a request done can make another due
-            due = db.scalars(
-                select(ProvisioningRequest.id)
-                .where(ProvisioningRequest.status == RequestStatus.PENDING,
-                       ProvisioningRequest.next_attempt_at <= utcnow())
-                .order_by(ProvisioningRequest.id)
-            ).all()
-            if not due:
-                break
-            for request_id in due:
-                provision(request_id)
-                ran += 1
-        db.expire_all()  # see what the task committed
-        return ran
-
-    return run
+    """Carry out every provisioning request that is due, as the worker would; return how many ran."""
+    return lambda: provision_due(db)
 
 
 def sign_out(client: FlaskClient) -> None:
