@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 PREFIX = "CASCADE_"
+#: The largest request body the web app reads.
+MAX_REQUEST_BYTES = 1024 * 1024
 ENVIRONMENTS = ("development", "production", "testing")
 DEV_SECRET_KEY = "cascade-development-secret-key-not-for-production"
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
@@ -62,6 +64,8 @@ class Settings:
             SESSION_COOKIE_SAMESITE="Lax",
             SESSION_COOKIE_SECURE=self.production,
             JSON_SORT_KEYS=False,
+            # Nothing anyone uploads (a logo at most) comes near it: a larger request is refused with 413.
+            MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         )
         return values
 

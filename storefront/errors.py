@@ -19,7 +19,7 @@ MESSAGES = {
 
 def error_page(status: int, title: str, detail: str) -> tuple[str, int]:
     """Render an error page; it names the shop only when the request found a live one."""
-    shop = g.storefront.account if "storefront" in g else None
+    shop = g.storefront.account if g.get("storefront") is not None else None
     return render_template("error.html", shop=shop, status=status, title=title, detail=detail), status
 
 

@@ -37,10 +37,10 @@ def init_hosts(app: Flask) -> None:
         storefront = find_storefront(db.session, request.host, current_app.config["CASCADE_STOREFRONT_DOMAIN"])
         if storefront is None:
             abort(404)
+        g.storefront = storefront  # its branding dresses every page, the closed one too
         if not storefront.is_live:
             # 404, not 410: a closed storefront opens again, as it was, when its seller's plan allows it.
             return render_template("closed.html", shop=storefront.account), 404
-        g.storefront = storefront
         return None
 
 

@@ -7,6 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from core.links import links
+from core.services.branding import update_branding
+from tests.bss.backoffice.conftest import text_of
+from tests.core.services.test_branding import PNG
 
 BRIGHT = "http://bright.shop.localhost"
 
@@ -86,3 +89,35 @@ def test_the_back_office_answers_on_its_own_hosts_as_before(client, shops, base_
     assert start.status_code == 200 and "Cascade is running" in start.get_data(as_text=True)
     assert client.get("/bss/login", base_url=base_url).status_code == 200
     assert client.get("/api/v1/openapi.json", base_url=base_url).status_code == 200
+
+
+def _rename_bright(db, actor_for, name):
+    update_branding(db, actor=actor_for("bright"), values={"display_name": name})
+    db.commit()
+
+
+def test_the_display_name_is_the_shops_name_in_its_header_and_footer(client, db, shops, actor_for):
+    _rename_bright(db, actor_for, "Bright Cloud Shop")
+    page = text_of(client.get("/", base_url=BRIGHT))
+    assert page.startswith("Bright Cloud Shop Skip to content Bright Cloud Shop Bright Cloud Shop")  # title, header, heading
+    assert page.endswith("Bright Cloud Shop")  # footer
+    assert "Bright IT" not in page
+
+
+def test_error_and_closed_pages_use_the_display_name(client, db, shops, close_bright, actor_for):
+    _rename_bright(db, actor_for, "Bright Cloud Shop")
+    missing = client.get("/nothing-here", base_url=BRIGHT)
+    assert missing.status_code == 404 and "Bright Cloud Shop" in text_of(missing)
+    close_bright()
+    closed = client.get("/", base_url=BRIGHT)
+    assert "<title>Bright Cloud Shop is closed</title>" in closed.get_data(as_text=True)
+    assert "Bright Cloud Shop is not taking orders here at the moment." in text_of(closed)
+    assert "Bright IT" not in text_of(closed)
+
+
+def test_a_closed_shop_serves_no_logo(client, db, shops, close_bright, actor_for):
+    update_branding(db, actor=actor_for("bright"), values={}, logo=PNG)
+    db.commit()
+    close_bright()
+    response = client.get("/logo", base_url=BRIGHT)
+    assert response.status_code == 404 and response.mimetype == "text/html"

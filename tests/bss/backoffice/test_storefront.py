@@ -1,9 +1,13 @@
 """A reseller's storefront page: whether its shop is live, and its plans side by side."""
 
+import io
+
 from sqlalchemy import select
 
 from core.models.outbox import OutboxEmail
-from tests.bss.backoffice.conftest import text_of
+from core.services.storefronts import storefront_of
+from tests.bss.backoffice.conftest import PASSWORD, text_of
+from tests.core.services.test_branding import PNG
 from tests.provisioning import provision_due
 
 
@@ -67,3 +71,80 @@ def test_a_reseller_buys_free_itself_from_its_storefront_page(client, db, plans,
     provision_due(db)
     assert client.get("/", base_url="http://corner.shop.localhost").status_code == 200
     assert "Live at http://corner.shop.localhost:5000/" in text_of(client.get("/bss/storefront"))
+
+
+def _branding(**changes):
+    values = {"display_name": "Bright Cloud Shop", "primary_colour": "#aa3300", "accent_colour": "#ffe0b2",
+              "contact_email": "help@bright.example", "contact_phone": "+44 20 7946 0000",
+              "support_url": "https://help.bright.example/", "welcome_text": "Hello!"}
+    return {**values, **changes}
+
+
+def test_the_owner_brands_the_storefront_from_its_page(client, db, shops, login_as, post):
+    login_as("owner@bright.example")
+    form = client.get("/bss/storefront").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in form and 'name="csrf_token"' in form
+    for field in ("display_name", "primary_colour", "accent_colour", "contact_email", "contact_phone", "support_url",
+                  "welcome_text", "logo"):
+        assert f'<label for="{field}">' in form and f'id="{field}" name="{field}"' in form
+    saved = post("/bss/storefront/branding", _branding(logo=(io.BytesIO(PNG), "logo.jpg")))
+    assert saved.status_code == 302 and saved.headers["Location"] == "/bss/storefront"
+    page = client.get("/bss/storefront")
+    assert "Your storefront's branding is saved" in text_of(page)
+    body = page.get_data(as_text=True)
+    assert 'value="Bright Cloud Shop"' in body and 'value="#aa3300"' in body
+    assert "Your storefront shows your logo (image/png)" in text_of(page)
+    assert storefront_of(db, shops["bright"]).logo == PNG
+
+
+def test_bad_branding_comes_back_with_each_fault_next_to_its_field(client, db, shops, login_as, post):
+    login_as("owner@bright.example")
+    refused = post("/bss/storefront/branding", _branding(
+        primary_colour="red", support_url="javascript:alert(1)", contact_phone="<script>",
+        logo=(io.BytesIO(b"GIF89a" + bytes(40)), "logo.png"),
+    ))
+    assert refused.status_code == 422
+    page = text_of(refused)
+    assert "Nothing was changed:" in page
+    assert "Main colour: Give a colour as # and six hexadecimal digits, like #2456c7." in page
+    assert "Support page: Give a web address that starts with https:// or http://, or leave it empty." in page
+    assert "Contact phone: Use digits, spaces, +, - and parentheses only, or leave it empty." in page
+    assert "Logo: Upload a PNG, JPEG or WebP image." in page
+    body = refused.get_data(as_text=True)
+    assert 'aria-describedby="support_url-error"' in body and 'id="support_url-error"' in body
+    assert 'value="Bright Cloud Shop"' in body  # what was typed is kept
+    assert "<script>" not in body and 'value="&lt;script&gt;"' in body
+    assert storefront_of(db, shops["bright"]).display_name == ""
+
+
+def test_a_logo_too_large_is_refused(client, shops, login_as, post):
+    login_as("owner@bright.example")
+    refused = post("/bss/storefront/branding", _branding(logo=(io.BytesIO(PNG + bytes(300 * 1024)), "logo.png")))
+    assert refused.status_code == 422 and "Logo: Use an image of at most 256 KiB." in text_of(refused)
+
+
+def test_the_logo_can_be_removed_from_the_page(client, db, shops, login_as, post):
+    login_as("owner@bright.example")
+    post("/bss/storefront/branding", _branding(logo=(io.BytesIO(PNG), "logo.png")))
+    removed = post("/bss/storefront/logo/remove")
+    assert removed.status_code == 302
+    assert "The logo is removed" in text_of(client.get("/bss/storefront"))
+    assert not storefront_of(db, shops["bright"]).has_logo
+
+
+def test_only_people_who_manage_the_storefront_see_the_form(client, shops, buyer, login_as, post):
+    login_as(buyer, PASSWORD)
+    assert "Brand your storefront" not in text_of(client.get("/bss/storefront"))
+    assert post("/bss/storefront/branding", _branding()).status_code == 403
+
+
+def test_a_reseller_without_a_storefront_has_no_form(client, shops, login_as, post):
+    login_as("owner@corner.example")
+    assert "Brand your storefront" not in text_of(client.get("/bss/storefront"))
+    assert post("/bss/storefront/branding", _branding()).status_code == 403
+
+
+def test_a_request_larger_than_any_upload_is_refused_unread(client, shops, login_as):
+    login_as("owner@bright.example")
+    huge = client.post("/bss/storefront/branding", data=b"x" * (2 * 1024 * 1024), content_type="application/octet-stream")
+    assert huge.status_code == 413

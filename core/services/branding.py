@@ -1,0 +1,196 @@
+"""A reseller brands its storefront: the shop's name, colours, contact details, welcome text, logo.
+
+Every value is checked here, so the storefront's templates only ever get data they can show
+as text or put in a CSS variable: a colour is ``#rrggbb``, a support link is http(s), a logo
+is a PNG, JPEG or WebP image by its own bytes (never SVG, which can carry script).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from core.errors import PermissionDeniedError, ValidationError
+from core.models.accounts import AccountKind
+from core.models.storefronts import Storefront
+from core.permissions import Permission
+from core.services.actors import Actor
+from core.services.audit import record_event
+from core.services.storefronts import storefront_of
+
+#: The largest logo accepted, in bytes.
+LOGO_MAX_BYTES = 256 * 1024
+DISPLAY_NAME_MAX = 80
+WELCOME_TEXT_MAX = 1000
+SUPPORT_URL_MAX = 300
+CONTACT_PHONE_MAX = 30
+CONTACT_EMAIL_MAX = 254
+
+_COLOUR = re.compile(r"#[0-9a-f]{6}")
+_PHONE = re.compile(r"[0-9 +\-()]+")
+_EMAIL = re.compile(r"[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[A-Za-z]{2,}")
+#: Control characters: none in a one-line value; a text keeps only its line breaks and tabs.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def logo_media_type(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG or WebP image, told by its first bytes; ``None`` for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def update_branding(
+    session: Session, *, actor: Actor, values: Mapping[str, object], logo: bytes | None = None
+) -> Storefront:
+    """Change the branding fields in ``values`` (the others stay) and, when given, the logo.
+
+    Nothing is saved unless every value is valid; every field at fault is named at once.
+    """
+    storefront = _brandable_storefront(session, actor)
+    errors: dict[str, list[str]] = {}
+    wanted: dict[str, str] = {}
+    for field, value in values.items():
+        check = _FIELDS.get(field)
+        if check is None:
+            errors[field] = ["This field cannot be changed."]
+            continue
+        try:
+            wanted[field] = check(value if isinstance(value, str) else "")
+        except ValueError as error:
+            errors[field] = [str(error)]
+    media_type = None
+    if logo is not None:
+        try:
+            media_type = _checked_logo(logo)
+        except ValueError as error:
+            errors["logo"] = [str(error)]
+    if errors:
+        raise ValidationError(errors)
+
+    changes: dict[str, list[object]] = {
+        field: [getattr(storefront, field), value] for field, value in wanted.items() if getattr(storefront, field) != value
+    }
+    for field, value in wanted.items():
+        setattr(storefront, field, value)
+    if logo is not None and media_type is not None:
+        # The audit log says what kind of image came, never its bytes.
+        changes["logo"] = [storefront.logo_media_type, f"{media_type}, {len(logo)} bytes"]
+        storefront.logo, storefront.logo_media_type = logo, media_type
+    if changes:
+        record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
+                     target=storefront, changes=changes)
+    session.flush()
+    return storefront
+
+
+def remove_logo(session: Session, *, actor: Actor) -> Storefront:
+    """Take the logo off the storefront: its pages show the shop's name alone."""
+    storefront = _brandable_storefront(session, actor)
+    if storefront.has_logo:
+        record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
+                     target=storefront, changes={"logo": [storefront.logo_media_type, None]})
+        storefront.logo, storefront.logo_media_type = None, None
+        session.flush()
+    return storefront
+
+
+def _brandable_storefront(session: Session, actor: Actor) -> Storefront:
+    actor.require(Permission.MANAGE_STOREFRONT)
+    account = actor.account
+    if account.kind is not AccountKind.RESELLER:
+        raise PermissionDeniedError("Storefronts come with reseller plans: only a reseller brands one.")
+    storefront = storefront_of(session, account)
+    if storefront is None:
+        raise PermissionDeniedError(
+            f"{account.name} has no storefront to brand: choose a plan with a storefront first."
+        )
+    return storefront
+
+
+def _display_name(value: str) -> str:
+    name = value.strip()
+    if _CONTROL.search(name):
+        raise ValueError("Use one line of text.")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise ValueError(f"Use at most {DISPLAY_NAME_MAX} characters.")
+    return name  # empty: the shop goes by the account's name
+
+
+def _colour(value: str) -> str:
+    colour = value.strip().lower()
+    if not _COLOUR.fullmatch(colour):
+        raise ValueError("Give a colour as # and six hexadecimal digits, like #2456c7.")
+    return colour
+
+
+def _contact_email(value: str) -> str:
+    email = value.strip()
+    if email and (len(email) > CONTACT_EMAIL_MAX or not _EMAIL.fullmatch(email)):
+        raise ValueError("Give an email address like support@example.com, or leave it empty.")
+    return email
+
+
+def _contact_phone(value: str) -> str:
+    phone = value.strip()
+    if len(phone) > CONTACT_PHONE_MAX:
+        raise ValueError(f"Use at most {CONTACT_PHONE_MAX} characters.")
+    if phone and not (_PHONE.fullmatch(phone) and any(sign.isdigit() for sign in phone)):
+        raise ValueError("Use digits, spaces, +, - and parentheses only, or leave it empty.")
+    return phone
+
+
+def _support_url(value: str) -> str:
+    url = value.strip()
+    if not url:
+        return url
+    if len(url) > SUPPORT_URL_MAX:
+        raise ValueError(f"Use at most {SUPPORT_URL_MAX} characters.")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s\x00-\x1f\x7f]", url):
+        raise ValueError("Give a web address that starts with https:// or http://, or leave it empty.")
+    return url
+
+
+def _welcome_text(value: str) -> str:
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if _CONTROL_IN_TEXT.search(text):
+        raise ValueError("Use plain text: letters, line breaks and tabs.")
+    if len(text) > WELCOME_TEXT_MAX:
+        raise ValueError(f"Use at most {WELCOME_TEXT_MAX} characters.")
+    return text
+
+
+def _checked_logo(data: bytes) -> str:
+    if len(data) > LOGO_MAX_BYTES:
+        raise ValueError(f"Use an image of at most {LOGO_MAX_BYTES // 1024} KiB.")
+    media_type = logo_media_type(data)
+    if media_type is None:
+        raise ValueError("Upload a PNG, JPEG or WebP image.")
+    return media_type
+
+
+#: Each branding field and the check that normalises it or says what is wrong.
+_FIELDS: dict[str, Callable[[str], str]] = {
+    "display_name": _display_name,
+    "primary_colour": _colour,
+    "accent_colour": _colour,
+    "contact_email": _contact_email,
+    "contact_phone": _contact_phone,
+    "support_url": _support_url,
+    "welcome_text": _welcome_text,
+}
+
+#: The fields ``update_branding`` takes in ``values``.
+BRANDING_FIELDS = tuple(_FIELDS)
