@@ -16,13 +16,14 @@ from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.people import User
 from core.services.actors import acting_as
+from core.services.branding import update_branding
 from core.services.orders import LineRequest, grant_starter_plans, place_order, set_payment_confirmation
 from core.services.provisioning import provision_pending_now
 
 
 def load_demo_activity(session: Session) -> None:
-    """Bright IT is on the Standard reseller plan (its storefront is live) and Corner Computers on
-    Basic; Harbour Dental and Atlas Legal use Microsoft 365; Bright IT registered Harbour's
+    """Bright IT is on the Standard reseller plan (its storefront is live, in its colours) and
+    Corner Computers on Basic; Harbour Dental and Atlas Legal use Microsoft 365; Bright IT registered Harbour's
     domain eleven months ago, so it is due for renewal; Maple Bakery's hosting order waits for
     Bright IT to confirm its bank transfer."""
     accounts = {account.slug: account for account in session.scalars(select(Account))}
@@ -42,6 +43,13 @@ def load_demo_activity(session: Session) -> None:
     provision_pending_now(session)
     order("bright", "reseller-plan/standard", 1, "on_account", by="northwind")  # Northwind activates Standard
     bright_owner = session.scalars(select(User).where(User.email == "owner@bright.example")).one()
+    update_branding(session, actor=acting_as(session, bright_owner, accounts["bright"]), values={
+        "primary_colour": "#0f7b6c", "accent_colour": "#e3f4f1",
+        "contact_email": "help@bright-it.example", "contact_phone": "+44 20 7946 0321",
+        "support_url": "https://bright-it.example/support",
+        "welcome_text": "IT for small businesses, looked after by people you know.\n"
+                        "Order here, and we set it up the same day.",
+    })
     set_payment_confirmation(session, actor=acting_as(session, bright_owner, accounts["bright"]), methods=["bank_transfer"])
     with clock.frozen(utcnow() - timedelta(days=340)):
         order("harbour", "domain-name/registration", 1, "on_account", by="bright", payer="buyer")
