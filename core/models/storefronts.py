@@ -37,6 +37,8 @@ class Storefront(Base):
     status: Mapped[StorefrontStatus] = mapped_column(enum_column(StorefrontStatus, "storefront_status"))
     #: What the seller's plan allows beyond the storefront itself (``custom_domain``, ``theme_choice``, ...).
     entitlements: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The theme the seller chose (``themes/<name>``); used while its plan allows a choice of themes.
+    theme: Mapped[str] = mapped_column(String(40), default="default", server_default="default")
     #: The shop's name for its visitors; empty means the seller's account name.
     display_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     #: ``#rrggbb``: links and the header's stripe.

@@ -8,7 +8,7 @@ is a PNG, JPEG or WebP image by its own bytes (never SVG, which can carry script
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from core.models.storefronts import Storefront
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
+from core.services.entitlements import THEME_CHOICE
 from core.services.storefronts import storefront_of
 
 #: The largest logo accepted, in bytes.
@@ -99,6 +100,26 @@ def remove_logo(session: Session, *, actor: Actor) -> Storefront:
         record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
                      target=storefront, changes={"logo": [storefront.logo_media_type, None]})
         storefront.logo, storefront.logo_media_type = None, None
+        session.flush()
+    return storefront
+
+
+def choose_theme(session: Session, *, actor: Actor, theme: str, available: Collection[str]) -> Storefront:
+    """Dress the storefront in ``theme``, one of the installed themes (``available``).
+
+    A choice of themes comes with the plans that have ``theme_choice``; the others wear the
+    default theme.
+    """
+    storefront = _brandable_storefront(session, actor)
+    if THEME_CHOICE not in storefront.entitlements:
+        raise PermissionDeniedError(f"The plan {actor.account.name} is on has the default theme only: "
+                                    "a choice of themes comes with Standard.")
+    if theme not in available:
+        raise ValidationError({"theme": [f"Choose one of the themes: {', '.join(sorted(available))}."]})
+    if theme != storefront.theme:
+        record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
+                     target=storefront, changes={"theme": [storefront.theme, theme]})
+        storefront.theme = theme
         session.flush()
     return storefront
 

@@ -1,7 +1,8 @@
 """What an account's plans allow it: the features switched on in the plans it runs.
 
 A plan's features are data its plugin declares. The core reads a few of them by name:
-``own_storefront`` opens the seller's storefront, ``api_access`` lets a reseller use the API.
+``own_storefront`` opens the seller's storefront, ``api_access`` lets a reseller use the API,
+``theme_choice`` lets it choose its storefront's theme.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from core.services.pricing import purchasable_plans
 OWN_STOREFRONT = "own_storefront"
 #: The feature that lets a reseller build the platform into its own website through the API.
 API_ACCESS = "api_access"
+#: The feature that lets a seller dress its storefront in a theme other than the default.
+THEME_CHOICE = "theme_choice"
 
 #: Subscriptions whose plan's features the account holds.
 ENTITLING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL, SubscriptionStatus.PENDING_CANCELLATION)

@@ -7,7 +7,7 @@ from core.errors import PermissionDeniedError, ValidationError
 from core.models.audit import AuditEvent
 from core.models.people import Team
 from core.services.actors import acting_as
-from core.services.branding import remove_logo, update_branding
+from core.services.branding import choose_theme, remove_logo, update_branding
 from core.services.people import add_member, create_user
 from core.services.storefronts import storefront_of
 
@@ -163,3 +163,14 @@ def test_a_reseller_without_a_storefront_has_nothing_to_brand(db, shops, actor_f
 def test_only_resellers_brand_a_storefront(db, shops, actor_for, slug):
     with pytest.raises(PermissionDeniedError, match="only a reseller"):
         update_branding(db, actor=actor_for(slug), values=GOOD)
+
+
+def test_a_theme_is_chosen_on_standard_only_and_among_the_installed_ones(db, reseller_plan, actor_for):
+    reseller_plan("bright", "free")
+    with pytest.raises(PermissionDeniedError, match="a choice of themes comes with Standard"):
+        choose_theme(db, actor=actor_for("bright"), theme="bold", available={"default", "bold"})
+    reseller_plan("bright", "standard")
+    with pytest.raises(ValidationError) as refused:
+        choose_theme(db, actor=actor_for("bright"), theme="../secrets", available={"default", "bold"})
+    assert refused.value.fields == {"theme": ["Choose one of the themes: bold, default."]}
+    assert choose_theme(db, actor=actor_for("bright"), theme="bold", available={"default", "bold"}).theme == "bold"
