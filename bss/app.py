@@ -52,5 +52,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
 
     storefronts = create_storefront_app(settings, db.state(app))
+    app.extensions["themes"] = storefronts.extensions["themes"]  # the back office offers them to choose from
     app.wsgi_app = HostDispatcher(app.wsgi_app, storefronts, settings.storefront_domain)  # type: ignore[method-assign]
     return app

@@ -10,6 +10,7 @@ from bss.logging import init_request_ids
 from storefront import views
 from storefront.errors import register_error_handlers
 from storefront.hosts import init_hosts
+from storefront.themes import init_themes
 
 #: Neutral: nothing a visitor's browser keeps names the platform.
 SESSION_COOKIE_NAME = "shop_session"
@@ -17,10 +18,12 @@ SESSION_COOKIE_NAME = "shop_session"
 
 def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     """Build the storefronts' app from the back office's settings and database state (engine, sessions)."""
-    app = Flask(__name__, instance_path=str(settings.instance_path), static_folder=None)
+    # No templates or static files of its own: every page and file comes from the themes.
+    app = Flask(__name__, instance_path=str(settings.instance_path), static_folder=None, template_folder=None)
     app.config.update(settings.to_flask(), SESSION_COOKIE_NAME=SESSION_COOKIE_NAME)
     db.init_app(app, database)
     init_request_ids(app)
+    init_themes(app)  # every theme.toml read and checked once, here
     init_hosts(app)
     app.register_blueprint(views.bp)
     register_error_handlers(app)

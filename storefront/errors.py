@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
+
+from storefront.themes import render_page
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +21,9 @@ MESSAGES = {
 
 def error_page(status: int, title: str, detail: str) -> tuple[str, int]:
     """Render an error page; it names the shop only when the request found a live one."""
-    shop = g.storefront.account if g.get("storefront") is not None else None
-    return render_template("error.html", shop=shop, status=status, title=title, detail=detail), status
+    storefront = g.get("storefront")
+    shop = storefront.account if storefront is not None and storefront.is_live else None
+    return render_page("error.html", shop=shop, status=status, title=title, detail=detail), status
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, abort, current_app, g, request
 from werkzeug.wsgi import get_host
 
 from bss.extensions import db
 from core.models.storefronts import Storefront
 from core.services.storefront_hosts import find_storefront, storefront_label
+from storefront.themes import render_page
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -38,9 +39,9 @@ def init_hosts(app: Flask) -> None:
         if storefront is None:
             abort(404)
         g.storefront = storefront  # its branding dresses every page, the closed one too
-        if not storefront.is_live:
+        if not storefront.is_live and request.endpoint != "shop.theme_static":  # a theme's files name no one
             # 404, not 410: a closed storefront opens again, as it was, when its seller's plan allows it.
-            return render_template("closed.html", shop=storefront.account), 404
+            return render_page("closed.html", shop=storefront.account), 404
         return None
 
 

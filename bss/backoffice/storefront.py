@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -14,11 +14,12 @@ from bss.extensions import db
 from core.errors import NotFoundError, ValidationError
 from core.links import links
 from core.models.accounts import AccountKind
-from core.services.branding import BRANDING_FIELDS, LOGO_MAX_BYTES, remove_logo, update_branding
+from core.services.branding import BRANDING_FIELDS, LOGO_MAX_BYTES, choose_theme, remove_logo, update_branding
 from core.services.eligibility import purchase_blockers
-from core.services.entitlements import OWN_STOREFRONT
+from core.services.entitlements import OWN_STOREFRONT, THEME_CHOICE
 from core.services.pricing import resolve_prices
 from core.services.storefronts import storefront_of, storefront_plans, storefront_subscription
+from storefront.themes import Theme
 
 
 def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
@@ -43,6 +44,8 @@ def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] 
         values=values,
         errors=errors or {},
         logo_max_kib=LOGO_MAX_BYTES // 1024,
+        themes=sorted(_installed_themes().values(), key=lambda theme: (theme.name != "default", theme.name)),
+        may_choose_theme=storefront is not None and THEME_CHOICE in storefront.entitlements,
     ), 422 if errors else 200
 
 
@@ -75,4 +78,22 @@ def remove_storefront_logo() -> Response:
     remove_logo(db.session, actor=current_actor())
     db.session.commit()
     flash("The logo is removed: your storefront shows its name alone.", "info")
+    return redirect(url_for("backoffice.storefront"))
+
+
+def _installed_themes() -> dict[str, Theme]:
+    return current_app.extensions["themes"].themes
+
+
+@bp.post("/storefront/theme")
+@login_required
+def save_theme() -> Response | tuple[str, int]:
+    try:
+        chosen = choose_theme(db.session, actor=current_actor(), theme=request.form.get("theme", ""),
+                              available=_installed_themes())
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(errors=error.fields)
+    db.session.commit()
+    flash(f"Your storefront wears the {chosen.theme} theme now.", "info")
     return redirect(url_for("backoffice.storefront"))

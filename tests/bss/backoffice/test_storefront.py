@@ -148,3 +148,24 @@ def test_a_request_larger_than_any_upload_is_refused_unread(client, shops, login
     login_as("owner@bright.example")
     huge = client.post("/bss/storefront/branding", data=b"x" * (2 * 1024 * 1024), content_type="application/octet-stream")
     assert huge.status_code == 413
+
+
+def test_a_reseller_on_standard_chooses_a_theme_and_its_shop_wears_it(client, db, shops, login_as, post):
+    assert "Georgia" not in client.get("/", base_url="http://bright.shop.localhost").get_data(as_text=True)
+    login_as("owner@bright.example")
+    page = text_of(client.get("/bss/storefront"))
+    assert "Dress your storefront in Default" in page and "Harbour" in page
+    assert post("/bss/storefront/theme", {"theme": "../../etc"}).status_code == 422
+    chosen = post("/bss/storefront/theme", {"theme": "harbour"})
+    assert chosen.status_code == 302
+    db.expire_all()
+    assert storefront_of(db, shops["bright"]).theme == "harbour"
+    shop = client.get("/", base_url="http://bright.shop.localhost").get_data(as_text=True)
+    assert "Georgia" in shop  # the harbour theme's serif type, where the default theme sets system-ui
+
+
+def test_on_free_the_default_theme_only(client, reseller_plan, login_as, post):
+    reseller_plan("bright", "free")
+    login_as("owner@bright.example")
+    assert "A choice of themes comes with the Standard plan." in text_of(client.get("/bss/storefront"))
+    assert post("/bss/storefront/theme", {"theme": "harbour"}).status_code == 403
