@@ -24,6 +24,7 @@ from core.services.orders import MAX_QUANTITY
 from core.services.pricing import purchasable_plans
 from core.services.provisioning import open_request
 from core.services.subscriptions import (
+    PRICE_CHANGES,
     HistoryEntry,
     act_on_subscription,
     available_actions,
@@ -37,8 +38,6 @@ from core.services.subscriptions import (
 PAGE_SIZE = 50
 
 
-#: Fields of an event's changes that hold a price.
-_PRICE_FIELDS = ("price", "amount")
 #: What the flash says while the vendor carries an action out.
 _UNDER_WAY = {
     "change": "Changing it",
@@ -64,7 +63,7 @@ class Change:
 def _readable(field: str, value: Any, currency: str) -> str:
     if value is None:
         return "none"
-    if field.endswith(_PRICE_FIELDS):
+    if field in PRICE_CHANGES:
         return str(Money(value, currency))
     if isinstance(value, str) and field.endswith(("_at", "_end", "_start")):
         return day(datetime.fromisoformat(value))

@@ -159,8 +159,8 @@ def _change(session: Session, subscription: Subscription, payload: dict[str, Any
         subscription.unit_amount = unit_amount
     if payload.get("scheduled"):
         subscription.scheduled_plan, subscription.scheduled_quantity = None, None
-    record_change(session, subscription, action="changed", actor=actor, changes=changes,
-                  reason="the change scheduled for the end of the term" if payload.get("scheduled") else "")
+    reason = payload.get("reason") or ("the change scheduled for the end of the term" if payload.get("scheduled") else "")
+    record_change(session, subscription, action="changed", actor=actor, changes=changes, reason=reason)
 
 
 def _cancel(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, actor: User | None) -> None:

@@ -44,6 +44,11 @@ def _send(session: Session, account: Account, people: Iterable[User], subject: s
                     sender_name=sender)
 
 
+def _send_to_owners(session: Session, account: Account, subject: str, text: str) -> None:
+    """Email the members of ``account``'s owner team."""
+    _send(session, account, _people(session, account, owners=True), subject, text)
+
+
 def _describe(subscription: Subscription) -> str:
     return f"{subscription.product.name} {subscription.plan.name} ({subscription.quantity} {subscription.product.unit})"
 
@@ -70,7 +75,7 @@ def notify_order_received(session: Session, order: Order) -> None:
 
 
 def notify_payment_awaited(session: Session, order: Order) -> None:
-    _send(session, order.seller, _people(session, order.seller, owners=True),
+    _send_to_owners(session, order.seller,
           f"Order {order.id} from {order.payer.name} waits for your payment confirmation",
           f"{order.payer.name} ordered for {order.amount_due} ({order.payment_method.replace('_', ' ')}). "
           "Nothing is set up until you confirm the payment.\n\n"
@@ -79,7 +84,7 @@ def notify_payment_awaited(session: Session, order: Order) -> None:
 
 def notify_subscription_active(session: Session, subscription: Subscription) -> None:
     trial = f" Its trial runs until {_day(subscription.trial_end)}." if subscription.trial_end else ""
-    _send(session, subscription.owner, _people(session, subscription.owner, owners=True),
+    _send_to_owners(session, subscription.owner,
           f"{subscription.product.name} is ready",
           f"{_describe(subscription)} is now {subscription.status} for {subscription.owner.name}.{trial}\n\n"
           f"See it here: {links.backoffice(f'subscriptions/{subscription.id}')}")
@@ -97,7 +102,7 @@ def notify_task_waiting(session: Session, task: ManualTask) -> None:
 def notify_provisioning_failed(session: Session, request: ProvisioningRequest) -> None:
     subscription = request.subscription
     seller = subscription.seller
-    _send(session, seller, _people(session, seller, owners=True),
+    _send_to_owners(session, seller,
           f"Could not {request.action} {subscription.product.name} for {subscription.owner.name}",
           f"The {request.action} of {_describe(subscription)} for {subscription.owner.name} failed:\n\n"
           f"{request.detail}\n\nRetry it or follow up here: {links.backoffice(f'subscriptions/{subscription.id}')}")
@@ -125,7 +130,7 @@ def notify_renewal_due(session: Session, subscription: Subscription, days: int) 
 
 
 def notify_cancellation_confirmed(session: Session, subscription: Subscription) -> None:
-    _send(session, subscription.owner, _people(session, subscription.owner, owners=True),
+    _send_to_owners(session, subscription.owner,
           f"{subscription.product.name} is {subscription.status}",
           f"{_describe(subscription)} of {subscription.owner.name} is {subscription.status} as of "
           f"{_day(subscription.ended_at)}. Nothing more will be charged for it.")
@@ -134,7 +139,7 @@ def notify_cancellation_confirmed(session: Session, subscription: Subscription) 
 def notify_storefront_open(session: Session, storefront: Storefront) -> None:
     """Invite the seller's owners to make their new (or reopened) storefront their own."""
     account = storefront.account
-    _send(session, account, _people(session, account, owners=True),
+    _send_to_owners(session, account,
           f"Your customer portal is live: {links.storefront(account.slug)}",
           f"{account.name}'s own storefront is live at {links.storefront(account.slug)}. Your customers can "
           "review your prices, order and manage their subscriptions there, in your name.\n\n"

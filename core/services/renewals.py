@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session, joinedload
 from core.clock import utcnow
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
+from core.products import Timing
 from core.provisioning import LifecycleAction
 from core.services.lifecycle import next_reminder
 from core.services.notifications import notify_renewal_due
 from core.services.pricing import resolve_prices
 from core.services.provisioning import request_provisioning
+from core.services.subscription_changes import change_plan
 
 S = SubscriptionStatus
 
@@ -64,10 +66,9 @@ def _act_on_period_end(session: Session, subscription: Subscription, now: dateti
         plan = subscription.scheduled_plan or subscription.plan
         quantity = subscription.scheduled_quantity or subscription.quantity
         price = resolve_prices(session, subscription.payer, [plan], quantity).get(plan.id)
-        unit_amount = price.unit_price.amount if price else subscription.unit_amount
-        request_provisioning(session, subscription, LifecycleAction.CHANGE, payload={
-            "plan_id": plan.id, "quantity": quantity, "unit_amount": format(unit_amount, "f"), "scheduled": True,
-        })
+        change_plan(session, subscription, plan=plan, quantity=quantity,
+                    unit_price=price.unit_price if price else subscription.unit_price,
+                    actor=None, timing=Timing.NOW, scheduled=True)
     elif subscription.status is S.TRIAL:
         request_provisioning(session, subscription, LifecycleAction.RENEW, payload={"from_trial": True})
     elif subscription.auto_renew:

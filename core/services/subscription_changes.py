@@ -51,25 +51,31 @@ def change_plan(
     unit_price: Money,
     actor: User | None,
     order_line: OrderLine | None = None,
+    timing: Timing | None = None,
+    reason: str = "",
+    scheduled: bool = False,
 ) -> ProvisioningRequest | None:
-    """Move the subscription to ``plan`` and ``quantity``, when its product says.
+    """Move the subscription to ``plan`` and ``quantity``: at ``timing``, or when its product says.
 
     Returns the provisioning request of a change made now, or ``None`` for a change scheduled
-    for the end of the term (applied by the renewals then).
+    for the end of the term (applied by the renewals then, with ``scheduled``). ``reason`` goes
+    into the history.
     """
-    product_type = declared_type(subscription.product)
-    timing = product_type.change_timing(PlanChange(
-        plan=product_type.plan(subscription.plan.code), quantity=subscription.quantity,
-        new_plan=product_type.plan(plan.code), new_quantity=quantity,
-    ))
+    if timing is None:
+        product_type = declared_type(subscription.product)
+        timing = product_type.change_timing(PlanChange(
+            plan=product_type.plan(subscription.plan.code), quantity=subscription.quantity,
+            new_plan=product_type.plan(plan.code), new_quantity=quantity,
+        ))
     if timing is Timing.END_OF_TERM:
         subscription.scheduled_plan = plan
         subscription.scheduled_quantity = quantity
         changes = {"plan": [subscription.plan.name, plan.name], "quantity": [subscription.quantity, quantity]}
         when = subscription.term_end or subscription.current_period_end
         record_change(session, subscription, action="change_scheduled", actor=actor, changes=changes,
-                      reason=f"takes effect at the end of the term{f', on {when:%Y-%m-%d}' if when else ''}")
+                      reason=(reason or "takes effect") + f" at the end of the term{f', on {when:%Y-%m-%d}' if when else ''}")
         return None
-    payload = {"plan_id": plan.id, "quantity": quantity, "unit_amount": format(unit_price.amount, "f")}
+    payload = {"plan_id": plan.id, "quantity": quantity, "unit_amount": format(unit_price.amount, "f"),
+               "reason": reason, "scheduled": scheduled}
     return request_provisioning(session, subscription, LifecycleAction.CHANGE, payload=payload, actor=actor,
                                 order_line=order_line)

@@ -313,18 +313,8 @@ def _fall_back(session: Session, actor: Actor, subscription: Subscription, plan:
     price = resolve_prices(session, subscription.payer, [plan], subscription.quantity).get(plan.id)
     if price is None:
         raise ConflictError(f"{plan.name} is not for sale to {subscription.payer.name}: cancel it with its seller.")
-    if timing is Timing.NOW:
-        request_provisioning(session, subscription, LifecycleAction.CHANGE, actor=actor.user, payload={
-            "plan_id": plan.id, "quantity": subscription.quantity, "unit_amount": format(price.unit_price.amount, "f"),
-            "note": note or f"cancelled: back to {plan.name}",
-        })
-        return
-    subscription.scheduled_plan, subscription.scheduled_quantity = plan, subscription.quantity
-    when = subscription.term_end or subscription.current_period_end
-    record_change(session, subscription, action="change_scheduled", actor=actor.user,
-                  changes={"plan": [subscription.plan.name, plan.name]},
-                  reason=note or f"cancelled: back to {plan.name} at the end of the term"
-                  + (f", on {when:%Y-%m-%d}" if when else ""))
+    change_plan(session, subscription, plan=plan, quantity=subscription.quantity, unit_price=price.unit_price,
+                actor=actor.user, timing=timing, reason=note or f"cancelled: back to {plan.name}")
 
 
 def _check_undo_cancellation(actor: Actor, subscription: Subscription, now: _Now) -> None:
