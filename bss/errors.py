@@ -17,6 +17,7 @@ from core.errors import (
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
+    VendorUnavailableError,
 )
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ STATUS_BY_ERROR: dict[type[CascadeError], int] = {
     PermissionDeniedError: 403,
     ConflictError: 409,
     ValidationError: 422,
+    VendorUnavailableError: 503,
 }
 
 

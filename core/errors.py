@@ -46,6 +46,12 @@ class ConflictError(CascadeError):
     title = "Conflict"
 
 
+class VendorUnavailableError(CascadeError):
+    """The vendor behind a product did not answer, or failed on its side; trying again later may work."""
+
+    title = "Vendor unavailable"
+
+
 class ValidationError(CascadeError):
     """Input is invalid; ``fields`` maps each field at fault to its messages."""
 

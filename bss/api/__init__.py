@@ -35,6 +35,7 @@ from bss.api import (  # noqa: E402,F401  (routes register on import)
     members,
     orders,
     price_lists,
+    product_users,
     products,
     subscriptions,
     tasks,

@@ -13,7 +13,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command
 
-from bss.cli import processes
+from bss.cli import processes, simulators
 from bss.config import ConfigError
 
 
@@ -52,7 +52,7 @@ cli = FlaskGroup(
     add_default_commands=False,  # Flask's own ``run`` would shadow Cascade's
     load_dotenv=False,
 )
-for command in (*processes.commands, shell_command, routes_command):
+for command in (*processes.commands, simulators.simulator_command, shell_command, routes_command):
     cli.add_command(command)
 
 

@@ -1,4 +1,5 @@
-"""The long-running processes: web server, Celery worker, beat, and ``run`` that starts all three.
+"""The long-running processes: web server, Celery worker, beat, and ``run`` that starts them all
+(with the plugins' vendor simulators).
 
 They hang on the ``cascade`` group itself, not on ``app.cli``: Flask pushes an app context
 around app commands, and a server started inside one would make every request share it (and
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,10 +26,13 @@ from bss.cli.demo import load_demo_data
 from bss.extensions import db
 from bss.migrations import upgrade_database
 from core.services.demo import has_data
+from core.simulators import simulators_to_start
 
 HOST = "127.0.0.1"
 #: How long children get to finish their work after Ctrl-C before they are killed.
 SHUTDOWN_SECONDS = 15
+#: How long the vendor simulators get to start listening.
+SIMULATOR_START_SECONDS = 20
 
 port_option = click.option(
     "--port",
@@ -42,35 +47,64 @@ port_option = click.option(
 @port_option
 @pass_script_info
 def run_command(info: ScriptInfo, port: int) -> None:
-    """Migrate, sync the catalog, load the demo into an empty database, then start web, worker and beat."""
+    """Start the local vendor simulators, migrate, sync the catalog, load the demo into an empty
+    database, then start web, worker and beat."""
     app = info.load_app()
-    with app.app_context():
-        upgrade_database(db.engine)
-        report = run_catalog_sync()
-        click.echo(
-            f"Catalog synced: {len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.retired)} retired."
-        )
-        if app.config["CASCADE_ENV"] != "production" and not has_data(db.session):
-            for line in load_demo_data():
-                click.echo(line)
+    # First: the demo's orders are provisioned against them.
+    local = simulators_to_start()
+    simulators = _start({f"{simulator.name} simulator": ["simulator", simulator.name, "--port", str(listens_on)]
+                         for simulator, listens_on in local.items()})
+    try:
+        _wait_until_listening(simulators, list(local.values()))
+        with app.app_context():
+            upgrade_database(db.engine)
+            report = run_catalog_sync()
+            click.echo(
+                f"Catalog synced: {len(report.created)} created, {len(report.updated)} updated, "
+                f"{len(report.retired)} retired."
+            )
+            if app.config["CASCADE_ENV"] != "production" and not has_data(db.session):
+                for line in load_demo_data():
+                    click.echo(line)
+    except BaseException:
+        _stop(simulators)
+        raise
     db.state(app).engine.dispose()  # the children open connections of their own
-    click.echo(f"Cascade on http://{HOST}:{port}/ with a worker and beat; Ctrl-C stops all three.")
+    click.echo(f"Cascade on http://{HOST}:{port}/ with a worker and beat; Ctrl-C stops them all.")
     click.echo(f"Storefronts on http://<slug>.{app.config['CASCADE_STOREFRONT_DOMAIN']}:{port}/")
     _supervise(
-        {
+        simulators | _start({
             "web": ["serve", "--port", str(port)],
             "worker": ["worker"],
             "beat": ["beat"],
-        }
+        })
     )
 
 
-def _supervise(commands: dict[str, list[str]]) -> None:
-    """Run each ``cascade`` subcommand as a child; stop them all when one ends or on Ctrl-C."""
-    children = {
-        name: subprocess.Popen([sys.executable, "-m", "bss.cli", *argv]) for name, argv in commands.items()
-    }
+def _start(commands: dict[str, list[str]]) -> dict[str, subprocess.Popen[Any]]:
+    """Start each ``cascade`` subcommand as a child."""
+    return {name: subprocess.Popen([sys.executable, "-m", "bss.cli", *argv]) for name, argv in commands.items()}
+
+
+def _wait_until_listening(children: dict[str, subprocess.Popen[Any]], ports: list[int]) -> None:
+    """Wait until something answers on each of ``ports``; a child that ends meanwhile stops ``run``."""
+    deadline = time.monotonic() + SIMULATOR_START_SECONDS
+    for port in ports:
+        while True:
+            try:
+                socket.create_connection((HOST, port), timeout=1).close()
+                break
+            except OSError:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        raise click.ClickException(f"the {name} did not start (is port {port} in use?)") from None
+                if time.monotonic() > deadline:
+                    raise click.ClickException(f"nothing answers on port {port} after {SIMULATOR_START_SECONDS} s") from None
+                time.sleep(0.1)
+
+
+def _supervise(children: dict[str, subprocess.Popen[Any]]) -> None:
+    """Watch the children; stop them all when one ends or on Ctrl-C."""
 
     def stop_requested(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -86,7 +120,7 @@ def _supervise(commands: dict[str, list[str]]) -> None:
                     raise SystemExit(child.returncode or 1)
             time.sleep(0.5)
     except KeyboardInterrupt:
-        click.echo("cascade run: stopping web, worker and beat ...")
+        click.echo(f"cascade run: stopping {', '.join(children)} ...")
     finally:
         _stop(children)
 

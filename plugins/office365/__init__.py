@@ -1,29 +1,36 @@
-"""Microsoft 365 seats, with end customers managing their own users from their reseller's portal."""
+"""Microsoft 365 seats, with end customers managing their own users from their reseller's portal.
+
+The plugin talks to Microsoft's partner and directory APIs through ``connector`` (settings in
+``settings``), and ships ``simulator``, which ``cascade run`` and the tests serve in their place.
+"""
 
 from __future__ import annotations
 
-from core.models.catalog import BillingPeriod
-from core.money import Money
+from typing import TYPE_CHECKING
+
 from core.plugins import hookimpl
-from core.products import PlanSpec, ProductType
+from core.products import ProductType
+from core.simulators import Simulator
+from plugins.office365.product import Microsoft365
+from plugins.office365.settings import PREFIX, SIMULATOR_PORT
+from plugins.office365.simulator import create_simulator
 
-
-class Microsoft365(ProductType):
-    key = "microsoft-365"
-    name = "Microsoft 365"
-    description = {
-        "en": "Office apps, mail and collaboration for businesses, sold per seat.",
-        "fr": "Les applications Office, la messagerie et le travail d'équipe pour les entreprises, par utilisateur.",
-    }
-    unit = "seat"
-    plans = (
-        PlanSpec(code="exchange-online", name="Exchange Online (Plan 1)", billing_period=BillingPeriod.MONTHLY, rank=5, term_months=12, cost_price=Money("3.40", "EUR")),
-        PlanSpec(code="business-basic", name="Microsoft 365 Business Basic", billing_period=BillingPeriod.MONTHLY, rank=10, term_months=12, cost_price=Money("5.10", "EUR")),
-        PlanSpec(code="business-standard", name="Microsoft 365 Business Standard", billing_period=BillingPeriod.MONTHLY, rank=20, term_months=12, cost_price=Money("10.50", "EUR")),
-        PlanSpec(code="business-premium", name="Microsoft 365 Business Premium", billing_period=BillingPeriod.MONTHLY, rank=30, term_months=12, cost_price=Money("18.70", "EUR")),
-    )
+if TYPE_CHECKING:
+    from storefront.extensions import StorefrontExtension
 
 
 @hookimpl
 def register_product_types() -> list[ProductType]:
     return [Microsoft365()]
+
+
+@hookimpl
+def local_simulators() -> list[Simulator]:
+    return [Simulator(name="office365", url_setting=f"{PREFIX}URL", default_port=SIMULATOR_PORT, app=create_simulator)]
+
+
+@hookimpl
+def storefront_extensions() -> list[StorefrontExtension]:
+    from plugins.office365.storefront import extension  # the storefront's modules load with its app only
+
+    return [extension()]

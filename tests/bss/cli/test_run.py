@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from core.simulators import local_simulators
 from tests.processes import cascade_env, start_cascade
 from tests.smtp import free_port
 
@@ -27,7 +28,9 @@ def _get(url, host=None):
 
 def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
     port = free_port()
-    process = start_cascade("run", env=cascade_env(tmp_path, env="development") | {"PORT": str(port)})
+    # The plugins' simulators on free ports too: nothing else on the machine stands in their way.
+    simulators = {simulator.url_setting: f"http://127.0.0.1:{free_port()}" for simulator in local_simulators().values()}
+    process = start_cascade("run", env=cascade_env(tmp_path, env="development") | {"PORT": str(port)} | simulators)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -55,5 +58,7 @@ def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert f"Storefronts on http://<slug>.shop.localhost:{port}/" in output
     assert "celery@" in output and "ready" in output, "the worker started"
     assert "beat: Starting" in output
+    for url in simulators.values():
+        assert f"simulator on {url}/" in output, "each simulator started, where its setting says"
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # nothing of the group is left running

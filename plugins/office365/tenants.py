@@ -1,0 +1,91 @@
+"""Each customer's Microsoft 365 tenant: its initial domain, chosen at the first purchase and kept.
+
+A customer's first Microsoft 365 order names the prefix of its tenant's initial domain
+(``<prefix>.onmicrosoft.com``). The prefix is checked against Microsoft's rules, against the
+platform (one account per prefix, held here) and with Microsoft (still free?) before the order
+is accepted; later orders of the customer reuse its tenant.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.db import Base
+from core.errors import ValidationError
+from core.models._columns import created_at_column
+from core.models.accounts import Account
+from core.provisioning import RetryableError
+from plugins.office365.connector import Office365Client
+from plugins.office365.settings import load_settings
+
+#: Microsoft's rule for the initial domain's prefix: letters and digits, at most 27 of them.
+MAX_PREFIX = 27
+PREFIX_PATTERN = re.compile(rf"^[a-z0-9]{{1,{MAX_PREFIX}}}$")
+INITIAL_DOMAIN = "onmicrosoft.com"
+FIELD = "params.tenant_prefix"
+
+
+class Tenant(Base):
+    """The tenant a customer account holds at Microsoft, reserved when its first order is placed."""
+
+    __tablename__ = "office365_tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    #: ``<domain_prefix>.onmicrosoft.com`` is the tenant's initial domain.
+    domain_prefix: Mapped[str] = mapped_column(String(MAX_PREFIX), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    @property
+    def domain(self) -> str:
+        return initial_domain(self.domain_prefix)
+
+
+def initial_domain(prefix: str) -> str:
+    return f"{prefix}.{INITIAL_DOMAIN}"
+
+
+def prefix_problem(prefix: str) -> str | None:
+    """What breaks Microsoft's rules in ``prefix`` (already lower-cased), if anything."""
+    if PREFIX_PATTERN.match(prefix):
+        return None
+    if len(prefix) > MAX_PREFIX:
+        return f"Use at most {MAX_PREFIX} characters (this has {len(prefix)})."
+    return "Use only letters and digits: no spaces, hyphens, dots or accents."
+
+
+def tenant_of(session: Session, account: Account) -> Tenant | None:
+    return session.scalar(select(Tenant).where(Tenant.account_id == account.id))
+
+
+def reserve_tenant(session: Session, owner: Account, asked: str | None) -> Tenant:
+    """The owner's tenant: the one it has, else a new one on ``asked`` once it proves free."""
+    held = tenant_of(session, owner)
+    if held is not None:
+        if asked and asked != held.domain_prefix:
+            raise ValidationError({FIELD: [f"{owner.name} already has its tenant, {held.domain}: leave this empty."]})
+        return held
+    if not asked:
+        raise ValidationError({FIELD: [f"Choose the prefix of the new tenant's domain: <prefix>.{INITIAL_DOMAIN}."]})
+    taken = [f"{initial_domain(asked)} is taken: choose another prefix."]
+    if session.scalar(select(Tenant.id).where(Tenant.domain_prefix == asked)) is not None:
+        raise ValidationError({FIELD: taken})
+    try:
+        available = Office365Client(load_settings()).domain_available(initial_domain(asked))
+    except RetryableError as error:
+        raise ValidationError({FIELD: [f"Microsoft could not be asked whether {initial_domain(asked)} is free ({error}). "
+                                       "Try again in a minute."]}) from None
+    if not available:
+        raise ValidationError({FIELD: taken})
+    tenant = Tenant(account_id=owner.id, domain_prefix=asked)
+    try:
+        with session.begin_nested():  # another order may have reserved it since the check above
+            session.add(tenant)
+    except IntegrityError:
+        raise ValidationError({FIELD: taken}) from None
+    return tenant

@@ -1,0 +1,84 @@
+"""The plugins' vendor simulators, served over real HTTP in the test process.
+
+Every simulator the plugins ship is served for the whole session on a free port of loopback,
+and its URL setting points there, so that any test whose code reaches a vendor reaches its
+simulator over HTTP (the demo's Microsoft 365 orders, say). A test that talked to a simulator
+leaves it to the next one fresh: its state is thrown away and a new app takes its place.
+
+``serve`` is the helper underneath, for a test that wants a simulator of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+import pytest
+from werkzeug.serving import make_server
+
+from core.plugins import load_plugins
+from core.simulators import local_simulators
+
+
+class ServedSimulator:
+    """A simulator listening on loopback; ``renew`` swaps in a fresh app if the last one was used."""
+
+    def __init__(self, build: Callable[[], WSGIApplication]) -> None:
+        self._build = build
+        self.app = build()
+        self.used = False
+        self._server = make_server("127.0.0.1", 0, self, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"simulator {self.url}", daemon=True)
+        self._thread.start()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        self.used = True
+        return self.app(environ, start_response)
+
+    def renew(self) -> None:
+        if self.used:
+            self.app, self.used = self._build(), False
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@contextmanager
+def serve(build: Callable[[], WSGIApplication]) -> Iterator[ServedSimulator]:
+    """Serve the app ``build`` makes on a free port of 127.0.0.1 until the block ends."""
+    served = ServedSimulator(build)
+    try:
+        yield served
+    finally:
+        served.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def simulators() -> Iterator[dict[str, ServedSimulator]]:
+    """Every plugin simulator, served for the session, its URL setting pointing at it; by name."""
+    load_plugins()
+    served: dict[str, ServedSimulator] = {}
+    with pytest.MonkeyPatch.context() as environment:
+        try:
+            for name, simulator in local_simulators().items():
+                served[name] = ServedSimulator(simulator.app)
+                environment.setenv(simulator.url_setting, served[name].url)
+            yield served
+        finally:
+            for running in served.values():
+                running.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_simulators(simulators: dict[str, ServedSimulator]) -> Iterator[None]:
+    """Leave every simulator a test used as new for the next (ids and idempotency keys repeat
+    across tests whose data was rolled back)."""
+    yield
+    for served in simulators.values():
+        served.renew()
