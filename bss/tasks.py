@@ -11,6 +11,7 @@ from flask import current_app
 from bss.extensions import db
 from bss.worker import forget_delivered_messages
 from core.clock import utcnow
+from core.jobs import scheduled_jobs
 from core.mail import MailTransport, transport_for
 from core.models.outbox import EmailStatus
 from core.services.idempotency import purge_idempotency_keys
@@ -91,6 +92,21 @@ def run_renewals() -> None:
     db.session.commit()
     if due or reminded:
         log.info("renewals: %s period ends acted on, %s reminders sent", due, reminded)
+
+
+@shared_task
+def run_scheduled_jobs() -> None:
+    """Run every plugin's scheduled job, each in a transaction of its own."""
+    for name, job in scheduled_jobs().items():
+        try:
+            acted_on = job.run(db.session)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("scheduled job %s failed; it runs again in a minute", name)
+            continue
+        if acted_on:
+            log.info("scheduled job %s: acted on %s", name, acted_on)
 
 
 @shared_task

@@ -6,6 +6,9 @@ from alembic import context
 
 import core.models  # noqa: F401  (every model must be known to the metadata)
 from core.db import Base, UTCDateTime
+from core.plugins import load_plugins
+
+load_plugins()  # the plugins' own tables (``<plugin>_...``) join the metadata as their packages load
 
 
 def render_item(kind: str, obj: Any, _context: Any) -> str | bool:

@@ -1,44 +1,59 @@
-"""Web hosting from trial to live, and domain names registered with the reseller in the loop."""
+"""Web hosting from trial to live, and domain names registered with the reseller in the loop.
+
+- ``web_hosting``: the Web hosting product, provisioned on a hosting panel (``panel``).
+- ``domain_registration``: the Domain name product, one plan per extension (``registrar``).
+- ``websites`` and ``trials``: customers' sites, their free trials and going live.
+- ``domains``: where a domain stands after registration, auto-renewal, nameservers.
+- ``storefront``: the free trial and the sites' pages on a reseller's storefront.
+
+Both vendors have a local simulator (``panel_simulator``, ``registrar_simulator``) that
+``cascade run`` starts and the tests serve; the settings are in ``settings``.
+"""
 
 from __future__ import annotations
 
-from core.models.catalog import BillingPeriod
-from core.money import Money
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from core.jobs import ScheduledJob
 from core.plugins import hookimpl
-from core.products import PlanSpec, ProductType
+from core.products import ProductType
+from core.simulators import Simulator
+from plugins.hosting import settings
+from plugins.hosting.domain_registration import DomainName
+from plugins.hosting.domains import release_lapsed_domains
+from plugins.hosting.panel_simulator import PanelSimulator
+from plugins.hosting.registrar_simulator import RegistrarSimulator
+from plugins.hosting.trials import run_website_upkeep
+from plugins.hosting.web_hosting import WebHosting
 
-
-class WebHosting(ProductType):
-    key = "web-hosting"
-    name = {"en": "Web hosting", "fr": "Hébergement web"}
-    description = {
-        "en": "Websites on a managed hosting panel, from free trial to live.",
-        "fr": "Des sites sur un panneau d'hébergement géré, de l'essai gratuit à la mise en ligne.",
-    }
-    unit = "package"
-    plans = (
-        PlanSpec(code="starter", name="Starter", billing_period=BillingPeriod.MONTHLY, rank=10, trial_days=14, features={"sites": 1, "storage_gb": 10}, cost_price=Money("2.00", "EUR")),
-        PlanSpec(code="business", name="Business", billing_period=BillingPeriod.MONTHLY, rank=20, trial_days=14, features={"sites": 5, "storage_gb": 50}, cost_price=Money("6.00", "EUR")),
-        PlanSpec(code="pro", name="Pro", billing_period=BillingPeriod.MONTHLY, rank=30, trial_days=14, features={"sites": 25, "storage_gb": 200}, cost_price=Money("15.00", "EUR")),
-    )
-
-
-class DomainName(ProductType):
-    key = "domain-name"
-    name = {"en": "Domain name", "fr": "Nom de domaine"}
-    description = {
-        "en": "Register, renew and transfer domain names.",
-        "fr": "Enregistrer, renouveler et transférer des noms de domaine.",
-    }
-    unit = "domain"
-    #: A domain is renewed when its owner pays for it (or its reseller sets it to renew by itself).
-    manual_renewal = True
-    plans = (
-        PlanSpec(code="registration", name="Registration", billing_period=BillingPeriod.YEARLY, rank=10, term_months=12,
-                 cost_price=Money("8.00", "EUR")),
-    )
+if TYPE_CHECKING:
+    from storefront.extensions import StorefrontExtension
 
 
 @hookimpl
 def register_product_types() -> list[ProductType]:
     return [WebHosting(), DomainName()]
+
+
+@hookimpl
+def local_simulators() -> list[Simulator]:
+    return [
+        Simulator(name="hosting-panel", url_setting=settings.PANEL_URL, default_port=settings.PANEL_PORT,
+                  app=PanelSimulator),
+        Simulator(name="registrar", url_setting=settings.REGISTRAR_URL, default_port=settings.REGISTRAR_PORT,
+                  app=RegistrarSimulator),
+    ]
+
+
+@hookimpl
+def scheduled_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob("hosting-websites", run_website_upkeep), ScheduledJob("domain-releases", release_lapsed_domains)]
+
+
+@hookimpl
+def storefront_extensions() -> Iterable[StorefrontExtension]:
+    settings.hosting_settings()  # a bad setting stops the app's start, naming the variable
+    from plugins.hosting.storefront import extension  # the storefront is imported only by the app that has one
+
+    return [extension]

@@ -32,6 +32,7 @@ from core.services.api_keys import create_api_key
 from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user, owner_team
 from core.services.price_lists import create_price_list, set_product_offered
+from plugins.hosting.models import Website, WebsiteStatus
 from tests.conftest import csrf
 from tests.provisioning import provision_due
 
@@ -92,6 +93,12 @@ def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
     db.commit()
     provision_due(db)
     assert db.scalar(select(func.count()).select_from(ManualTask)) == len(BUYERS)
+    for buyer_slug in BUYERS.values():  # a site of each sibling, on its subscription
+        subscription = db.scalar(select(Subscription).where(Subscription.owner_id == accounts[buyer_slug].id)
+                                 .order_by(Subscription.id.desc()))
+        db.add(Website(account=accounts[buyer_slug], subscription=subscription, domain=f"www.{buyer_slug}.example",
+                       status=WebsiteStatus.TRIAL, end_reason=""))
+    db.commit()
     return accounts
 
 
@@ -110,6 +117,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
         "price_list_id": db.scalar(select(PriceList.id).where(PriceList.seller_id == account.id)),
         "order_id": db.scalar(select(Order.id).where(Order.owner_id.in_(mine)).order_by(Order.id.desc())),
         "subscription_id": subscription_id,
+        "website_id": db.scalar(select(Website.id).where(Website.account_id.in_(mine))),
         "task_id": db.scalar(select(ManualTask.id).join(ProvisioningRequest)
                              .where(ProvisioningRequest.subscription_id == subscription_id)),
         # The catalog is shared: a plan or product id names nobody's data, so both runs use real ones.
@@ -120,7 +128,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
 
 #: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
 FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "order_id",
-           "subscription_id", "task_id", "id"}
+           "subscription_id", "task_id", "website_id", "id"}
 #: Parameters naming shared catalog rows: the same real id in both runs.
 SHARED = {"plan_id", "product_id"}
 ID_ALIASES = {"id": "account_id"}
@@ -172,6 +180,7 @@ def _snapshot(db, sibling: Account):
                                          .where(SubscriptionEvent.subscription_id.in_(subscriptions))),
         "provisioning": db.execute(select(ProvisioningRequest.id, ProvisioningRequest.status)
                                    .where(ProvisioningRequest.subscription_id.in_(subscriptions))).all(),
+        "websites": db.execute(select(Website.id, Website.status, Website.live_at).where(Website.account_id.in_(mine))).all(),
         "tasks": db.execute(select(ManualTask.id, ManualTask.status, ManualTask.note).join(ProvisioningRequest)
                             .where(ProvisioningRequest.subscription_id.in_(subscriptions))).all(),
     }

@@ -9,9 +9,11 @@ from core.plugins import product_types
     ("key", "plugin", "plan_codes"),
     [
         ("reseller-plan", "reseller_plans", ["basic", "free", "standard"]),
-        ("microsoft-365", "office365", ["exchange-online", "business-basic", "business-standard", "business-premium"]),
-        ("web-hosting", "hosting", ["starter", "business", "pro"]),
-        ("domain-name", "hosting", ["registration"]),
+        ("microsoft-365", "office365", ["exchange-online-monthly", "exchange-online", "business-basic-monthly",
+                                        "business-basic", "business-standard-monthly", "business-standard",
+                                        "business-premium-monthly", "business-premium"]),
+        ("web-hosting", "hosting", ["starter", "starter-yearly", "business", "business-yearly", "pro", "pro-yearly"]),
+        ("domain-name", "hosting", ["com", "net", "org", "eu", "co-uk", "io"]),
     ],
 )
 def test_each_product_type_declares_its_plans_in_rank_order(app, key, plugin, plan_codes):

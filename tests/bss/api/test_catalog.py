@@ -57,7 +57,7 @@ def test_a_withdrawn_product_is_off_sale_until_offered_again(api_as, demo, domai
     assert "web-hosting/pro" in on_sale(api_as("solo"))
     response = northwind.open("PUT", url)
     assert response.status_code == 200 and response.json == {"product_id": str(domains.id), "offered": True}
-    assert "domain-name/registration" in on_sale(api_as("solo"))
+    assert "domain-name/com" in on_sale(api_as("solo"))
 
 
 def test_choices_are_idempotent_and_recorded_once_with_who(api_as, db, demo, premium):

@@ -97,10 +97,11 @@ def test_products_and_plans_are_in_catalog_order_with_their_details(api_as):
     items = api_as("bright").get("/api/v1/products").json["items"]
     assert [product["name"] for product in items] == sorted(product["name"] for product in items)
     hosting = next(product for product in items if product["key"] == "web-hosting")
-    assert [plan["code"] for plan in hosting["plans"]] == ["starter", "business", "pro"]
+    assert [plan["code"] for plan in hosting["plans"]] == [
+        "starter", "starter-yearly", "business", "business-yearly", "pro", "pro-yearly"]
     starter = hosting["plans"][0]
     assert starter["id"].isdigit() and hosting["id"].isdigit()
-    assert (starter["billing_period"], starter["trial_days"], starter["term_months"]) == ("monthly", 14, 0)
+    assert (starter["billing_period"], starter["trial_days"], starter["term_months"]) == ("monthly", 0, 0)
     assert starter["features"] == {"sites": 1, "storage_gb": 10}
     assert api_as("bright").get("/api/v1/products").json["next"] is None
 

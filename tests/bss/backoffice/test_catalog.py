@@ -35,7 +35,7 @@ def test_a_distributor_sees_every_product_and_plan_and_what_is_on_sale(client, d
 
 def test_withdrawing_and_offering_a_product_changes_what_buyers_can_buy(client, db, demo, login_as, plans, post):
     login_as("admin@northwind.example")
-    domains, registration = _product(db, "domain-name"), plans["domain-name/registration"]
+    domains, registration = _product(db, "domain-name"), plans["domain-name/com"]
     response = post(f"/bss/catalog/products/{domains.id}/withdraw")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/bss/catalog#product-{domains.id}"
@@ -91,6 +91,6 @@ def test_only_a_distributor_with_manage_prices_reaches_the_catalog(client, db, d
     assert client.get("/bss/catalog").status_code == 403
     assert post(f"/bss/catalog/products/{domains.id}/withdraw").status_code == 403
     assert post(f"/bss/catalog/plans/{premium.id}/hide").status_code == 403
-    assert {premium.id, plans["domain-name/registration"].id} <= set(resolve_prices(db, demo["harbour"]))
+    assert {premium.id, plans["domain-name/com"].id} <= set(resolve_prices(db, demo["harbour"]))
     by_people = select(AuditEvent).where(AuditEvent.action.like("catalog.%"), AuditEvent.actor_id.is_not(None))
     assert db.scalar(by_people) is None

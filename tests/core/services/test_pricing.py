@@ -102,7 +102,7 @@ def test_what_is_not_on_sale_has_no_price(db, demo, plans):
     assert premium.id not in resolve_prices(db, demo["harbour"])
     domains = db.scalar(select(Product).where(Product.key == "domain-name"))
     set_product_offered(db, distributor=demo["northwind"], product=domains, offered=False, actor=None)
-    assert plans["domain-name/registration"].id not in resolve_prices(db, demo["solo"])
+    assert plans["domain-name/com"].id not in resolve_prices(db, demo["solo"])
     assert plans["web-hosting/pro"].id in resolve_prices(db, demo["solo"])
 
 

@@ -82,7 +82,7 @@ def test_a_trial_becomes_paid_at_its_end(frozen_clock, db, subscribe):
 
 
 def test_a_subscription_renewed_by_hand_is_suspended_when_nobody_renews_it(frozen_clock, db, demo, plans, actor_for):
-    order = place_order(db, actor=actor_for("bright"), lines=[LineRequest(plans["domain-name/registration"].id)],
+    order = place_order(db, actor=actor_for("bright"), lines=[LineRequest(plans["domain-name/com"].id, params={"domain_name": "harbour-dental.com"})],
                         payment_method="on_account")
     db.commit()
     provision_due(db)
@@ -99,7 +99,7 @@ def test_a_subscription_renewed_by_hand_is_suspended_when_nobody_renews_it(froze
 
 
 def test_renewal_reminders_go_out_once_at_each_reminder_day(frozen_clock, db, demo, plans, actor_for):
-    order = place_order(db, actor=actor_for("bright"), lines=[LineRequest(plans["domain-name/registration"].id)],
+    order = place_order(db, actor=actor_for("bright"), lines=[LineRequest(plans["domain-name/com"].id, params={"domain_name": "harbour-dental.com"})],
                         payment_method="on_account")
     db.commit()
     provision_due(db)
@@ -123,7 +123,7 @@ def test_renewal_reminders_go_out_once_at_each_reminder_day(frozen_clock, db, de
 
 def test_a_customer_whose_reseller_pays_is_reminded_to_see_its_reseller(frozen_clock, db, demo, plans, actor_for):
     order = place_order(db, actor=actor_for("bright"), owner_id=demo["harbour"].id, payer="buyer",
-                        lines=[LineRequest(plans["domain-name/registration"].id)], payment_method="on_account")
+                        lines=[LineRequest(plans["domain-name/com"].id, params={"domain_name": "harbour-dental.com"})], payment_method="on_account")
     db.commit()
     provision_due(db)
     frozen_clock.advance(order.lines[0].subscription.current_period_end - frozen_clock.now() - timedelta(days=7))

@@ -1,0 +1,100 @@
+"""A hosting panel in memory, speaking the API ``HttpHostingPanel`` uses (see ``simulation``)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass
+from html import escape
+from typing import Any
+
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Response
+
+from plugins.hosting.simulation import Answer, JsonSimulator, SimulatedError, required
+
+
+@dataclass
+class _Account:
+    username: str
+    domain: str
+    package: str
+    status: str = "active"
+    suspend_reason: str = ""
+
+
+class PanelSimulator(JsonSimulator):
+    vendor = "hosting panel"
+
+    def __init__(self) -> None:
+        super().__init__([
+            Rule("/accounts", endpoint="create_account", methods=["POST"]),
+            Rule("/accounts/<username>", endpoint="account", methods=["GET"]),
+            Rule("/accounts/<username>", endpoint="terminate", methods=["DELETE"]),
+            Rule("/accounts/<username>/package", endpoint="change_package", methods=["PUT"]),
+            Rule("/accounts/<username>/suspend", endpoint="suspend", methods=["POST"]),
+            Rule("/accounts/<username>/unsuspend", endpoint="unsuspend", methods=["POST"]),
+            Rule("/accounts/<username>/sso", endpoint="sso", methods=["POST"]),
+            Rule("/sso/<token>", endpoint="control_panel", methods=["GET"]),
+        ])
+        self.accounts: dict[str, _Account] = {}
+        self._sso_tokens: dict[str, str] = {}
+
+    def create_account(self, body: dict[str, Any]) -> Answer:
+        username, domain, package = required(body, "username", "domain", "package")
+        if username in self.accounts:
+            raise SimulatedError(409, "username_taken", f"There is an account {username} already.")
+        if any(account.domain == domain and account.status != "terminated" for account in self.accounts.values()):
+            raise SimulatedError(409, "domain_taken", f"{domain} is hosted in another account.")
+        self.accounts[username] = _Account(username, domain, package)
+        return 201, self._dump(username)
+
+    def account(self, body: dict[str, Any], username: str) -> Answer:
+        return 200, self._dump(username)
+
+    def change_package(self, body: dict[str, Any], username: str) -> Answer:
+        (package,) = required(body, "package")
+        self._open(username).package = package
+        return 200, self._dump(username)
+
+    def suspend(self, body: dict[str, Any], username: str) -> Answer:
+        account = self._open(username)
+        account.status, account.suspend_reason = "suspended", str(body.get("reason", ""))
+        return 200, self._dump(username)
+
+    def unsuspend(self, body: dict[str, Any], username: str) -> Answer:
+        account = self._open(username)
+        account.status, account.suspend_reason = "active", ""
+        return 200, self._dump(username)
+
+    def terminate(self, body: dict[str, Any], username: str) -> Answer:
+        self._found(username).status = "terminated"
+        return 200, self._dump(username)
+
+    def sso(self, body: dict[str, Any], username: str) -> Answer:
+        self._open(username)
+        token = secrets.token_urlsafe(16)
+        self._sso_tokens[token] = username
+        return 200, {"url": f"/sso/{token}"}
+
+    def control_panel(self, body: dict[str, Any], token: str) -> Answer:
+        username = self._sso_tokens.pop(token, None)
+        if username is None:
+            return Response("<h1>This sign-in link has been used or is not valid.</h1>", 404, mimetype="text/html")
+        account = self.accounts[username]
+        return Response(f"<h1>Control panel of {escape(account.domain)}</h1><p>Package {escape(account.package)}, "
+                        f"{escape(account.status)}.</p>", 200, mimetype="text/html")
+
+    def _found(self, username: str) -> _Account:
+        account = self.accounts.get(username)
+        if account is None:
+            raise SimulatedError(404, "no_account", f"There is no account {username}.")
+        return account
+
+    def _open(self, username: str) -> _Account:
+        account = self._found(username)
+        if account.status == "terminated":
+            raise SimulatedError(409, "terminated", f"The account {username} is closed.")
+        return account
+
+    def _dump(self, username: str) -> dict[str, Any]:
+        return asdict(self._found(username))

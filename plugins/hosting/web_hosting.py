@@ -1,0 +1,117 @@
+"""The "Web hosting" product: packages on the hosting panel, monthly or yearly.
+
+Each plan is a panel package (its sites and storage are plan features); a subscription is one
+panel account, named after the subscription, whose primary domain is the site's address given
+as ``params.domain``. A paid order starts at once: free trials are started by the websites'
+service (``plugins.hosting.websites``), never by an order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import marshmallow
+
+from core.models.catalog import BillingPeriod
+from core.money import Money
+from core.products import PlanSpec, ProductType
+from core.provisioning import LifecycleRequest, Result
+from plugins.hosting.domain_names import DomainNameError, to_ascii, to_unicode
+from plugins.hosting.panel import HostingPanel, http_panel
+from plugins.hosting.vendor_http import VendorError
+
+#: A year paid up front costs ten months.
+YEARLY_MONTHS = 10
+
+#: The panel's packages: code, name, rank, sites, storage in GB and the vendor's monthly cost.
+_PACKAGES = (
+    ("starter", "Starter", 10, 1, 10, "2.00"),
+    ("business", "Business", 20, 5, 50, "6.00"),
+    ("pro", "Pro", 30, 25, 200, "15.00"),
+)
+
+
+class HostName(marshmallow.fields.String):
+    """A host name as typed, loaded in its ASCII (IDNA) form."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
+        try:
+            return to_ascii(super()._deserialize(value, attr, data, **kwargs))
+        except DomainNameError as error:
+            raise marshmallow.ValidationError(str(error)) from None
+
+
+class HostingParams(marshmallow.Schema):
+    """``params`` of a hosting order line: the address of the site it hosts first."""
+
+    domain = HostName(required=True)
+
+
+def _plans() -> tuple[PlanSpec, ...]:
+    plans = []
+    for code, name, rank, sites, storage, monthly in _PACKAGES:
+        features = {"sites": sites, "storage_gb": storage}
+        plans.append(PlanSpec(code=code, name=name, billing_period=BillingPeriod.MONTHLY, rank=rank,
+                              features=features, cost_price=Money(monthly, "EUR"), params=HostingParams))
+        plans.append(PlanSpec(code=f"{code}-yearly", name=f"{name} yearly", billing_period=BillingPeriod.YEARLY,
+                              rank=rank + 1, term_months=12, features=features,
+                              cost_price=Money(monthly, "EUR") * YEARLY_MONTHS, params=HostingParams))
+    return tuple(plans)
+
+
+#: The panel package of each plan: a yearly plan is the same package, paid by the year.
+PACKAGE_OF = {plan.code: plan.code.removesuffix("-yearly") for plan in _plans()}
+
+
+class WebHosting(ProductType):
+    key = "web-hosting"
+    name = {"en": "Web hosting", "fr": "Hébergement web"}
+    description = {
+        "en": "Websites on a managed hosting panel, from free trial to live.",
+        "fr": "Des sites sur un panneau d'hébergement géré, de l'essai gratuit à la mise en ligne.",
+    }
+    unit = "package"
+    plans = _plans()
+
+    def __init__(self, panel: Callable[[], HostingPanel] = http_panel) -> None:
+        #: Builds the panel connector for each call (an adapter for a real panel goes here).
+        self.panel = panel
+
+    def label(self, params: Mapping[str, Any]) -> str:
+        return to_unicode(params["domain"]) if params.get("domain") else ""
+
+    def activate(self, request: LifecycleRequest) -> Result:
+        username = account_name(request.subscription_id)
+        return self._at_panel(lambda panel: panel.create_account(
+            username=username, domain=request.params["domain"], package=PACKAGE_OF[request.plan_code],
+            key=request.idempotency_key), data={"panel_username": username})
+
+    def change(self, request: LifecycleRequest) -> Result:
+        package = PACKAGE_OF[request.new_plan_code or request.plan_code]
+        return self._at_panel(lambda panel: panel.change_package(
+            request.data["panel_username"], package, key=request.idempotency_key))
+
+    def suspend(self, request: LifecycleRequest) -> Result:
+        return self._at_panel(lambda panel: panel.suspend(
+            request.data["panel_username"], reason=request.reason or "", key=request.idempotency_key))
+
+    def resume(self, request: LifecycleRequest) -> Result:
+        return self._at_panel(lambda panel: panel.unsuspend(request.data["panel_username"], key=request.idempotency_key))
+
+    def cancel(self, request: LifecycleRequest) -> Result:
+        if "panel_username" not in request.data:
+            return Result.done()  # never opened at the panel
+        return self._at_panel(lambda panel: panel.terminate(request.data["panel_username"], key=request.idempotency_key))
+
+    def _at_panel(self, call: Callable[[HostingPanel], object], data: Mapping[str, Any] | None = None) -> Result:
+        try:
+            call(self.panel())
+        except VendorError as error:
+            return Result.failed(f"The hosting panel refused: {error.message}")
+        return Result.done(data=data)
+
+
+def account_name(subscription_id: int) -> str:
+    """The panel account of a subscription: stable, so a repeated activation names the same one."""
+    return f"cas{subscription_id}"

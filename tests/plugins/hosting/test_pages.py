@@ -1,0 +1,112 @@
+"""The hosting pages: the storefront's free trial link and sites, the back office's websites and domains."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.models.outbox import OutboxEmail
+from core.services.renewals import run_period_ends
+from plugins.hosting.models import Website, WebsiteStatus
+from tests.bss.backoffice.conftest import text_of
+from tests.plugins.hosting.conftest import vendor
+from tests.provisioning import provision_due
+from tests.storefront.conftest import BRIGHT
+
+
+def test_the_free_trial_link_invites_a_visitor_to_open_an_account_first(client, shops):
+    page = client.get("/hosting/trial", base_url=BRIGHT)
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Try your website free for 14 days" in text and "Bright IT" in text
+    assert "Northwind" not in page.get_data(as_text=True)
+    assert 'href="/sign-in?next=/hosting/trial"' in page.get_data(as_text=True)
+
+
+def test_a_customer_starts_a_free_trial_on_the_storefront_and_opens_its_control_panel(
+        client, db, frozen_clock, shops, shop_sign_in, shop_post, plans, panel):
+    shop_sign_in()
+    form = client.get("/hosting/trial", base_url=BRIGHT)
+    assert "Starter: 1 sites, 10 GB then 4.99 EUR per month" in text_of(form)
+    refused = shop_post("/hosting/trial", {"domain": "not a name", "plan_id": plans["web-hosting/starter"].id})
+    assert refused.status_code == 422 and "Give the name alone" in text_of(refused)
+
+    started = shop_post("/hosting/trial", {"domain": "www.harbour-smiles.com", "plan_id": plans["web-hosting/starter"].id})
+    assert started.status_code == 302
+    website = db.scalar(select(Website).where(Website.domain == "www.harbour-smiles.com"))
+    assert website.account.slug == "harbour" and website.status is WebsiteStatus.TRIAL
+    assert "being set up" in text_of(client.get(started.location, base_url=BRIGHT))
+
+    provision_due(db)
+    page = text_of(client.get(started.location, base_url=BRIGHT))
+    assert "Free trial until 16 March 2026" in page and "ask Bright IT to put it live on a hosting plan" in page
+    opened = shop_post(f"/hosting/websites/{website.id}/control-panel")
+    assert opened.status_code == 302 and opened.location.startswith(f"{panel.url}/sso/")
+    hosting = client.get(f"/subscriptions/{website.subscription.id}", base_url=BRIGHT)
+    assert f'href="/hosting/websites/{website.id}"' in hosting.get_data(as_text=True), "its hosting links to the site"
+
+
+def test_a_customer_sees_only_its_own_sites(client, db, shops, shop_sign_in, actor_for, plans, demo):
+    from plugins.hosting.websites import create_website
+
+    other = create_website(db, actor=actor_for("bright"), account_id=demo["maple"].id, domain="www.maple.example",
+                           plan_id=plans["web-hosting/starter"].id)
+    db.commit()
+    shop_sign_in()
+    assert client.get(f"/hosting/websites/{other.id}", base_url=BRIGHT).status_code == 404
+    assert "www.maple.example" not in text_of(client.get("/hosting/websites", base_url=BRIGHT))
+
+
+def test_a_reseller_creates_a_site_and_is_told_why_it_cannot_go_live_yet(client, db, demo, plans, login_as, post):
+    login_as("owner@bright.example")
+    assert "New website" in text_of(client.get("/bss/websites"))
+    form = text_of(client.get("/bss/websites/new"))
+    assert "Harbour Dental" in form and "Web hosting Starter" in form
+    refused = post("/bss/websites", {"account_id": demo["harbour"].id, "start": "trial", "domain": "",
+                                     "plan_id": plans["web-hosting/starter"].id})
+    assert refused.status_code == 422 and "Address: Give a domain name" in text_of(refused)
+
+    created = post("/bss/websites", {"account_id": demo["harbour"].id, "start": "trial", "domain": "www.harbour-dental.com",
+                                     "plan_id": plans["web-hosting/starter"].id})
+    assert created.status_code == 302
+    provision_due(db)
+    website_id = int(created.location.rsplit("/", 1)[1])
+    live = post(f"/bss/websites/{website_id}/live")
+    assert live.status_code == 409
+    assert "not on a paying hosting plan" in text_of(live)
+    assert "www.harbour-dental.com" in text_of(client.get("/bss/websites"))
+
+
+def test_the_domains_page_shows_where_each_domain_stands_with_its_dates(
+        client, db, frozen_clock, order_domain, login_as, post, registrar):
+    order = order_domain("harbour-dental.com", by="bright", for_="harbour", payer="buyer")
+    domain = order.lines[0].subscription
+    login_as("owner@bright.example")
+    listed = text_of(client.get("/bss/domains"))
+    assert "harbour-dental.com Harbour Dental Bright IT Active expires 2 Mar 2027" in listed
+
+    page = text_of(client.get(f"/bss/domains/{domain.id}"))
+    assert "Registrant and technical contact Bright IT (what WHOIS shows)" in page
+    changed = post(f"/bss/domains/{domain.id}/nameservers", {"nameservers": "ns1.bright-it.example\nns2.bright-it.example"})
+    assert changed.status_code == 302
+    assert vendor(registrar, "GET", "/domains/harbour-dental.com")["nameservers"] == [
+        "ns1.bright-it.example", "ns2.bright-it.example"]
+    assert post(f"/bss/domains/{domain.id}/nameservers", {"nameservers": "only.one.example"}).status_code == 422
+
+    frozen_clock.advance(domain.current_period_end - frozen_clock.now() + timedelta(days=2))
+    run_period_ends(db)
+    db.commit()
+    provision_due(db)
+    login_as("owner@bright.example")  # the session did not last two months
+    listed = text_of(client.get("/bss/domains"))
+    assert "Expired expired 2 Mar 2027; renewable until 1 Apr 2027, then in redemption until 1 May 2027" in listed
+
+
+def test_a_reseller_sets_a_domain_to_renew_by_itself_from_its_page(client, db, order_domain, login_as, post):
+    order = order_domain("harbour-dental.com", by="harbour", for_="harbour", payer="owner", method="card")
+    domain = order.lines[0].subscription
+    login_as("owner@bright.example")
+    assert post(f"/bss/domains/{domain.id}/auto-renew", {"auto_renew": "on"}).status_code == 302
+    db.expire_all()
+    assert domain.auto_renew is True
+    assert domain.events[-1].action == "auto_renew_set"
+    assert not db.scalars(select(OutboxEmail).where(OutboxEmail.subject.contains("Northwind"))).all()
