@@ -42,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from bss import api, backoffice, health, home
     from storefront.app import create_storefront_app
-    from storefront.hosts import HostDispatcher
+    from storefront.hosts import HostDispatcher, backoffice_hosts
 
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
@@ -53,5 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     storefronts = create_storefront_app(settings, db.state(app))
     app.extensions["themes"] = storefronts.extensions["themes"]  # the back office offers them to choose from
-    app.wsgi_app = HostDispatcher(app.wsgi_app, storefronts, settings.storefront_domain)  # type: ignore[method-assign]
+    app.wsgi_app = HostDispatcher(  # type: ignore[method-assign]
+        app.wsgi_app, storefronts, settings.storefront_domain, backoffice_hosts=backoffice_hosts(settings.base_url),
+        session_factory=db.state(app).session_factory)
     return app

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.dns import nameserver
+
 PREFIX = "CASCADE_"
 #: The largest request body the web app reads.
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -49,6 +51,8 @@ class Settings:
     mail_from: str = "Cascade <no-reply@cascade.localhost>"
     log_level: str = "INFO"
     log_format: str = "text"
+    #: ``host[:port]`` of the DNS server that custom domains' TXT records are looked up on; empty: the system's.
+    dns_resolver: str = ""
 
     @property
     def production(self) -> bool:
@@ -121,6 +125,11 @@ def validate(settings: Settings) -> None:
         _fail("LOG_LEVEL", f"{settings.log_level!r} is not DEBUG, INFO, WARNING or ERROR")
     if settings.log_format not in ("text", "json"):
         _fail("LOG_FORMAT", f"{settings.log_format!r} is not text or json")
+    if settings.dns_resolver:
+        try:
+            nameserver(settings.dns_resolver)
+        except ValueError as error:
+            _fail("DNS_RESOLVER", str(error))
 
 
 def _fail(name: str, reason: str) -> None:

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models.accounts import Account, AccountKind
+from core.models.storefronts import Storefront, StorefrontStatus
+
 
 class Links:
     def __init__(self) -> None:
@@ -27,6 +33,16 @@ class Links:
         base = urlsplit(self.base_url)
         port = f":{base.port}" if base.port else ""
         return f"{base.scheme}://{slug}.{self.storefront_domain}{port}/"
+
+    def for_account(self, session: Session, account: Account, storefront_path: str, backoffice_path: str) -> str:
+        """Where ``account``'s people follow a link to: for a customer whose seller's storefront is live,
+        its page there (white label: the back office's host would reveal the platform), else the back office's."""
+        seller = account.parent
+        if account.kind is AccountKind.CUSTOMER and seller is not None and session.scalar(
+            select(Storefront.id).where(Storefront.account_id == seller.id, Storefront.status == StorefrontStatus.LIVE)
+        ) is not None:
+            return self.storefront(seller.slug) + storefront_path.lstrip("/")
+        return self.backoffice(backoffice_path)
 
 
 links = Links()

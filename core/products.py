@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,10 @@ from core.money import Money
 from core.provisioning import LifecycleRequest, Result
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.models.accounts import Account
+    from core.product_users import UserDirectory
 
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{1,79}$")
 
@@ -89,6 +92,57 @@ class PurchaseContext:
 Prerequisite = Callable[[PurchaseContext], "str | None"]
 
 
+@dataclass(frozen=True)
+class ParamField:
+    """One order parameter of a plan, as a form asks for it: read off the plan's params schema.
+
+    A schema field's ``metadata`` may carry a ``label`` and a ``description`` (texts, or texts by
+    locale); without a label, the field's name is shown.
+    """
+
+    #: What the value is sent as in an order line's ``params`` (the field's ``data_key``, else its name).
+    key: str
+    label: Text
+    required: bool
+    #: ``text``, ``email``, ``url``, ``number``, ``checkbox`` or ``choice`` (a ``OneOf`` validator's choices).
+    kind: str = "text"
+    hint: Text = ""
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The form field: ``params.<key>``, as an order line's params are named in errors too."""
+        return f"params.{self.key}"
+
+    def label_in(self, locale: str = DEFAULT_LOCALE) -> str:
+        return text_in(self.label, locale)
+
+
+def describe_params(schema: type[marshmallow.Schema] | None) -> list[ParamField]:
+    """The fields a form asks for to fill ``schema``, in its declared order: generic, so no plugin needs a template."""
+    if schema is None:
+        return []
+    described = []
+    for name, declared in schema().load_fields.items():
+        validators = list(getattr(declared, "validators", ()))
+        choices = next((tuple(map(str, v.choices)) for v in validators if isinstance(v, marshmallow.validate.OneOf)), ())
+        longest = next((v.max for v in validators if isinstance(v, marshmallow.validate.Length) and v.max), None)
+        kinds = ((marshmallow.fields.Email, "email"), (marshmallow.fields.Url, "url"),
+                 (marshmallow.fields.Number, "number"), (marshmallow.fields.Boolean, "checkbox"))
+        kind = "choice" if choices else next((kind for cls, kind in kinds if isinstance(declared, cls)), "text")
+        described.append(ParamField(
+            key=declared.data_key or name,
+            label=declared.metadata.get("label") or name.replace("_", " ").capitalize(),
+            required=declared.required,
+            kind=kind,
+            hint=declared.metadata.get("description", ""),
+            choices=choices,
+            max_length=longest,
+        ))
+    return described
+
+
 class Timing(StrEnum):
     """When a change to a subscription takes effect."""
 
@@ -104,10 +158,37 @@ class PlanChange:
     quantity: int
     new_plan: PlanSpec
     new_quantity: int
+    #: When the subscription's current term began (its purchase or its last renewal), if it has begun.
+    term_started_at: datetime | None = None
 
     @property
     def is_downgrade(self) -> bool:
         return self.new_plan.rank < self.plan.rank
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A cancellation a buyer asks for, as ``ProductType.cancel_timing`` sees it."""
+
+    plan: PlanSpec
+    quantity: int
+    #: When the buyer asked for it to take effect.
+    asked: Timing
+    #: When the subscription's current term began (its purchase or its last renewal), if it has begun.
+    term_started_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OrderLineContext:
+    """A line of an order being placed, as ``ProductType.accept_params`` sees it."""
+
+    session: Session
+    #: The account the subscription is for.
+    owner: Account
+    plan: PlanSpec
+    quantity: int
+    #: As ``load_params`` loaded them.
+    params: Mapping[str, Any]
 
 
 class ProductType:
@@ -167,6 +248,10 @@ class ProductType:
         """Return why ``context.buyer`` may not buy the plan yet (nothing when it may)."""
         return [reason for rule in self.prerequisites if (reason := rule(context)) is not None]
 
+    def param_fields(self, plan_code: str) -> list[ParamField]:
+        """The order parameters a line of the plan asks for, described for a form."""
+        return describe_params(self.plan(plan_code).params)
+
     def load_params(self, plan_code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """Validate an order line's ``params`` with the plan's schema; errors name ``params.<field>``."""
         schema = self.plan(plan_code).params
@@ -181,9 +266,32 @@ class ProductType:
             messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
             raise ValidationError({f"params.{name}": list(_flatten(found)) for name, found in messages.items()}) from None
 
+    def accept_params(self, line: OrderLineContext) -> dict[str, Any]:
+        """Check an order line's params against the world before the order is accepted; return them.
+
+        For what a schema cannot know (a name still free at the vendor, or unique on the
+        platform) and for params the product fills in itself. It may record what the line
+        reserves in the plugin's tables: a refused order is rolled back with it. Raise
+        ``ValidationError`` naming ``params.<field>``. The default keeps the params as loaded.
+        """
+        return dict(line.params)
+
+    def label(self, params: Mapping[str, Any]) -> str:
+        """What names one subscription to people, from its parameters (a domain name, a site's
+        address); empty when nothing does. Emails and pages show it beside the plan."""
+        return ""
+
     def change_timing(self, change: PlanChange) -> Timing:
         """When a change takes effect: downgrades at the end of the term, anything else now."""
         return Timing.END_OF_TERM if change.is_downgrade else Timing.NOW
+
+    def cancel_timing(self, cancellation: Cancellation) -> Timing:
+        """When a cancellation takes effect: when the buyer asked."""
+        return cancellation.asked
+
+    def user_directory(self) -> UserDirectory | None:
+        """The users of the service that its owner manages (``core.product_users``); ``None``: it has none."""
+        return None
 
     # The lifecycle. Each method is idempotent, never touches the database and answers a
     # ``Result``; the defaults suit a product with nothing to set up outside Cascade.

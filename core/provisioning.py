@@ -26,6 +26,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from core.money import Money
+
 
 class LifecycleAction(StrEnum):
     """What a provisioning request asks of a product."""
@@ -105,6 +107,8 @@ class AccountRef:
     id: int
     name: str
     slug: str
+    #: It sells to accounts of its own (a reseller or a distributor), rather than being an end customer.
+    resells: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,3 +140,9 @@ class LifecycleRequest:
     completed_steps: frozenset[str] = frozenset()
     #: 1 on the first try.
     attempt: int = 1
+    #: The account that pays: the owner, or the reseller that bought it for the owner (``None``: the owner).
+    payer: AccountRef | None = None
+    #: What the payer pays for it per billing period.
+    price: Money | None = None
+    #: It renews by itself at its period's end: a ``renew`` then is nobody's request.
+    auto_renew: bool = False

@@ -5,11 +5,18 @@ from __future__ import annotations
 from flask import Flask
 
 from bss.config import Settings
+from bss.csrf import init_csrf
 from bss.extensions import DatabaseState, db
 from bss.logging import init_request_ids
-from storefront import views
+from storefront import account, cart, catalog, checkout, invitations, orders, organisation, password, subscriptions, views
+from storefront.auth import init_customer_auth
 from storefront.errors import register_error_handlers
+from storefront.extensions import init_extensions
 from storefront.hosts import init_hosts
+from storefront.i18n import init_i18n
+from storefront.labels import init_labels
+from storefront.page_cache import init_page_cache
+from storefront.preview import init_preview
 from storefront.themes import init_themes
 
 #: Neutral: nothing a visitor's browser keeps names the platform.
@@ -25,7 +32,23 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     init_request_ids(app)
     init_themes(app)  # every theme.toml read and checked once, here
     init_hosts(app)
+    init_preview(app)
+    init_page_cache(app)
+    init_csrf(app)
+    init_i18n(app)
+    init_customer_auth(app)
+    init_labels(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(catalog.bp)
+    app.register_blueprint(cart.bp)
+    app.register_blueprint(checkout.bp)
+    app.register_blueprint(orders.bp)
+    app.register_blueprint(password.bp)
+    app.register_blueprint(subscriptions.bp)
+    app.register_blueprint(organisation.bp)
+    app.register_blueprint(invitations.bp)
+    init_extensions(app)
     register_error_handlers(app)
     return app
 

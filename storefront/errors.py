@@ -5,17 +5,23 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, request
+from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 
+from bss.errors import status_for
+from core.errors import CascadeError
 from storefront.themes import render_page
 
 log = logging.getLogger(__name__)
 
-#: What a visitor reads for the statuses a storefront answers most; others use Werkzeug's wording.
+#: What a visitor reads for the statuses a storefront answers most, in their language; others use Werkzeug's wording.
 MESSAGES = {
-    404: ("Page not found", "There is no page at this address."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    500: ("Something went wrong", "Please try again in a moment."),
+    400: (lazy_gettext("Please try again"), lazy_gettext("This form has expired. Reload the page and try again.")),
+    403: (lazy_gettext("Not allowed"), lazy_gettext("You cannot open this page.")),
+    404: (lazy_gettext("Page not found"), lazy_gettext("There is no page at this address.")),
+    405: (lazy_gettext("Not allowed"), lazy_gettext("This page cannot be used that way.")),
+    413: (lazy_gettext("Too large"), lazy_gettext("What you sent is too large.")),
+    500: (lazy_gettext("Something went wrong"), lazy_gettext("Please try again in a moment.")),
 }
 
 
@@ -32,6 +38,13 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500
         title, detail = MESSAGES.get(status, (error.name, error.description or error.name))
+        return error_page(status, title, detail)
+
+    @app.errorhandler(CascadeError)
+    def service_error(error: CascadeError) -> tuple[str, int]:
+        """A refusal a page did not handle itself: its status, with the neutral wording for it."""
+        status = status_for(error)
+        title, detail = MESSAGES.get(status, (error.title, error.detail))
         return error_page(status, title, detail)
 
     @app.errorhandler(Exception)

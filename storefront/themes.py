@@ -27,7 +27,10 @@ DEFAULT_THEME = "default"
 #: Where the themes are: ``themes/`` at the repository's root, next to the packages.
 THEMES_ROOT = Path(__file__).resolve().parent.parent / "themes"
 #: The templates the storefront renders; ``default`` must have them all.
-PAGES = ("base.html", "home.html", "closed.html", "error.html")
+PAGES = ("base.html", "home.html", "closed.html", "error.html", "sign_in.html", "sign_up.html", "sign_up_sent.html",
+         "sign_up_confirm.html", "account.html", "password_forgot.html", "password_reset.html", "subscriptions.html",
+         "subscription.html", "organisation.html", "team.html", "invitation_accept.html", "products.html", "product.html",
+         "cart.html", "checkout.html", "orders.html", "order.html")
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 _KEYS = {"name", "version", "parent", "description"}
@@ -160,7 +163,9 @@ class ThemeRegistry:
         with self._lock:
             environment = self._environments.get(key)
             if environment is None:
-                environment = self._environments[key] = app.jinja_env.overlay(loader=loader)
+                # After the theme's own files, the app's: the templates of the plugins' storefront blueprints.
+                environment = self._environments[key] = app.jinja_env.overlay(
+                    loader=ChoiceLoader([loader, app.create_global_jinja_loader()]))
             return environment
 
     def static_file(self, name: str, filename: str) -> Path | None:

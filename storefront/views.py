@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, g, send_file
+from flask import Blueprint, abort, current_app, g, send_file
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
-from core.services.storefronts import storefront_catalog
+from storefront.catalog import shop_catalog
 from storefront.hosts import current_storefront
+from storefront.page_cache import visitor_page
 from storefront.themes import current_theme, render_page, themes
 
 bp = Blueprint("shop", __name__)
@@ -18,14 +18,21 @@ bp = Blueprint("shop", __name__)
 
 @bp.app_context_processor
 def branding() -> dict[str, Any]:
-    """Give every page the storefront whose branding it wears (``brand``), or ``None`` off any shop."""
-    return {"brand": g.get("storefront")}
+    """Give every page the storefront whose branding it wears (``brand``) and, on a live shop, the
+    seller (``shop``), whose pages have the header, navigation and footer; ``None`` off any shop."""
+    storefront = g.get("storefront")
+    return {"brand": storefront, "shop": storefront.account if storefront is not None and storefront.is_live else None}
+
+
+@bp.app_template_global()
+def has_page(endpoint: str) -> bool:
+    """Whether the storefront has the page ``endpoint`` (pages come from the core and from plugins)."""
+    return endpoint in current_app.view_functions
 
 
 @bp.get("/")
 def home() -> str:
-    shop = current_storefront().account
-    return render_page("home.html", shop=shop, catalog=storefront_catalog(db.session, shop))
+    return visitor_page(lambda: render_page("home.html", catalog=shop_catalog()))
 
 
 @bp.get("/logo")

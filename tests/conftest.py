@@ -43,7 +43,7 @@ from core.services.subscriptions import act_on_subscription
 from tests.fakes import FakePlugin, FakeProduct
 from tests.provisioning import provision_due
 
-pytest_plugins = ["tests.smtp", "tests.vendor"]
+pytest_plugins = ["tests.smtp", "tests.vendor", "tests.simulators"]
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -110,6 +110,8 @@ def db(app: Flask) -> Iterator[Session]:
     The test runs inside an app context; requests and CLI commands of the test share the
     session's connection, so they see its data and their commits are rolled back too.
     """
+    # The storefronts keep visitors' pages a few seconds: a test starts with none from another's data.
+    app.wsgi_app.storefronts.extensions["page_cache"].clear()  # type: ignore[attr-defined]
     factory = database.state(app).session_factory
     connection = database.state(app).engine.connect()
     transaction = connection.begin()

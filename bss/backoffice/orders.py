@@ -19,6 +19,7 @@ from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.orders import Order, OrderStatus
 from core.permissions import PaymentMethod, Permission
+from core.products import ParamField
 from core.services.accounts import get_account, list_accounts
 from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
@@ -137,30 +138,6 @@ def cancel_order_view(order_id: int) -> Response:
     return redirect(url_for("backoffice.order", order_id=cancelled.id))
 
 
-@dataclass(frozen=True)
-class ParamField:
-    """One order parameter of a plan, as the order form asks for it."""
-
-    key: str
-    label: str
-    required: bool
-
-    @property
-    def name(self) -> str:
-        """The form field: ``params.<key>``, read back by ``_params``."""
-        return f"params.{self.key}"
-
-
-def _param_fields(plan: Plan) -> list[ParamField]:
-    schema = declared_type(plan.product).plan(plan.code).params
-    if schema is None:
-        return []
-    return [
-        ParamField(key=field.data_key or name, label=name.replace("_", " ").capitalize(), required=field.required)
-        for name, field in schema().load_fields.items()
-    ]
-
-
 def _params(form: Mapping[str, str]) -> dict[str, str]:
     """The ``params.<key>`` fields that were filled in; an empty one is left for the schema to require."""
     return {key.removeprefix("params."): value for key, value in form.items()
@@ -198,7 +175,7 @@ def _new_order_page(values: Mapping[str, str], errors: dict[str, list[str]] | No
     if plan is not None and quantity:
         blockers = purchase_blockers(db.session, owner, [plan])[plan.id]
         price = resolve_prices(db.session, payer, [plan], quantity).get(plan.id)
-        quote = Quote(plan, payer, quantity, price, blockers, [] if blockers else _param_fields(plan))
+        quote = Quote(plan, payer, quantity, price, blockers, [] if blockers else declared_type(plan.product).param_fields(plan.code))
     return render_template(
         "backoffice/order_new.html",
         buyer=buyer,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -12,19 +10,10 @@ from bss.auth import SignedInUser, acting_account, current_actor
 from bss.backoffice import bp
 from bss.csrf import rotate_csrf_token
 from bss.extensions import db
+from bss.redirects import safe_next
 from core.services.attention import needs_attention
 from core.services.people import accounts_of
 from core.services.sign_in import SignInError, sign_in, sign_out, switch_account
-
-
-def safe_next(target: str | None, fallback: str | None = None) -> str:
-    """Where to go back to after a form: only ever within this site; else ``fallback`` or the home page.
-
-    Browsers read a backslash as a slash, so ``/\\evil.example`` would leave the site too.
-    """
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or urlsplit(target).netloc:
-        return fallback or url_for("backoffice.home")
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,7 +36,7 @@ def login() -> str | Response | tuple[str, int]:
         db.session.commit()
         rotate_csrf_token()
         login_user(SignedInUser(signed_in.login_session, signed_in.token))
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), url_for("backoffice.home")))
     return render_template("backoffice/login.html", email=email, error=None)
 
 

@@ -11,21 +11,26 @@ from werkzeug.wrappers import Response
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
 from bss.extensions import db
+from core.dns import txt_records
 from core.errors import NotFoundError, ValidationError
 from core.links import links
 from core.models.accounts import AccountKind
 from core.services.branding import BRANDING_FIELDS, LOGO_MAX_BYTES, choose_theme, remove_logo, update_branding
+from core.services.custom_domains import set_custom_domain, verification_record, verify_custom_domain
 from core.services.eligibility import purchase_blockers
-from core.services.entitlements import OWN_STOREFRONT, THEME_CHOICE
+from core.services.entitlements import CUSTOM_DOMAIN, OWN_SENDER_NAME, OWN_STOREFRONT, THEME_CHOICE
 from core.services.pricing import resolve_prices
 from core.services.storefronts import storefront_of, storefront_plans, storefront_subscription
+from storefront.hosts import backoffice_hosts
+from storefront.preview import preview_token
 from storefront.themes import Theme
 
 
-def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
+def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] | None = None,
+          domain_value: str | None = None) -> tuple[str, int]:
     account = acting_account()
-    if account.kind is not AccountKind.RESELLER:
-        raise NotFoundError("Storefronts come with reseller plans: this page is for resellers.")
+    if account.kind is AccountKind.CUSTOMER:
+        raise NotFoundError("Storefronts are for sellers: this page is for resellers and distributors.")
     storefront = storefront_of(db.session, account)
     plans = storefront_plans(db.session, account)
     features = sorted({name for plan in plans for name in plan.features} - {OWN_STOREFRONT})
@@ -46,6 +51,11 @@ def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] 
         logo_max_kib=LOGO_MAX_BYTES // 1024,
         themes=sorted(_installed_themes().values(), key=lambda theme: (theme.name != "default", theme.name)),
         may_choose_theme=storefront is not None and THEME_CHOICE in storefront.entitlements,
+        may_name_sender=storefront is not None and OWN_SENDER_NAME in storefront.entitlements,
+        may_use_domain=storefront is not None and CUSTOM_DOMAIN in storefront.entitlements,
+        domain_record=verification_record(storefront) if storefront and storefront.custom_domain else None,
+        domain_value=domain_value if domain_value is not None else (storefront.custom_domain or "") if storefront else "",
+        preview_token=preview_token(storefront.id) if storefront else None,
     ), 422 if errors else 200
 
 
@@ -97,3 +107,39 @@ def save_theme() -> Response | tuple[str, int]:
     db.session.commit()
     flash(f"Your storefront wears the {chosen.theme} theme now.", "info")
     return redirect(url_for("backoffice.storefront"))
+
+
+@bp.post("/storefront/domain")
+@login_required
+def save_custom_domain() -> Response | tuple[str, int]:
+    domain = request.form.get("custom_domain", "")
+    config = current_app.config
+    try:
+        storefront = set_custom_domain(db.session, actor=current_actor(), domain=domain,
+                                       storefront_domain=config["CASCADE_STOREFRONT_DOMAIN"],
+                                       reserved_hosts=frozenset(backoffice_hosts(config["CASCADE_BASE_URL"])))
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(errors=error.fields, domain_value=domain)
+    db.session.commit()
+    if storefront.custom_domain:
+        flash(f"Now prove that {storefront.custom_domain} is yours: publish the TXT record below, then verify it.", "info")
+    else:
+        flash("Your storefront no longer has a domain of its own.", "info")
+    return redirect(url_for("backoffice.storefront") + "#domain")
+
+
+@bp.post("/storefront/domain/verify")
+@login_required
+def verify_domain() -> Response | tuple[str, int]:
+    resolver = current_app.config["CASCADE_DNS_RESOLVER"]
+    try:
+        storefront = verify_custom_domain(db.session, actor=current_actor(),
+                                          lookup=lambda name: txt_records(name, resolver))
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(errors=error.fields)
+    db.session.commit()
+    flash(f"{storefront.custom_domain} is verified: point it at the platform (a CNAME record) and your customers "
+          "reach your storefront there.", "info")
+    return redirect(url_for("backoffice.storefront") + "#domain")

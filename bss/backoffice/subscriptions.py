@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp, day, words
 from bss.backoffice.orders import account_choices, enum_arg, whole_number
-from bss.backoffice.session import safe_next
 from bss.extensions import db
+from bss.redirects import safe_next
 from core.errors import ValidationError
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.money import Money

@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from bss.auth import current_actor
 from bss.backoffice import bp
-from bss.backoffice.session import safe_next
 from bss.extensions import db
+from bss.redirects import safe_next
 from core.errors import ValidationError
 from core.models.provisioning import TaskStatus
 from core.services.manual_tasks import complete_task, list_tasks

@@ -11,6 +11,7 @@ from core.models.outbox import EmailStatus, OutboxEmail
 from core.models.people import LoginSession, LoginThrottle, Membership, Team, User
 from core.models.prices import HiddenPlan, OfferedProduct, PriceEntry, PriceList, PriceListKind, VolumeTier
 from core.models.provisioning import ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
+from core.models.sign_ups import SignUp
 from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.subscriptions import (
     Subscription,
@@ -48,6 +49,7 @@ __all__ = [
     "Product",
     "ProvisioningRequest",
     "RequestStatus",
+    "SignUp",
     "Storefront",
     "StorefrontStatus",
     "Subscription",

@@ -79,6 +79,8 @@ class LoginSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: The account the person is acting for right now (they switch between their accounts).
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    #: The storefront the person signed in on; ``None`` for the back office. A session works only where it began.
+    storefront_id: Mapped[int | None] = mapped_column(ForeignKey("storefronts.id"), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = created_at_column()

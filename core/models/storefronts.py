@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
@@ -30,6 +30,10 @@ DEFAULT_ACCENT = "#e8eefb"
 
 class Storefront(Base):
     __tablename__ = "storefronts"
+    __table_args__ = (
+        # A logo is always served as the type its bytes were recognised as: never one without the other.
+        CheckConstraint("(logo IS NULL) = (logo_media_type IS NULL)", name="logo_has_media_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The seller; its slug names the storefront's host (``<slug>.<storefront domain>``).
@@ -55,6 +59,13 @@ class Storefront(Base):
     logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     #: The logo's media type, as its bytes tell it (``image/png``, ...); ``None`` without a logo.
     logo_media_type: Mapped[str | None] = mapped_column(String(20))
+    #: The name customer emails go out under, on plans with ``own_sender_name``; empty means the shop's name.
+    sender_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    #: A host of the seller's own (``shop.example.com``), on plans with ``custom_domain``; it answers once verified.
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    #: What the seller publishes in a DNS TXT record to prove the domain is theirs.
+    custom_domain_token: Mapped[str | None] = mapped_column(String(64))
+    custom_domain_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
@@ -70,6 +81,12 @@ class Storefront(Base):
     def shop_name(self) -> str:
         """The name visitors know the shop by: its display name, else the seller's name."""
         return self.display_name or self.account.name
+
+    @property
+    def serves_custom_domain(self) -> bool:
+        """Whether visitors reach the shop at its custom domain: verified, and still part of the seller's plan."""
+        # The feature's name is core.services.entitlements.CUSTOM_DOMAIN; models do not import services.
+        return self.custom_domain_verified_at is not None and "custom_domain" in (self.entitlements or ())
 
     @property
     def has_logo(self) -> bool:

@@ -14,6 +14,7 @@ from core.models.accounts import Account, AccountKind
 from core.models.people import Team, User
 from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS
 from core.services.audit import record_event
+from core.services.storefronts import sync_storefront
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -90,6 +91,8 @@ def create_account(
             receives_renewal_reminders=True,
         )
     )
+    if kind is AccountKind.DISTRIBUTOR:
+        sync_storefront(session, account)
     record_event(
         session,
         account=account,

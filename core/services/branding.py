@@ -19,7 +19,7 @@ from core.models.storefronts import Storefront
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
-from core.services.entitlements import THEME_CHOICE
+from core.services.entitlements import OWN_SENDER_NAME, THEME_CHOICE
 from core.services.storefronts import storefront_of
 
 #: The largest logo accepted, in bytes.
@@ -56,18 +56,11 @@ def update_branding(
 
     Nothing is saved unless every value is valid; every field at fault is named at once.
     """
-    storefront = _brandable_storefront(session, actor)
-    errors: dict[str, list[str]] = {}
-    wanted: dict[str, str] = {}
-    for field, value in values.items():
-        check = _FIELDS.get(field)
-        if check is None:
-            errors[field] = ["This field cannot be changed."]
-            continue
-        try:
-            wanted[field] = check(value if isinstance(value, str) else "")
-        except ValueError as error:
-            errors[field] = [str(error)]
+    storefront = brandable_storefront(session, actor)
+    wanted, errors = checked_branding(values)
+    if wanted.get("sender_name") and OWN_SENDER_NAME not in storefront.entitlements:
+        errors["sender_name"] = [f"The plan {actor.account.name} is on sends in the shop's name: "
+                                 "a sender name of your own comes with Standard."]
     media_type = None
     if logo is not None:
         try:
@@ -93,9 +86,25 @@ def update_branding(
     return storefront
 
 
+def checked_branding(values: Mapping[str, object]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The branding fields in ``values``, normalised, and what is wrong with the others, by field."""
+    errors: dict[str, list[str]] = {}
+    wanted: dict[str, str] = {}
+    for field, value in values.items():
+        check = _FIELDS.get(field)
+        if check is None:
+            errors[field] = ["This field cannot be changed."]
+            continue
+        try:
+            wanted[field] = check(value if isinstance(value, str) else "")
+        except ValueError as error:
+            errors[field] = [str(error)]
+    return wanted, errors
+
+
 def remove_logo(session: Session, *, actor: Actor) -> Storefront:
     """Take the logo off the storefront: its pages show the shop's name alone."""
-    storefront = _brandable_storefront(session, actor)
+    storefront = brandable_storefront(session, actor)
     if storefront.has_logo:
         record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
                      target=storefront, changes={"logo": [storefront.logo_media_type, None]})
@@ -110,7 +119,7 @@ def choose_theme(session: Session, *, actor: Actor, theme: str, available: Colle
     A choice of themes comes with the plans that have ``theme_choice``; the others wear the
     default theme.
     """
-    storefront = _brandable_storefront(session, actor)
+    storefront = brandable_storefront(session, actor)
     if THEME_CHOICE not in storefront.entitlements:
         raise PermissionDeniedError(f"The plan {actor.account.name} is on has the default theme only: "
                                     "a choice of themes comes with Standard.")
@@ -124,11 +133,12 @@ def choose_theme(session: Session, *, actor: Actor, theme: str, available: Colle
     return storefront
 
 
-def _brandable_storefront(session: Session, actor: Actor) -> Storefront:
+def brandable_storefront(session: Session, actor: Actor) -> Storefront:
+    """The storefront of the actor's account, when the actor may brand and configure it."""
     actor.require(Permission.MANAGE_STOREFRONT)
     account = actor.account
-    if account.kind is not AccountKind.RESELLER:
-        raise PermissionDeniedError("Storefronts come with reseller plans: only a reseller brands one.")
+    if account.kind is AccountKind.CUSTOMER:
+        raise PermissionDeniedError("Storefronts are for sellers: a customer has none to brand.")
     storefront = storefront_of(session, account)
     if storefront is None:
         raise PermissionDeniedError(
@@ -205,6 +215,7 @@ def _checked_logo(data: bytes) -> str:
 #: Each branding field and the check that normalises it or says what is wrong.
 _FIELDS: dict[str, Callable[[str], str]] = {
     "display_name": _display_name,
+    "sender_name": _display_name,
     "primary_colour": _colour,
     "accent_colour": _colour,
     "contact_email": _contact_email,

@@ -29,13 +29,14 @@ def load_demo_activity(session: Session) -> None:
     accounts = {account.slug: account for account in session.scalars(select(Account))}
     plans = {f"{plan.product.key}/{plan.code}": plan for plan in session.scalars(select(Plan))}
 
-    def order(slug: str, plan: str, quantity: int, method: str, *, by: str | None = None, payer: str = "owner") -> None:
+    def order(slug: str, plan: str, quantity: int, method: str, *, by: str | None = None, payer: str = "owner",
+              params: dict[str, str] | None = None) -> None:
         buyer = accounts[by or slug]
         email = "admin@northwind.example" if buyer.slug == "northwind" else f"owner@{buyer.slug}.example"
         user = session.scalars(select(User).where(User.email == email)).one()
         place_order(session, actor=acting_as(session, user, buyer), owner_id=accounts[slug].id,
                     payer=payer, payment_method=method,
-                    lines=[LineRequest(plans[plan].id, quantity)])
+                    lines=[LineRequest(plans[plan].id, quantity, params or {})])
         provision_pending_now(session)
 
     for reseller in (accounts["bright"], accounts["corner"]):
@@ -52,9 +53,11 @@ def load_demo_activity(session: Session) -> None:
     })
     set_payment_confirmation(session, actor=acting_as(session, bright_owner, accounts["bright"]), methods=["bank_transfer"])
     with clock.frozen(utcnow() - timedelta(days=340)):
-        order("harbour", "domain-name/registration", 1, "on_account", by="bright", payer="buyer")
+        order("harbour", "domain-name/com", 1, "on_account", by="bright", payer="buyer",
+              params={"domain_name": "harbour-dental.com"})
     with clock.frozen(utcnow() - timedelta(days=45)):
-        order("harbour", "microsoft-365/business-basic", 8, "card")
-        order("atlas", "microsoft-365/business-standard", 3, "card")
-    order("maple", "web-hosting/starter", 1, "bank_transfer")
+        # Each gets its tenant at the vendor (the Microsoft 365 simulator, in the demo).
+        order("harbour", "microsoft-365/business-basic", 8, "card", params={"tenant_prefix": "harbourdental"})
+        order("atlas", "microsoft-365/business-standard", 3, "card", params={"tenant_prefix": "atlaslegal"})
+    order("maple", "web-hosting/starter", 1, "bank_transfer", params={"domain": "maple-bakery.example"})
 

@@ -2,7 +2,8 @@
 
 A plan's features are data its plugin declares. The core reads a few of them by name:
 ``own_storefront`` opens the seller's storefront, ``api_access`` lets a reseller use the API,
-``theme_choice`` lets it choose its storefront's theme.
+``theme_choice`` lets it choose its storefront's theme, ``custom_domain`` gives the storefront a
+domain of the seller's own, ``own_sender_name`` a sender name of its own on customer emails.
 """
 
 from __future__ import annotations
@@ -21,17 +22,25 @@ API_ACCESS = "api_access"
 #: The feature that lets a seller dress its storefront in a theme other than the default.
 THEME_CHOICE = "theme_choice"
 
+#: The feature that lets a seller's storefront answer on a domain of its own.
+CUSTOM_DOMAIN = "custom_domain"
+#: The feature that lets a seller send its customers' emails under a name of its choice.
+OWN_SENDER_NAME = "own_sender_name"
+#: What a distributor holds without a plan: the platform is its own, storefront and all.
+DISTRIBUTOR_ENTITLEMENTS = frozenset({OWN_STOREFRONT, API_ACCESS, THEME_CHOICE, CUSTOM_DOMAIN, OWN_SENDER_NAME})
+
 #: Subscriptions whose plan's features the account holds.
 ENTITLING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL, SubscriptionStatus.PENDING_CANCELLATION)
 
 
 def entitlements_of(session: Session, account: Account) -> frozenset[str]:
-    """The features switched on in the plans the account's running subscriptions are on."""
+    """The features switched on in the plans the account's running subscriptions are on (a distributor's own, besides)."""
+    own = DISTRIBUTOR_ENTITLEMENTS if account.kind is AccountKind.DISTRIBUTOR else frozenset()
     subscriptions = session.scalars(
         select(Subscription).where(Subscription.owner_id == account.id, Subscription.status.in_(ENTITLING))
         .options(joinedload(Subscription.plan))
     )
-    return frozenset(name for subscription in subscriptions for name, on in subscription.plan.features.items() if on is True)
+    return own | {name for subscription in subscriptions for name, on in subscription.plan.features.items() if on is True}
 
 
 def api_refusal(session: Session, account: Account) -> str | None:

@@ -19,6 +19,7 @@ from core.errors import GoneError, NotFoundError, ValidationError
 from core.models.accounts import Account
 from core.models.invitations import Invitation
 from core.models.people import Membership, Team, User
+from core.models.storefronts import Storefront
 from core.passwords import hash_password
 from core.permissions import Permission
 from core.services.audit import record_event
@@ -46,10 +47,12 @@ def invite_person(
     email: str,
     actor: User,
     link_for: Callable[[str], str],
+    sender_name: str | None = None,
 ) -> Invitation:
     """Invite ``email`` into one of the account's teams and queue the email with its link.
 
-    ``link_for`` turns the token into the absolute URL of the page that accepts it. A new
+    ``link_for`` turns the token into the absolute URL of the page that accepts it; the email
+    comes in ``sender_name`` (a storefront's shop name), else in the account's name. A new
     invitation replaces a pending one to the same person for the same team.
     """
     require_permission(session, actor, account, Permission.MANAGE_TEAM)
@@ -94,7 +97,7 @@ def invite_person(
             f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
             f"If you did not expect this invitation, ignore this email.\n"
         ),
-        sender_name=account.name,
+        sender_name=sender_name or account.name,
         reply_to=actor.email,
     )
     return invitation
@@ -128,15 +131,18 @@ def revoke_invitation(
     return invitation
 
 
-def open_invitation(session: Session, token: str, *, for_update: bool = False) -> Invitation:
+def open_invitation(
+    session: Session, token: str, *, for_update: bool = False, storefront: Storefront | None = None
+) -> Invitation:
     """Return the invitation a link's token names, if it can still be accepted.
 
-    Raises ``NotFoundError`` for a token that never existed and ``InvitationGoneError`` for
-    one that was used, withdrawn or has expired.
+    Raises ``NotFoundError`` for a token that never existed (or, on a ``storefront``, that is
+    not into an account its seller sells to) and ``InvitationGoneError`` for one that was used,
+    withdrawn or has expired.
     """
     query = select(Invitation).where(Invitation.token_hash == secret_hash(token))
     invitation = session.scalar(query.with_for_update() if for_update else query)
-    if invitation is None:
+    if invitation is None or (storefront is not None and invitation.team.account.parent_id != storefront.account_id):
         raise NotFoundError("This invitation link is not valid. Check that you copied all of it.")
     if invitation.accepted_at is not None:
         raise InvitationGoneError("This invitation has already been accepted. Sign in to continue.")
@@ -160,13 +166,16 @@ def accept_invitation(
     name: str | None = None,
     ip_address: str | None = None,
     user_agent: str | None = None,
+    storefront: Storefront | None = None,
 ) -> SignedIn:
     """Join the invitation's team and sign in; the link works once.
 
     A person without a password yet gives a name and a new password; anyone else gives their
-    own password. A wrong password counts as a failed sign-in (the caller commits it).
+    own password. A wrong password counts as a failed sign-in (the caller commits it). On a
+    ``storefront``, only its seller's customers' invitations work, and the session is that
+    storefront's.
     """
-    invitation = open_invitation(session, token, for_update=True)
+    invitation = open_invitation(session, token, for_update=True, storefront=storefront)
     user = invitee(session, invitation)
     if user is not None and not user.active:
         raise ValidationError({"email": [f"The login {user.email} is disabled."]})
@@ -193,6 +202,8 @@ def accept_invitation(
     )
     # Land in the account just joined, not whichever of the person's accounts sorts first.
     signed_in.login_session.account_id = team.account_id
+    if storefront is not None:
+        signed_in.login_session.storefront_id = storefront.id
     session.flush()
     return signed_in
 

@@ -93,7 +93,7 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
     with session.no_autoflush:
         match request.action:
             case LifecycleAction.ACTIVATE:
-                _activate(session, subscription, now, actor)
+                _activate(session, subscription, payload, now, actor)
             case LifecycleAction.CHANGE:
                 _change(session, subscription, payload, actor)
             case LifecycleAction.SUSPEND:
@@ -126,11 +126,18 @@ def apply_failed(session: Session, request: ProvisioningRequest) -> None:
     notify_provisioning_failed(session, request)
 
 
-def _activate(session: Session, subscription: Subscription, now: datetime, actor: User | None) -> None:
+def _activate(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime,
+              actor: User | None) -> None:
     plan = subscription.plan
     subscription.started_at = now
     subscription.current_period_start = now
-    if plan.trial_days:
+    if free_trial_days := payload.get("free_trial_days"):
+        # A free trial has no period to renew: it becomes paid when someone ends it, and the
+        # product that offered it decides what becomes of one that nobody ends.
+        subscription.trial_end = subscription.term_end = now + timedelta(days=free_trial_days)
+        subscription.current_period_end = None
+        status = S.TRIAL
+    elif plan.trial_days:
         subscription.trial_end = now + timedelta(days=plan.trial_days)
         subscription.current_period_end = subscription.term_end = subscription.trial_end
         status = S.TRIAL

@@ -20,6 +20,8 @@ from core.models.people import Membership, Team, User
 from core.models.provisioning import ManualTask, ProvisioningRequest
 from core.models.storefronts import Storefront
 from core.models.subscriptions import Subscription
+from core.services.catalog import declared_type
+from core.services.entitlements import OWN_SENDER_NAME
 from core.services.outbox import queue_email
 
 
@@ -36,9 +38,20 @@ def _people(session: Session, teams_of: Account, *, only: Iterable[Team] | None 
     return list(session.scalars(query.distinct().order_by(User.email)))
 
 
+def sender_name_for(session: Session, seller: Account) -> str:
+    """The name ``seller``'s customers get their emails from: the name its shop goes by, or the
+    sender name of its own where its plan has one."""
+    storefront = session.scalar(select(Storefront).where(Storefront.account_id == seller.id))
+    if storefront is None or not storefront.is_live:
+        return seller.name
+    if storefront.sender_name and OWN_SENDER_NAME in storefront.entitlements:
+        return storefront.sender_name
+    return storefront.shop_name
+
+
 def _send(session: Session, account: Account, people: Iterable[User], subject: str, text: str) -> None:
     """Email ``people`` of ``account`` in the name of the account that sells to it."""
-    sender = account.parent.name if account.parent is not None else None
+    sender = sender_name_for(session, account.parent) if account.parent is not None else None
     for person in {person.email: person for person in people}.values():
         queue_email(session, to=person.email, subject=subject, text=f"Hello {person.name},\n\n{text}\n",
                     sender_name=sender)
@@ -49,12 +62,26 @@ def _send_to_owners(session: Session, account: Account, subject: str, text: str)
     _send(session, account, _people(session, account, owners=True), subject, text)
 
 
+def email_owners(session: Session, account: Account, subject: str, text: str) -> None:
+    """Email ``account``'s owner team in the name of the account that sells to it: for news a
+    plugin tells (a trial about to end, say), white-labelled like every email here."""
+    _send_to_owners(session, account, subject, text)
+
+
 def _describe(subscription: Subscription) -> str:
-    return f"{subscription.product.name} {subscription.plan.name} ({subscription.quantity} {subscription.product.unit})"
+    label = declared_type(subscription.product).label(subscription.params)
+    return (f"{subscription.product.name} {subscription.plan.name}{f' {label}' if label else ''} "
+            f"({subscription.quantity} {subscription.product.unit})")
 
 
 def _day(moment: datetime | None) -> str:
     return f"{moment:%d %B %Y}" if moment else "-"
+
+
+def _subscription_link(session: Session, account: Account, subscription: Subscription) -> str:
+    """The subscription's page for ``account``'s people: on their seller's storefront when they shop there."""
+    path = f"subscriptions/{subscription.id}"
+    return links.for_account(session, account, path, path)
 
 
 def notify_order_received(session: Session, order: Order) -> None:
@@ -71,7 +98,7 @@ def notify_order_received(session: Session, order: Order) -> None:
     people = _people(session, order.payer, owners=True) + ([order.placed_by] if order.placed_by else [])
     _send(session, order.payer, people, f"Order {order.id} received",
           f"We have received order {order.id} for {order.owner.name}:\n\n{lines}\n\n{next_step}\n\n"
-          f"Follow it here: {links.backoffice(f'orders/{order.id}')}")
+          f"Follow it here: {links.for_account(session, order.payer, f'orders/{order.id}', f'orders/{order.id}')}")
 
 
 def notify_payment_awaited(session: Session, order: Order) -> None:
@@ -87,7 +114,7 @@ def notify_subscription_active(session: Session, subscription: Subscription) -> 
     _send_to_owners(session, subscription.owner,
           f"{subscription.product.name} is ready",
           f"{_describe(subscription)} is now {subscription.status} for {subscription.owner.name}.{trial}\n\n"
-          f"See it here: {links.backoffice(f'subscriptions/{subscription.id}')}")
+          f"See it here: {_subscription_link(session, subscription.owner, subscription)}")
 
 
 def notify_task_waiting(session: Session, task: ManualTask) -> None:
@@ -124,9 +151,20 @@ def notify_renewal_due(session: Session, subscription: Subscription, days: int) 
         else:
             what = f"ends on {end} unless it is renewed: renew it with {seller} before then"
         price = f" The renewal costs {subscription.total}." if account is subscription.payer else ""
+        if account is subscription.payer and not subscription.auto_renew and account.parent is not None:
+            price += f"\n\n{_how_to_pay(session, account.parent)}"
         _send(session, account, _people(session, account, reminders=True), subject,
               f"{_describe(subscription)} of {subscription.owner.name} {what}.{price}\n\n"
-              f"Manage it here: {links.backoffice(f'subscriptions/{subscription.id}')}")
+              f"Manage it here: {_subscription_link(session, account, subscription)}")
+
+
+def _how_to_pay(session: Session, seller: Account) -> str:
+    """How a payer renews by hand: pay its seller, with the seller's contact details when its storefront has them."""
+    storefront = session.scalar(select(Storefront).where(Storefront.account_id == seller.id))
+    contacts = [value for value in (storefront.contact_email, storefront.contact_phone) if value] if storefront else []
+    reach = f" ({', '.join(contacts)})" if contacts else ""
+    return (f"To renew it, pay {seller.name}{reach} and ask for the renewal on the page below: "
+            f"{seller.name} renews it as soon as it has your payment.")
 
 
 def notify_cancellation_confirmed(session: Session, subscription: Subscription) -> None:

@@ -28,6 +28,7 @@ from core.models.subscriptions import LIVE_STATUSES, Subscription
 from core.money import Money, to_decimal
 from core.permissions import PaymentMethod, Permission
 from core.plugins import product_types
+from core.products import OrderLineContext
 from core.services.accounts import get_account
 from core.services.actors import Actor
 from core.services.audit import record_event
@@ -35,7 +36,7 @@ from core.services.eligibility import purchase_blockers
 from core.services.notifications import notify_order_received, notify_payment_awaited
 from core.services.order_status import refresh_order_status
 from core.services.pricing import purchasable_plans, resolve_prices
-from core.services.subscription_changes import change_plan, start_subscription
+from core.services.subscription_changes import change_plan, start_subscription, start_trial_subscription
 
 MAX_LINES = 50
 MAX_QUANTITY = 100_000
@@ -122,6 +123,45 @@ def grant_starter_plans(session: Session, account: Account) -> list[Order]:
         _accept(session, order, None)
         granted.append(order)
     return granted
+
+
+#: The longest free trial a plan may be tried for.
+MAX_TRIAL_DAYS = 90
+
+
+def start_trial(
+    session: Session,
+    *,
+    actor: Actor,
+    plan_id: int,
+    days: int,
+    params: Mapping[str, Any] | None = None,
+    owner_id: int | None = None,
+) -> Subscription:
+    """Start a free trial of a plan for the actor's account or one it sells to: nothing is due.
+
+    The trial passes the checks of an order (the plan is on sale and priced for the owner, its
+    parameters and prerequisites hold, the person may ``purchase``); its owner pays once it is
+    ended and paid. Errors name ``account_id``, ``days``, ``plan_id`` and ``params.<field>``.
+    """
+    actor.require(Permission.PURCHASE)
+    buyer = actor.account
+    owner = get_account(session, buyer, owner_id) if owner_id is not None else buyer
+    errors: dict[str, list[str]] = {}
+    if not 1 <= days <= MAX_TRIAL_DAYS:
+        errors["days"] = [f"A trial lasts between 1 and {MAX_TRIAL_DAYS} days."]
+    paying = _payer(owner, buyer, Payer.OWNER, errors)
+    priced = _priced_lines(session, owner, paying, [LineRequest(plan_id, 1, params or {})], errors) if paying else []
+    if not errors and priced[0].kind is not OrderLineKind.NEW:
+        errors["plan_id"] = [f"{owner.name} has {priced[0].plan.product.name} already: a trial is for a first subscription."]
+    if errors:
+        raise ValidationError({name.removeprefix("lines.0."): messages for name, messages in errors.items()})
+    line = priced[0]
+    subscription = start_trial_subscription(session, owner=owner, plan=line.plan, params=line.params,
+                                            unit_price=line.unit_price, days=days, actor=actor.user)
+    record_event(session, account=buyer, actor=actor.user, action="subscription.trial_started", target=subscription,
+                 changes={"owner_id": owner.id, "plan": line.plan.code, "days": days})
+    return subscription
 
 
 def _record_order(
@@ -229,6 +269,9 @@ def _priced_lines(
         product_type = declared[plan.product.key][1]
         try:
             params = product_type.load_params(plan.code, line.params)
+            params = product_type.accept_params(OrderLineContext(session=session, owner=owner,
+                                                                 plan=product_type.plan(plan.code),
+                                                                 quantity=line.quantity, params=params))
         except ValidationError as error:
             errors.update({f"{at}.{name}": messages for name, messages in error.fields.items()})
             continue

@@ -16,8 +16,10 @@ from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.models.invitations import PasswordReset
 from core.models.people import LoginSession, LoginThrottle, User
+from core.models.storefronts import Storefront
 from core.passwords import hash_password
 from core.services.audit import record_event
+from core.services.notifications import sender_name_for
 from core.services.outbox import queue_email
 from core.services.people import accounts_of, check_password_strength, normalise_email
 from core.tokens import new_secret, secret_hash
@@ -33,13 +35,18 @@ class ResetLinkGoneError(GoneError):
     title = "Link no longer valid"
 
 
-def request_password_reset(session: Session, *, email: str, link_for: Callable[[str], str]) -> PasswordReset | None:
+def request_password_reset(
+    session: Session, *, email: str, link_for: Callable[[str], str], storefront: Storefront | None = None
+) -> PasswordReset | None:
     """Email a reset link if ``email`` belongs to an active person; return the reset, if any.
 
-    ``link_for`` turns the token into the absolute URL of the page that sets the password.
+    ``link_for`` turns the token into the absolute URL of the page that sets the password. Asked
+    on a ``storefront``, only a person who signs in there gets a link, in the shop's name.
     """
     user = session.scalar(select(User).where(User.email == normalise_email(email), User.active))
     if user is None or _recent_requests(session, user) >= MAX_REQUESTS_PER_LIFETIME:
+        return None
+    if storefront is not None and not accounts_of(session, user, customers_of=storefront.account):
         return None
     token = new_secret()
     reset = PasswordReset(user=user, token_hash=secret_hash(token), expires_at=utcnow() + LIFETIME)
@@ -57,6 +64,8 @@ def request_password_reset(session: Session, *, email: str, link_for: Callable[[
             f"The link works once and expires in one hour. Setting a new password signs you out "
             f"everywhere.\nIf you did not ask for this, ignore this email: your password stays as it is.\n"
         ),
+        sender_name=sender_name_for(session, storefront.account) if storefront is not None else None,
+        reply_to=(storefront.contact_email or None) if storefront is not None else None,
     )
     return reset
 

@@ -21,6 +21,11 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def is_email_address(email: str) -> bool:
+    """Whether ``email`` (normalised) has the shape of an address mail can be sent to."""
+    return bool(_EMAIL.match(email))
+
+
 def check_password_strength(password: str) -> list[str]:
     """Return what is wrong with ``password`` as a new password (nothing when it is fine)."""
     problems = []
@@ -35,7 +40,7 @@ def create_user(session: Session, *, email: str, name: str, password: str | None
     """Add a person; without a password they cannot sign in until they set one."""
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
-    if not _EMAIL.match(email):
+    if not is_email_address(email):
         errors["email"] = [f"{email!r} is not an email address."]
     elif session.scalar(select(exists().where(User.email == email))):
         errors["email"] = ["A person with this email already exists."]
@@ -69,15 +74,15 @@ def add_member(session: Session, team: Team, user: User, *, actor: User | None =
     return membership
 
 
-def accounts_of(session: Session, user: User) -> list[Account]:
-    """Return the accounts ``user`` belongs to through any team, by name."""
-    return list(
-        session.scalars(
-            select(Account)
-            .where(Account.id.in_(select(Team.account_id).join(Membership).where(Membership.user_id == user.id)))
-            .order_by(Account.name)
-        )
+def accounts_of(session: Session, user: User, *, customers_of: Account | None = None) -> list[Account]:
+    """Return the accounts ``user`` belongs to through any team, by name; only those ``customers_of``
+    sells to directly when given (what a storefront's sign-in reaches)."""
+    query = select(Account).where(
+        Account.id.in_(select(Team.account_id).join(Membership).where(Membership.user_id == user.id))
     )
+    if customers_of is not None:
+        query = query.where(Account.parent_id == customers_of.id)
+    return list(session.scalars(query.order_by(Account.name)))
 
 
 def permissions_in(session: Session, user: User, account: Account) -> frozenset[Permission]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
@@ -64,6 +64,7 @@ def purchasable_plans(session: Session, buyer: Account) -> list[Plan]:
                                        OfferedProduct.distributor_id == distributor_id))
             .outerjoin(HiddenPlan, and_(HiddenPlan.plan_id == Plan.id, HiddenPlan.distributor_id == distributor_id))
             .where(HiddenPlan.id.is_(None), Plan.retired_at.is_(None), Product.retired_at.is_(None))
+            .options(contains_eager(Plan.product))
             .order_by(Product.name, Plan.rank)
         )
     )
@@ -94,15 +95,40 @@ def resolve_prices(
     A plan that is not on sale in the buyer's tree, or that the seller has no price for, is
     left out: it is not for sale to this buyer.
     """
+    return _priced_from(session, price_list_for(session, buyer), plans, quantity)
+
+
+def prospect_prices(
+    session: Session, seller: Account, plans: Iterable[Plan] | None = None, quantity: int = 1
+) -> dict[int, ResolvedPrice]:
+    """Price ``plans`` for a customer ``seller`` does not have yet, such as its storefront's visitor.
+
+    A new customer has no list of its own and no tier, so its price comes from the seller's
+    retail list for all its customers: exactly what it pays once it signs up.
+    """
+    price_list = session.scalar(
+        select(PriceList)
+        .where(PriceList.seller_id == seller.id, PriceList.kind == PriceListKind.RETAIL,
+               PriceList.audience == audience_key(None, None))
+        .options(selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers))
+    )
+    return _priced_from(session, price_list, plans, quantity)
+
+
+def _priced_from(
+    session: Session, price_list: PriceList | None, plans: Iterable[Plan] | None, quantity: int
+) -> dict[int, ResolvedPrice]:
+    """Price the plans on sale in the tree of ``price_list``'s seller from that list (and its markup)."""
     if quantity < 1:
         raise ValueError("quantity must be at least 1")
-    on_sale = purchasable_plans(session, buyer)
+    if price_list is None:
+        return {}
+    on_sale = purchasable_plans(session, price_list.seller)
     if plans is not None:
         wanted = {plan.id for plan in plans}
         on_sale = [plan for plan in on_sale if plan.id in wanted]
     plans = on_sale
-    price_list = price_list_for(session, buyer)
-    if price_list is None or not plans:
+    if not plans:
         return {}
     entries = {entry.plan_id: entry for entry in price_list.entries}
     resolved: dict[int, ResolvedPrice] = {}
@@ -114,7 +140,7 @@ def resolve_prices(
             continue
         resolved[plan.id] = _from_entry(entry, price_list.currency, quantity)
     if unpriced and price_list.markup_percent is not None:
-        costs = seller_costs(session, buyer.parent, unpriced, quantity)  # type: ignore[arg-type]
+        costs = seller_costs(session, price_list.seller, unpriced, quantity)
         for plan in unpriced:
             unit = marked_up(costs.get(plan.id), price_list)
             if unit is not None:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError
+from core.models.accounts import AccountKind
 from core.models.catalog import Plan
 from core.models.orders import OrderLine
 from core.models.people import Team, User
@@ -361,8 +362,12 @@ def _lifecycle_request(request: ProvisioningRequest) -> LifecycleRequest:
         reason=payload.get("reason"),
         completed_steps=frozenset(request.completed_steps),
         attempt=request.attempts,
+        payer=_ref(subscription.payer),
+        price=subscription.total,
+        auto_renew=subscription.auto_renew,
     )
 
 
 def _ref(account: Any) -> AccountRef:
-    return AccountRef(id=account.id, name=account.name, slug=account.slug)
+    return AccountRef(id=account.id, name=account.name, slug=account.slug,
+                      resells=account.kind is not AccountKind.CUSTOMER)

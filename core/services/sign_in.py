@@ -16,6 +16,7 @@ from core.clock import utcnow
 from core.errors import NotAuthenticatedError, NotFoundError
 from core.models.accounts import Account
 from core.models.people import LoginSession, LoginThrottle, User
+from core.models.storefronts import Storefront
 from core.passwords import hash_password, needs_rehash, verify_password
 from core.services.people import accounts_of, normalise_email
 from core.tokens import new_secret, secret_hash
@@ -73,12 +74,21 @@ def _count_failure(session: Session, keys: list[tuple[str, int]]) -> None:
 
 
 def sign_in(
-    session: Session, *, email: str, password: str, ip_address: str | None = None, user_agent: str | None = None
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
+    storefront: Storefront | None = None,
 ) -> SignedIn:
     """Check the credentials and open a new session (a new token at every sign-in).
 
+    On a ``storefront``, only a member of an account its seller sells to directly signs in, and
+    the session works on that storefront alone; without one, it is a back-office session.
     Raises ``SignInError`` with the same message whether the email is unknown, the password
-    wrong or the person disabled; ``ThrottledError`` after too many failures.
+    wrong, the person disabled or not a customer of the storefront; ``ThrottledError`` after
+    too many failures.
     """
     email = normalise_email(email)
     keys = _throttle_keys(email, ip_address)
@@ -88,15 +98,18 @@ def sign_in(
     if not verify_password(user.password_hash if user else None, password) or user is None or not user.active:
         _count_failure(session, keys)
         raise SignInError("That email and password do not match an active account.")
+    accounts = accounts_of(session, user, customers_of=storefront.account if storefront is not None else None)
+    if storefront is not None and not accounts:
+        raise SignInError("That email and password do not match an active account.")
     session.execute(update(LoginThrottle).where(LoginThrottle.key == keys[0][0]).values(failures=0, locked_until=None))
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     token = new_secret()
-    accounts = accounts_of(session, user)
     login_session = LoginSession(
         token_hash=secret_hash(token),
         user=user,
         account_id=accounts[0].id if accounts else None,
+        storefront_id=storefront.id if storefront is not None else None,
         ip_address=ip_address,
         user_agent=(user_agent or "")[:300] or None,
     )
@@ -105,10 +118,15 @@ def sign_in(
     return SignedIn(login_session, token)
 
 
-def resume_session(session: Session, token: str) -> LoginSession | None:
-    """Return the live session for a cookie's token, or ``None`` if it is over."""
+def resume_session(session: Session, token: str, storefront: Storefront | None = None) -> LoginSession | None:
+    """Return the live session for a cookie's token, or ``None`` if it is over or began elsewhere
+    (on another storefront, or in the back office when ``storefront`` is given, and the reverse)."""
     login_session = session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == secret_hash(token), LoginSession.revoked_at.is_(None))
+        select(LoginSession).where(
+            LoginSession.token_hash == secret_hash(token),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.storefront_id.is_(None) if storefront is None else LoginSession.storefront_id == storefront.id,
+        )
     )
     if login_session is None or not login_session.user.active:
         return None
@@ -122,8 +140,9 @@ def sign_out(session: Session, login_session: LoginSession) -> None:
 
 
 def switch_account(session: Session, login_session: LoginSession, account_id: int) -> Account:
-    """Act for another of the person's accounts, without signing in again."""
-    for account in accounts_of(session, login_session.user):
+    """Act for another of the person's accounts (on a storefront, of its seller's customers), without signing in again."""
+    storefront = session.get(Storefront, login_session.storefront_id) if login_session.storefront_id else None
+    for account in accounts_of(session, login_session.user, customers_of=storefront.account if storefront else None):
         if account.id == account_id:
             login_session.account_id = account.id
             return account

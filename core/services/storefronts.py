@@ -6,17 +6,22 @@ opens the same storefront again, as it was.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
-from core.models.accounts import Account
+from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
 from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.subscriptions import LIVE_STATUSES, Subscription
+from core.plugins import product_types
+from core.services.eligibility import purchase_blockers
 from core.services.entitlements import OWN_STOREFRONT, entitlements_of
 from core.services.notifications import notify_storefront_open
-from core.services.pricing import purchasable_plans
+from core.services.pricing import ResolvedPrice, prospect_prices, purchasable_plans, resolve_prices
 
 
 def storefront_of(session: Session, account: Account) -> Storefront | None:
@@ -64,11 +69,66 @@ def storefront_subscription(session: Session, account: Account) -> Subscription 
     )
 
 
-def storefront_catalog(session: Session, seller: Account) -> dict[Product, list[Plan]]:
-    """What ``seller``'s storefront offers its customers: the plans on sale in its tree, by
-    product, leaving out the plans that decide a seller's own storefront (those are for sellers)."""
-    catalog: dict[Product, list[Plan]] = {}
-    for plan in purchasable_plans(session, seller):
-        if OWN_STOREFRONT not in plan.features:
-            catalog.setdefault(plan.product, []).append(plan)
+@dataclass(frozen=True)
+class Offer:
+    """A plan a storefront offers its viewer, at the viewer's own price."""
+
+    plan: Plan
+    price: ResolvedPrice
+    #: The buyer runs this plan already, of a product it holds once (its reseller plan): nothing to order.
+    held: bool = False
+    #: Why the buyer may not buy the plan yet (the product's prerequisites); a visitor is told at checkout.
+    blockers: tuple[str, ...] = ()
+
+
+def offered_plans(session: Session, seller: Account, buyer: Account | None = None) -> list[Plan]:
+    """The plans on sale in ``seller``'s tree that its storefront may offer ``buyer`` (``None``: a visitor).
+
+    The plans that decide a seller's own storefront (the reseller plans) are for resellers, so
+    only a signed-in reseller sees them, on its distributor's storefront.
+    """
+    for_sellers = buyer is not None and buyer.kind is AccountKind.RESELLER
+    return [plan for plan in purchasable_plans(session, seller) if for_sellers or OWN_STOREFRONT not in plan.features]
+
+
+def storefront_prices(
+    session: Session, seller: Account, buyer: Account | None, plans: Iterable[Plan], quantity: int = 1
+) -> dict[int, ResolvedPrice]:
+    """What ``buyer``, one of ``seller``'s customers, pays for ``plans`` at ``quantity`` units; for a
+    visitor (``None``), what ``seller`` charges a new customer. Never any price but the buyer's own."""
+    if buyer is None:
+        return prospect_prices(session, seller, plans, quantity)
+    assert buyer.parent_id == seller.id, "a storefront prices its own seller's customers only"
+    return resolve_prices(session, buyer, plans, quantity)
+
+
+def storefront_catalog(session: Session, seller: Account, buyer: Account | None = None) -> dict[Product, list[Offer]]:
+    """What ``seller``'s storefront offers ``buyer`` (``None``: a visitor), by product, at the buyer's prices.
+
+    A plan with no price for the buyer is not offered.
+    """
+    plans = offered_plans(session, seller, buyer)
+    prices = storefront_prices(session, seller, buyer, plans)
+    plans = [plan for plan in plans if plan.id in prices]
+    held: set[int] = set()
+    blockers: dict[int, list[str]] = {}
+    if buyer is not None:
+        held = _held_plan_ids(session, buyer, plans)
+        blockers = purchase_blockers(session, buyer, plans)
+    catalog: dict[Product, list[Offer]] = {}
+    for plan in plans:
+        offer = Offer(plan, prices[plan.id], plan.id in held, tuple(blockers.get(plan.id, ())))
+        catalog.setdefault(plan.product, []).append(offer)
     return catalog
+
+
+def _held_plan_ids(session: Session, buyer: Account, plans: Iterable[Plan]) -> set[int]:
+    """The plans among ``plans`` the buyer runs, of products an account holds at most once."""
+    declared = product_types()
+    singletons = {plan.product_id for plan in plans
+                  if (found := declared.get(plan.product.key)) is not None and found[1].one_subscription_per_account}
+    if not singletons:
+        return set()
+    return set(session.scalars(select(Subscription.plan_id).where(
+        Subscription.owner_id == buyer.id, Subscription.product_id.in_(singletons),
+        Subscription.status.in_(LIVE_STATUSES))))

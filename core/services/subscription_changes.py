@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from core.clock import add_months
+from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.orders import OrderLine
 from core.models.people import User
@@ -20,26 +25,68 @@ from core.services.provisioning import request_provisioning
 def start_subscription(session: Session, line: OrderLine, *, actor: User | None) -> Subscription:
     """Create the subscription an accepted order line buys, and ask for its activation."""
     order = line.order
-    product_type = declared_type(line.plan.product)
+    subscription = _new_subscription(session, owner=order.owner, seller=order.seller, payer=order.payer, plan=line.plan,
+                                     quantity=line.quantity, params=line.params, unit_price=line.unit_price,
+                                     actor=actor, reason=f"order {order.id}" if order.id else "")
+    request_provisioning(session, subscription, LifecycleAction.ACTIVATE, actor=actor, order_line=line)
+    return subscription
+
+
+def start_trial_subscription(
+    session: Session, *, owner: Account, plan: Plan, params: dict[str, Any], unit_price: Money, days: int,
+    actor: User | None,
+) -> Subscription:
+    """Create a free trial of ``plan`` for ``owner``, who pays ``unit_price`` once it is paid, and ask for its activation."""
+    assert owner.parent is not None
+    subscription = _new_subscription(session, owner=owner, seller=owner.parent, payer=owner, plan=plan, quantity=1,
+                                     params=params, unit_price=unit_price, actor=actor, reason=f"free trial of {days} days")
+    request_provisioning(session, subscription, LifecycleAction.ACTIVATE, actor=actor, payload={"free_trial_days": days})
+    return subscription
+
+
+def _new_subscription(
+    session: Session, *, owner: Account, seller: Account, payer: Account, plan: Plan, quantity: int,
+    params: dict[str, Any], unit_price: Money, actor: User | None, reason: str,
+) -> Subscription:
     subscription = Subscription(
-        owner=order.owner,
-        seller=order.seller,
-        payer=order.payer,
-        product=line.plan.product,
-        plan=line.plan,
-        quantity=line.quantity,
-        params=dict(line.params),
+        owner=owner,
+        seller=seller,
+        payer=payer,
+        product=plan.product,
+        plan=plan,
+        quantity=quantity,
+        params=dict(params),
         status=SubscriptionStatus.PENDING,
-        unit_amount=line.unit_amount,
-        currency=order.currency,
-        auto_renew=not product_type.manual_renewal,
+        unit_amount=unit_price.amount,
+        currency=unit_price.currency,
+        auto_renew=not declared_type(plan.product).manual_renewal,
         provisioning_data={},
     )
     session.add(subscription)
-    record_change(session, subscription, action="created", actor=actor,
-                  reason=f"order {order.id}" if order.id else "")
-    request_provisioning(session, subscription, LifecycleAction.ACTIVATE, actor=actor, order_line=line)
+    record_change(session, subscription, action="created", actor=actor, reason=reason)
     return subscription
+
+
+def term_started_at(subscription: Subscription) -> datetime | None:
+    """When the subscription's current term began: its purchase, or the renewal that began a new
+    commitment (``None``: it has not started)."""
+    if subscription.started_at is None:
+        return None
+    months = subscription.plan.term_months
+    if subscription.term_end is None or not months:
+        return subscription.current_period_start
+    # The term ends ``months`` after it began; a term that began on the 31st ends on a shorter month's last day.
+    return max(add_months(subscription.term_end, -months), subscription.started_at)
+
+
+def change_timing(subscription: Subscription, plan: Plan, quantity: int) -> Timing:
+    """When moving the subscription to ``plan`` and ``quantity`` takes effect, as its product decides."""
+    product_type = declared_type(subscription.product)
+    return product_type.change_timing(PlanChange(
+        plan=product_type.plan(subscription.plan.code), quantity=subscription.quantity,
+        new_plan=product_type.plan(plan.code), new_quantity=quantity,
+        term_started_at=term_started_at(subscription),
+    ))
 
 
 def change_plan(
@@ -62,11 +109,7 @@ def change_plan(
     into the history.
     """
     if timing is None:
-        product_type = declared_type(subscription.product)
-        timing = product_type.change_timing(PlanChange(
-            plan=product_type.plan(subscription.plan.code), quantity=subscription.quantity,
-            new_plan=product_type.plan(plan.code), new_quantity=quantity,
-        ))
+        timing = change_timing(subscription, plan, quantity)
     if timing is Timing.END_OF_TERM:
         subscription.scheduled_plan = plan
         subscription.scheduled_quantity = quantity

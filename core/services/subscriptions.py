@@ -23,7 +23,7 @@ from core.models.people import Membership, Team, User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.permissions import Permission
-from core.products import Timing
+from core.products import Cancellation, Timing
 from core.provisioning import LifecycleAction
 from core.services.actors import Actor
 from core.services.catalog import declared_type
@@ -33,7 +33,7 @@ from core.services.order_status import refresh_order_status
 from core.services.orders import MAX_QUANTITY
 from core.services.pricing import resolve_prices
 from core.services.provisioning import request_provisioning
-from core.services.subscription_changes import change_plan
+from core.services.subscription_changes import change_plan, term_started_at
 
 S = SubscriptionStatus
 
@@ -282,10 +282,15 @@ def _check_cancel(actor: Actor, subscription: Subscription, now: _Now) -> None:
 def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when: str = Timing.END_OF_TERM,
             note: str = "") -> None:
     try:
-        timing = Timing(when)
+        asked = Timing(when)
     except ValueError:
         raise ValidationError({"when": [f"Choose {str(Timing.NOW)!r} or {str(Timing.END_OF_TERM)!r}."]}) from None
-    fallback = _fallback_plan(session, subscription)
+    product_type = declared_type(subscription.product)
+    timing = product_type.cancel_timing(Cancellation(
+        plan=product_type.plan(subscription.plan.code), quantity=subscription.quantity, asked=asked,
+        term_started_at=term_started_at(subscription),
+    ))
+    fallback = fallback_plan(session, subscription)
     if fallback is not None:
         _fall_back(session, actor, subscription, fallback, timing, note.strip())
         return
@@ -299,7 +304,7 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
                   changes={"cancel_at": [None, subscription.cancel_at.isoformat() if subscription.cancel_at else None]})
 
 
-def _fallback_plan(session: Session, subscription: Subscription) -> Plan | None:
+def fallback_plan(session: Session, subscription: Subscription) -> Plan | None:
     """The plan its product falls back to when any other plan is cancelled (``None``: cancelling ends it)."""
     code = declared_type(subscription.product).cancel_to
     if code is None or code == subscription.plan.code:

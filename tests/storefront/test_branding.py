@@ -93,7 +93,7 @@ def test_markup_in_every_field_is_refused_or_shown_as_inert_text(client, db, sho
         else:
             db.commit()
             accepted.append(field)
-    assert accepted == ["display_name", "welcome_text"]  # free text; every other field has a shape
+    assert accepted == ["display_name", "sender_name", "welcome_text"]  # free text; every other field has a shape
     for path in ("/", "/nothing-here"):
         response = client.get(path, base_url=BRIGHT)
         page = response.get_data(as_text=True)

@@ -159,10 +159,19 @@ def test_a_reseller_without_a_storefront_has_nothing_to_brand(db, shops, actor_f
         update_branding(db, actor=actor_for("corner"), values=GOOD)
 
 
-@pytest.mark.parametrize("slug", ["northwind", "harbour"])
-def test_only_resellers_brand_a_storefront(db, shops, actor_for, slug):
-    with pytest.raises(PermissionDeniedError, match="only a reseller"):
-        update_branding(db, actor=actor_for(slug), values=GOOD)
+def test_sellers_brand_their_storefront_and_customers_have_none(db, shops, actor_for):
+    assert update_branding(db, actor=actor_for("northwind"), values=GOOD).account == shops["northwind"]
+    with pytest.raises(PermissionDeniedError, match="a customer has none"):
+        update_branding(db, actor=actor_for("harbour"), values=GOOD)
+
+
+def test_a_sender_name_of_ones_own_comes_with_standard(db, reseller_plan, actor_for):
+    reseller_plan("bright", "free")
+    with pytest.raises(ValidationError) as refused:
+        update_branding(db, actor=actor_for("bright"), values={"sender_name": "Bright Support"})
+    assert list(refused.value.fields) == ["sender_name"] and "comes with Standard" in refused.value.fields["sender_name"][0]
+    reseller_plan("bright", "standard")
+    assert update_branding(db, actor=actor_for("bright"), values={"sender_name": "Bright Support"}).sender_name == "Bright Support"
 
 
 def test_a_theme_is_chosen_on_standard_only_and_among_the_installed_ones(db, reseller_plan, actor_for):

@@ -52,7 +52,6 @@ def test_a_closed_storefront_is_found_closed(db, shops, close_bright):
     "nobody.shop.localhost",          # no such account
     "corner.shop.localhost",          # a reseller on Basic has no storefront
     "harbour.shop.localhost",         # a customer's slug
-    "northwind.shop.localhost",       # the distributor has not opened one
     "www.bright.shop.localhost",      # labels never nest
     "shop.localhost",                 # the storefront domain itself
     "bright.shop.localhost.example",  # not below the storefront domain

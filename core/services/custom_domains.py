@@ -1,0 +1,115 @@
+"""A seller's own domain for its storefront (``shop.example.com``), proven by a DNS TXT record.
+
+The seller names the domain; the platform gives it a token to publish as a TXT record at
+``_cascade-verification.<domain>``; once a look-up finds it, visitors reach the shop at that
+host. The domain keeps working while the seller's plan has ``custom_domain``: losing it (a
+downgrade) stops the domain at once, and getting it back restores it, still verified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.dns import LookupFailedError
+from core.errors import PermissionDeniedError, ValidationError
+from core.models.storefronts import Storefront
+from core.services.actors import Actor
+from core.services.audit import record_event
+from core.services.branding import brandable_storefront
+from core.services.entitlements import CUSTOM_DOMAIN
+from core.services.storefront_hosts import storefront_label
+from core.tokens import new_secret
+
+RECORD_PREFIX = "_cascade-verification"
+TOKEN_PREFIX = "cascade-verification="
+
+# A public host name: dot-separated labels and a letter-only top-level domain.
+_LABEL_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def verification_record(storefront: Storefront) -> tuple[str, str]:
+    """The TXT record the seller publishes: its name and its value."""
+    return f"{RECORD_PREFIX}.{storefront.custom_domain}", f"{TOKEN_PREFIX}{storefront.custom_domain_token}"
+
+
+def set_custom_domain(session: Session, *, actor: Actor, domain: str, storefront_domain: str,
+                      reserved_hosts: frozenset[str]) -> Storefront:
+    """Name the storefront's custom domain (unverified until its TXT record is found); empty removes it.
+
+    ``storefront_domain`` and ``reserved_hosts`` (the back office's host names) are the
+    platform's own: no seller may claim them or a host below the storefront domain.
+    """
+    storefront = _entitled_storefront(session, actor)
+    domain = domain.strip().lower().rstrip(".")
+    if not domain:
+        return _forget(session, actor, storefront)
+    try:
+        domain = domain.encode("idna").decode("ascii")  # "café.example" is "xn--caf-dma.example" on the wire
+    except UnicodeError:
+        raise ValidationError({"custom_domain": [f"{domain} is not a host name."]}) from None
+    problem = _domain_problem(domain, storefront_domain, reserved_hosts)
+    if problem is None and session.scalar(select(exists().where(
+            Storefront.custom_domain == domain, Storefront.id != storefront.id))):
+        problem = f"{domain} is already another shop's domain."
+    if problem:
+        raise ValidationError({"custom_domain": [problem]})
+    if domain != storefront.custom_domain:
+        record_event(session, account=actor.account, actor=actor.user, action="storefront.custom_domain_set",
+                     target=storefront, changes={"custom_domain": [storefront.custom_domain, domain]})
+        storefront.custom_domain, storefront.custom_domain_verified_at = domain, None
+        storefront.custom_domain_token = new_secret()[:32]
+        session.flush()
+    return storefront
+
+
+def verify_custom_domain(session: Session, *, actor: Actor, lookup: Callable[[str], list[str]]) -> Storefront:
+    """Look the TXT record up (``lookup(name)`` answers its texts); the domain answers once it is found."""
+    storefront = _entitled_storefront(session, actor)
+    if storefront.custom_domain is None:
+        raise ValidationError({"custom_domain": ["Name your domain first."]})
+    name, value = verification_record(storefront)
+    try:
+        found = lookup(name)
+    except LookupFailedError:
+        raise ValidationError({"custom_domain": ["The DNS did not answer: try again in a few minutes."]}) from None
+    if value not in found:
+        raise ValidationError({"custom_domain": [
+            f"No TXT record {name} with the value {value} was found yet. DNS changes can take a while to spread: "
+            "check the record, then try again."]})
+    if storefront.custom_domain_verified_at is None:
+        storefront.custom_domain_verified_at = utcnow()
+        record_event(session, account=actor.account, actor=actor.user, action="storefront.custom_domain_verified",
+                     target=storefront, changes={"custom_domain": storefront.custom_domain})
+        session.flush()
+    return storefront
+
+
+def _forget(session: Session, actor: Actor, storefront: Storefront) -> Storefront:
+    if storefront.custom_domain is not None:
+        record_event(session, account=actor.account, actor=actor.user, action="storefront.custom_domain_set",
+                     target=storefront, changes={"custom_domain": [storefront.custom_domain, None]})
+        storefront.custom_domain = storefront.custom_domain_token = storefront.custom_domain_verified_at = None
+        session.flush()
+    return storefront
+
+
+def _entitled_storefront(session: Session, actor: Actor) -> Storefront:
+    storefront = brandable_storefront(session, actor)
+    if CUSTOM_DOMAIN not in storefront.entitlements:
+        raise PermissionDeniedError(f"The plan {actor.account.name} is on has no custom domain: Standard has one.")
+    return storefront
+
+
+def _domain_problem(domain: str, storefront_domain: str, reserved_hosts: frozenset[str]) -> str | None:
+    labels = domain.split(".")
+    if len(domain) > 253 or len(labels) < 2 or not all(
+            0 < len(label) <= 63 and set(label) <= _LABEL_CHARS and not label.startswith("-") and not label.endswith("-")
+            for label in labels) or not labels[-1].isalpha():
+        return "Give a host name such as shop.example.com (letters, digits and hyphens; internationalised names in their xn-- form)."
+    if storefront_label(domain, storefront_domain) is not None or domain in reserved_hosts:
+        return f"{domain} belongs to the platform: give a domain of your own."
+    return None

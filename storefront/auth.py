@@ -1,0 +1,85 @@
+"""Who is signed in on this storefront: its seller's customers, in sessions that work here alone.
+
+The storefront has its own login manager and cookie. A session opened on one storefront is
+unknown to every other storefront and to the back office (``resume_session`` checks where it
+began), and the account it acts for must still be one its seller sells to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, g, redirect, request, url_for
+from flask_babel import lazy_gettext
+from flask_login import LoginManager, current_user
+
+from bss.auth import SignedInUser
+from bss.extensions import db
+from core.models.accounts import Account
+from core.permissions import Permission
+from core.services.actors import Actor, acting_as
+from core.services.people import accounts_of
+from core.services.sign_in import resume_session
+from storefront.hosts import current_storefront
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+login_manager = LoginManager()
+login_manager.login_view = "shop_account.sign_in"
+login_manager.login_message = lazy_gettext("Sign in to continue.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_customer(token: str) -> SignedInUser | None:
+    login_session = resume_session(db.session, token, current_storefront())
+    return SignedInUser(login_session, token) if login_session else None
+
+
+def customer_accounts() -> list[Account]:
+    """The signed-in person's accounts that buy from this storefront's seller."""
+    return accounts_of(db.session, current_user.user, customers_of=current_storefront().account)
+
+
+def customer_account() -> Account:
+    """The account the signed-in customer acts for; it must still buy from this storefront's seller."""
+    if "customer_account" not in g:
+        account_id = current_user.login_session.account_id
+        account = next((account for account in customer_accounts() if account.id == account_id), None)
+        if account is None:
+            abort(403, "You are no longer a customer of this shop.")
+        g.customer_account = account
+    return g.customer_account
+
+
+def current_customer_actor() -> Actor:
+    """The signed-in person acting for their customer account, through all their teams in it."""
+    if "customer_actor" not in g:
+        g.customer_actor = acting_as(db.session, current_user.user, customer_account())
+    return g.customer_actor
+
+
+def customer_can(permission: Permission) -> bool:
+    return permission in current_customer_actor().permissions
+
+
+def customer_required(view: F) -> F:
+    """Let only a signed-in customer of this storefront in; anyone else goes to the sign-in page."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return redirect(url_for("shop_account.sign_in", next=request.full_path.rstrip("?")))
+        customer_account()
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def init_customer_auth(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.jinja_env.globals.update(customer_can=customer_can, customer_account=customer_account)
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")

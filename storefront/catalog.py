@@ -1,0 +1,108 @@
+"""The shop's catalog: every product on sale with its plans, and each product's plans side by side.
+
+Prices are always the viewer's own: a signed-in customer's from its seller's lists for it, a
+visitor's those the seller charges a new customer. A plan with no price for the viewer is not
+offered at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, g
+from flask_login import current_user
+
+from bss.extensions import db
+from core.models.accounts import Account
+from core.models.catalog import Plan, Product
+from core.plugins import product_types
+from core.products import ParamField
+from core.services.storefronts import Offer, storefront_catalog
+from storefront.auth import customer_account
+from storefront.hosts import current_storefront
+from storefront.i18n import current_locale
+from storefront.page_cache import visitor_page
+from storefront.themes import render_page
+
+bp = Blueprint("shop_catalog", __name__)
+
+
+def shop_buyer() -> Account | None:
+    """The account whose prices the shop shows: the signed-in customer's, ``None`` for a visitor."""
+    return customer_account() if current_user.is_authenticated else None
+
+
+def shop_catalog() -> dict[Product, list[Offer]]:
+    """What this storefront offers its viewer, by product; resolved once per request."""
+    if "shop_catalog" not in g:
+        g.shop_catalog = storefront_catalog(db.session, current_storefront().account, shop_buyer())
+    catalog: dict[Product, list[Offer]] = g.shop_catalog
+    return catalog
+
+
+@bp.app_template_global()
+def plan_title(plan: Plan) -> str:
+    """A plan as people read it: its product's name then its own, unless its own begins with the product's."""
+    if plan.name.startswith(plan.product.name):
+        return plan.name
+    return f"{plan.product.name_in(current_locale())} {plan.name}"
+
+
+def held_once(product: Product) -> bool:
+    """Whether an account holds ``product`` at most once: its order is always for one unit of one plan."""
+    found = product_types().get(product.key)
+    return found is not None and found[1].one_subscription_per_account
+
+
+def plan_params(plan: Plan) -> list[ParamField]:
+    """The order parameters a line of ``plan`` asks for at checkout, from its plan's schema."""
+    found = product_types().get(plan.product.key)
+    return found[1].param_fields(plan.code) if found is not None else []
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One row of a plan comparison: a feature some plan of the product declares."""
+
+    key: str
+    label: str
+    #: Each plan's value, in the plans' order; ``None`` where a plan does not declare it.
+    values: tuple[Any, ...]
+
+
+def compare(offers: list[Offer]) -> list[Feature]:
+    """The features of the offered plans, in the order the plans declare them, one row each."""
+    keys = list(dict.fromkeys(key for offer in offers for key in offer.plan.features))
+    return [Feature(key, feature_label(key), tuple(offer.plan.features.get(key) for offer in offers)) for key in keys]
+
+
+def feature_label(key: str) -> str:
+    """``storage_gb`` as "Storage GB": words apart, the first capitalised, vowel-less ones (units) in capitals."""
+    words = [word.upper() if word and not set(word.lower()) & set("aeiouy") else word for word in key.split("_")]
+    label = " ".join(word for word in words if word)
+    return label[:1].upper() + label[1:]
+
+
+@bp.get("/products")
+def catalog() -> str:
+    return visitor_page(lambda: render_page("products.html", catalog=shop_catalog(), held_once=held_once))
+
+
+@bp.get("/products/<product_key>")
+def product(product_key: str) -> str:
+    return product_page(product_key)[0]
+
+
+def product_page(product_key: str, errors: Mapping[str, list[str]] | None = None, plan_id: int | None = None,
+                 values: Mapping[str, str] | None = None) -> tuple[str, int]:
+    """A product's plans side by side; with ``errors``, those of adding plan ``plan_id`` to the cart."""
+    found = next(((product, offers) for product, offers in shop_catalog().items() if product.key == product_key), None)
+    if found is None:
+        abort(404)  # not on sale here, or not to this viewer
+    product, offers = found
+    return render_page(
+        "product.html", product=product, offers=offers, features=compare(offers),
+        once=held_once(product), errors=errors or {}, failed_plan_id=plan_id, values=values or {},
+    ), 422 if errors else 200

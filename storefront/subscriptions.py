@@ -1,0 +1,283 @@
+"""A customer's subscriptions on the storefront: the list, one subscription with its history, and
+what the customer may do to it (change, cancel, keep, renew).
+
+Only the signed-in customer account's own subscriptions are found here; any other id answers
+404, even one of an account it sells to. The seller's actions (suspend, resume, terminate, retry)
+are never offered or accepted: the shop is the customer's side of the counter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import format_datetime, lazy_gettext
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from bss.extensions import db
+from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.models.catalog import Plan
+from core.models.subscriptions import Subscription
+from core.money import Money
+from core.products import Timing
+from core.services.orders import MAX_QUANTITY
+from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
+from core.services.provisioning import open_request, open_requests
+from core.services.subscription_changes import change_timing
+from core.services.subscriptions import (
+    PRICE_CHANGES,
+    HistoryEntry,
+    act_on_subscription,
+    available_actions,
+    fallback_plan,
+    get_subscription,
+    history_of,
+    list_subscriptions,
+    shows_price_to,
+)
+from storefront.auth import current_customer_actor, customer_account, customer_required
+from storefront.extensions import subscription_links
+from storefront.hosts import current_storefront
+from storefront.i18n import current_locale, day, money
+from storefront.themes import render_page
+
+bp = Blueprint("shop_subscriptions", __name__)
+
+PAGE_SIZE = 50
+
+#: What a customer may do to its own subscriptions here, in the order the page offers them.
+CUSTOMER_ACTIONS = ("change", "renew", "end-trial", "undo-cancellation", "cancel")
+
+#: What the flash says while the service carries an action out.
+_UNDER_WAY = {
+    "change": lazy_gettext("Your change is under way. This page shows it as soon as it is done."),
+    "renew": lazy_gettext("Your renewal is under way. This page shows the new period as soon as it is done."),
+    "end-trial": lazy_gettext("Your paid period is starting. This page shows it as soon as it is done."),
+    "cancel": lazy_gettext("Your subscription is being cancelled. This page shows it as soon as it is done."),
+}
+
+#: Each event of a subscription's history as the customer reads it.
+_EVENTS = {
+    "created": lazy_gettext("Ordered"),
+    "activated": lazy_gettext("Ready to use"),
+    "changed": lazy_gettext("Changed"),
+    "change_scheduled": lazy_gettext("Change scheduled"),
+    "scheduled_change_dropped": lazy_gettext("Scheduled change dropped"),
+    "cancellation_scheduled": lazy_gettext("Cancellation scheduled"),
+    "cancellation_undone": lazy_gettext("Cancellation undone"),
+    "suspended": lazy_gettext("Suspended"),
+    "resumed": lazy_gettext("Resumed"),
+    "cancelled": lazy_gettext("Cancelled"),
+    "terminated": lazy_gettext("Ended"),
+    "renewed": lazy_gettext("Renewed"),
+    "trial_ended": lazy_gettext("Trial ended"),
+    "retried": lazy_gettext("Set-up started again"),
+    "activate_failed": lazy_gettext("Set-up failed"),
+}
+
+#: The fields an event's ``changes`` name, as the customer reads them.
+_FIELDS = {
+    "plan": lazy_gettext("Plan"),
+    "quantity": lazy_gettext("Quantity"),
+    "unit_price": lazy_gettext("Unit price"),
+    "cancel_at": lazy_gettext("Ends on"),
+    "current_period_end": lazy_gettext("Period ends"),
+}
+
+
+@dataclass(frozen=True)
+class PlanOption:
+    """Another plan of the subscription's product the customer may move to."""
+
+    plan: Plan
+    #: At the subscription's quantity; ``None`` when the customer may not see prices.
+    price: ResolvedPrice | None
+    #: Whether moving to it happens now or waits for the end of the term.
+    at_end_of_term: bool
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One event of the history, written for the customer."""
+
+    at: datetime
+    when: str
+    what: str
+    who: str
+    changes: list[tuple[str, str, str]]
+    reason: str
+
+
+@bp.get("/subscriptions")
+@customer_required
+def subscriptions() -> str:
+    account = customer_account()
+    page = list_subscriptions(db.session, account, account_id=account.id, after_id=request.args.get("after", type=int),
+                              limit=PAGE_SIZE + 1)
+    shown = page[:PAGE_SIZE]
+    return render_page(
+        "subscriptions.html",
+        subscriptions=[(subscription, shows_price_to(subscription, account)) for subscription in shown],
+        updating=open_requests(db.session, shown),
+        next_after=shown[-1].id if len(page) > PAGE_SIZE else None,
+        locale=current_locale(),
+    )
+
+
+@bp.get("/subscriptions/<int:subscription_id>")
+@customer_required
+def subscription(subscription_id: int) -> tuple[str, int]:
+    return _page(_own_subscription(subscription_id))
+
+
+@bp.post("/subscriptions/<int:subscription_id>/<action>")
+@customer_required
+def act(subscription_id: int, action: str) -> Response | tuple[str, int]:
+    if action not in CUSTOMER_ACTIONS:
+        abort(404)
+    subscription = _own_subscription(subscription_id)
+    form = request.form
+    try:
+        changed = act_on_subscription(db.session, actor=current_customer_actor(), subscription_id=subscription.id,
+                                      action=action, **_arguments(action, form))
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(_own_subscription(subscription_id), errors=error.fields, form=form)
+    except (PermissionDeniedError, ConflictError) as error:
+        db.session.rollback()
+        problem = (_("Your teams here may not do that. Ask a person who manages your organisation.")
+                   if isinstance(error, PermissionDeniedError) else error.detail)
+        return _page(_own_subscription(subscription_id), problem=problem,
+                     status=403 if isinstance(error, PermissionDeniedError) else 409)
+    message = _outcome(action, changed)
+    db.session.commit()
+    flash(message, "info")
+    return redirect(url_for("shop_subscriptions.subscription", subscription_id=subscription_id))
+
+
+def _own_subscription(subscription_id: int) -> Subscription:
+    """The customer account's own subscription; 404 for any other, an account it sells to's included."""
+    account = customer_account()
+    try:
+        found = get_subscription(db.session, account, subscription_id)
+    except NotFoundError:
+        abort(404)
+    if found.owner_id != account.id:
+        abort(404)
+    return found
+
+
+def _page(subscription: Subscription, *, errors: Mapping[str, list[str]] | None = None,
+          form: Mapping[str, str] | None = None, problem: str | None = None, status: int | None = None) -> tuple[str, int]:
+    account = customer_account()
+    actor = current_customer_actor()
+    show_price = shows_price_to(subscription, account)
+    actions = available_actions(db.session, actor, subscription) & frozenset(CUSTOMER_ACTIONS)
+    fallback = fallback_plan(db.session, subscription) if "cancel" in actions else None
+    return render_page(
+        "subscription.html",
+        sub=subscription,
+        product_name=subscription.product.name_in(current_locale()),
+        show_price=show_price,
+        under_way=open_request(db.session, subscription) is not None,
+        actions=actions,
+        plan_options=_plan_options(subscription, show_price) if "change" in actions else [],
+        fallback=fallback,
+        links=subscription_links(current_app, subscription),
+        history=_history(history_of(db.session, subscription, account), subscription.currency),
+        max_quantity=MAX_QUANTITY,
+        errors=errors or {},
+        form=form or {},
+        problem=problem,
+    ), status or (422 if errors else 200)
+
+
+def _plan_options(subscription: Subscription, show_price: bool) -> list[PlanOption]:
+    """The product's other plans for sale to the payer, each at the subscription's quantity."""
+    others = [plan for plan in purchasable_plans(db.session, subscription.owner)
+              if plan.product_id == subscription.product_id and plan.id != subscription.plan_id]
+    prices = resolve_prices(db.session, subscription.payer, others, subscription.quantity)
+    return [
+        PlanOption(plan, prices[plan.id] if show_price else None,
+                   change_timing(subscription, plan, subscription.quantity) is Timing.END_OF_TERM)
+        for plan in sorted(others, key=lambda plan: plan.rank) if plan.id in prices
+    ]
+
+
+def _whole_number(form: Mapping[str, str], name: str, errors: dict[str, list[str]]) -> int | None:
+    value = form.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_QUANTITY:
+        errors[name] = [_("Enter a whole number from 1 to %(most)s.", most=MAX_QUANTITY) if name == "quantity"
+                        else _("Choose one of the plans offered.")]
+        return None
+    return int(value)
+
+
+def _arguments(action: str, form: Mapping[str, str]) -> dict[str, Any]:
+    """What ``action`` takes from its form; a change names a plan, a quantity, or both (to keep them)."""
+    if action == "change":
+        errors: dict[str, list[str]] = {}
+        arguments = {"plan_id": _whole_number(form, "plan_id", errors), "quantity": _whole_number(form, "quantity", errors)}
+        if not errors and arguments == {"plan_id": None, "quantity": None}:
+            errors["plan_id" if "plan_id" in form else "quantity"] = [_("Choose what to change.")]
+        if errors:
+            raise ValidationError(errors)
+        return arguments
+    if action == "cancel":
+        return {"when": form.get("when", Timing.END_OF_TERM), "note": form.get("note", "")}
+    return {}
+
+
+def _outcome(action: str, subscription: Subscription) -> str:
+    """Say what the action set going: work under way, something scheduled, or a change made at once."""
+    if open_request(db.session, subscription) is not None:
+        return str(_UNDER_WAY[action])
+    end_of_term = day(subscription.term_end or subscription.current_period_end)
+    if subscription.cancel_at is not None:
+        return _("Your subscription is cancelled for %(date)s, the end of its term. Until then it runs as usual, "
+                 "and you can still keep it.", date=day(subscription.cancel_at))
+    if subscription.has_scheduled_change and action == "cancel":
+        return _("Your cancellation is scheduled for %(date)s, the end of the term: you then go back to %(plan)s.",
+                 date=end_of_term, plan=(subscription.scheduled_plan or subscription.plan).name)
+    if subscription.has_scheduled_change:
+        return _("Your change is scheduled for %(date)s, the end of the term.", date=end_of_term)
+    if action == "change":
+        return _("The scheduled change is dropped: your subscription stays as it is.")
+    return _("Your subscription is no longer cancelled: it keeps running.")
+
+
+def _history(entries: list[HistoryEntry], currency: str) -> list[HistoryLine]:
+    """The history newest first, in words: who did what, what it changed and why."""
+    shop_name = current_storefront().shop_name
+    lines = []
+    for entry in reversed(entries):
+        who = entry.actor.name if entry.actor else shop_name if entry.by_someone_above else _("Automatic")
+        what = _EVENTS.get(entry.action) or (
+            _("A change could not be made") if entry.action.endswith("_failed") else entry.action.replace("_", " ").capitalize())
+        lines.append(HistoryLine(
+            at=entry.created_at,
+            when=format_datetime(entry.created_at, "short"),
+            what=str(what),
+            who=who,
+            changes=[(str(_FIELDS.get(field) or field.replace("_", " ").capitalize()),
+                      _readable(field, before, currency), _readable(field, after, currency))
+                     for field, (before, after) in entry.changes.items()],
+            reason=entry.reason,
+        ))
+    return lines
+
+
+def _readable(field: str, value: Any, currency: str) -> str:
+    if value is None:
+        return "—"
+    if field in PRICE_CHANGES:
+        return money(Money(value, currency))
+    if isinstance(value, str) and field.endswith(("_at", "_end", "_start")):
+        return day(datetime.fromisoformat(value))
+    return str(value)

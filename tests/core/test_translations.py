@@ -1,0 +1,40 @@
+"""Every message the storefronts and customer emails show has its French translation, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from configparser import ConfigParser
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from core.i18n import LOCALES, TRANSLATIONS_ROOT, supported, translations
+
+ROOT = Path(__file__).resolve().parents[2]
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _extracted() -> set[str]:
+    config = ConfigParser()
+    config.read(ROOT / "babel.cfg")
+    method_map = [(section.split(":", 1)[1].strip(), section.split(":", 1)[0].strip()) for section in config.sections()]
+    return {message[2] if isinstance(message[2], str) else message[2][0]
+            for message in extract_from_dir(str(ROOT), method_map, keywords={"_": None, "gettext": None, "lazy_gettext": None})}
+
+
+def test_every_message_has_a_french_translation_with_the_same_placeholders():
+    with (TRANSLATIONS_ROOT / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        catalog = read_po(file, locale="fr")
+    translated = {message.id: message.string for message in catalog if message.id}
+    missing = sorted(message for message in _extracted() if not translated.get(message))
+    assert not missing, f"translate these in core/translations/fr/LC_MESSAGES/messages.po: {missing}"
+    for source, french in translated.items():
+        assert sorted(_PLACEHOLDER.findall(source)) == sorted(_PLACEHOLDER.findall(french)), source
+
+
+def test_a_language_is_found_from_what_browsers_send():
+    assert supported("fr-CA") == "fr" and supported("FR") == "fr" and supported("de") == "en" and supported(None) == "en"
+    assert translations("fr").gettext("Sign in") == "Se connecter"
+    assert translations("en").gettext("Sign in") == "Sign in"
+    assert LOCALES == ("en", "fr")
