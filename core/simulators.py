@@ -46,6 +46,25 @@ class Simulator:
         return parts.port or (443 if parts.scheme == "https" else 80)
 
 
+class KeptState:
+    """A simulator whose state outlives its process: ``kept`` names the attributes saved.
+
+    ``cascade run`` serves each simulator with a state file in the instance folder, so that a
+    restart finds the tenants, accounts and domains the database speaks of. Tests never keep
+    state: each gets a fresh simulator.
+    """
+
+    kept: tuple[str, ...] = ()
+
+    def snapshot(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.kept}
+
+    def restore(self, state: Mapping[str, object]) -> None:
+        for name in self.kept:
+            if name in state:
+                setattr(self, name, state[name])
+
+
 class DuplicateSimulatorError(Exception):
     """Two plugins declared simulators of the same name."""
 

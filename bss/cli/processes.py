@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -52,7 +53,10 @@ def run_command(info: ScriptInfo, port: int) -> None:
     app = info.load_app()
     # First: the demo's orders are provisioned against them.
     local = simulators_to_start()
-    simulators = _start({f"{simulator.name} simulator": ["simulator", simulator.name, "--port", str(listens_on)]
+    # Each keeps its state in the instance folder, so that a restart finds what the database speaks of.
+    kept = Path(app.instance_path) / "simulators"
+    simulators = _start({f"{simulator.name} simulator": ["simulator", simulator.name, "--port", str(listens_on),
+                                                         "--state", str(kept / f"{simulator.name}.pickle")]
                          for simulator, listens_on in local.items()})
     try:
         _wait_until_listening(simulators, list(local.values()))

@@ -23,6 +23,7 @@ class _Account:
 
 
 class PanelSimulator(JsonSimulator):
+    kept = ("accounts", "_replies")
     vendor = "hosting panel"
 
     def __init__(self) -> None:

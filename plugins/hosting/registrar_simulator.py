@@ -47,6 +47,7 @@ class _Domain:
 
 
 class RegistrarSimulator(JsonSimulator):
+    kept = ("domains", "elsewhere", "_replies")
     vendor = "registrar"
 
     def __init__(self) -> None:

@@ -24,6 +24,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from core.simulators import KeptState
+
 #: What an endpoint answers: a status and a JSON body, or a ready response (an HTML page).
 Answer = tuple[int, dict[str, Any]] | Response
 
@@ -36,7 +38,7 @@ class SimulatedError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-class JsonSimulator:
+class JsonSimulator(KeptState):
     """Base of a simulated vendor API; subclasses list their ``rules`` and a method per endpoint.
 
     An endpoint method takes the request's JSON body and the URL's arguments; it runs under the

@@ -30,6 +30,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from core.simulators import KeptState
 from plugins.office365.offers import OFFERS
 from plugins.office365.settings import load_settings
 
@@ -123,8 +124,10 @@ _RULES = Map([
 ])
 
 
-class Office365Simulator:
+class Office365Simulator(KeptState):
     """The WSGI app: one instance, one Microsoft."""
+
+    kept = ("customers", "answered")
 
     def __init__(self, client_id: str, client_secret: str) -> None:
         self.client_id, self.client_secret = client_id, client_secret
