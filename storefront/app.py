@@ -33,7 +33,7 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     init_themes(app)  # every theme.toml read and checked once, here
     init_hosts(app)
     init_preview(app)
-    init_page_cache(app)
+    init_page_cache(app, database.session_factory)
     init_csrf(app)
     init_i18n(app)
     init_customer_auth(app)

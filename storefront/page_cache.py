@@ -1,56 +1,88 @@
 """Pages that are the same for every visitor of a shop, kept a few seconds by each web process.
 
-A visitor's catalog shows the prices the seller charges a new customer, the same for everyone,
-so it is rendered once per shop, theme, language and address, and served again for
-``LIFETIME_SECONDS``. The key holds the storefront's ``updated_at``: a branding change shows at
-once, in every process, since each request reads the storefront anyway. A price change reaches
-visitors within ``LIFETIME_SECONDS``; signed-in customers, checkout and the order itself always
-price afresh. Anyone with something of their own in the session (signed in, a cart, a message
-to show) gets a page rendered for them, and so does a preview.
+A visitor's home and catalog show the prices the seller charges a new customer, the same for
+everyone, so each is rendered once per host, address and language and served again for
+``LIFETIME_SECONDS``. A kept page is stamped with its storefront's ``updated_at`` and served only
+while the row still has it: new branding, another theme or a closed shop shows at once, in every
+process. A price change reaches visitors within ``LIFETIME_SECONDS``; signed-in customers, the
+cart, checkout and the order itself always price afresh.
+
+A browser without the shop's cookie is served a kept page before Flask builds a request
+(``VisitorPages``): one indexed read of the stamp and nothing else. Anyone with something of
+their own in the session (signed in, a cart, a message to show) gets a page rendered for them,
+and so does a preview.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+from werkzeug.wsgi import get_host
 
+from bss.logging import REQUEST_ID_HEADER
+from core.i18n import DEFAULT_LOCALE, LOCALES
+from core.models.storefronts import Storefront
+from core.services.storefront_hosts import host_name
 from storefront.hosts import current_storefront
 from storefront.i18n import SESSION_KEY as LOCALE_KEY
 from storefront.i18n import current_locale
-from storefront.themes import current_theme
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 LIFETIME_SECONDS = 30.0
 #: Pages kept per process at most (the least recently served go first).
 MAX_PAGES = 512
 #: What a visitor's session may hold and still see the shared page: its form token and its language.
 _SHARED_SESSION_KEYS = frozenset({"_csrf", LOCALE_KEY})
+_STAMP = select(Storefront.updated_at).where(Storefront.id == bindparam("id"))
+#: What a kept page is answered with: what Flask answers a visitor's page with.
+_HEADERS = (("Content-Type", "text/html; charset=utf-8"), ("Vary", "Cookie, Accept-Language"),
+            ("X-Frame-Options", "SAMEORIGIN"))
 
-_Key = tuple[object, ...]
+_Key = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    expires: float
+    storefront_id: int
+    #: The storefront's ``updated_at`` when the page was rendered.
+    stamp: datetime
+    body: bytes
 
 
 class PageCache:
     """One process's kept pages, least recently served first."""
 
     def __init__(self) -> None:
-        self.pages: OrderedDict[_Key, tuple[float, str]] = OrderedDict()
+        self.pages: OrderedDict[_Key, KeptPage] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: _Key, now: float) -> str | None:
+    def get(self, key: _Key) -> KeptPage | None:
         with self.lock:
             found = self.pages.get(key)
-            if found is None or found[0] <= now:
+            if found is None or found.expires <= time.monotonic():
                 return None
             self.pages.move_to_end(key)
-            return found[1]
+            return found
 
-    def keep(self, key: _Key, page: str, now: float) -> None:
+    def keep(self, key: _Key, page: KeptPage) -> None:
         with self.lock:
-            self.pages[key] = (now + LIFETIME_SECONDS, page)
+            self.pages[key] = page
             self.pages.move_to_end(key)
             while len(self.pages) > MAX_PAGES:
                 self.pages.popitem(last=False)
@@ -60,27 +92,65 @@ class PageCache:
             self.pages.clear()
 
 
+def _key(environ: WSGIEnvironment, locale: str) -> _Key:
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return host_name(get_host(environ)), path, environ.get("QUERY_STRING", ""), locale
+
+
 def _shared() -> bool:
     return (request.method == "GET" and not current_user.is_authenticated and not g.get("previewing")
             and set(session) <= _SHARED_SESSION_KEYS)
 
 
 def visitor_page(render: Callable[[], str]) -> str:
-    """``render()``'s page, from the cache when it is the shared visitors' page and was rendered lately."""
+    """``render()``'s page, or the one kept for this address when it is the shared visitors' page."""
     if not _shared():
         return render()
     cache: PageCache = current_app.extensions["page_cache"]
     storefront = current_storefront()
-    key = (storefront.id, storefront.updated_at, current_theme(), current_locale(), request.full_path)
-    now = time.monotonic()
-    page = cache.get(key, now)
-    if page is None:
-        page = render()
-        if not session.modified:  # a page that wrote to the session was not everyone's
-            cache.keep(key, page, now)
+    key = _key(request.environ, current_locale())
+    found = cache.get(key)
+    if found is not None and found.storefront_id == storefront.id and found.stamp == storefront.updated_at:
+        return found.body.decode()
+    page = render()
+    token = session.get("_csrf")
+    # A page that wrote to the session, or holds this visitor's form token, was not everyone's.
+    if not session.modified and not (token and token in page):
+        cache.keep(key, KeptPage(time.monotonic() + LIFETIME_SECONDS, storefront.id, storefront.updated_at,
+                                 page.encode()))
     return page
 
 
-def init_page_cache(app: Flask) -> PageCache:
+class VisitorPages:
+    """WSGI middleware: a browser with no session on the shop gets a kept page without Flask."""
+
+    def __init__(self, app: WSGIApplication, cache: PageCache, session_factory: sessionmaker[Session],
+                 session_cookie: str) -> None:
+        self.app, self.cache, self.session_factory = app, cache, session_factory
+        self.cookie = f"{session_cookie}="
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        found = self._kept(environ) if environ.get("REQUEST_METHOD") == "GET" else None
+        if found is None:
+            return self.app(environ, start_response)
+        start_response("200 OK", [*_HEADERS, ("Content-Length", str(len(found.body))),
+                                  (REQUEST_ID_HEADER, uuid.uuid4().hex)])
+        return [found.body]
+
+    def _kept(self, environ: WSGIEnvironment) -> KeptPage | None:
+        if self.cookie in environ.get("HTTP_COOKIE", "") or "preview=" in environ.get("QUERY_STRING", ""):
+            return None
+        languages = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+        found = self.cache.get(_key(environ, languages.best_match(LOCALES) or DEFAULT_LOCALE))
+        if found is None:
+            return None
+        with self.session_factory() as session:
+            stamp = session.scalar(_STAMP, {"id": found.storefront_id})
+        return found if stamp == found.stamp else None
+
+
+def init_page_cache(app: Flask, session_factory: sessionmaker[Session]) -> PageCache:
     cache = app.extensions["page_cache"] = PageCache()
+    app.wsgi_app = VisitorPages(app.wsgi_app, cache, session_factory,  # type: ignore[method-assign]
+                                app.config["SESSION_COOKIE_NAME"])
     return cache

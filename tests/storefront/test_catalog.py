@@ -6,9 +6,7 @@ from sqlalchemy import select
 
 from core.models.prices import PriceList, PriceListKind
 from core.models.storefronts import Storefront
-from core.services.branding import update_branding
 from core.services.price_lists import create_price_list, set_price
-from storefront.page_cache import LIFETIME_SECONDS
 from tests.bss.backoffice.conftest import text_of
 from tests.storefront.conftest import BRIGHT, NORTHWIND
 
@@ -115,19 +113,3 @@ def test_names_and_prices_follow_the_visitors_language(client, shops):
     page = text_of(client.get("/products", base_url=BRIGHT, headers={"Accept-Language": "fr"}))
     assert "Hébergement web" in page and "4,99 €" in page
 
-
-def test_visitors_share_a_kept_page_until_the_branding_changes(client, db, shops, actor_for):
-    first = client.get("/products", base_url=BRIGHT).get_data(as_text=True)
-    cache = client.application.wsgi_app.storefronts.extensions["page_cache"]
-    assert len(cache.pages) == 1 and LIFETIME_SECONDS <= 60
-    assert client.get("/products", base_url=BRIGHT).get_data(as_text=True) == first
-    update_branding(db, actor=actor_for("bright"), values={"display_name": "Bright Cloud"})
-    db.commit()
-    assert "<title>Products · Bright Cloud</title>" in client.get("/products", base_url=BRIGHT).get_data(as_text=True)
-
-
-def test_a_signed_in_customer_never_gets_the_visitors_page(client, db, shops, shop_sign_in):
-    client.get("/products", base_url=BRIGHT)
-    shop_sign_in()
-    page = client.get("/products", base_url=BRIGHT).get_data(as_text=True)
-    assert "Prices for Harbour Dental" in page
