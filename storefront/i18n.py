@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, request, session, url_for
 from flask_babel import Babel, Domain, format_currency, format_date, get_locale
 from werkzeug.wrappers import Response
 
+from bss.redirects import safe_next
 from core.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES, supported, translations
 from core.money import Money
 
@@ -56,10 +56,7 @@ def current_locale() -> str:
 def choose_language(code: str) -> Response:
     """Keep the visitor's choice of language, then go back to the page they were on."""
     session[SESSION_KEY] = supported(code)
-    target = request.args.get("next", "")
-    back = target if target.startswith("/") and not target.startswith("//") and "\\" not in target \
-        and not urlsplit(target).netloc else url_for("shop.home")
-    return redirect(back)
+    return redirect(safe_next(request.args.get("next"), url_for("shop.home")))
 
 
 def init_i18n(app: Flask) -> None:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from bss.extensions import db
-from core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from core.errors import ConflictError, PermissionDeniedError
 from core.models.orders import Order, OrderStatus
 from core.products import text_in
 from core.services.orders import cancel_order, get_order, list_orders
@@ -55,10 +55,7 @@ def progress(order: Order) -> list[Step]:
 def _own_order(order_id: int) -> Order:
     """The signed-in customer's order ``order_id``; any other (another customer's, or none) is a 404."""
     account = customer_account()
-    try:
-        order = get_order(db.session, account, order_id)
-    except NotFoundError:
-        abort(404)
+    order = get_order(db.session, account, order_id)  # another tenant's: a 404
     if order.owner_id != account.id:
         abort(404)
     return order

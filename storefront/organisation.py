@@ -12,14 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bss.extensions import db
-from core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.models.accounts import AccountKind
 from core.models.people import Team
 from core.permissions import ALL_PERMISSIONS, Permission
@@ -89,8 +89,6 @@ def create_team_view() -> Response | tuple[str, int]:
     except ValidationError as error:
         db.session.rollback()
         return _organisation_page(team_errors=error.fields, team_form=form)
-    except PermissionDeniedError:
-        abort(403)
     db.session.commit()
     flash(_("The team %(name)s is created. Invite people into it from the organisation page.", name=team.name), "info")
     return redirect(url_for("shop_organisation.team", team_id=team.id))
@@ -113,8 +111,6 @@ def invite() -> Response | tuple[str, int]:
     except NotFoundError:
         db.session.rollback()
         return _organisation_page(invite_errors={"team_id": [_("Choose one of your teams.")]}, invite_form=form)
-    except PermissionDeniedError:
-        abort(403)
     db.session.commit()
     flash(_("An invitation is on its way to %(email)s. Its link works for 7 days.", email=invitation.email), "info")
     return redirect(url_for("shop_organisation.people"))
@@ -130,10 +126,6 @@ def withdraw_invitation(team_id: int, invitation_id: int) -> Response | tuple[st
         db.session.rollback()
         return _organisation_page(problem=" ".join(message for messages in error.fields.values() for message in messages),
                                   status=422)
-    except NotFoundError:
-        abort(404)
-    except PermissionDeniedError:
-        abort(403)
     db.session.commit()
     flash(_("The invitation to %(email)s is withdrawn: its link no longer works.", email=invitation.email), "info")
     return redirect(url_for("shop_organisation.people"))
@@ -187,8 +179,6 @@ def remove_member_view(team_id: int, membership_id: int) -> Response | tuple[str
     except ValidationError as error:
         db.session.rollback()
         return _team_page(_managed_team(team_id), errors=error.fields)
-    except NotFoundError:
-        abort(404)
     db.session.commit()
     flash(_("%(email)s is no longer in the team.", email=membership.user.email), "info")
     return _after_leaving_or(url_for("shop_organisation.team", team_id=team_id))
@@ -203,13 +193,9 @@ def _after_leaving_or(target: str) -> Response:
 
 
 def _managed_team(team_id: int) -> Team:
-    """One of the account's teams, for a person who manages them; 404 for another account's, 403 for others."""
-    try:
-        return get_team(db.session, account=customer_account(), team_id=team_id, actor=current_user.user)
-    except NotFoundError:
-        abort(404)
-    except PermissionDeniedError:
-        abort(403)
+    """One of the account's teams, for a person who manages them; 404 for another account's, 403 for others
+    (the storefront's error pages answer the service's refusals)."""
+    return get_team(db.session, account=customer_account(), team_id=team_id, actor=current_user.user)
 
 
 def _team_settings() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from bss.extensions import db
-from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.catalog import Plan
 from core.models.subscriptions import Subscription
 from core.money import Money
@@ -162,10 +162,7 @@ def act(subscription_id: int, action: str) -> Response | tuple[str, int]:
 def _own_subscription(subscription_id: int) -> Subscription:
     """The customer account's own subscription; 404 for any other, an account it sells to's included."""
     account = customer_account()
-    try:
-        found = get_subscription(db.session, account, subscription_id)
-    except NotFoundError:
-        abort(404)
+    found = get_subscription(db.session, account, subscription_id)  # another tenant's: a 404
     if found.owner_id != account.id:
         abort(404)
     return found

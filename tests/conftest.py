@@ -19,7 +19,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from bss.app import create_app
@@ -154,6 +154,21 @@ def frozen_clock() -> Iterator[FrozenTime]:
     """Stop Cascade's clock at a known moment; ``frozen_clock.advance(delta)`` moves it."""
     with clock.frozen(FROZEN_AT) as frozen:
         yield frozen
+
+
+@pytest.fixture
+def selects(app: Flask) -> Iterator[list[str]]:
+    """The SELECT statements sent to the database while the test runs."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(statement)
+
+    engine = database.state(app).engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event
-
-from bss.extensions import db as database
 from core.services.branding import update_branding
 from storefront.page_cache import LIFETIME_SECONDS
 from tests.storefront.conftest import BRIGHT
 
 
-@pytest.fixture
-def statements(app):
-    """The SQL statements sent while the test runs."""
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        sent.append(statement)
-
-    engine = database.state(app).engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
-
-
-def test_a_visitor_without_a_session_gets_the_kept_page_for_one_indexed_read(client, shops, statements):
+def test_a_visitor_without_a_session_gets_the_kept_page_for_one_indexed_read(client, shops, selects):
     first = client.get("/products", base_url=BRIGHT)
     assert first.status_code == 200 and LIFETIME_SECONDS <= 60
-    statements.clear()
+    selects.clear()
     again = client.get("/products", base_url=BRIGHT)
     assert again.get_data() == first.get_data()
-    [select] = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+    [select] = selects
     assert select.split() == ["SELECT", "storefronts.updated_at", "FROM", "storefronts", "WHERE", "storefronts.id", "=",
                               select.split()[-1]]  # the stamp, by primary key, and nothing else
     assert again.headers["Content-Type"] == "text/html; charset=utf-8"

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
-from sqlalchemy import event
 
-from bss.extensions import db as database
 from core.models.storefronts import StorefrontStatus
 from core.services.storefront_hosts import find_storefront
 
 DOMAIN = "shop.localhost"
-
-
-@pytest.fixture
-def selects(app: Flask) -> Iterator[list[str]]:
-    """The SELECT statements sent to the database while the test runs."""
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append(statement)
-
-    engine = database.state(app).engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_live_storefront_is_found_with_its_account_in_one_query(db, shops, selects):
