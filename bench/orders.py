@@ -54,7 +54,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bss.app import create_app
-from bss.extensions import db
 from bss.migrations import upgrade_database
 from core.db import make_engine, make_session_factory
 from core.models.accounts import Account
@@ -70,6 +69,7 @@ from core.services.demo import load_demo
 from core.services.orders import LineRequest, place_order
 from core.services.price_lists import set_price, set_product_offered
 from core.services.provisioning import call_product, claim_request, record_answer
+from web.database import db
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cascade_bench_orders"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"

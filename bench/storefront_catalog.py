@@ -393,7 +393,7 @@ def profile(stack: Stack, site: Path, path: str, requests: int = 300) -> None:
         print("  --profile needs pyinstrument: .venv/bin/pip install pyinstrument")
         return
     from bss.app import create_app
-    from bss.extensions import db
+    from web.database import db
 
     app = create_app({"env": "production", "database_url": stack.many_url, "secret_key": secrets.token_urlsafe(48),
                       "broker_url": f"sqla+sqlite:///{stack.directory / 'broker.db'}",

@@ -9,21 +9,21 @@ from flask import Flask
 
 from bss.auth import init_auth
 from bss.cli import register_commands
-from bss.config import load_settings
-from bss.csrf import init_csrf
 from bss.dispatch import init_dispatch
 from bss.errors import register_error_handlers
-from bss.extensions import celery_init_app, db
-from bss.logging import configure_logging, init_request_ids
-from bss.worker import celery_settings
+from bss.worker import celery_init_app, celery_settings
 from core.links import links
 from core.plugins import load_plugins
+from web.config import load_settings
+from web.csrf import init_csrf
+from web.database import db
+from web.logging import configure_logging, init_request_ids
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Cascade app from ``CASCADE_*`` variables; ``config`` overrides settings by name.
 
-    ``config`` takes the lower-case names of ``bss.config.Settings`` (``database_url``,
+    ``config`` takes the lower-case names of ``web.config.Settings`` (``database_url``,
     ``env``, ...): tests and tools pass them instead of changing the environment.
     """
     settings = load_settings(**dict(config or {}))

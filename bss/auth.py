@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, current_user
 
-from bss.extensions import db
 from core.models.accounts import Account
-from core.models.people import LoginSession, User
 from core.permissions import Permission
 from core.services.actors import Actor, acting_as
 from core.services.manual_tasks import count_open_tasks
 from core.services.people import accounts_of, permissions_in
 from core.services.sign_in import resume_session
+from web.database import db
+from web.sessions import SignedInUser
 
 login_manager = LoginManager()
 login_manager.login_view = "backoffice.login"
 login_manager.login_message = "Sign in to continue."
 login_manager.login_message_category = "info"
-
-
-class SignedInUser(UserMixin):
-    """The person behind a browser session; its id is the session's token, not the user's id."""
-
-    def __init__(self, login_session: LoginSession, token: str) -> None:
-        self.login_session = login_session
-        self.token = token
-
-    @property
-    def user(self) -> User:
-        return self.login_session.user
-
-    def get_id(self) -> str:
-        return self.token
 
 
 @login_manager.user_loader

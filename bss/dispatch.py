@@ -13,12 +13,12 @@ from flask import Flask
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from bss.extensions import db
 from bss.tasks import provision, send_email
 from core.clock import utcnow
 from core.db import after_commit
 from core.models.outbox import OutboxEmail
 from core.models.provisioning import ProvisioningRequest, RequestStatus
+from web.database import db
 
 #: Statuses in which a request waits for a worker.
 DUE = (RequestStatus.PENDING, RequestStatus.WAITING)

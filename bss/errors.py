@@ -9,37 +9,10 @@ import marshmallow
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from core.errors import (
-    CascadeError,
-    ConflictError,
-    GoneError,
-    NotAuthenticatedError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-    VendorUnavailableError,
-)
+from core.errors import CascadeError, ValidationError
+from web.errors import status_for
 
 log = logging.getLogger(__name__)
-
-#: The HTTP status of each family of domain error; subclasses inherit their family's.
-STATUS_BY_ERROR: dict[type[CascadeError], int] = {
-    NotAuthenticatedError: 401,
-    NotFoundError: 404,
-    GoneError: 410,
-    PermissionDeniedError: 403,
-    ConflictError: 409,
-    ValidationError: 422,
-    VendorUnavailableError: 503,
-}
-
-
-def status_for(error: CascadeError) -> int:
-    for cls in type(error).__mro__:
-        if cls in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[cls]
-    return 400
-
 
 def wants_json() -> bool:
     """API paths always answer JSON; elsewhere, a client that prefers JSON over HTML gets it."""

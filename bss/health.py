@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
-from bss.extensions import db
+from web.database import db
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)

@@ -6,9 +6,9 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bss.extensions import db
 from core.models.catalog import Product
 from core.plugins import plugin_infos
+from web.database import db
 
 bp = Blueprint("home", __name__)
 

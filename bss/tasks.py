@@ -8,7 +8,6 @@ from datetime import timedelta
 from celery import Task, shared_task
 from flask import current_app
 
-from bss.extensions import db
 from bss.worker import forget_delivered_messages
 from core.clock import utcnow
 from core.jobs import scheduled_jobs
@@ -23,6 +22,7 @@ from core.services.provisioning import (
     sweep_requests,
 )
 from core.services.renewals import run_period_ends, send_renewal_reminders
+from web.database import db
 
 log = logging.getLogger(__name__)
 

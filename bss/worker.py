@@ -1,4 +1,4 @@
-"""Celery settings: reliable delivery on every broker, the beat schedule, and the embedded broker's upkeep."""
+"""Celery: bound to the Flask app, reliable delivery on every broker, the beat schedule, and the embedded broker's upkeep."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery import Celery, Task
+from flask import Flask
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
 from sqlalchemy import Engine, text
 
-from bss.config import Settings
 from core.db import make_engine
+from web.config import Settings
 
 #: Longest a task may run, with its retry countdowns; Redis must not redeliver before it ends.
 LONGEST_TASK_SECONDS = 6 * 3600
@@ -18,6 +20,20 @@ LONGEST_TASK_SECONDS = 6 * 3600
 #: How often the embedded SQLite broker is polled: low enough for a responsive demo.
 SQLITE_POLLING_SECONDS = 0.2
 
+
+def celery_init_app(app: Flask) -> Celery:
+    """Bind a Celery app whose tasks run inside this Flask app's context (Flask docs pattern)."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(app.config["CELERY"])
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
 
 
 class SQLiteBrokerTransport(kombu_sqlalchemy.Transport):  # type: ignore[misc]

@@ -7,10 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from bss.auth import SignedInUser
-from bss.csrf import rotate_csrf_token
-from bss.extensions import db
-from bss.redirects import safe_next
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.passwords import MIN_LENGTH
 from core.services.sign_in import SignInError, ThrottledError, sign_in, sign_out, switch_account
@@ -20,6 +16,10 @@ from storefront.cart import clear_cart
 from storefront.hosts import current_storefront
 from storefront.i18n import current_locale
 from storefront.themes import render_page
+from web.csrf import rotate_csrf_token
+from web.database import db
+from web.redirects import safe_next
+from web.sessions import SignedInUser
 
 bp = Blueprint("shop_account", __name__)
 

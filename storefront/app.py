@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bss.config import Settings
-from bss.csrf import init_csrf
-from bss.extensions import DatabaseState, db
-from bss.logging import init_request_ids
-from storefront import account, cart, catalog, checkout, invitations, orders, organisation, password, subscriptions, views
+from storefront import (
+    account,
+    cart,
+    catalog,
+    checkout,
+    invitations,
+    orders,
+    organisation,
+    password,
+    subscriptions,
+    views,
+)
 from storefront.auth import init_customer_auth
 from storefront.errors import register_error_handlers
 from storefront.extensions import init_extensions
@@ -18,6 +25,10 @@ from storefront.labels import init_labels
 from storefront.page_cache import init_page_cache
 from storefront.preview import init_preview
 from storefront.themes import init_themes
+from web.config import Settings
+from web.csrf import init_csrf
+from web.database import DatabaseState, db
+from web.logging import init_request_ids
 
 #: Neutral: nothing a visitor's browser keeps names the platform.
 SESSION_COOKIE_NAME = "shop_session"

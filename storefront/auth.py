@@ -15,14 +15,14 @@ from flask import Flask, abort, g, redirect, request, url_for
 from flask_babel import lazy_gettext
 from flask_login import LoginManager, current_user
 
-from bss.auth import SignedInUser
-from bss.extensions import db
 from core.models.accounts import Account
 from core.permissions import Permission
 from core.services.actors import Actor, acting_as
 from core.services.people import accounts_of
 from core.services.sign_in import resume_session
 from storefront.hosts import current_storefront
+from web.database import db
+from web.sessions import SignedInUser
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -15,7 +15,6 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.errors import ValidationError
 from core.models.catalog import BillingPeriod, Plan
 from core.money import Money
@@ -25,6 +24,7 @@ from core.services.storefronts import Offer, storefront_prices
 from storefront.catalog import held_once, plan_params, plan_title, product_page, shop_buyer, shop_catalog
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("shop_cart", __name__)
 

@@ -14,7 +14,6 @@ from typing import Any
 from flask import Blueprint, abort, g
 from flask_login import current_user
 
-from bss.extensions import db
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.plugins import product_types
@@ -25,6 +24,7 @@ from storefront.hosts import current_storefront
 from storefront.i18n import current_locale
 from storefront.page_cache import visitor_page
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("shop_catalog", __name__)
 

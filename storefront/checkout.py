@@ -19,7 +19,6 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.orders import OrderStatus
 from core.permissions import Permission
@@ -33,6 +32,7 @@ from storefront.catalog import plan_params
 from storefront.hosts import current_storefront
 from storefront.i18n import current_locale
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("shop_checkout", __name__)
 

@@ -8,9 +8,9 @@ from flask import Flask, g, request
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 
-from bss.errors import status_for
 from core.errors import CascadeError
 from storefront.themes import render_page
+from web.errors import status_for
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from flask import Flask, abort, current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wsgi import get_host
 
-from bss.extensions import db
 from core.models.storefronts import Storefront
 from core.services.storefront_hosts import find_storefront, host_name, is_custom_domain, storefront_label
 from storefront.preview import apply_preview
 from storefront.themes import render_page
+from web.database import db
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

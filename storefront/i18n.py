@@ -13,9 +13,9 @@ from flask import Blueprint, Flask, redirect, request, session, url_for
 from flask_babel import Babel, Domain, format_currency, format_date, get_locale
 from werkzeug.wrappers import Response
 
-from bss.redirects import safe_next
 from core.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES, supported, translations
 from core.money import Money
+from web.redirects import safe_next
 
 SESSION_KEY = "locale"
 

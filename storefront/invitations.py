@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from bss.auth import SignedInUser
-from bss.csrf import rotate_csrf_token
-from bss.extensions import db
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.models.invitations import Invitation
 from core.passwords import MIN_LENGTH
 from core.services.invitations import accept_invitation, invitee, open_invitation
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
+from web.csrf import rotate_csrf_token
+from web.database import db
+from web.sessions import SignedInUser
 
 bp = Blueprint("shop_invitations", __name__)
 

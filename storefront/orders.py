@@ -12,7 +12,6 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.errors import ConflictError, PermissionDeniedError
 from core.models.orders import Order, OrderStatus
 from core.products import text_in
@@ -21,6 +20,7 @@ from storefront.auth import current_customer_actor, customer_account, customer_r
 from storefront.catalog import plan_params
 from storefront.i18n import current_locale
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("shop_orders", __name__)
 

@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.errors import NotFoundError, ValidationError
 from core.models.accounts import AccountKind
 from core.models.people import Team
@@ -30,6 +29,7 @@ from storefront.auth import customer_account, customer_can, customer_required
 from storefront.hosts import current_storefront
 from storefront.labels import PAYMENT_METHODS
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("shop_organisation", __name__)
 

@@ -32,13 +32,13 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wsgi import get_host
 
-from bss.logging import REQUEST_ID_HEADER
 from core.i18n import DEFAULT_LOCALE, LOCALES
 from core.models.storefronts import Storefront
 from core.services.storefront_hosts import host_name
 from storefront.hosts import current_storefront
 from storefront.i18n import SESSION_KEY as LOCALE_KEY
 from storefront.i18n import current_locale
+from web.logging import REQUEST_ID_HEADER
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

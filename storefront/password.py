@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
-from bss.csrf import rotate_csrf_token
-from bss.extensions import db
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.passwords import MIN_LENGTH
 from core.services.password_resets import open_password_reset, request_password_reset, reset_password
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
+from web.csrf import rotate_csrf_token
+from web.database import db
 
 bp = Blueprint("shop_password", __name__)
 

@@ -15,9 +15,9 @@ from flask import Flask, current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.models.storefronts import Storefront
 from core.services.branding import BRANDING_FIELDS, checked_branding
+from web.database import db
 
 PARAMETER = "preview"
 MAX_AGE_SECONDS = 3600

@@ -18,7 +18,6 @@ from flask_babel import format_datetime, lazy_gettext
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.catalog import Plan
 from core.models.subscriptions import Subscription
@@ -44,6 +43,7 @@ from storefront.extensions import subscription_links
 from storefront.hosts import current_storefront
 from storefront.i18n import current_locale, day, money
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("shop_subscriptions", __name__)
 

@@ -23,7 +23,6 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from bss.app import create_app
-from bss.extensions import db as database
 from bss.migrations import upgrade_database
 from core.clock import FrozenTime, clock
 from core.models.accounts import Account, AccountKind
@@ -42,6 +41,7 @@ from core.services.price_lists import set_price, set_product_offered
 from core.services.subscriptions import act_on_subscription
 from tests.fakes import FakePlugin, FakeProduct
 from tests.provisioning import provision_due
+from web.database import db as database
 
 pytest_plugins = ["tests.smtp", "tests.vendor", "tests.simulators"]
 

@@ -37,7 +37,6 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bss.extensions import db as database
 from core.models.accounts import Account
 from core.models.catalog import BillingPeriod, Plan, Product
 from core.models.people import User
@@ -51,6 +50,7 @@ from core.services.demo import has_data, load_demo
 from core.services.price_lists import set_price, set_product_offered
 from tests.broker import purge
 from tests.processes import rows_removed_afterwards
+from web.database import db as database
 
 #: Names the vendor's directory in a process that loads the plugin through its entry point.
 VENDOR_DIR_VARIABLE = "CASCADE_TEST_VENDOR_DIR"

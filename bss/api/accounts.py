@@ -15,10 +15,10 @@ from bss.api.schemas import (
     AccountQuerySchema,
     AccountSchema,
 )
-from bss.extensions import db
 from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
 from core.services.accounts import get_account, list_accounts
+from web.database import db
 
 
 @bp.get("/accounts")

@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bss.api.auth import current_caller
 from bss.api.operations import operation_of, request_json, respond
-from bss.extensions import db
 from core.errors import ValidationError
 from core.services.idempotency import KEY_MAX_LENGTH, StoredAnswer, request_hash, store_answer, stored_answer
+from web.database import db
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -9,10 +9,10 @@ from bss.api.auth import current_caller
 from bss.api.operations import operation, respond
 from bss.api.paging import Page
 from bss.api.schemas import MemberPageSchema
-from bss.extensions import db
 from core.permissions import Permission
 from core.services.accounts import get_account
 from core.services.teams import members_of
+from web.database import db
 
 
 @bp.get("/accounts/<int:account_id>/members")

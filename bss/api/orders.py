@@ -20,9 +20,9 @@ from bss.api.order_schemas import (
     PaymentConfirmationSchema,
 )
 from bss.api.paging import decode_cursor, page_of
-from bss.extensions import db
 from core.permissions import Permission
 from core.services.orders import LineRequest, cancel_order, confirm_payment, get_order, list_orders, place_order
+from web.database import db
 
 
 @bp.get("/orders")

@@ -23,7 +23,6 @@ from bss.api.price_schemas import (
     PriceListPageSchema,
     PriceListQuerySchema,
 )
-from bss.extensions import db
 from core.errors import NotFoundError, ValidationError
 from core.models.accounts import Account
 from core.models.catalog import Plan
@@ -38,6 +37,7 @@ from core.services.price_lists import (
     remove_price,
     set_price,
 )
+from web.database import db
 
 
 @dataclass(frozen=True)

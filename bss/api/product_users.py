@@ -18,7 +18,6 @@ from bss.api import bp
 from bss.api.auth import current_actor
 from bss.api.idempotency import commit_and_respond
 from bss.api.operations import operation, request_body, respond
-from bss.extensions import db
 from core.permissions import Permission
 from core.product_users import ProductUser
 from core.services.product_users import (
@@ -31,6 +30,7 @@ from core.services.product_users import (
     set_product_user_licensed,
     update_product_user,
 )
+from web.database import db
 
 _DISPLAY_NAME = validate.Length(min=1, max=256)
 _PRINCIPAL_NAME = validate.Length(min=3, max=320)

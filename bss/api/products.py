@@ -16,13 +16,13 @@ from bss.api.auth import current_caller
 from bss.api.operations import operation, request_args, respond
 from bss.api.paging import Page
 from bss.api.price_schemas import ProductPageSchema, ProductQuerySchema
-from bss.extensions import db
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.products import DEFAULT_LOCALE
 from core.services.accounts import get_account
 from core.services.eligibility import purchase_blockers
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
+from web.database import db
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from bss.api.order_schemas import (
     SubscriptionSchema,
 )
 from bss.api.paging import Page, decode_cursor, page_of
-from bss.extensions import db
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription
 from core.services.provisioning import open_request, open_requests
@@ -40,6 +39,7 @@ from core.services.subscriptions import (
     list_subscriptions,
     shows_price_to,
 )
+from web.database import db
 
 #: What each action does, and the body it takes (``None``: no body).
 _ACTION_ROUTES: dict[str, tuple[str, type[Schema] | None]] = {

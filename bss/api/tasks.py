@@ -14,9 +14,9 @@ from bss.api.idempotency import commit_and_respond
 from bss.api.operations import operation, request_args, request_body, respond
 from bss.api.order_schemas import TaskCompletionSchema, TaskPageSchema, TaskQuerySchema, TaskSchema
 from bss.api.paging import decode_cursor, page_of
-from bss.extensions import db
 from core.models.provisioning import TaskStatus
 from core.services.manual_tasks import complete_task, get_task, list_tasks
+from web.database import db
 
 
 @bp.get("/tasks")

@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, can
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import ValidationError
 from core.models.accounts import Account, AccountKind
 from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
 from core.services.accounts import ALLOWED_PARENTS, get_account, list_accounts
 from core.services.people import require_permission
+from web.database import db
 
 PAGE_SIZE = 50
 

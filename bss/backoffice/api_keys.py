@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import ValidationError
 from core.models.people import Membership, Team
 from core.services.api_keys import api_keys_of, create_api_key, revoke_api_key
 from core.services.entitlements import api_refusal
+from web.database import db
 
 
 def _my_teams() -> list[Team]:

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from bss.auth import acting_account
 from bss.backoffice import bp
-from bss.extensions import db
 from core.permissions import Permission
 from core.services.audit import audit_events
 from core.services.people import require_permission
+from web.database import db
 
 
 @bp.get("/audit")

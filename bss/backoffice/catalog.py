@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import NotFoundError, PermissionDeniedError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
@@ -18,6 +17,7 @@ from core.models.prices import HiddenPlan, OfferedProduct
 from core.permissions import Permission
 from core.services.people import require_permission
 from core.services.price_lists import set_plan_hidden, set_product_offered
+from web.database import db
 
 
 def _distributor() -> Account:

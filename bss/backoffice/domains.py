@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import NotFoundError, ValidationError
 from core.provisioning import RetryableError
 from core.services.subscriptions import get_subscription, shows_price_to
 from plugins.hosting.domain_registration import KEY
 from plugins.hosting.domains import list_domains, registrar_record, set_auto_renew, set_nameservers, standing
 from plugins.hosting.vendor_http import VendorError
+from web.database import db
 
 
 @bp.get("/domains")

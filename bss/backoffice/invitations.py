@@ -6,12 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
-from bss.auth import SignedInUser, acting_account
+from bss.auth import acting_account
 from bss.backoffice import bp
 from bss.backoffice.teams import render_team_page
-from bss.csrf import rotate_csrf_token
-from bss.errors import status_for
-from bss.extensions import db
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.models.invitations import Invitation
 from core.services.invitations import (
@@ -22,6 +19,10 @@ from core.services.invitations import (
     revoke_invitation,
 )
 from core.services.teams import get_team
+from web.csrf import rotate_csrf_token
+from web.database import db
+from web.errors import status_for
+from web.sessions import SignedInUser
 
 
 def _invitation_link(token: str) -> str:

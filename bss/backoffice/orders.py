@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, can, current_actor
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import ValidationError
 from core.models.accounts import Account
 from core.models.catalog import Plan
@@ -34,6 +33,7 @@ from core.services.orders import (
     place_order,
 )
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
+from web.database import db
 
 PAGE_SIZE = 50
 #: How many accounts a select offers; past that, a seller finds an account on the accounts page.

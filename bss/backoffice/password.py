@@ -7,15 +7,15 @@ from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from bss.backoffice import bp
-from bss.csrf import rotate_csrf_token
-from bss.errors import status_for
-from bss.extensions import db
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.services.password_resets import (
     open_password_reset,
     request_password_reset,
     reset_password,
 )
+from web.csrf import rotate_csrf_token
+from web.database import db
+from web.errors import status_for
 
 #: The one answer to every request for a link, so that it never tells who has a login.
 SENT = "If an account exists for that address, we have sent a link to reset its password. It works for one hour."

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import NotFoundError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.services.distributors import set_distributor_programme
+from web.database import db
 
 
 def operator_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
@@ -32,6 +31,7 @@ from core.services.price_lists import (
     set_price,
 )
 from core.services.pricing import marked_up, purchasable_plans, seller_costs
+from web.database import db
 
 #: One volume tier as typed on its own line: ``min quantity: unit price``.
 _TIER_LINE = re.compile(r"(\d+)\s*:\s*(\S+)", re.ASCII)

@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response
 
 from bss.auth import current_actor
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.subscriptions import Subscription
 from core.permissions import Permission
@@ -32,6 +31,7 @@ from core.services.product_users import (
     set_product_user_licensed,
     update_product_user,
 )
+from web.database import db
 
 
 @bp.app_template_global()

@@ -6,14 +6,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from bss.auth import SignedInUser, acting_account, current_actor
+from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
-from bss.csrf import rotate_csrf_token
-from bss.extensions import db
-from bss.redirects import safe_next
 from core.services.attention import needs_attention
 from core.services.people import accounts_of
 from core.services.sign_in import SignInError, sign_in, sign_out, switch_account
+from web.csrf import rotate_csrf_token
+from web.database import db
+from web.redirects import safe_next
+from web.sessions import SignedInUser
 
 
 @bp.route("/login", methods=["GET", "POST"])

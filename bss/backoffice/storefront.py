@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
-from bss.extensions import db
 from core.dns import txt_records
 from core.errors import NotFoundError, ValidationError
 from core.links import links
@@ -24,6 +23,7 @@ from core.services.storefronts import storefront_of, storefront_plans, storefron
 from storefront.hosts import backoffice_hosts
 from storefront.preview import preview_token
 from storefront.themes import Theme
+from web.database import db
 
 
 def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] | None = None,

@@ -8,11 +8,11 @@ from werkzeug.wrappers import Response
 
 from bss.auth import current_actor
 from bss.backoffice import bp
-from bss.extensions import db
-from bss.redirects import safe_next
 from core.errors import ValidationError
 from core.models.provisioning import TaskStatus
 from core.services.manual_tasks import complete_task, list_tasks
+from web.database import db
+from web.redirects import safe_next
 
 #: Open tasks shown at once; there are rarely more, and the oldest come first.
 OPEN_SHOWN = 100

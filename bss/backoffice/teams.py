@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
 from bss.backoffice import bp
-from bss.extensions import db
 from core.errors import ValidationError
 from core.models.people import Team
 from core.permissions import PaymentMethod, Permission
 from core.services.invitations import pending_invitations
 from core.services.teams import create_team, delete_team, get_team, list_teams, remove_member, update_team
+from web.database import db
 
 
 def team_form() -> dict[str, Any]:

@@ -12,8 +12,6 @@ from werkzeug.wrappers import Response
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
 from bss.backoffice.orders import account_choices, enum_arg, whole_number
-from bss.errors import status_for
-from bss.extensions import db
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.provisioning import RetryableError
 from core.services.subscriptions import list_subscriptions
@@ -30,6 +28,8 @@ from plugins.hosting.websites import (
     list_websites,
     take_live,
 )
+from web.database import db
+from web.errors import status_for
 
 
 @bp.app_template_filter("site_name")

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from bss.cli import processes, simulators
-from bss.config import ConfigError
+from web.config import ConfigError
 
 
 def register_commands(app: Flask) -> None:

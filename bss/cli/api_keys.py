@@ -6,11 +6,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from bss.extensions import db
 from core.models.accounts import Account
 from core.models.people import Membership, Team, User
 from core.services.api_keys import create_api_key
 from core.services.people import normalise_email
+from web.database import db
 
 group = click.Group("apikey", help="API keys.")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from bss.extensions import db
 from core.plugins import product_types
 from core.services.catalog import SyncReport, sync_catalog
+from web.database import db
 
 group = click.Group("catalog", help="Keep the catalog in step with the plugins.")
 

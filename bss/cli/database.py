@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from bss.extensions import db
 from bss.migrations import create_revision, downgrade_database, upgrade_database
+from web.database import db
 
 group = click.Group("db", help="Migrate the database schema.")
 

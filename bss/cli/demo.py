@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from bss.extensions import db
 from core.services.demo import DEMO_PASSWORD, has_data, load_demo
 from core.services.demo_activity import load_demo_activity
+from web.database import db
 
 group = click.Group("demo", help="Demo data.")
 

@@ -6,13 +6,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from bss.extensions import db
 from core.errors import ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.accounts import create_account
 from core.services.distributors import set_distributor_programme
 from core.services.people import add_member, create_user, normalise_email, owner_team
+from web.database import db
 
 distributor_group = click.Group("distributor", help="Distributors on this platform.")
 operator_group = click.Group("operator", help="Platform operators.")

@@ -24,10 +24,10 @@ from flask.cli import ScriptInfo, pass_script_info
 
 from bss.cli.catalog import run_catalog_sync
 from bss.cli.demo import load_demo_data
-from bss.extensions import db
 from bss.migrations import upgrade_database
 from core.services.demo import has_data
 from core.simulators import simulators_to_start
+from web.database import db
 
 HOST = "127.0.0.1"
 #: How long children get to finish their work after Ctrl-C before they are killed.

@@ -13,7 +13,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.subscriptions import Subscription
 from core.provisioning import RetryableError
@@ -32,6 +31,7 @@ from storefront.auth import current_customer_actor, customer_account, customer_r
 from storefront.extensions import StorefrontExtension
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("hosting", __name__, url_prefix="/hosting", template_folder="templates")
 

@@ -13,7 +13,6 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from bss.extensions import db
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError, VendorUnavailableError
 from core.models.subscriptions import Subscription
 from core.permissions import Permission
@@ -35,6 +34,7 @@ from storefront.auth import current_customer_actor, customer_account, customer_c
 from storefront.errors import error_page
 from storefront.extensions import StorefrontExtension
 from storefront.themes import render_page
+from web.database import db
 
 bp = Blueprint("office365", __name__, template_folder="templates", url_prefix="/microsoft-365")
 

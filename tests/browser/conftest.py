@@ -33,7 +33,6 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwrigh
 from sqlalchemy import Engine, create_engine, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bss.extensions import db as database
 from core.db import make_engine
 from core.models.accounts import Account
 from core.models.catalog import Plan
@@ -48,6 +47,7 @@ from tests.broker import purge
 from tests.processes import cascade_env, rows_removed_afterwards, start_logged, stop, wait_until
 from tests.provisioning import provision_due
 from tests.smtp import free_port
+from web.database import db as database
 
 #: Debian's package puts it here; Playwright drives it as it is.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

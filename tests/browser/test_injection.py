@@ -18,7 +18,6 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from bss.extensions import db as database
 from core.errors import ValidationError
 from core.models.accounts import Account
 from core.models.people import User
@@ -27,6 +26,7 @@ from core.services.branding import BRANDING_FIELDS, choose_theme, update_brandin
 from storefront.themes import ThemeRegistry
 from tests.browser.conftest import Browsing, LiveShop
 from tests.core.services.test_branding import GOOD
+from web.database import db as database
 
 #: Each attempt, at most 80 characters so that the shop's name takes it too. Every script sets
 #: ``window.__pwned``; every element carries ``data-pwned``; every style paints the page red.

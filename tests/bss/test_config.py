@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from bss.config import DEV_SECRET_KEY, ConfigError, load_settings
+from web.config import DEV_SECRET_KEY, ConfigError, load_settings
 
 PRODUCTION = {
     "CASCADE_ENV": "production",

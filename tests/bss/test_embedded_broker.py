@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from kombu import Connection
 
-from bss.config import load_settings
 from bss.worker import SQLiteBrokerTransport, celery_settings, forget_delivered_messages
+from web.config import load_settings
 
 
 def _rows(path):

@@ -2,7 +2,7 @@ import io
 import json
 import logging
 
-from bss.logging import log_handler, request_id
+from web.logging import log_handler, request_id
 
 
 def test_each_response_carries_a_request_id(client):

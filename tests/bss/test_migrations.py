@@ -3,9 +3,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 import core.models  # noqa: F401
-from bss.extensions import db as database
 from bss.migrations import downgrade_database, upgrade_database
 from core.db import Base, make_engine
+from web.database import db as database
 
 
 def test_the_models_and_the_migrations_agree(app):

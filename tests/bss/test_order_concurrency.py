@@ -28,7 +28,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from bss.extensions import db as database
 from core.models.accounts import Account
 from core.models.idempotency import IdempotencyKey
 from core.models.orders import Order, OrderStatus
@@ -40,6 +39,7 @@ from core.services.people import owner_team
 from tests.processes import CASCADE, cascade_env, start_logged, stop, wait_until
 from tests.smtp import free_port
 from tests.vendor import Shop
+from web.database import db as database
 
 pytestmark = pytest.mark.integration
 

@@ -21,7 +21,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from bss.extensions import db as database
 from bss.tasks import provision, sweep_provisioning
 from core.clock import clock, utcnow
 from core.models.accounts import Account
@@ -34,6 +33,7 @@ from core.services.orders import LineRequest, place_order
 from core.services.provisioning import LEASE
 from tests.processes import cascade_env, kill_group, start_logged, stop, wait_until
 from tests.vendor import FileVendor, Shop
+from web.database import db as database
 
 pytestmark = pytest.mark.integration
 

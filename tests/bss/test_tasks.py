@@ -44,7 +44,7 @@ def test_without_a_mail_server_the_task_writes_an_eml_file(app, db):
 def test_a_temporary_failure_is_retried(make_app, frozen_clock):
     app = make_app(mail_url=f"smtp://127.0.0.1:{free_port()}")
     with app.app_context():
-        from bss.extensions import db as database
+        from web.database import db as database
 
         email = queue_email(database.session, to="ann@customer.example", subject="Hi", text="x")
         database.session.commit()

@@ -6,10 +6,10 @@ import time
 import pytest
 from sqlalchemy import delete, select
 
-from bss.extensions import db as database
 from core.models.outbox import EmailStatus, OutboxEmail
 from core.services.outbox import queue_email
 from tests.processes import cascade_env, start_cascade
+from web.database import db as database
 
 pytestmark = pytest.mark.integration
 

@@ -1,11 +1,12 @@
-"""Extensions, created unbound here and bound to an app in the factory."""
+"""The database for every web app: plain SQLAlchemy for Flask, one engine per app, one session per app context.
+
+The back office creates the engine; the storefronts and plugin pages share it (``init_app(app, state)``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from celery import Celery, Task
 from flask import Flask, current_app
 from flask.globals import app_ctx
 from sqlalchemy import Engine
@@ -49,21 +50,6 @@ class Database:
 
     def _remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()
-
-
-def celery_init_app(app: Flask) -> Celery:
-    """Bind a Celery app whose tasks run inside this Flask app's context (Flask docs pattern)."""
-
-    class FlaskTask(Task):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    celery = Celery(app.name, task_cls=FlaskTask)
-    celery.config_from_object(app.config["CELERY"])
-    celery.set_default()
-    app.extensions["celery"] = celery
-    return celery
 
 
 db = Database()
