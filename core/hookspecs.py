@@ -1,21 +1,27 @@
 """The hooks Cascade calls on plugins. Every spec documents its parameters and its return value.
 
-Plugins implement them with ``core.plugins.hookimpl``; see README.md, "Writing a plugin".
+Plugins implement them with ``core.plugins.hookimpl``; the plugin guide, ``docs/plugins.md``,
+shows each in use. A plugin contributes through these hooks only: nothing in the core or the web
+apps names a plugin. The objects the web hooks return are defined in ``web.pages``; the core
+names them here and never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+from sqlalchemy.orm import Session
 
 from core.products import ProductType
 
 if TYPE_CHECKING:
     from core.jobs import ScheduledJob
+    from core.models.accounts import Account
+    from core.settings import Setting
     from core.simulators import Simulator
-    from storefront.extensions import StorefrontExtension
 
 hookspec = pluggy.HookspecMarker("cascade")
 
@@ -24,19 +30,74 @@ hookspec = pluggy.HookspecMarker("cascade")
 def register_product_types() -> Iterable[ProductType]:
     """Declare the product types this plugin supplies.
 
-    Called when the plugins load and by ``cascade catalog sync``.
+    Called once per process, when the registry is first read (``core.plugins.product_types``).
 
     :returns: the plugin's ``ProductType`` instances; each key must be unique on the platform.
     """
 
 
 @hookspec
-def storefront_extensions() -> Iterable[StorefrontExtension]:
+def declared_settings() -> Iterable[Setting]:
+    """Declare the settings this plugin reads from the environment, with type, default and help.
+
+    Called when an app or the worker starts: every declared setting is read and checked then,
+    so a bad value stops the start with one line naming the variable.
+
+    :returns: ``core.settings.Setting`` instances; each name must be unique on the platform.
+    """
+
+
+@hookspec
+def migration_versions() -> Path | None:
+    """Name the folder of this plugin's Alembic revisions, a branch labelled with the plugin's name.
+
+    Called by ``cascade db upgrade`` (and whatever migrates the schema), which applies the core's
+    revisions and every installed plugin's, each branch in its own order.
+
+    :returns: the folder holding the revision files, or ``None`` for a plugin with no tables.
+    """
+
+
+@hookspec
+def backoffice_pages() -> Iterable[Any]:
+    """Add pages to the back office, and entries for them in its navigation.
+
+    Called once when the back-office app is built.
+
+    :returns: ``web.pages.BackofficePages`` instances (a blueprint, and its navigation entries
+        each with its section and the permission that shows it).
+    """
+
+
+@hookspec
+def storefront_pages() -> Iterable[Any]:
     """Add pages to every storefront, and links to them from a subscription's page.
 
     Called once when the storefront app is built.
 
-    :returns: ``storefront.extensions.StorefrontExtension`` instances (a blueprint each).
+    :returns: ``web.pages.StorefrontPages`` instances (a blueprint, and the subscription links).
+    """
+
+
+@hookspec
+def api_routes() -> Iterable[Any]:
+    """Add routes to the JSON API under ``/api/v1``, authenticated and documented like the core's.
+
+    Called once when the app is built. Each view declares its operation with
+    ``bss.api.operations.operation``'s counterpart in ``web.pages`` so it appears in the
+    OpenAPI document.
+
+    :returns: Flask blueprints; their URL prefixes are taken below ``/api/v1``.
+    """
+
+
+@hookspec
+def cli_commands() -> Iterable[Any]:
+    """Add commands to ``cascade``: by convention ``cascade <plugin noun> <verb>``.
+
+    Called once when the app is built.
+
+    :returns: ``click`` commands or groups.
     """
 
 
@@ -58,4 +119,17 @@ def scheduled_jobs() -> Iterable[ScheduledJob]:
     Called by the worker each time the scheduler's ``run_scheduled_jobs`` task runs.
 
     :returns: ``core.jobs.ScheduledJob`` instances; each name must be unique on the platform.
+    """
+
+
+@hookspec
+def load_demo_data(session: Session, accounts: Mapping[str, Account]) -> None:
+    """Add this plugin's part of the demo: prices for its products, orders, its own rows.
+
+    Called by ``cascade demo load`` after the core's demo accounts, people and price lists exist,
+    in the same transaction; the plugin flushes and never commits.
+
+    :param session: the database session to write through.
+    :param accounts: the demo's accounts by slug (``northwind``, ``bright``, ``harbour``, ...).
+    :returns: nothing.
     """

@@ -18,11 +18,11 @@ from storefront import (
 )
 from storefront.auth import init_customer_auth
 from storefront.errors import register_error_handlers
-from storefront.extensions import init_extensions
 from storefront.hosts import init_hosts
 from storefront.i18n import init_i18n
 from storefront.labels import init_labels
 from storefront.page_cache import init_page_cache
+from storefront.plugin_pages import init_plugin_pages
 from storefront.preview import init_preview
 from storefront.themes import init_themes
 from web.config import Settings
@@ -59,7 +59,7 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     app.register_blueprint(subscriptions.bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(invitations.bp)
-    init_extensions(app)
+    init_plugin_pages(app)
     register_error_handlers(app)
     return app
 

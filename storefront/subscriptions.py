@@ -39,9 +39,9 @@ from core.services.subscriptions import (
     shows_price_to,
 )
 from storefront.auth import current_customer_actor, customer_account, customer_required
-from storefront.extensions import subscription_links
 from storefront.hosts import current_storefront
 from storefront.i18n import current_locale, day, money
+from storefront.plugin_pages import subscription_links
 from storefront.themes import render_page
 from web.database import db
 

@@ -28,7 +28,7 @@ from plugins.hosting.trials import run_website_upkeep
 from plugins.hosting.web_hosting import WebHosting
 
 if TYPE_CHECKING:
-    from storefront.extensions import StorefrontExtension
+    from web.pages import StorefrontPages
 
 
 @hookimpl
@@ -52,8 +52,8 @@ def scheduled_jobs() -> list[ScheduledJob]:
 
 
 @hookimpl
-def storefront_extensions() -> Iterable[StorefrontExtension]:
+def storefront_pages() -> Iterable[StorefrontPages]:
     settings.hosting_settings()  # a bad setting stops the app's start, naming the variable
-    from plugins.hosting.storefront import extension  # the storefront is imported only by the app that has one
+    from plugins.hosting.storefront import pages  # the storefront is imported only by the app that has one
 
-    return [extension]
+    return [pages]

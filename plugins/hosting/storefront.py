@@ -27,11 +27,8 @@ from plugins.hosting.websites import (
     hosting_offers,
     list_websites,
 )
-from storefront.auth import current_customer_actor, customer_account, customer_required
-from storefront.extensions import StorefrontExtension
-from storefront.hosts import current_storefront
-from storefront.themes import render_page
 from web.database import db
+from web.pages import StorefrontPages, current_account, current_actor, render_page, sign_in_required
 
 bp = Blueprint("hosting", __name__, url_prefix="/hosting", template_folder="templates")
 
@@ -47,13 +44,13 @@ def trial() -> str | Response | tuple[str, int]:
     """The free trial link: a signed-in customer chooses its site's address and plan."""
     if not current_user.is_authenticated:
         return render_page("hosting/trial_welcome.html", trial_days=_trial_days())
-    account = customer_account()
+    account = current_account()
     form = {"domain": request.form.get("domain", ""), "plan_id": request.form.get("plan_id", "")}
     offers = hosting_offers(db.session, account)
     if request.method == "GET":
         return render_page("hosting/trial.html", offers=offers, form=form, errors={}, trial_days=_trial_days())
     try:
-        website = create_website(db.session, actor=current_customer_actor(), domain=form["domain"],
+        website = create_website(db.session, actor=current_actor(), domain=form["domain"],
                                  plan_id=request.form.get("plan_id", type=int) or 0)
     except ValidationError as error:
         db.session.rollback()
@@ -65,23 +62,23 @@ def trial() -> str | Response | tuple[str, int]:
 
 
 @bp.get("/websites")
-@customer_required
+@sign_in_required
 def websites() -> str:
-    return render_page("hosting/websites.html", websites=list_websites(db.session, customer_account()))
+    return render_page("hosting/websites.html", websites=list_websites(db.session, current_account()))
 
 
 @bp.get("/websites/<int:website_id>")
-@customer_required
+@sign_in_required
 def website(website_id: int) -> str:
-    return render_page("hosting/website.html", website=_own_website(website_id), seller=current_storefront().account)
+    return render_page("hosting/website.html", website=_own_website(website_id), seller=current_account().parent)
 
 
 @bp.post("/websites/<int:website_id>/control-panel")
-@customer_required
+@sign_in_required
 def control_panel(website_id: int) -> Response:
     _own_website(website_id)
     try:
-        return redirect(control_panel_link(db.session, customer_account(), website_id))
+        return redirect(control_panel_link(db.session, current_account(), website_id))
     except (RetryableError, VendorError):
         flash(_("The control panel is not answering just now. Try again in a minute."), "error")
     except ConflictError as error:
@@ -92,7 +89,7 @@ def control_panel(website_id: int) -> Response:
 def _own_website(website_id: int) -> Website:
     """The signed-in customer's site; any other answers the shop's own 404."""
     try:
-        return get_website(db.session, customer_account(), website_id)
+        return get_website(db.session, current_account(), website_id)
     except NotFoundError:
         abort(404)
 
@@ -106,4 +103,4 @@ def _links(subscription: Subscription) -> list[tuple[str, str]]:
     return [(_("Website"), url_for("hosting.website", website_id=website_id))] if website_id else []
 
 
-extension = StorefrontExtension(blueprint=bp, subscription_links=_links)
+pages = StorefrontPages(blueprint=bp, subscription_links=_links)

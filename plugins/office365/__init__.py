@@ -16,7 +16,7 @@ from plugins.office365.settings import PREFIX, SIMULATOR_PORT
 from plugins.office365.simulator import create_simulator
 
 if TYPE_CHECKING:
-    from storefront.extensions import StorefrontExtension
+    from web.pages import StorefrontPages
 
 
 @hookimpl
@@ -30,7 +30,7 @@ def local_simulators() -> list[Simulator]:
 
 
 @hookimpl
-def storefront_extensions() -> list[StorefrontExtension]:
-    from plugins.office365.storefront import extension  # the storefront's modules load with its app only
+def storefront_pages() -> list[StorefrontPages]:
+    from plugins.office365.storefront import pages  # the storefront's modules load with its app only
 
-    return [extension()]
+    return [pages()]

@@ -30,23 +30,20 @@ from core.services.product_users import (
 )
 from core.services.subscriptions import act_on_subscription
 from plugins.office365.product import Microsoft365
-from storefront.auth import current_customer_actor, customer_account, customer_can, customer_required
-from storefront.errors import error_page
-from storefront.extensions import StorefrontExtension
-from storefront.themes import render_page
 from web.database import db
+from web.pages import StorefrontPages, can, current_account, current_actor, error_page, render_page, sign_in_required
 
 bp = Blueprint("office365", __name__, template_folder="templates", url_prefix="/microsoft-365")
 
 
-def extension() -> StorefrontExtension:
-    return StorefrontExtension(blueprint=bp, subscription_links=_links)
+def pages() -> StorefrontPages:
+    return StorefrontPages(blueprint=bp, subscription_links=_links)
 
 
 def _links(subscription: Subscription) -> list[tuple[str, str]]:
     """"Manage users" on a Microsoft 365 subscription set up at Microsoft, for those who may."""
     if (subscription.product.key != Microsoft365.key or "customer_id" not in subscription.provisioning_data
-            or not customer_can(Permission.MANAGE_PRODUCT_USERS)):
+            or not can(Permission.MANAGE_PRODUCT_USERS)):
         return []
     return [(_("Manage users"), url_for("office365.users", subscription_id=subscription.id))]
 
@@ -54,12 +51,12 @@ def _links(subscription: Subscription) -> list[tuple[str, str]]:
 def _own(subscription_id: int) -> Subscription:
     """The customer account's own subscription whose users the customer may manage; 404 for any other."""
     try:
-        subscription = managed_users(db.session, current_customer_actor(), subscription_id).subscription
+        subscription = managed_users(db.session, current_actor(), subscription_id).subscription
     except NotFoundError:
         abort(404)
     except PermissionDeniedError:
         abort(403)
-    if subscription.owner_id != customer_account().id:
+    if subscription.owner_id != current_account().id:
         abort(404)
     return subscription
 
@@ -68,7 +65,7 @@ def _page(subscription: Subscription, *, status: int = 200, errors: Mapping[str,
           problem: str | None = None, issued: IssuedPassword | None = None,
           form: Mapping[str, str] | None = None) -> tuple[str, int]:
     try:
-        users, seats = list_product_users(db.session, current_customer_actor(), subscription.id)
+        users, seats = list_product_users(db.session, current_actor(), subscription.id)
     except VendorUnavailableError:
         return error_page(503, _("Please try again"), _("Your users cannot be shown just now. Try again in a minute."))
     except ConflictError:
@@ -78,7 +75,7 @@ def _page(subscription: Subscription, *, status: int = 200, errors: Mapping[str,
         sub=subscription,
         users=users,
         seats=seats,
-        can_buy=customer_can(Permission.MANAGE_SUBSCRIPTIONS),
+        can_buy=can(Permission.MANAGE_SUBSCRIPTIONS),
         max_more=MAX_QUANTITY - subscription.quantity,
         errors=errors or {},
         problem=problem,
@@ -106,17 +103,17 @@ _REFUSALS = (ValidationError, PermissionDeniedError, ConflictError, VendorUnavai
 
 
 @bp.get("/<int:subscription_id>/users")
-@customer_required
+@sign_in_required
 def users(subscription_id: int) -> tuple[str, int]:
     return _page(_own(subscription_id))
 
 
 @bp.post("/<int:subscription_id>/users")
-@customer_required
+@sign_in_required
 def create_user(subscription_id: int) -> tuple[str, int]:
     subscription, form = _own(subscription_id), request.form
     try:
-        issued = create_product_user(db.session, current_customer_actor(), subscription.id,
+        issued = create_product_user(db.session, current_actor(), subscription.id,
                                      display_name=form.get("display_name", ""),
                                      user_principal_name=form.get("user_principal_name", ""),
                                      licensed=form.get("licensed") == "yes")
@@ -127,11 +124,11 @@ def create_user(subscription_id: int) -> tuple[str, int]:
 
 
 @bp.post("/<int:subscription_id>/users/<user_id>/reset-password")
-@customer_required
+@sign_in_required
 def reset_password(subscription_id: int, user_id: str) -> tuple[str, int]:
     subscription = _own(subscription_id)
     try:
-        issued = reset_product_user_password(db.session, current_customer_actor(), subscription.id, user_id)
+        issued = reset_product_user_password(db.session, current_actor(), subscription.id, user_id)
     except NotFoundError:
         abort(404)
     except _REFUSALS as error:
@@ -160,14 +157,14 @@ _ACTIONS: dict[str, tuple[Callable[..., ProductUser], Callable[[ProductUser], st
 
 
 @bp.post("/<int:subscription_id>/users/<user_id>/<action>")
-@customer_required
+@sign_in_required
 def act(subscription_id: int, user_id: str, action: str) -> Response | tuple[str, int]:
     subscription = _own(subscription_id)
     if action not in _ACTIONS:
         abort(404)
     act_on_user, done = _ACTIONS[action]
     try:
-        user = act_on_user(db.session, current_customer_actor(), subscription.id, user_id, form=request.form)
+        user = act_on_user(db.session, current_actor(), subscription.id, user_id, form=request.form)
     except NotFoundError:
         abort(404)
     except _REFUSALS as error:
@@ -178,7 +175,7 @@ def act(subscription_id: int, user_id: str, action: str) -> Response | tuple[str
 
 
 @bp.post("/<int:subscription_id>/seats")
-@customer_required
+@sign_in_required
 def buy_seats(subscription_id: int) -> Response | tuple[str, int]:
     """Add seats: they count at once (Microsoft's rule), like any increase of the quantity."""
     subscription, form = _own(subscription_id), request.form
@@ -188,7 +185,7 @@ def buy_seats(subscription_id: int) -> Response | tuple[str, int]:
                      errors={"seats": [_("Choose how many seats to add, from 1 to %(most)s.",
                                          most=MAX_QUANTITY - subscription.quantity)]})
     try:
-        act_on_subscription(db.session, actor=current_customer_actor(), subscription_id=subscription.id,
+        act_on_subscription(db.session, actor=current_actor(), subscription_id=subscription.id,
                             action="change", quantity=subscription.quantity + int(more))
     except _REFUSALS as error:
         return _refused(subscription, error, form)
