@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from bss.auth import init_auth
+from bss.backoffice.plugin_pages import init_plugin_pages
 from bss.cli import register_commands
 from bss.dispatch import init_dispatch
 from bss.errors import register_error_handlers
@@ -47,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(backoffice.bp)
+    init_plugin_pages(app)
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_commands(app)

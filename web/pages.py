@@ -44,13 +44,15 @@ class NavEntry:
     """A link in the back office's navigation."""
 
     label: str
-    #: The view it opens, by endpoint (``"hosting_backoffice.websites"``).
+    #: The view it opens, by endpoint (``"hosting.websites"``).
     endpoint: str
     section: Section = Section.SALES
     #: Shown only to people whose teams hold it; ``None``: to everyone in the account.
     permission: Permission | None = None
     #: The kinds of account that see it.
     kinds: frozenset[AccountKind] = frozenset(AccountKind)
+    #: How many things wait behind it (shown beside the label when not zero); called per page.
+    badge: Callable[[], int] | None = None
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     api_keys,
     audit,
     catalog,
-    domains,
     invitations,
     orders,
     password,
@@ -52,5 +51,4 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     subscriptions,
     tasks,
     teams,
-    websites,
 )

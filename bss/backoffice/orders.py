@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import TypeVar
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -19,7 +17,7 @@ from core.models.catalog import Plan
 from core.models.orders import Order, OrderStatus
 from core.permissions import PaymentMethod, Permission
 from core.products import ParamField
-from core.services.accounts import get_account, list_accounts
+from core.services.accounts import get_account
 from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
 from core.services.orders import (
@@ -34,47 +32,9 @@ from core.services.orders import (
 )
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
 from web.database import db
+from web.forms import account_choices, enum_arg, whole_number
 
 PAGE_SIZE = 50
-#: How many accounts a select offers; past that, a seller finds an account on the accounts page.
-MAX_CHOICES = 1000
-#: Ids are 32-bit: a longer number names nothing and must not reach the database as one.
-MAX_ID = 2**31 - 1
-
-Choice = TypeVar("Choice", bound=StrEnum)
-
-
-def account_choices() -> list[Account]:
-    """The acting account, then the accounts below it: whom an order can be for, whose things a list shows."""
-    viewer = acting_account()
-    return [viewer, *list_accounts(db.session, viewer, limit=MAX_CHOICES)]
-
-
-def enum_arg(kind: type[Choice], name: str, what: str) -> Choice | None:
-    """The query argument ``name`` as one of ``kind``'s values; empty means no filter."""
-    value = request.args.get(name) or None
-    if value is None:
-        return None
-    try:
-        return kind(value)
-    except ValueError:
-        raise ValidationError({name: [f"{value!r} is not {what}."]}) from None
-
-
-def whole_number(
-    value: str | None, field: str, errors: dict[str, list[str]], *, at_most: int = MAX_ID, required: str = ""
-) -> int | None:
-    """Read a whole number typed or chosen in a form; ``None`` if it is empty or, with the reason in
-    ``errors``, not a number (or empty, when ``required`` says what to do instead)."""
-    text = (value or "").strip()
-    if not text:
-        if required:
-            errors[field] = [required]
-        return None
-    if not (text.isascii() and text.isdigit()) or int(text) > at_most:
-        errors[field] = [f"Write a whole number from 1 to {at_most}."]
-        return None
-    return int(text)
 
 
 @bp.get("/orders")

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp, day, words
-from bss.backoffice.orders import account_choices, enum_arg, whole_number
 from core.errors import ValidationError
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.money import Money
@@ -33,6 +32,7 @@ from core.services.subscriptions import (
     shows_price_to,
 )
 from web.database import db
+from web.forms import account_choices, enum_arg, whole_number
 from web.redirects import safe_next
 
 PAGE_SIZE = 50

@@ -28,7 +28,7 @@ from plugins.hosting.trials import run_website_upkeep
 from plugins.hosting.web_hosting import WebHosting
 
 if TYPE_CHECKING:
-    from web.pages import StorefrontPages
+    from web.pages import BackofficePages, StorefrontPages
 
 
 @hookimpl
@@ -55,5 +55,12 @@ def scheduled_jobs() -> list[ScheduledJob]:
 def storefront_pages() -> Iterable[StorefrontPages]:
     settings.hosting_settings()  # a bad setting stops the app's start, naming the variable
     from plugins.hosting.storefront import pages  # the storefront is imported only by the app that has one
+
+    return [pages]
+
+
+@hookimpl
+def backoffice_pages() -> list[BackofficePages]:
+    from plugins.hosting.backoffice import pages  # the back office's pages load with its app only
 
     return [pages]

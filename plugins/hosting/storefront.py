@@ -33,10 +33,7 @@ from web.pages import StorefrontPages, current_account, current_actor, render_pa
 bp = Blueprint("hosting", __name__, url_prefix="/hosting", template_folder="templates")
 
 
-@bp.app_template_filter("site_name")
-def site_name(domain: str) -> str:
-    """A site's address as people write it (``bücher.de``, not ``xn--bcher-kva.de``)."""
-    return to_unicode(domain)
+bp.add_app_template_filter(to_unicode, "site_name")
 
 
 @bp.route("/trial", methods=["GET", "POST"])
@@ -57,7 +54,7 @@ def trial() -> str | Response | tuple[str, int]:
         return render_page("hosting/trial.html", offers=offers, form=form, errors=error.fields,
                            trial_days=_trial_days()), 422
     db.session.commit()
-    flash(_("Your free trial of %(site)s has started: your site is being set up.", site=site_name(website.domain)), "info")
+    flash(_("Your free trial of %(site)s has started: your site is being set up.", site=to_unicode(website.domain)), "info")
     return redirect(url_for("hosting.website", website_id=website.id))
 
 

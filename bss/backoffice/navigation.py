@@ -1,0 +1,48 @@
+"""The back office's navigation: the core's entries and the plugins', by section, as the viewer may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Flask
+from flask_login import current_user
+
+from bss.auth import acting_account, can, open_task_count
+from core.models.accounts import AccountKind
+from core.permissions import Permission
+from web.pages import NavEntry, Section
+
+_SELLERS = frozenset({AccountKind.DISTRIBUTOR, AccountKind.RESELLER})
+
+#: The core's own entries; plugins' entries join their section after these.
+CORE_NAV = (
+    NavEntry("Home", "backoffice.home"),
+    NavEntry("Accounts", "backoffice.accounts"),
+    NavEntry("Orders", "backoffice.orders"),
+    NavEntry("Subscriptions", "backoffice.subscriptions"),
+    NavEntry("Tasks", "backoffice.tasks", kinds=_SELLERS, badge=open_task_count),
+    NavEntry("Storefront", "backoffice.storefront", Section.SELLING, kinds=_SELLERS),
+    NavEntry("Payment settings", "backoffice.payment_settings", Section.SELLING, Permission.PAY, kinds=_SELLERS),
+    NavEntry("Catalog", "backoffice.catalog", Section.SELLING, Permission.MANAGE_PRICES,
+             kinds=frozenset({AccountKind.DISTRIBUTOR})),
+    NavEntry("Prices", "backoffice.price_lists", Section.SELLING, Permission.MANAGE_PRICES, kinds=_SELLERS),
+    NavEntry("Teams", "backoffice.teams", Section.ORGANISATION, Permission.MANAGE_TEAM),
+    NavEntry("Audit log", "backoffice.audit", Section.ORGANISATION, Permission.MANAGE_TEAM),
+    NavEntry("API keys", "backoffice.api_keys", Section.ORGANISATION),
+)
+
+
+def init_navigation(app: Flask, plugin_entries: Iterable[NavEntry]) -> None:
+    """Keep the whole navigation, sections in order, for ``navigation()`` in the layout."""
+    entries = (*CORE_NAV, *plugin_entries)
+    app.extensions["backoffice_nav"] = tuple(entry for section in Section for entry in entries if entry.section is section)
+    app.jinja_env.globals["navigation"] = lambda: navigation(app.extensions["backoffice_nav"])
+
+
+def navigation(entries: Iterable[NavEntry]) -> list[NavEntry]:
+    """The entries the signed-in person sees in the account they act for."""
+    if not current_user.is_authenticated or current_user.login_session.account_id is None:
+        return []
+    kind = acting_account().kind
+    return [entry for entry in entries
+            if kind in entry.kinds and (entry.permission is None or can(entry.permission))]

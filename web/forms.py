@@ -1,0 +1,58 @@
+"""Reading what people type into forms and query strings, the same on every page.
+
+A value that cannot be read gives the reason under its field's name, as the services do, so a
+page shows it beside the field and changes nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from flask import request
+
+from core.errors import ValidationError
+from core.models.accounts import Account
+from core.services.accounts import list_accounts
+from web.database import db
+from web.pages import current_account
+
+#: How many accounts a select offers; past that, a seller finds an account on the accounts page.
+MAX_CHOICES = 1000
+#: Ids are 32-bit in forms: a longer number names nothing and must not reach the database as one.
+MAX_ID = 2**31 - 1
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def account_choices() -> list[Account]:
+    """The current account, then the accounts below it: whom an order can be for, whose things a list shows."""
+    viewer = current_account()
+    return [viewer, *list_accounts(db.session, viewer, limit=MAX_CHOICES)]
+
+
+def enum_arg(kind: type[Choice], name: str, what: str) -> Choice | None:
+    """The query argument ``name`` as one of ``kind``'s values; empty means no filter."""
+    value = request.args.get(name) or None
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError({name: [f"{value!r} is not {what}."]}) from None
+
+
+def whole_number(
+    value: str | None, field: str, errors: dict[str, list[str]], *, at_most: int = MAX_ID, required: str = ""
+) -> int | None:
+    """Read a whole number typed or chosen in a form; ``None`` if it is empty or, with the reason in
+    ``errors``, not a number (or empty, when ``required`` says what to do instead)."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            errors[field] = [required]
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > at_most:
+        errors[field] = [f"Write a whole number from 1 to {at_most}."]
+        return None
+    return int(text)
