@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from core.models.catalog import BillingPeriod
 from core.money import Money
-from core.plugins import hookimpl
+from core.plugins import forget_registry, hookimpl
 from core.products import PlanSpec, ProductType
 from core.provisioning import LifecycleAction, LifecycleRequest, Result
 
@@ -92,7 +92,17 @@ class FakePlugin:
 
     def __init__(self) -> None:
         self.vendor = FakeVendor()
-        self.product_types: list[ProductType] = [FakeProduct(self.vendor)]
+        self._product_types: list[ProductType] = [FakeProduct(self.vendor)]
+
+    @property
+    def product_types(self) -> list[ProductType]:
+        return self._product_types
+
+    @product_types.setter
+    def product_types(self, declared: list[ProductType]) -> None:
+        # A real plugin declares its product types once; this one changes them while registered.
+        self._product_types = declared
+        forget_registry()
 
     @hookimpl
     def register_product_types(self) -> list[ProductType]:
