@@ -15,6 +15,7 @@ from bss.errors import register_error_handlers
 from bss.worker import celery_init_app, celery_settings
 from core.links import links
 from core.plugins import load_plugins
+from core.settings import check_settings
 from web.config import load_settings
 from web.csrf import init_csrf
 from web.database import db
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_csrf(app)
     init_auth(app)
     load_plugins()
+    check_settings()  # the plugins' settings: a bad one stops the start, naming it
 
     from bss import api, backoffice, health, home
     from storefront.app import create_storefront_app

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.dns import nameserver
+from core.settings import ConfigError
 
 PREFIX = "CASCADE_"
 #: The largest request body the web app reads.
@@ -28,10 +29,6 @@ INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
 _BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp", "sqla+sqlite")
-
-
-class ConfigError(Exception):
-    """A setting is missing or invalid; the message is one line naming it."""
 
 
 @dataclass(frozen=True)

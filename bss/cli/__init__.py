@@ -14,20 +14,23 @@ from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from bss.cli import processes, simulators
-from web.config import ConfigError
+from core.plugins import pm
+from core.settings import ConfigError
 
 
 def register_commands(app: Flask) -> None:
-    from bss.cli import api_keys, catalog, database, demo, platform, plugins
+    from bss.cli import api_keys, catalog, database, demo, platform, plugins, settings
 
     for command in (
         database.group,
         catalog.group,
         demo.group,
         plugins.group,
+        settings.group,
         api_keys.group,
         platform.distributor_group,
         platform.operator_group,
+        *(command for found in pm.hook.cli_commands() for command in found or ()),
     ):
         app.cli.add_command(command)
 

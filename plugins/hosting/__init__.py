@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from core.jobs import ScheduledJob
 from core.plugins import hookimpl
 from core.products import ProductType
+from core.settings import Setting
 from core.simulators import Simulator
 from plugins.hosting import settings
 from plugins.hosting.domain_registration import DomainName
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 
 @hookimpl
+def declared_settings() -> tuple[Setting[object], ...]:
+    return settings.SETTINGS
+
+
+@hookimpl
 def register_product_types() -> list[ProductType]:
     return [WebHosting(), DomainName()]
 
@@ -39,9 +45,9 @@ def register_product_types() -> list[ProductType]:
 @hookimpl
 def local_simulators() -> list[Simulator]:
     return [
-        Simulator(name="hosting-panel", url_setting=settings.PANEL_URL, default_port=settings.PANEL_PORT,
+        Simulator(name="hosting-panel", url_setting=settings.PANEL_URL.name, default_port=settings.PANEL_PORT,
                   app=PanelSimulator),
-        Simulator(name="registrar", url_setting=settings.REGISTRAR_URL, default_port=settings.REGISTRAR_PORT,
+        Simulator(name="registrar", url_setting=settings.REGISTRAR_URL.name, default_port=settings.REGISTRAR_PORT,
                   app=RegistrarSimulator),
     ]
 
@@ -53,7 +59,6 @@ def scheduled_jobs() -> list[ScheduledJob]:
 
 @hookimpl
 def storefront_pages() -> Iterable[StorefrontPages]:
-    settings.hosting_settings()  # a bad setting stops the app's start, naming the variable
     from plugins.hosting.storefront import pages  # the storefront is imported only by the app that has one
 
     return [pages]

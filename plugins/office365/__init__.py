@@ -10,13 +10,19 @@ from typing import TYPE_CHECKING
 
 from core.plugins import hookimpl
 from core.products import ProductType
+from core.settings import Setting
 from core.simulators import Simulator
 from plugins.office365.product import Microsoft365
-from plugins.office365.settings import PREFIX, SIMULATOR_PORT
+from plugins.office365.settings import SETTINGS, SIMULATOR_PORT, URL
 from plugins.office365.simulator import create_simulator
 
 if TYPE_CHECKING:
     from web.pages import StorefrontPages
+
+
+@hookimpl
+def declared_settings() -> tuple[Setting[object], ...]:
+    return SETTINGS
 
 
 @hookimpl
@@ -26,7 +32,7 @@ def register_product_types() -> list[ProductType]:
 
 @hookimpl
 def local_simulators() -> list[Simulator]:
-    return [Simulator(name="office365", url_setting=f"{PREFIX}URL", default_port=SIMULATOR_PORT, app=create_simulator)]
+    return [Simulator(name="office365", url_setting=URL.name, default_port=SIMULATOR_PORT, app=create_simulator)]
 
 
 @hookimpl

@@ -1,73 +1,47 @@
-"""The plugin's settings, from ``CASCADE_OFFICE365_*`` environment variables.
+"""The plugin's settings, ``CASCADE_OFFICE365_*``, declared through the ``declared_settings`` hook.
 
 Read at each use rather than once at import, so that a test (or a worker started with other
-settings) sees its own. A bad value raises ``SettingError`` naming the variable.
+settings) sees its own; every app checks them when it starts.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
-from urllib.parse import urlsplit
+
+from core.settings import Setting, http_url, seconds, text, whole_number
 
 PREFIX = "CASCADE_OFFICE365_"
 #: Where the plugin's simulator listens by default; the connector's default URL.
 SIMULATOR_PORT = 5081
-DEFAULT_URL = f"http://127.0.0.1:{SIMULATOR_PORT}"
-#: The simulator's own credentials: what the plugin sends when none are set.
-DEFAULT_CLIENT_ID = "cascade-simulator"
-DEFAULT_CLIENT_SECRET = "cascade-simulator-secret"
 
+URL = Setting(f"{PREFIX}URL", http_url, f"http://127.0.0.1:{SIMULATOR_PORT}",
+              "Microsoft's partner and directory APIs; unset or local, `cascade run` starts the Microsoft 365 simulator there")
+CLIENT_ID = Setting(f"{PREFIX}CLIENT_ID", text, "cascade-simulator",
+                    "the app registration Cascade signs in to Microsoft with (OAuth client credentials)")
+CLIENT_SECRET = Setting(f"{PREFIX}CLIENT_SECRET", text, "cascade-simulator-secret", "the app registration's secret")
+TIMEOUT = Setting(f"{PREFIX}TIMEOUT", seconds(120), 10.0,
+                  "seconds a Microsoft call may take before it counts as timed out and is retried later")
+CHANGE_WINDOW_DAYS = Setting(f"{PREFIX}CHANGE_WINDOW_DAYS", whole_number(0, 365, "days"), 7,
+                             "days after a purchase or renewal during which seats can be removed and the subscription "
+                             "cancelled at once")
 
-N = TypeVar("N", int, float)
-
-
-class SettingError(ValueError):
-    """A ``CASCADE_OFFICE365_*`` variable holds a value that cannot work; the message names it."""
+SETTINGS = (URL, CLIENT_ID, CLIENT_SECRET, TIMEOUT, CHANGE_WINDOW_DAYS)
 
 
 @dataclass(frozen=True)
 class Settings:
     #: Base URL of the partner and directory APIs (the simulator's by default).
-    url: str = DEFAULT_URL
-    client_id: str = DEFAULT_CLIENT_ID
-    client_secret: str = DEFAULT_CLIENT_SECRET
+    url: str
+    client_id: str
+    client_secret: str
     #: Seconds to wait for an answer before a call counts as timed out (and is retried).
-    timeout: float = 10.0
+    timeout: float
     #: Days after a purchase or a renewal during which seats can be reduced or the subscription cancelled.
-    change_window_days: int = 7
+    change_window_days: int
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from ``environ`` (the process environment by default)."""
-    environ = os.environ if environ is None else environ
-
-    def raw(name: str) -> str:
-        return environ.get(PREFIX + name, "").strip()
-
-    url = raw("URL") or DEFAULT_URL
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise SettingError(f"{PREFIX}URL: {url!r}: use http(s)://host[:port][/path]")
-    return Settings(
-        url=url.rstrip("/"),
-        client_id=raw("CLIENT_ID") or DEFAULT_CLIENT_ID,
-        client_secret=raw("CLIENT_SECRET") or DEFAULT_CLIENT_SECRET,
-        timeout=_number("TIMEOUT", raw("TIMEOUT"), float, Settings.timeout, minimum=0.1),
-        change_window_days=_number("CHANGE_WINDOW_DAYS", raw("CHANGE_WINDOW_DAYS"), int, Settings.change_window_days,
-                                   minimum=0),
-    )
-
-
-def _number(name: str, value: str, kind: type[N], default: N, *, minimum: N) -> N:
-    if not value:
-        return default
-    try:
-        number = kind(value)
-    except ValueError:
-        raise SettingError(f"{PREFIX}{name}: {value!r} is not a {'whole ' if kind is int else ''}number") from None
-    if number < minimum:
-        raise SettingError(f"{PREFIX}{name}: {value!r} is below {minimum}")
-    return number
+    return Settings(url=URL.read(environ), client_id=CLIENT_ID.read(environ), client_secret=CLIENT_SECRET.read(environ),
+                    timeout=TIMEOUT.read(environ), change_window_days=CHANGE_WINDOW_DAYS.read(environ))

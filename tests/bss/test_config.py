@@ -3,7 +3,8 @@ import sys
 
 import pytest
 
-from web.config import DEV_SECRET_KEY, ConfigError, load_settings
+from core.settings import ConfigError
+from web.config import DEV_SECRET_KEY, load_settings
 
 PRODUCTION = {
     "CASCADE_ENV": "production",

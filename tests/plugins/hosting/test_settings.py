@@ -3,7 +3,8 @@
 import pytest
 
 from core.simulators import local_simulators
-from plugins.hosting.settings import HostingSettingError, hosting_settings
+from core.settings import ConfigError
+from plugins.hosting.settings import hosting_settings
 
 
 def test_the_defaults_point_at_the_local_simulators():
@@ -31,5 +32,5 @@ def test_settings_come_from_the_environment():
     ("CASCADE_HOSTING_VENDOR_TIMEOUT", "-1"),
 ])
 def test_a_bad_setting_is_refused_naming_it(name, value):
-    with pytest.raises(HostingSettingError, match=f"^{name}: "):
+    with pytest.raises(ConfigError, match=f"^{name}: "):
         hosting_settings({name: value})
