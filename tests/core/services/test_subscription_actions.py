@@ -1,5 +1,7 @@
 """Acting on subscriptions: each action, who may take it, and what is refused."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -10,7 +12,8 @@ from core.models.subscriptions import SUBSCRIPTION_STATES, SubscriptionStatus, S
 from core.provisioning import LifecycleAction
 from core.services.actors import acting_as
 from core.services.people import add_member
-from core.services.subscriptions import act_on_subscription, shows_price_to
+from core.services.renewals import run_period_ends
+from core.services.subscriptions import act_on_subscription, available_actions, shows_price_to
 from tests.provisioning import provision_due
 
 S = SubscriptionStatus
@@ -89,6 +92,24 @@ def test_cancelling_at_the_end_of_the_term_can_be_undone(db, actor_for, subscrib
     assert [event.action for event in subscription.events][-2:] == ["cancellation_scheduled", "cancellation_undone"]
 
 
+def test_undoing_a_cancellation_during_the_trial_keeps_the_trial(frozen_clock, db, actor_for, subscribe):
+    subscription = subscribe(plan="large")  # a 30-day trial, nothing paid yet
+    trial_end = subscription.trial_end
+    frozen_clock.advance(timedelta(days=10))
+    _act(db, actor_for("harbour"), subscription, "cancel", when="end_of_term")
+    assert (subscription.status, subscription.cancel_at) == (S.PENDING_CANCELLATION, trial_end)
+    _act(db, actor_for("harbour"), subscription, "undo-cancellation")
+    assert (subscription.status, subscription.trial_end, subscription.cancel_at) == (S.TRIAL, trial_end, None)
+    assert (subscription.events[-1].action, subscription.events[-1].to_status) == ("cancellation_undone", S.TRIAL)
+    assert "end-trial" in available_actions(db, actor_for("harbour"), subscription)
+    frozen_clock.advance(trial_end - frozen_clock.now() + timedelta(minutes=1))
+    run_period_ends(db)
+    db.commit()
+    provision_due(db)
+    assert (subscription.status, subscription.events[-1].action) == (S.ACTIVE, "trial_ended")
+    assert subscription.current_period_start == trial_end
+
+
 def test_cancelling_now_ends_it_once_the_vendor_confirms(db, actor_for, subscribe):
     subscription = subscribe()
     _act(db, actor_for("harbour"), subscription, "cancel", when="now")
@@ -97,6 +118,29 @@ def test_cancelling_now_ends_it_once_the_vendor_confirms(db, actor_for, subscrib
     assert subscription.status is S.CANCELLED and subscription.ended_at is not None
     with pytest.raises(ConflictError):
         act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="undo-cancellation")
+
+
+def test_a_subscription_suspended_as_overdue_comes_back_only_once_renewed(frozen_clock, db, fake_plugin, actor_for,
+                                                                        subscribe):
+    fake_plugin.product_types[0].manual_renewal = True  # renewed by hand, as a domain name is
+    subscription = subscribe()
+    frozen_clock.advance(subscription.current_period_end - frozen_clock.now() + timedelta(minutes=1))
+    run_period_ends(db)  # nobody renewed it: suspended for want of payment
+    db.commit()
+    provision_due(db)
+    assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
+    with pytest.raises(ConflictError, match="renew it to bring it back"):
+        act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="resume")
+    with pytest.raises(PermissionDeniedError):
+        act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="resume")
+    assert "resume" not in available_actions(db, actor_for("bright"), subscription)
+    assert "renew" in available_actions(db, actor_for("harbour"), subscription)
+    assert LifecycleAction.RESUME not in [action for action, *_ in fake_plugin.vendor.calls]
+    assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
+    _act(db, actor_for("harbour"), subscription, "renew")
+    provision_due(db)
+    assert (subscription.status, subscription.suspend_reason) == (S.ACTIVE, None)
+    assert subscription.current_period_start == frozen_clock.now()
 
 
 def test_an_automatically_renewed_subscription_is_not_renewed_by_hand(db, actor_for, subscribe):
@@ -160,8 +204,6 @@ def test_prices_show_to_the_payer_and_above_only(db, demo, fake_catalog, actor_f
 
 
 def test_the_available_actions_follow_status_side_and_permissions(db, actor_for, subscribe, fake_plugin):
-    from core.services.subscriptions import available_actions
-
     subscription = subscribe()
     assert available_actions(db, actor_for("harbour"), subscription) == {"change", "cancel"}
     assert available_actions(db, actor_for("bright"), subscription) == {"change", "cancel", "suspend", "terminate"}
