@@ -1,5 +1,6 @@
 """Placing orders: who may, for whom, who pays at which price, and what waits for payment."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,8 @@ from core.models.outbox import OutboxEmail
 from core.models.people import Team, User
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.money import Money
+from core.services import orders
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, cancel_order, confirm_payment, place_order, set_payment_confirmation
 from core.services.people import add_member
@@ -70,6 +73,25 @@ def test_every_problem_is_reported_by_field_and_nothing_is_written(db, demo, fak
     assert error.value.fields == {"lines": ["Order at least one plan."]}
     db.rollback()
     assert (_count(db, Order), _count(db, Subscription), _count(db, ProvisioningRequest)) == before
+
+
+def test_an_order_of_plans_priced_in_several_currencies_is_refused(db, demo, fake_catalog, actor_for, monkeypatch):
+    # Pricing never mixes currencies on its own (one list, one currency): this is the order's own guard.
+    large, resolve = fake_catalog["large"], orders.resolve_prices
+
+    def large_in_dollars(*args, **kwargs):
+        return {plan_id: replace(price, unit_price=Money(price.unit_price.amount, "USD")) if plan_id == large.id else price
+                for plan_id, price in resolve(*args, **kwargs).items()}
+
+    monkeypatch.setattr(orders, "resolve_prices", large_in_dollars)
+    before = (_count(db, Order), _count(db, Subscription))
+    with pytest.raises(ValidationError) as error:
+        place_order(db, actor=actor_for("harbour"), payment_method="card",
+                    lines=[LineRequest(fake_catalog["small"].id), LineRequest(large.id)])
+    assert error.value.fields == {
+        "lines": ["These plans are priced in several currencies (EUR, USD): order them separately."]}
+    db.rollback()
+    assert (_count(db, Order), _count(db, Subscription)) == before
 
 
 def test_params_are_checked_with_the_plan_schema(db, demo, fake_catalog, actor_for):
