@@ -113,6 +113,22 @@ def test_removing_a_hand_set_price_falls_back_to_the_markup(db, demo, plans):
     assert price(db, demo["harbour"], plans["microsoft-365/business-basic"]) == Money("7.34", EUR)  # 5.87 x 1.25
 
 
+def test_a_markup_never_applies_over_a_cost_in_another_currency(db, demo, plans):
+    basic, standard = plans["microsoft-365/business-basic"], plans["microsoft-365/business-standard"]
+    dollars = create_price_list(db, seller=demo["bright"], actor=None, kind=PriceListKind.RETAIL, name="Harbour in dollars",
+                                currency="USD", buyer=demo["harbour"], markup_percent="25")
+    set_price(db, price_list=dollars, plan=basic, actor=None, unit_price="8.00")
+    assert price(db, demo["harbour"], basic) == Money("8.00", "USD")
+    # Bright pays 12.08 EUR for Business Standard: 25 % over it is no price in dollars, nor in euros.
+    assert price(db, demo["harbour"], standard) is None
+    assert standard.id not in resolve_prices(db, demo["harbour"])
+    # The same one level up: Northwind's markup over the vendor's cost in euros.
+    create_price_list(db, seller=demo["northwind"], actor=None, kind=PriceListKind.WHOLESALE, name="Corner in dollars",
+                      currency="USD", buyer=demo["corner"], markup_percent="15")
+    assert price(db, demo["corner"], basic) is None
+    assert price(db, demo["bright"], basic) == Money("5.87", EUR)  # Bright's list is still in euros
+
+
 def test_a_price_below_cost_is_flagged_not_silent(db, demo, plans):
     bright_list = price_list_for(db, demo["harbour"])
     set_price(db, price_list=bright_list, plan=plans["microsoft-365/business-premium"], actor=None, unit_price="20")
