@@ -124,12 +124,27 @@ def scheduled_jobs() -> Iterable[ScheduledJob]:
 
 @hookspec
 def load_demo_data(session: Session, accounts: Mapping[str, Account]) -> None:
-    """Add this plugin's part of the demo: prices for its products, orders, its own rows.
+    """Add this plugin's part of the demo tree: prices of its products, rows of its own; no orders.
 
-    Called by ``cascade demo load`` after the core's demo accounts, people and price lists exist,
-    in the same transaction; the plugin flushes and never commits.
+    Called by ``core.services.demo.load_demo`` (``cascade demo load``, and the tests' ``demo``
+    fixture) once the core's demo accounts, people and price lists exist, in the same
+    transaction; the plugin flushes and never commits.
 
     :param session: the database session to write through.
     :param accounts: the demo's accounts by slug (``northwind``, ``bright``, ``harbour``, ...).
+    :returns: nothing.
+    """
+
+
+@hookspec
+def load_demo_activity(session: Session, accounts: Mapping[str, Account]) -> None:
+    """Add this plugin's part of the demo's life: orders and subscriptions to try the back office with.
+
+    Called by ``cascade demo load`` after ``load_demo_data``, once the core has put the demo
+    resellers on their starter plans and set Bright IT's payment confirmation; the core then
+    brands Bright IT's storefront. Plugins' vendors are their simulators in the demo.
+
+    :param session: the database session to write through.
+    :param accounts: the demo's accounts by slug.
     :returns: nothing.
     """

@@ -13,10 +13,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core.models.accounts import Account, AccountKind
-from core.models.catalog import Product
-from core.models.prices import PriceListKind
-from core.money import Money
-from core.plugins import product_types
+from core.models.catalog import Plan, Product
+from core.models.prices import PriceList, PriceListKind
+from core.plugins import pm, product_types
 from core.services.accounts import create_account
 from core.services.catalog import sync_catalog
 from core.services.people import add_member, create_user, owner_team
@@ -24,6 +23,8 @@ from core.services.price_lists import create_price_list, set_price, set_product_
 from core.services.pricing import purchasable_plans
 
 DEMO_PASSWORD = "cascade-demo"
+#: The demo distributor's wholesale prices are its cost times this.
+WHOLESALE_MARKUP = Decimal("1.15")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ def load_demo(session: Session) -> list[DemoLogin]:
         for account in accounts:
             add_member(session, owner_team(session, account), user)
     _load_demo_prices(session, northwind, bright, corner)
+    session.flush()
+    pm.hook.load_demo_data(session=session, accounts={account.slug: account for account in
+                                                      (northwind, bright, corner, harbour, maple, solo, atlas)})
     operator = create_user(session, email="operator@cascade.example", name="Platform Operator", password=DEMO_PASSWORD)
     operator.platform_operator = True
     return [
@@ -93,33 +97,38 @@ def load_demo(session: Session) -> list[DemoLogin]:
 
 
 def _load_demo_prices(session: Session, northwind: Account, bright: Account, corner: Account) -> None:
-    """Northwind sells everything: wholesale at 15 % over the vendor's cost, with volume discounts
-    on Microsoft 365 seats; Bright IT and Corner Computers mark their cost up, Bright IT with a
-    few prices of its own."""
+    """Northwind sells every product: wholesale at 15 % over the vendor's cost; direct customers
+    pay 40 % over that, Bright IT's customers 25 % and Corner Computers' 30 % (the plugins' demo
+    data adds their own prices on top)."""
     for product in session.scalars(select(Product).where(Product.retired_at.is_(None))):
         set_product_offered(session, distributor=northwind, product=product, offered=True, actor=None)
-    plans = {f"{plan.product.key}/{plan.code}": plan for plan in purchasable_plans(session, northwind)}
     wholesale = create_price_list(session, seller=northwind, actor=None, kind=PriceListKind.WHOLESALE,
                                   name="Northwind wholesale", currency="EUR")
-    for key, plan in plans.items():
-        if plan.cost_price is None:
-            continue
-        unit = (plan.cost_price * Decimal("1.15")).rounded().amount
-        tiers = [(10, unit * Decimal("0.97")), (50, unit * Decimal("0.94"))] if key.startswith("microsoft-365/") else []
-        set_price(session, price_list=wholesale, plan=plan, actor=None, unit_price=unit,
-                  volume_tiers=[(quantity, Money(price, "EUR").rounded().amount) for quantity, price in tiers])
-    for code, price in (("basic", "0"), ("free", "0"), ("standard", "49.00")):
-        set_price(session, price_list=wholesale, plan=plans[f"reseller-plan/{code}"], actor=None, unit_price=price)
+    for plan in purchasable_plans(session, northwind):
+        if plan.cost_price is not None:
+            set_price(session, price_list=wholesale, plan=plan, actor=None, unit_price=wholesale_unit_price(plan))
     create_price_list(session, seller=northwind, actor=None, kind=PriceListKind.RETAIL,
                       name="Northwind direct customers", currency="EUR", markup_percent=40)
-    bright_retail = create_price_list(session, seller=bright, actor=None, kind=PriceListKind.RETAIL,
-                                      name="Bright IT prices", currency="EUR", markup_percent=25)
-    set_price(session, price_list=bright_retail, plan=plans["microsoft-365/business-basic"], actor=None,
-              unit_price="7.50")
-    set_price(session, price_list=bright_retail, plan=plans["web-hosting/starter"], actor=None,
-              unit_price="4.99", setup_fee="19.00")
+    create_price_list(session, seller=bright, actor=None, kind=PriceListKind.RETAIL,
+                      name="Bright IT prices", currency="EUR", markup_percent=25)
     create_price_list(session, seller=corner, actor=None, kind=PriceListKind.RETAIL,
                       name="Corner Computers prices", currency="EUR", markup_percent=30)
+
+
+def wholesale_unit_price(plan: Plan) -> Decimal:
+    """What the demo distributor charges its resellers for one unit of ``plan``: 15 % over its cost."""
+    assert plan.cost_price is not None
+    return (plan.cost_price * WHOLESALE_MARKUP).rounded().amount
+
+
+def demo_price_list(session: Session, seller: Account, kind: PriceListKind) -> PriceList:
+    """The demo seller's one price list of ``kind``, for a plugin's demo data to add prices to."""
+    return session.scalars(select(PriceList).where(PriceList.seller_id == seller.id, PriceList.kind == kind)).one()
+
+
+def demo_plans(session: Session, product_key: str) -> dict[str, Plan]:
+    """The plans of the product ``product_key``, by code."""
+    return {plan.code: plan for plan in session.scalars(select(Plan).join(Product).where(Product.key == product_key))}
 
 
 def _name_for(email: str) -> str:

@@ -12,15 +12,19 @@ Both vendors have a local simulator (``panel_simulator``, ``registrar_simulator`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
+
 from core.jobs import ScheduledJob
+from core.models.accounts import Account
 from core.plugins import hookimpl
 from core.products import ProductType
 from core.settings import Setting
 from core.simulators import Simulator
-from plugins.hosting import settings
+from plugins.hosting import demo, settings
 from plugins.hosting.domain_registration import DomainName
 from plugins.hosting.domains import release_lapsed_domains
 from plugins.hosting.panel_simulator import PanelSimulator
@@ -35,6 +39,16 @@ if TYPE_CHECKING:
 @hookimpl
 def declared_settings() -> tuple[Setting[object], ...]:
     return settings.SETTINGS
+
+
+@hookimpl
+def load_demo_data(session: Session, accounts: Mapping[str, Account]) -> None:
+    demo.load_demo_prices(session, accounts)
+
+
+@hookimpl
+def load_demo_activity(session: Session, accounts: Mapping[str, Account]) -> None:
+    demo.load_demo_orders(session, accounts)
 
 
 @hookimpl
@@ -69,3 +83,9 @@ def backoffice_pages() -> list[BackofficePages]:
     from plugins.hosting.backoffice import pages  # the back office's pages load with its app only
 
     return [pages]
+
+
+@hookimpl
+def migration_versions() -> Path:
+    """This plugin's Alembic revisions: the ``hosting`` branch, on top of the core's."""
+    return Path(__file__).with_name("migrations")

@@ -6,12 +6,18 @@ The plugin talks to Microsoft's partner and directory APIs through ``connector``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
+
+from core.models.accounts import Account
 from core.plugins import hookimpl
 from core.products import ProductType
 from core.settings import Setting
 from core.simulators import Simulator
+from plugins.office365 import demo
 from plugins.office365.product import Microsoft365
 from plugins.office365.settings import SETTINGS, SIMULATOR_PORT, URL
 from plugins.office365.simulator import create_simulator
@@ -23,6 +29,16 @@ if TYPE_CHECKING:
 @hookimpl
 def declared_settings() -> tuple[Setting[object], ...]:
     return SETTINGS
+
+
+@hookimpl
+def load_demo_data(session: Session, accounts: Mapping[str, Account]) -> None:
+    demo.load_demo_prices(session, accounts)
+
+
+@hookimpl
+def load_demo_activity(session: Session, accounts: Mapping[str, Account]) -> None:
+    demo.load_demo_orders(session, accounts)
 
 
 @hookimpl
@@ -40,3 +56,9 @@ def storefront_pages() -> list[StorefrontPages]:
     from plugins.office365.storefront import pages  # the storefront's modules load with its app only
 
     return [pages()]
+
+
+@hookimpl
+def migration_versions() -> Path:
+    """This plugin's Alembic revisions: the ``office365`` branch, on top of the core's."""
+    return Path(__file__).with_name("migrations")

@@ -7,8 +7,12 @@ differences are declared here as features, never tested for by plan code elsewhe
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.models.accounts import Account
 from core.models.catalog import BillingPeriod
 from core.plugins import hookimpl
 from core.products import PlanSpec, ProductType, PurchaseContext
@@ -105,3 +109,17 @@ def _licence(request: LifecycleRequest, plan_code: str) -> dict[str, str]:
 @hookimpl
 def register_product_types() -> list[ProductType]:
     return [ResellerPlan()]
+
+
+@hookimpl
+def load_demo_data(session: Session, accounts: Mapping[str, Account]) -> None:
+    from plugins.reseller_plans import demo  # it needs ResellerPlan, defined above
+
+    demo.load_demo_prices(session, accounts)
+
+
+@hookimpl(tryfirst=True)  # resellers on their plans before the other products' demo orders
+def load_demo_activity(session: Session, accounts: Mapping[str, Account]) -> None:
+    from plugins.reseller_plans import demo
+
+    demo.load_demo_orders(session, accounts)
