@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(backoffice.bp)
     init_plugin_pages(app)
     app.register_blueprint(api.bp)
+    api.init_plugin_api(app)
     register_error_handlers(app)
     register_commands(app)
 

@@ -84,8 +84,8 @@ def api_routes() -> Iterable[Any]:
     """Add routes to the JSON API under ``/api/v1``, authenticated and documented like the core's.
 
     Called once when the app is built. Each view declares its operation with
-    ``bss.api.operations.operation``'s counterpart in ``web.pages`` so it appears in the
-    OpenAPI document.
+    ``web.api.operations.operation`` (its schemas, its permission), which both drives the view
+    and describes it in ``/api/v1/openapi.json``; ``web.api.auth.current_actor()`` is the caller.
 
     :returns: Flask blueprints; their URL prefixes are taken below ``/api/v1``.
     """

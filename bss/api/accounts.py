@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from bss.api import bp
-from bss.api.auth import current_caller
-from bss.api.operations import operation, request_args, request_body, respond
-from bss.api.paging import decode_cursor, page_of
 from bss.api.schemas import (
     AccountChangeSchema,
     AccountCreateSchema,
@@ -18,6 +15,9 @@ from bss.api.schemas import (
 from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
 from core.services.accounts import get_account, list_accounts
+from web.api.auth import current_caller
+from web.api.operations import operation, request_args, request_body, respond
+from web.api.paging import decode_cursor, page_of
 from web.database import db
 
 

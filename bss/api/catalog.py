@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Response
 
 from bss.api import bp
-from bss.api.auth import current_caller
-from bss.api.operations import operation, respond
 from bss.api.price_schemas import HiddenPlanSchema, OfferedProductSchema
 from core.errors import NotFoundError, PermissionDeniedError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
 from core.permissions import Permission
 from core.services.price_lists import set_plan_hidden, set_product_offered
+from web.api.auth import current_caller
+from web.api.operations import operation, respond
 from web.database import db
 
 _DISTRIBUTORS_ONLY = "Only distributors choose what is on sale; it is the same for their whole tree."

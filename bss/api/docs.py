@@ -8,7 +8,7 @@ from flask import Response, current_app, jsonify, render_template
 
 from bss.api import bp
 from bss.api.openapi import openapi_document
-from bss.api.operations import operation
+from web.api.operations import operation
 
 
 @bp.get("/openapi.json")

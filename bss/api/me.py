@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response
 
 from bss.api import bp
-from bss.api.auth import current_caller
-from bss.api.operations import operation, respond
 from bss.api.schemas import MeSchema
+from web.api.auth import current_caller
+from web.api.operations import operation, respond
 
 
 @bp.get("/me")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Response
 
 from bss.api import bp
-from bss.api.auth import current_caller
-from bss.api.operations import operation, respond
-from bss.api.paging import Page
 from bss.api.schemas import MemberPageSchema
 from core.permissions import Permission
 from core.services.accounts import get_account
 from core.services.teams import members_of
+from web.api.auth import current_caller
+from web.api.operations import operation, respond
+from web.api.paging import Page
 from web.database import db
 
 

@@ -14,11 +14,11 @@ from flask import Flask
 from marshmallow import Schema, fields, missing, validate
 from werkzeug.routing import Rule
 
-from bss.api.fields import Id
-from bss.api.idempotency import HEADER, REPLAYED_HEADER
-from bss.api.operations import Operation, operation_of
 from bss.api.schemas import ProblemSchema
 from core.services.idempotency import KEY_LIFETIME, KEY_MAX_LENGTH
+from web.api.fields import Id
+from web.api.idempotency import HEADER, REPLAYED_HEADER
+from web.api.operations import Operation, operation_of
 
 PREFIX = "/api/v1"
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")

@@ -10,7 +10,6 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-from bss.api.fields import Id, Timestamp
 from bss.api.price_schemas import Amount, FlatErrorsSchema, MoneySchema
 from bss.api.schemas import TeamRefSchema
 from core.models.orders import OrderLineKind, OrderStatus
@@ -21,6 +20,7 @@ from core.products import Timing
 from core.provisioning import LifecycleAction
 from core.services.manual_tasks import NOTE_MAX_LENGTH
 from core.services.orders import MAX_LINES, MAX_QUANTITY, Payer
+from web.api.fields import Id, Timestamp
 
 _NOTE = validate.Length(max=NOTE_MAX_LENGTH)
 _QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)

@@ -8,9 +8,6 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from bss.api import bp
-from bss.api.auth import current_actor, current_caller
-from bss.api.idempotency import commit_and_respond
-from bss.api.operations import operation, request_args, request_body, respond
 from bss.api.order_schemas import (
     OrderCancellationSchema,
     OrderCreateSchema,
@@ -19,9 +16,20 @@ from bss.api.order_schemas import (
     OrderSchema,
     PaymentConfirmationSchema,
 )
-from bss.api.paging import decode_cursor, page_of
 from core.permissions import Permission
-from core.services.orders import LineRequest, cancel_order, confirm_payment, get_order, list_orders, place_order
+from core.services.orders import (
+    LineRequest,
+    cancel_order,
+    confirm_payment,
+    get_order,
+    list_orders,
+    place_order,
+    vendor_questions,
+)
+from web.api.auth import current_actor, current_caller
+from web.api.idempotency import commit_and_respond
+from web.api.operations import operation, request_args, request_body, respond
+from web.api.paging import decode_cursor, page_of
 from web.database import db
 
 
@@ -56,13 +64,20 @@ def orders() -> Response:
 )
 def create_order() -> Response:
     body = request_body()
+    actor = current_actor()
+    questions = vendor_questions(db.session, actor=actor, lines=[
+        LineRequest(line["plan_id"], line["quantity"], line["params"]) for line in body["lines"]])
+    # Nothing is written yet: end the transaction the caller and the plans were read in, for the
+    # vendors to be asked with none open (on SQLite it would hold the database's write lock).
+    db.session.commit()
+    lines = questions.ask()
     order = place_order(
         db.session,
-        actor=current_actor(),
+        actor=actor,
         owner_id=body["account_id"],
         payer=body["payer"],
         payment_method=body["payment_method"],
-        lines=[LineRequest(**line) for line in body["lines"]],
+        lines=lines,
     )
     return commit_and_respond(order, headers={"Location": url_for("api.order", order_id=order.id, _external=True)})
 

@@ -13,9 +13,6 @@ from flask import Response, url_for
 from sqlalchemy import select
 
 from bss.api import bp
-from bss.api.auth import current_caller
-from bss.api.operations import operation, request_args, request_body, respond
-from bss.api.paging import decode_cursor, page_of
 from bss.api.price_schemas import (
     PriceChangeSchema,
     PriceListCreateSchema,
@@ -37,6 +34,9 @@ from core.services.price_lists import (
     remove_price,
     set_price,
 )
+from web.api.auth import current_caller
+from web.api.operations import operation, request_args, request_body, respond
+from web.api.paging import decode_cursor, page_of
 from web.database import db
 
 

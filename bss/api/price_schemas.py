@@ -13,10 +13,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from bss.api.fields import Id, Timestamp
 from core.models.catalog import BillingPeriod
 from core.models.prices import PriceListKind
 from core.money import Money
+from web.api.fields import Id, Timestamp
 
 _DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 _DECIMAL_JSON = {"type": "string", "pattern": _DECIMAL.pattern}

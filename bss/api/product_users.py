@@ -15,9 +15,6 @@ from flask import Response
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from bss.api import bp
-from bss.api.auth import current_actor
-from bss.api.idempotency import commit_and_respond
-from bss.api.operations import operation, request_body, respond
 from core.permissions import Permission
 from core.product_users import ProductUser
 from core.services.product_users import (
@@ -30,6 +27,9 @@ from core.services.product_users import (
     set_product_user_licensed,
     update_product_user,
 )
+from web.api.auth import current_actor
+from web.api.idempotency import commit_and_respond
+from web.api.operations import operation, request_body, respond
 from web.database import db
 
 _DISPLAY_NAME = validate.Length(min=1, max=256)

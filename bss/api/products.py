@@ -12,9 +12,6 @@ from typing import Any
 from flask import Response, request
 
 from bss.api import bp
-from bss.api.auth import current_caller
-from bss.api.operations import operation, request_args, respond
-from bss.api.paging import Page
 from bss.api.price_schemas import ProductPageSchema, ProductQuerySchema
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
@@ -22,6 +19,9 @@ from core.products import DEFAULT_LOCALE
 from core.services.accounts import get_account
 from core.services.eligibility import purchase_blockers
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
+from web.api.auth import current_caller
+from web.api.operations import operation, request_args, respond
+from web.api.paging import Page
 from web.database import db
 
 

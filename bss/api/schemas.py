@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
-from bss.api.fields import Id, Timestamp
 from core.models.accounts import Account, AccountKind
 from core.permissions import PaymentMethod, Permission
+from web.api.fields import Id, Timestamp
 
 _NAME = validate.Length(min=1, max=200)
 

@@ -15,9 +15,6 @@ from flask import Response
 from marshmallow import Schema
 
 from bss.api import bp
-from bss.api.auth import current_actor, current_caller
-from bss.api.idempotency import commit_and_respond
-from bss.api.operations import operation, request_args, request_body, respond
 from bss.api.order_schemas import (
     SubscriptionCancellationSchema,
     SubscriptionChangeSchema,
@@ -27,7 +24,6 @@ from bss.api.order_schemas import (
     SubscriptionQuerySchema,
     SubscriptionSchema,
 )
-from bss.api.paging import Page, decode_cursor, page_of
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription
 from core.services.provisioning import open_request, open_requests
@@ -39,6 +35,10 @@ from core.services.subscriptions import (
     list_subscriptions,
     shows_price_to,
 )
+from web.api.auth import current_actor, current_caller
+from web.api.idempotency import commit_and_respond
+from web.api.operations import operation, request_args, request_body, respond
+from web.api.paging import Page, decode_cursor, page_of
 from web.database import db
 
 #: What each action does, and the body it takes (``None``: no body).

@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import Response
 
 from bss.api import bp
-from bss.api.auth import current_actor
-from bss.api.idempotency import commit_and_respond
-from bss.api.operations import operation, request_args, request_body, respond
 from bss.api.order_schemas import TaskCompletionSchema, TaskPageSchema, TaskQuerySchema, TaskSchema
-from bss.api.paging import decode_cursor, page_of
 from core.models.provisioning import TaskStatus
 from core.services.manual_tasks import complete_task, get_task, list_tasks
+from web.api.auth import current_actor
+from web.api.idempotency import commit_and_respond
+from web.api.operations import operation, request_args, request_body, respond
+from web.api.paging import decode_cursor, page_of
 from web.database import db
 
 

@@ -20,10 +20,10 @@ from typing import Any
 from flask import Response, current_app, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from bss.api.auth import current_caller
-from bss.api.operations import operation_of, request_json, respond
 from core.errors import ValidationError
 from core.services.idempotency import KEY_MAX_LENGTH, StoredAnswer, request_hash, store_answer, stored_answer
+from web.api.auth import current_caller
+from web.api.operations import operation_of, request_json, respond
 from web.database import db
 
 HEADER = "Idempotency-Key"

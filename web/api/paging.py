@@ -10,8 +10,8 @@ from typing import Any, Generic, TypeVar
 
 from flask import request, url_for
 
-from bss.api.fields import MAX_ID
 from core.errors import ValidationError
+from web.api.fields import MAX_ID
 
 Item = TypeVar("Item")
 

@@ -38,7 +38,7 @@ class Operation:
     forbids: bool = False
     #: May answer 409 when the request clashes with the data.
     conflicts: bool = False
-    #: Accepts an ``Idempotency-Key`` (``bss.api.idempotency``); its view answers with ``commit_and_respond``.
+    #: Accepts an ``Idempotency-Key`` (``web.api.idempotency``); its view answers with ``commit_and_respond``.
     idempotent: bool = False
     media_type: str = "application/json"
     description: str = ""

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from flask import Response, current_app, g, request
 
-from bss.api.operations import operation_of
 from core.errors import NotAuthenticatedError, PermissionDeniedError
 from core.models.accounts import Account
 from core.models.api_keys import ApiKey
@@ -19,6 +18,7 @@ from core.permissions import Permission
 from core.services.actors import Actor, acting_as
 from core.services.api_keys import api_key_permissions, authenticate_api_key
 from core.services.entitlements import api_refusal
+from web.api.operations import operation_of
 from web.database import db
 
 
