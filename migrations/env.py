@@ -1,4 +1,8 @@
-"""Alembic environment: runs on the connection Cascade hands over (see bss/migrations.py)."""
+"""Alembic environment: runs on the connection Cascade hands over (see bss/migrations.py).
+
+The core's branch and each plugin's keep their place in version tables of their own; the runner
+names the one to use, and the tables autogenerate may compare (those the branch owns).
+"""
 
 from typing import Any
 
@@ -18,10 +22,13 @@ def render_item(kind: str, obj: Any, _context: Any) -> str | bool:
     return False
 
 
-connection = context.config.attributes["connection"]
+attributes = context.config.attributes
+connection = attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
+    version_table=attributes["version_table"],
+    include_object=attributes["include_object"],
     render_as_batch=connection.dialect.name == "sqlite",
     render_item=render_item,
     compare_type=True,

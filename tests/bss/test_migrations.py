@@ -1,25 +1,256 @@
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+"""The schema comes from migrations only: the core's, then each installed plugin's own branch."""
+
+from __future__ import annotations
+
+import secrets
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pluggy
+import pytest
+from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy.engine import make_url
 
 import core.models  # noqa: F401
-from bss.migrations import downgrade_database, upgrade_database
+import plugins.hosting
+import plugins.office365
+from bss.migrations import (
+    MigrationError,
+    check_database,
+    database_versions,
+    downgrade_database,
+    upgrade_database,
+)
+from core import hookspecs
 from core.db import Base, make_engine
+from core.plugins import PROJECT, hookimpl
 from web.database import db as database
 
+CORE_HEAD = "5f1e2a7c9b10"
+OFFICE365_HEAD = "8b3c4d5e6f70"
+HOSTING_HEAD = "9c4d5e6f7a81"
+PLUGIN_TABLES = {"office365_tenants", "hosting_websites"}
+CORE_TABLES = set(Base.metadata.tables) - PLUGIN_TABLES
 
-def test_the_models_and_the_migrations_agree(app):
-    with database.state(app).engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+
+@pytest.fixture
+def empty_database(tmp_path: Path, test_settings: dict[str, Any]) -> Iterator[Engine]:
+    """An empty database of the kind the suite runs on: a SQLite file, or a scratch PostgreSQL database."""
+    url = make_url(test_settings["database_url"])
+    if url.get_backend_name() != "postgresql":
+        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        yield engine
+        engine.dispose()
+        return
+    name = f"cascade_migrations_{secrets.token_hex(4)}"
+    server = make_engine(url.set(database="postgres").render_as_string(hide_password=False),
+                         isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
-def test_migrations_build_the_schema_from_nothing_down_and_up_again(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
-    upgrade_database(engine)
-    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
-    downgrade_database(engine, "base")
-    assert inspect(engine).get_table_names() == ["alembic_version"]
-    upgrade_database(engine)
-    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
-    engine.dispose()
+def plugin_manager(*plugins: object) -> pluggy.PluginManager:
+    """A plugin manager with only ``plugins`` installed, as on a platform that has just those."""
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(hookspecs)
+    for plugin in plugins:
+        manager.register(plugin, name=getattr(plugin, "name", None) or plugin.__name__.rpartition(".")[2])
+    return manager
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def ddl(engine: Engine) -> list[str]:
+    """Record the tables created and dropped, in order, as ``create <table>`` / ``drop <table>``.
+
+    Alembic's own version tables and SQLite's copies of tables being altered are left out.
+    """
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        words = statement.split()
+        if len(words) >= 3 and words[0] in ("CREATE", "DROP") and words[1] == "TABLE":
+            table = words[2].strip('"')
+            if not table.startswith(("_alembic_tmp_", "alembic_version")):
+                seen.append(f"{words[0].lower()} {table}")
+
+    return seen
+
+
+def test_the_models_and_the_migrations_agree_branch_by_branch(app):
+    # Alembic's check autogenerates each branch against the tables it owns: nothing to write.
+    check_database(database.state(app).engine)
+
+
+def test_a_fresh_database_gets_the_core_then_every_plugin_and_loses_them_in_reverse(empty_database):
+    created = ddl(empty_database)
+    upgrade_database(empty_database)
+
+    assert tables(empty_database) >= set(Base.metadata.tables)
+    assert database_versions(empty_database) == {
+        "core": (CORE_HEAD,), "hosting": (HOSTING_HEAD,), "office365": (OFFICE365_HEAD,),
+    }
+    plugin_creations = [created.index(f"create {table}") for table in PLUGIN_TABLES]
+    assert max(created.index(f"create {table}") for table in CORE_TABLES) < min(plugin_creations)
+
+    created.clear()
+    downgrade_database(empty_database, "base")
+
+    assert tables(empty_database) == {"alembic_version", "alembic_version_hosting", "alembic_version_office365"}
+    assert database_versions(empty_database) == {"core": (), "hosting": (), "office365": ()}
+    dropped = created
+    assert max(dropped.index(f"drop {table}") for table in PLUGIN_TABLES) < min(
+        dropped.index(f"drop {table}") for table in CORE_TABLES
+    )
+
+    upgrade_database(empty_database)
+    assert tables(empty_database) >= set(Base.metadata.tables)
+
+
+def test_upgrading_twice_changes_nothing(empty_database):
+    upgrade_database(empty_database)
+    created = ddl(empty_database)
+    upgrade_database(empty_database)
+    assert created == []
+
+
+def test_a_removed_plugin_keeps_its_tables_and_the_upgrade_goes_on(empty_database):
+    upgrade_database(empty_database)
+    without_hosting = plugin_manager(plugins.office365)
+
+    upgrade_database(empty_database, plugins=without_hosting)
+
+    assert {"hosting_websites", "office365_tenants"} <= tables(empty_database)
+    assert database_versions(empty_database)["hosting"] == (HOSTING_HEAD,)
+
+    # Installed again, it carries on from where its own table says it stands.
+    created = ddl(empty_database)
+    upgrade_database(empty_database, plugins=plugin_manager(plugins.office365, plugins.hosting))
+    assert created == []
+
+
+def test_a_plugin_added_later_gets_its_tables_on_the_next_upgrade(empty_database):
+    upgrade_database(empty_database, plugins=plugin_manager(plugins.office365))
+    assert "hosting_websites" not in tables(empty_database)
+    assert "alembic_version_hosting" not in tables(empty_database)
+
+    upgrade_database(empty_database, plugins=plugin_manager(plugins.office365, plugins.hosting))
+
+    assert "hosting_websites" in tables(empty_database)
+    assert database_versions(empty_database)["hosting"] == (HOSTING_HEAD,)
+
+
+@pytest.mark.parametrize(("recorded", "missing"), [(HOSTING_HEAD, set()), (OFFICE365_HEAD, {"hosting_websites"})])
+def test_a_database_from_the_single_history_upgrades_without_recreating_tables(empty_database, recorded, missing):
+    # Before plugins kept their own revisions, alembic_version held the last one applied of a single
+    # line: the core's, then office365's, then hosting's.
+    upgrade_database(empty_database)
+    with empty_database.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version_office365"))
+        connection.execute(text("DROP TABLE alembic_version_hosting"))
+        for table in missing:
+            connection.execute(text(f"DROP TABLE {table}"))
+        connection.execute(text("UPDATE alembic_version SET version_num = :recorded"), {"recorded": recorded})
+    created = ddl(empty_database)
+
+    upgrade_database(empty_database)
+
+    assert created == [f"create {table}" for table in sorted(missing)]
+    assert database_versions(empty_database) == {
+        "core": (CORE_HEAD,), "hosting": (HOSTING_HEAD,), "office365": (OFFICE365_HEAD,),
+    }
+
+
+class Greetings:
+    """A third plugin whose revisions live in a folder of its own, as a plugin outside this tree."""
+
+    name = "greetings"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @hookimpl
+    def migration_versions(self) -> Path:
+        return self.folder
+
+
+def greetings_revision(folder: Path, revision: str, down: str | None, depends_on: str, table: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / f"{revision}_{table}.py").write_text(textwrap.dedent(f'''\
+        """{table}"""
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = {revision!r}
+        down_revision = {down!r}
+        branch_labels = {("greetings",) if down is None else None!r}
+        depends_on = {depends_on!r}
+
+
+        def upgrade():
+            op.create_table({table!r}, sa.Column("id", sa.Integer(), primary_key=True),
+                            sa.Column("account_id", sa.Integer(), sa.ForeignKey("accounts.id")))
+
+
+        def downgrade():
+            op.drop_table({table!r})
+    '''))
+
+
+@pytest.fixture
+def greetings(tmp_path: Path) -> Greetings:
+    """Two revisions: the first needs an older core revision than the core's head, the second the head."""
+    folder = tmp_path / "greetings_migrations"
+    greetings_revision(folder, "a1a1a1a1a1a1", None, "c57ca6b6eae4", "greetings_cards")
+    greetings_revision(folder, "b2b2b2b2b2b2", "a1a1a1a1a1a1", CORE_HEAD, "greetings_replies")
+    return Greetings(folder)
+
+
+def test_a_plugin_branch_records_only_its_own_revisions(empty_database, greetings):
+    upgrade_database(empty_database, plugins=plugin_manager(greetings))
+
+    assert {"greetings_cards", "greetings_replies"} <= tables(empty_database)
+    assert database_versions(empty_database) == {"core": (CORE_HEAD,), "greetings": ("b2b2b2b2b2b2",)}
+
+    downgrade_database(empty_database, "greetings@a1a1a1a1a1a1", plugins=plugin_manager(greetings))
+    assert "greetings_replies" not in tables(empty_database)
+    assert database_versions(empty_database) == {"core": (CORE_HEAD,), "greetings": ("a1a1a1a1a1a1",)}
+
+    downgrade_database(empty_database, "greetings@base", plugins=plugin_manager(greetings))
+    assert "greetings_cards" not in tables(empty_database)
+    assert tables(empty_database) >= CORE_TABLES
+    assert database_versions(empty_database) == {"core": (CORE_HEAD,), "greetings": ()}
+
+
+def test_a_plugin_never_runs_ahead_of_the_core_it_needs(empty_database, greetings):
+    with_greetings = plugin_manager(greetings)
+    upgrade_database(empty_database, "c57ca6b6eae4", plugins=with_greetings)
+
+    with pytest.raises(MigrationError, match="greetings's revisions need the core's 5f1e2a7c9b10"):
+        upgrade_database(empty_database, "greetings@head", plugins=with_greetings)
+
+    assert database_versions(empty_database) == {"core": ("c57ca6b6eae4",)}
+    assert not {"greetings_cards", "sign_ups"} & tables(empty_database)  # sign_ups: the core's 5f1e2a7c9b10
+
+
+def test_the_core_does_not_go_below_what_an_installed_plugin_stands_on(empty_database):
+    upgrade_database(empty_database)
+
+    with pytest.raises(MigrationError, match="office365's revisions need the core's 5f1e2a7c9b10"):
+        downgrade_database(empty_database, "c57ca6b6eae4")
+
+    assert database_versions(empty_database)["core"] == (CORE_HEAD,)
+    assert "sign_ups" in tables(empty_database)

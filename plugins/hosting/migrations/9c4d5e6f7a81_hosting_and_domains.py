@@ -1,16 +1,17 @@
 """hosting and domains: customers' websites, from free trial to live
 
 Revision ID: 9c4d5e6f7a81
-Revises: 8b3c4d5e6f70
+Revises: (the first of the hosting branch)
+Depends on: 5f1e2a7c9b10 (the core's accounts, users and subscriptions)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '9c4d5e6f7a81'
-down_revision = '8b3c4d5e6f70'
-branch_labels = None
-depends_on = None
+down_revision = None
+branch_labels = ('hosting',)
+depends_on = '5f1e2a7c9b10'
 
 
 def upgrade() -> None:

@@ -1,16 +1,17 @@
 """office 365: each customer's Microsoft 365 tenant, reserved by its first order
 
 Revision ID: 8b3c4d5e6f70
-Revises: 5f1e2a7c9b10
+Revises: (the first of the office365 branch)
+Depends on: 5f1e2a7c9b10 (the core's accounts)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '8b3c4d5e6f70'
-down_revision = '5f1e2a7c9b10'
-branch_labels = None
-depends_on = None
+down_revision = None
+branch_labels = ('office365',)
+depends_on = '5f1e2a7c9b10'
 
 
 def upgrade() -> None:
