@@ -60,10 +60,9 @@ def revision_command(message: str, plugin: str | None) -> None:
     plugin's, comparing only the plugin's own (named PLUGIN_...).
     """
     try:
-        path = create_revision(db.engine, message, plugin=plugin)
+        create_revision(db.engine, message, plugin=plugin)  # Alembic says which file it wrote
     except MigrationError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Wrote {path}")
 
 
 def _echo_versions() -> None:

@@ -235,6 +235,13 @@ def test_a_plugin_branch_records_only_its_own_revisions(empty_database, greeting
     assert database_versions(empty_database) == {"core": (CORE_HEAD,), "greetings": ()}
 
 
+def test_a_removed_plugins_tables_are_never_taken_for_tables_the_core_dropped(empty_database, greetings):
+    upgrade_database(empty_database, plugins=plugin_manager(plugins.office365, plugins.hosting, greetings))
+
+    # Autogenerate finds nothing for the core to write: greetings_* belong to greetings, not installed.
+    check_database(empty_database, plugins=plugin_manager(plugins.office365, plugins.hosting))
+
+
 def test_a_plugin_never_runs_ahead_of_the_core_it_needs(empty_database, greetings):
     with_greetings = plugin_manager(greetings)
     upgrade_database(empty_database, "c57ca6b6eae4", plugins=with_greetings)
