@@ -189,6 +189,8 @@ class OrderLineContext:
     quantity: int
     #: As ``load_params`` loaded them.
     params: Mapping[str, Any]
+    #: What ``ProductType.ask_vendor`` answered about these params, before the order's transaction opened.
+    vendor_answers: Mapping[str, Any] = field(default_factory=dict)
 
 
 class ProductType:
@@ -253,7 +255,11 @@ class ProductType:
         return describe_params(self.plan(plan_code).params)
 
     def load_params(self, plan_code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
-        """Validate an order line's ``params`` with the plan's schema; errors name ``params.<field>``."""
+        """Validate an order line's ``params`` with the plan's schema; errors name ``params.<field>``.
+
+        A schema checks shape only: it runs inside the order's transaction, so what needs the
+        vendor belongs in ``ask_vendor``.
+        """
         schema = self.plan(plan_code).params
         params = dict(params or {})
         if schema is None:
@@ -266,13 +272,27 @@ class ProductType:
             messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
             raise ValidationError({f"params.{name}": list(_flatten(found)) for name, found in messages.items()}) from None
 
-    def accept_params(self, line: OrderLineContext) -> dict[str, Any]:
-        """Check an order line's params against the world before the order is accepted; return them.
+    def ask_vendor(self, plan_code: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Ask the vendor what accepting an order line depends on (a name still free there); answer plain data.
 
-        For what a schema cannot know (a name still free at the vendor, or unique on the
-        platform) and for params the product fills in itself. It may record what the line
-        reserves in the plugin's tables: a refused order is rolled back with it. Raise
-        ``ValidationError`` naming ``params.<field>``. The default keeps the params as loaded.
+        Called with the params as ``load_params`` loaded them, before the order's database
+        transaction opens and with no session: a vendor's round trip must never hold a
+        transaction (on SQLite, a transaction holds the whole database's write lock). The answer
+        reaches ``accept_params`` as ``line.vendor_answers``, which decides in the transaction,
+        with the database in view (the buyer may hold that name already, which overrules the
+        vendor). Answer a refusal or a vendor that could not be reached rather than raising, so
+        that the order reports it beside its other errors. The default asks nothing.
+        """
+        return {}
+
+    def accept_params(self, line: OrderLineContext) -> dict[str, Any]:
+        """Check an order line's params against the platform before the order is accepted; return them.
+
+        For what a schema cannot know (a name unique on the platform, or free at the vendor as
+        ``ask_vendor`` found it: ``line.vendor_answers``) and for params the product fills in
+        itself. It runs inside the order's transaction, so it never calls the vendor. It may
+        record what the line reserves in the plugin's tables: a refused order is rolled back with
+        it. Raise ``ValidationError`` naming ``params.<field>``. The default keeps the params as loaded.
         """
         return dict(line.params)
 

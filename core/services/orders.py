@@ -5,12 +5,21 @@ of the two: the payer's seller is the one whose prices apply and who is paid. Pr
 on the order when it is placed. An order the seller wants paid first waits for the seller to
 confirm the payment; any other order is accepted at once, and accepting it creates (or
 changes) a subscription per line and asks for its provisioning.
+
+A product may need its vendor's word on a line before accepting it (a name still free there).
+No transaction is open while a vendor is asked: on SQLite every transaction holds the
+database's write lock from its first statement (``core.db``), so a vendor's round trip inside
+one would stall every other writer. A request places an order in three steps:
+``vendor_questions`` reads what to ask, the caller ends its transaction (a commit: nothing
+is written yet), ``VendorQuestions.ask`` asks with no transaction open, and ``place_order``
+checks and writes the order in a new transaction, with the answers on its lines.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -28,7 +37,7 @@ from core.models.subscriptions import LIVE_STATUSES, Subscription
 from core.money import Money, to_decimal
 from core.permissions import PaymentMethod, Permission
 from core.plugins import product_types
-from core.products import OrderLineContext
+from core.products import OrderLineContext, ProductType
 from core.services.accounts import get_account
 from core.services.actors import Actor
 from core.services.audit import record_event
@@ -37,6 +46,8 @@ from core.services.notifications import notify_order_received, notify_payment_aw
 from core.services.order_status import refresh_order_status
 from core.services.pricing import purchasable_plans, resolve_prices
 from core.services.subscription_changes import change_plan, start_subscription, start_trial_subscription
+
+log = logging.getLogger(__name__)
 
 MAX_LINES = 50
 MAX_QUANTITY = 100_000
@@ -49,6 +60,56 @@ class LineRequest:
     plan_id: int
     quantity: int = 1
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: What the line's vendor answered about ``params`` (``VendorQuestions.ask``); ``None``: not asked.
+    vendor_answers: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class VendorQuestions:
+    """What an order's lines ask their vendors before the order is placed (``vendor_questions``).
+
+    Plain data, holding no database object: ``ask`` runs once the session's transaction has ended.
+    """
+
+    lines: tuple[LineRequest, ...]
+    #: Per line, the product type, plan code and loaded params to ask with; ``None`` for a line
+    #: ``place_order`` refuses anyway (no such plan, params that do not load).
+    questions: tuple[tuple[ProductType, str, dict[str, Any]] | None, ...]
+
+    def ask(self) -> list[LineRequest]:
+        """Ask each line's vendor; return the lines carrying the answers, for ``place_order``.
+
+        It touches no database: call it with no transaction open, as a vendor may take seconds.
+        """
+        return [
+            line if question is None else replace(line, vendor_answers=question[0].ask_vendor(question[1], question[2]))
+            for line, question in zip(self.lines, self.questions, strict=True)
+        ]
+
+
+def vendor_questions(session: Session, *, actor: Actor, lines: Sequence[LineRequest]) -> VendorQuestions:
+    """Read which product each line is for, so that its vendor can be asked outside the transaction.
+
+    The first of the three steps of placing an order (see the module's docstring); it only
+    reads. Someone who may not ``purchase`` gets no vendor asked on their behalf.
+    """
+    actor.require(Permission.PURCHASE)
+    declared = product_types()
+    plans = {plan.id: plan for plan in session.scalars(
+        select(Plan).where(Plan.id.in_({line.plan_id for line in lines})).options(selectinload(Plan.product))
+    )}
+    questions: list[tuple[ProductType, str, dict[str, Any]] | None] = []
+    for line in lines:
+        plan = plans.get(line.plan_id)
+        found = declared.get(plan.product.key) if plan is not None else None
+        if plan is None or found is None:
+            questions.append(None)
+            continue
+        try:
+            questions.append((found[1], plan.code, found[1].load_params(plan.code, line.params)))
+        except ValidationError:
+            questions.append(None)
+    return VendorQuestions(tuple(lines), tuple(questions))
 
 
 class Payer(StrEnum):
@@ -70,7 +131,10 @@ def place_order(
     """Check and record an order; accept it at once unless its seller confirms payments first.
 
     Every check runs before anything is written, and every failing one is reported by field
-    (``account_id``, ``payer``, ``payment_method``, ``lines.<n>.plan_id``, ...).
+    (``account_id``, ``payer``, ``payment_method``, ``lines.<n>.plan_id``, ...). Lines carry
+    their vendors' answers (``vendor_questions``, then ``ask`` with no transaction open); a line
+    that does not is asked here, inside the caller's transaction, which only a caller alone on
+    its database may afford (a test, a script).
     """
     actor.require(Permission.PURCHASE)
     buyer = actor.account
@@ -269,9 +333,13 @@ def _priced_lines(
         product_type = declared[plan.product.key][1]
         try:
             params = product_type.load_params(plan.code, line.params)
+            answers = line.vendor_answers
+            if answers is None:
+                answers = _ask_in_transaction(product_type, plan.code, params)
             params = product_type.accept_params(OrderLineContext(session=session, owner=owner,
                                                                  plan=product_type.plan(plan.code),
-                                                                 quantity=line.quantity, params=params))
+                                                                 quantity=line.quantity, params=params,
+                                                                 vendor_answers=answers))
         except ValidationError as error:
             errors.update({f"{at}.{name}": messages for name, messages in error.fields.items()})
             continue
@@ -290,6 +358,14 @@ def _priced_lines(
                 kind = OrderLineKind.CHANGE
         priced.append(_PricedLine(kind, plan, line.quantity, params, price.unit_price, price.setup_fee, subscription))
     return priced
+
+
+def _ask_in_transaction(product_type: ProductType, plan_code: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Ask the vendor about a line nobody asked before the transaction opened: the transaction waits."""
+    if type(product_type).ask_vendor is not ProductType.ask_vendor:
+        log.warning("an order line of %s asks its vendor inside the order's transaction: "
+                    "ask with vendor_questions(...).ask() before the transaction opens", product_type.key)
+    return product_type.ask_vendor(plan_code, params)
 
 
 def _live_subscriptions(session: Session, owner: Account, product_ids: set[int]) -> dict[int, Subscription]:

@@ -2,9 +2,9 @@
 
 Each extension (TLD) is a plan of its own, ``com`` for ``.com``, ``co-uk`` for ``.co.uk``, so
 its price is set, marked up and tiered in the price lists like any plan's. The name is the
-order line's ``params.domain_name`` (checked against the plan's extension and with the
-registrar for availability); a ``params.transfer_code`` transfers a name in from another
-registrar instead of registering it.
+order line's ``params.domain_name`` (checked against the plan's extension and, before the
+order's transaction opens, with the registrar for availability); a ``params.transfer_code``
+transfers a name in from another registrar instead of registering it.
 
 Who pays decides who acts. A reseller (or a distributor) that pays is billed later on its
 account, so its registrations and renewals run at once. A customer pays its seller: the
@@ -21,10 +21,11 @@ from typing import Any
 
 import marshmallow
 
+from core.errors import ValidationError
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.plugins import product_types
-from core.products import PlanSpec, ProductType
+from core.products import OrderLineContext, PlanSpec, ProductType
 from core.provisioning import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
 from plugins.hosting.domain_names import DomainNameError, registrable, to_unicode
 from plugins.hosting.registrar import Contact, DomainRecord, Registrar, http_registrar
@@ -61,23 +62,8 @@ class _DomainOrder(marshmallow.Schema):
 
     @marshmallow.post_load
     def _checked(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        name = data["domain_name"]
         if data.get("transfer_code") is None:
             data.pop("transfer_code", None)
-        try:
-            available = installed().registrar().check(name)
-        except (RetryableError, OSError, VendorError):
-            raise marshmallow.ValidationError(
-                f"The registrar could not be asked whether {to_unicode(name)} is free: try again in a minute.",
-                "domain_name") from None
-        if "transfer_code" in data and available:
-            raise marshmallow.ValidationError(
-                f"{to_unicode(name)} is not registered anywhere: register it instead (leave the transfer code out).",
-                "domain_name")
-        if "transfer_code" not in data and not available:
-            raise marshmallow.ValidationError(
-                f"{to_unicode(name)} is registered already: transfer it in with its auth code, or choose another name.",
-                "domain_name")
         return data
 
 
@@ -112,6 +98,29 @@ class DomainName(ProductType):
 
     def label(self, params: Mapping[str, Any]) -> str:
         return to_unicode(params["domain_name"]) if params.get("domain_name") else ""
+
+    def ask_vendor(self, plan_code: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Whether the name is free at the registrar: ``{"domain_name": ..., "available": bool}``, or
+        ``"unknown"`` instead of ``"available"`` when the registrar could not say."""
+        name = params["domain_name"]
+        try:
+            return {"domain_name": name, "available": self.registrar().check(name)}
+        except (RetryableError, OSError, VendorError) as error:
+            return {"domain_name": name, "unknown": str(error)}
+
+    def accept_params(self, line: OrderLineContext) -> dict[str, Any]:
+        """A free name is registered, a registered one transferred in: the registrar said which, before."""
+        name, answer = line.params["domain_name"], line.vendor_answers
+        if answer.get("domain_name") != name or "unknown" in answer:
+            problem = f"The registrar could not be asked whether {to_unicode(name)} is free: try again in a minute."
+        elif "transfer_code" in line.params and answer["available"]:
+            problem = f"{to_unicode(name)} is not registered anywhere: register it instead (leave the transfer code out)."
+        elif "transfer_code" not in line.params and not answer["available"]:
+            problem = (f"{to_unicode(name)} is registered already: transfer it in with its auth code, "
+                       "or choose another name.")
+        else:
+            return dict(line.params)
+        raise ValidationError({"params.domain_name": [problem]})
 
     def activate(self, request: LifecycleRequest) -> Result:
         name = request.params["domain_name"]

@@ -24,7 +24,7 @@ from plugins.office365.connector import Office365Client, VendorError
 from plugins.office365.offers import MONTHLY, offer_of, term_duration
 from plugins.office365.policy import CommercePolicy
 from plugins.office365.settings import load_settings
-from plugins.office365.tenants import MAX_PREFIX, initial_domain, prefix_problem, reserve_tenant
+from plugins.office365.tenants import MAX_PREFIX, ask_microsoft, initial_domain, prefix_problem, reserve_tenant
 from plugins.office365.users import Office365Users
 
 
@@ -82,9 +82,14 @@ class Microsoft365(ProductType):
     unit = "seat"
     plans = _plans()
 
+    def ask_vendor(self, plan_code: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Whether the tenant prefix the line names is still free at Microsoft."""
+        prefix = params.get("tenant_prefix")
+        return ask_microsoft(prefix) if prefix else {}
+
     def accept_params(self, line: OrderLineContext) -> dict[str, Any]:
         """The customer's tenant: the one it has, or a new one whose prefix is free at Microsoft."""
-        tenant = reserve_tenant(line.session, line.owner, line.params.get("tenant_prefix"))
+        tenant = reserve_tenant(line.session, line.owner, line.params.get("tenant_prefix"), line.vendor_answers)
         return {**line.params, "tenant_prefix": tenant.domain_prefix}
 
     def change_timing(self, change: PlanChange) -> Timing:

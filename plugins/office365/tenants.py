@@ -1,15 +1,19 @@
 """Each customer's Microsoft 365 tenant: its initial domain, chosen at the first purchase and kept.
 
 A customer's first Microsoft 365 order names the prefix of its tenant's initial domain
-(``<prefix>.onmicrosoft.com``). The prefix is checked against Microsoft's rules, against the
-platform (one account per prefix, held here) and with Microsoft (still free?) before the order
-is accepted; later orders of the customer reuse its tenant.
+(``<prefix>.onmicrosoft.com``). The prefix is checked against Microsoft's rules, with Microsoft
+(still free?) and against the platform (one account per prefix, held here) before the order is
+accepted; later orders of the customer reuse its tenant. Microsoft is asked first, before the
+order's transaction opens (``ask_microsoft``), so that no transaction waits on it;
+``reserve_tenant`` then decides in the transaction with Microsoft's answer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
@@ -63,8 +67,22 @@ def tenant_of(session: Session, account: Account) -> Tenant | None:
     return session.scalar(select(Tenant).where(Tenant.account_id == account.id))
 
 
-def reserve_tenant(session: Session, owner: Account, asked: str | None) -> Tenant:
-    """The owner's tenant: the one it has, else a new one on ``asked`` once it proves free."""
+def ask_microsoft(prefix: str) -> dict[str, Any]:
+    """Ask Microsoft whether ``<prefix>.onmicrosoft.com`` is free; it touches no database.
+
+    Answers ``{"domain": ..., "available": bool}``, or ``{"domain": ..., "unknown": why}`` when
+    Microsoft could not say, for ``reserve_tenant`` to decide on.
+    """
+    domain = initial_domain(prefix)
+    try:
+        return {"domain": domain, "available": Office365Client(load_settings()).domain_available(domain)}
+    except RetryableError as error:
+        return {"domain": domain, "unknown": str(error)}
+
+
+def reserve_tenant(session: Session, owner: Account, asked: str | None, at_microsoft: Mapping[str, Any]) -> Tenant:
+    """The owner's tenant: the one it has, else a new one on ``asked`` if it is free on the platform and,
+    by ``at_microsoft`` (what ``ask_microsoft`` answered before the transaction opened), at Microsoft."""
     held = tenant_of(session, owner)
     if held is not None:
         if asked and asked != held.domain_prefix:
@@ -75,12 +93,12 @@ def reserve_tenant(session: Session, owner: Account, asked: str | None) -> Tenan
     taken = [f"{initial_domain(asked)} is taken: choose another prefix."]
     if session.scalar(select(Tenant.id).where(Tenant.domain_prefix == asked)) is not None:
         raise ValidationError({FIELD: taken})
-    try:
-        available = Office365Client(load_settings()).domain_available(initial_domain(asked))
-    except RetryableError as error:
-        raise ValidationError({FIELD: [f"Microsoft could not be asked whether {initial_domain(asked)} is free ({error}). "
-                                       "Try again in a minute."]}) from None
-    if not available:
+    if at_microsoft.get("domain") != initial_domain(asked):
+        raise ValidationError({FIELD: [f"Microsoft was not asked whether {initial_domain(asked)} is free: try again."]})
+    if "unknown" in at_microsoft:
+        raise ValidationError({FIELD: [(f"Microsoft could not be asked whether {initial_domain(asked)} is free "
+                                        f"({at_microsoft['unknown']}). Try again in a minute.")]})
+    if not at_microsoft["available"]:
         raise ValidationError({FIELD: taken})
     tenant = Tenant(account_id=owner.id, domain_prefix=asked)
     try:
