@@ -18,7 +18,13 @@ from core.models.people import User
 from core.plugins import pm
 from core.services.actors import acting_as
 from core.services.branding import update_branding
-from core.services.orders import LineRequest, grant_starter_plans, place_order, set_payment_confirmation
+from core.services.orders import (
+    LineRequest,
+    grant_starter_plans,
+    place_order,
+    set_payment_confirmation,
+    vendor_questions,
+)
 from core.services.provisioning import provision_pending_now
 
 
@@ -53,10 +59,14 @@ def demo_user(session: Session, account: Account) -> User:
 def demo_order(session: Session, accounts: Mapping[str, Account], slug: str, plan: str, quantity: int, method: str, *,
                by: str | None = None, payer: str = "owner", params: Mapping[str, str] | None = None) -> None:
     """Order ``plan`` (``<product key>/<plan code>``) for the demo account ``slug``, as its owner or
-    as the owner of ``by``, and provision it at once."""
+    as the owner of ``by``, and provision it at once. It commits as a request and the worker do,
+    so that no vendor is asked with a transaction open."""
     buyer = accounts[by or slug]
     product_key, code = plan.split("/")
     chosen = session.scalars(select(Plan).join(Product).where(Product.key == product_key, Plan.code == code)).one()
-    place_order(session, actor=acting_as(session, demo_user(session, buyer), buyer), owner_id=accounts[slug].id,
-                payer=payer, payment_method=method, lines=[LineRequest(chosen.id, quantity, dict(params or {}))])
+    actor = acting_as(session, demo_user(session, buyer), buyer)
+    questions = vendor_questions(session, actor=actor, lines=[LineRequest(chosen.id, quantity, dict(params or {}))])
+    session.commit()  # as a request does: no transaction is open while the vendor is asked (core.services.orders)
+    place_order(session, actor=actor, owner_id=accounts[slug].id, payer=payer, payment_method=method,
+                lines=questions.ask())
     provision_pending_now(session)

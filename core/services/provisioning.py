@@ -232,15 +232,21 @@ def record_answer(session: Session, request_id: int, attempt: int, answer: Answe
 
 
 def provision_pending_now(session: Session) -> None:
-    """Carry out every pending request at once, in the caller's transaction, as a worker would.
+    """Carry out every pending request at once, as the worker's task does: claim, commit, call, record, commit.
 
-    For loaders that run without a worker (the demo): the same claim, call and record.
+    For loaders that run without a worker (the demo). Unlike other services it commits, as the
+    worker does and for the same reason: no transaction stays open while a vendor is asked (on
+    SQLite, one would hold the database's write lock). What the caller wrote before is
+    committed with the first claim.
     """
     pending = select(ProvisioningRequest.id).where(ProvisioningRequest.status == R.PENDING).order_by(ProvisioningRequest.id)
     for request_id in session.scalars(pending).all():
         claim = claim_request(session, request_id)
+        session.commit()
         if claim is not None:
-            record_answer(session, request_id, claim.attempt, call_product(claim))
+            answer = call_product(claim)
+            record_answer(session, request_id, claim.attempt, answer)
+            session.commit()
 
 
 def fail_request(session: Session, request: ProvisioningRequest, reason: str) -> None:
