@@ -21,6 +21,7 @@ from bss.migrations import (
     check_database,
     database_versions,
     downgrade_database,
+    installed_branches,
     upgrade_database,
 )
 from core import hookspecs
@@ -31,8 +32,7 @@ from web.database import db as database
 CORE_HEAD = "5f1e2a7c9b10"
 OFFICE365_HEAD = "8b3c4d5e6f70"
 HOSTING_HEAD = "9c4d5e6f7a81"
-PLUGIN_TABLES = {"office365_tenants", "hosting_websites"}
-CORE_TABLES = set(Base.metadata.tables) - PLUGIN_TABLES
+BUILT_IN_TABLES = {"office365_tenants", "hosting_websites"}
 
 
 @pytest.fixture
@@ -57,6 +57,11 @@ def empty_database(tmp_path: Path, test_settings: dict[str, Any]) -> Iterator[En
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+def core_tables() -> set[str]:
+    """The tables of the core's own models; the rest of the metadata is the plugins'."""
+    return {mapper.local_table.name for mapper in Base.registry.mappers if mapper.class_.__module__.startswith("core.")}
 
 
 def plugin_manager(*plugins: object) -> pluggy.PluginManager:
@@ -97,23 +102,28 @@ def test_the_models_and_the_migrations_agree_branch_by_branch(app):
 
 def test_a_fresh_database_gets_the_core_then_every_plugin_and_loses_them_in_reverse(empty_database):
     created = ddl(empty_database)
-    upgrade_database(empty_database)
+    upgrade_database(empty_database)  # every plugin installed here, found through its entry point
 
+    installed = {branch.name for branch in installed_branches()[1:]}
+    core, plugins_tables = core_tables(), set(Base.metadata.tables) - core_tables()
+    assert {"office365", "hosting"} <= installed and BUILT_IN_TABLES <= plugins_tables
     assert tables(empty_database) >= set(Base.metadata.tables)
-    assert database_versions(empty_database) == {
-        "core": (CORE_HEAD,), "hosting": (HOSTING_HEAD,), "office365": (OFFICE365_HEAD,),
-    }
-    plugin_creations = [created.index(f"create {table}") for table in PLUGIN_TABLES]
-    assert max(created.index(f"create {table}") for table in CORE_TABLES) < min(plugin_creations)
+    versions = database_versions(empty_database)
+    assert versions.keys() == {"core", *installed} and all(versions.values())
+    assert (versions["core"], versions["office365"], versions["hosting"]) == ((CORE_HEAD,), (OFFICE365_HEAD,),
+                                                                              (HOSTING_HEAD,))
+    assert max(created.index(f"create {table}") for table in core) < min(
+        created.index(f"create {table}") for table in plugins_tables
+    )
 
     created.clear()
     downgrade_database(empty_database, "base")
 
-    assert tables(empty_database) == {"alembic_version", "alembic_version_hosting", "alembic_version_office365"}
-    assert database_versions(empty_database) == {"core": (), "hosting": (), "office365": ()}
+    assert tables(empty_database) == {"alembic_version", *(f"alembic_version_{name}" for name in installed)}
+    assert not any(database_versions(empty_database).values())
     dropped = created
-    assert max(dropped.index(f"drop {table}") for table in PLUGIN_TABLES) < min(
-        dropped.index(f"drop {table}") for table in CORE_TABLES
+    assert max(dropped.index(f"drop {table}") for table in plugins_tables) < min(
+        dropped.index(f"drop {table}") for table in core
     )
 
     upgrade_database(empty_database)
@@ -128,7 +138,7 @@ def test_upgrading_twice_changes_nothing(empty_database):
 
 
 def test_a_removed_plugin_keeps_its_tables_and_the_upgrade_goes_on(empty_database):
-    upgrade_database(empty_database)
+    upgrade_database(empty_database, plugins=plugin_manager(plugins.office365, plugins.hosting))
     without_hosting = plugin_manager(plugins.office365)
 
     upgrade_database(empty_database, plugins=without_hosting)
@@ -157,7 +167,8 @@ def test_a_plugin_added_later_gets_its_tables_on_the_next_upgrade(empty_database
 def test_a_database_from_the_single_history_upgrades_without_recreating_tables(empty_database, recorded, missing):
     # Before plugins kept their own revisions, alembic_version held the last one applied of a single
     # line: the core's, then office365's, then hosting's.
-    upgrade_database(empty_database)
+    built_in = plugin_manager(plugins.office365, plugins.hosting)
+    upgrade_database(empty_database, plugins=built_in)
     with empty_database.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version_office365"))
         connection.execute(text("DROP TABLE alembic_version_hosting"))
@@ -166,7 +177,7 @@ def test_a_database_from_the_single_history_upgrades_without_recreating_tables(e
         connection.execute(text("UPDATE alembic_version SET version_num = :recorded"), {"recorded": recorded})
     created = ddl(empty_database)
 
-    upgrade_database(empty_database)
+    upgrade_database(empty_database, plugins=built_in)
 
     assert created == [f"create {table}" for table in sorted(missing)]
     assert database_versions(empty_database) == {
@@ -231,7 +242,7 @@ def test_a_plugin_branch_records_only_its_own_revisions(empty_database, greeting
 
     downgrade_database(empty_database, "greetings@base", plugins=plugin_manager(greetings))
     assert "greetings_cards" not in tables(empty_database)
-    assert tables(empty_database) >= CORE_TABLES
+    assert tables(empty_database) >= core_tables()
     assert database_versions(empty_database) == {"core": (CORE_HEAD,), "greetings": ()}
 
 
