@@ -13,6 +13,7 @@ first, then every plugin; a downgrade to ``base`` takes the plugins down before 
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -171,6 +172,7 @@ def create_revision(engine: Engine, message: str, *, plugin: str | None = None,
                 scripts = command.revision(config, message=message, autogenerate=True,
                                            version_path=str(branch.versions), depends_on=_core_needs(branch),
                                            **placement)
+    _branch_script.cache_clear()
     written = scripts[0] if isinstance(scripts, list) else scripts
     assert written is not None
     return Path(written.path)
@@ -272,7 +274,9 @@ def _has_revisions(branch: Branch) -> bool:
     return branch.versions.is_dir() and any(branch.versions.glob("*.py"))
 
 
+@functools.cache
 def _branch_script(branch: Branch) -> ScriptDirectory:
+    """The revisions ``branch`` reads, loaded once per process (``create_revision`` forgets them)."""
     return ScriptDirectory(str(MIGRATIONS_PATH), version_locations=[str(path) for path in branch.version_locations])
 
 
