@@ -46,8 +46,9 @@ if TYPE_CHECKING:
 LIFETIME_SECONDS = 30.0
 #: Pages kept per process at most (the least recently served go first).
 MAX_PAGES = 512
-#: What a visitor's session may hold and still see the shared page: its form token and its language.
-_SHARED_SESSION_KEYS = frozenset({"_csrf", LOCALE_KEY})
+#: What a visitor's session may hold and still see the shared page: its form token, its language, and
+#: Flask-Login's ``_fresh``, which its session protection writes into every anonymous session it reads.
+_SHARED_SESSION_KEYS = frozenset({"_csrf", LOCALE_KEY, "_fresh"})
 _STAMP = select(Storefront.updated_at).where(Storefront.id == bindparam("id"))
 #: What a kept page is answered with: what Flask answers a visitor's page with.
 _HEADERS = (("Content-Type", "text/html; charset=utf-8"), ("Vary", "Cookie, Accept-Language"),
@@ -66,16 +67,17 @@ class KeptPage:
 
 
 class PageCache:
-    """One process's kept pages, least recently served first."""
+    """One process's kept pages, least recently served first, timed by ``clock`` (seconds, monotonic)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.pages: OrderedDict[_Key, KeptPage] = OrderedDict()
         self.lock = threading.Lock()
+        self.clock = clock
 
     def get(self, key: _Key) -> KeptPage | None:
         with self.lock:
             found = self.pages.get(key)
-            if found is None or found.expires <= time.monotonic():
+            if found is None or found.expires <= self.clock():
                 return None
             self.pages.move_to_end(key)
             return found
@@ -116,7 +118,7 @@ def visitor_page(render: Callable[[], str]) -> str:
     token = session.get("_csrf")
     # A page that wrote to the session, or holds this visitor's form token, was not everyone's.
     if not session.modified and not (token and token in page):
-        cache.keep(key, KeptPage(time.monotonic() + LIFETIME_SECONDS, storefront.id, storefront.updated_at,
+        cache.keep(key, KeptPage(cache.clock() + LIFETIME_SECONDS, storefront.id, storefront.updated_at,
                                  page.encode()))
     return page
 
