@@ -129,6 +129,7 @@ def downgrade_database(engine: Engine, revision: str, *, plugins: pluggy.PluginM
     with _migrating(engine) as connection:
         _adopt_single_history(connection)
         if revision == "base":
+            _refuse_leaving_uninstalled_tables(connection, branches)
             steps = [(branch, "base" if branch.is_core else f"{branch.name}@base") for branch in reversed(branches)]
         else:
             steps = [(_branch_of(revision, branches), revision)]
@@ -235,6 +236,17 @@ def _check_dependencies(connection: Connection, branches: list[Branch]) -> None:
                          f"(or take {branch.name} down first: cascade db downgrade {branch.name}@base)")
     if unmet:
         raise MigrationError(f"nothing migrated: {'; '.join(unmet)}")
+
+
+def _refuse_leaving_uninstalled_tables(connection: Connection, branches: list[Branch]) -> None:
+    """Refuse to take the core down under tables of plugins no longer installed (they refer to it)."""
+    installed = {branch.name for branch in branches}
+    if left := sorted(name for name in _recorded_plugins(connection) - installed
+                      if _heads(connection, version_table_of(name))):
+        raise MigrationError(
+            f"nothing migrated: tables of plugins no longer installed ({', '.join(left)}) stand on the core's; "
+            "install each again and take it down first (cascade db downgrade PLUGIN@base)"
+        )
 
 
 def _adopt_single_history(connection: Connection) -> None:

@@ -253,6 +253,15 @@ def test_a_removed_plugins_tables_are_never_taken_for_tables_the_core_dropped(em
     check_database(empty_database, plugins=plugin_manager(plugins.office365, plugins.hosting))
 
 
+def test_the_core_is_not_taken_down_under_a_removed_plugins_tables(empty_database, greetings):
+    upgrade_database(empty_database, plugins=plugin_manager(greetings))
+
+    with pytest.raises(MigrationError, match=r"plugins no longer installed \(greetings\)"):
+        downgrade_database(empty_database, "base", plugins=plugin_manager())
+
+    assert tables(empty_database) >= core_tables() | {"greetings_cards", "greetings_replies"}
+
+
 def test_a_plugin_never_runs_ahead_of_the_core_it_needs(empty_database, greetings):
     with_greetings = plugin_manager(greetings)
     upgrade_database(empty_database, "c57ca6b6eae4", plugins=with_greetings)
