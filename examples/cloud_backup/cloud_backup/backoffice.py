@@ -1,0 +1,33 @@
+"""Restores in the back office: what the seller's customers asked for, and marking one done."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, url_for
+from werkzeug.wrappers import Response
+
+from cloud_backup.restores import RestoreStatus, complete_restore, list_restores
+from core.permissions import Permission
+from web.database import db
+from web.forms import enum_arg
+from web.pages import BackofficePages, NavEntry, Section, current_account, current_actor, render_page, sign_in_required
+
+bp = Blueprint("cloud_backup", __name__, url_prefix="/backup", template_folder="templates")
+pages = BackofficePages(bp, nav=(NavEntry("Restores", "cloud_backup.restores", Section.SALES,
+                                          Permission.MANAGE_SUBSCRIPTIONS),))
+
+
+@bp.get("/restores")
+@sign_in_required
+def restores() -> str:
+    status = enum_arg(RestoreStatus, "status", "a restore status")
+    return render_page("cloud_backup/restores.html", restores=list_restores(db.session, current_account(), status=status),
+                       status=status, statuses=list(RestoreStatus), viewer=current_account())
+
+
+@bp.post("/restores/<int:restore_id>/done")
+@sign_in_required
+def mark_done(restore_id: int) -> Response:
+    restore = complete_restore(db.session, actor=current_actor(), restore_id=restore_id)
+    db.session.commit()
+    flash(f"The restore of {restore.subscription.owner.name}'s vault to {restore.restore_point:%d %B %Y} is done.", "info")
+    return redirect(url_for("cloud_backup.restores"))
