@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from core.jobs import ScheduledJob
     from core.models.accounts import Account
     from core.settings import Setting
-    from core.simulators import Simulator
 
 hookspec = pluggy.HookspecMarker("cascade")
 
@@ -102,13 +101,13 @@ def cli_commands() -> Iterable[Any]:
 
 
 @hookspec
-def local_simulators() -> Iterable[Simulator]:
+def local_simulators() -> Iterable[Any]:
     """Declare the simulators of vendor APIs this plugin ships, for development and tests.
 
     Called by ``cascade run`` (which starts those whose URL setting is unset or local), by
     ``cascade simulator NAME`` and by the test suite.
 
-    :returns: ``core.simulators.Simulator`` instances; each name must be unique on the platform.
+    :returns: ``plugin_kit.simulators.Simulator`` instances; each name must be unique on the platform.
     """
 
 

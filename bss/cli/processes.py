@@ -26,7 +26,7 @@ from bss.cli.catalog import run_catalog_sync
 from bss.cli.demo import load_demo_data
 from bss.migrations import upgrade_database
 from core.services.demo import has_data
-from core.simulators import simulators_to_start
+from plugin_kit.simulators import simulators_to_start
 from web.database import db
 
 HOST = "127.0.0.1"

@@ -6,50 +6,15 @@ app: only the plugins.
 
 from __future__ import annotations
 
-import pickle
-import threading
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from werkzeug.serving import make_server
 
 from core.plugins import load_plugins
-from core.simulators import KeptState, local_simulators
-
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+from plugin_kit.simulators import KeptState, StateFile, local_simulators
 
 HOST = "127.0.0.1"
-_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class StateFile:
-    """WSGI middleware: the simulator starts from ``path`` and saves its state there after every write.
-
-    Writes are served one at a time, so that what is saved is never a write half done.
-    """
-
-    def __init__(self, app: KeptState, path: Path) -> None:
-        self.app, self.path = app, path
-        self._lock = threading.Lock()
-        if path.is_file():
-            with path.open("rb") as file:  # the simulator's own file, written below: never another's data
-                app.restore(pickle.load(file))
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        app: WSGIApplication = self.app  # type: ignore[assignment]
-        if environ.get("REQUEST_METHOD") not in _WRITES:
-            return app(environ, start_response)
-        with self._lock:
-            body = list(app(environ, start_response))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".tmp")
-            with partial.open("wb") as file:
-                pickle.dump(self.app.snapshot(), file)
-            partial.replace(self.path)
-        return body
 
 
 @click.command("simulator")

@@ -23,7 +23,7 @@ from core.models.accounts import Account
 from core.plugins import hookimpl
 from core.products import ProductType
 from core.settings import Setting
-from core.simulators import Simulator
+from plugin_kit.simulators import Simulator
 from plugins.hosting import demo, settings
 from plugins.hosting.domain_registration import DomainName
 from plugins.hosting.domains import release_lapsed_domains

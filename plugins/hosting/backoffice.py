@@ -15,11 +15,11 @@ from werkzeug.wrappers import Response
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.provisioning import RetryableError
 from core.services.subscriptions import get_subscription, list_subscriptions, shows_price_to
+from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import to_unicode
 from plugins.hosting.domain_registration import KEY
 from plugins.hosting.domains import list_domains, registrar_record, set_auto_renew, set_nameservers, standing
 from plugins.hosting.models import Website, WebsiteStatus
-from plugins.hosting.vendor_http import VendorError
 from plugins.hosting.web_hosting import WebHosting
 from plugins.hosting.websites import (
     RUNNING,

@@ -27,9 +27,9 @@ from core.money import Money
 from core.plugins import product_types
 from core.products import OrderLineContext, PlanSpec, ProductType
 from core.provisioning import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
+from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import DomainNameError, registrable, to_unicode
 from plugins.hosting.registrar import Contact, DomainRecord, Registrar, http_registrar
-from plugins.hosting.vendor_http import VendorError
 
 KEY = "domain-name"
 #: The extensions registered, with the registrar's suggested yearly cost of each.
@@ -137,6 +137,8 @@ class DomainName(ProductType):
                 record = self.registrar().register(name, years=1, registrant=contact, technical=contact,
                                                    key=request.idempotency_key)
         except VendorError as error:
+            if error.retryable:
+                raise  # the core tries again later
             return Result.failed(f"The registrar refused {to_unicode(name)}: {error.message}")
         return _transferring(record) or Result.done(data=_kept(record))
 
@@ -151,6 +153,8 @@ class DomainName(ProductType):
         try:
             record = self.registrar().renew(name, years=1, key=request.idempotency_key)
         except VendorError as error:
+            if error.retryable:
+                raise
             return Result.failed(f"The registrar could not renew {to_unicode(name)}: {error.message}")
         return Result.done(data=_kept(record))
 

@@ -6,6 +6,8 @@ implements the same six methods and is handed to ``WebHosting(panel=...)``.
 
 One panel account holds one hosting subscription: its package is the plan's code, its primary
 domain the site's address. Every write carries the provisioning request's idempotency key.
+A call that fails raises ``plugin_kit.vendor_http.VendorError``, ``retryable`` when trying again
+later may help (an adapter raises it too).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
+from plugin_kit.vendor_http import VendorClient, segment
 from plugins.hosting.settings import hosting_settings
-from plugins.hosting.vendor_http import JsonApi, segment
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class HttpHostingPanel:
     """The panel's JSON API over HTTP."""
 
     def __init__(self, base_url: str, timeout: float) -> None:
-        self.api = JsonApi("hosting panel", base_url, timeout)
+        self.api = VendorClient("hosting panel", base_url, timeout=timeout)
 
     def create_account(self, *, username: str, domain: str, package: str, key: str) -> PanelAccount:
         return _account(self.api.call("POST", "/accounts", {"username": username, "domain": domain, "package": package},

@@ -3,7 +3,8 @@
 ``Registrar`` is the interface; ``HttpRegistrar`` speaks the JSON API that the local simulator
 (``registrar_simulator``) serves, and an adapter for a real registrar implements the same
 methods and is handed to ``DomainName(registrar=...)``. Names travel in their ASCII (IDNA)
-form; every write carries the provisioning request's idempotency key.
+form; every write carries the provisioning request's idempotency key. A call that fails raises
+``plugin_kit.vendor_http.VendorError``, ``retryable`` when trying again later may help.
 
 A name nobody renews follows the registry's rules: ``expired`` for ``GRACE_PERIOD`` after its
 expiry date (renewable as usual), then in ``redemption`` for ``REDEMPTION_PERIOD`` (it can
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from plugin_kit.vendor_http import VendorClient, segment
 from plugins.hosting.settings import hosting_settings
-from plugins.hosting.vendor_http import JsonApi, segment
 
 GRACE_PERIOD = timedelta(days=30)
 REDEMPTION_PERIOD = timedelta(days=30)
@@ -68,7 +69,7 @@ class HttpRegistrar:
     """The registrar's JSON API over HTTP."""
 
     def __init__(self, base_url: str, timeout: float) -> None:
-        self.api = JsonApi("registrar", base_url, timeout)
+        self.api = VendorClient("registrar", base_url, timeout=timeout)
 
     def check(self, name: str) -> bool:
         return bool(self.api.get(f"/domains/{segment(name)}/availability")["available"])

@@ -1,4 +1,5 @@
-"""A domain registrar in memory, speaking the API ``HttpRegistrar`` uses (see ``simulation``).
+"""A domain registrar in memory, speaking the API ``HttpRegistrar`` uses (see ``plugin_kit.simulators``
+for what every simulator also does: faults on demand, writes done once per key, state kept).
 
 Time is Cascade's clock, so a test that freezes and moves it sees names expire, go into
 redemption and be released. ``POST /_simulator/registered-elsewhere`` with ``{"name",
@@ -14,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
 
 from core.clock import add_months, utcnow
+from plugin_kit.simulators import Answer, Refusal, VendorSimulator, json_body, required
 from plugins.hosting.registrar import GRACE_PERIOD, REDEMPTION_PERIOD
-from plugins.hosting.simulation import Answer, JsonSimulator, SimulatedError, required
 
 TRANSFER_TIME = timedelta(minutes=5)
 DEFAULT_NAMESERVERS = ("ns1.registrar.example", "ns2.registrar.example")
@@ -46,49 +48,52 @@ class _Domain:
         return "released"
 
 
-class RegistrarSimulator(JsonSimulator):
-    kept = ("domains", "elsewhere", "_replies")
+class RegistrarSimulator(VendorSimulator):
+    kept = ("domains", "elsewhere")
     vendor = "registrar"
+    routes = (
+        Rule("/domains", endpoint="register", methods=["POST"]),
+        Rule("/domains/<name>", endpoint="info", methods=["GET"]),
+        Rule("/domains/<name>/availability", endpoint="availability", methods=["GET"]),
+        Rule("/domains/<name>/renew", endpoint="renew", methods=["POST"]),
+        Rule("/domains/<name>/transfer", endpoint="transfer", methods=["POST"]),
+        Rule("/domains/<name>/nameservers", endpoint="nameservers", methods=["PUT"]),
+        Rule("/whois/<name>", endpoint="whois", methods=["GET"]),
+        Rule("/_simulator/registered-elsewhere", endpoint="registered_elsewhere", methods=["POST"]),
+    )
 
     def __init__(self) -> None:
-        super().__init__([
-            Rule("/domains", endpoint="register", methods=["POST"]),
-            Rule("/domains/<name>", endpoint="info", methods=["GET"]),
-            Rule("/domains/<name>/availability", endpoint="availability", methods=["GET"]),
-            Rule("/domains/<name>/renew", endpoint="renew", methods=["POST"]),
-            Rule("/domains/<name>/transfer", endpoint="transfer", methods=["POST"]),
-            Rule("/domains/<name>/nameservers", endpoint="nameservers", methods=["PUT"]),
-            Rule("/whois/<name>", endpoint="whois", methods=["GET"]),
-            Rule("/_simulator/registered-elsewhere", endpoint="registered_elsewhere", methods=["POST"]),
-        ])
+        super().__init__()
         self.domains: dict[str, _Domain] = {}
         #: Names held at other registrars, with the auth code that releases each.
         self.elsewhere: dict[str, str] = {}
 
-    def availability(self, body: dict[str, Any], name: str) -> Answer:
+    def availability(self, request: Request, name: str) -> Answer:
         return 200, {"name": name, "available": self._held(name) is None and name not in self.elsewhere}
 
-    def register(self, body: dict[str, Any]) -> Answer:
+    def register(self, request: Request) -> Answer:
+        body = json_body(request)
         name, registrant, technical = required(body, "name", "registrant", "technical")
         years = self._years(body)
         if self._held(name) is not None or name in self.elsewhere:
-            raise SimulatedError(409, "unavailable", f"{name} is registered already.")
+            raise Refusal(409, "unavailable", f"{name} is registered already.")
         self.domains[name] = _Domain(name, add_months(utcnow(), 12 * years), registrant, technical)
         return 201, self._dump(name)
 
-    def renew(self, body: dict[str, Any], name: str) -> Answer:
+    def renew(self, request: Request, name: str) -> Answer:
+        body = json_body(request)
         domain = self._found(name)
         if domain.status(utcnow()) == "pending_transfer":
-            raise SimulatedError(409, "pending_transfer", f"{name} is being transferred: renew it once that is done.")
+            raise Refusal(409, "pending_transfer", f"{name} is being transferred: renew it once that is done.")
         domain.expires_at = add_months(domain.expires_at, 12 * self._years(body))
         return 200, self._dump(name)
 
-    def transfer(self, body: dict[str, Any], name: str) -> Answer:
-        auth_code, registrant, technical = required(body, "auth_code", "registrant", "technical")
+    def transfer(self, request: Request, name: str) -> Answer:
+        auth_code, registrant, technical = required(json_body(request), "auth_code", "registrant", "technical")
         if name not in self.elsewhere:
-            raise SimulatedError(409, "not_transferable", f"{name} is not held at another registrar.")
+            raise Refusal(409, "not_transferable", f"{name} is not held at another registrar.")
         if auth_code != self.elsewhere[name]:
-            raise SimulatedError(422, "auth_code", f"The auth code for {name} is not right.")
+            raise Refusal(422, "auth_code", f"The auth code for {name} is not right.")
         del self.elsewhere[name]
         now = utcnow()
         # A transfer adds a year to what was left, as registries do.
@@ -96,25 +101,25 @@ class RegistrarSimulator(JsonSimulator):
                                      transfer_completes_at=now + TRANSFER_TIME)
         return 202, self._dump(name)
 
-    def info(self, body: dict[str, Any], name: str) -> Answer:
+    def info(self, request: Request, name: str) -> Answer:
         self._found(name)
         return 200, self._dump(name)
 
-    def nameservers(self, body: dict[str, Any], name: str) -> Answer:
-        (nameservers,) = required(body, "nameservers")
+    def nameservers(self, request: Request, name: str) -> Answer:
+        (nameservers,) = required(json_body(request), "nameservers")
         if not isinstance(nameservers, list) or not 2 <= len(nameservers) <= 13:
-            raise SimulatedError(422, "invalid", "Give between 2 and 13 nameservers.")
+            raise Refusal(422, "invalid", "Give between 2 and 13 nameservers.")
         self._found(name).nameservers = [str(server) for server in nameservers]
         return 200, self._dump(name)
 
-    def whois(self, body: dict[str, Any], name: str) -> Answer:
+    def whois(self, request: Request, name: str) -> Answer:
         domain = self._found(name)
         return 200, {"name": name, "registrar": "Simulated Registrar", "status": domain.status(utcnow()),
                      "expires_at": domain.expires_at.isoformat(), "registrant": {"name": domain.registrant["name"]},
                      "technical": {"name": domain.technical["name"]}, "nameservers": domain.nameservers}
 
-    def registered_elsewhere(self, body: dict[str, Any]) -> Answer:
-        name, auth_code = required(body, "name", "auth_code")
+    def registered_elsewhere(self, request: Request) -> Answer:
+        name, auth_code = required(json_body(request), "name", "auth_code")
         self.elsewhere[name] = auth_code
         return 200, {"name": name}
 
@@ -129,13 +134,13 @@ class RegistrarSimulator(JsonSimulator):
     def _found(self, name: str) -> _Domain:
         domain = self._held(name)
         if domain is None:
-            raise SimulatedError(404, "no_domain", f"{name} is not registered here.")
+            raise Refusal(404, "no_domain", f"{name} is not registered here.")
         return domain
 
     def _years(self, body: dict[str, Any]) -> int:
         years = body.get("years", 1)
         if not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
-            raise SimulatedError(422, "invalid", f"years is a whole number from 1 to {MAX_YEARS}.")
+            raise Refusal(422, "invalid", f"years is a whole number from 1 to {MAX_YEARS}.")
         return years
 
     def _dump(self, name: str) -> dict[str, Any]:

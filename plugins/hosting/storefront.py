@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.subscriptions import Subscription
 from core.provisioning import RetryableError
+from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import to_unicode
 from plugins.hosting.models import Website
 from plugins.hosting.settings import hosting_settings
-from plugins.hosting.vendor_http import VendorError
 from plugins.hosting.websites import (
     control_panel_link,
     create_website,

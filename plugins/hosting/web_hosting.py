@@ -17,9 +17,9 @@ from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.products import PlanSpec, ProductType
 from core.provisioning import LifecycleRequest, Result
+from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import DomainNameError, to_ascii, to_unicode
 from plugins.hosting.panel import HostingPanel, http_panel
-from plugins.hosting.vendor_http import VendorError
 
 #: A year paid up front costs ten months.
 YEARLY_MONTHS = 10
@@ -108,6 +108,8 @@ class WebHosting(ProductType):
         try:
             call(self.panel())
         except VendorError as error:
+            if error.retryable:
+                raise  # the core tries again later
             return Result.failed(f"The hosting panel refused: {error.message}")
         return Result.done(data=data)
 

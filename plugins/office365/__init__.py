@@ -16,7 +16,7 @@ from core.models.accounts import Account
 from core.plugins import hookimpl
 from core.products import ProductType
 from core.settings import Setting
-from core.simulators import Simulator
+from plugin_kit.simulators import Simulator
 from plugins.office365 import demo
 from plugins.office365.product import Microsoft365
 from plugins.office365.settings import SETTINGS, SIMULATOR_PORT, URL

@@ -1,37 +1,27 @@
 """The HTTP client of Microsoft's partner API (customer tenants and their subscriptions) and
 directory API (users and licences), in their shape: OAuth client credentials, JSON bodies,
-``MS-RequestId`` to make a creation happen once, errors as ``{"code", "description"}`` or
-``{"error": {"code", "message"}}``.
+``MS-RequestId`` to make a creation happen once, ``MS-CorrelationId`` to find a call in the logs,
+errors as ``{"code", "description"}`` or ``{"error": {"code", "message"}}`` (both read by the
+plugin kit's client, ``plugin_kit.vendor_http``, which also retries what a retry can fix).
 
-It knows nothing of Cascade's data. A failure that trying again may fix (a timeout, a refused
-connection, a 5xx or a 429) raises ``core.provisioning.RetryableError``; any other refusal raises
-``VendorError`` with Microsoft's words.
+It knows nothing of Cascade's data. A call that fails raises ``VendorError`` with Microsoft's
+words: ``retryable`` (and then a ``core.provisioning.RetryableError``) for a timeout, a refused
+connection, a 5xx or a 429; a refusal otherwise.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import urllib.error
-import urllib.request
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from core.provisioning import RetryableError
+from plugin_kit.vendor_http import VendorClient, VendorError
 from plugins.office365.settings import PREFIX, Settings
 
 #: Derives the ``MS-RequestId`` (a GUID) of a call from what makes it unique.
 _REQUEST_IDS = uuid.UUID("6f1f0d1e-33a4-4cf5-9c41-0d7c4d1f3e65")
-
-
-class VendorError(Exception):
-    """Microsoft refused the call (a 4xx): trying again will not help."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 @dataclass(frozen=True)
@@ -79,6 +69,8 @@ class Office365Client:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._token: str | None = None
+        self.http = VendorClient("Microsoft", settings.url, timeout=settings.timeout, auth=self._authorisation,
+                                 request_id_header="MS-CorrelationId", idempotency_header="MS-RequestId")
 
     # -- the partner API ------------------------------------------------------------------------
 
@@ -169,60 +161,26 @@ class Office365Client:
 
     # -- HTTP ------------------------------------------------------------------------------------
 
-    def _access_token(self) -> str:
+    def _authorisation(self) -> Mapping[str, str]:
+        """The bearer token of the settings' client credentials, fetched once per client."""
         if self._token is None:
             try:
-                answer = self._call("POST", "/oauth2/token", authorised=False, form={
+                answer = self.http.call("POST", "/oauth2/token", authorised=False, form={
                     "grant_type": "client_credentials", "client_id": self.settings.client_id,
                     "client_secret": self.settings.client_secret, "scope": "https://api.partnercenter.microsoft.com"})
             except VendorError as error:
-                raise VendorError(error.status, error.code,
-                                  f"Microsoft refused the credentials of {PREFIX}CLIENT_ID ({error.message})") from None
+                if error.retryable:
+                    raise
+                raise VendorError(error.vendor, f"Microsoft refused the credentials of {PREFIX}CLIENT_ID ({error.message})",
+                                  status=error.status, code=error.code, request_id=error.request_id,
+                                  call=error.call) from None
             self._token = answer["access_token"]
-        return self._token
+        return {"Authorization": f"Bearer {self._token}"}
 
-    def _call(self, method: str, path: str, *, body: Any = None, form: dict[str, str] | None = None,
-              request_key: str | None = None, authorised: bool = True) -> Any:
-        headers = {"Accept": "application/json"}
-        data = None
-        if form is not None:
-            data, headers["Content-Type"] = urlencode(form).encode(), "application/x-www-form-urlencoded"
-        elif body is not None:
-            data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
-        if authorised:
-            headers["Authorization"] = f"Bearer {self._access_token()}"
-        if request_key is not None:
-            headers["MS-RequestId"] = str(uuid.uuid5(_REQUEST_IDS, request_key))
-        request = urllib.request.Request(self.settings.url + path, data=data, headers=headers, method=method)
-        what = f"{method} {path.split('?')[0]}"
-        try:
-            with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
-                raw = response.read()
-        except urllib.error.HTTPError as error:
-            status, code, message = error.code, *_problem(error.read())
-            if status >= 500 or status == 429:
-                raise RetryableError(f"Microsoft answered {status} to {what}: {message}") from None
-            raise VendorError(status, code, message) from None
-        except TimeoutError:
-            raise RetryableError(f"Microsoft did not answer {what} within {self.settings.timeout:g} s") from None
-        except (OSError, http.client.HTTPException) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError):
-                raise RetryableError(f"Microsoft did not answer {what} within {self.settings.timeout:g} s") from None
-            raise RetryableError(f"Microsoft could not be reached at {self.settings.url} ({reason})") from None
-        return json.loads(raw) if raw else None
-
-
-def _problem(raw: bytes) -> tuple[str, str]:
-    """Microsoft's error code and words, from either API's error shape."""
-    try:
-        found = json.loads(raw)
-    except ValueError:
-        return "", raw.decode(errors="replace").strip()[:200] or "no details"
-    error = found.get("error", found) if isinstance(found, dict) else {}
-    if not isinstance(error, dict):
-        return "", str(error)
-    return str(error.get("code", "")), str(error.get("message") or error.get("description") or "no details")
+    def _call(self, method: str, path: str, *, body: Any = None, request_key: str | None = None) -> Any:
+        """``request_key`` makes a creation happen once: it becomes the call's ``MS-RequestId`` (a GUID)."""
+        key = str(uuid.uuid5(_REQUEST_IDS, request_key)) if request_key is not None else None
+        return self.http.call(method, path, body, key=key)
 
 
 def _customer(found: dict[str, Any]) -> Customer:

@@ -20,7 +20,8 @@ from core.money import Money
 from core.product_users import UserDirectory
 from core.products import Cancellation, OrderLineContext, PlanChange, PlanSpec, ProductType, Timing
 from core.provisioning import LifecycleRequest, Result
-from plugins.office365.connector import Office365Client, VendorError
+from plugin_kit.vendor_http import VendorError
+from plugins.office365.connector import Office365Client
 from plugins.office365.offers import MONTHLY, offer_of, term_duration
 from plugins.office365.policy import CommercePolicy
 from plugins.office365.settings import load_settings
@@ -145,9 +146,11 @@ def _update(client: Office365Client, request: LifecycleRequest, **changes: Any) 
 def _at_microsoft(request: LifecycleRequest, act: Callable[[Office365Client], dict[str, Any]]) -> Result:
     """Do ``act`` with a client of the configured Microsoft; a refusal fails the request with its words.
 
-    Timeouts and Microsoft's own failures raise ``RetryableError`` from the client, for the core to retry.
+    Timeouts and Microsoft's own failures are retryable ``VendorError``s, left for the core to retry.
     """
     try:
         return Result.done(data=act(Office365Client(load_settings())))
     except VendorError as error:
+        if error.retryable:
+            raise
         return Result.failed(f"Microsoft refused to {request.action} it: {error.message}")

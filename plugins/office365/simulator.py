@@ -6,52 +6,29 @@ credentials, creates a customer once per ``MS-RequestId``, refuses a domain alre
 enables as many licences as the tenant's subscriptions have seats and refuses to give more,
 and keeps each tenant's users to itself.
 
-It can be told to misbehave, for the retry and failure paths to be tried over real HTTP:
-``POST /_simulator/faults`` with ``{"path": "/v1/customers", "status": 503, "delay": 2.5,
-"times": 3}`` makes the next 3 calls whose path starts with ``path`` wait ``delay`` seconds
-(slow, or past the client's timeout), then answer ``status`` if given (a failure) or as usual.
-``times`` left out: until ``DELETE /_simulator/faults``. ``GET /_simulator/state`` shows what
-it holds.
+It can be told to misbehave, for the retry and failure paths to be tried over real HTTP, as
+every simulator built on ``plugin_kit.simulators.VendorSimulator`` can: ``POST
+/_simulator/faults`` with ``{"path": "/v1/customers", "status": 503, "delay": 2.5, "times": 3}``
+makes the next 3 calls whose path starts with ``path`` wait ``delay`` seconds and answer
+``status`` (without a status, they are carried out and answered ``delay`` seconds late). ``times``
+left out: until ``DELETE /_simulator/faults``. ``GET /_simulator/state`` shows what it holds.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
-import threading
-import time
 import uuid
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
-from wsgiref.types import StartResponse, WSGIEnvironment
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
-from werkzeug.wrappers import Request, Response
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
 
-from core.simulators import KeptState
+from plugin_kit.simulators import Answer, Refusal, VendorSimulator, json_body
 from plugins.office365.offers import OFFERS
 from plugins.office365.settings import load_settings
 
 _SKUS = {offer.offer_id: offer for offer in OFFERS.values()}
-
-
-class Refusal(Exception):
-    """Answer ``status`` with an error body in the shape of the API being called."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-@dataclass
-class Fault:
-    path: str
-    status: int | None
-    delay: float
-    #: How many more calls it applies to (``None``: all of them).
-    times: int | None
 
 
 @dataclass
@@ -101,103 +78,53 @@ class Customer:
         return sum(sku_id in user.sku_ids for user in self.users.values())
 
 
-_RULES = Map([
-    Rule("/oauth2/token", methods=["POST"], endpoint="token"),
-    Rule("/v1/domains/<domain>", methods=["HEAD", "GET"], endpoint="domain"),
-    Rule("/v1/customers", methods=["GET"], endpoint="find_customers"),
-    Rule("/v1/customers", methods=["POST"], endpoint="create_customer"),
-    Rule("/v1/customers/<customer_id>", methods=["GET"], endpoint="customer"),
-    Rule("/v1/customers/<customer_id>/subscriptions", methods=["POST"], endpoint="create_subscription"),
-    Rule("/v1/customers/<customer_id>/subscriptions/<subscription_id>", methods=["GET"], endpoint="subscription"),
-    Rule("/v1/customers/<customer_id>/subscriptions/<subscription_id>", methods=["PATCH"], endpoint="update_subscription"),
-    Rule("/v1.0/<tenant_id>/domains", methods=["GET"], endpoint="domains"),
-    Rule("/v1.0/<tenant_id>/subscribedSkus", methods=["GET"], endpoint="subscribed_skus"),
-    Rule("/v1.0/<tenant_id>/users", methods=["GET"], endpoint="users"),
-    Rule("/v1.0/<tenant_id>/users", methods=["POST"], endpoint="create_user"),
-    Rule("/v1.0/<tenant_id>/users/<user_id>", methods=["GET"], endpoint="user"),
-    Rule("/v1.0/<tenant_id>/users/<user_id>", methods=["PATCH"], endpoint="update_user"),
-    Rule("/v1.0/<tenant_id>/users/<user_id>", methods=["DELETE"], endpoint="delete_user"),
-    Rule("/v1.0/<tenant_id>/users/<user_id>/assignLicense", methods=["POST"], endpoint="assign_license"),
-    Rule("/_simulator/faults", methods=["POST"], endpoint="add_fault"),
-    Rule("/_simulator/faults", methods=["DELETE"], endpoint="clear_faults"),
-    Rule("/_simulator/state", methods=["GET"], endpoint="state"),
-])
-
-
-class Office365Simulator(KeptState):
+class Office365Simulator(VendorSimulator):
     """The WSGI app: one instance, one Microsoft."""
 
-    kept = ("customers", "answered")
+    vendor = "Microsoft"
+    idempotency_header = "MS-RequestId"
+    kept = ("customers",)
+    routes = (
+        Rule("/oauth2/token", methods=["POST"], endpoint="token"),
+        Rule("/v1/domains/<domain>", methods=["HEAD", "GET"], endpoint="domain"),
+        Rule("/v1/customers", methods=["GET"], endpoint="find_customers"),
+        Rule("/v1/customers", methods=["POST"], endpoint="create_customer"),
+        Rule("/v1/customers/<customer_id>", methods=["GET"], endpoint="customer"),
+        Rule("/v1/customers/<customer_id>/subscriptions", methods=["POST"], endpoint="create_subscription"),
+        Rule("/v1/customers/<customer_id>/subscriptions/<subscription_id>", methods=["GET"], endpoint="subscription"),
+        Rule("/v1/customers/<customer_id>/subscriptions/<subscription_id>", methods=["PATCH"],
+             endpoint="update_subscription"),
+        Rule("/v1.0/<tenant_id>/domains", methods=["GET"], endpoint="domains"),
+        Rule("/v1.0/<tenant_id>/subscribedSkus", methods=["GET"], endpoint="subscribed_skus"),
+        Rule("/v1.0/<tenant_id>/users", methods=["GET"], endpoint="users"),
+        Rule("/v1.0/<tenant_id>/users", methods=["POST"], endpoint="create_user"),
+        Rule("/v1.0/<tenant_id>/users/<user_id>", methods=["GET"], endpoint="user"),
+        Rule("/v1.0/<tenant_id>/users/<user_id>", methods=["PATCH"], endpoint="update_user"),
+        Rule("/v1.0/<tenant_id>/users/<user_id>", methods=["DELETE"], endpoint="delete_user"),
+        Rule("/v1.0/<tenant_id>/users/<user_id>/assignLicense", methods=["POST"], endpoint="assign_license"),
+    )
 
     def __init__(self, client_id: str, client_secret: str) -> None:
+        super().__init__()
         self.client_id, self.client_secret = client_id, client_secret
         self.customers: dict[str, Customer] = {}
         self.tokens: set[str] = set()
-        #: The answer to each creation, by ``MS-RequestId``: a repeated request gets it again.
-        self.answered: dict[str, tuple[int, dict[str, Any]]] = {}
-        self.faults: list[Fault] = []
-        self._lock = threading.Lock()
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        request = Request(environ)
-        return self._respond(request)(environ, start_response)
+    def error_body(self, request: Request, code: str, message: str) -> Any:
+        """The directory API's error shape under ``/v1.0/``, the partner API's elsewhere."""
+        if request.path.startswith("/v1.0/"):
+            return {"error": {"code": code, "message": message}}
+        return {"code": code, "description": message}
 
-    def _respond(self, request: Request) -> Response:
-        try:
-            endpoint, arguments = _RULES.bind_to_environ(request.environ).match()
-        except (NotFound, MethodNotAllowed) as error:
-            return _json({"error": {"code": "Request_ResourceNotFound", "message": error.description}},
-                         error.code or 404)
-        except HTTPException as error:  # werkzeug's redirect of a path missing its trailing slash
-            return error.get_response(request.environ)
-        if not endpoint.startswith(("add_fault", "clear_faults", "state")):
-            fault = self._fault_for(request.path)
-            if fault is not None:
-                time.sleep(fault.delay)
-                if fault.status is not None:
-                    return _json({"code": "ServiceUnavailable", "description": "The simulator was told to fail."},
-                                 fault.status)
-        try:
-            with self._lock:
-                if endpoint not in ("token", "add_fault", "clear_faults", "state"):
-                    self._authenticate(request)
-                status, body = getattr(self, f"_{endpoint}")(request, **arguments)
-        except Refusal as refusal:
-            if request.path.startswith("/v1.0/"):
-                return _json({"error": {"code": refusal.code, "message": refusal.message}}, refusal.status)
-            return _json({"code": refusal.code, "description": refusal.message}, refusal.status)
-        if request.method == "HEAD" or body is None:
-            return Response(status=status)
-        return _json(body, status)
-
-    def _fault_for(self, path: str) -> Fault | None:
-        with self._lock:
-            fault = next((fault for fault in self.faults if path.startswith(fault.path)), None)
-            if fault is not None and fault.times is not None:
-                fault.times -= 1
-                if fault.times <= 0:
-                    self.faults.remove(fault)
-            return fault
-
-    def _authenticate(self, request: Request) -> None:
+    def authenticate(self, request: Request) -> None:
+        if request.path == "/oauth2/token":
+            return
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Bearer" or token not in self.tokens:
             raise Refusal(401, "Unauthorized", "No valid access token.")
 
-    # -- control --------------------------------------------------------------------------------
-
-    def _add_fault(self, request: Request) -> tuple[int, Any]:
-        asked = _body(request)
-        self.faults.append(Fault(path=str(asked.get("path", "/")), status=asked.get("status"),
-                                 delay=float(asked.get("delay", 0)), times=asked.get("times")))
-        return 201, {"faults": [asdict(fault) for fault in self.faults]}
-
-    def _clear_faults(self, request: Request) -> tuple[int, Any]:
-        self.faults.clear()
-        return 204, None
-
-    def _state(self, request: Request) -> tuple[int, Any]:
-        return 200, {"customers": [
+    def state(self) -> Any:
+        return {"customers": [
             {**customer.shown(), "subscriptions": [subscription.shown() for subscription in customer.subscriptions.values()],
              "users": [user.shown() for user in customer.users.values()]}
             for customer in self.customers.values()
@@ -205,7 +132,7 @@ class Office365Simulator(KeptState):
 
     # -- sign-in --------------------------------------------------------------------------------
 
-    def _token(self, request: Request) -> tuple[int, Any]:
+    def token(self, request: Request) -> Answer:
         if (request.form.get("grant_type") != "client_credentials" or request.form.get("client_id") != self.client_id
                 or not secrets.compare_digest(request.form.get("client_secret", ""), self.client_secret)):
             raise Refusal(401, "invalid_client", "The client id or secret is not valid.")
@@ -215,55 +142,48 @@ class Office365Simulator(KeptState):
 
     # -- the partner API ------------------------------------------------------------------------
 
-    def _domain(self, request: Request, domain: str) -> tuple[int, Any]:
+    def domain(self, request: Request, domain: str) -> Answer:
         if not any(customer.domain == domain.lower() for customer in self.customers.values()):
             raise Refusal(404, "DomainNotFound", f"{domain} is not in use.")
         return 200, {"domain": domain.lower()}
 
-    def _find_customers(self, request: Request) -> tuple[int, Any]:
+    def find_customers(self, request: Request) -> Answer:
         domain = request.args.get("domain", "").lower()
         found = [customer.shown() for customer in self.customers.values() if customer.domain == domain]
         return 200, {"totalCount": len(found), "items": found}
 
-    def _create_customer(self, request: Request) -> tuple[int, Any]:
-        def create() -> tuple[int, Any]:
-            profile = _body(request).get("companyProfile") or {}
-            domain = str(profile.get("domain", "")).lower()
-            if not domain.endswith(".onmicrosoft.com"):
-                raise Refusal(400, "InvalidDomain", "The domain must end in .onmicrosoft.com.")
-            if any(customer.domain == domain for customer in self.customers.values()):
-                raise Refusal(409, "DomainInUse", f"The domain {domain} is already in use.")
-            customer = Customer(id=str(uuid.uuid4()), domain=domain, companyName=str(profile.get("companyName", "")))
-            self.customers[customer.id] = customer
-            return 201, customer.shown()
+    def create_customer(self, request: Request) -> Answer:
+        profile = json_body(request).get("companyProfile") or {}
+        domain = str(profile.get("domain", "")).lower()
+        if not domain.endswith(".onmicrosoft.com"):
+            raise Refusal(400, "InvalidDomain", "The domain must end in .onmicrosoft.com.")
+        if any(customer.domain == domain for customer in self.customers.values()):
+            raise Refusal(409, "DomainInUse", f"The domain {domain} is already in use.")
+        customer = Customer(id=str(uuid.uuid4()), domain=domain, companyName=str(profile.get("companyName", "")))
+        self.customers[customer.id] = customer
+        return 201, customer.shown()
 
-        return self._once(request, create)
-
-    def _customer(self, request: Request, customer_id: str) -> tuple[int, Any]:
+    def customer(self, request: Request, customer_id: str) -> Answer:
         return 200, self._customer_of(customer_id).shown()
 
-    def _create_subscription(self, request: Request, customer_id: str) -> tuple[int, Any]:
+    def create_subscription(self, request: Request, customer_id: str) -> Answer:
         customer = self._customer_of(customer_id)
+        asked = json_body(request)
+        if asked.get("offerId") not in _SKUS:
+            raise Refusal(400, "InvalidOffer", f"There is no offer {asked.get('offerId')!r}.")
+        subscription = Subscription(id=str(uuid.uuid4()), offerId=asked["offerId"],
+                                    quantity=_quantity(asked.get("quantity")),
+                                    termDuration=_term(asked.get("termDuration")))
+        customer.subscriptions[subscription.id] = subscription
+        return 201, subscription.shown()
 
-        def create() -> tuple[int, Any]:
-            asked = _body(request)
-            if asked.get("offerId") not in _SKUS:
-                raise Refusal(400, "InvalidOffer", f"There is no offer {asked.get('offerId')!r}.")
-            subscription = Subscription(id=str(uuid.uuid4()), offerId=asked["offerId"],
-                                        quantity=_quantity(asked.get("quantity")),
-                                        termDuration=_term(asked.get("termDuration")))
-            customer.subscriptions[subscription.id] = subscription
-            return 201, subscription.shown()
-
-        return self._once(request, create)
-
-    def _subscription(self, request: Request, customer_id: str, subscription_id: str) -> tuple[int, Any]:
+    def subscription(self, request: Request, customer_id: str, subscription_id: str) -> Answer:
         return 200, self._subscription_of(customer_id, subscription_id).shown()
 
-    def _update_subscription(self, request: Request, customer_id: str, subscription_id: str) -> tuple[int, Any]:
+    def update_subscription(self, request: Request, customer_id: str, subscription_id: str) -> Answer:
         customer = self._customer_of(customer_id)
         subscription = self._subscription_of(customer_id, subscription_id)
-        asked = _body(request)
+        asked = json_body(request)
         if subscription.status == "deleted":
             raise Refusal(409, "SubscriptionDeleted", "The subscription is cancelled.")
         if "offerId" in asked:
@@ -293,11 +213,11 @@ class Office365Simulator(KeptState):
 
     # -- the directory API ----------------------------------------------------------------------
 
-    def _domains(self, request: Request, tenant_id: str) -> tuple[int, Any]:
+    def domains(self, request: Request, tenant_id: str) -> Answer:
         domain = self._customer_of(tenant_id).domain
         return 200, {"value": [{"id": domain, "isInitial": True, "isDefault": True, "isVerified": True}]}
 
-    def _subscribed_skus(self, request: Request, tenant_id: str) -> tuple[int, Any]:
+    def subscribed_skus(self, request: Request, tenant_id: str) -> Answer:
         customer = self._customer_of(tenant_id)
         offers = {_SKUS[subscription.offerId] for subscription in customer.subscriptions.values()}
         return 200, {"value": [
@@ -307,12 +227,12 @@ class Office365Simulator(KeptState):
             for offer in sorted(offers, key=lambda offer: offer.sku_part_number)
         ]}
 
-    def _users(self, request: Request, tenant_id: str) -> tuple[int, Any]:
+    def users(self, request: Request, tenant_id: str) -> Answer:
         return 200, {"value": [user.shown() for user in self._customer_of(tenant_id).users.values()]}
 
-    def _create_user(self, request: Request, tenant_id: str) -> tuple[int, Any]:
+    def create_user(self, request: Request, tenant_id: str) -> Answer:
         customer = self._customer_of(tenant_id)
-        asked = _body(request)
+        asked = json_body(request)
         name = self._free_principal_name(customer, str(asked.get("userPrincipalName", "")))
         password = str((asked.get("passwordProfile") or {}).get("password", ""))
         _check_password(password)
@@ -321,12 +241,12 @@ class Office365Simulator(KeptState):
         customer.users[user.id] = user
         return 201, user.shown()
 
-    def _user(self, request: Request, tenant_id: str, user_id: str) -> tuple[int, Any]:
+    def user(self, request: Request, tenant_id: str, user_id: str) -> Answer:
         return 200, self._user_of(tenant_id, user_id).shown()
 
-    def _update_user(self, request: Request, tenant_id: str, user_id: str) -> tuple[int, Any]:
+    def update_user(self, request: Request, tenant_id: str, user_id: str) -> Answer:
         customer, user = self._customer_of(tenant_id), self._user_of(tenant_id, user_id)
-        asked = _body(request)
+        asked = json_body(request)
         if "userPrincipalName" in asked and asked["userPrincipalName"].lower() != user.userPrincipalName:
             user.userPrincipalName = self._free_principal_name(customer, asked["userPrincipalName"])
         if "displayName" in asked:
@@ -338,14 +258,14 @@ class Office365Simulator(KeptState):
             _check_password(user.password)
         return 204, None
 
-    def _delete_user(self, request: Request, tenant_id: str, user_id: str) -> tuple[int, Any]:
+    def delete_user(self, request: Request, tenant_id: str, user_id: str) -> Answer:
         self._user_of(tenant_id, user_id)
         del self._customer_of(tenant_id).users[user_id]
         return 204, None
 
-    def _assign_license(self, request: Request, tenant_id: str, user_id: str) -> tuple[int, Any]:
+    def assign_license(self, request: Request, tenant_id: str, user_id: str) -> Answer:
         customer, user = self._customer_of(tenant_id), self._user_of(tenant_id, user_id)
-        asked = _body(request)
+        asked = json_body(request)
         removed = set(asked.get("removeLicenses") or ())
         added = [licence["skuId"] for licence in asked.get("addLicenses") or () if licence["skuId"] not in user.sku_ids]
         for sku_id in added:
@@ -356,16 +276,6 @@ class Office365Simulator(KeptState):
         return 200, user.shown()
 
     # -- lookups --------------------------------------------------------------------------------
-
-    def _once(self, request: Request, create: Any) -> tuple[int, Any]:
-        """Create once per ``MS-RequestId``: the same request id answers the first answer again."""
-        request_id = request.headers.get("MS-RequestId")
-        if request_id in self.answered:
-            return self.answered[request_id]
-        answer = create()
-        if request_id:
-            self.answered[request_id] = answer
-        return answer
 
     def _customer_of(self, customer_id: str) -> Customer:
         customer = self.customers.get(customer_id)
@@ -395,13 +305,6 @@ class Office365Simulator(KeptState):
         return name
 
 
-def _body(request: Request) -> dict[str, Any]:
-    found = request.get_json(silent=True)
-    if not isinstance(found, dict):
-        raise Refusal(400, "BadRequest", "Send a JSON object.")
-    return found
-
-
 def _quantity(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 300:
         raise Refusal(400, "InvalidQuantity", "The quantity must be a whole number from 1 to 300.")
@@ -419,10 +322,6 @@ def _check_password(password: str) -> None:
     kinds += any(not character.isalnum() for character in password)
     if len(password) < 8 or kinds < 3:
         raise Refusal(400, "Request_BadRequest", "The password does not comply with the password complexity policy.")
-
-
-def _json(body: Any, status: int) -> Response:
-    return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
 def create_simulator() -> Office365Simulator:

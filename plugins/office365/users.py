@@ -17,7 +17,8 @@ from core.errors import ConflictError, NotFoundError, ValidationError, VendorUna
 from core.models.subscriptions import Subscription
 from core.product_users import IssuedPassword, ProductUser, Seats, UserDirectory
 from core.provisioning import RetryableError
-from plugins.office365.connector import DirectoryUser, Office365Client, VendorError
+from plugin_kit.vendor_http import VendorError
+from plugins.office365.connector import DirectoryUser, Office365Client
 from plugins.office365.offers import offer_of
 from plugins.office365.settings import load_settings
 
@@ -71,6 +72,8 @@ class Office365Users(UserDirectory):
                 user = client.create_user(tenant, display_name=display_name, user_principal_name=user_principal_name,
                                           password=password)
             except VendorError as error:
+                if error.retryable:
+                    raise
                 raise ValidationError({"user_principal_name": [error.message]}) from None
             if licensed:
                 user = _licensed(client, subscription, user.id)
@@ -87,6 +90,8 @@ class Office365Users(UserDirectory):
             try:
                 client.update_user(tenant, user_id, display_name=display_name, user_principal_name=user_principal_name)
             except VendorError as error:
+                if error.retryable:
+                    raise
                 raise ValidationError({"user_principal_name": [error.message]}) from None
             return _shown(client.user(tenant, user_id), _sku(subscription))
 
@@ -128,7 +133,7 @@ def _at_microsoft() -> Iterator[Office365Client]:
     a refusal nothing more precise was made of a ``ConflictError`` in Microsoft's words."""
     try:
         yield Office365Client(load_settings())
-    except RetryableError as error:
+    except RetryableError as error:  # a retryable VendorError among them
         raise VendorUnavailableError(f"Microsoft is not answering just now ({error}). Try again in a minute.") from None
     except VendorError as error:
         raise ConflictError(f"Microsoft refused: {error.message}") from None
@@ -178,6 +183,8 @@ def _licensed(client: Office365Client, subscription: Subscription, user_id: str)
     try:
         return client.change_licences(_tenant(subscription), user_id, add=(_sku(subscription),))
     except VendorError as error:  # the last seat went to someone else in the meantime
+        if error.retryable:
+            raise
         raise ConflictError(f"Microsoft gave no licence: {error.message}") from None
 
 

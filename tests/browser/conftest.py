@@ -42,7 +42,7 @@ from core.models.storefronts import Storefront
 from core.services.actors import acting_as
 from core.services.demo import has_data, load_demo
 from core.services.orders import LineRequest, place_order
-from core.simulators import local_simulators
+from plugin_kit.simulators import local_simulators
 from tests.broker import purge
 from tests.processes import cascade_env, rows_removed_afterwards, start_logged, stop, wait_until
 from tests.provisioning import provision_due

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from core.simulators import local_simulators
+from plugin_kit.simulators import local_simulators
 from tests.processes import cascade_env, start_cascade
 from tests.smtp import free_port
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.simulators import local_simulators
+from plugin_kit.simulators import local_simulators
 from core.settings import ConfigError
 from plugins.hosting.settings import hosting_settings
 

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from core.simulators import local_simulators, simulators_to_start
+from plugin_kit.simulators import local_simulators, simulators_to_start
 from tests.processes import cascade, cascade_env, start_cascade
 from tests.smtp import free_port
 
