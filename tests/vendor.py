@@ -48,7 +48,7 @@ from core.provisioning import LifecycleRequest, Result
 from core.services.catalog import sync_catalog
 from core.services.demo import has_data, load_demo
 from core.services.price_lists import set_price, set_product_offered
-from tests.broker import purge
+from plugin_kit.testing import purge
 from tests.processes import rows_removed_afterwards
 from web.database import db as database
 

@@ -43,10 +43,8 @@ from core.services.actors import acting_as
 from core.services.demo import has_data, load_demo
 from core.services.orders import LineRequest, place_order
 from plugin_kit.simulators import local_simulators
-from tests.broker import purge
+from plugin_kit.testing import free_port, provision_due, purge
 from tests.processes import cascade_env, rows_removed_afterwards, start_logged, stop, wait_until
-from tests.provisioning import provision_due
-from tests.smtp import free_port
 from web.database import db as database
 
 #: Debian's package puts it here; Playwright drives it as it is.
@@ -61,6 +59,15 @@ STEP_TIMEOUT_MS = 10_000
 #: The storefront fields the package's tests may change, put back after each test.
 BRANDING = ("display_name", "primary_colour", "accent_colour", "contact_email", "contact_phone", "support_url",
             "welcome_text", "theme")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the browser tests together in one process under pytest-xdist (``--dist loadgroup``):
+    they share one web server, started once."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def reader_engine(url: str) -> Engine:

@@ -1,4 +1,4 @@
-from tests.smtp import free_port
+from plugin_kit.testing import free_port
 
 
 def test_healthy_when_database_and_broker_answer(client):

@@ -36,8 +36,8 @@ from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription
 from core.services.api_keys import create_api_key
 from core.services.people import owner_team
+from plugin_kit.testing import free_port
 from tests.processes import CASCADE, cascade_env, start_logged, stop, wait_until
-from tests.smtp import free_port
 from tests.vendor import Shop
 from web.database import db as database
 

@@ -13,8 +13,7 @@ from core.provisioning import LifecycleAction, RetryableError
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, place_order
 from core.services.outbox import queue_email
-from tests.broker import published, purge
-from tests.smtp import free_port
+from plugin_kit.testing import free_port, published, purge
 
 
 def _queue(db, subject="Your order"):

@@ -32,9 +32,8 @@ from core.services.api_keys import create_api_key
 from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user, owner_team
 from core.services.price_lists import create_price_list, set_product_offered
+from plugin_kit.testing import form_token, post_form, provision_due
 from plugins.hosting.models import Website, WebsiteStatus
-from tests.conftest import csrf
-from tests.provisioning import provision_due
 
 MISSING_ID = 987_654_321
 PASSWORD = "cascade-demo"
@@ -214,7 +213,7 @@ def _request(client, rule, method, url, ids, bearer):
         json = API_BODIES.get(rule.endpoint, lambda ids: {"name": "Hijacked", "parent_id": str(ids["account_id"])})(ids)
         body = {"json": json} if method in ("POST", "PATCH", "PUT") else {}
         return client.open(url, method=method, headers=headers, **body)
-    data = {**fields, "csrf_token": csrf(client)} if method != "GET" else None
+    data = {**fields, "csrf_token": form_token(client)} if method != "GET" else None
     return client.open(url, method=method, data=data)
 
 
@@ -227,7 +226,7 @@ def test_no_route_reaches_a_sibling_tenant(app, client, db, world, role):
     missing = {name: foreign[name] if name in SHARED else MISSING_ID for name in foreign}
     secret = None
     if email:
-        signed_in = client.post("/bss/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client)})
+        signed_in = post_form(client, "/bss/login", {"email": email, "password": PASSWORD})
         assert signed_in.status_code == 302, f"{role} could not sign in"
         user = db.scalar(select(User).where(User.email == email))
         team = db.scalar(select(Team).join(Membership).where(Membership.user_id == user.id))

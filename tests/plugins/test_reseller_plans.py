@@ -13,7 +13,7 @@ from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.services.orders import LineRequest, place_order
 from core.services.renewals import run_period_ends
 from core.services.subscriptions import act_on_subscription
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 
 def _storefront(db, account):

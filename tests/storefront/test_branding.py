@@ -7,8 +7,7 @@ from markupsafe import escape
 
 from core.errors import ValidationError
 from core.services.branding import BRANDING_FIELDS, update_branding
-from tests.bss.backoffice.conftest import text_of
-from tests.conftest import csrf
+from plugin_kit.testing import post_form, text_of
 from tests.core.services.test_branding import GOOD, INJECTIONS, JPEG, PNG
 
 BRIGHT = "http://bright.shop.localhost"
@@ -59,8 +58,7 @@ def test_the_logo_is_served_with_its_media_type(client, brand):
 
 def test_a_png_named_jpg_is_still_served_as_a_png(client, db, shops, login_as):
     login_as("owner@bright.example")
-    saved = client.post("/bss/storefront/branding", data={**GOOD, "logo": (io.BytesIO(PNG), "photo.jpg"),
-                                                         "csrf_token": csrf(client)})
+    saved = post_form(client, "/bss/storefront/branding", {**GOOD, "logo": (io.BytesIO(PNG), "photo.jpg")})
     assert saved.status_code == 302
     assert client.get("/logo", base_url=BRIGHT).headers["Content-Type"] == "image/png"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.models.prices import PriceListKind
 from core.services.price_lists import create_price_list, set_price
-from tests.bss.backoffice.conftest import text_of
+from plugin_kit.testing import text_of
 from tests.storefront.conftest import BRIGHT, NORTHWIND
 
 

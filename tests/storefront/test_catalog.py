@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.models.prices import PriceList, PriceListKind
 from core.models.storefronts import Storefront
 from core.services.price_lists import create_price_list, set_price
-from tests.bss.backoffice.conftest import text_of
+from plugin_kit.testing import text_of
 from tests.storefront.conftest import BRIGHT, NORTHWIND
 
 #: Bright IT's wholesale cost of the fake product's plans (Northwind's list); its customers never see these.

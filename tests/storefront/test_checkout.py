@@ -16,10 +16,9 @@ from core.models.people import Team
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.services.orders import set_payment_confirmation
 from core.services.people import add_member, create_user
-from tests.bss.backoffice.conftest import text_of
+from plugin_kit.testing import post_form, provision_due, text_of
 from tests.fakes import FakeProduct
-from tests.provisioning import provision_due
-from tests.storefront.conftest import BRIGHT, NORTHWIND, shop_csrf
+from tests.storefront.conftest import BRIGHT, NORTHWIND
 
 CORNER = "http://corner.shop.localhost"
 
@@ -63,7 +62,7 @@ def test_a_visitor_is_asked_to_sign_in_and_keeps_the_cart(client, shops, plans, 
     assert 'href="/sign-in?next=/checkout"' in page and 'href="/sign-up"' in page
     assert "Due with the order €15.00" in text_of(response)
     # Placing the order needs a customer: the form's target sends a visitor to sign in.
-    placed = client.post("/checkout", data={"csrf_token": shop_csrf(client)}, base_url=BRIGHT)
+    placed = post_form(client, "/checkout", base_url=BRIGHT)
     assert placed.status_code == 302 and placed.location.startswith("/sign-in?next=/checkout")
 
     shop_sign_in()

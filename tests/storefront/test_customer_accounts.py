@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.models.accounts import Account, AccountKind
 from core.models.outbox import OutboxEmail
 from core.models.people import LoginSession
-from tests.bss.backoffice.conftest import link_in_email, text_of
+from plugin_kit.testing import link_in_email, text_of
 from tests.storefront.conftest import BRIGHT, CORNER, NORTHWIND
 
 

@@ -12,9 +12,7 @@ from core.models.people import User
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, place_order, set_payment_confirmation
 from core.services.people import add_member, create_user, owner_team
-from tests.bss.backoffice.conftest import text_of
-from tests.conftest import csrf
-from tests.provisioning import provision_due
+from plugin_kit.testing import post_form, provision_due, text_of
 from tests.storefront.conftest import BRIGHT, CORNER
 
 
@@ -72,8 +70,8 @@ def test_an_order_awaiting_the_sellers_confirmation_becomes_active_once_the_rese
     assert "Awaiting payment" in text_of(client.get("/orders", base_url=BRIGHT))
 
     login_as("owner@bright.example")  # the reseller, in its back office
-    confirmed = client.post(f"/bss/orders/{order.id}/confirm-payment", data={
-        "method": "bank_transfer", "reference": "TRF-2026-0042", "amount": "28.76", "csrf_token": csrf(client)})
+    confirmed = post_form(client, f"/bss/orders/{order.id}/confirm-payment", {
+        "method": "bank_transfer", "reference": "TRF-2026-0042", "amount": "28.76"})
     assert confirmed.status_code == 302
     provision_due(db)
 

@@ -10,7 +10,7 @@ from core.models.outbox import OutboxEmail
 from core.models.people import Membership, Team, User
 from core.services.demo import DEMO_PASSWORD
 from core.services.people import add_member, create_user
-from tests.bss.backoffice.conftest import link_in_email, text_of
+from plugin_kit.testing import link_in_email, text_of
 from tests.storefront.conftest import BRIGHT, CORNER
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from core.links import links
 from core.services.branding import update_branding
-from tests.bss.backoffice.conftest import text_of
+from plugin_kit.testing import text_of
 from tests.core.services.test_branding import PNG
 
 BRIGHT = "http://bright.shop.localhost"

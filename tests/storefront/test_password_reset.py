@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.models.outbox import OutboxEmail
 from core.models.storefronts import Storefront
 from core.services.demo import DEMO_PASSWORD
-from tests.bss.backoffice.conftest import link_in_email, text_of
+from plugin_kit.testing import link_in_email, text_of
 from tests.storefront.conftest import BRIGHT, CORNER
 
 SENT = "If an account exists for that address, we have sent it a link to choose a new password."

@@ -11,8 +11,7 @@ from core.models.subscriptions import SubscriptionStatus
 from core.services.demo import DEMO_PASSWORD
 from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user
-from tests.bss.backoffice.conftest import text_of
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due, text_of
 from tests.storefront.conftest import BRIGHT, CORNER, NORTHWIND
 
 

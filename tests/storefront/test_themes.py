@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask, g
 
+from plugin_kit.testing import text_of
 from storefront import themes as themes_module
 from storefront.themes import (
     DEFAULT_THEME,
@@ -17,7 +18,6 @@ from storefront.themes import (
     render_page,
     theme_of,
 )
-from tests.bss.backoffice.conftest import text_of
 
 BRIGHT = "http://bright.shop.localhost"
 

@@ -37,10 +37,9 @@ from core.services.actors import acting_as
 from core.services.branding import choose_theme, update_branding
 from core.services.orders import LineRequest, place_order
 from core.services.outbox import build_message
+from plugin_kit.testing import link_in_email, provision_due
 from storefront.themes import ThemeRegistry
-from tests.bss.backoffice.conftest import link_in_email
 from tests.core.services.test_branding import GOOD, PNG
-from tests.provisioning import provision_due
 from tests.storefront.conftest import BRIGHT
 
 #: The platform's own name, which no shop may show (the rest of the list comes from the data).

@@ -8,7 +8,7 @@ from core.models.idempotency import IdempotencyKey
 from core.models.orders import Order
 from core.models.provisioning import ProvisioningRequest
 from core.services.idempotency import purge_idempotency_keys
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 
 def count(db, model):
@@ -145,8 +145,8 @@ def test_a_concurrent_request_with_another_body_gets_409_and_writes_nothing(api_
     assert (count(db, Order), count(db, ProvisioningRequest)) == (1, 1)
 
 
-def test_other_writes_opt_in_too_a_retried_suspension_asks_the_vendor_once(api_as, db, subscribe):
-    subscription = subscribe()
+def test_other_writes_opt_in_too_a_retried_suspension_asks_the_vendor_once(api_as, db, subscribe_by_api):
+    subscription = subscribe_by_api()
     bright = api_as("bright")
     url = f"/api/v1/subscriptions/{subscription['id']}/suspend"
     first = bright.post(url, json={"note": "unpaid invoice"}, **keyed("suspend-1"))

@@ -3,8 +3,8 @@ from sqlalchemy import func, select
 
 from core.models.orders import Order
 from core.models.provisioning import ProvisioningRequest
+from plugin_kit.testing import provision_due
 from tests.bss.api.conftest import documented
-from tests.provisioning import provision_due
 
 MISSING_ID = 987_654_321
 

@@ -1,8 +1,8 @@
 import pytest
 
 from core.provisioning import LifecycleAction, Result
+from plugin_kit.testing import provision_due
 from tests.bss.api.conftest import documented
-from tests.provisioning import provision_due
 
 MISSING_ID = 987_654_321
 
@@ -19,8 +19,8 @@ def read(client, subscription):
     return client.get(f"/api/v1/subscriptions/{subscription['id']}").json
 
 
-def test_a_subscription_answers_its_plan_dates_and_price(client, api_as, demo, fake_catalog, subscribe):
-    subscription = subscribe("harbour", quantity=2)
+def test_a_subscription_answers_its_plan_dates_and_price(client, api_as, demo, fake_catalog, subscribe_by_api):
+    subscription = subscribe_by_api("harbour", quantity=2)
     assert {key: subscription[key] for key in ("account_id", "payer_id", "seller_id", "product_id", "plan_id", "quantity",
                                                 "status", "suspend_reason", "params", "auto_renew", "cancel_at",
                                                 "scheduled_change", "provisioning")} == {
@@ -36,8 +36,8 @@ def test_a_subscription_answers_its_plan_dates_and_price(client, api_as, demo, f
                "/api/v1/subscriptions/{subscription_id}", "get")
 
 
-def test_the_list_filters_and_pages_by_id(api_as, demo, fake_catalog, subscribe):
-    small, large, maples = subscribe("harbour"), subscribe("harbour", "large"), subscribe("maple")
+def test_the_list_filters_and_pages_by_id(api_as, demo, fake_catalog, subscribe_by_api):
+    small, large, maples = subscribe_by_api("harbour"), subscribe_by_api("harbour", "large"), subscribe_by_api("maple")
     bright = api_as("bright")
 
     def ids(client, query=""):
@@ -63,8 +63,8 @@ def test_the_list_filters_and_pages_by_id(api_as, demo, fake_catalog, subscribe)
     assert bright.get("/api/v1/subscriptions?status=sleeping").status_code == 422
 
 
-def test_another_tenants_subscription_is_not_found(api_as, subscribe):
-    subscription = subscribe("harbour")
+def test_another_tenants_subscription_is_not_found(api_as, subscribe_by_api):
+    subscription = subscribe_by_api("harbour")
     for outsider in ("maple", "corner"):
         client = api_as(outsider)
         assert client.get(f"/api/v1/subscriptions/{subscription['id']}").status_code == 404
@@ -73,8 +73,8 @@ def test_another_tenants_subscription_is_not_found(api_as, subscribe):
     assert read(api_as("harbour"), subscription)["status"] == "active"
 
 
-def test_a_customer_never_sees_what_its_reseller_pays(api_as, db, demo, fake_catalog, subscribe):
-    bought = subscribe("bright", account_id=str(demo["harbour"].id), payer="buyer", payment_method="on_account")
+def test_a_customer_never_sees_what_its_reseller_pays(api_as, db, demo, fake_catalog, subscribe_by_api):
+    bought = subscribe_by_api("bright", account_id=str(demo["harbour"].id), payer="buyer", payment_method="on_account")
     assert (bought["unit_price"], bought["seller_id"]) == (eur("11.50"), str(demo["northwind"].id))
     bright, harbour = api_as("bright"), api_as("harbour")
     assert act(bright, bought, "change", plan_id=str(fake_catalog["large"].id)).status_code == 200
@@ -99,8 +99,8 @@ def test_a_customer_never_sees_what_its_reseller_pays(api_as, db, demo, fake_cat
         assert "11.50" not in text and "115.00" not in text
 
 
-def test_the_history_tells_who_did_what(client, api_as, subscribe):
-    subscription = subscribe("harbour")
+def test_the_history_tells_who_did_what(client, api_as, subscribe_by_api):
+    subscription = subscribe_by_api("harbour")
     harbour = api_as("harbour")
     assert act(harbour, subscription, "cancel", note="moving to paper").status_code == 200
     response = harbour.get(f"/api/v1/subscriptions/{subscription['id']}/history")
@@ -115,8 +115,8 @@ def test_the_history_tells_who_did_what(client, api_as, subscribe):
     documented(client, response, "/api/v1/subscriptions/{subscription_id}/history", "get")
 
 
-def test_a_change_of_quantity_shows_as_provisioning_until_the_vendor_has_made_it(client, api_as, db, subscribe):
-    subscription = subscribe("harbour")
+def test_a_change_of_quantity_shows_as_provisioning_until_the_vendor_has_made_it(client, api_as, db, subscribe_by_api):
+    subscription = subscribe_by_api("harbour")
     harbour = api_as("harbour")
     response = act(harbour, subscription, "change", quantity=4)
     assert response.status_code == 200, response.json
@@ -131,8 +131,8 @@ def test_a_change_of_quantity_shows_as_provisioning_until_the_vendor_has_made_it
     assert (changed["quantity"], changed["total"], changed["provisioning"]) == (4, eur("57.52"), None)
 
 
-def test_a_downgrade_is_scheduled_for_the_end_of_the_term(api_as, db, fake_catalog, subscribe):
-    subscription = subscribe("harbour", "large")
+def test_a_downgrade_is_scheduled_for_the_end_of_the_term(api_as, db, fake_catalog, subscribe_by_api):
+    subscription = subscribe_by_api("harbour", "large")
     harbour = api_as("harbour")
     assert subscription["status"] == "trial"
     assert act(harbour, subscription, "end-trial").json["provisioning"]["action"] == "renew"
@@ -144,8 +144,8 @@ def test_a_downgrade_is_scheduled_for_the_end_of_the_term(api_as, db, fake_catal
     assert response.json["scheduled_change"] == {"plan_id": str(fake_catalog["small"].id), "quantity": 1}
 
 
-def test_the_seller_suspends_and_resumes_and_the_customer_may_not(api_as, db, subscribe):
-    subscription = subscribe("harbour")
+def test_the_seller_suspends_and_resumes_and_the_customer_may_not(api_as, db, subscribe_by_api):
+    subscription = subscribe_by_api("harbour")
     bright, harbour = api_as("bright"), api_as("harbour")
     refused = act(harbour, subscription, "suspend")
     assert refused.status_code == 403 and "Only the seller" in refused.json["detail"]
@@ -160,8 +160,8 @@ def test_the_seller_suspends_and_resumes_and_the_customer_may_not(api_as, db, su
     assert again.status_code == 409 and again.json["detail"] == "An active subscription cannot be resumed."
 
 
-def test_a_cancellation_at_the_end_of_the_term_can_be_undone_and_one_now_ends_it(api_as, db, subscribe):
-    subscription = subscribe("harbour")
+def test_a_cancellation_at_the_end_of_the_term_can_be_undone_and_one_now_ends_it(api_as, db, subscribe_by_api):
+    subscription = subscribe_by_api("harbour")
     harbour = api_as("harbour")
     scheduled = act(harbour, subscription, "cancel")
     assert scheduled.status_code == 200
@@ -181,20 +181,20 @@ def test_a_cancellation_at_the_end_of_the_term_can_be_undone_and_one_now_ends_it
     assert after.status_code == 409 and after.json["title"] == "Conflict"
 
 
-def test_the_seller_terminates(api_as, db, subscribe):
-    subscription = subscribe("harbour")
+def test_the_seller_terminates(api_as, db, subscribe_by_api):
+    subscription = subscribe_by_api("harbour")
     assert act(api_as("harbour"), subscription, "terminate").status_code == 403
     assert act(api_as("bright"), subscription, "terminate", note="contract breach").status_code == 200
     provision_due(db)
     assert read(api_as("harbour"), subscription)["status"] == "terminated"
 
 
-def test_renewing_by_hand(api_as, db, fake_plugin, subscribe, make_team):
-    automatic = subscribe("maple")
+def test_renewing_by_hand(api_as, db, fake_plugin, subscribe_by_api, make_team):
+    automatic = subscribe_by_api("maple")
     refused = act(api_as("maple"), automatic, "renew")
     assert refused.status_code == 409 and "renews by itself" in refused.json["detail"]
     fake_plugin.product_types[0].manual_renewal = True
-    subscription = subscribe("harbour")
+    subscription = subscribe_by_api("harbour")
     assert subscription["auto_renew"] is False
     managers = api_as("harbour", make_team("harbour", "Managers", ["manage_subscriptions"]))
     assert act(managers, subscription, "renew").status_code == 403
@@ -205,9 +205,9 @@ def test_renewing_by_hand(api_as, db, fake_plugin, subscribe, make_team):
     assert renewed["current_period_end"] > subscription["current_period_end"]
 
 
-def test_the_seller_retries_a_failed_activation(api_as, db, fake_plugin, subscribe):
+def test_the_seller_retries_a_failed_activation(api_as, db, fake_plugin, subscribe_by_api):
     fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.failed("The vendor refused the tenant name."))
-    subscription = subscribe("harbour")
+    subscription = subscribe_by_api("harbour")
     assert subscription["status"] == "failed"
     assert act(api_as("harbour"), subscription, "retry").status_code == 403
     retried = act(api_as("bright"), subscription, "retry")
@@ -219,16 +219,16 @@ def test_the_seller_retries_a_failed_activation(api_as, db, fake_plugin, subscri
 
 
 @pytest.mark.parametrize("action, body", [("change", {"quantity": 2}), ("suspend", {}), ("cancel", {})])
-def test_actions_need_their_permission(api_as, make_team, subscribe, action, body):
-    subscription = subscribe("harbour")
+def test_actions_need_their_permission(api_as, make_team, subscribe_by_api, action, body):
+    subscription = subscribe_by_api("harbour")
     buyers = api_as("bright", make_team("bright", "Buyers", ["purchase"]))
     response = act(buyers, subscription, action, **body)
     assert response.status_code == 403 and "manage_subscriptions" in response.json["detail"]
     assert read(api_as("harbour"), subscription)["provisioning"] is None
 
 
-def test_changes_are_checked_before_anything_is_asked_of_the_vendor(api_as, plans, subscribe):
-    subscription = subscribe("harbour")
+def test_changes_are_checked_before_anything_is_asked_of_the_vendor(api_as, plans, subscribe_by_api):
+    subscription = subscribe_by_api("harbour")
     harbour = api_as("harbour")
     assert act(harbour, subscription, "change").json["fields"] == {"_schema": ["Send plan_id, quantity or both."]}
     assert "quantity" in act(harbour, subscription, "change", quantity=0).json["fields"]

@@ -1,8 +1,8 @@
 import pytest
 
 from core.provisioning import LifecycleAction, ManualStep, Result
+from plugin_kit.testing import provision_due
 from tests.bss.api.conftest import documented
-from tests.provisioning import provision_due
 
 MISSING_ID = 987_654_321
 
@@ -12,12 +12,12 @@ def confirm_step(team="Owners"):
 
 
 @pytest.fixture
-def waiting(db, fake_plugin, subscribe):
+def waiting(db, fake_plugin, subscribe_by_api):
     """Harbour's new subscription, whose activation waits for a person of Bright IT to confirm it."""
 
     def make(team="Owners"):
         fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, confirm_step(team))
-        return subscribe("harbour")
+        return subscribe_by_api("harbour")
 
     return make
 
@@ -83,10 +83,10 @@ def test_another_sellers_task_answers_as_a_missing_one(api_as, waiting):
     assert api_as("bright").get(f"/api/v1/tasks/{task['id']}").json["status"] == "open"
 
 
-def test_tasks_are_paged_oldest_first(api_as, fake_plugin, subscribe):
+def test_tasks_are_paged_oldest_first(api_as, fake_plugin, subscribe_by_api):
     fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, confirm_step(), confirm_step(), confirm_step())
     for slug in ("harbour", "maple", "harbour"):
-        subscribe(slug)
+        subscribe_by_api(slug)
     bright = api_as("bright")
     pages, url = [], "/api/v1/tasks?limit=2"
     while url:

@@ -1,4 +1,5 @@
 from core.models.accounts import AccountKind
+from plugin_kit.testing import post_form
 
 
 def test_a_distributor_sees_its_whole_tree(client, demo, login_as):
@@ -52,12 +53,6 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, demo):
     assert response.headers["Location"].startswith("/bss/login")
 
 
-def _form(client, url, **data):
-    from tests.conftest import csrf
-
-    return client.post(url, data={**data, "csrf_token": csrf(client)})
-
-
 def test_a_reseller_opens_a_customer_account(client, demo, login_as, db):
     from sqlalchemy import select
 
@@ -66,7 +61,8 @@ def test_a_reseller_opens_a_customer_account(client, demo, login_as, db):
     login_as("owner@bright.example")
     form = client.get("/bss/accounts").get_data(as_text=True).split('id="open-account"')[1]
     assert '<option value="customer"' in form and '<option value="reseller"' not in form
-    response = _form(client, "/bss/accounts", kind="customer", name="Quay Cafe", slug="quay", primary_domain="quay-cafe.example")
+    response = post_form(client, "/bss/accounts", {"kind": "customer", "name": "Quay Cafe", "slug": "quay",
+                                                   "primary_domain": "quay-cafe.example"})
     assert response.status_code == 302
     quay = db.scalar(select(Account).where(Account.slug == "quay"))
     assert quay.parent_id == demo["bright"].id and quay.kind is AccountKind.CUSTOMER
@@ -80,7 +76,8 @@ def test_opening_an_account_with_a_taken_domain_names_the_field(client, demo, lo
 
     login_as("owner@bright.example")
     before = db.scalar(select(func.count()).select_from(Account))
-    response = _form(client, "/bss/accounts", kind="customer", name="Copycat", slug="copycat", primary_domain="maple-bakery.example")
+    response = post_form(client, "/bss/accounts", {"kind": "customer", "name": "Copycat", "slug": "copycat",
+                                                   "primary_domain": "maple-bakery.example"})
     assert response.status_code == 422
     assert "already belongs to another account" in response.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(Account)) == before
@@ -89,7 +86,9 @@ def test_opening_an_account_with_a_taken_domain_names_the_field(client, demo, lo
 def test_a_distributor_enables_reselling_on_a_direct_customer(client, demo, login_as, db):
     login_as("admin@northwind.example")
     solo = demo["solo"]
-    response = _form(client, f"/bss/accounts/{solo.id}", name="Solo Consulting Ltd", primary_domain="solo-consulting.example", reselling_enabled="on")
+    response = post_form(client, f"/bss/accounts/{solo.id}", {"name": "Solo Consulting Ltd",
+                                                              "primary_domain": "solo-consulting.example",
+                                                              "reselling_enabled": "on"})
     assert response.status_code == 302
     db.refresh(solo)
     assert solo.reselling_enabled and solo.name == "Solo Consulting Ltd"
@@ -98,7 +97,7 @@ def test_a_distributor_enables_reselling_on_a_direct_customer(client, demo, logi
 def test_editing_another_tenants_account_is_404_and_changes_nothing(client, demo, login_as, db):
     login_as("owner@bright.example")
     corner = demo["corner"]
-    response = _form(client, f"/bss/accounts/{corner.id}", name="Hijacked")
+    response = post_form(client, f"/bss/accounts/{corner.id}", {"name": "Hijacked"})
     assert response.status_code == 404
     db.refresh(corner)
     assert corner.name == "Corner Computers"
@@ -109,8 +108,8 @@ def test_a_distributor_moves_a_direct_customer_to_a_reseller(client, demo, login
     solo = demo["solo"]
     page = client.get(f"/bss/accounts/{solo.id}").get_data(as_text=True)
     assert 'id="parent_id"' in page and "Bright IT" in page
-    response = _form(client, f"/bss/accounts/{solo.id}", name=solo.name, primary_domain=solo.primary_domain,
-                     parent_id=demo["bright"].id)
+    response = post_form(client, f"/bss/accounts/{solo.id}", {"name": solo.name, "primary_domain": solo.primary_domain,
+                                                              "parent_id": demo["bright"].id})
     assert response.status_code == 302
     db.refresh(solo)
     assert solo.parent_id == demo["bright"].id

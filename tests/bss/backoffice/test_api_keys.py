@@ -6,14 +6,13 @@ from core.models.api_keys import ApiKey
 from core.models.people import Team, User
 from core.services.api_keys import authenticate_api_key
 from core.services.people import add_member
-from tests.bss.backoffice.conftest import text_of
-from tests.conftest import csrf
+from plugin_kit.testing import post_form, text_of
 
 
 def _create(client, name="Website", team_id=None):
     page = client.get("/bss/api-keys").get_data(as_text=True)
     team_id = team_id or re.search(r'<option value="(\d+)">Owners</option>', page).group(1)
-    return client.post("/bss/api-keys", data={"name": name, "team_id": team_id, "csrf_token": csrf(client)})
+    return post_form(client, "/bss/api-keys", {"name": name, "team_id": team_id})
 
 
 def test_a_key_is_shown_once_and_stored_hashed(client, demo, login_as, db):
@@ -31,7 +30,7 @@ def test_a_revoked_key_stops_working(client, demo, login_as, db):
     login_as("owner@bright.example")
     secret = re.search(r"(csk_[\w-]+)", _create(client).get_data(as_text=True)).group(1)
     key_id = db.scalars(select(ApiKey.id)).one()
-    client.post(f"/bss/api-keys/{key_id}/revoke", data={"csrf_token": csrf(client)})
+    post_form(client, f"/bss/api-keys/{key_id}/revoke")
     assert authenticate_api_key(db, secret) is None
     assert "revoked" in client.get("/bss/api-keys").get_data(as_text=True)
 
@@ -48,9 +47,9 @@ def test_keys_of_other_accounts_cannot_be_revoked(client, demo, login_as, db):
     login_as("owner@corner.example")
     _create(client)
     corner_key = db.scalars(select(ApiKey)).one()
-    client.post("/bss/logout", data={"csrf_token": csrf(client)})
+    post_form(client, "/bss/logout")
     login_as("owner@bright.example")
-    response = client.post(f"/bss/api-keys/{corner_key.id}/revoke", data={"csrf_token": csrf(client)})
+    response = post_form(client, f"/bss/api-keys/{corner_key.id}/revoke")
     assert response.status_code == 404
     db.refresh(corner_key)
     assert corner_key.revoked_at is None

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from core.models.subscriptions import SubscriptionStatus
 from core.provisioning import LifecycleAction, ManualStep, Result
-from tests.bss.backoffice.conftest import text_of
+from plugin_kit.testing import text_of
 from tests.bss.backoffice.test_teams import _unlabelled
 from tests.fakes import FakeProduct
 
@@ -21,9 +21,9 @@ def test_a_quiet_day_is_calm(client, demo, login_as):
 
 
 def test_a_failed_provisioning_is_retried_from_the_home(client, db, fake_plugin, frozen_clock, login_as, post,
-                                                        make_subscription, provision_all):
+                                                        subscribe, provision_all):
     fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.failed("The vendor is out of widgets."))
-    subscription = make_subscription()
+    subscription = subscribe()
     assert subscription.status is SubscriptionStatus.FAILED
     login_as("owner@bright.example")
     home = text_of(client.get("/bss/"))
@@ -42,10 +42,10 @@ def test_a_failed_provisioning_is_retried_from_the_home(client, db, fake_plugin,
     assert "Owner at Bright Retried failed → pending" in page
 
 
-def test_a_manual_task_is_done_from_the_home(client, db, fake_plugin, frozen_clock, login_as, post, make_subscription,
+def test_a_manual_task_is_done_from_the_home(client, db, fake_plugin, frozen_clock, login_as, post, subscribe,
                                              provision_all):
     fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.manual(ManualStep(key="confirm", title="Confirm it")))
-    subscription = make_subscription()
+    subscription = subscribe()
     login_as("owner@bright.example")
     response = client.get("/bss/")
     assert "Tasks to do 1 Confirm it For Fake product Small of Harbour Dental" in text_of(response)
@@ -60,10 +60,10 @@ def test_a_manual_task_is_done_from_the_home(client, db, fake_plugin, frozen_clo
     assert subscription.status is SubscriptionStatus.ACTIVE
 
 
-def test_a_renewal_due_is_made_from_the_home(client, db, fake_plugin, frozen_clock, login_as, post, make_subscription,
+def test_a_renewal_due_is_made_from_the_home(client, db, fake_plugin, frozen_clock, login_as, post, subscribe,
                                              provision_all):
     fake_plugin.product_types = [RenewedByHand(fake_plugin.vendor)]
-    subscription = make_subscription()  # renewed by hand on 2 Apr 2026
+    subscription = subscribe()  # renewed by hand on 2 Apr 2026
     login_as("owner@bright.example")
     assert CALM in text_of(client.get("/bss/"))  # more than 30 days away
 
@@ -80,9 +80,9 @@ def test_a_renewal_due_is_made_from_the_home(client, db, fake_plugin, frozen_clo
 
 
 def test_a_next_address_off_the_site_is_ignored(client, db, fake_plugin, frozen_clock, login_as, post,
-                                                make_subscription):
+                                                subscribe):
     fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.failed("No widgets."))
-    subscription = make_subscription()
+    subscription = subscribe()
     login_as("owner@bright.example")
     retried = post(f"/bss/subscriptions/{subscription.id}/retry", {"next": "/\\evil.example/"})
     assert retried.headers["Location"] == f"/bss/subscriptions/{subscription.id}"

@@ -10,8 +10,8 @@ from core.models.outbox import EmailStatus, OutboxEmail
 from core.models.people import Membership, Team, User
 from core.services.outbox import deliver_email
 from core.services.people import owner_team
-from tests.bss.backoffice.conftest import PASSWORD, link_in_email
-from tests.conftest import csrf
+from plugin_kit.testing import link_in_email, post_form
+from tests.bss.backoffice.conftest import PASSWORD
 
 HTML = {"Accept": "text/html"}
 
@@ -54,11 +54,11 @@ def test_an_invited_newcomer_follows_the_emailed_link_and_lands_in_the_account(a
     assert "Join Bright IT" in text and "Support desk" in text and "new.hire@example.com" in text
     assert 'autocomplete="new-password"' in text
 
-    response = browser.post(link, data={"name": "New Hire", "password": "short", "csrf_token": csrf(browser)})
+    response = post_form(browser, link, {"name": "New Hire", "password": "short"})
     assert response.status_code == 422 and "Password: Use at least 10 characters." in response.get_data(as_text=True)
     assert db.scalar(select(User).where(User.email == "new.hire@example.com")) is None
 
-    response = browser.post(link, data={"name": "New Hire", "password": PASSWORD, "csrf_token": csrf(browser)})
+    response = post_form(browser, link, {"name": "New Hire", "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/bss/"
     home = browser.get("/bss/").get_data(as_text=True)
     assert "<h1>Bright IT</h1>" in home and "Welcome to Bright IT" in home and "new.hire@example.com" in home
@@ -83,10 +83,10 @@ def test_the_invitation_email_really_arrives_and_its_link_works(app, client, db,
     browser = _fresh_browser(app)
     page = browser.get(link).get_data(as_text=True)
     assert "Your password" in page and "Your name" not in page, "Sam already has a login"
-    wrong = browser.post(link, data={"password": "not sams", "csrf_token": csrf(browser)})
+    wrong = post_form(browser, link, {"password": "not sams"})
     assert wrong.status_code == 422 and "Password: That email and password do not match" in wrong.get_data(as_text=True)
     assert _members(db, team) == []
-    right = browser.post(link, data={"password": "cascade-demo", "csrf_token": csrf(browser)})
+    right = post_form(browser, link, {"password": "cascade-demo"})
     assert right.status_code == 302
     assert "<h1>Bright IT</h1>" in browser.get("/bss/").get_data(as_text=True), "lands in the account just joined"
     assert _members(db, team) == ["sam@books.example"]
@@ -101,7 +101,7 @@ def test_a_link_expires_after_seven_days_and_then_changes_nothing(app, client, d
     browser = _fresh_browser(app)
     page = browser.get(link, headers=HTML)
     assert page.status_code == 410 and "expired" in page.get_data(as_text=True)
-    response = browser.post(link, data={"name": "Late", "password": PASSWORD, "csrf_token": csrf(browser)}, headers=HTML)
+    response = post_form(browser, link, {"name": "Late", "password": PASSWORD}, headers=HTML)
     assert response.status_code == 410
     assert db.scalar(select(User).where(User.email == "late@example.com")) is None
     assert browser.get("/bss/").status_code == 302, "not signed in"
@@ -140,7 +140,7 @@ def test_another_tenants_invitation_cannot_be_withdrawn(app, client, db, demo, l
     corner_owners = owner_team(db, demo["corner"])
     post(f"/bss/teams/{corner_owners.id}/invitations", {"email": "corner.hire@example.com"})
     invitation = db.scalars(select(Invitation)).one()
-    client.post("/bss/logout", data={"csrf_token": csrf(client)})
+    post_form(client, "/bss/logout")
 
     login_as("owner@bright.example")
     bright_owners = owner_team(db, demo["bright"])

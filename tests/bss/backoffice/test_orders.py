@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from core.models.orders import Order, OrderStatus, Payment
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
-from tests.bss.backoffice.conftest import PASSWORD, sign_out, text_of
+from plugin_kit.testing import text_of
+from tests.bss.backoffice.conftest import PASSWORD, sign_out
 from tests.bss.backoffice.test_teams import _unlabelled
 from tests.fakes import FakeProduct
 

@@ -5,15 +5,14 @@ from sqlalchemy import select
 
 from core.models.invitations import PasswordReset
 from core.models.outbox import OutboxEmail
-from tests.bss.backoffice.conftest import link_in_email
-from tests.conftest import csrf
+from plugin_kit.testing import link_in_email, post_form
 
 HTML = {"Accept": "text/html"}
 NEW_PASSWORD = "a brand new password"
 
 
 def _ask_for_link(client, email):
-    return client.post("/bss/password/forgot", data={"email": email, "csrf_token": csrf(client)})
+    return post_form(client, "/bss/password/forgot", {"email": email})
 
 
 def test_the_forgot_page_answers_the_same_for_known_and_unknown_emails(client, db, demo):
@@ -43,9 +42,7 @@ def test_resetting_signs_out_old_sessions_and_the_new_password_works(app, client
     page = browser.get(link)
     assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
     assert 'autocomplete="new-password"' in page.get_data(as_text=True)
-    response = browser.post(
-        link, data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD, "csrf_token": csrf(browser)}
-    )
+    response = post_form(browser, link, {"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/bss/login"
     assert "Your password is changed" in browser.get("/bss/login").get_data(as_text=True)
 
@@ -53,13 +50,9 @@ def test_resetting_signs_out_old_sessions_and_the_new_password_works(app, client
     old = client.get("/bss/")
     assert old.status_code == 302 and "/bss/login" in old.headers["Location"]
 
-    refused = browser.post(
-        "/bss/login", data={"email": "owner@bright.example", "password": "cascade-demo", "csrf_token": csrf(browser)}
-    )
+    refused = post_form(browser, "/bss/login", {"email": "owner@bright.example", "password": "cascade-demo"})
     assert refused.status_code == 401
-    signed_in = browser.post(
-        "/bss/login", data={"email": "owner@bright.example", "password": NEW_PASSWORD, "csrf_token": csrf(browser)}
-    )
+    signed_in = post_form(browser, "/bss/login", {"email": "owner@bright.example", "password": NEW_PASSWORD})
     assert signed_in.status_code == 302
     assert "<h1>Bright IT</h1>" in browser.get("/bss/").get_data(as_text=True)
 
@@ -68,21 +61,18 @@ def test_a_link_works_once(app, client, db, demo):
     _ask_for_link(client, "owner@bright.example")
     link = link_in_email(db, "owner@bright.example", "/bss/password/reset/")
     data = {"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
-    assert client.post(link, data={**data, "csrf_token": csrf(client)}).status_code == 302
-    again = client.post(link, data={"password": "yet another password", "confirmation": "yet another password",
-                                    "csrf_token": csrf(client)}, headers=HTML)
+    assert post_form(client, link, data).status_code == 302
+    again = post_form(client, link, {"password": "yet another password", "confirmation": "yet another password"},
+                      headers=HTML)
     assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
-    login = client.post("/bss/login", data={"email": "owner@bright.example", "password": NEW_PASSWORD,
-                                            "csrf_token": csrf(client)})
+    login = post_form(client, "/bss/login", {"email": "owner@bright.example", "password": NEW_PASSWORD})
     assert login.status_code == 302, "the second attempt changed nothing"
 
 
 def test_mismatched_passwords_are_refused_naming_the_field(client, db, demo, login_as):
     _ask_for_link(client, "owner@bright.example")
     link = link_in_email(db, "owner@bright.example", "/bss/password/reset/")
-    response = client.post(
-        link, data={"password": NEW_PASSWORD, "confirmation": "something else", "csrf_token": csrf(client)}
-    )
+    response = post_form(client, link, {"password": NEW_PASSWORD, "confirmation": "something else"})
     assert response.status_code == 422
     assert "Confirmation: The two passwords differ." in response.get_data(as_text=True)
     assert client.get(link).status_code == 200, "the link still works"
@@ -93,9 +83,7 @@ def test_an_expired_or_unknown_link_says_so_and_changes_nothing(client, db, demo
     _ask_for_link(client, "owner@bright.example")
     link = link_in_email(db, "owner@bright.example", "/bss/password/reset/")
     frozen_clock.advance(timedelta(hours=1, seconds=1))
-    expired = client.post(
-        link, data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD, "csrf_token": csrf(client)}, headers=HTML
-    )
+    expired = post_form(client, link, {"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}, headers=HTML)
     assert expired.status_code == 410 and "expired" in expired.get_data(as_text=True)
     assert re.search(r'href="/bss/password/forgot"', expired.get_data(as_text=True))
     unknown = client.get("/bss/password/reset/made-up", headers=HTML)

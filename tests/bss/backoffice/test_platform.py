@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from core.models.audit import AuditEvent
-from tests.conftest import csrf
+from plugin_kit.testing import post_form
 
 
 def test_an_operator_sets_a_distributors_programme(client, demo, login_as, db):
@@ -9,10 +9,8 @@ def test_an_operator_sets_a_distributors_programme(client, demo, login_as, db):
     assert client.get("/bss/").headers["Location"] == "/bss/platform/distributors"
     assert "Northwind Distribution" in client.get("/bss/platform/distributors").get_data(as_text=True)
     northwind = demo["northwind"]
-    response = client.post(
-        f"/bss/platform/distributors/{northwind.id}",
-        data={"tier": "diamond-distribution", "addons": "standard-edition-resellers, extra-storage", "csrf_token": csrf(client)},
-    )
+    response = post_form(client, f"/bss/platform/distributors/{northwind.id}",
+                         {"tier": "diamond-distribution", "addons": "standard-edition-resellers, extra-storage"})
     assert response.status_code == 302
     db.refresh(northwind)
     assert (northwind.tier, northwind.addons, northwind.service_manager_active) == (
@@ -25,9 +23,7 @@ def test_an_operator_sets_a_distributors_programme(client, demo, login_as, db):
 
 def test_a_bad_tier_is_refused_naming_the_field(client, demo, login_as, db):
     login_as("operator@cascade.example")
-    response = client.post(
-        f"/bss/platform/distributors/{demo['northwind'].id}", data={"tier": "Diamond Plus!", "csrf_token": csrf(client)}
-    )
+    response = post_form(client, f"/bss/platform/distributors/{demo['northwind'].id}", {"tier": "Diamond Plus!"})
     assert response.status_code == 422
     assert "use lowercase letters" in response.get_data(as_text=True)
     db.refresh(demo["northwind"])
@@ -37,7 +33,7 @@ def test_a_bad_tier_is_refused_naming_the_field(client, demo, login_as, db):
 def test_only_operators_run_the_platform(client, demo, login_as):
     login_as("admin@northwind.example")
     assert client.get("/bss/platform/distributors").status_code == 403
-    response = client.post(f"/bss/platform/distributors/{demo['northwind'].id}", data={"tier": "gold", "csrf_token": csrf(client)})
+    response = post_form(client, f"/bss/platform/distributors/{demo['northwind'].id}", {"tier": "gold"})
     assert response.status_code == 403
 
 

@@ -1,6 +1,6 @@
 import re
 
-from tests.conftest import csrf
+from plugin_kit.testing import post_form
 
 
 def test_the_sign_in_form_carries_a_csrf_token(client):
@@ -26,7 +26,7 @@ def test_signing_in_lands_on_the_accounts_home(client, demo, login_as):
 def test_a_wrong_password_and_an_unknown_email_read_the_same(client, demo):
     answers = []
     for email, password in (("owner@bright.example", "not the password"), ("ghost@nowhere.example", "cascade-demo")):
-        response = client.post("/bss/login", data={"email": email, "password": password, "csrf_token": csrf(client)})
+        response = post_form(client, "/bss/login", {"email": email, "password": password})
         assert response.status_code == 401
         answers.append(re.search(r'role="alert">([^<]+)<', response.get_data(as_text=True)).group(1))
     assert answers[0] == answers[1] == "That email and password do not match an active account."
@@ -41,7 +41,7 @@ def test_the_session_cookie_is_locked_down(client, demo, login_as):
 def test_signing_out_kills_the_session_on_the_server(client, demo, login_as):
     login_as("owner@bright.example")
     stolen = client.get_cookie("session").value
-    response = client.post("/bss/logout", data={"csrf_token": csrf(client)})
+    response = post_form(client, "/bss/logout")
     assert response.status_code == 302
     client.set_cookie("session", stolen)  # replaying the cookie from before sign-out
     assert client.get("/bss/").status_code == 302
@@ -50,11 +50,9 @@ def test_signing_out_kills_the_session_on_the_server(client, demo, login_as):
 
 def test_after_sign_in_only_local_pages_are_followed(client, demo):
     for target, expected in (("/bss/accounts", "/bss/accounts"), ("//evil.example/x", "/bss/"), ("https://evil.example", "/bss/")):
-        client.post("/bss/logout", data={"csrf_token": csrf(client)})
-        response = client.post(
-            f"/bss/login?next={target}",
-            data={"email": "admin@northwind.example", "password": "cascade-demo", "csrf_token": csrf(client)},
-        )
+        post_form(client, "/bss/logout")
+        response = post_form(client, f"/bss/login?next={target}",
+                             {"email": "admin@northwind.example", "password": "cascade-demo"})
         assert response.headers["Location"] == expected
 
 
@@ -62,8 +60,8 @@ def test_a_person_in_two_accounts_switches_without_signing_in_again(client, demo
     login_as("sam@books.example")
     page = client.get("/bss/").get_data(as_text=True)
     assert "<h1>Harbour Dental</h1>" in page and "Maple Bakery" in page
-    client.post("/bss/switch", data={"account_id": demo["maple"].id, "csrf_token": csrf(client)})
+    post_form(client, "/bss/switch", {"account_id": demo["maple"].id})
     assert "<h1>Maple Bakery</h1>" in client.get("/bss/").get_data(as_text=True)
-    response = client.post("/bss/switch", data={"account_id": demo["bright"].id, "csrf_token": csrf(client)})
+    response = post_form(client, "/bss/switch", {"account_id": demo["bright"].id})
     assert response.status_code == 404
     assert "<h1>Maple Bakery</h1>" in client.get("/bss/").get_data(as_text=True)

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from core.models.outbox import OutboxEmail
 from core.services.storefronts import storefront_of
-from tests.bss.backoffice.conftest import PASSWORD, text_of
+from plugin_kit.testing import provision_due, text_of
+from tests.bss.backoffice.conftest import PASSWORD
 from tests.core.services.test_branding import PNG
-from tests.provisioning import provision_due
 
 
 def test_a_reseller_on_standard_sees_its_live_shop_and_its_plan(client, reseller_plan, login_as):

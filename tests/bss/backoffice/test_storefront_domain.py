@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 
 from core.services.notifications import sender_name_for
-from tests.bss.backoffice.conftest import text_of
+from plugin_kit.testing import text_of
 from tests.dns import DnsServer
 
 DOMAIN = "shop.bright-it.example"

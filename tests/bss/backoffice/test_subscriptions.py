@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import SubscriptionEvent, SubscriptionStatus
-from tests.bss.backoffice.conftest import sign_out, text_of
+from plugin_kit.testing import text_of
+from tests.bss.backoffice.conftest import sign_out
 from tests.bss.backoffice.test_teams import _unlabelled
 
 FORMS = {
@@ -37,8 +38,8 @@ def _history_size(db, subscription):
 
 
 def test_the_seller_suspends_resumes_changes_cancels_and_terminates(client, db, frozen_clock, login_as, post,
-                                                                    make_subscription, provision_all):
-    subscription = make_subscription()
+                                                                    subscribe, provision_all):
+    subscription = subscribe()
     url = f"/bss/subscriptions/{subscription.id}"
     login_as("owner@bright.example")
     page = client.get(url).get_data(as_text=True)
@@ -87,9 +88,9 @@ def test_the_seller_suspends_resumes_changes_cancels_and_terminates(client, db, 
     assert _offered(page) == set() and "What you can do" not in page
 
 
-def test_the_owner_cancels_but_never_suspends(client, db, frozen_clock, login_as, post, make_subscription,
+def test_the_owner_cancels_but_never_suspends(client, db, frozen_clock, login_as, post, subscribe,
                                               provision_all):
-    subscription = make_subscription()
+    subscription = subscribe()
     url = f"/bss/subscriptions/{subscription.id}"
     login_as("owner@harbour.example")
     assert _offered(client.get(url).get_data(as_text=True)) == {"change", "cancel"}
@@ -108,9 +109,9 @@ def test_the_owner_cancels_but_never_suspends(client, db, frozen_clock, login_as
 
 
 def test_a_trial_ends_early_and_a_downgrade_waits_for_the_end_of_the_term(client, db, frozen_clock, fake_catalog,
-                                                                        login_as, post, make_subscription,
+                                                                        login_as, post, subscribe,
                                                                         provision_all):
-    subscription = make_subscription(plan="large")
+    subscription = subscribe(plan="large")
     url = f"/bss/subscriptions/{subscription.id}"
     login_as("owner@harbour.example")
     page = text_of(client.get(url))
@@ -135,9 +136,9 @@ def test_a_trial_ends_early_and_a_downgrade_waits_for_the_end_of_the_term(client
     ("0", "quantity", "Quantity: Choose between 1 and 100000 units."),
     ("1", "plan_id", "Plan: That is what the subscription has already."),
 ])
-def test_a_wrong_change_names_the_field_and_changes_nothing(client, db, frozen_clock, login_as, post, make_subscription,
+def test_a_wrong_change_names_the_field_and_changes_nothing(client, db, frozen_clock, login_as, post, subscribe,
                                                            quantity, field, message):
-    subscription = make_subscription()
+    subscription = subscribe()
     login_as("owner@harbour.example")
     before = _history_size(db, subscription)
     refused = post(f"/bss/subscriptions/{subscription.id}/change",
@@ -151,9 +152,9 @@ def test_a_wrong_change_names_the_field_and_changes_nothing(client, db, frozen_c
 
 
 def test_a_customer_never_sees_what_its_reseller_pays(client, db, frozen_clock, fake_catalog, login_as, post,
-                                                      make_subscription, provision_all):
+                                                      subscribe, provision_all):
     # Bright IT buys for Harbour Dental and pays its wholesale price, 11.50; then upgrades it (115.00).
-    subscription = make_subscription(buyer="bright", payer="buyer")
+    subscription = subscribe(buyer="bright", payer="buyer")
     url = f"/bss/subscriptions/{subscription.id}"
     login_as("owner@bright.example")
     post(f"{url}/change", {"plan_id": fake_catalog["large"].id, "quantity": 1})
@@ -173,8 +174,8 @@ def test_a_customer_never_sees_what_its_reseller_pays(client, db, frozen_clock, 
 
 
 def test_the_list_filters_by_account_product_and_status(client, demo, fake_catalog, frozen_clock, login_as,
-                                                        make_subscription):
-    harbours, maples = make_subscription("harbour"), make_subscription("maple")
+                                                        subscribe):
+    harbours, maples = subscribe("harbour"), subscribe("maple")
     login_as("owner@bright.example")
     everything = client.get("/bss/subscriptions")
     assert _unlabelled(everything.get_data(as_text=True)) == []

@@ -6,18 +6,19 @@ from sqlalchemy import select
 from core.models.provisioning import ManualTask, TaskStatus
 from core.models.subscriptions import SubscriptionStatus
 from core.provisioning import LifecycleAction, ManualStep, Result
-from tests.bss.backoffice.conftest import PASSWORD, text_of
+from plugin_kit.testing import text_of
+from tests.bss.backoffice.conftest import PASSWORD
 from tests.bss.backoffice.test_teams import _unlabelled
 
 
 @pytest.fixture
-def waiting_for_a_person(fake_plugin, frozen_clock, make_subscription):
+def waiting_for_a_person(fake_plugin, frozen_clock, subscribe):
     """Harbour Dental's new subscription, whose activation waits for a step on a list of Bright IT's."""
 
     def make(team="Owners"):
         step = ManualStep(key="confirm", title="Confirm the widget order", instructions="Call the vendor.", team=team)
         fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.manual(step))
-        return make_subscription()
+        return subscribe()
 
     return make
 

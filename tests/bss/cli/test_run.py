@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from plugin_kit.simulators import local_simulators
+from plugin_kit.testing import free_port
 from tests.processes import cascade_env, start_cascade
-from tests.smtp import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ from core.services.custom_domains import set_custom_domain, verification_record,
 from core.services.renewals import run_period_ends
 from core.services.storefront_hosts import find_storefront
 from core.services.subscriptions import act_on_subscription
+from plugin_kit.testing import provision_due
 from tests.dns import DnsServer
-from tests.provisioning import provision_due
 
 PLATFORM = {"storefront_domain": "shop.localhost", "reserved_hosts": frozenset({"127.0.0.1:5000", "localhost"})}
 

@@ -17,7 +17,7 @@ from core.services import orders
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, cancel_order, confirm_payment, place_order, set_payment_confirmation
 from core.services.people import add_member
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 
 def _count(db, model):

@@ -7,7 +7,7 @@ from core.errors import ValidationError
 from core.mail import FileTransport, SMTPTransport
 from core.models.outbox import EmailStatus
 from core.services.outbox import MAX_ATTEMPTS, deliver_email, overdue_email_ids, queue_email
-from tests.smtp import free_port
+from plugin_kit.testing import free_port
 
 SENDER = "Cascade <no-reply@cascade.example>"
 

@@ -20,7 +20,7 @@ from core.services.provisioning import (
     request_provisioning,
     sweep_requests,
 )
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 R = RequestStatus
 ACTIVATE = LifecycleAction.ACTIVATE

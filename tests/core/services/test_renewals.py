@@ -9,7 +9,7 @@ from core.models.subscriptions import SubscriptionStatus, SuspendReason
 from core.services.orders import LineRequest, place_order
 from core.services.renewals import run_period_ends, send_renewal_reminders
 from core.services.subscriptions import act_on_subscription
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 S = SubscriptionStatus
 

@@ -14,7 +14,7 @@ from core.services.actors import acting_as
 from core.services.people import add_member
 from core.services.renewals import run_period_ends
 from core.services.subscriptions import act_on_subscription, available_actions, shows_price_to
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 S = SubscriptionStatus
 

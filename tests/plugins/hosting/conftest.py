@@ -21,11 +21,8 @@ from core.models.provisioning import ManualTask, TaskStatus
 from core.services.actors import Actor
 from core.services.manual_tasks import complete_task
 from core.services.orders import LineRequest, place_order
+from plugin_kit.testing import ServedSimulator, provision_due
 from plugins.hosting.domain_registration import TLDS, plan_code
-from tests.bss.backoffice.conftest import post  # noqa: F401  (the back office's and the shop's fixtures, here too)
-from tests.provisioning import provision_due
-from tests.simulators import ServedSimulator
-from tests.storefront.conftest import shop_post, shop_sign_in  # noqa: F401
 
 
 def vendor(served: ServedSimulator, method: str, path: str, body: dict[str, Any] | None = None) -> Any:

@@ -15,9 +15,9 @@ from core.services.branding import update_branding
 from core.services.orders import confirm_payment, set_payment_confirmation
 from core.services.renewals import run_period_ends, send_renewal_reminders
 from core.services.subscriptions import act_on_subscription
+from plugin_kit.testing import provision_due
 from plugins.hosting.domains import DomainState, release_lapsed_domains, set_auto_renew, standing
 from tests.plugins.hosting.conftest import vendor
-from tests.provisioning import provision_due
 
 S = SubscriptionStatus
 

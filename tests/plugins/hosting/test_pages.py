@@ -6,10 +6,9 @@ from sqlalchemy import select
 
 from core.models.outbox import OutboxEmail
 from core.services.renewals import run_period_ends
+from plugin_kit.testing import provision_due, text_of
 from plugins.hosting.models import Website, WebsiteStatus
-from tests.bss.backoffice.conftest import text_of
 from tests.plugins.hosting.conftest import vendor
-from tests.provisioning import provision_due
 from tests.storefront.conftest import BRIGHT
 
 

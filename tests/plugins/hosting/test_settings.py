@@ -2,8 +2,8 @@
 
 import pytest
 
-from plugin_kit.simulators import local_simulators
 from core.settings import ConfigError
+from plugin_kit.simulators import local_simulators
 from plugins.hosting.settings import hosting_settings
 
 

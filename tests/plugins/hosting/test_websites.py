@@ -11,11 +11,11 @@ from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.subscriptions import SubscriptionStatus
 from core.services.orders import LineRequest, place_order
 from core.services.subscriptions import act_on_subscription
+from plugin_kit.testing import provision_due
 from plugins.hosting.models import Website, WebsiteStatus
 from plugins.hosting.trials import run_website_upkeep
 from plugins.hosting.websites import control_panel_link, create_website, take_live
 from tests.plugins.hosting.conftest import vendor
-from tests.provisioning import provision_due
 
 S = SubscriptionStatus
 W = WebsiteStatus

@@ -1,4 +1,4 @@
-"""Microsoft 365 fixtures: the plugin's simulator (served for the session by ``tests.simulators``)
+"""Microsoft 365 fixtures: the plugin's simulator (served for the session by the plugin kit)
 under the test's control over HTTP, and seats bought and provisioned through it."""
 
 from __future__ import annotations
@@ -15,11 +15,7 @@ from core.models.catalog import Plan
 from core.models.subscriptions import Subscription
 from core.services.actors import Actor
 from core.services.orders import LineRequest, place_order
-from tests.bss.api.conftest import api_as, make_key, make_team  # noqa: F401  (fixtures, reused)
-from tests.bss.backoffice.conftest import post  # noqa: F401
-from tests.provisioning import provision_due
-from tests.simulators import ServedSimulator
-from tests.storefront.conftest import check_out, shop_post, shop_sign_in  # noqa: F401
+from plugin_kit.testing import ServedSimulator, provision_due
 
 
 class Microsoft:

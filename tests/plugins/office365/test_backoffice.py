@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.bss.backoffice.conftest import text_of
+from plugin_kit.testing import text_of
 from tests.bss.backoffice.test_teams import _unlabelled
 
 

@@ -8,7 +8,7 @@ import pytest
 from core.models.subscriptions import SubscriptionStatus
 from core.services.renewals import run_period_ends
 from core.services.subscriptions import act_on_subscription
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 S = SubscriptionStatus
 

@@ -7,7 +7,7 @@ from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import SubscriptionStatus
 from core.services.provisioning import MAX_RETRIES, retry_delay
 from core.services.subscriptions import act_on_subscription
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due
 
 
 def _provision_with_retries(db, frozen_clock, subscription):

@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 
 from plugin_kit.simulators import local_simulators, simulators_to_start
+from plugin_kit.testing import free_port
 from tests.processes import cascade, cascade_env, start_cascade
-from tests.smtp import free_port
 
 
 @pytest.mark.parametrize(("url", "port"), [

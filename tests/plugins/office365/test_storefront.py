@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models.orders import Order
-from tests.bss.backoffice.conftest import text_of
-from tests.provisioning import provision_due
+from plugin_kit.testing import provision_due, text_of
 from tests.storefront.conftest import BRIGHT
 
 

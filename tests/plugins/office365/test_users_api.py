@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from core.models.audit import AuditEvent
+from plugin_kit.testing import provision_due
 from tests.bss.api.conftest import documented
-from tests.provisioning import provision_due
 
 
 @pytest.fixture

@@ -1,15 +1,18 @@
 """The plugins' vendor simulators, served over real HTTP in the test process.
 
-Every simulator the plugins ship is served for the whole session on a free port of loopback,
-and its URL setting points there, so that any test whose code reaches a vendor reaches its
-simulator over HTTP (the demo's Microsoft 365 orders, say). A test that talked to a simulator
-leaves it to the next one fresh: its state is thrown away and a new app takes its place.
+Every simulator the installed plugins ship is served for the whole session on a free port of
+loopback, and its URL setting points there, so that any test whose code reaches a vendor
+reaches its simulator over HTTP (the demo's Microsoft 365 orders, say). Each test meets the
+vendors as its data expects them: as new on the empty database, and as the demo left them
+on the demo's (what the demo's loading told a simulator is kept, and given back to each demo
+test). A simulator a test talked to is replaced before the next test.
 
 ``serve`` is the helper underneath, for a test that wants a simulator of its own.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,16 +23,17 @@ import pytest
 from werkzeug.serving import make_server
 
 from core.plugins import load_plugins
-from core.simulators import local_simulators
+from plugin_kit.simulators import KeptState, local_simulators
 
 
 class ServedSimulator:
-    """A simulator listening on loopback; ``renew`` swaps in a fresh app if the last one was used."""
+    """A simulator listening on loopback; ``prepare`` swaps in a fresh app if the last one was used."""
 
     def __init__(self, build: Callable[[], WSGIApplication]) -> None:
         self._build = build
         self.app = build()
         self.used = False
+        self._state: dict[str, object] | None = None
         self._server = make_server("127.0.0.1", 0, self, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"simulator {self.url}", daemon=True)
@@ -39,9 +43,17 @@ class ServedSimulator:
         self.used = True
         return self.app(environ, start_response)
 
-    def renew(self) -> None:
-        if self.used:
-            self.app, self.used = self._build(), False
+    def prepare(self, state: dict[str, object] | None = None) -> None:
+        """Be a fresh simulator holding ``state`` (a ``snapshot``), unless it already is, untouched since."""
+        if self.used or state is not self._state:
+            self.app = self._build()
+            if state is not None and isinstance(self.app, KeptState):
+                self.app.restore(copy.deepcopy(state))
+            self.used, self._state = False, state
+
+    def snapshot(self) -> dict[str, object] | None:
+        """A copy of what the simulator holds, if it is one that can say (``KeptState``)."""
+        return copy.deepcopy(self.app.snapshot()) if isinstance(self.app, KeptState) else None
 
     def close(self) -> None:
         self._server.shutdown()
@@ -76,9 +88,9 @@ def simulators() -> Iterator[dict[str, ServedSimulator]]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_simulators(simulators: dict[str, ServedSimulator]) -> Iterator[None]:
-    """Leave every simulator a test used as new for the next (ids and idempotency keys repeat
-    across tests whose data was rolled back)."""
-    yield
-    for served in simulators.values():
-        served.renew()
+def fresh_simulators(request: pytest.FixtureRequest, simulators: dict[str, ServedSimulator]) -> None:
+    """Put every simulator in the state the test's data expects: as the demo left it for a demo
+    test, else new (ids and idempotency keys repeat across tests whose data was rolled back)."""
+    states = request.getfixturevalue("demo_database").simulator_states if "demo" in request.fixturenames else {}
+    for name, served in simulators.items():
+        served.prepare(states.get(name))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,3 +34,9 @@ def provision_due(db: Session, rounds: int = 10) -> int:
             ran += 1
         db.expire_all()
     return ran
+
+
+@pytest.fixture
+def provision_all(db: Session) -> Callable[[], int]:
+    """Carry out every provisioning request that is due, as the worker would; return how many ran."""
+    return lambda: provision_due(db)

@@ -9,6 +9,7 @@ from flask import Flask
 
 
 def purge(app: Flask) -> None:
+    """Throw away every message waiting on the app's broker."""
     app.extensions["celery"].control.purge()
 
 

@@ -1,4 +1,4 @@
-"""A real SMTP server on loopback that keeps what it receives."""
+"""A real SMTP server on loopback that keeps what it receives, and free ports to serve things on."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class Mailbox:
 
 
 def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
