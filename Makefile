@@ -4,7 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test mutate clean
+#: pytest-xdist workers for the test targets: one per CPU; 0 runs the suite in this one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+#: Runs a command and says how long it took: "suite took N s", whatever the command's outcome.
+TIMED = start=$$(date +%s); status=0; $(1) || status=$$?; echo "suite took $$(( $$(date +%s) - start )) s"; exit $$status
+
+.PHONY: run test test-fast mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +23,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/cascade run
 
+# Everything: SQLite, or the PostgreSQL and broker that CASCADE_TEST_DATABASE_URL / _BROKER_URL name;
+# the browser tests included. PYTEST_ARGS narrows it (.ci/run's RabbitMQ lane passes a file list).
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(call TIMED,$(PYTEST) $(PYTEST_ARGS))
+
+# The quick lane while working: the embedded default (SQLite, whatever the environment says), no browser.
+test-fast: $(STAMP)
+	@$(call TIMED,env -u CASCADE_TEST_DATABASE_URL -u CASCADE_TEST_BROKER_URL $(PYTEST) --ignore=tests/browser $(PYTEST_ARGS))
 
 # Mutation testing of core/services with mutmut (configured in pyproject.toml): slow, so by hand and never
 # in CI. MUTANTS picks some, e.g. make mutate MUTANTS='core.services.pricing.*'; $(BIN)/mutmut browse
