@@ -16,8 +16,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# The example plugin (examples/cloud_backup) installs beside Cascade as any plugin would.
+$(STAMP): pyproject.toml examples/cloud_backup/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]' -e examples/cloud_backup
 	touch $(STAMP)
 
 run: $(STAMP)
