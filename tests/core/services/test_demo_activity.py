@@ -5,14 +5,19 @@ from sqlalchemy import select
 from core.models.orders import Order, OrderStatus
 from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.plugins import product_types
 from core.services.attention import needs_attention
 from core.services.demo_activity import load_demo_activity
+
+#: The plugins shipped with Cascade; an installed one (the example plugin) adds demo orders of its own.
+SHIPPED = {"reseller_plans", "office365", "hosting"}
 
 
 def test_the_demo_shows_a_resellers_day(db, demo, actor_for):
     load_demo_activity(db)
     db.commit()
-    subscriptions = {(s.owner.slug, s.product.key): s for s in db.scalars(select(Subscription))}
+    subscriptions = {(s.owner.slug, s.product.key): s for s in db.scalars(select(Subscription))
+                     if product_types()[s.product.key][0] in SHIPPED}
     assert {key: s.status for key, s in subscriptions.items()} == {
         ("bright", "reseller-plan"): SubscriptionStatus.ACTIVE,
         ("corner", "reseller-plan"): SubscriptionStatus.ACTIVE,
