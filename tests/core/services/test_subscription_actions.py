@@ -100,7 +100,9 @@ def test_undoing_a_cancellation_during_the_trial_keeps_the_trial(frozen_clock, d
     assert (subscription.status, subscription.cancel_at) == (S.PENDING_CANCELLATION, trial_end)
     _act(db, actor_for("harbour"), subscription, "undo-cancellation")
     assert (subscription.status, subscription.trial_end, subscription.cancel_at) == (S.TRIAL, trial_end, None)
-    assert (subscription.events[-1].action, subscription.events[-1].to_status) == ("cancellation_undone", S.TRIAL)
+    undone = subscription.events[-1]
+    assert (undone.action, undone.to_status, undone.actor.email) == ("cancellation_undone", S.TRIAL, "owner@harbour.example")
+    assert undone.changes == {"cancel_at": [trial_end.isoformat(), None]}
     assert "end-trial" in available_actions(db, actor_for("harbour"), subscription)
     frozen_clock.advance(trial_end - frozen_clock.now() + timedelta(minutes=1))
     run_period_ends(db)
@@ -124,6 +126,8 @@ def test_a_subscription_suspended_as_overdue_comes_back_only_once_renewed(frozen
                                                                         subscribe):
     fake_plugin.product_types[0].manual_renewal = True  # renewed by hand, as a domain name is
     subscription = subscribe()
+    with pytest.raises(ConflictError, match="An active subscription cannot be resumed"):
+        act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="resume")
     frozen_clock.advance(subscription.current_period_end - frozen_clock.now() + timedelta(minutes=1))
     run_period_ends(db)  # nobody renewed it: suspended for want of payment
     db.commit()
@@ -131,7 +135,7 @@ def test_a_subscription_suspended_as_overdue_comes_back_only_once_renewed(frozen
     assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
     with pytest.raises(ConflictError, match="renew it to bring it back"):
         act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="resume")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match="Only the seller of Fake product can resume it"):
         act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="resume")
     assert "resume" not in available_actions(db, actor_for("bright"), subscription)
     assert "renew" in available_actions(db, actor_for("harbour"), subscription)
