@@ -133,7 +133,7 @@ def test_a_subscription_suspended_as_overdue_comes_back_only_once_renewed(frozen
     db.commit()
     provision_due(db)
     assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
-    with pytest.raises(ConflictError, match="renew it to bring it back"):
+    with pytest.raises(ConflictError, match=r"^It was suspended because it was not renewed: renew it to bring it back\.$"):
         act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="resume")
     with pytest.raises(PermissionDeniedError, match="Only the seller of Fake product can resume it"):
         act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="resume")
