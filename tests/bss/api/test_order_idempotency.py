@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bss.api import idempotency
 from core.models.idempotency import IdempotencyKey
 from core.models.orders import Order
 from core.models.provisioning import ProvisioningRequest
 from core.services.idempotency import purge_idempotency_keys
 from plugin_kit.testing import provision_due
+from web.api import idempotency
 
 
 def count(db, model):
