@@ -87,7 +87,7 @@ def _healthy(base: str) -> bool:
     try:
         with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
             return response.status == 200
-    except (urllib.error.URLError, ConnectionError):
+    except (urllib.error.URLError, ConnectionError, TimeoutError):  # a busy machine: ask again
         return False
 
 
