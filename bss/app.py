@@ -29,6 +29,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``env``, ...): tests and tools pass them instead of changing the environment.
     """
     settings = load_settings(**dict(config or {}))
+    load_plugins()
+    check_settings()  # the plugins' too: a bad one stops the start, naming it, before anything is bound
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(settings.to_flask(), CELERY=celery_settings(settings))
     configure_logging(settings.log_level, settings.log_format)
@@ -40,8 +42,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_request_ids(app)
     init_csrf(app)
     init_auth(app)
-    load_plugins()
-    check_settings()  # the plugins' settings: a bad one stops the start, naming it
 
     from bss import api, backoffice, health, home
     from storefront.app import create_storefront_app

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from bss.app import create_app
 from core.plugins import hookimpl, pm
 from core.settings import ConfigError, DuplicateSettingError, Setting, declared_settings, whole_number
 
@@ -19,10 +18,10 @@ def test_a_setting_reads_its_variable_or_falls_back_to_its_default():
         seats.read({"CASCADE_EXAMPLE_SEATS": "11"})
 
 
-def test_an_app_does_not_start_with_a_bad_plugin_setting(test_settings, monkeypatch):
+def test_an_app_does_not_start_with_a_bad_plugin_setting(make_app, monkeypatch):
     monkeypatch.setenv("CASCADE_OFFICE365_TIMEOUT", "forever")
     with pytest.raises(ConfigError, match="^CASCADE_OFFICE365_TIMEOUT: 'forever': "):
-        create_app(test_settings)
+        make_app()
 
 
 def test_two_plugins_cannot_declare_the_same_setting():
