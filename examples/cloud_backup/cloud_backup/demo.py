@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,16 +15,20 @@ from core.clock import clock, utcnow
 from core.models.accounts import Account
 from core.models.prices import PriceListKind
 from core.models.subscriptions import Subscription
+from core.money import Money
 from core.services.actors import acting_as
-from core.services.demo import demo_plans, demo_price_list
+from core.services.demo import demo_plans, demo_price_list, wholesale_unit_price
 from core.services.demo_activity import demo_order, demo_user
 from core.services.price_lists import set_price
 
 
 def load_demo_prices(session: Session, accounts: Mapping[str, Account]) -> None:
-    """Bright IT sells the 100 GB vault at 5.00 a month."""
-    set_price(session, price_list=demo_price_list(session, accounts["bright"], PriceListKind.RETAIL),
-              plan=demo_plans(session, KEY)["vault-100"], actor=None, unit_price="5.00")
+    """Northwind sells the 100 GB vault for less from ten vaults on (the resellers' retail lists
+    mark the vaults up like everything else)."""
+    plan = demo_plans(session, KEY)["vault-100"]
+    unit = wholesale_unit_price(plan)
+    set_price(session, price_list=demo_price_list(session, accounts["northwind"], PriceListKind.WHOLESALE), plan=plan,
+              actor=None, unit_price=unit, volume_tiers=[(10, Money(unit * Decimal("0.9"), "EUR").rounded().amount)])
 
 
 def load_demo_orders(session: Session, accounts: Mapping[str, Account]) -> None:

@@ -37,7 +37,7 @@ def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
             try:
                 status, body = _get(f"http://127.0.0.1:{port}/healthz")
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # busy: ask again
                 assert process.poll() is None, process.stdout.read()
                 assert time.monotonic() < deadline, "the web server never answered"
                 time.sleep(0.5)

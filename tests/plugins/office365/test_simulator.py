@@ -38,7 +38,7 @@ def test_cascade_simulator_serves_one_alone_until_ctrl_c(tmp_path):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/_simulator/state", timeout=2) as answer:
                     assert json.loads(answer.read()) == {"customers": []}
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # busy: ask again
                 assert process.poll() is None, process.stdout.read()
                 assert time.monotonic() < deadline, "the simulator never answered"
                 time.sleep(0.2)
