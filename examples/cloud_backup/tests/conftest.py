@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 
 import pytest
-
 from cloud_backup.product import KEY
+
 from core.models.catalog import Plan
 
 

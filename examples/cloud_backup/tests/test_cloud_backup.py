@@ -4,9 +4,9 @@ its setting and its demo data, each reached through Cascade's hooks alone."""
 
 from datetime import timedelta
 
+from cloud_backup.restores import Restore, RestoreStatus
 from sqlalchemy import inspect, select, text
 
-from cloud_backup.restores import Restore, RestoreStatus
 from core.clock import utcnow
 from core.models.subscriptions import SubscriptionStatus
 from plugin_kit.testing import BRIGHT, text_of
