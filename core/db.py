@@ -107,6 +107,19 @@ def after_commit(session: Session | scoped_session[Session], callback: Callable[
     session.info.setdefault("after_commit", []).append(callback)
 
 
+def end_before_outside_call(session: Session | scoped_session[Session]) -> None:
+    """End the session's transaction before calling the outside world (a vendor, a mail or DNS server).
+
+    Such a call may take seconds, and a transaction must not wait on it: on SQLite every
+    transaction holds the database's write lock, on PostgreSQL a connection and its row locks.
+    So a service reads what the call needs, calls this, makes the call, and writes what it
+    learnt in the session's next transaction. What was read stays loaded (sessions do not
+    expire on commit); whatever the caller had written is committed with it, so a caller
+    calls it only once what it wrote may stand on its own.
+    """
+    session.commit()
+
+
 def _run_after_commit(session: Session) -> None:
     for callback in session.info.pop("after_commit", []):
         callback()

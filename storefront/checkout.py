@@ -24,7 +24,7 @@ from core.models.orders import OrderStatus
 from core.permissions import Permission
 from core.products import text_in
 from core.services.idempotency import StoredAnswer, request_hash, store_answer, stored_answer
-from core.services.orders import LineRequest, place_order, vendor_questions
+from core.services.orders import LineRequest, place_order
 from core.tokens import new_secret
 from storefront.auth import current_customer_actor, customer_account, customer_required
 from storefront.cart import CartLine, PricedCart, cart_lines, clear_cart, priced_cart, save_cart
@@ -156,13 +156,9 @@ def place() -> Response | tuple[str, int]:
     save_cart(lines)  # what was typed stays, whatever happens next
     try:
         actor = current_customer_actor()
-        questions = vendor_questions(db.session, actor=actor, lines=[_request(line) for line in lines])
-        # Nothing is written yet: end the transaction the customer, the checkout token and the plans
-        # were read in, for the vendors to be asked with none open (on SQLite it would hold the
-        # database's write lock). A checkout sent twice at once still makes one order: the second
-        # one's store_answer below fails on the token, as before.
-        db.session.commit()
-        order = place_order(db.session, actor=actor, lines=questions.ask(),
+        # A checkout sent twice at once still makes one order: place_order may commit what was read
+        # so far to ask vendors, but the second one's store_answer below fails on the token.
+        order = place_order(db.session, actor=actor, lines=[_request(line) for line in lines],
                             payment_method=form.get("payment_method", ""))
         location = url_for("shop_orders.order", order_id=order.id)
         store_answer(db.session, account_id=account.id, key=key, fingerprint=fingerprint, status=303,

@@ -24,7 +24,6 @@ from core.services.orders import (
     get_order,
     list_orders,
     place_order,
-    vendor_questions,
 )
 from web.api.auth import current_actor, current_caller
 from web.api.idempotency import commit_and_respond
@@ -64,20 +63,13 @@ def orders() -> Response:
 )
 def create_order() -> Response:
     body = request_body()
-    actor = current_actor()
-    questions = vendor_questions(db.session, actor=actor, lines=[
-        LineRequest(line["plan_id"], line["quantity"], line["params"]) for line in body["lines"]])
-    # Nothing is written yet: end the transaction the caller and the plans were read in, for the
-    # vendors to be asked with none open (on SQLite it would hold the database's write lock).
-    db.session.commit()
-    lines = questions.ask()
     order = place_order(
         db.session,
-        actor=actor,
+        actor=current_actor(),
         owner_id=body["account_id"],
         payer=body["payer"],
         payment_method=body["payment_method"],
-        lines=lines,
+        lines=[LineRequest(line["plan_id"], line["quantity"], line["params"]) for line in body["lines"]],
     )
     return commit_and_respond(order, headers={"Location": url_for("api.order", order_id=order.id, _external=True)})
 

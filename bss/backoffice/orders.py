@@ -29,7 +29,6 @@ from core.services.orders import (
     get_order,
     list_orders,
     place_order,
-    vendor_questions,
 )
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
 from web.database import db
@@ -170,12 +169,7 @@ def place_order_view() -> Response | tuple[str, int]:
     try:
         if errors:
             raise ValidationError(errors)
-        actor = current_actor()
-        questions = vendor_questions(db.session, actor=actor, lines=[line])
-        # Nothing is written yet: end the transaction the person and the plan were read in, for the
-        # vendor to be asked with none open (on SQLite it would hold the database's write lock).
-        db.session.commit()
-        placed = place_order(db.session, actor=actor, lines=questions.ask(), owner_id=owner_id,
+        placed = place_order(db.session, actor=current_actor(), lines=[line], owner_id=owner_id,
                              payer=form.get("payer", Payer.OWNER), payment_method=form.get("payment_method", ""))
     except ValidationError as error:
         db.session.rollback()

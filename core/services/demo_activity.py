@@ -23,7 +23,6 @@ from core.services.orders import (
     grant_starter_plans,
     place_order,
     set_payment_confirmation,
-    vendor_questions,
 )
 from core.services.provisioning import provision_pending_now
 
@@ -60,13 +59,11 @@ def demo_order(session: Session, accounts: Mapping[str, Account], slug: str, pla
                by: str | None = None, payer: str = "owner", params: Mapping[str, str] | None = None) -> None:
     """Order ``plan`` (``<product key>/<plan code>``) for the demo account ``slug``, as its owner or
     as the owner of ``by``, and provision it at once. It commits as a request and the worker do,
-    so that no vendor is asked with a transaction open."""
+    so that no vendor is asked with a transaction open (``place_order``, ``provision_pending_now``)."""
     buyer = accounts[by or slug]
     product_key, code = plan.split("/")
     chosen = session.scalars(select(Plan).join(Product).where(Product.key == product_key, Plan.code == code)).one()
     actor = acting_as(session, demo_user(session, buyer), buyer)
-    questions = vendor_questions(session, actor=actor, lines=[LineRequest(chosen.id, quantity, dict(params or {}))])
-    session.commit()  # as a request does: no transaction is open while the vendor is asked (core.services.orders)
     place_order(session, actor=actor, owner_id=accounts[slug].id, payer=payer, payment_method=method,
-                lines=questions.ask())
+                lines=[LineRequest(chosen.id, quantity, dict(params or {}))])
     provision_pending_now(session)

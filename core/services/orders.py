@@ -9,17 +9,15 @@ changes) a subscription per line and asks for its provisioning.
 A product may need its vendor's word on a line before accepting it (a name still free there).
 No transaction is open while a vendor is asked: on SQLite every transaction holds the
 database's write lock from its first statement (``core.db``), so a vendor's round trip inside
-one would stall every other writer. A request places an order in three steps:
-``vendor_questions`` reads what to ask, the caller ends its transaction (a commit: nothing
-is written yet), ``VendorQuestions.ask`` asks with no transaction open, and ``place_order``
-checks and writes the order in a new transaction, with the answers on its lines.
+one would stall every other writer. So ``place_order`` and ``start_trial`` first read which
+vendor to ask about what, commit the caller's transaction (the caller has written nothing it
+would not keep), ask with none open, then check and write in a new transaction.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -27,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
@@ -47,8 +46,6 @@ from core.services.order_status import refresh_order_status
 from core.services.pricing import purchasable_plans, resolve_prices
 from core.services.subscription_changes import change_plan, start_subscription, start_trial_subscription
 
-log = logging.getLogger(__name__)
-
 MAX_LINES = 50
 MAX_QUANTITY = 100_000
 
@@ -60,40 +57,16 @@ class LineRequest:
     plan_id: int
     quantity: int = 1
     params: Mapping[str, Any] = field(default_factory=dict)
-    #: What the line's vendor answered about ``params`` (``VendorQuestions.ask``); ``None``: not asked.
-    vendor_answers: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class VendorQuestions:
-    """What an order's lines ask their vendors before the order is placed (``vendor_questions``).
+def _vendor_answers(session: Session, lines: Sequence[LineRequest]) -> list[Mapping[str, Any]]:
+    """Ask each line's vendor about its params, with no transaction open; an answer per line.
 
-    Plain data, holding no database object: ``ask`` runs once the session's transaction has ended.
+    It reads which product each line is for, commits, then asks: the reads are all the
+    transaction held, so nothing waits on a vendor's round trip. A line that names no plan or
+    whose params do not load is not asked about (the order refuses it anyway), nor is a line
+    whose product asks its vendor nothing; when no line asks, nothing is committed.
     """
-
-    lines: tuple[LineRequest, ...]
-    #: Per line, the product type, plan code and loaded params to ask with; ``None`` for a line
-    #: ``place_order`` refuses anyway (no such plan, params that do not load).
-    questions: tuple[tuple[ProductType, str, dict[str, Any]] | None, ...]
-
-    def ask(self) -> list[LineRequest]:
-        """Ask each line's vendor; return the lines carrying the answers, for ``place_order``.
-
-        It touches no database: call it with no transaction open, as a vendor may take seconds.
-        """
-        return [
-            line if question is None else replace(line, vendor_answers=question[0].ask_vendor(question[1], question[2]))
-            for line, question in zip(self.lines, self.questions, strict=True)
-        ]
-
-
-def vendor_questions(session: Session, *, actor: Actor, lines: Sequence[LineRequest]) -> VendorQuestions:
-    """Read which product each line is for, so that its vendor can be asked outside the transaction.
-
-    The first of the three steps of placing an order (see the module's docstring); it only
-    reads. Someone who may not ``purchase`` gets no vendor asked on their behalf.
-    """
-    actor.require(Permission.PURCHASE)
     declared = product_types()
     plans = {plan.id: plan for plan in session.scalars(
         select(Plan).where(Plan.id.in_({line.plan_id for line in lines})).options(selectinload(Plan.product))
@@ -102,14 +75,16 @@ def vendor_questions(session: Session, *, actor: Actor, lines: Sequence[LineRequ
     for line in lines:
         plan = plans.get(line.plan_id)
         found = declared.get(plan.product.key) if plan is not None else None
-        if plan is None or found is None:
-            questions.append(None)
-            continue
-        try:
-            questions.append((found[1], plan.code, found[1].load_params(plan.code, line.params)))
-        except ValidationError:
-            questions.append(None)
-    return VendorQuestions(tuple(lines), tuple(questions))
+        question = None
+        if plan is not None and found is not None and type(found[1]).ask_vendor is not ProductType.ask_vendor:
+            try:
+                question = (found[1], plan.code, found[1].load_params(plan.code, line.params))
+            except ValidationError:
+                pass
+        questions.append(question)
+    if any(questions):
+        end_before_outside_call(session)
+    return [{} if question is None else question[0].ask_vendor(*question[1:]) for question in questions]
 
 
 class Payer(StrEnum):
@@ -131,12 +106,11 @@ def place_order(
     """Check and record an order; accept it at once unless its seller confirms payments first.
 
     Every check runs before anything is written, and every failing one is reported by field
-    (``account_id``, ``payer``, ``payment_method``, ``lines.<n>.plan_id``, ...). Lines carry
-    their vendors' answers (``vendor_questions``, then ``ask`` with no transaction open); a line
-    that does not is asked here, inside the caller's transaction, which only a caller alone on
-    its database may afford (a test, a script).
+    (``account_id``, ``payer``, ``payment_method``, ``lines.<n>.plan_id``, ...). A line whose
+    vendor must be asked first commits the caller's transaction (see the module's docstring).
     """
     actor.require(Permission.PURCHASE)
+    answers = _vendor_answers(session, lines) if len(lines) <= MAX_LINES else []
     buyer = actor.account
     owner = get_account(session, buyer, owner_id) if owner_id is not None else buyer
     errors: dict[str, list[str]] = {}
@@ -146,7 +120,8 @@ def place_order(
         errors["lines"] = ["Order at least one plan."]
     elif len(lines) > MAX_LINES:
         errors["lines"] = [f"Order at most {MAX_LINES} lines at once."]
-    priced = _priced_lines(session, owner, paying, lines, errors) if paying is not None and "lines" not in errors else []
+    priced = (_priced_lines(session, owner, paying, lines, answers, errors)
+              if paying is not None and "lines" not in errors else [])
     if errors:
         raise ValidationError(errors)
     assert paying is not None and method is not None
@@ -214,8 +189,10 @@ def start_trial(
     errors: dict[str, list[str]] = {}
     if not 1 <= days <= MAX_TRIAL_DAYS:
         errors["days"] = [f"A trial lasts between 1 and {MAX_TRIAL_DAYS} days."]
+    line_request = LineRequest(plan_id, 1, params or {})
+    answers = _vendor_answers(session, [line_request])
     paying = _payer(owner, buyer, Payer.OWNER, errors)
-    priced = _priced_lines(session, owner, paying, [LineRequest(plan_id, 1, params or {})], errors) if paying else []
+    priced = _priced_lines(session, owner, paying, [line_request], answers, errors) if paying else []
     if not errors and priced[0].kind is not OrderLineKind.NEW:
         errors["plan_id"] = [f"{owner.name} has {priced[0].plan.product.name} already: a trial is for a first subscription."]
     if errors:
@@ -304,9 +281,10 @@ def _payment_method(actor: Actor, value: str, errors: dict[str, list[str]]) -> P
 
 
 def _priced_lines(
-    session: Session, owner: Account, payer: Account, lines: Sequence[LineRequest], errors: dict[str, list[str]]
+    session: Session, owner: Account, payer: Account, lines: Sequence[LineRequest],
+    vendor_answers: Sequence[Mapping[str, Any]], errors: dict[str, list[str]],
 ) -> list[_PricedLine]:
-    """Price and check each line for ``payer``; problems go into ``errors`` by field."""
+    """Price and check each line for ``payer`` with its vendor's answers; problems go into ``errors`` by field."""
     declared = product_types()
     plans = {plan.id: plan for plan in session.scalars(
         select(Plan).where(Plan.id.in_({line.plan_id for line in lines})).options(selectinload(Plan.product))
@@ -315,7 +293,7 @@ def _priced_lines(
     live = _live_subscriptions(session, owner, {plan.product_id for plan in plans.values()})
     priced: list[_PricedLine] = []
     singletons_ordered: set[int] = set()
-    for n, line in enumerate(lines):
+    for n, (line, answers) in enumerate(zip(lines, vendor_answers, strict=True)):
         at = f"lines.{n}"
         plan = plans.get(line.plan_id)
         if not 1 <= line.quantity <= MAX_QUANTITY:
@@ -333,9 +311,6 @@ def _priced_lines(
         product_type = declared[plan.product.key][1]
         try:
             params = product_type.load_params(plan.code, line.params)
-            answers = line.vendor_answers
-            if answers is None:
-                answers = _ask_in_transaction(product_type, plan.code, params)
             params = product_type.accept_params(OrderLineContext(session=session, owner=owner,
                                                                  plan=product_type.plan(plan.code),
                                                                  quantity=line.quantity, params=params,
@@ -358,14 +333,6 @@ def _priced_lines(
                 kind = OrderLineKind.CHANGE
         priced.append(_PricedLine(kind, plan, line.quantity, params, price.unit_price, price.setup_fee, subscription))
     return priced
-
-
-def _ask_in_transaction(product_type: ProductType, plan_code: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Ask the vendor about a line nobody asked before the transaction opened: the transaction waits."""
-    if type(product_type).ask_vendor is not ProductType.ask_vendor:
-        log.warning("an order line of %s asks its vendor inside the order's transaction: "
-                    "ask with vendor_questions(...).ask() before the transaction opens", product_type.key)
-    return product_type.ask_vendor(plan_code, params)
 
 
 def _live_subscriptions(session: Session, owner: Account, product_ids: set[int]) -> dict[int, Subscription]:

@@ -143,7 +143,7 @@ def test_the_worker_sets_the_seats_up_with_no_transaction_open(db, demo, order_s
     subscription = order_seats("harbour", 8, tenant_prefix="harbourdental")
     request_id = db.scalar(select(ProvisioningRequest.id).where(ProvisioningRequest.subscription_id == subscription.id))
     db.commit()
-    del vendor_calls[:]  # the order's own check, asked inside by the fixture's direct call (see place_order)
+    del vendor_calls[:]  # the order's own tenant check
     provision(request_id)
     db.expire_all()
     assert db.get(ProvisioningRequest, request_id).status is RequestStatus.DONE
