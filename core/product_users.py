@@ -11,11 +11,21 @@ all go through that service.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from core.models.subscriptions import Subscription
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """The subscription whose users a directory manages, as plain data read beforehand: the
+    directory talks to the vendor with no database transaction open, so it reads nothing."""
+
+    subscription_id: int
+    plan_code: str
+    plan_name: str
+    #: What provisioning stored for the subscription (the vendor's ids).
+    data: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -55,50 +65,46 @@ class IssuedPassword:
 class UserDirectory(ABC):
     """The users of one product's subscriptions, at the vendor.
 
-    Every method gets a subscription the caller may manage and talks to the vendor. It raises
+    Every method gets the service of a subscription the caller may manage and talks to the vendor. It raises
     ``ValidationError`` naming the field at fault, ``NotFoundError`` for a user who is not in the
     subscription's service, ``ConflictError`` for what cannot be done now (no seat is free, the
     service is not set up yet) and ``VendorUnavailableError`` when the vendor does not answer.
     """
 
     @abstractmethod
-    def domains(self, subscription: Subscription) -> list[str]:
-        """The domains new users' names may end in, the default first."""
-
-    @abstractmethod
-    def users(self, subscription: Subscription) -> list[ProductUser]:
+    def users(self, service: ServiceRef) -> list[ProductUser]:
         """Every user of the service, by name."""
 
     @abstractmethod
-    def user(self, subscription: Subscription, user_id: str) -> ProductUser:
+    def user(self, service: ServiceRef, user_id: str) -> ProductUser:
         """One user."""
 
     @abstractmethod
-    def seats(self, subscription: Subscription) -> Seats:
+    def seats(self, service: ServiceRef) -> Seats:
         """How many users the subscription can license, and how many it does."""
 
     @abstractmethod
-    def create_user(self, subscription: Subscription, *, display_name: str, user_principal_name: str,
+    def create_user(self, service: ServiceRef, *, display_name: str, user_principal_name: str,
                     licensed: bool) -> IssuedPassword:
         """Add a user who must change the temporary password at first sign-in."""
 
     @abstractmethod
-    def update_user(self, subscription: Subscription, user_id: str, *, display_name: str | None = None,
+    def update_user(self, service: ServiceRef, user_id: str, *, display_name: str | None = None,
                     user_principal_name: str | None = None) -> ProductUser:
         """Rename a user (``None``: unchanged)."""
 
     @abstractmethod
-    def set_enabled(self, subscription: Subscription, user_id: str, enabled: bool) -> ProductUser:
+    def set_enabled(self, service: ServiceRef, user_id: str, enabled: bool) -> ProductUser:
         """Let a user sign in again, or stop them (their data and licence stay)."""
 
     @abstractmethod
-    def set_licensed(self, subscription: Subscription, user_id: str, licensed: bool) -> ProductUser:
+    def set_licensed(self, service: ServiceRef, user_id: str, licensed: bool) -> ProductUser:
         """Give a user one of the subscription's seats, or take it back."""
 
     @abstractmethod
-    def reset_password(self, subscription: Subscription, user_id: str) -> IssuedPassword:
+    def reset_password(self, service: ServiceRef, user_id: str) -> IssuedPassword:
         """Replace a user's password with a temporary one."""
 
     @abstractmethod
-    def delete_user(self, subscription: Subscription, user_id: str) -> None:
+    def delete_user(self, service: ServiceRef, user_id: str) -> None:
         """Remove a user (their seat becomes free)."""

@@ -14,6 +14,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.db import end_before_outside_call
 from core.dns import LookupFailedError
 from core.errors import PermissionDeniedError, ValidationError
 from core.models.storefronts import Storefront
@@ -67,11 +68,16 @@ def set_custom_domain(session: Session, *, actor: Actor, domain: str, storefront
 
 
 def verify_custom_domain(session: Session, *, actor: Actor, lookup: Callable[[str], list[str]]) -> Storefront:
-    """Look the TXT record up (``lookup(name)`` answers its texts); the domain answers once it is found."""
+    """Look the TXT record up (``lookup(name)`` answers its texts); the domain answers once it is found.
+
+    The lookup runs with no transaction open (the session's is committed first: nothing is
+    written yet), as a DNS server may take seconds; a domain renamed meanwhile is not verified.
+    """
     storefront = _entitled_storefront(session, actor)
     if storefront.custom_domain is None:
         raise ValidationError({"custom_domain": ["Name your domain first."]})
     name, value = verification_record(storefront)
+    end_before_outside_call(session)
     try:
         found = lookup(name)
     except LookupFailedError:
@@ -80,6 +86,9 @@ def verify_custom_domain(session: Session, *, actor: Actor, lookup: Callable[[st
         raise ValidationError({"custom_domain": [
             f"No TXT record {name} with the value {value} was found yet. DNS changes can take a while to spread: "
             "check the record, then try again."]})
+    session.refresh(storefront)
+    if verification_record(storefront) != (name, value):
+        raise ValidationError({"custom_domain": [f"The domain changed while {name} was looked up: verify it again."]})
     if storefront.custom_domain_verified_at is None:
         storefront.custom_domain_verified_at = utcnow()
         record_event(session, account=actor.account, actor=actor.user, action="storefront.custom_domain_verified",

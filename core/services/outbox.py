@@ -1,8 +1,8 @@
 """The email outbox: queue an email inside a transaction, deliver it after the commit.
 
 Delivery is at least once: an email whose send succeeded but whose row could not be marked
-sent (a worker killed in between) goes out again, with the same Message-ID so that mail
-clients show it once.
+sent (a worker killed in between) goes out again once its lease has run out, with the same
+Message-ID so that mail clients show it once.
 """
 
 from __future__ import annotations
@@ -18,12 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.db import end_before_outside_call
 from core.errors import ValidationError
 from core.mail import MailTransport
 from core.models.outbox import EMAIL_STATES, EmailStatus, OutboxEmail
 
 #: Attempts before an email that keeps failing for a temporary reason is given up.
 MAX_ATTEMPTS = 5
+#: How long a worker holds an email it is sending: no other sends it meanwhile, and the sweep
+#: publishes it again once this (and its grace) has passed, should the worker have died.
+SEND_LEASE = timedelta(minutes=5)
 
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
@@ -84,22 +88,30 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
 def deliver_email(
     session: Session, email_id: int, transport: MailTransport, sender: str
 ) -> OutboxEmail | None:
-    """Send one pending email and record the outcome.
+    """Send one pending email that is due, and record the outcome.
 
-    Returns ``None`` when there is nothing to do: the email was already sent or given up, or
-    another worker holds it right now. A temporary failure leaves it pending (the caller
-    retries) until ``MAX_ATTEMPTS``; a permanent refusal from the server fails it at once.
+    It claims the email in a transaction of its own (committed: a claimed email is not due for
+    ``SEND_LEASE``), sends it with no transaction open, a mail server being as slow as it likes,
+    then records the outcome in the session's new transaction, for the caller to commit. Returns
+    ``None`` when there is nothing to do: the email was sent or given up already, is not due
+    yet, or another worker holds it. A temporary failure leaves it pending (the caller retries)
+    until ``MAX_ATTEMPTS``; a permanent refusal from the server fails it at once.
     """
+    now = utcnow()
     email = session.scalar(
         select(OutboxEmail)
-        .where(OutboxEmail.id == email_id, OutboxEmail.status == EmailStatus.PENDING)
+        .where(OutboxEmail.id == email_id, OutboxEmail.status == EmailStatus.PENDING,
+               OutboxEmail.next_attempt_at <= now)
         .with_for_update(skip_locked=True)
     )
     if email is None:
         return None
     email.attempts += 1
+    email.next_attempt_at = now + SEND_LEASE
+    message = build_message(email, sender)
+    end_before_outside_call(session)  # the claim stands on its own
     try:
-        transport.send(build_message(email, sender))
+        transport.send(message)
     except smtplib.SMTPResponseException as exc:
         _record_failure(email, f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500)
     except smtplib.SMTPRecipientsRefused as exc:

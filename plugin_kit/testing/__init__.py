@@ -12,7 +12,9 @@ A plugin installed in the same environment as Cascade gets, with no conftest of 
   sent as a browser sends them (``forms``); ``make_key``, ``api_as``: the JSON API (``api``);
 - ``simulators``: every installed plugin's vendor simulator, served over HTTP (``simulators``);
   ``smtp_server``: a real SMTP server (``smtp``); ``provision_all``: the worker's provisioning,
-  run in the test (``provisioning``).
+  run in the test (``provisioning``);
+- ``outside_io_outside_transactions`` (on every test): a vendor, the mail server or a DNS
+  resolver called inside a database transaction fails the test (``outside_io``).
 
 The plain helpers are importable from here: ``provision_due``, ``post_form``, ``form_token``,
 ``text_of``, ``link_in_email``, ``free_port``, ``serve``, ``purge``, ``published``...
@@ -29,7 +31,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-_MODULES = ("accounts", "api", "app", "broker", "databases", "forms", "pages", "provisioning", "simulators", "smtp")
+_MODULES = ("accounts", "api", "app", "broker", "databases", "forms", "outside_io", "pages", "provisioning", "simulators",
+            "smtp")
 # Failed asserts in the fixtures explain themselves, as in a test (an installed plugin is rewritten only
 # when pip lists its files, which an editable install does not).
 pytest.register_assert_rewrite(*(f"{__name__}.{module}" for module in _MODULES))
@@ -57,6 +60,7 @@ pytest_plugins = [
     "plugin_kit.testing.api",
     "plugin_kit.testing.provisioning",
     "plugin_kit.testing.smtp",
+    "plugin_kit.testing.outside_io",
 ]
 
 

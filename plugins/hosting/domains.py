@@ -18,6 +18,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
+from core.db import end_before_outside_call
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Product
@@ -120,6 +121,7 @@ def set_auto_renew(session: Session, *, actor: Actor, subscription_id: int, auto
 def registrar_record(session: Session, *, actor: Actor, subscription_id: int) -> DomainRecord:
     """The domain as the registrar has it now (asked now: the pages show it live)."""
     subscription = _registered(session, actor, subscription_id)
+    end_before_outside_call(session)
     return installed().registrar().info(subscription.params["domain_name"])
 
 
@@ -134,6 +136,7 @@ def set_nameservers(session: Session, *, actor: Actor, subscription_id: int, nam
         raise ValidationError({"nameservers": [str(error)]}) from None
     if not 2 <= len(checked) <= 13:
         raise ValidationError({"nameservers": ["Give between 2 and 13 different nameservers, one a line."]})
+    end_before_outside_call(session)
     record = installed().registrar().set_nameservers(subscription.params["domain_name"], checked,
                                                      key=secrets.token_hex(16))
     record_event(session, account=actor.account, actor=actor.user, action="domain.nameservers", target=subscription,

@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
+from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account
 from core.models.catalog import Plan
@@ -194,6 +195,7 @@ def control_panel_link(session: Session, viewer: Account, website_id: int,
     if website.status is W.TERMINATED or username is None:
         raise ConflictError(f"{to_unicode(website.domain)} has no control panel "
                             f"{'any more' if website.status is W.TERMINATED else 'yet: its hosting is being set up'}.")
+    end_before_outside_call(session)
     return (panel or http_panel()).sso_link(username)
 
 

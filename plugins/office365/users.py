@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.errors import ConflictError, NotFoundError, ValidationError, VendorUnavailableError
-from core.models.subscriptions import Subscription
-from core.product_users import IssuedPassword, ProductUser, Seats, UserDirectory
+from core.product_users import IssuedPassword, ProductUser, Seats, ServiceRef, UserDirectory
 from core.provisioning import RetryableError
 from plugin_kit.vendor_http import VendorError
 from plugins.office365.connector import DirectoryUser, Office365Client
@@ -42,31 +41,27 @@ def temporary_password() -> str:
 class Office365Users(UserDirectory):
     """The directory of the tenant a subscription was set up in."""
 
-    def domains(self, subscription: Subscription) -> list[str]:
+    def users(self, service: ServiceRef) -> list[ProductUser]:
+        sku_id = _sku(service)
         with _at_microsoft() as client:
-            return client.domains(_tenant(subscription))
-
-    def users(self, subscription: Subscription) -> list[ProductUser]:
-        sku_id = _sku(subscription)
-        with _at_microsoft() as client:
-            found = client.users(_tenant(subscription))
+            found = client.users(_tenant(service))
         return sorted((_shown(user, sku_id) for user in found), key=lambda user: user.display_name.casefold())
 
-    def user(self, subscription: Subscription, user_id: str) -> ProductUser:
+    def user(self, service: ServiceRef, user_id: str) -> ProductUser:
         with _at_microsoft() as client:
-            return _shown(_directory_user(client, subscription, user_id), _sku(subscription))
+            return _shown(_directory_user(client, service, user_id), _sku(service))
 
-    def seats(self, subscription: Subscription) -> Seats:
+    def seats(self, service: ServiceRef) -> Seats:
         with _at_microsoft() as client:
-            return _seats(client, subscription)
+            return _seats(client, service)
 
-    def create_user(self, subscription: Subscription, *, display_name: str, user_principal_name: str,
+    def create_user(self, service: ServiceRef, *, display_name: str, user_principal_name: str,
                     licensed: bool) -> IssuedPassword:
-        tenant, sku_id = _tenant(subscription), _sku(subscription)
+        tenant, sku_id = _tenant(service), _sku(service)
         with _at_microsoft() as client:
             display_name, user_principal_name = _checked_names(client, tenant, display_name, user_principal_name)
             if licensed:
-                _require_free_seat(client, subscription)
+                _require_free_seat(client, service)
             password = temporary_password()
             try:
                 user = client.create_user(tenant, display_name=display_name, user_principal_name=user_principal_name,
@@ -76,14 +71,14 @@ class Office365Users(UserDirectory):
                     raise
                 raise ValidationError({"user_principal_name": [error.message]}) from None
             if licensed:
-                user = _licensed(client, subscription, user.id)
+                user = _licensed(client, service, user.id)
         return IssuedPassword(_shown(user, sku_id), password)
 
-    def update_user(self, subscription: Subscription, user_id: str, *, display_name: str | None = None,
+    def update_user(self, service: ServiceRef, user_id: str, *, display_name: str | None = None,
                     user_principal_name: str | None = None) -> ProductUser:
-        tenant = _tenant(subscription)
+        tenant = _tenant(service)
         with _at_microsoft() as client:
-            current = _directory_user(client, subscription, user_id)
+            current = _directory_user(client, service, user_id)
             display_name, user_principal_name = _checked_names(
                 client, tenant, current.display_name if display_name is None else display_name,
                 current.user_principal_name if user_principal_name is None else user_principal_name)
@@ -93,38 +88,38 @@ class Office365Users(UserDirectory):
                 if error.retryable:
                     raise
                 raise ValidationError({"user_principal_name": [error.message]}) from None
-            return _shown(client.user(tenant, user_id), _sku(subscription))
+            return _shown(client.user(tenant, user_id), _sku(service))
 
-    def set_enabled(self, subscription: Subscription, user_id: str, enabled: bool) -> ProductUser:
-        tenant = _tenant(subscription)
+    def set_enabled(self, service: ServiceRef, user_id: str, enabled: bool) -> ProductUser:
+        tenant = _tenant(service)
         with _at_microsoft() as client:
-            _directory_user(client, subscription, user_id)
+            _directory_user(client, service, user_id)
             client.update_user(tenant, user_id, enabled=enabled)
-            return _shown(client.user(tenant, user_id), _sku(subscription))
+            return _shown(client.user(tenant, user_id), _sku(service))
 
-    def set_licensed(self, subscription: Subscription, user_id: str, licensed: bool) -> ProductUser:
-        sku_id = _sku(subscription)
+    def set_licensed(self, service: ServiceRef, user_id: str, licensed: bool) -> ProductUser:
+        sku_id = _sku(service)
         with _at_microsoft() as client:
-            user = _directory_user(client, subscription, user_id)
+            user = _directory_user(client, service, user_id)
             if licensed and sku_id not in user.sku_ids:
-                _require_free_seat(client, subscription)
-                user = _licensed(client, subscription, user_id)
+                _require_free_seat(client, service)
+                user = _licensed(client, service, user_id)
             elif not licensed and sku_id in user.sku_ids:
-                user = client.change_licences(_tenant(subscription), user_id, remove=(sku_id,))
+                user = client.change_licences(_tenant(service), user_id, remove=(sku_id,))
         return _shown(user, sku_id)
 
-    def reset_password(self, subscription: Subscription, user_id: str) -> IssuedPassword:
-        tenant = _tenant(subscription)
+    def reset_password(self, service: ServiceRef, user_id: str) -> IssuedPassword:
+        tenant = _tenant(service)
         password = temporary_password()
         with _at_microsoft() as client:
-            user = _directory_user(client, subscription, user_id)
+            user = _directory_user(client, service, user_id)
             client.update_user(tenant, user_id, password=password)
-        return IssuedPassword(_shown(user, _sku(subscription)), password)
+        return IssuedPassword(_shown(user, _sku(service)), password)
 
-    def delete_user(self, subscription: Subscription, user_id: str) -> None:
+    def delete_user(self, service: ServiceRef, user_id: str) -> None:
         with _at_microsoft() as client:
-            _directory_user(client, subscription, user_id)
-            client.delete_user(_tenant(subscription), user_id)
+            _directory_user(client, service, user_id)
+            client.delete_user(_tenant(service), user_id)
 
 
 @contextmanager
@@ -139,16 +134,16 @@ def _at_microsoft() -> Iterator[Office365Client]:
         raise ConflictError(f"Microsoft refused: {error.message}") from None
 
 
-def _tenant(subscription: Subscription) -> str:
-    tenant = subscription.provisioning_data.get("customer_id")
+def _tenant(service: ServiceRef) -> str:
+    tenant = service.data.get("customer_id")
     if tenant is None:
-        raise ConflictError(f"{subscription.plan.name} is not set up at Microsoft yet: its users can be managed "
+        raise ConflictError(f"{service.plan_name} is not set up at Microsoft yet: its users can be managed "
                             "once it is active.")
     return tenant
 
 
-def _sku(subscription: Subscription) -> str:
-    return offer_of(subscription.plan.code).sku_id
+def _sku(service: ServiceRef) -> str:
+    return offer_of(service.plan_code).sku_id
 
 
 def _shown(user: DirectoryUser, sku_id: str) -> ProductUser:
@@ -156,32 +151,32 @@ def _shown(user: DirectoryUser, sku_id: str) -> ProductUser:
                        licensed=sku_id in user.sku_ids, enabled=user.enabled)
 
 
-def _directory_user(client: Office365Client, subscription: Subscription, user_id: str) -> DirectoryUser:
+def _directory_user(client: Office365Client, service: ServiceRef, user_id: str) -> DirectoryUser:
     """The user ``user_id`` of the subscription's tenant: an id of another tenant is not found."""
     try:
-        return client.user(_tenant(subscription), user_id)
+        return client.user(_tenant(service), user_id)
     except VendorError as error:
         if error.status in (400, 404):
             raise NotFoundError(f"No user {user_id}.") from None
         raise
 
 
-def _seats(client: Office365Client, subscription: Subscription) -> Seats:
-    sku_id = _sku(subscription)
-    held = next((sku for sku in client.subscribed_skus(_tenant(subscription)) if sku.sku_id == sku_id), None)
+def _seats(client: Office365Client, service: ServiceRef) -> Seats:
+    sku_id = _sku(service)
+    held = next((sku for sku in client.subscribed_skus(_tenant(service)) if sku.sku_id == sku_id), None)
     return Seats(bought=held.enabled_units, assigned=held.consumed_units) if held else Seats(bought=0, assigned=0)
 
 
-def _require_free_seat(client: Office365Client, subscription: Subscription) -> None:
-    seats = _seats(client, subscription)
+def _require_free_seat(client: Office365Client, service: ServiceRef) -> None:
+    seats = _seats(client, service)
     if seats.free == 0:
-        raise ConflictError(f"All {seats.bought} seats of {subscription.plan.name} are in use: remove a licence "
+        raise ConflictError(f"All {seats.bought} seats of {service.plan_name} are in use: remove a licence "
                             "from someone, or buy more seats.")
 
 
-def _licensed(client: Office365Client, subscription: Subscription, user_id: str) -> DirectoryUser:
+def _licensed(client: Office365Client, service: ServiceRef, user_id: str) -> DirectoryUser:
     try:
-        return client.change_licences(_tenant(subscription), user_id, add=(_sku(subscription),))
+        return client.change_licences(_tenant(service), user_id, add=(_sku(service),))
     except VendorError as error:  # the last seat went to someone else in the meantime
         if error.retryable:
             raise

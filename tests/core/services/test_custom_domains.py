@@ -70,6 +70,22 @@ def test_a_new_domain_needs_proving_again(db, shops, actor_for, dns_server, look
     assert find_storefront(db, "www.bright-it.example", "shop.localhost") is None
 
 
+def test_a_domain_renamed_while_its_record_is_looked_up_is_not_verified(db, shops, actor_for, dns_server, lookup):
+    storefront = _name(db, actor_for, "shop.bright-it.example")
+    name, value = verification_record(storefront)
+    dns_server.txt[name] = [value]
+
+    def renamed_meanwhile(asked: str) -> list[str]:
+        found = lookup(asked)  # the DNS is asked with no transaction open; another request renames the domain
+        _name(db, actor_for, "store.bright-it.example")
+        return found
+
+    with pytest.raises(ValidationError, match="The domain changed while"):
+        verify_custom_domain(db, actor=actor_for("bright"), lookup=renamed_meanwhile)
+    db.rollback()
+    assert find_storefront(db, "store.bright-it.example", "shop.localhost") is None
+
+
 @pytest.mark.parametrize(("domain", "problem"), [
     ("localhost", "Give a host name"),
     ("not a domain.example", "Give a host name"),

@@ -49,9 +49,12 @@ def test_a_server_that_is_down_is_retried_with_backoff_then_given_up(db, frozen_
     assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
     assert email.next_attempt_at == frozen_clock.now() + timedelta(seconds=30)
     assert "ConnectionRefusedError" in email.last_error
+    assert deliver_email(db, email.id, unreachable, SENDER) is None  # not due again yet
+    frozen_clock.advance(timedelta(seconds=30))
     deliver_email(db, email.id, unreachable, SENDER)
     assert email.next_attempt_at == frozen_clock.now() + timedelta(seconds=60)
     for _ in range(MAX_ATTEMPTS - 2):
+        frozen_clock.advance(email.next_attempt_at - frozen_clock.now())
         deliver_email(db, email.id, unreachable, SENDER)
     assert (email.status, email.attempts) == (EmailStatus.FAILED, MAX_ATTEMPTS)
 
