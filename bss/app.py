@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_babel import Babel
 
 from bss.auth import init_auth
 from bss.backoffice.plugin_pages import init_plugin_pages
@@ -13,12 +14,14 @@ from bss.cli import register_commands
 from bss.dispatch import init_dispatch
 from bss.errors import register_error_handlers
 from bss.worker import celery_init_app, celery_settings
+from core.i18n import DEFAULT_LOCALE
 from core.links import links
 from core.plugins import load_plugins
 from core.settings import check_settings
 from web.config import load_settings
 from web.csrf import init_csrf
 from web.database import db
+from web.formatting import install_formatting
 from web.logging import configure_logging, init_request_ids
 
 
@@ -42,6 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_request_ids(app)
     init_csrf(app)
     init_auth(app)
+    Babel(app, default_locale=DEFAULT_LOCALE)  # the back office is in English
+    install_formatting(app)
 
     from bss import api, backoffice, health, home
     from storefront.app import create_storefront_app

@@ -14,10 +14,10 @@ from core.services.sign_ups import confirm_sign_up, pending_sign_up, start_sign_
 from storefront.auth import customer_account, customer_accounts, customer_required
 from storefront.cart import clear_cart
 from storefront.hosts import current_storefront
-from storefront.i18n import current_locale
 from storefront.themes import render_page
 from web.csrf import rotate_csrf_token
 from web.database import db
+from web.formatting import current_locale
 from web.redirects import safe_next
 from web.sessions import SignedInUser
 

@@ -21,10 +21,11 @@ from core.money import Money
 from core.services.orders import MAX_LINES, MAX_QUANTITY
 from core.services.pricing import ResolvedPrice
 from core.services.storefronts import Offer, storefront_prices
-from storefront.catalog import held_once, plan_params, plan_title, product_page, shop_buyer, shop_catalog
+from storefront.catalog import held_once, plan_params, product_page, shop_buyer, shop_catalog
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.database import db
+from web.formatting import plan_name
 
 bp = Blueprint("shop_cart", __name__)
 
@@ -178,7 +179,7 @@ def add() -> Response | tuple[str, int]:
     except ValidationError as error:
         return product_page(plan.product.key, error.fields, plan.id, request.form)
     save_cart(lines)
-    flash(_("%(plan)s is in your cart.", plan=plan_title(plan)), "info")
+    flash(_("%(plan)s is in your cart.", plan=plan_name(plan)), "info")
     return redirect(url_for("shop_cart.cart"), 303)
 
 

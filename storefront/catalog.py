@@ -21,7 +21,6 @@ from core.products import ParamField
 from core.services.storefronts import Offer, storefront_catalog
 from storefront.auth import customer_account
 from storefront.hosts import current_storefront
-from storefront.i18n import current_locale
 from storefront.page_cache import visitor_page
 from storefront.themes import render_page
 from web.database import db
@@ -40,14 +39,6 @@ def shop_catalog() -> dict[Product, list[Offer]]:
         g.shop_catalog = storefront_catalog(db.session, current_storefront().account, shop_buyer())
     catalog: dict[Product, list[Offer]] = g.shop_catalog
     return catalog
-
-
-@bp.app_template_global()
-def plan_title(plan: Plan) -> str:
-    """A plan as people read it: its product's name then its own, unless its own begins with the product's."""
-    if plan.name.startswith(plan.product.name):
-        return plan.name
-    return f"{plan.product.name_in(current_locale())} {plan.name}"
 
 
 def held_once(product: Product) -> bool:

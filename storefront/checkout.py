@@ -30,9 +30,9 @@ from storefront.auth import current_customer_actor, customer_account, customer_r
 from storefront.cart import CartLine, PricedCart, cart_lines, clear_cart, priced_cart, save_cart
 from storefront.catalog import plan_params
 from storefront.hosts import current_storefront
-from storefront.i18n import current_locale
 from storefront.themes import render_page
 from web.database import db
+from web.formatting import current_locale
 
 bp = Blueprint("shop_checkout", __name__)
 

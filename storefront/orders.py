@@ -18,9 +18,9 @@ from core.products import text_in
 from core.services.orders import cancel_order, get_order, list_orders
 from storefront.auth import current_customer_actor, customer_account, customer_required
 from storefront.catalog import plan_params
-from storefront.i18n import current_locale
 from storefront.themes import render_page
 from web.database import db
+from web.formatting import current_locale
 
 bp = Blueprint("shop_orders", __name__)
 

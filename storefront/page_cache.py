@@ -37,7 +37,7 @@ from core.models.storefronts import Storefront
 from core.services.storefront_hosts import host_name
 from storefront.hosts import current_storefront
 from storefront.i18n import SESSION_KEY as LOCALE_KEY
-from storefront.i18n import current_locale
+from web.formatting import current_locale
 from web.logging import REQUEST_ID_HEADER
 
 if TYPE_CHECKING:

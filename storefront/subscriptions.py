@@ -14,21 +14,19 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_babel import format_datetime, lazy_gettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from werkzeug.wrappers import Response
 
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.catalog import Plan
 from core.models.subscriptions import Subscription
-from core.money import Money
 from core.products import Timing
 from core.services.orders import MAX_QUANTITY
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
 from core.services.provisioning import open_request, open_requests
 from core.services.subscription_changes import change_timing
 from core.services.subscriptions import (
-    PRICE_CHANGES,
     HistoryEntry,
     act_on_subscription,
     available_actions,
@@ -40,10 +38,10 @@ from core.services.subscriptions import (
 )
 from storefront.auth import current_customer_actor, customer_account, customer_required
 from storefront.hosts import current_storefront
-from storefront.i18n import current_locale, day, money
 from storefront.plugin_pages import subscription_links
 from storefront.themes import render_page
 from web.database import db
+from web.formatting import changed_value, current_locale, day, moment
 
 bp = Blueprint("shop_subscriptions", __name__)
 
@@ -259,22 +257,12 @@ def _history(entries: list[HistoryEntry], currency: str) -> list[HistoryLine]:
             _("A change could not be made") if entry.action.endswith("_failed") else entry.action.replace("_", " ").capitalize())
         lines.append(HistoryLine(
             at=entry.created_at,
-            when=format_datetime(entry.created_at, "short"),
+            when=moment(entry.created_at),
             what=str(what),
             who=who,
             changes=[(str(_FIELDS.get(field) or field.replace("_", " ").capitalize()),
-                      _readable(field, before, currency), _readable(field, after, currency))
+                      changed_value(field, before, currency), changed_value(field, after, currency))
                      for field, (before, after) in entry.changes.items()],
             reason=entry.reason,
         ))
     return lines
-
-
-def _readable(field: str, value: Any, currency: str) -> str:
-    if value is None:
-        return "—"
-    if field in PRICE_CHANGES:
-        return money(Money(value, currency))
-    if isinstance(value, str) and field.endswith(("_at", "_end", "_start")):
-        return day(datetime.fromisoformat(value))
-    return str(value)

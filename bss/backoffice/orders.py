@@ -32,6 +32,7 @@ from core.services.orders import (
 )
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
 from web.database import db
+from web.formatting import money
 from web.forms import account_choices, enum_arg, whole_number
 
 PAGE_SIZE = 50
@@ -177,7 +178,7 @@ def place_order_view() -> Response | tuple[str, int]:
     db.session.commit()
     if placed.status is OrderStatus.AWAITING_PAYMENT:
         flash(f"Order {placed.id} is placed. It is set up once {placed.seller.name} confirms the payment "
-              f"of {placed.amount_due}.", "info")
+              f"of {money(placed.amount_due)}.", "info")
     else:
         flash(f"Order {placed.id} is placed: its subscription is being set up.", "info")
     return redirect(url_for("backoffice.order", order_id=placed.id))

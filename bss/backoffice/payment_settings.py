@@ -7,13 +7,14 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from bss.auth import current_actor
-from bss.backoffice import bp, words
+from bss.backoffice import bp
 from core.errors import PermissionDeniedError, ValidationError
 from core.models.accounts import AccountKind
 from core.permissions import PaymentMethod, Permission
 from core.services.actors import Actor
 from core.services.orders import set_payment_confirmation
 from web.database import db
+from web.formatting import words
 
 
 def _seller() -> Actor:

@@ -32,6 +32,7 @@ from core.services.price_lists import (
 )
 from core.services.pricing import marked_up, purchasable_plans, seller_costs
 from web.database import db
+from web.formatting import plain
 
 #: One volume tier as typed on its own line: ``min quantity: unit price``.
 _TIER_LINE = re.compile(r"(\d+)\s*:\s*(\S+)", re.ASCII)
@@ -94,18 +95,6 @@ def _plan_prices(price_list: PriceList) -> list[PlanPrice]:
                   _list_price(price_list, entries.get(plan.id), costs.get(plan.id)), below.get(plan.id))
         for plan in plans
     ]
-
-
-@bp.app_template_filter("plain")
-def plain(value: Decimal) -> str:
-    """Write a decimal without trailing zeros or an exponent: ``25``, ``12.5``."""
-    return f"{value.normalize():f}"
-
-
-@bp.app_template_filter("money")
-def money(amount: Decimal, currency: str) -> str:
-    """Write a stored amount as a price: rounded half-up to the currency's minor unit."""
-    return str(Money(amount, currency))
 
 
 def _as_typed(amount: Decimal) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -12,16 +11,14 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, current_actor
-from bss.backoffice import bp, day, words
+from bss.backoffice import bp
 from core.errors import ValidationError
 from core.models.subscriptions import Subscription, SubscriptionStatus
-from core.money import Money
 from core.products import Timing
 from core.services.orders import MAX_QUANTITY
 from core.services.pricing import purchasable_plans
 from core.services.provisioning import open_request
 from core.services.subscriptions import (
-    PRICE_CHANGES,
     HistoryEntry,
     act_on_subscription,
     available_actions,
@@ -32,6 +29,7 @@ from core.services.subscriptions import (
     shows_price_to,
 )
 from web.database import db
+from web.formatting import changed_value, day, words
 from web.forms import account_choices, enum_arg, whole_number
 from web.redirects import safe_next
 
@@ -60,20 +58,10 @@ class Change:
     after: str
 
 
-def _readable(field: str, value: Any, currency: str) -> str:
-    if value is None:
-        return "none"
-    if field in PRICE_CHANGES:
-        return str(Money(value, currency))
-    if isinstance(value, str) and field.endswith(("_at", "_end", "_start")):
-        return day(datetime.fromisoformat(value))
-    return str(value)
-
-
 def _changes(entry: HistoryEntry, currency: str) -> list[Change]:
     """What else the event changed (prices are already left out for those who may not see them)."""
     return [
-        Change(words(field).capitalize(), _readable(field, before, currency), _readable(field, after, currency))
+        Change(words(field).capitalize(), changed_value(field, before, currency), changed_value(field, after, currency))
         for field, (before, after) in entry.changes.items()
     ]
 

@@ -35,8 +35,8 @@ def test_a_reseller_orders_for_its_customer_and_the_subscription_runs(client, db
     second_step = client.get(f"/bss/orders/new?account_id={harbour.id}&payer=owner&plan_id={small.id}&quantity=2")
     page = text_of(second_step)
     # Bright IT sells at 25 % over its cost of 11.50: 14.38 a unit, for Harbour Dental who pays.
-    assert "Price for Harbour Dental 14.38 EUR per unit, monthly" in page
-    assert "2 units 28.76 EUR per billing period" in page and "Due with the order 28.76 EUR" in page
+    assert "Price for Harbour Dental €14.38 per unit, monthly" in page
+    assert "2 units €28.76 per billing period" in page and "Due with the order €28.76" in page
     assert _unlabelled(second_step.get_data(as_text=True)) == []
 
     placed = post("/bss/orders/new", {"account_id": harbour.id, "payer": "owner", "plan_id": small.id, "quantity": 2,
@@ -52,17 +52,17 @@ def test_a_reseller_orders_for_its_customer_and_the_subscription_runs(client, db
     shown = text_of(client.get(f"/bss/orders/{order.id}"))
     subscription = db.scalar(select(Subscription))
     assert f"Order {order.id} Completed" in shown
-    assert f"Fake product Small 2 14.38 EUR none 28.76 EUR Subscription {subscription.id} Active" in shown
+    assert f"Fake product Small 2 €14.38 none €28.76 Subscription {subscription.id} Active" in shown
 
     subscription_page = text_of(client.get(f"/bss/subscriptions/{subscription.id}"))
     assert "Fake product Small for Harbour Dental Active" in subscription_page
     assert "Current period 2 Mar 2026 to 2 Apr 2026" in subscription_page
     assert "Owner at Bright Activated pending → active" in subscription_page
     assert f"Owner at Bright Created pending order {order.id}" in subscription_page
-    assert "14.38 EUR per unit · 28.76 EUR per billing period" in subscription_page
+    assert "€14.38 per unit · €28.76 per billing period" in subscription_page
 
     listed = text_of(client.get("/bss/orders"))
-    assert f"Order {order.id} 2 Mar 2026 Harbour Dental 2 × Fake product Small Completed 28.76 EUR" in listed
+    assert f"Order {order.id} 2 Mar 2026 Harbour Dental 2 × Fake product Small Completed €28.76" in listed
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_an_order_paid_by_bank_transfer_waits_for_its_seller(client, db, demo, f
                                       "quantity": 1, "payment_method": "bank_transfer"})
     order = db.scalar(select(Order))
     page = text_of(client.get(placed.headers["Location"]))
-    assert f"Order {order.id} is placed. It is set up once Bright IT confirms the payment of 14.38 EUR." in page
+    assert f"Order {order.id} is placed. It is set up once Bright IT confirms the payment of €14.38." in page
     assert "Awaiting payment" in page and "once the payment is confirmed" in page
     assert "Confirm the payment" not in page  # only the seller confirms
     assert provision_all() == 0 and _counts(db)["subscriptions"] == 0
@@ -95,7 +95,7 @@ def test_an_order_paid_by_bank_transfer_waits_for_its_seller(client, db, demo, f
 
     login_as("owner@bright.example")
     home = text_of(client.get("/bss/"))
-    assert f"Payments to confirm 1 Order {order.id} from Harbour Dental : 14.38 EUR by bank transfer" in home
+    assert f"Payments to confirm 1 Order {order.id} from Harbour Dental : €14.38 by bank transfer" in home
     assert f"Confirm the payment of order {order.id}" in home
     waiting = text_of(client.get("/bss/orders?status=awaiting_payment"))
     assert f"Order {order.id}" in waiting
@@ -116,7 +116,7 @@ def test_an_order_paid_by_bank_transfer_waits_for_its_seller(client, db, demo, f
     assert confirmed.status_code == 302
     page = text_of(client.get(confirmed.headers["Location"]))
     assert f"The payment of order {order.id} is recorded: its subscriptions are being set up." in page
-    assert "Bank transfer TR-2026-031 14.38 EUR Owner at Bright" in page
+    assert "Bank transfer TR-2026-031 €14.38 Owner at Bright" in page
     assert provision_all() == 1
     assert db.scalar(select(Subscription)).status is SubscriptionStatus.ACTIVE
     assert "Nothing needs you today." in text_of(client.get("/bss/"))

@@ -63,10 +63,10 @@ def test_a_reseller_sees_its_cost_its_prices_and_the_margin(client, demo, login_
     assert response.status_code == 200
     # Bright pays Northwind 5.87 for business-basic and sells it at 7.50 by hand: 1.63 (21.7 % of the price)
     basic = _row(page, plans["microsoft-365/business-basic"])
-    assert "5.87 EUR 7.50 EUR (set here) 1.63 EUR 21.7 % Set price Remove" in basic
+    assert "€5.87 €7.50 (set here) €1.63 21.7 % Set price Remove" in basic
     # business-standard costs Bright 12.08; its markup of 25 % gives 15.10: 3.02 (20 % of the price)
-    assert "12.08 EUR 15.10 EUR (markup) 3.02 EUR 20 %" in _row(page, plans["microsoft-365/business-standard"])
-    assert "setup fee 19.00 EUR" in _row(page, plans["web-hosting/starter"])
+    assert "€12.08 €15.10 (markup) €3.02 20 %" in _row(page, plans["microsoft-365/business-standard"])
+    assert "setup fee €19.00" in _row(page, plans["web-hosting/starter"])
     assert "your wholesale price" in page and "Below cost" not in page
     assert _unlabelled(page) == []
 
@@ -76,7 +76,7 @@ def test_a_distributor_prices_over_the_vendors_cost(client, db, demo, login_as, 
     wholesale = price_list_for(db, demo["bright"])
     page = client.get(f"/bss/prices/{wholesale.id}").get_data(as_text=True)
     row = _row(page, plans["microsoft-365/business-basic"])
-    assert "5.10 EUR 5.87 EUR (set here) from 10 units: 5.69 EUR from 50 units: 5.52 EUR 0.77 EUR 13.1 %" in row
+    assert "€5.10 €5.87 (set here) from 10 units: €5.69 from 50 units: €5.52 €0.77 13.1 %" in row
     assert "the vendor&#39;s cost price" in page
     lists_page = client.get("/bss/prices").get_data(as_text=True)
     assert "Northwind wholesale" in lists_page and "Resellers, all" in lists_page and 'value="wholesale"' in lists_page
@@ -94,8 +94,8 @@ def test_a_price_below_cost_is_saved_and_flagged(client, db, demo, login_as, pos
     assert _price(db, demo["harbour"], premium, 50) == Money("19.00", EUR)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     row = _row(page, premium)
-    assert "21.51 EUR 20.00 EUR (set here) setup fee 5.50 EUR" in row and "-1.51 EUR -7.6 %" in row
-    assert "Below cost: Microsoft 365 Business Premium (Microsoft 365) sells at 20.00 EUR but costs you 21.51" in row
+    assert "€21.51 €20.00 (set here) setup fee €5.50" in row and "-€1.51 -7.6 %" in row
+    assert "Below cost: Microsoft 365 Business Premium (Microsoft 365) sells at €20.00 but costs you €21.51" in row
     assert "1 price is below your cost" in page
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "price.set", AuditEvent.actor_id.is_not(None)))
     assert event.changes["unit_price"] == "20" and event.changes["volume_tiers"] == [[10, "19.50"], [50, "19"]]
@@ -117,7 +117,7 @@ def test_removing_a_price_falls_back_to_the_markup(client, db, demo, login_as, p
     assert response.status_code == 302
     assert _price(db, demo["harbour"], basic) == Money("7.34", EUR)  # 5.87 + 25 %
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "5.87 EUR 7.34 EUR (markup) 1.47 EUR 20 % Set price" in _row(page, basic)
+    assert "€5.87 €7.34 (markup) €1.47 20 % Set price" in _row(page, basic)
     assert post(f"/bss/prices/{bright_list.id}/prices/{basic.id}/remove").status_code == 404  # nothing left
 
 

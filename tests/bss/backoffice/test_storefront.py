@@ -26,7 +26,7 @@ def test_a_reseller_on_basic_compares_the_plans_and_can_choose_one(client, plans
     page = text_of(response)
     assert "You have no storefront of your own yet" in page
     assert "Own storefront No Yes Yes" in page and "Custom domain No No Yes" in page
-    assert "Price 0.00 EUR monthly 0.00 EUR monthly 49.00 EUR monthly" in page
+    assert "Price €0.00 monthly €0.00 monthly €49.00 monthly" in page
     body = response.get_data(as_text=True)
     assert f'href="/bss/orders/new?plan_id={plans["reseller-plan/standard"].id}"' in body
 
@@ -64,7 +64,7 @@ def test_a_reseller_buys_free_itself_from_its_storefront_page(client, db, plans,
     reseller_plan("corner", "basic")
     login_as("owner@corner.example")
     chosen = client.get(f"/bss/orders/new?plan_id={plans['reseller-plan/free'].id}")
-    assert "0.00 EUR" in text_of(chosen)
+    assert "€0.00" in text_of(chosen)
     placed = post("/bss/orders/new", {"plan_id": plans["reseller-plan/free"].id, "quantity": 1,
                                       "payment_method": "on_account"})
     assert placed.status_code == 302, text_of(placed)

@@ -160,8 +160,8 @@ def test_a_customer_never_sees_what_its_reseller_pays(client, db, frozen_clock, 
     post(f"{url}/change", {"plan_id": fake_catalog["large"].id, "quantity": 1})
     provision_all()
     bright_view = text_of(client.get(url))
-    assert "Unit price: 11.50 EUR → 115.00 EUR" in bright_view and "115.00 EUR per unit" in bright_view
-    assert "115.00 EUR" in text_of(client.get("/bss/subscriptions"))
+    assert "Unit price: €11.50 → €115.00" in bright_view and "€115.00 per unit" in bright_view
+    assert "€115.00" in text_of(client.get("/bss/subscriptions"))
     sign_out(client)
 
     login_as("owner@harbour.example")
@@ -180,7 +180,7 @@ def test_the_list_filters_by_account_product_and_status(client, demo, fake_catal
     everything = client.get("/bss/subscriptions")
     assert _unlabelled(everything.get_data(as_text=True)) == []
     listed = text_of(everything)
-    row = f"Subscription {harbours.id} Harbour Dental Fake product Small 1 Active renews 2 Apr 2026 14.38 EUR"
+    row = f"Subscription {harbours.id} Harbour Dental Fake product Small 1 Active renews 2 Apr 2026 €14.38"
     assert row in listed
     assert f"Subscription {maples.id} Maple Bakery" in listed
 

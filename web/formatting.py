@@ -1,0 +1,82 @@
+"""How the back office, the storefronts and plugin pages write values for people, in the
+request's language (Flask-Babel's locale; the back office is in English).
+
+One definition of each, used as a Jinja filter of the same name in every app
+(``install_formatting``) and from Python where a message needs one. Money is written as
+``core.money`` rounds it (half-up to the currency's minor unit), never re-rounded by Babel's
+own rule; times are UTC, like every time Cascade keeps.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_currency, format_datetime, get_locale
+
+from core.i18n import DEFAULT_LOCALE
+from core.models.catalog import Plan
+from core.money import Money
+from core.services.subscriptions import PRICE_CHANGES
+
+
+def current_locale() -> str:
+    """The language of the request: the storefront visitor's choice, or English."""
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+def money(value: Money | Decimal | None, currency: str | None = None) -> str:
+    """A price as the locale writes it: ``€12.50`` in English, ``12,50 €`` in French.
+
+    ``value`` is ``Money``, or a stored amount of ``currency`` (``entry.unit_price | money("EUR")``).
+    """
+    if value is None:
+        return ""
+    rounded = (value if isinstance(value, Money) else Money(value, currency or "")).rounded()  # already at the currency's minor unit: Babel has nothing left to round
+    return format_currency(rounded.amount, rounded.currency)
+
+
+def day(value: datetime | None) -> str:
+    """A date: ``2 Mar 2026``, ``2 mars 2026``."""
+    return format_datetime(value, "d MMM y", rebase=False) if value is not None else ""
+
+
+def moment(value: datetime | None) -> str:
+    """A time of day, in UTC: ``2 Mar 2026, 09:30 UTC``."""
+    return f"{format_datetime(value.astimezone(UTC), 'd MMM y, HH:mm', rebase=False)} UTC" if value is not None else ""
+
+
+def words(value: str) -> str:
+    """A status or an action code as words: ``pending_cancellation`` is ``pending cancellation``."""
+    return str(value).replace("_", " ").replace("-", " ")
+
+
+def plain(value: Decimal) -> str:
+    """A decimal without trailing zeros or an exponent: ``25``, ``12.5``."""
+    return f"{value.normalize():f}"
+
+
+def plan_name(plan: Plan) -> str:
+    """A plan with its product, as people call it: ``Web hosting Starter``, ``Microsoft 365 Business Basic``
+    (the plan's own name alone when it begins with its product's)."""
+    if plan.name.startswith(plan.product.name):
+        return plan.name
+    return f"{plan.product.name_in(current_locale())} {plan.name}"
+
+
+def changed_value(field: str, value: Any, currency: str) -> str:
+    """One side of a change in a subscription's history: a price as money, a date as a day, nothing as a dash."""
+    if value is None:
+        return "—"
+    if field in PRICE_CHANGES:
+        return money(Money(value, currency))
+    if isinstance(value, str) and field.endswith(("_at", "_end", "_start")):
+        return day(datetime.fromisoformat(value))
+    return str(value)
+
+
+def install_formatting(app: Flask) -> None:
+    """Make each of these a Jinja filter of ``app``."""
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, words=words, plain=plain, plan_name=plan_name)
