@@ -152,11 +152,11 @@ def build(engine: Engine) -> Shop:
         northwind = accounts["northwind"]
         product = session.scalar(select(Product).where(Product.key == PRODUCT_KEY))
         assert product is not None, "the bench plugin is not loaded"
-        set_product_offered(session, distributor=northwind, product=product, offered=True, actor=None)
+        set_product_offered(session, distributor=northwind, product=product, offered=True, by=None)
         wholesale = session.scalar(select(PriceList).where(PriceList.seller_id == northwind.id,
                                                            PriceList.kind == PriceListKind.WHOLESALE))
         (plan,) = product.plans
-        set_price(session, price_list=wholesale, plan=plan, actor=None, unit_price="6.00")
+        set_price(session, price_list=wholesale, plan=plan, by=None, unit_price="6.00")
         buyer = session.scalar(select(User).where(User.email == "owner@harbour.example"))
         assert buyer is not None
         session.commit()

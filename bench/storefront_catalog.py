@@ -152,10 +152,10 @@ def build(engine: Engine) -> list[str]:
         for product in session.scalars(select(Product).order_by(Product.key)):
             bench = product.key.startswith("bench-product-")
             if product.key != "reseller-plan":  # the demo's products leave the shelves: 50 plans on sale
-                set_product_offered(session, distributor=northwind, product=product, offered=bench, actor=None)
+                set_product_offered(session, distributor=northwind, product=product, offered=bench, by=None)
             if bench:
                 for plan in product.plans:
-                    set_price(session, price_list=wholesale, plan=plan, actor=None,
+                    set_price(session, price_list=wholesale, plan=plan, by=None,
                               unit_price=str(plan.cost_price.amount * 2))
                     names.append(plan.name)
         session.commit()

@@ -5,7 +5,7 @@ declaration is data; ``cascade catalog sync`` copies it into ``Product`` and ``P
 Each plan names the order parameters it needs (a marshmallow schema), and the product type the
 prerequisites a purchase must meet. The lifecycle (activate, change, suspend, resume, cancel,
 renew) is methods of the same object, so one owner decides for each product; what they receive
-and answer is in ``core.provisioning``.
+and answer is in ``core.product_lifecycle``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import marshmallow
 from core.errors import ValidationError
 from core.models.catalog import BillingPeriod
 from core.money import Money
-from core.provisioning import LifecycleRequest, Result
+from core.product_lifecycle import LifecycleRequest, Result
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

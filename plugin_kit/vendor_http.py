@@ -13,7 +13,7 @@ repeating the call is harmless: a call that never reached the vendor (a refused 
 429), a read, a ``PUT`` or ``DELETE``, or a write with the caller's key. What still fails raises
 ``VendorError``:
 
-- ``retryable`` true (it is then a ``core.provisioning.RetryableError``, which the provisioning
+- ``retryable`` true (it is then a ``core.product_lifecycle.RetryableError``, which the provisioning
   core retries later with its own backoff, so a lifecycle method lets it propagate);
 - ``retryable`` false: the vendor refused (any other 4xx); ``status``, ``code`` and ``message`` are
   the vendor's, and ``message`` is what to show people.
@@ -39,7 +39,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
-from core.provisioning import RetryableError
+from core.product_lifecycle import RetryableError
 
 #: Methods that may be repeated without acting twice.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -50,7 +50,7 @@ class VendorError(Exception):
     """A call to a vendor that did not succeed; ``retryable`` says whether trying later may.
 
     ``VendorError(..., retryable=True)`` is an instance of ``RetryableVendorError``, which is also a
-    ``core.provisioning.RetryableError``: the provisioning core retries it, and code catching
+    ``core.product_lifecycle.RetryableError``: the provisioning core retries it, and code catching
     ``RetryableError`` catches it too.
     """
 

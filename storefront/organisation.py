@@ -85,7 +85,7 @@ def organisation() -> tuple[str, int]:
 def create_team_view() -> Response | tuple[str, int]:
     form = {"name": request.form.get("name", ""), **_team_settings()}
     try:
-        team = create_team(db.session, account=customer_account(), actor=current_user.user, **form)
+        team = create_team(db.session, account=customer_account(), by=current_user.user, **form)
     except ValidationError as error:
         db.session.rollback()
         return _organisation_page(team_errors=error.fields, team_form=form)
@@ -101,7 +101,7 @@ def invite() -> Response | tuple[str, int]:
     try:
         invitation = invite_person(
             db.session, account=customer_account(), team_id=int(form["team_id"]) if form["team_id"].isdigit() else 0,
-            email=form["email"], actor=current_user.user,
+            email=form["email"], by=current_user.user,
             sender_name=sender_name_for(db.session, current_storefront().account),
             link_for=lambda token: url_for("shop_invitations.accept", token=token, _external=True),
         )
@@ -121,7 +121,7 @@ def invite() -> Response | tuple[str, int]:
 def withdraw_invitation(team_id: int, invitation_id: int) -> Response | tuple[str, int]:
     try:
         invitation = revoke_invitation(db.session, account=customer_account(), team_id=team_id,
-                                       invitation_id=invitation_id, actor=current_user.user)
+                                       invitation_id=invitation_id, by=current_user.user)
     except ValidationError as error:
         db.session.rollback()
         return _organisation_page(problem=" ".join(message for messages in error.fields.values() for message in messages),
@@ -145,7 +145,7 @@ def update_team_view(team_id: int) -> Response | tuple[str, int]:
     if shown.is_owner:
         form["permissions"] = sorted(ALL_PERMISSIONS)  # the owner team may do everything; its form does not ask
     try:
-        changed = update_team(db.session, account=customer_account(), team_id=team_id, actor=current_user.user, **form)
+        changed = update_team(db.session, account=customer_account(), team_id=team_id, by=current_user.user, **form)
     except ValidationError as error:
         db.session.rollback()
         return _team_page(_managed_team(team_id), errors=error.fields, form=form)
@@ -160,7 +160,7 @@ def delete_team_view(team_id: int) -> Response | tuple[str, int]:
     shown = _managed_team(team_id)
     name = shown.name
     try:
-        delete_team(db.session, account=customer_account(), team_id=team_id, actor=current_user.user)
+        delete_team(db.session, account=customer_account(), team_id=team_id, by=current_user.user)
     except ValidationError as error:
         db.session.rollback()
         return _team_page(_managed_team(team_id), errors=error.fields)
@@ -175,7 +175,7 @@ def remove_member_view(team_id: int, membership_id: int) -> Response | tuple[str
     _managed_team(team_id)
     try:
         membership = remove_member(db.session, account=customer_account(), team_id=team_id,
-                                   membership_id=membership_id, actor=current_user.user)
+                                   membership_id=membership_id, by=current_user.user)
     except ValidationError as error:
         db.session.rollback()
         return _team_page(_managed_team(team_id), errors=error.fields)
@@ -195,7 +195,7 @@ def _after_leaving_or(target: str) -> Response:
 def _managed_team(team_id: int) -> Team:
     """One of the account's teams, for a person who manages them; 404 for another account's, 403 for others
     (the storefront's error pages answer the service's refusals)."""
-    return get_team(db.session, account=customer_account(), team_id=team_id, actor=current_user.user)
+    return get_team(db.session, account=customer_account(), team_id=team_id, by=current_user.user)
 
 
 def _team_settings() -> dict[str, Any]:

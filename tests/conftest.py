@@ -43,11 +43,11 @@ def fake_catalog(db: Session, demo: dict[str, Account], fake_plugin: FakePlugin)
     sync_catalog(db, product_types())
     product = db.scalar(select(Product).where(Product.key == FakeProduct.key))
     northwind = demo["northwind"]
-    set_product_offered(db, distributor=northwind, product=product, offered=True, actor=None)
+    set_product_offered(db, distributor=northwind, product=product, offered=True, by=None)
     wholesale = db.scalar(select(PriceList).where(PriceList.seller_id == northwind.id,
                                                   PriceList.kind == PriceListKind.WHOLESALE))
     for plan, price in zip(product.plans, ("11.50", "115.00"), strict=True):
-        set_price(db, price_list=wholesale, plan=plan, actor=None, unit_price=price)
+        set_price(db, price_list=wholesale, plan=plan, by=None, unit_price=price)
     db.commit()
     return {plan.code: plan for plan in product.plans}
 

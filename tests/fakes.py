@@ -7,8 +7,8 @@ from collections.abc import Callable
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.plugins import forget_registry, hookimpl
+from core.product_lifecycle import LifecycleAction, LifecycleRequest, Result
 from core.products import PlanSpec, ProductType
-from core.provisioning import LifecycleAction, LifecycleRequest, Result
 
 #: A scripted answer: a ``Result``, an exception to raise, or a function of the request.
 Answer = Result | Exception | Callable[[LifecycleRequest], Result]

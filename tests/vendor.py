@@ -43,8 +43,8 @@ from core.models.people import User
 from core.models.prices import PriceList, PriceListKind
 from core.money import Money
 from core.plugins import hookimpl, pm, product_types
+from core.product_lifecycle import LifecycleRequest, Result
 from core.products import PlanSpec, ProductType
-from core.provisioning import LifecycleRequest, Result
 from core.services.catalog import sync_catalog
 from core.services.demo import has_data, load_demo
 from core.services.price_lists import set_price, set_product_offered
@@ -262,12 +262,12 @@ def put_on_sale(session: Session, distributor: Account) -> Plan:
     sync_catalog(session, product_types())
     product = session.scalar(select(Product).where(Product.key == VendorWidget.key))
     assert product is not None, "the vendor plugin is not registered in this process"
-    set_product_offered(session, distributor=distributor, product=product, offered=True, actor=None)
+    set_product_offered(session, distributor=distributor, product=product, offered=True, by=None)
     wholesale = session.scalar(select(PriceList).where(PriceList.seller_id == distributor.id,
                                                        PriceList.kind == PriceListKind.WHOLESALE))
     assert wholesale is not None, f"{distributor.name} has no wholesale price list"
     (plan,) = product.plans
-    set_price(session, price_list=wholesale, plan=plan, actor=None, unit_price=WHOLESALE_PRICE)
+    set_price(session, price_list=wholesale, plan=plan, by=None, unit_price=WHOLESALE_PRICE)
     return plan
 
 

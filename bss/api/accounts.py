@@ -50,7 +50,7 @@ def accounts() -> Response:
 )
 def create_account() -> Response:
     caller = current_caller()
-    account = create_account_below(db.session, viewer=caller.account, actor=caller.user, **request_body())
+    account = create_account_below(db.session, viewer=caller.account, by=caller.user, **request_body())
     db.session.commit()
     return respond(account, headers={"Location": url_for("api.account", account_id=account.id, _external=True)})
 
@@ -72,7 +72,7 @@ def account(account_id: int) -> Response:
 def change_account(account_id: int) -> Response:
     caller = current_caller()
     changed = update_account(
-        db.session, viewer=caller.account, account_id=account_id, actor=caller.user, changes=request_body()
+        db.session, viewer=caller.account, account_id=account_id, by=caller.user, changes=request_body()
     )
     db.session.commit()
     return respond(changed)

@@ -52,7 +52,7 @@ def _offer(product_id: int, *, offered: bool) -> Response:
     if product is None:
         raise NotFoundError(f"No product {product_id}.")
     set_product_offered(db.session, distributor=distributor, product=product, offered=offered,
-                        actor=current_caller().user)
+                        by=current_caller().user)
     db.session.commit()
     return respond({"product_id": product.id, "offered": offered})
 
@@ -62,7 +62,7 @@ def _hide(plan_id: int, *, hidden: bool) -> Response:
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFoundError(f"No plan {plan_id}.")
-    set_plan_hidden(db.session, distributor=distributor, plan=plan, hidden=hidden, actor=current_caller().user)
+    set_plan_hidden(db.session, distributor=distributor, plan=plan, hidden=hidden, by=current_caller().user)
     db.session.commit()
     return respond({"plan_id": plan.id, "hidden": hidden})
 

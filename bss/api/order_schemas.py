@@ -16,8 +16,8 @@ from core.models.orders import OrderLineKind, OrderStatus
 from core.models.provisioning import RequestStatus, TaskStatus
 from core.models.subscriptions import SubscriptionStatus, SuspendReason
 from core.permissions import PaymentMethod
+from core.product_lifecycle import LifecycleAction
 from core.products import Timing
-from core.provisioning import LifecycleAction
 from core.services.manual_tasks import NOTE_MAX_LENGTH
 from core.services.orders import MAX_LINES, MAX_QUANTITY, Payer
 from web.api.fields import Id, Timestamp

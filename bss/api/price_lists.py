@@ -80,7 +80,7 @@ def open_price_list() -> Response:
     caller = current_caller()
     body = request_body()
     buyer = _buyer(caller.account, body.pop("buyer_id"))
-    created = create_price_list(db.session, seller=caller.account, actor=caller.user, buyer=buyer, **body)
+    created = create_price_list(db.session, seller=caller.account, by=caller.user, buyer=buyer, **body)
     db.session.commit()
     location = url_for("api.price_list", price_list_id=created.id, _external=True)
     return respond(_checked(created.id), headers={"Location": location})
@@ -109,7 +109,7 @@ def set_plan_price(price_list_id: int, plan_id: int) -> Response:
     own, plan = _own_list(price_list_id), _plan(plan_id)
     body = request_body()
     tiers = [(tier["min_quantity"], tier["unit_price"]) for tier in body.pop("volume_tiers")]
-    set_price(db.session, price_list=own, plan=plan, actor=current_caller().user, volume_tiers=tiers, **body)
+    set_price(db.session, price_list=own, plan=plan, by=current_caller().user, volume_tiers=tiers, **body)
     db.session.commit()
     return respond(_checked(price_list_id))
 
@@ -122,7 +122,7 @@ def set_plan_price(price_list_id: int, plan_id: int) -> Response:
     description="Its buyers then pay the list's markup over your cost, or cannot buy the plan.",
 )
 def remove_plan_price(price_list_id: int, plan_id: int) -> Response:
-    remove_price(db.session, price_list=_own_list(price_list_id), plan=_plan(plan_id), actor=current_caller().user)
+    remove_price(db.session, price_list=_own_list(price_list_id), plan=_plan(plan_id), by=current_caller().user)
     db.session.commit()
     return respond(_checked(price_list_id))
 

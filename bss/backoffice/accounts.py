@@ -75,7 +75,7 @@ def open_account() -> Response | tuple[str, int]:
         account = create_account_below(
             db.session,
             viewer=viewer,
-            actor=current_user.user,
+            by=current_user.user,
             kind=kind,
             name=request.form.get("name", ""),
             slug=request.form.get("slug", ""),
@@ -128,7 +128,7 @@ def edit_account(account_id: int) -> Response | tuple[str, int]:
         if request.form.get("parent_id", type=int):
             changes["parent_id"] = request.form.get("parent_id", type=int)
     try:
-        update_account(db.session, viewer=viewer, account_id=account_id, actor=current_user.user, changes=changes)
+        update_account(db.session, viewer=viewer, account_id=account_id, by=current_user.user, changes=changes)
     except ValidationError as error:
         db.session.rollback()
         return _render_account(shown, error.fields, 422)

@@ -65,7 +65,7 @@ def create_key() -> tuple[str, int]:
 @bp.post("/api-keys/<int:api_key_id>/revoke")
 @login_required
 def revoke_key(api_key_id: int) -> Response:
-    api_key = revoke_api_key(db.session, account=acting_account(), api_key_id=api_key_id, actor=current_user.user)
+    api_key = revoke_api_key(db.session, account=acting_account(), api_key_id=api_key_id, by=current_user.user)
     db.session.commit()
     flash(f"The key {api_key.name} ({api_key.prefix}…) no longer works.", "info")
     return redirect(url_for("backoffice.api_keys"))

@@ -52,7 +52,7 @@ def _set_offered(product_id: int, offered: bool) -> Response:
     product = db.session.get(Product, product_id)
     if product is None:
         raise NotFoundError(f"No product {product_id}.")
-    set_product_offered(db.session, distributor=distributor, product=product, offered=offered, actor=current_user.user)
+    set_product_offered(db.session, distributor=distributor, product=product, offered=offered, by=current_user.user)
     db.session.commit()
     flash(f"{product.name} is {'on sale' if offered else 'withdrawn from sale'}.", "info")
     return _back_to(product.id)
@@ -75,7 +75,7 @@ def _set_hidden(plan_id: int, hidden: bool) -> Response:
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFoundError(f"No plan {plan_id}.")
-    set_plan_hidden(db.session, distributor=distributor, plan=plan, hidden=hidden, actor=current_user.user)
+    set_plan_hidden(db.session, distributor=distributor, plan=plan, hidden=hidden, by=current_user.user)
     db.session.commit()
     flash(f"{plan.name} ({plan.product.name}) is {'hidden' if hidden else 'shown'}.", "info")
     return _back_to(plan.product_id)

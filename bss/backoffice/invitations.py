@@ -32,14 +32,14 @@ def _invitation_link(token: str) -> str:
 @bp.post("/teams/<int:team_id>/invitations")
 @login_required
 def invite(team_id: int) -> Response | tuple[str, int]:
-    account, actor, email = acting_account(), current_user.user, request.form.get("email", "")
+    account, user, email = acting_account(), current_user.user, request.form.get("email", "")
     try:
         invitation = invite_person(
-            db.session, account=account, team_id=team_id, email=email, actor=actor, link_for=_invitation_link
+            db.session, account=account, team_id=team_id, email=email, by=user, link_for=_invitation_link
         )
     except ValidationError as error:
         db.session.rollback()
-        shown = get_team(db.session, account=account, team_id=team_id, actor=actor)
+        shown = get_team(db.session, account=account, team_id=team_id, by=user)
         return render_team_page(shown, errors=error.fields, email=email)
     db.session.commit()
     flash(f"An invitation is on its way to {invitation.email}.", "info")
@@ -49,14 +49,14 @@ def invite(team_id: int) -> Response | tuple[str, int]:
 @bp.post("/teams/<int:team_id>/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke_invitation_view(team_id: int, invitation_id: int) -> Response | tuple[str, int]:
-    account, actor = acting_account(), current_user.user
+    account, user = acting_account(), current_user.user
     try:
         invitation = revoke_invitation(
-            db.session, account=account, team_id=team_id, invitation_id=invitation_id, actor=actor
+            db.session, account=account, team_id=team_id, invitation_id=invitation_id, by=user
         )
     except ValidationError as error:
         db.session.rollback()
-        return render_team_page(get_team(db.session, account=account, team_id=team_id, actor=actor), errors=error.fields)
+        return render_team_page(get_team(db.session, account=account, team_id=team_id, by=user), errors=error.fields)
     db.session.commit()
     flash(f"The invitation to {invitation.email} is withdrawn; its link no longer works.", "info")
     return redirect(url_for("backoffice.team", team_id=team_id))

@@ -49,7 +49,7 @@ def update_distributor(account_id: int) -> Response | tuple[str, int]:
         set_distributor_programme(
             db.session,
             account=account,
-            actor=current_user.user,
+            by=current_user.user,
             tier=request.form.get("tier"),
             addons=request.form.get("addons", "").replace(",", " ").split(),
             service_manager_active=request.form.get("service_manager_active") == "on",

@@ -204,7 +204,7 @@ def create_price_list_view() -> Response | tuple[str, int]:
         price_list = create_price_list(
             db.session,
             seller=seller,
-            actor=current_user.user,
+            by=current_user.user,
             kind=_kind(form.get("kind", "")),
             name=form.get("name", ""),
             currency=form.get("currency", ""),
@@ -236,7 +236,7 @@ def set_price_view(price_list_id: int) -> Response | tuple[str, int]:
             db.session,
             price_list=shown,
             plan=plan,
-            actor=current_user.user,
+            by=current_user.user,
             unit_price=form.get("unit_price", ""),
             setup_fee=_optional("setup_fee"),
             volume_tiers=_volume_tiers(form.get("volume_tiers", "")),
@@ -256,7 +256,7 @@ def remove_price_view(price_list_id: int, plan_id: int) -> Response:
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFoundError(f"No plan {plan_id}.")
-    remove_price(db.session, price_list=shown, plan=plan, actor=current_user.user)
+    remove_price(db.session, price_list=shown, plan=plan, by=current_user.user)
     db.session.commit()
     flash(f"{plan.name} ({plan.product.name}) no longer has a price of its own in {shown.name}.", "info")
     return redirect(url_for("backoffice.price_list", price_list_id=shown.id, _anchor=f"plan-{plan.id}"))
@@ -267,7 +267,7 @@ def remove_price_view(price_list_id: int, plan_id: int) -> Response:
 def set_markup_view(price_list_id: int) -> Response | tuple[str, int]:
     shown = _own_list(price_list_id)
     try:
-        set_markup(db.session, price_list=shown, actor=current_user.user, markup_percent=_optional("markup_percent"))
+        set_markup(db.session, price_list=shown, by=current_user.user, markup_percent=_optional("markup_percent"))
     except ValidationError as error:
         db.session.rollback()
         return _list_page(shown, error.fields, request.form)

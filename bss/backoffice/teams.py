@@ -51,7 +51,7 @@ def teams() -> str:
 def create_team_view() -> Response | tuple[str, int]:
     form = {"name": request.form.get("name", ""), **team_form()}
     try:
-        team = create_team(db.session, account=acting_account(), actor=current_user.user, **form)
+        team = create_team(db.session, account=acting_account(), by=current_user.user, **form)
     except ValidationError as error:
         db.session.rollback()
         return _render_teams(errors=error.fields, **form)
@@ -63,18 +63,18 @@ def create_team_view() -> Response | tuple[str, int]:
 @bp.get("/teams/<int:team_id>")
 @login_required
 def team(team_id: int) -> str:
-    return render_team_page(get_team(db.session, account=acting_account(), team_id=team_id, actor=current_user.user))[0]
+    return render_team_page(get_team(db.session, account=acting_account(), team_id=team_id, by=current_user.user))[0]
 
 
 @bp.post("/teams/<int:team_id>")
 @login_required
 def update_team_view(team_id: int) -> Response | tuple[str, int]:
-    account, actor, form = acting_account(), current_user.user, team_form()
+    account, user, form = acting_account(), current_user.user, team_form()
     try:
-        team = update_team(db.session, account=account, team_id=team_id, actor=actor, **form)
+        team = update_team(db.session, account=account, team_id=team_id, by=user, **form)
     except ValidationError as error:
         db.session.rollback()
-        shown = get_team(db.session, account=account, team_id=team_id, actor=actor)
+        shown = get_team(db.session, account=account, team_id=team_id, by=user)
         return render_team_page(shown, errors=error.fields, **form)
     db.session.commit()
     flash(f"The team {team.name} is saved.", "info")
@@ -84,12 +84,12 @@ def update_team_view(team_id: int) -> Response | tuple[str, int]:
 @bp.post("/teams/<int:team_id>/delete")
 @login_required
 def delete_team_view(team_id: int) -> Response | tuple[str, int]:
-    account, actor = acting_account(), current_user.user
+    account, user = acting_account(), current_user.user
     try:
-        delete_team(db.session, account=account, team_id=team_id, actor=actor)
+        delete_team(db.session, account=account, team_id=team_id, by=user)
     except ValidationError as error:
         db.session.rollback()
-        return render_team_page(get_team(db.session, account=account, team_id=team_id, actor=actor), errors=error.fields)
+        return render_team_page(get_team(db.session, account=account, team_id=team_id, by=user), errors=error.fields)
     db.session.commit()
     flash("The team is deleted.", "info")
     return redirect(url_for("backoffice.teams"))
@@ -98,17 +98,17 @@ def delete_team_view(team_id: int) -> Response | tuple[str, int]:
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/remove")
 @login_required
 def remove_member_view(team_id: int, membership_id: int) -> Response | tuple[str, int]:
-    account, actor = acting_account(), current_user.user
+    account, user = acting_account(), current_user.user
     try:
         membership = remove_member(
-            db.session, account=account, team_id=team_id, membership_id=membership_id, actor=actor
+            db.session, account=account, team_id=team_id, membership_id=membership_id, by=user
         )
     except ValidationError as error:
         db.session.rollback()
-        return render_team_page(get_team(db.session, account=account, team_id=team_id, actor=actor), errors=error.fields)
+        return render_team_page(get_team(db.session, account=account, team_id=team_id, by=user), errors=error.fields)
     db.session.commit()
     flash(f"{membership.user.email} is no longer in the team.", "info")
-    if membership.user_id == actor.id:
+    if membership.user_id == user.id:
         return redirect(url_for("backoffice.home"))  # they may no longer manage teams here
     return redirect(url_for("backoffice.team", team_id=team_id))
 
@@ -117,7 +117,7 @@ def _render_teams(*, errors: dict[str, list[str]] | None = None, **form: Any) ->
     return render_template(
         "backoffice/teams.html",
         account=acting_account(),
-        teams=list_teams(db.session, account=acting_account(), actor=current_user.user),
+        teams=list_teams(db.session, account=acting_account(), by=current_user.user),
         all_permissions=list(Permission),
         all_payment_methods=list(PaymentMethod),
         errors=errors or {},

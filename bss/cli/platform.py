@@ -55,7 +55,7 @@ def create_command(
     try:
         account = create_account(db.session, kind=AccountKind.DISTRIBUTOR, name=name, slug=slug)
         set_distributor_programme(
-            db.session, account=account, actor=None, tier=tier, addons=addons,
+            db.session, account=account, by=None, tier=tier, addons=addons,
             service_manager_active=bool(service_manager),
         )
         user = db.session.scalar(select(User).where(User.email == normalise_email(owner_email)))
@@ -82,7 +82,7 @@ def set_command(slug: str, tier: str | None, addons: tuple[str, ...], service_ma
         set_distributor_programme(
             db.session,
             account=account,
-            actor=None,
+            by=None,
             tier=tier if tier is not None else account.tier,
             addons=addons or account.addons,
             service_manager_active=account.service_manager_active if service_manager is None else service_manager,

@@ -16,7 +16,7 @@ from core.models.accounts import Account
 from core.models.orders import OrderLine
 from core.models.people import Team, User
 from core.models.subscriptions import Subscription
-from core.provisioning import LifecycleAction
+from core.product_lifecycle import LifecycleAction
 from core.states import StateMachine
 
 

@@ -23,7 +23,7 @@ def create_account_below(
     session: Session,
     *,
     viewer: Account,
-    actor: User,
+    by: User,
     kind: AccountKind,
     name: str,
     slug: str,
@@ -52,14 +52,14 @@ def create_account_below(
         parent=parent,
         reselling_enabled=reselling_enabled,
         primary_domain=primary_domain,
-        actor=actor,
+        by=by,
     )
     grant_starter_plans(session, account)
     return account
 
 
 def update_account(
-    session: Session, *, viewer: Account, account_id: int, actor: User, changes: dict[str, Any]
+    session: Session, *, viewer: Account, account_id: int, by: User, changes: dict[str, Any]
 ) -> Account:
     """Change the name, reselling box, primary domain or seller (``parent_id``) of an account.
 
@@ -84,7 +84,7 @@ def update_account(
     for field, (_before, after) in changed.items():
         setattr(account, field, after)
     if changed:
-        record_event(session, account=account, actor=actor, action="account.changed", target=account, changes=changed)
+        record_event(session, account=account, by=by, action="account.changed", target=account, changes=changed)
     session.flush()
     if changed.get("reselling_enabled", [None, False])[1] is True:
         grant_starter_plans(session, account)

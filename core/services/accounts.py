@@ -39,7 +39,7 @@ def create_account(
     tier: str | None = None,
     addons: Iterable[str] = (),
     service_manager_active: bool = False,
-    actor: User | None = None,
+    by: User | None = None,
 ) -> Account:
     """Add an account under ``parent`` with its owner team, checking the tree's rules and names."""
     kind = AccountKind(kind)
@@ -96,7 +96,7 @@ def create_account(
     record_event(
         session,
         account=account,
-        actor=actor,
+        by=by,
         action="account.created",
         target=account,
         changes={"kind": str(kind), "name": name, "slug": slug, "parent_id": parent.id if parent else None},

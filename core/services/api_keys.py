@@ -39,7 +39,7 @@ def create_api_key(session: Session, *, user: User, team: Team, name: str) -> Ne
     secret = new_secret(KEY_PREFIX)
     api_key = ApiKey(team=team, user=user, name=name.strip()[:100], prefix=secret[:12], key_hash=secret_hash(secret))
     session.add(api_key)
-    record_event(session, account=team.account, actor=user, action="api_key.created", target=api_key,
+    record_event(session, account=team.account, by=user, action="api_key.created", target=api_key,
                  changes={"name": api_key.name, "team": team.name, "prefix": api_key.prefix})
     return NewApiKey(api_key, secret)
 
@@ -73,13 +73,13 @@ def api_keys_of(session: Session, account: Account, viewer: User) -> list[ApiKey
     return list(session.scalars(query))
 
 
-def revoke_api_key(session: Session, *, account: Account, api_key_id: int, actor: User) -> ApiKey:
+def revoke_api_key(session: Session, *, account: Account, api_key_id: int, by: User) -> ApiKey:
     """Revoke a key of ``account``: one's own, or any with MANAGE_TEAM; others are not found."""
-    api_key = next((key for key in api_keys_of(session, account, actor) if key.id == api_key_id), None)
+    api_key = next((key for key in api_keys_of(session, account, by) if key.id == api_key_id), None)
     if api_key is None:
         raise NotFoundError(f"No API key {api_key_id}.")
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
-        record_event(session, account=account, actor=actor, action="api_key.revoked", target=api_key,
+        record_event(session, account=account, by=by, action="api_key.revoked", target=api_key,
                      changes={"name": api_key.name, "prefix": api_key.prefix})
     return api_key

@@ -16,7 +16,7 @@ def record_event(
     session: Session,
     *,
     account: Account,
-    actor: User | None,
+    by: User | None,
     action: str,
     target: Any,
     changes: dict[str, Any] | None = None,
@@ -25,7 +25,7 @@ def record_event(
     session.flush()  # the target needs its id
     event = AuditEvent(
         account_id=account.id,
-        actor_id=actor.id if actor else None,
+        actor_id=by.id if by else None,
         action=action,
         target_type=type(target).__name__.lower(),
         target_id=target.id,

@@ -80,7 +80,7 @@ def update_branding(
         changes["logo"] = [storefront.logo_media_type, f"{media_type}, {len(logo)} bytes"]
         storefront.logo, storefront.logo_media_type = logo, media_type
     if changes:
-        record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
+        record_event(session, account=actor.account, by=actor.user, action="storefront.branding_changed",
                      target=storefront, changes=changes)
     session.flush()
     return storefront
@@ -106,7 +106,7 @@ def remove_logo(session: Session, *, actor: Actor) -> Storefront:
     """Take the logo off the storefront: its pages show the shop's name alone."""
     storefront = brandable_storefront(session, actor)
     if storefront.has_logo:
-        record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
+        record_event(session, account=actor.account, by=actor.user, action="storefront.branding_changed",
                      target=storefront, changes={"logo": [storefront.logo_media_type, None]})
         storefront.logo, storefront.logo_media_type = None, None
         session.flush()
@@ -126,7 +126,7 @@ def choose_theme(session: Session, *, actor: Actor, theme: str, available: Colle
     if theme not in available:
         raise ValidationError({"theme": [f"Choose one of the themes: {', '.join(sorted(available))}."]})
     if theme != storefront.theme:
-        record_event(session, account=actor.account, actor=actor.user, action="storefront.branding_changed",
+        record_event(session, account=actor.account, by=actor.user, action="storefront.branding_changed",
                      target=storefront, changes={"theme": [storefront.theme, theme]})
         storefront.theme = theme
         session.flush()

@@ -59,7 +59,7 @@ def set_custom_domain(session: Session, *, actor: Actor, domain: str, storefront
     if problem:
         raise ValidationError({"custom_domain": [problem]})
     if domain != storefront.custom_domain:
-        record_event(session, account=actor.account, actor=actor.user, action="storefront.custom_domain_set",
+        record_event(session, account=actor.account, by=actor.user, action="storefront.custom_domain_set",
                      target=storefront, changes={"custom_domain": [storefront.custom_domain, domain]})
         storefront.custom_domain, storefront.custom_domain_verified_at = domain, None
         storefront.custom_domain_token = new_secret()[:32]
@@ -91,7 +91,7 @@ def verify_custom_domain(session: Session, *, actor: Actor, lookup: Callable[[st
         raise ValidationError({"custom_domain": [f"The domain changed while {name} was looked up: verify it again."]})
     if storefront.custom_domain_verified_at is None:
         storefront.custom_domain_verified_at = utcnow()
-        record_event(session, account=actor.account, actor=actor.user, action="storefront.custom_domain_verified",
+        record_event(session, account=actor.account, by=actor.user, action="storefront.custom_domain_verified",
                      target=storefront, changes={"custom_domain": storefront.custom_domain})
         session.flush()
     return storefront
@@ -99,7 +99,7 @@ def verify_custom_domain(session: Session, *, actor: Actor, lookup: Callable[[st
 
 def _forget(session: Session, actor: Actor, storefront: Storefront) -> Storefront:
     if storefront.custom_domain is not None:
-        record_event(session, account=actor.account, actor=actor.user, action="storefront.custom_domain_set",
+        record_event(session, account=actor.account, by=actor.user, action="storefront.custom_domain_set",
                      target=storefront, changes={"custom_domain": [storefront.custom_domain, None]})
         storefront.custom_domain = storefront.custom_domain_token = storefront.custom_domain_verified_at = None
         session.flush()

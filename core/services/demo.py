@@ -101,17 +101,17 @@ def _load_demo_prices(session: Session, northwind: Account, bright: Account, cor
     pay 40 % over that, Bright IT's customers 25 % and Corner Computers' 30 % (the plugins' demo
     data adds their own prices on top)."""
     for product in session.scalars(select(Product).where(Product.retired_at.is_(None))):
-        set_product_offered(session, distributor=northwind, product=product, offered=True, actor=None)
-    wholesale = create_price_list(session, seller=northwind, actor=None, kind=PriceListKind.WHOLESALE,
+        set_product_offered(session, distributor=northwind, product=product, offered=True, by=None)
+    wholesale = create_price_list(session, seller=northwind, by=None, kind=PriceListKind.WHOLESALE,
                                   name="Northwind wholesale", currency="EUR")
     for plan in purchasable_plans(session, northwind):
         if plan.cost_price is not None:
-            set_price(session, price_list=wholesale, plan=plan, actor=None, unit_price=wholesale_unit_price(plan))
-    create_price_list(session, seller=northwind, actor=None, kind=PriceListKind.RETAIL,
+            set_price(session, price_list=wholesale, plan=plan, by=None, unit_price=wholesale_unit_price(plan))
+    create_price_list(session, seller=northwind, by=None, kind=PriceListKind.RETAIL,
                       name="Northwind direct customers", currency="EUR", markup_percent=40)
-    create_price_list(session, seller=bright, actor=None, kind=PriceListKind.RETAIL,
+    create_price_list(session, seller=bright, by=None, kind=PriceListKind.RETAIL,
                       name="Bright IT prices", currency="EUR", markup_percent=25)
-    create_price_list(session, seller=corner, actor=None, kind=PriceListKind.RETAIL,
+    create_price_list(session, seller=corner, by=None, kind=PriceListKind.RETAIL,
                       name="Corner Computers prices", currency="EUR", markup_percent=30)
 
 

@@ -25,13 +25,13 @@ def set_distributor_programme(
     session: Session,
     *,
     account: Account,
-    actor: User | None,
+    by: User | None,
     tier: str | None,
     addons: Iterable[str],
     service_manager_active: bool,
 ) -> Account:
     """Set what the distributor has bought from the platform; each change is audited."""
-    require_operator(actor)
+    require_operator(by)
     if account.kind is not AccountKind.DISTRIBUTOR:
         raise ValidationError({"account": [f"{account.name} is a {account.kind}, not a distributor."]})
     tier = (tier or "").strip().lower() or None
@@ -52,6 +52,6 @@ def set_distributor_programme(
     for field, (_, value) in changes.items():
         setattr(account, field, value)
     if changes:
-        record_event(session, account=account, actor=actor, action="account.programme_changed", target=account,
+        record_event(session, account=account, by=by, action="account.programme_changed", target=account,
                      changes=changes)
     return account

@@ -45,7 +45,7 @@ def invite_person(
     account: Account,
     team_id: int,
     email: str,
-    actor: User,
+    by: User,
     link_for: Callable[[str], str],
     sender_name: str | None = None,
 ) -> Invitation:
@@ -55,7 +55,7 @@ def invite_person(
     comes in ``sender_name`` (a storefront's shop name), else in the account's name. A new
     invitation replaces a pending one to the same person for the same team.
     """
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     team = session.scalar(select(Team).where(Team.id == team_id, Team.account_id == account.id))
     if team is None:
         raise NotFoundError(f"No team {team_id}.")
@@ -73,32 +73,32 @@ def invite_person(
     for pending in _pending(session, team, email):
         pending.revoked_at = now
         record_event(
-            session, account=account, actor=actor, action="invitation.revoked", target=pending,
+            session, account=account, by=by, action="invitation.revoked", target=pending,
             changes={"team": team.name, "email": email, "reason": "replaced by a new invitation"},
         )
     token = new_secret()
     invitation = Invitation(
-        team=team, email=email, token_hash=secret_hash(token), invited_by=actor, expires_at=now + LIFETIME
+        team=team, email=email, token_hash=secret_hash(token), invited_by=by, expires_at=now + LIFETIME
     )
     session.add(invitation)
     record_event(
-        session, account=account, actor=actor, action="invitation.created", target=invitation,
+        session, account=account, by=by, action="invitation.created", target=invitation,
         changes={"team": team.name, "email": email},
     )
     link = link_for(token)
     queue_email(
         session,
         to=email,
-        subject=f"{actor.name} invited you to join {account.name}",
+        subject=f"{by.name} invited you to join {account.name}",
         text=(
             f"Hello,\n\n"
-            f"{actor.name} ({actor.email}) invited you to join {account.name}, in the team {team.name}.\n\n"
+            f"{by.name} ({by.email}) invited you to join {account.name}, in the team {team.name}.\n\n"
             f"Accept the invitation here:\n{link}\n\n"
             f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
             f"If you did not expect this invitation, ignore this email.\n"
         ),
         sender_name=sender_name or account.name,
-        reply_to=actor.email,
+        reply_to=by.email,
     )
     return invitation
 
@@ -109,10 +109,10 @@ def pending_invitations(session: Session, team: Team) -> list[Invitation]:
 
 
 def revoke_invitation(
-    session: Session, *, account: Account, team_id: int, invitation_id: int, actor: User
+    session: Session, *, account: Account, team_id: int, invitation_id: int, by: User
 ) -> Invitation:
     """Withdraw a pending invitation: its link stops working."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     invitation = session.scalar(
         select(Invitation)
         .join(Team)
@@ -125,7 +125,7 @@ def revoke_invitation(
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         record_event(
-            session, account=account, actor=actor, action="invitation.revoked", target=invitation,
+            session, account=account, by=by, action="invitation.revoked", target=invitation,
             changes={"team": invitation.team.name, "email": invitation.email},
         )
     return invitation
@@ -194,10 +194,10 @@ def accept_invitation(
             newcomer.rollback()
         raise ValidationError({"password": [error.detail]}) from None
     team = invitation.team
-    add_member(session, team, user, actor=user)
+    add_member(session, team, user, by=user)
     invitation.accepted_at = utcnow()
     record_event(
-        session, account=team.account, actor=user, action="invitation.accepted", target=invitation,
+        session, account=team.account, by=user, action="invitation.accepted", target=invitation,
         changes={"team": team.name, "email": invitation.email},
     )
     # Land in the account just joined, not whichever of the person's accounts sorts first.

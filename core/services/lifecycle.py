@@ -17,7 +17,7 @@ from core.models.catalog import BillingPeriod, Plan
 from core.models.people import User
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import SUBSCRIPTION_STATES, Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
-from core.provisioning import LifecycleAction
+from core.product_lifecycle import LifecycleAction
 from core.services.catalog import declared_type
 from core.services.entitlements import OWN_STOREFRONT
 from core.services.notifications import (
@@ -36,7 +36,7 @@ def record_change(
     subscription: Subscription,
     *,
     action: str,
-    actor: User | None,
+    by: User | None,
     to_status: SubscriptionStatus | None = None,
     changes: dict[str, Any] | None = None,
     reason: str = "",
@@ -47,7 +47,7 @@ def record_change(
         subscription.status = SUBSCRIPTION_STATES.check(before, to_status)
     event = SubscriptionEvent(
         subscription=subscription,
-        actor=actor,
+        actor=by,
         action=action,
         from_status=before,
         to_status=subscription.status,
@@ -86,29 +86,29 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
     """The product did what ``request`` asked: change the subscription to match."""
     subscription = request.subscription
     payload = request.payload
-    actor = request.requested_by
+    by = request.requested_by
     now = utcnow()
     # The status, its reason and the dates change in several steps that only hold together:
     # nothing may be flushed half-way (a suspended subscription always has its reason).
     with session.no_autoflush:
         match request.action:
             case LifecycleAction.ACTIVATE:
-                _activate(session, subscription, payload, now, actor)
+                _activate(session, subscription, payload, now, by)
             case LifecycleAction.CHANGE:
-                _change(session, subscription, payload, actor)
+                _change(session, subscription, payload, by)
             case LifecycleAction.SUSPEND:
                 subscription.suspend_reason = SuspendReason(payload["reason"])
-                record_change(session, subscription, action="suspended", actor=actor, to_status=S.SUSPENDED,
+                record_change(session, subscription, action="suspended", by=by, to_status=S.SUSPENDED,
                               reason=payload.get("note") or SuspendReason(payload["reason"]).replace("_", " "))
             case LifecycleAction.RESUME:
                 subscription.suspend_reason = None
                 in_trial = subscription.trial_end is not None and subscription.trial_end > now
-                record_change(session, subscription, action="resumed", actor=actor, to_status=S.TRIAL if in_trial else S.ACTIVE,
+                record_change(session, subscription, action="resumed", by=by, to_status=S.TRIAL if in_trial else S.ACTIVE,
                               reason=payload.get("note", ""))
             case LifecycleAction.CANCEL:
-                _cancel(session, subscription, payload, now, actor)
+                _cancel(session, subscription, payload, now, by)
             case LifecycleAction.RENEW:
-                _renew(session, subscription, payload, now, actor)
+                _renew(session, subscription, payload, now, by)
     if OWN_STOREFRONT in subscription.plan.features:
         sync_storefront(session, subscription.owner)
     if request.order_line is not None:
@@ -119,7 +119,7 @@ def apply_failed(session: Session, request: ProvisioningRequest) -> None:
     """The product could not do what ``request`` asked: record it, and fail a first activation."""
     subscription = request.subscription
     to_status = S.FAILED if request.action is LifecycleAction.ACTIVATE else None
-    record_change(session, subscription, action=f"{request.action}_failed", actor=None, to_status=to_status,
+    record_change(session, subscription, action=f"{request.action}_failed", by=None, to_status=to_status,
                   reason=request.detail)
     if request.order_line is not None:
         refresh_order_status(session, request.order_line.order)
@@ -127,7 +127,7 @@ def apply_failed(session: Session, request: ProvisioningRequest) -> None:
 
 
 def _activate(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime,
-              actor: User | None) -> None:
+              by: User | None) -> None:
     plan = subscription.plan
     subscription.started_at = now
     subscription.current_period_start = now
@@ -146,11 +146,11 @@ def _activate(session: Session, subscription: Subscription, payload: dict[str, A
         subscription.term_end = _term_end_after(plan, now, subscription.current_period_end)
         status = S.ACTIVE
     subscription.next_reminder_at = next_reminder(subscription, now)
-    record_change(session, subscription, action="activated", actor=actor, to_status=status)
+    record_change(session, subscription, action="activated", by=by, to_status=status)
     notify_subscription_active(session, subscription)
 
 
-def _change(session: Session, subscription: Subscription, payload: dict[str, Any], actor: User | None) -> None:
+def _change(session: Session, subscription: Subscription, payload: dict[str, Any], by: User | None) -> None:
     plan = session.get(Plan, payload["plan_id"])
     assert plan is not None
     changes: dict[str, Any] = {}
@@ -167,21 +167,21 @@ def _change(session: Session, subscription: Subscription, payload: dict[str, Any
     if payload.get("scheduled"):
         subscription.scheduled_plan, subscription.scheduled_quantity = None, None
     reason = payload.get("reason") or ("the change scheduled for the end of the term" if payload.get("scheduled") else "")
-    record_change(session, subscription, action="changed", actor=actor, changes=changes, reason=reason)
+    record_change(session, subscription, action="changed", by=by, changes=changes, reason=reason)
 
 
-def _cancel(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, actor: User | None) -> None:
+def _cancel(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, by: User | None) -> None:
     terminated = bool(payload.get("terminate"))
     subscription.ended_at = now
     subscription.cancel_at = None
     subscription.scheduled_plan, subscription.scheduled_quantity = None, None
     subscription.suspend_reason = None
-    record_change(session, subscription, action="terminated" if terminated else "cancelled", actor=actor,
+    record_change(session, subscription, action="terminated" if terminated else "cancelled", by=by,
                   to_status=S.TERMINATED if terminated else S.CANCELLED, reason=payload.get("note", ""))
     notify_cancellation_confirmed(session, subscription)
 
 
-def _renew(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, actor: User | None) -> None:
+def _renew(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, by: User | None) -> None:
     previous_end = subscription.current_period_end or now
     if subscription.status is S.SUSPENDED:
         start = now  # the service lapsed: the new period starts when it is renewed
@@ -198,7 +198,7 @@ def _renew(session: Session, subscription: Subscription, payload: dict[str, Any]
     subscription.next_reminder_at = next_reminder(subscription, now)
     to_status = S.ACTIVE if subscription.status in (S.TRIAL, S.SUSPENDED) else None
     action = "trial_ended" if payload.get("from_trial") else "renewed"
-    record_change(session, subscription, action=action, actor=actor, to_status=to_status, changes=changes)
+    record_change(session, subscription, action=action, by=by, to_status=to_status, changes=changes)
 
 
 def _iso(moment: datetime | None) -> str | None:

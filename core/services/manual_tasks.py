@@ -79,6 +79,6 @@ def complete_task(session: Session, *, actor: Actor, task_id: int, note: str = "
     task.note = note
     if task.request.status is RequestStatus.MANUAL:
         release_request(session, task.request, task.step_key)
-    record_event(session, account=actor.account, actor=actor.user, action="task.completed", target=task,
+    record_event(session, account=actor.account, by=actor.user, action="task.completed", target=task,
                  changes={"title": task.title, "note": note})
     return task

@@ -199,8 +199,8 @@ def start_trial(
         raise ValidationError({name.removeprefix("lines.0."): messages for name, messages in errors.items()})
     line = priced[0]
     subscription = start_trial_subscription(session, owner=owner, plan=line.plan, params=line.params,
-                                            unit_price=line.unit_price, days=days, actor=actor.user)
-    record_event(session, account=buyer, actor=actor.user, action="subscription.trial_started", target=subscription,
+                                            unit_price=line.unit_price, days=days, by=actor.user)
+    record_event(session, account=buyer, by=actor.user, action="subscription.trial_started", target=subscription,
                  changes={"owner_id": owner.id, "plan": line.plan.code, "days": days})
     return subscription
 
@@ -236,7 +236,7 @@ def _record_order(
         ))
     session.add(order)
     record_event(
-        session, account=buyer, actor=placed_by, action=action, target=order,
+        session, account=buyer, by=placed_by, action=action, target=order,
         changes={"owner_id": owner.id, "payer_id": payer.id, "payment_method": str(method),
                  "lines": [{"plan": line.plan.code, "quantity": line.quantity} for line in lines]},
     )
@@ -366,11 +366,11 @@ def _accept(session: Session, order: Order, actor: Actor | None) -> None:
     user = actor.user if actor else None
     for line in order.lines:
         if line.kind is OrderLineKind.NEW:
-            line.subscription = start_subscription(session, line, actor=user)
+            line.subscription = start_subscription(session, line, by=user)
         else:
             assert line.subscription is not None
             change_plan(session, line.subscription, plan=line.plan, quantity=line.quantity,
-                        unit_price=line.unit_price, actor=user, order_line=line)
+                        unit_price=line.unit_price, by=user, order_line=line)
     session.flush()
     refresh_order_status(session, order)
 
@@ -406,7 +406,7 @@ def confirm_payment(
         raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: it does not wait for a payment.")
     session.add(Payment(order=order, method=payment_method, reference=reference, amount=paid.amount,
                         currency=paid.currency, recorded_by=actor.user))
-    record_event(session, account=actor.account, actor=actor.user, action="order.payment_confirmed", target=order,
+    record_event(session, account=actor.account, by=actor.user, action="order.payment_confirmed", target=order,
                  changes={"method": method, "reference": reference, "amount": str(paid.amount)})
     _accept(session, order, actor)
     return order
@@ -422,7 +422,7 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str =
         raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: only an order waiting for its "
                             "payment can be cancelled. Cancel its subscriptions instead.")
     order.status = ORDER_STATES.check(order.status, OrderStatus.CANCELLED)
-    record_event(session, account=actor.account, actor=actor.user, action="order.cancelled", target=order,
+    record_event(session, account=actor.account, by=actor.user, action="order.cancelled", target=order,
                  changes={"reason": reason.strip()})
     return order
 
@@ -490,6 +490,6 @@ def set_payment_confirmation(session: Session, *, actor: Actor, methods: Sequenc
     before, after = list(account.payment_confirmation_methods), sorted(set(chosen))
     if before != after:
         account.payment_confirmation_methods = after
-        record_event(session, account=account, actor=actor.user, action="account.payment_confirmation_changed",
+        record_event(session, account=account, by=actor.user, action="account.payment_confirmation_changed",
                      target=account, changes={"payment_confirmation_methods": [before, after]})
     return after

@@ -131,8 +131,8 @@ def _recent_requests(session: Session, user: User) -> int:
 
 
 def _record(
-    session: Session, user: User, actor: User | None, action: str, target: object, changes: dict[str, object]
+    session: Session, user: User, by: User | None, action: str, target: object, changes: dict[str, object]
 ) -> None:
     """Log the event in each of the person's accounts: their admins see who lost access when."""
     for account in accounts_of(session, user):
-        record_event(session, account=account, actor=actor, action=action, target=target, changes=changes)
+        record_event(session, account=account, by=by, action=action, target=target, changes=changes)

@@ -60,7 +60,7 @@ def owner_team(session: Session, account: Account) -> Team:
     return session.scalars(select(Team).where(Team.account_id == account.id, Team.is_owner)).one()
 
 
-def add_member(session: Session, team: Team, user: User, *, actor: User | None = None) -> Membership:
+def add_member(session: Session, team: Team, user: User, *, by: User | None = None) -> Membership:
     """Put ``user`` in ``team``; a person already in it stays as they are."""
     existing = session.scalar(select(Membership).where(Membership.team_id == team.id, Membership.user_id == user.id))
     if existing is not None:
@@ -68,7 +68,7 @@ def add_member(session: Session, team: Team, user: User, *, actor: User | None =
     membership = Membership(team=team, user=user)
     session.add(membership)
     record_event(
-        session, account=team.account, actor=actor, action="membership.created", target=membership,
+        session, account=team.account, by=by, action="membership.created", target=membership,
         changes={"team": team.name, "email": user.email},
     )
     return membership

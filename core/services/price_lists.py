@@ -24,9 +24,9 @@ from core.services.pricing import audience_key, purchasable_plans, seller_costs
 _BUYER_KINDS = {PriceListKind.WHOLESALE: AccountKind.RESELLER, PriceListKind.RETAIL: AccountKind.CUSTOMER}
 
 
-def _require(session: Session, actor: User | None, seller: Account) -> None:
-    if actor is not None:
-        require_permission(session, actor, seller, Permission.MANAGE_PRICES)
+def _require(session: Session, by: User | None, seller: Account) -> None:
+    if by is not None:
+        require_permission(session, by, seller, Permission.MANAGE_PRICES)
 
 
 def _require_distributor(account: Account) -> None:
@@ -51,10 +51,10 @@ def get_price_list(session: Session, *, seller: Account, price_list_id: int) -> 
 
 
 def set_product_offered(
-    session: Session, *, distributor: Account, product: Product, offered: bool, actor: User | None
+    session: Session, *, distributor: Account, product: Product, offered: bool, by: User | None
 ) -> None:
     """Put a product on sale down the distributor's tree, or take it off."""
-    _require(session, actor, distributor)
+    _require(session, by, distributor)
     _require_distributor(distributor)
     row = session.scalar(
         select(OfferedProduct).where(OfferedProduct.distributor_id == distributor.id,
@@ -66,13 +66,13 @@ def set_product_offered(
         session.delete(row)
     else:
         return
-    record_event(session, account=distributor, actor=actor, action="catalog.product_offered" if offered
+    record_event(session, account=distributor, by=by, action="catalog.product_offered" if offered
                  else "catalog.product_withdrawn", target=product, changes={"product": product.key})
 
 
-def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidden: bool, actor: User | None) -> None:
+def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidden: bool, by: User | None) -> None:
     """Hide a plan of an offered product, or show it again."""
-    _require(session, actor, distributor)
+    _require(session, by, distributor)
     _require_distributor(distributor)
     row = session.scalar(
         select(HiddenPlan).where(HiddenPlan.distributor_id == distributor.id, HiddenPlan.plan_id == plan.id)
@@ -83,7 +83,7 @@ def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidde
         session.delete(row)
     else:
         return
-    record_event(session, account=distributor, actor=actor, action="catalog.plan_hidden" if hidden
+    record_event(session, account=distributor, by=by, action="catalog.plan_hidden" if hidden
                  else "catalog.plan_shown", target=plan, changes={"plan": plan.code})
 
 
@@ -91,7 +91,7 @@ def create_price_list(
     session: Session,
     *,
     seller: Account,
-    actor: User | None,
+    by: User | None,
     kind: PriceListKind,
     name: str,
     currency: str,
@@ -100,7 +100,7 @@ def create_price_list(
     markup_percent: Decimal | int | str | None = None,
 ) -> PriceList:
     """Open a list of ``seller`` for all its buyers of the kind, one reseller tier, or one buyer."""
-    _require(session, actor, seller)
+    _require(session, by, seller)
     kind = PriceListKind(kind)
     if seller.kind is AccountKind.CUSTOMER:
         raise PermissionDeniedError(f"{seller.name} sells to nobody: a customer keeps no price lists.")
@@ -134,20 +134,20 @@ def create_price_list(
         buyer_id=buyer.id if buyer else None, audience=audience, markup_percent=markup,
     )
     session.add(price_list)
-    record_event(session, account=seller, actor=actor, action="price_list.created", target=price_list,
+    record_event(session, account=seller, by=by, action="price_list.created", target=price_list,
                  changes={"name": price_list.name, "kind": str(kind), "currency": currency, "audience": audience,
                           "markup_percent": str(markup) if markup is not None else None})
     return price_list
 
 
 def set_markup(
-    session: Session, *, price_list: PriceList, actor: User | None, markup_percent: Decimal | int | str | None
+    session: Session, *, price_list: PriceList, by: User | None, markup_percent: Decimal | int | str | None
 ) -> None:
     """Change what a list charges over the seller's cost for the plans it has no price for.
 
     ``None`` sells only the plans the list prices by hand.
     """
-    _require(session, actor, price_list.seller)
+    _require(session, by, price_list.seller)
     markup = to_decimal(markup_percent, "markup_percent") if markup_percent is not None else None
     if markup is not None and not Decimal(-100) < markup < Decimal(10_000):
         raise ValidationError({"markup_percent": ["A markup is more than -100 % and less than 10000 %."]})
@@ -155,7 +155,7 @@ def set_markup(
     if before == markup:
         return
     price_list.markup_percent = markup
-    record_event(session, account=price_list.seller, actor=actor, action="price_list.markup_changed",
+    record_event(session, account=price_list.seller, by=by, action="price_list.markup_changed",
                  target=price_list, changes={"before": str(before) if before is not None else None,
                                              "markup_percent": str(markup) if markup is not None else None})
 
@@ -165,13 +165,13 @@ def set_price(
     *,
     price_list: PriceList,
     plan: Plan,
-    actor: User | None,
+    by: User | None,
     unit_price: Decimal | int | str,
     setup_fee: Decimal | int | str | None = None,
     volume_tiers: Iterable[tuple[int, Decimal | int | str]] = (),
 ) -> PriceEntry:
     """Set a plan's price in a list, replacing any earlier one with its volume tiers."""
-    _require(session, actor, price_list.seller)
+    _require(session, by, price_list.seller)
     errors: dict[str, list[str]] = {}
     if plan.id not in {p.id for p in purchasable_plans(session, price_list.seller)}:
         errors["plan_id"] = [f"{plan.name} is not on sale in {price_list.seller.name}'s catalog."]
@@ -204,23 +204,23 @@ def set_price(
         session.flush()  # the old tiers go before new ones with the same quantities arrive
     entry.unit_price, entry.setup_fee = amount, fee
     entry.volume_tiers.extend(VolumeTier(min_quantity=quantity, unit_price=price) for quantity, price in tiers)
-    record_event(session, account=price_list.seller, actor=actor, action="price.set", target=price_list,
+    record_event(session, account=price_list.seller, by=by, action="price.set", target=price_list,
                  changes={"plan": plan.code, "before": before, "unit_price": str(amount),
                           "setup_fee": str(fee) if fee is not None else None,
                           "volume_tiers": [[q, str(p)] for q, p in tiers]})
     return entry
 
 
-def remove_price(session: Session, *, price_list: PriceList, plan: Plan, actor: User | None) -> None:
+def remove_price(session: Session, *, price_list: PriceList, plan: Plan, by: User | None) -> None:
     """Take a plan out of a list: its buyers then pay the list's markup price, or cannot buy it."""
-    _require(session, actor, price_list.seller)
+    _require(session, by, price_list.seller)
     entry = session.scalar(
         select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
     )
     if entry is None:
         raise NotFoundError(f"{plan.name} has no price in {price_list.name}.")
     session.delete(entry)  # with its volume tiers
-    record_event(session, account=price_list.seller, actor=actor, action="price.removed", target=price_list,
+    record_event(session, account=price_list.seller, by=by, action="price.removed", target=price_list,
                  changes={"plan": plan.code})
 
 

@@ -125,6 +125,6 @@ def delete_product_user(session: Session, actor: Actor, subscription_id: int, us
 
 def _record(session: Session, actor: Actor, managed: ManagedUsers, action: str, user: ProductUser,
             changes: dict[str, object] | None = None) -> None:
-    record_event(session, account=managed.subscription.owner, actor=actor.user, action=action,
+    record_event(session, account=managed.subscription.owner, by=actor.user, action=action,
                  target=managed.subscription,
                  changes={"user_id": user.id, "user_principal_name": user.user_principal_name, **(changes or {})})

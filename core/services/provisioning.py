@@ -40,7 +40,7 @@ from core.models.provisioning import (
 )
 from core.models.subscriptions import Subscription
 from core.plugins import product_types
-from core.provisioning import AccountRef, LifecycleAction, LifecycleRequest, Outcome, Result, RetryableError
+from core.product_lifecycle import AccountRef, LifecycleAction, LifecycleRequest, Outcome, Result, RetryableError
 from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
 from core.services.lifecycle import apply_done, apply_failed
@@ -99,7 +99,7 @@ def request_provisioning(
     action: LifecycleAction,
     *,
     payload: dict[str, Any] | None = None,
-    actor: User | None = None,
+    by: User | None = None,
     order_line: OrderLine | None = None,
 ) -> ProvisioningRequest:
     """Ask for ``action`` on the subscription; one request at a time per subscription."""
@@ -117,7 +117,7 @@ def request_provisioning(
         completed_steps=[],
         next_attempt_at=now,
         deadline_at=now + declared_type(subscription.product).provisioning_deadline,
-        requested_by=actor,
+        requested_by=by,
         order_line=order_line,
     )
     session.add(request)

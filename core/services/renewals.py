@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, joinedload
 from core.clock import utcnow
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
+from core.product_lifecycle import LifecycleAction
 from core.products import Timing
-from core.provisioning import LifecycleAction
 from core.services.lifecycle import next_reminder
 from core.services.notifications import notify_renewal_due
 from core.services.pricing import resolve_prices
@@ -68,7 +68,7 @@ def _act_on_period_end(session: Session, subscription: Subscription, now: dateti
         price = resolve_prices(session, subscription.payer, [plan], quantity).get(plan.id)
         change_plan(session, subscription, plan=plan, quantity=quantity,
                     unit_price=price.unit_price if price else subscription.unit_price,
-                    actor=None, timing=Timing.NOW, scheduled=True)
+                    by=None, timing=Timing.NOW, scheduled=True)
     elif subscription.status is S.TRIAL:
         request_provisioning(session, subscription, LifecycleAction.RENEW, payload={"from_trial": True})
     elif subscription.auto_renew:

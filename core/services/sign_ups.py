@@ -137,10 +137,10 @@ def confirm_sign_up(session: Session, token: str) -> Confirmed:
     if not existing_login:
         user.password_hash = sign_up.password_hash
     account = create_account(session, kind=AccountKind.CUSTOMER, name=sign_up.company_name,
-                             slug=_free_slug(session, sign_up.company_name), parent=seller, actor=user)
-    add_member(session, owner_team(session, account), user, actor=user)
+                             slug=_free_slug(session, sign_up.company_name), parent=seller, by=user)
+    add_member(session, owner_team(session, account), user, by=user)
     sign_up.confirmed_at, sign_up.account = utcnow(), account
-    record_event(session, account=account, actor=user, action="account.signed_up", target=account,
+    record_event(session, account=account, by=user, action="account.signed_up", target=account,
                  changes={"storefront_id": sign_up.storefront_id, "email": user.email})
     session.flush()
     return Confirmed(account=account, user=user, existing_login=existing_login)

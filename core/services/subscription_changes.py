@@ -15,38 +15,38 @@ from core.models.people import User
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.money import Money
+from core.product_lifecycle import LifecycleAction
 from core.products import PlanChange, Timing
-from core.provisioning import LifecycleAction
 from core.services.catalog import declared_type
 from core.services.lifecycle import record_change
 from core.services.provisioning import request_provisioning
 
 
-def start_subscription(session: Session, line: OrderLine, *, actor: User | None) -> Subscription:
+def start_subscription(session: Session, line: OrderLine, *, by: User | None) -> Subscription:
     """Create the subscription an accepted order line buys, and ask for its activation."""
     order = line.order
     subscription = _new_subscription(session, owner=order.owner, seller=order.seller, payer=order.payer, plan=line.plan,
                                      quantity=line.quantity, params=line.params, unit_price=line.unit_price,
-                                     actor=actor, reason=f"order {order.id}" if order.id else "")
-    request_provisioning(session, subscription, LifecycleAction.ACTIVATE, actor=actor, order_line=line)
+                                     by=by, reason=f"order {order.id}" if order.id else "")
+    request_provisioning(session, subscription, LifecycleAction.ACTIVATE, by=by, order_line=line)
     return subscription
 
 
 def start_trial_subscription(
     session: Session, *, owner: Account, plan: Plan, params: dict[str, Any], unit_price: Money, days: int,
-    actor: User | None,
+    by: User | None,
 ) -> Subscription:
     """Create a free trial of ``plan`` for ``owner``, who pays ``unit_price`` once it is paid, and ask for its activation."""
     assert owner.parent is not None
     subscription = _new_subscription(session, owner=owner, seller=owner.parent, payer=owner, plan=plan, quantity=1,
-                                     params=params, unit_price=unit_price, actor=actor, reason=f"free trial of {days} days")
-    request_provisioning(session, subscription, LifecycleAction.ACTIVATE, actor=actor, payload={"free_trial_days": days})
+                                     params=params, unit_price=unit_price, by=by, reason=f"free trial of {days} days")
+    request_provisioning(session, subscription, LifecycleAction.ACTIVATE, by=by, payload={"free_trial_days": days})
     return subscription
 
 
 def _new_subscription(
     session: Session, *, owner: Account, seller: Account, payer: Account, plan: Plan, quantity: int,
-    params: dict[str, Any], unit_price: Money, actor: User | None, reason: str,
+    params: dict[str, Any], unit_price: Money, by: User | None, reason: str,
 ) -> Subscription:
     subscription = Subscription(
         owner=owner,
@@ -63,7 +63,7 @@ def _new_subscription(
         provisioning_data={},
     )
     session.add(subscription)
-    record_change(session, subscription, action="created", actor=actor, reason=reason)
+    record_change(session, subscription, action="created", by=by, reason=reason)
     return subscription
 
 
@@ -96,7 +96,7 @@ def change_plan(
     plan: Plan,
     quantity: int,
     unit_price: Money,
-    actor: User | None,
+    by: User | None,
     order_line: OrderLine | None = None,
     timing: Timing | None = None,
     reason: str = "",
@@ -115,10 +115,10 @@ def change_plan(
         subscription.scheduled_quantity = quantity
         changes = {"plan": [subscription.plan.name, plan.name], "quantity": [subscription.quantity, quantity]}
         when = subscription.term_end or subscription.current_period_end
-        record_change(session, subscription, action="change_scheduled", actor=actor, changes=changes,
+        record_change(session, subscription, action="change_scheduled", by=by, changes=changes,
                       reason=(reason or "takes effect") + f" at the end of the term{f', on {when:%Y-%m-%d}' if when else ''}")
         return None
     payload = {"plan_id": plan.id, "quantity": quantity, "unit_amount": format(unit_price.amount, "f"),
                "reason": reason, "scheduled": scheduled}
-    return request_provisioning(session, subscription, LifecycleAction.CHANGE, payload=payload, actor=actor,
+    return request_provisioning(session, subscription, LifecycleAction.CHANGE, payload=payload, by=by,
                                 order_line=order_line)

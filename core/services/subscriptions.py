@@ -23,8 +23,8 @@ from core.models.people import Membership, Team, User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.permissions import Permission
+from core.product_lifecycle import LifecycleAction
 from core.products import Cancellation, Timing
-from core.provisioning import LifecycleAction
 from core.services.actors import Actor
 from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
@@ -240,14 +240,14 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
     if errors:
         raise ValidationError(errors)
     assert price is not None
-    change_plan(session, subscription, plan=plan, quantity=new_quantity, unit_price=price.unit_price, actor=actor.user)
+    change_plan(session, subscription, plan=plan, quantity=new_quantity, unit_price=price.unit_price, by=actor.user)
 
 
 def _drop_scheduled_change(session: Session, actor: Actor, subscription: Subscription) -> None:
     """Asked for what it has now: the change waiting for the end of the term is dropped."""
     dropped = subscription.scheduled_plan or subscription.plan
     subscription.scheduled_plan, subscription.scheduled_quantity = None, None
-    record_change(session, subscription, action="scheduled_change_dropped", actor=actor.user,
+    record_change(session, subscription, action="scheduled_change_dropped", by=actor.user,
                   changes={"plan": [dropped.name, subscription.plan.name]}, reason="kept as it is")
 
 
@@ -258,7 +258,7 @@ def _check_suspend(actor: Actor, subscription: Subscription, now: _Now) -> None:
 
 
 def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
-    request_provisioning(session, subscription, LifecycleAction.SUSPEND, actor=actor.user,
+    request_provisioning(session, subscription, LifecycleAction.SUSPEND, by=actor.user,
                          payload={"reason": SuspendReason.BY_SELLER, "note": note.strip()})
 
 
@@ -271,7 +271,7 @@ def _check_resume(actor: Actor, subscription: Subscription, now: _Now) -> None:
 
 
 def _resume(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
-    request_provisioning(session, subscription, LifecycleAction.RESUME, actor=actor.user, payload={"note": note.strip()})
+    request_provisioning(session, subscription, LifecycleAction.RESUME, by=actor.user, payload={"note": note.strip()})
 
 
 def _check_cancel(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -295,11 +295,11 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
         _fall_back(session, actor, subscription, fallback, timing, note.strip())
         return
     if timing is Timing.NOW:
-        request_provisioning(session, subscription, LifecycleAction.CANCEL, actor=actor.user, payload={"note": note.strip()})
+        request_provisioning(session, subscription, LifecycleAction.CANCEL, by=actor.user, payload={"note": note.strip()})
         return
     _require_status(subscription, {S.ACTIVE, S.TRIAL}, "cancelled at the end of its term (cancel it now instead)")
     subscription.cancel_at = subscription.term_end or subscription.current_period_end
-    record_change(session, subscription, action="cancellation_scheduled", actor=actor.user,
+    record_change(session, subscription, action="cancellation_scheduled", by=actor.user,
                   to_status=S.PENDING_CANCELLATION, reason=note.strip(),
                   changes={"cancel_at": [None, subscription.cancel_at.isoformat() if subscription.cancel_at else None]})
 
@@ -319,7 +319,7 @@ def _fall_back(session: Session, actor: Actor, subscription: Subscription, plan:
     if price is None:
         raise ConflictError(f"{plan.name} is not for sale to {subscription.payer.name}: cancel it with its seller.")
     change_plan(session, subscription, plan=plan, quantity=subscription.quantity, unit_price=price.unit_price,
-                actor=actor.user, timing=timing, reason=note or f"cancelled: back to {plan.name}")
+                by=actor.user, timing=timing, reason=note or f"cancelled: back to {plan.name}")
 
 
 def _check_undo_cancellation(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -331,7 +331,7 @@ def _undo_cancellation(session: Session, actor: Actor, subscription: Subscriptio
     before = subscription.cancel_at
     subscription.cancel_at = None
     in_trial = subscription.trial_end is not None and subscription.trial_end > utcnow()
-    record_change(session, subscription, action="cancellation_undone", actor=actor.user,
+    record_change(session, subscription, action="cancellation_undone", by=actor.user,
                   to_status=S.TRIAL if in_trial else S.ACTIVE,
                   changes={"cancel_at": [before.isoformat() if before else None, None]})
 
@@ -345,7 +345,7 @@ def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
 
 
 def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
-    request_provisioning(session, subscription, LifecycleAction.RENEW, actor=actor.user, payload={"manual": True})
+    request_provisioning(session, subscription, LifecycleAction.RENEW, by=actor.user, payload={"manual": True})
 
 
 def _check_end_trial(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -354,7 +354,7 @@ def _check_end_trial(actor: Actor, subscription: Subscription, now: _Now) -> Non
 
 
 def _end_trial(session: Session, actor: Actor, subscription: Subscription) -> None:
-    request_provisioning(session, subscription, LifecycleAction.RENEW, actor=actor.user, payload={"from_trial": True})
+    request_provisioning(session, subscription, LifecycleAction.RENEW, by=actor.user, payload={"from_trial": True})
 
 
 def _check_terminate(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -364,7 +364,7 @@ def _check_terminate(actor: Actor, subscription: Subscription, now: _Now) -> Non
 
 
 def _terminate(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
-    request_provisioning(session, subscription, LifecycleAction.CANCEL, actor=actor.user,
+    request_provisioning(session, subscription, LifecycleAction.CANCEL, by=actor.user,
                          payload={"terminate": True, "note": note.strip()})
 
 
@@ -378,8 +378,8 @@ def _retry(session: Session, actor: Actor, subscription: Subscription) -> None:
     failed = _now(session, subscription).latest
     assert failed is not None
     if subscription.status is S.FAILED:
-        record_change(session, subscription, action="retried", actor=actor.user, to_status=S.PENDING)
-    request_provisioning(session, subscription, failed.action, payload=dict(failed.payload), actor=actor.user,
+        record_change(session, subscription, action="retried", by=actor.user, to_status=S.PENDING)
+    request_provisioning(session, subscription, failed.action, payload=dict(failed.payload), by=actor.user,
                          order_line=failed.order_line)
     if failed.order_line is not None:
         refresh_order_status(session, failed.order_line.order)

@@ -1,6 +1,6 @@
 """Teams in an account: what their members may do and pay with, and who is in them.
 
-Every function here acts for ``actor`` in ``account`` and needs the ``manage_team``
+Every function here acts for the user ``by`` in ``account`` and needs the ``manage_team``
 permission there; a team id from another account is simply not found.
 """
 
@@ -67,15 +67,15 @@ def members_of(session: Session, account: Account) -> list[Member]:
     return sorted(members.values(), key=lambda member: member.email)
 
 
-def list_teams(session: Session, *, account: Account, actor: User) -> list[Team]:
+def list_teams(session: Session, *, account: Account, by: User) -> list[Team]:
     """Return the account's teams for a person who manages them."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     return teams_of(session, account)
 
 
-def get_team(session: Session, *, account: Account, team_id: int, actor: User) -> Team:
+def get_team(session: Session, *, account: Account, team_id: int, by: User) -> Team:
     """Return one of the account's teams; any other id is not found."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     return _team_in(session, account, team_id)
 
 
@@ -83,14 +83,14 @@ def create_team(
     session: Session,
     *,
     account: Account,
-    actor: User,
+    by: User,
     name: str,
     permissions: Iterable[str],
     payment_methods: Iterable[str],
     receives_renewal_reminders: bool,
 ) -> Team:
     """Add a team to the account; its name is unique there (ignoring case)."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     name = name.strip()
     errors: dict[str, list[str]] = {}
     if not name:
@@ -115,7 +115,7 @@ def create_team(
     )
     session.add(team)
     record_event(
-        session, account=account, actor=actor, action="team.created", target=team,
+        session, account=account, by=by, action="team.created", target=team,
         changes={
             "name": name,
             "permissions": chosen_permissions,
@@ -131,13 +131,13 @@ def update_team(
     *,
     account: Account,
     team_id: int,
-    actor: User,
+    by: User,
     permissions: Iterable[str],
     payment_methods: Iterable[str],
     receives_renewal_reminders: bool,
 ) -> Team:
     """Set what a team may do and pay with; the owner team always keeps every permission."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     team = _team_in(session, account, team_id)
     errors: dict[str, list[str]] = {}
     chosen_permissions = _choices(errors, "permissions", permissions, ALL_PERMISSIONS, "permission")
@@ -158,13 +158,13 @@ def update_team(
             changes[field] = [before, value]
             setattr(team, field, value)
     if changes:
-        record_event(session, account=account, actor=actor, action="team.changed", target=team, changes=changes)
+        record_event(session, account=account, by=by, action="team.changed", target=team, changes=changes)
     return team
 
 
-def remove_member(session: Session, *, account: Account, team_id: int, membership_id: int, actor: User) -> Membership:
+def remove_member(session: Session, *, account: Account, team_id: int, membership_id: int, by: User) -> Membership:
     """Take a person out of a team; the owner team never loses its last active member."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     # Locking the team serialises two admins removing the last two owners at the same time.
     team = _team_in(session, account, team_id, for_update=True)
     membership = session.scalar(
@@ -178,7 +178,7 @@ def remove_member(session: Session, *, account: Account, team_id: int, membershi
         )
     user = membership.user
     record_event(
-        session, account=account, actor=actor, action="membership.removed", target=membership,
+        session, account=account, by=by, action="membership.removed", target=membership,
         changes={"team": team.name, "email": user.email},
     )
     session.delete(membership)
@@ -187,9 +187,9 @@ def remove_member(session: Session, *, account: Account, team_id: int, membershi
     return membership
 
 
-def delete_team(session: Session, *, account: Account, team_id: int, actor: User) -> None:
+def delete_team(session: Session, *, account: Account, team_id: int, by: User) -> None:
     """Delete a team that is not the owner team, with its memberships, invitations and API keys."""
-    require_permission(session, actor, account, Permission.MANAGE_TEAM)
+    require_permission(session, by, account, Permission.MANAGE_TEAM)
     team = _team_in(session, account, team_id)
     if team.is_owner:
         raise ValidationError({"team": ["The owner team cannot be deleted."]})
@@ -198,7 +198,7 @@ def delete_team(session: Session, *, account: Account, team_id: int, actor: User
     invitations = session.execute(delete(Invitation).where(Invitation.team_id == team.id)).rowcount
     api_keys = session.execute(delete(ApiKey).where(ApiKey.team_id == team.id)).rowcount
     record_event(
-        session, account=account, actor=actor, action="team.deleted", target=team,
+        session, account=account, by=by, action="team.deleted", target=team,
         changes={
             "name": team.name,
             "members": sorted(user.email for user in members),

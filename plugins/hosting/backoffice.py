@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from core.provisioning import RetryableError
+from core.product_lifecycle import RetryableError
 from core.services.subscriptions import get_subscription, list_subscriptions, shows_price_to
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import to_unicode

@@ -19,7 +19,7 @@ from plugins.hosting.web_hosting import WebHosting
 def load_demo_prices(session: Session, accounts: Mapping[str, Account]) -> None:
     """Bright IT sells Web hosting Starter at 4.99 a month with a 19.00 setup fee."""
     set_price(session, price_list=demo_price_list(session, accounts["bright"], PriceListKind.RETAIL),
-              plan=demo_plans(session, WebHosting.key)["starter"], actor=None, unit_price="4.99", setup_fee="19.00")
+              plan=demo_plans(session, WebHosting.key)["starter"], by=None, unit_price="4.99", setup_fee="19.00")
 
 
 def load_demo_orders(session: Session, accounts: Mapping[str, Account]) -> None:

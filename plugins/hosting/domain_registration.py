@@ -25,8 +25,8 @@ from core.errors import ValidationError
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.plugins import product_types
+from core.product_lifecycle import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
 from core.products import OrderLineContext, PlanSpec, ProductType
-from core.provisioning import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import DomainNameError, registrable, to_unicode
 from plugins.hosting.registrar import Contact, DomainRecord, Registrar, http_registrar

@@ -25,7 +25,7 @@ from core.models.catalog import Product
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
 from core.permissions import Permission
-from core.provisioning import LifecycleAction
+from core.product_lifecycle import LifecycleAction
 from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.lifecycle import record_change
@@ -111,8 +111,8 @@ def set_auto_renew(session: Session, *, actor: Actor, subscription_id: int, auto
         raise ConflictError(f"A {subscription.status.replace('_', ' ')} domain cannot be set to renew: renew it first.")
     if subscription.auto_renew != auto_renew:
         record_change(session, subscription, action="auto_renew_set" if auto_renew else "auto_renew_unset",
-                      actor=actor.user, changes={"auto_renew": [subscription.auto_renew, auto_renew]})
-        record_event(session, account=actor.account, actor=actor.user, action="domain.auto_renew", target=subscription,
+                      by=actor.user, changes={"auto_renew": [subscription.auto_renew, auto_renew]})
+        record_event(session, account=actor.account, by=actor.user, action="domain.auto_renew", target=subscription,
                      changes={"auto_renew": [subscription.auto_renew, auto_renew]})
         subscription.auto_renew = auto_renew
     return subscription
@@ -139,7 +139,7 @@ def set_nameservers(session: Session, *, actor: Actor, subscription_id: int, nam
     end_before_outside_call(session)
     record = installed().registrar().set_nameservers(subscription.params["domain_name"], checked,
                                                      key=secrets.token_hex(16))
-    record_event(session, account=actor.account, actor=actor.user, action="domain.nameservers", target=subscription,
+    record_event(session, account=actor.account, by=actor.user, action="domain.nameservers", target=subscription,
                  changes={"nameservers": list(checked)})
     return record
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.subscriptions import Subscription
-from core.provisioning import RetryableError
+from core.product_lifecycle import RetryableError
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import to_unicode
 from plugins.hosting.models import Website

@@ -18,7 +18,7 @@ from core.clock import utcnow
 from core.links import links
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
-from core.provisioning import LifecycleAction
+from core.product_lifecycle import LifecycleAction
 from core.services.audit import record_event
 from core.services.notifications import email_owners
 from core.services.provisioning import request_provisioning
@@ -87,14 +87,14 @@ def _follow_hosting(session: Session, limit: int) -> int:
             _end(session, website, f"Its hosting was {status.replace('_', ' ')}.")
             continue
         after = W.SUSPENDED if status is S.SUSPENDED else (W.LIVE if website.live_at else W.TRIAL)
-        record_event(session, account=website.account, actor=None, action=f"website.{after}", target=website,
+        record_event(session, account=website.account, by=None, action=f"website.{after}", target=website,
                      changes={"status": [str(website.status), str(after)]})
         website.status = WEBSITE_STATES.check(website.status, after)
     return len(due)
 
 
 def _end(session: Session, website: Website, reason: str) -> None:
-    record_event(session, account=website.account, actor=None, action="website.terminated", target=website,
+    record_event(session, account=website.account, by=None, action="website.terminated", target=website,
                  changes={"status": [str(website.status), str(W.TERMINATED)], "reason": reason})
     website.status = WEBSITE_STATES.check(website.status, W.TERMINATED)
     website.ended_at = utcnow()

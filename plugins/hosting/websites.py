@@ -99,7 +99,7 @@ def create_website(
     else:
         assert plan_id is not None
         website = _start_trial(session, actor, owner, plan_id, domain)
-    record_event(session, account=actor.account, actor=actor.user, action="website.created", target=website,
+    record_event(session, account=actor.account, by=actor.user, action="website.created", target=website,
                  changes={"account_id": owner.id, "domain": website.domain, "subscription_id": website.subscription.id,
                           "trial_ends_at": website.trial_ends_at.isoformat() if website.trial_ends_at else None})
     return website
@@ -182,7 +182,7 @@ def take_live(session: Session, *, actor: Actor, website_id: int) -> Website:
     website.status = WEBSITE_STATES.check(website.status, W.LIVE)
     website.live_at = utcnow()
     website.next_reminder_at = None
-    record_event(session, account=actor.account, actor=actor.user, action="website.live", target=website,
+    record_event(session, account=actor.account, by=actor.user, action="website.live", target=website,
                  changes={"status": [str(W.TRIAL), str(W.LIVE)]})
     return website
 

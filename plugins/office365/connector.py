@@ -5,7 +5,7 @@ errors as ``{"code", "description"}`` or ``{"error": {"code", "message"}}`` (bot
 plugin kit's client, ``plugin_kit.vendor_http``, which also retries what a retry can fix).
 
 It knows nothing of Cascade's data. A call that fails raises ``VendorError`` with Microsoft's
-words: ``retryable`` (and then a ``core.provisioning.RetryableError``) for a timeout, a refused
+words: ``retryable`` (and then a ``core.product_lifecycle.RetryableError``) for a timeout, a refused
 connection, a 5xx or a 429; a refusal otherwise.
 """
 

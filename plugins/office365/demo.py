@@ -27,10 +27,10 @@ def load_demo_prices(session: Session, accounts: Mapping[str, Account]) -> None:
     wholesale = demo_price_list(session, accounts["northwind"], PriceListKind.WHOLESALE)
     for plan in plans.values():
         unit = wholesale_unit_price(plan)
-        set_price(session, price_list=wholesale, plan=plan, actor=None, unit_price=unit, volume_tiers=[
+        set_price(session, price_list=wholesale, plan=plan, by=None, unit_price=unit, volume_tiers=[
             (quantity, Money(unit * share, wholesale.currency).rounded().amount) for quantity, share in VOLUME_DISCOUNTS])
     set_price(session, price_list=demo_price_list(session, accounts["bright"], PriceListKind.RETAIL),
-              plan=plans["business-basic"], actor=None, unit_price="7.50")
+              plan=plans["business-basic"], by=None, unit_price="7.50")
 
 
 def load_demo_orders(session: Session, accounts: Mapping[str, Account]) -> None:

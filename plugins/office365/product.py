@@ -17,9 +17,9 @@ from marshmallow import fields, validate
 
 from core.models.catalog import BillingPeriod
 from core.money import Money
+from core.product_lifecycle import LifecycleRequest, Result
 from core.product_users import UserDirectory
 from core.products import Cancellation, OrderLineContext, PlanChange, PlanSpec, ProductType, Timing
-from core.provisioning import LifecycleRequest, Result
 from plugin_kit.vendor_http import VendorError
 from plugins.office365.connector import Office365Client
 from plugins.office365.offers import MONTHLY, offer_of, term_duration

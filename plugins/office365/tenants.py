@@ -23,7 +23,7 @@ from core.db import Base
 from core.errors import ValidationError
 from core.models._columns import created_at_column
 from core.models.accounts import Account
-from core.provisioning import RetryableError
+from core.product_lifecycle import RetryableError
 from plugins.office365.connector import Office365Client
 from plugins.office365.settings import load_settings
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.errors import ConflictError, NotFoundError, ValidationError, VendorUnavailableError
+from core.product_lifecycle import RetryableError
 from core.product_users import IssuedPassword, ProductUser, Seats, ServiceRef, UserDirectory
-from core.provisioning import RetryableError
 from plugin_kit.vendor_http import VendorError
 from plugins.office365.connector import DirectoryUser, Office365Client
 from plugins.office365.offers import offer_of

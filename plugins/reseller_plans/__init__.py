@@ -15,8 +15,8 @@ from core.clock import utcnow
 from core.models.accounts import Account
 from core.models.catalog import BillingPeriod
 from core.plugins import hookimpl
+from core.product_lifecycle import LifecycleRequest, Result
 from core.products import PlanSpec, ProductType, PurchaseContext
-from core.provisioning import LifecycleRequest, Result
 
 #: The distributor tiers whose resellers may have a storefront of their own.
 STOREFRONT_TIERS = ("diamond", "diamond-distribution")

@@ -21,7 +21,7 @@ def load_demo_prices(session: Session, accounts: Mapping[str, Account]) -> None:
     wholesale = demo_price_list(session, accounts["northwind"], PriceListKind.WHOLESALE)
     plans = demo_plans(session, ResellerPlan.key)
     for code, price in PRICES.items():
-        set_price(session, price_list=wholesale, plan=plans[code], actor=None, unit_price=price)
+        set_price(session, price_list=wholesale, plan=plans[code], by=None, unit_price=price)
 
 
 def load_demo_orders(session: Session, accounts: Mapping[str, Account]) -> None:

@@ -9,7 +9,7 @@ from bss.tasks import provision, send_email, sweep_outbox
 from core.models.outbox import EmailStatus
 from core.models.people import User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
-from core.provisioning import LifecycleAction, RetryableError
+from core.product_lifecycle import LifecycleAction, RetryableError
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, place_order
 from core.services.outbox import queue_email

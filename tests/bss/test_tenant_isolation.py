@@ -25,7 +25,7 @@ from core.models.people import Membership, Team, User
 from core.models.prices import PriceEntry, PriceList, PriceListKind
 from core.models.provisioning import ManualTask, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionEvent
-from core.provisioning import LifecycleAction, ManualStep, Result
+from core.product_lifecycle import LifecycleAction, ManualStep, Result
 from core.services.accounts import create_account
 from core.services.actors import acting_as
 from core.services.api_keys import create_api_key
@@ -63,8 +63,8 @@ def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
     southwind = create_account(db, kind=AccountKind.DISTRIBUTOR, name="Southwind Distribution", slug="southwind")
     southern = create_account(db, kind=AccountKind.RESELLER, name="Southern Resale", slug="southern", parent=southwind,
                               reselling_enabled=True)
-    set_product_offered(db, distributor=southwind, product=fake_catalog["small"].product, offered=True, actor=None)
-    create_price_list(db, seller=southwind, actor=None, kind=PriceListKind.WHOLESALE, name="Southwind wholesale",
+    set_product_offered(db, distributor=southwind, product=fake_catalog["small"].product, offered=True, by=None)
+    create_price_list(db, seller=southwind, by=None, kind=PriceListKind.WHOLESALE, name="Southwind wholesale",
                       currency="EUR", markup_percent=15)
     create_user(db, email="owner@southern.example", name="Southern owner", password=PASSWORD)
     add_member(db, owner_team(db, southern), db.scalar(select(User).where(User.email == "owner@southern.example")))

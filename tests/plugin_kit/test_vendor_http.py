@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Request, Response
 
 from core.models.provisioning import ProvisioningRequest, RequestStatus
-from core.provisioning import LifecycleAction, RetryableError
+from core.product_lifecycle import LifecycleAction, RetryableError
 from core.services.orders import LineRequest, place_order
 from plugin_kit.testing import free_port, provision_due, serve
 from plugin_kit.vendor_http import RetryPolicy, VendorClient, VendorError

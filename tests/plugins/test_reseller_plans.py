@@ -122,7 +122,7 @@ def test_a_new_reseller_has_basic_from_the_start(db, demo, plans):
     from core.services.account_changes import create_account_below
 
     admin = db.scalar(select(User).where(User.email == "admin@northwind.example"))
-    reseller = create_account_below(db, viewer=demo["northwind"], actor=admin, kind=AccountKind.RESELLER,
+    reseller = create_account_below(db, viewer=demo["northwind"], by=admin, kind=AccountKind.RESELLER,
                                     name="Delta Tech", slug="delta", reselling_enabled=True)
     db.commit()
     provision_due(db)
@@ -142,11 +142,11 @@ def test_enabling_reselling_grants_basic_and_nothing_is_granted_twice(db, demo, 
     # Northwind's direct customers pay cost plus 40 %; Basic has no cost, so it gets a price of its own.
     retail = db.scalar(select(PriceList).where(PriceList.seller_id == demo["northwind"].id,
                                                PriceList.kind == PriceListKind.RETAIL))
-    set_price(db, price_list=retail, plan=plans["reseller-plan/basic"], actor=None, unit_price="0")
+    set_price(db, price_list=retail, plan=plans["reseller-plan/basic"], by=None, unit_price="0")
     admin = db.scalar(select(User).where(User.email == "admin@northwind.example"))
-    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, actor=admin,
+    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, by=admin,
                    changes={"reselling_enabled": True})
-    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, actor=admin, changes={"name": "Solo & Co"})
+    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, by=admin, changes={"name": "Solo & Co"})
     db.commit()
     provision_due(db)
     owned = db.scalars(select(Subscription).where(Subscription.owner_id == demo["solo"].id)).all()

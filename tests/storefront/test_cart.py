@@ -85,9 +85,9 @@ def test_the_cart_is_kept_through_sign_in_and_priced_for_the_customer(client, db
     add_to_cart(plans["microsoft-365/business-basic"], 2)
     add_to_cart(plans["microsoft-365/business-standard"], 1)
     assert "€15.00 a month" in cart_text(client)
-    own = create_price_list(db, seller=shops["bright"], actor=None, kind=PriceListKind.RETAIL, name="Harbour",
+    own = create_price_list(db, seller=shops["bright"], by=None, kind=PriceListKind.RETAIL, name="Harbour",
                             currency="EUR", buyer=shops["harbour"])
-    set_price(db, price_list=own, plan=plans["microsoft-365/business-basic"], actor=None, unit_price="6.90")
+    set_price(db, price_list=own, plan=plans["microsoft-365/business-basic"], by=None, unit_price="6.90")
     db.commit()
 
     shop_sign_in()

@@ -34,9 +34,9 @@ def test_the_home_shows_each_products_lowest_price(client, shops, fake_catalog):
 
 def test_a_signed_in_customer_sees_exactly_what_it_would_pay(client, db, shops, plans, shop_sign_in):
     # Bright IT gives Harbour Dental a list of its own: one plan, at its own price, and nothing else.
-    own = create_price_list(db, seller=shops["bright"], actor=None, kind=PriceListKind.RETAIL, name="Harbour",
+    own = create_price_list(db, seller=shops["bright"], by=None, kind=PriceListKind.RETAIL, name="Harbour",
                             currency="EUR", buyer=shops["harbour"])
-    set_price(db, price_list=own, plan=plans["microsoft-365/business-basic"], actor=None, unit_price="6.90")
+    set_price(db, price_list=own, plan=plans["microsoft-365/business-basic"], by=None, unit_price="6.90")
     db.commit()
     visitor = text_of(client.get("/products/microsoft-365", base_url=BRIGHT))
     assert "€7.50" in visitor and "€6.90" not in visitor and "Microsoft 365 Business Standard" in visitor
@@ -52,7 +52,7 @@ def test_a_signed_in_customer_sees_exactly_what_it_would_pay(client, db, shops, 
 
 def test_plans_are_compared_side_by_side(client, db, shops, fake_catalog):
     bright_prices = db.scalar(select(PriceList).where(PriceList.seller_id == shops["bright"].id))
-    set_price(db, price_list=bright_prices, plan=fake_catalog["small"], actor=None, unit_price="14.00", setup_fee="25.00")
+    set_price(db, price_list=bright_prices, plan=fake_catalog["small"], by=None, unit_price="14.00", setup_fee="25.00")
     db.commit()
     page = text_of(client.get("/products/fake-product", base_url=BRIGHT))
     assert ("Small €14.00 per widget · a month Billed Monthly Commitment None: stop when you like Free trial No trial "

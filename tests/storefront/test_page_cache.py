@@ -20,7 +20,7 @@ def _cache(client):
 def _reprice(db, shops, plans, amount):
     """Bright IT changes what Business Basic costs a new customer (7.50 EUR in the demo)."""
     bright_retail = price_list_for(db, shops["harbour"])
-    set_price(db, price_list=bright_retail, plan=plans["microsoft-365/business-basic"], actor=None, unit_price=amount)
+    set_price(db, price_list=bright_retail, plan=plans["microsoft-365/business-basic"], by=None, unit_price=amount)
     db.commit()
 
 

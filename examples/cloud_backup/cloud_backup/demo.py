@@ -28,7 +28,7 @@ def load_demo_prices(session: Session, accounts: Mapping[str, Account]) -> None:
     plan = demo_plans(session, KEY)["vault-100"]
     unit = wholesale_unit_price(plan)
     set_price(session, price_list=demo_price_list(session, accounts["northwind"], PriceListKind.WHOLESALE), plan=plan,
-              actor=None, unit_price=unit, volume_tiers=[(10, Money(unit * Decimal("0.9"), "EUR").rounded().amount)])
+              by=None, unit_price=unit, volume_tiers=[(10, Money(unit * Decimal("0.9"), "EUR").rounded().amount)])
 
 
 def load_demo_orders(session: Session, accounts: Mapping[str, Account]) -> None:

@@ -11,8 +11,8 @@ import hashlib
 
 from core.models.catalog import BillingPeriod
 from core.money import Money
+from core.product_lifecycle import LifecycleRequest, Result
 from core.products import PlanSpec, ProductType
-from core.provisioning import LifecycleRequest, Result
 
 KEY = "cloud-backup"
 

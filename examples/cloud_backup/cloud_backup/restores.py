@@ -83,7 +83,7 @@ def request_restore(session: Session, *, actor: Actor, subscription_id: int, res
                       requested_by_id=actor.user.id)
     session.add(restore)
     session.flush()
-    record_event(session, account=subscription.owner, actor=actor.user, action="cloud_backup.restore_requested",
+    record_event(session, account=subscription.owner, by=actor.user, action="cloud_backup.restore_requested",
                  target=subscription, changes={"restore_point": restore_point.isoformat()})
     return restore
 
@@ -115,6 +115,6 @@ def complete_restore(session: Session, *, actor: Actor, restore_id: int) -> Rest
     if restore.status is RestoreStatus.DONE:
         return restore
     restore.status, restore.done_at = RestoreStatus.DONE, utcnow()
-    record_event(session, account=restore.subscription.owner, actor=actor.user, action="cloud_backup.restore_done",
+    record_event(session, account=restore.subscription.owner, by=actor.user, action="cloud_backup.restore_done",
                  target=restore.subscription, changes={"restore_point": restore.restore_point.isoformat()})
     return restore

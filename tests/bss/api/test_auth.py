@@ -31,7 +31,7 @@ def test_a_revoked_key_stops_working(client, db, demo, make_key):
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     api_key = db.scalars(select(ApiKey).where(ApiKey.prefix == secret[:12])).one()
-    revoke_api_key(db, account=demo["bright"], api_key_id=api_key.id, actor=api_key.user)
+    revoke_api_key(db, account=demo["bright"], api_key_id=api_key.id, by=api_key.user)
     db.commit()
     assert_asks_for_a_key(client.get("/api/v1/me", headers=headers))
 

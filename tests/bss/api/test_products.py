@@ -83,9 +83,9 @@ def test_nobody_sells_to_a_distributor(api_as):
 def test_a_plan_its_seller_has_no_price_for_is_listed_without_one(api_as, db, demo, make_account):
     gale = make_account(AccountKind.RESELLER, parent=demo["northwind"])
     customer = make_account(AccountKind.CUSTOMER, parent=gale)
-    prices = create_price_list(db, seller=gale, actor=None, kind=PriceListKind.RETAIL, name="Few", currency="EUR")
+    prices = create_price_list(db, seller=gale, by=None, kind=PriceListKind.RETAIL, name="Few", currency="EUR")
     pro = db.scalar(select(Plan).where(Plan.code == "pro"))
-    set_price(db, price_list=prices, plan=pro, actor=None, unit_price="25")
+    set_price(db, price_list=prices, plan=pro, by=None, unit_price="25")
     db.commit()
     listed = catalog(api_as("northwind"), f"?account_id={customer.id}")
     assert listed["web-hosting/pro"]["unit_price"] == eur("25.00")

@@ -1,6 +1,6 @@
 import pytest
 
-from core.provisioning import LifecycleAction, Result
+from core.product_lifecycle import LifecycleAction, Result
 from plugin_kit.testing import provision_due
 from tests.bss.api.conftest import documented
 

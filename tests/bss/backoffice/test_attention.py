@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from core.models.subscriptions import SubscriptionStatus
-from core.provisioning import LifecycleAction, ManualStep, Result
+from core.product_lifecycle import LifecycleAction, ManualStep, Result
 from plugin_kit.testing import text_of
 from tests.bss.backoffice.test_teams import _unlabelled
 from tests.fakes import FakeProduct

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.models.provisioning import ManualTask, TaskStatus
 from core.models.subscriptions import SubscriptionStatus
-from core.provisioning import LifecycleAction, ManualStep, Result
+from core.product_lifecycle import LifecycleAction, ManualStep, Result
 from plugin_kit.testing import text_of
 from tests.bss.backoffice.conftest import PASSWORD
 from tests.bss.backoffice.test_teams import _unlabelled

@@ -17,7 +17,7 @@ def admin(db, demo):
 
 
 def test_a_direct_customer_is_transferred_to_a_reseller(db, demo, admin):
-    solo = update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, actor=admin,
+    solo = update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, by=admin,
                           changes={"parent_id": demo["bright"].id})
     assert solo.parent is demo["bright"]
     assert solo.path == f"{demo['bright'].path}{solo.id}/"
@@ -36,7 +36,7 @@ def test_moving_takes_the_whole_subtree_along(db, demo, admin):
     db.add(shop)
     db.flush()
     shop.path = f"{demo['solo'].path}{shop.id}/"
-    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, actor=admin,
+    update_account(db, viewer=demo["northwind"], account_id=demo["solo"].id, by=admin,
                    changes={"parent_id": demo["bright"].id})
     db.refresh(shop)
     assert shop.path == f"{demo['bright'].path}{demo['solo'].id}/{shop.id}/"
@@ -53,7 +53,7 @@ def test_moving_takes_the_whole_subtree_along(db, demo, admin):
     ],
 )
 def test_the_tree_keeps_its_shape(db, demo, admin, account, parent, error):
-    call = lambda: update_account(db, viewer=demo["northwind"], account_id=demo[account].id, actor=admin,  # noqa: E731
+    call = lambda: update_account(db, viewer=demo["northwind"], account_id=demo[account].id, by=admin,  # noqa: E731
                                   changes={"parent_id": demo[parent].id})
     if error is None:
         assert call().parent is demo[parent]
@@ -68,24 +68,24 @@ def test_the_tree_keeps_its_shape(db, demo, admin, account, parent, error):
 
 def test_a_reseller_cannot_move_its_customer_out_of_its_reach(db, demo, admin):
     with pytest.raises(ValidationError) as caught:
-        update_account(db, viewer=demo["bright"], account_id=demo["harbour"].id, actor=admin,
+        update_account(db, viewer=demo["bright"], account_id=demo["harbour"].id, by=admin,
                        changes={"parent_id": demo["corner"].id})
     assert caught.value.fields == {"parent_id": [f"No account {demo['corner'].id}."]}
 
 
 def test_changes_outside_the_subtree_are_not_found(db, demo, admin):
     with pytest.raises(NotFoundError):
-        update_account(db, viewer=demo["bright"], account_id=demo["maple"].id + 1000, actor=admin, changes={})
+        update_account(db, viewer=demo["bright"], account_id=demo["maple"].id + 1000, by=admin, changes={})
     with pytest.raises(NotFoundError):
-        update_account(db, viewer=demo["bright"], account_id=demo["corner"].id, actor=admin, changes={"name": "X"})
+        update_account(db, viewer=demo["bright"], account_id=demo["corner"].id, by=admin, changes={"name": "X"})
 
 
 def test_a_reseller_keeps_reselling_and_unknown_fields_are_refused(db, demo, admin):
     with pytest.raises(ConflictError):
-        update_account(db, viewer=demo["northwind"], account_id=demo["bright"].id, actor=admin,
+        update_account(db, viewer=demo["northwind"], account_id=demo["bright"].id, by=admin,
                        changes={"reselling_enabled": False})
     with pytest.raises(ValidationError) as caught:
-        update_account(db, viewer=demo["northwind"], account_id=demo["bright"].id, actor=admin,
+        update_account(db, viewer=demo["northwind"], account_id=demo["bright"].id, by=admin,
                        changes={"slug": "new", "name": " "})
     assert set(caught.value.fields) == {"slug", "name"}
     assert demo["bright"].name == "Bright IT"
@@ -93,10 +93,10 @@ def test_a_reseller_keeps_reselling_and_unknown_fields_are_refused(db, demo, adm
 
 def test_opening_accounts_below_checks_where(db, demo, admin):
     with pytest.raises(ValidationError) as caught:
-        create_account_below(db, viewer=demo["bright"], actor=admin, kind=AccountKind.CUSTOMER, name="X",
+        create_account_below(db, viewer=demo["bright"], by=admin, kind=AccountKind.CUSTOMER, name="X",
                              slug="x-corp", parent_id=demo["corner"].id)
     assert "parent_id" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
-        create_account_below(db, viewer=demo["northwind"], actor=admin, kind=AccountKind.DISTRIBUTOR, name="X",
+        create_account_below(db, viewer=demo["northwind"], by=admin, kind=AccountKind.DISTRIBUTOR, name="X",
                              slug="x-corp")
     assert "kind" in caught.value.fields

@@ -40,14 +40,14 @@ def owner(db, demo):
 @pytest.fixture
 def support(db, demo, owner):
     return create_team(
-        db, account=demo["bright"], actor=owner, name="Support desk",
+        db, account=demo["bright"], by=owner, name="Support desk",
         permissions=["support"], payment_methods=[], receives_renewal_reminders=False,
     )
 
 
 def _invite(db, demo, owner, team, email="new.hire@bright.example"):
     """Invite ``email`` and return the token from the link in the email, as the invitee would."""
-    invite_person(db, account=demo["bright"], team_id=team.id, email=email, actor=owner, link_for=_link)
+    invite_person(db, account=demo["bright"], team_id=team.id, email=email, by=owner, link_for=_link)
     db.commit()
     email_row = db.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc())).first()
     return re.search(r"/bss/invitations/([\w-]+)", email_row.text_body).group(1)
@@ -55,7 +55,7 @@ def _invite(db, demo, owner, team, email="new.hire@bright.example"):
 
 def test_inviting_emails_a_link_that_names_the_account_and_who_invited(db, demo, owner, support, frozen_clock):
     invitation = invite_person(
-        db, account=demo["bright"], team_id=support.id, email=" New.Hire@Bright.example ", actor=owner, link_for=_link
+        db, account=demo["bright"], team_id=support.id, email=" New.Hire@Bright.example ", by=owner, link_for=_link
     )
     (email,) = db.scalars(select(OutboxEmail)).all()
     assert email.to_address == "new.hire@bright.example" == invitation.email
@@ -72,7 +72,7 @@ def test_inviting_emails_a_link_that_names_the_account_and_who_invited(db, demo,
 def test_bad_or_existing_members_are_refused_naming_the_field(db, demo, owner, email, field):
     owners = owner_team(db, demo["bright"])
     with pytest.raises(ValidationError) as caught:
-        invite_person(db, account=demo["bright"], team_id=owners.id, email=email, actor=owner, link_for=_link)
+        invite_person(db, account=demo["bright"], team_id=owners.id, email=email, by=owner, link_for=_link)
     assert list(caught.value.fields) == [field]
     assert db.scalars(select(OutboxEmail)).all() == []
 
@@ -80,11 +80,11 @@ def test_bad_or_existing_members_are_refused_naming_the_field(db, demo, owner, e
 def test_only_admins_invite_and_only_into_their_own_account(db, demo, owner, support):
     corner_team = owner_team(db, demo["corner"])
     with pytest.raises(NotFoundError):
-        invite_person(db, account=demo["bright"], team_id=corner_team.id, email="x@y.example", actor=owner, link_for=_link)
+        invite_person(db, account=demo["bright"], team_id=corner_team.id, email="x@y.example", by=owner, link_for=_link)
     helper = create_user(db, email="helper@bright.example", name="Helper", password=PASSWORD)
     add_member(db, support, helper)
     with pytest.raises(PermissionDeniedError):
-        invite_person(db, account=demo["bright"], team_id=support.id, email="x@y.example", actor=helper, link_for=_link)
+        invite_person(db, account=demo["bright"], team_id=support.id, email="x@y.example", by=helper, link_for=_link)
     assert db.scalars(select(Invitation)).all() == []
 
 
@@ -141,7 +141,7 @@ def test_a_link_expires_after_seven_days(db, demo, owner, support, frozen_clock)
 def test_a_withdrawn_invitation_no_longer_works(db, demo, owner, support):
     token = _invite(db, demo, owner, support)
     (invitation,) = pending_invitations(db, support)
-    revoke_invitation(db, account=demo["bright"], team_id=support.id, invitation_id=invitation.id, actor=owner)
+    revoke_invitation(db, account=demo["bright"], team_id=support.id, invitation_id=invitation.id, by=owner)
     with pytest.raises(InvitationGoneError, match="withdrawn"):
         open_invitation(db, token)
     with pytest.raises(NotFoundError):
@@ -153,7 +153,7 @@ def test_an_accepted_invitation_cannot_be_withdrawn(db, demo, owner, support):
     accept_invitation(db, token=token, name="New Hire", password=PASSWORD)
     invitation = db.scalars(select(Invitation)).one()
     with pytest.raises(ValidationError) as caught:
-        revoke_invitation(db, account=demo["bright"], team_id=support.id, invitation_id=invitation.id, actor=owner)
+        revoke_invitation(db, account=demo["bright"], team_id=support.id, invitation_id=invitation.id, by=owner)
     assert "invitation" in caught.value.fields
 
 

@@ -81,12 +81,12 @@ def test_each_seller_prices_its_own_customers(db, demo, plans, make_account):
 
 def test_the_most_specific_list_wins(db, demo, plans):
     plan = plans["web-hosting/pro"]
-    gold = create_price_list(db, seller=demo["northwind"], actor=None, kind=PriceListKind.WHOLESALE,
+    gold = create_price_list(db, seller=demo["northwind"], by=None, kind=PriceListKind.WHOLESALE,
                              name="Gold resellers", currency=EUR, tier="gold")
-    set_price(db, price_list=gold, plan=plan, actor=None, unit_price="16.00")
-    just_corner = create_price_list(db, seller=demo["northwind"], actor=None, kind=PriceListKind.WHOLESALE,
+    set_price(db, price_list=gold, plan=plan, by=None, unit_price="16.00")
+    just_corner = create_price_list(db, seller=demo["northwind"], by=None, kind=PriceListKind.WHOLESALE,
                                     name="Corner deal", currency=EUR, buyer=demo["corner"])
-    set_price(db, price_list=just_corner, plan=plan, actor=None, unit_price="15.50")
+    set_price(db, price_list=just_corner, plan=plan, by=None, unit_price="15.50")
     demo["bright"].tier = demo["corner"].tier = "gold"
     assert price(db, demo["bright"], plan) == Money("16.00", EUR)
     assert price(db, demo["corner"], plan) == Money("15.50", EUR)
@@ -96,34 +96,34 @@ def test_the_most_specific_list_wins(db, demo, plans):
 
 def test_what_is_not_on_sale_has_no_price(db, demo, plans):
     premium = plans["microsoft-365/business-premium"]
-    set_plan_hidden(db, distributor=demo["northwind"], plan=premium, hidden=True, actor=None)
+    set_plan_hidden(db, distributor=demo["northwind"], plan=premium, hidden=True, by=None)
     assert price(db, demo["bright"], premium) is None
     assert price(db, demo["harbour"], premium) is None
     assert premium.id not in resolve_prices(db, demo["harbour"])
     domains = db.scalar(select(Product).where(Product.key == "domain-name"))
-    set_product_offered(db, distributor=demo["northwind"], product=domains, offered=False, actor=None)
+    set_product_offered(db, distributor=demo["northwind"], product=domains, offered=False, by=None)
     assert plans["domain-name/com"].id not in resolve_prices(db, demo["solo"])
     assert plans["web-hosting/pro"].id in resolve_prices(db, demo["solo"])
 
 
 def test_removing_a_hand_set_price_falls_back_to_the_markup(db, demo, plans):
     bright_list = price_list_for(db, demo["harbour"])
-    remove_price(db, price_list=bright_list, plan=plans["microsoft-365/business-basic"], actor=None)
+    remove_price(db, price_list=bright_list, plan=plans["microsoft-365/business-basic"], by=None)
     db.expire_all()
     assert price(db, demo["harbour"], plans["microsoft-365/business-basic"]) == Money("7.34", EUR)  # 5.87 x 1.25
 
 
 def test_a_markup_never_applies_over_a_cost_in_another_currency(db, demo, plans):
     basic, standard = plans["microsoft-365/business-basic"], plans["microsoft-365/business-standard"]
-    dollars = create_price_list(db, seller=demo["bright"], actor=None, kind=PriceListKind.RETAIL, name="Harbour in dollars",
+    dollars = create_price_list(db, seller=demo["bright"], by=None, kind=PriceListKind.RETAIL, name="Harbour in dollars",
                                 currency="USD", buyer=demo["harbour"], markup_percent="25")
-    set_price(db, price_list=dollars, plan=basic, actor=None, unit_price="8.00")
+    set_price(db, price_list=dollars, plan=basic, by=None, unit_price="8.00")
     assert price(db, demo["harbour"], basic) == Money("8.00", "USD")
     # Bright pays 12.08 EUR for Business Standard: 25 % over it is no price in dollars, nor in euros.
     assert price(db, demo["harbour"], standard) is None
     assert standard.id not in resolve_prices(db, demo["harbour"])
     # The same one level up: Northwind's markup over the vendor's cost in euros.
-    create_price_list(db, seller=demo["northwind"], actor=None, kind=PriceListKind.WHOLESALE, name="Corner in dollars",
+    create_price_list(db, seller=demo["northwind"], by=None, kind=PriceListKind.WHOLESALE, name="Corner in dollars",
                       currency="USD", buyer=demo["corner"], markup_percent="15")
     assert price(db, demo["corner"], basic) is None
     assert price(db, demo["bright"], basic) == Money("5.87", EUR)  # Bright's list is still in euros
@@ -131,7 +131,7 @@ def test_a_markup_never_applies_over_a_cost_in_another_currency(db, demo, plans)
 
 def test_a_price_below_cost_is_flagged_not_silent(db, demo, plans):
     bright_list = price_list_for(db, demo["harbour"])
-    set_price(db, price_list=bright_list, plan=plans["microsoft-365/business-premium"], actor=None, unit_price="20")
+    set_price(db, price_list=bright_list, plan=plans["microsoft-365/business-premium"], by=None, unit_price="20")
     (warning,) = below_cost_prices(db, bright_list)
     assert (warning.plan.code, warning.price, warning.cost) == (
         "business-premium", Money("20.00", EUR), Money("21.51", EUR)
@@ -154,7 +154,7 @@ def test_bad_prices_name_their_field_and_change_nothing(db, demo, plans, values,
     bright_list = price_list_for(db, demo["harbour"])
     plan = plans["web-hosting/pro"]
     with pytest.raises(ValidationError) as caught:
-        set_price(db, price_list=bright_list, plan=plan, actor=None, **{"unit_price": "5", **values})
+        set_price(db, price_list=bright_list, plan=plan, by=None, **{"unit_price": "5", **values})
     assert field in caught.value.fields
     assert price(db, demo["harbour"], plan) == Money("21.56", EUR)  # still the markup: 17.25 x 1.25
 
@@ -178,7 +178,7 @@ def test_bad_price_lists_name_their_field(db, demo, values, field):
         values["buyer"] = demo[values["buyer"]]
     arguments = {"kind": PriceListKind.RETAIL, "name": "New", "currency": EUR, **values}
     with pytest.raises(ValidationError) as caught:
-        create_price_list(db, seller=seller, actor=None, **arguments)
+        create_price_list(db, seller=seller, by=None, **arguments)
     assert field in caught.value.fields
 
 
@@ -186,7 +186,7 @@ def test_a_plan_must_be_on_sale_to_be_priced(db, demo, plans, fake_plugin):
     sync_catalog(db, product_types())
     fake = db.scalar(select(Plan).where(Plan.code == "small"))
     with pytest.raises(ValidationError) as caught:
-        set_price(db, price_list=price_list_for(db, demo["bright"]), plan=fake, actor=None, unit_price="1")
+        set_price(db, price_list=price_list_for(db, demo["bright"]), plan=fake, by=None, unit_price="1")
     assert "plan_id" in caught.value.fields
 
 
@@ -200,10 +200,10 @@ def test_prices_need_the_manage_prices_permission(db, demo, plans):
     add_member(db, team, clerk)
     with pytest.raises(PermissionDeniedError):
         set_price(db, price_list=price_list_for(db, demo["harbour"]), plan=plans["web-hosting/pro"],
-                  actor=clerk, unit_price="30")
+                  by=clerk, unit_price="30")
     owner = db.scalar(select(User).where(User.email == "owner@bright.example"))
     set_price(db, price_list=price_list_for(db, demo["harbour"]), plan=plans["web-hosting/pro"],
-              actor=owner, unit_price="30")
+              by=owner, unit_price="30")
 
 
 def test_a_catalog_page_of_200_plans_takes_a_bounded_number_of_queries(db, demo, fake_plugin):
@@ -217,10 +217,10 @@ def test_a_catalog_page_of_200_plans_takes_a_bounded_number_of_queries(db, demo,
     fake_plugin.product_types = [Big()]
     sync_catalog(db, product_types())
     big = db.scalar(select(Product).where(Product.key == "fake-product"))
-    set_product_offered(db, distributor=demo["northwind"], product=big, offered=True, actor=None)
+    set_product_offered(db, distributor=demo["northwind"], product=big, offered=True, by=None)
     wholesale = price_list_for(db, demo["bright"])
     for plan in big.plans[: PLAN_COUNT // 2]:
-        set_price(db, price_list=wholesale, plan=plan, actor=None, unit_price=plan.rank + 1)
+        set_price(db, price_list=wholesale, plan=plan, by=None, unit_price=plan.rank + 1)
     db.commit()
     db.expire_all()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.models.outbox import OutboxEmail
 from core.models.provisioning import ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
 from core.models.subscriptions import SubscriptionStatus
-from core.provisioning import LifecycleAction, ManualStep, Result, RetryableError
+from core.product_lifecycle import LifecycleAction, ManualStep, Result, RetryableError
 from core.services.manual_tasks import complete_task, list_tasks
 from core.services.orders import LineRequest, place_order
 from core.services.provisioning import (

@@ -9,7 +9,7 @@ from core.errors import ConflictError, IllegalTransitionError, NotFoundError, Pe
 from core.models.people import Team, User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import SUBSCRIPTION_STATES, SubscriptionStatus, SuspendReason
-from core.provisioning import LifecycleAction
+from core.product_lifecycle import LifecycleAction
 from core.services.actors import acting_as
 from core.services.people import add_member
 from core.services.renewals import run_period_ends
@@ -176,7 +176,7 @@ def test_an_unknown_action_is_not_found(db, actor_for, subscribe):
 
 
 def test_a_failed_activation_can_be_retried_by_the_seller(db, fake_plugin, actor_for, subscribe):
-    from core.provisioning import Result
+    from core.product_lifecycle import Result
 
     fake_plugin.vendor.answer(LifecycleAction.ACTIVATE, Result.failed("The vendor refused the tenant name."))
     subscription = subscribe()

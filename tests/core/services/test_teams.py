@@ -29,7 +29,7 @@ def owner(db, demo):
 def buyer(db, demo):
     """Someone in Bright IT who may buy but not manage teams."""
     team = create_team(
-        db, account=demo["bright"], actor=_user(db, "owner@bright.example"), name="Buyers",
+        db, account=demo["bright"], by=_user(db, "owner@bright.example"), name="Buyers",
         permissions=["purchase"], payment_methods=["card"], receives_renewal_reminders=False,
     )
     user = create_user(db, email="buyer@bright.example", name="Buyer", password=PASSWORD)
@@ -38,7 +38,7 @@ def buyer(db, demo):
     return user
 
 
-def _create(db, account, actor, **values):
+def _create(db, account, by, **values):
     values = {
         "name": "Support desk",
         "permissions": ["support", "renew"],
@@ -46,7 +46,7 @@ def _create(db, account, actor, **values):
         "receives_renewal_reminders": True,
         **values,
     }
-    return create_team(db, account=account, actor=actor, **values)
+    return create_team(db, account=account, by=by, **values)
 
 
 def _events(db, action):
@@ -60,7 +60,7 @@ def test_an_admin_creates_a_team_and_its_members_get_its_permissions(db, demo, o
     assert team.name == "Support desk"
     assert team.permissions == ["renew", "support"]
     assert permissions_in(db, newcomer, demo["bright"]) == {Permission.SUPPORT, Permission.RENEW}
-    assert [t.name for t in list_teams(db, account=demo["bright"], actor=owner)] == ["Owners", "Support desk"]
+    assert [t.name for t in list_teams(db, account=demo["bright"], by=owner)] == ["Owners", "Support desk"]
     (event,) = _events(db, "team.created")
     assert event.actor_id == owner.id and event.account_id == demo["bright"].id
     assert event.changes["permissions"] == ["renew", "support"]
@@ -94,7 +94,7 @@ def test_bad_team_settings_are_refused_naming_the_field_and_nothing_is_made(db, 
 def test_editing_a_team_records_each_change_with_before_and_after(db, demo, owner):
     team = _create(db, demo["bright"], owner)
     update_team(
-        db, account=demo["bright"], team_id=team.id, actor=owner,
+        db, account=demo["bright"], team_id=team.id, by=owner,
         permissions=["support", "renew", "view_billing"], payment_methods=["card"], receives_renewal_reminders=False,
     )
     assert team.permissions == ["renew", "support", "view_billing"]
@@ -110,7 +110,7 @@ def test_an_unknown_permission_changes_nothing(db, demo, owner):
     team = _create(db, demo["bright"], owner)
     with pytest.raises(ValidationError) as caught:
         update_team(
-            db, account=demo["bright"], team_id=team.id, actor=owner,
+            db, account=demo["bright"], team_id=team.id, by=owner,
             permissions=["support", "root"], payment_methods=["seashells"], receives_renewal_reminders=False,
         )
     assert set(caught.value.fields) == {"permissions", "payment_methods"}
@@ -123,13 +123,13 @@ def test_the_owner_team_keeps_every_permission_but_may_change_how_it_pays(db, de
     owners = owner_team(db, demo["bright"])
     with pytest.raises(ValidationError) as caught:
         update_team(
-            db, account=demo["bright"], team_id=owners.id, actor=owner,
+            db, account=demo["bright"], team_id=owners.id, by=owner,
             permissions=["purchase"], payment_methods=["card"], receives_renewal_reminders=True,
         )
     assert "permissions" in caught.value.fields
     assert set(owners.permissions) == {p.value for p in Permission}
     update_team(
-        db, account=demo["bright"], team_id=owners.id, actor=owner,
+        db, account=demo["bright"], team_id=owners.id, by=owner,
         permissions=list(Permission), payment_methods=["on_account"], receives_renewal_reminders=True,
     )
     assert owners.payment_methods == ["on_account"]
@@ -138,13 +138,13 @@ def test_the_owner_team_keeps_every_permission_but_may_change_how_it_pays(db, de
 def test_teams_of_another_account_are_not_found(db, demo, owner):
     corner_team = owner_team(db, demo["corner"])
     with pytest.raises(NotFoundError):
-        get_team(db, account=demo["bright"], team_id=corner_team.id, actor=owner)
+        get_team(db, account=demo["bright"], team_id=corner_team.id, by=owner)
     for attempt in (
-        lambda: update_team(db, account=demo["bright"], team_id=corner_team.id, actor=owner,
+        lambda: update_team(db, account=demo["bright"], team_id=corner_team.id, by=owner,
                             permissions=[], payment_methods=[], receives_renewal_reminders=False),
-        lambda: delete_team(db, account=demo["bright"], team_id=corner_team.id, actor=owner),
+        lambda: delete_team(db, account=demo["bright"], team_id=corner_team.id, by=owner),
         lambda: remove_member(db, account=demo["bright"], team_id=corner_team.id,
-                              membership_id=corner_team.memberships[0].id, actor=owner),
+                              membership_id=corner_team.memberships[0].id, by=owner),
     ):
         with pytest.raises(NotFoundError):
             attempt()
@@ -155,19 +155,19 @@ def test_a_membership_of_another_team_is_not_found(db, demo, owner, buyer):
     owners = owner_team(db, demo["bright"])
     buyers_membership = db.scalar(select(Membership).where(Membership.user_id == buyer.id))
     with pytest.raises(NotFoundError):
-        remove_member(db, account=demo["bright"], team_id=owners.id, membership_id=buyers_membership.id, actor=owner)
+        remove_member(db, account=demo["bright"], team_id=owners.id, membership_id=buyers_membership.id, by=owner)
 
 
 def test_people_without_manage_team_are_refused_everything(db, demo, buyer):
     bright, owners = demo["bright"], owner_team(db, demo["bright"])
     attempts = (
-        lambda: list_teams(db, account=bright, actor=buyer),
-        lambda: get_team(db, account=bright, team_id=owners.id, actor=buyer),
+        lambda: list_teams(db, account=bright, by=buyer),
+        lambda: get_team(db, account=bright, team_id=owners.id, by=buyer),
         lambda: _create(db, bright, buyer, name="Mine"),
-        lambda: update_team(db, account=bright, team_id=owners.id, actor=buyer,
+        lambda: update_team(db, account=bright, team_id=owners.id, by=buyer,
                             permissions=list(Permission), payment_methods=[], receives_renewal_reminders=False),
-        lambda: remove_member(db, account=bright, team_id=owners.id, membership_id=owners.memberships[0].id, actor=buyer),
-        lambda: delete_team(db, account=bright, team_id=owners.id, actor=buyer),
+        lambda: remove_member(db, account=bright, team_id=owners.id, membership_id=owners.memberships[0].id, by=buyer),
+        lambda: delete_team(db, account=bright, team_id=owners.id, by=buyer),
     )
     for attempt in attempts:
         with pytest.raises(PermissionDeniedError):
@@ -180,7 +180,7 @@ def test_the_last_owner_cannot_be_removed(db, demo, owner):
     owners = owner_team(db, demo["bright"])
     (only,) = owners.memberships
     with pytest.raises(ValidationError) as caught:
-        remove_member(db, account=demo["bright"], team_id=owners.id, membership_id=only.id, actor=owner)
+        remove_member(db, account=demo["bright"], team_id=owners.id, membership_id=only.id, by=owner)
     assert "membership" in caught.value.fields
     assert db.get(Membership, only.id) is not None
 
@@ -192,10 +192,10 @@ def test_an_owner_can_be_removed_while_another_active_owner_remains(db, demo, ow
     second.active = False
     first_membership = owners.memberships[0]
     with pytest.raises(ValidationError):  # a disabled person cannot run the account
-        remove_member(db, account=demo["bright"], team_id=owners.id, membership_id=first_membership.id, actor=owner)
+        remove_member(db, account=demo["bright"], team_id=owners.id, membership_id=first_membership.id, by=owner)
     second.active = True
     removed = remove_member(
-        db, account=demo["bright"], team_id=owners.id, membership_id=first_membership.id, actor=second
+        db, account=demo["bright"], team_id=owners.id, membership_id=first_membership.id, by=second
     )
     assert removed.user == owner
     assert permissions_in(db, owner, demo["bright"]) == frozenset()
@@ -210,7 +210,7 @@ def test_someone_removed_from_an_account_no_longer_acts_for_it(db, demo):
     assert signed_in.login_session.account_id == demo["harbour"].id
     owners = owner_team(db, demo["harbour"])
     sams = next(m for m in owners.memberships if m.user_id == sam.id)
-    remove_member(db, account=demo["harbour"], team_id=owners.id, membership_id=sams.id, actor=harbour_owner)
+    remove_member(db, account=demo["harbour"], team_id=owners.id, membership_id=sams.id, by=harbour_owner)
     db.commit()
     assert resume_session(db, signed_in.token).account_id == demo["maple"].id
 
@@ -218,9 +218,9 @@ def test_someone_removed_from_an_account_no_longer_acts_for_it(db, demo):
 def test_deleting_a_team_takes_its_members_invitations_and_keys_with_it(db, demo, owner, buyer):
     buyers = db.scalar(select(Team).where(Team.name == "Buyers"))
     key = create_api_key(db, user=buyer, team=buyers, name="Shop script")
-    invite_person(db, account=demo["bright"], team_id=buyers.id, email="new@bright.example", actor=owner,
+    invite_person(db, account=demo["bright"], team_id=buyers.id, email="new@bright.example", by=owner,
                   link_for=lambda token: f"https://bss.example/{token}")
-    delete_team(db, account=demo["bright"], team_id=buyers.id, actor=owner)
+    delete_team(db, account=demo["bright"], team_id=buyers.id, by=owner)
     db.commit()
     assert db.get(Team, buyers.id) is None
     assert permissions_in(db, buyer, demo["bright"]) == frozenset()
@@ -235,6 +235,6 @@ def test_deleting_a_team_takes_its_members_invitations_and_keys_with_it(db, demo
 def test_the_owner_team_cannot_be_deleted(db, demo, owner):
     owners = owner_team(db, demo["bright"])
     with pytest.raises(ValidationError) as caught:
-        delete_team(db, account=demo["bright"], team_id=owners.id, actor=owner)
+        delete_team(db, account=demo["bright"], team_id=owners.id, by=owner)
     assert "team" in caught.value.fields
     assert db.get(Team, owners.id) is not None
