@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from bss.api import bp
-from bss.api.schemas import (
+from bss.api.account_schemas import (
     AccountChangeSchema,
     AccountCreateSchema,
     AccountPageSchema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from bss.api import bp
-from bss.api.schemas import MeSchema
+from bss.api.people_schemas import MeSchema
 from web.api.auth import current_caller
 from web.api.operations import operation, respond
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from bss.api import bp
-from bss.api.schemas import MemberPageSchema
+from bss.api.people_schemas import MemberPageSchema
 from core.permissions import Permission
 from core.services.accounts import get_account
 from core.services.teams import members_of

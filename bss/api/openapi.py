@@ -14,7 +14,6 @@ from flask import Flask
 from marshmallow import Schema, fields, missing, validate
 from werkzeug.routing import Rule
 
-from bss.api.schemas import ProblemSchema
 from core.services.idempotency import KEY_LIFETIME, KEY_MAX_LENGTH
 from web.api.fields import Id
 from web.api.idempotency import HEADER, REPLAYED_HEADER
@@ -62,6 +61,21 @@ _REPLAYED = {
     "description": "`true` when the answer is the one given to the first request with this Idempotency-Key.",
     "schema": {"type": "string", "enum": ["true"]},
 }
+
+
+class ProblemSchema(Schema):
+    """An error, as RFC 9457 problem details."""
+
+    type = fields.String(metadata={"description": "Always about:blank."})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    invalid_fields = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "For invalid input (422): each field at fault and what is wrong with it."},
+    )
 
 
 class _Builder:

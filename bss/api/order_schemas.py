@@ -10,8 +10,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
+from bss.api.people_schemas import TeamRefSchema
 from bss.api.price_schemas import Amount, FlatErrorsSchema, MoneySchema
-from bss.api.schemas import TeamRefSchema
 from core.models.orders import OrderLineKind, OrderStatus
 from core.models.provisioning import RequestStatus, TaskStatus
 from core.models.subscriptions import SubscriptionStatus, SuspendReason

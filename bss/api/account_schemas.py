@@ -1,4 +1,4 @@
-"""What the API reads and writes: one marshmallow schema per shape, named as in the OpenAPI document."""
+"""What the API reads and writes about accounts: the caller's tree, named as in the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -7,25 +7,9 @@ from typing import Any
 from marshmallow import Schema, fields, post_dump, validate
 
 from core.models.accounts import Account, AccountKind
-from core.permissions import PaymentMethod, Permission
 from web.api.fields import Id, Timestamp
 
 _NAME = validate.Length(min=1, max=200)
-
-
-class ProblemSchema(Schema):
-    """An error, as RFC 9457 problem details."""
-
-    type = fields.String(metadata={"description": "Always about:blank."})
-    title = fields.String(required=True)
-    status = fields.Integer(required=True)
-    detail = fields.String(required=True)
-    invalid_fields = fields.Dict(
-        data_key="fields",
-        keys=fields.String(),
-        values=fields.List(fields.String()),
-        metadata={"description": "For invalid input (422): each field at fault and what is wrong with it."},
-    )
 
 
 class AccountSchema(Schema):
@@ -89,50 +73,3 @@ class AccountChangeSchema(Schema):
     )
     primary_domain = fields.String(allow_none=True, validate=validate.Length(max=253))
     parent_id = Id(metadata={"description": "Move the account, with all below it, under another seller of yours."})
-
-
-class TeamRefSchema(Schema):
-    id = Id(required=True)
-    name = fields.String(required=True)
-
-
-class TeamSchema(Schema):
-    id = Id(required=True)
-    name = fields.String(required=True)
-    is_owner = fields.Boolean(required=True)
-    permissions = fields.List(fields.String(validate=validate.OneOf(list(Permission))), required=True)
-    payment_methods = fields.List(fields.String(validate=validate.OneOf(list(PaymentMethod))), required=True)
-    receives_renewal_reminders = fields.Boolean(required=True)
-    member_count = fields.Function(
-        lambda team: len(team.memberships), required=True, metadata={"json_schema": {"type": "integer"}}
-    )
-    created_at = Timestamp(required=True)
-
-
-class TeamPageSchema(Schema):
-    items = fields.List(fields.Nested(TeamSchema), required=True)
-    next = fields.String(required=True, allow_none=True)
-
-
-class UserSchema(Schema):
-    id = Id(required=True)
-    email = fields.String(required=True)
-    name = fields.String(required=True)
-
-
-class MemberSchema(UserSchema):
-    teams = fields.List(fields.Nested(TeamRefSchema), required=True, metadata={"description": "Their teams here."})
-
-
-class MemberPageSchema(Schema):
-    items = fields.List(fields.Nested(MemberSchema), required=True)
-    next = fields.String(required=True, allow_none=True)
-
-
-class MeSchema(Schema):
-    user = fields.Nested(UserSchema, required=True)
-    account = fields.Nested(AccountSchema, required=True, metadata={"description": "The account the key acts for."})
-    team = fields.Nested(TeamRefSchema, required=True, metadata={"description": "The key's team."})
-    permissions = fields.List(
-        fields.String(validate=validate.OneOf(list(Permission))), required=True, attribute="permission_names"
-    )
