@@ -29,9 +29,11 @@ run: $(STAMP)
 test: $(STAMP)
 	@$(call TIMED,$(PYTEST) $(PYTEST_ARGS))
 
-# The quick lane while working: the embedded default (SQLite, whatever the environment says), no browser.
+# The quick lane while working: the embedded default (SQLite, whatever the environment says), no browser,
+# and none of the tests marked integration (they start processes: a worker, `cascade run`, a plugin's install).
 test-fast: $(STAMP)
-	@$(call TIMED,env -u CASCADE_TEST_DATABASE_URL -u CASCADE_TEST_BROKER_URL $(PYTEST) --ignore=tests/browser $(PYTEST_ARGS))
+	@$(call TIMED,env -u CASCADE_TEST_DATABASE_URL -u CASCADE_TEST_BROKER_URL $(PYTEST) --ignore=tests/browser \
+		-m "not integration" $(PYTEST_ARGS))
 
 # Mutation testing of core/services with mutmut (configured in pyproject.toml): slow, so by hand and never
 # in CI (subscriptions.py's 700 mutants took 45 minutes on two cores). MUTANTS picks some, e.g.

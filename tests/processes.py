@@ -38,6 +38,19 @@ def cascade(*args: str, env: dict[str, str], timeout: float = 120, **options: An
     )
 
 
+def installed_plugin_site(root: Path, source: str, version: str = "1.0") -> Path:
+    """Lay out the plugin ``cascade_hello`` (its module's ``source``) as pip installs a distribution,
+    with its ``cascade.plugins`` entry point; answer the folder to put on a process's PYTHONPATH."""
+    site = root / "site"
+    (site / "cascade_hello").mkdir(parents=True)
+    (site / "cascade_hello" / "__init__.py").write_text(source)
+    dist_info = site / f"cascade_hello-{version}.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: cascade-hello\nVersion: {version}\n")
+    (dist_info / "entry_points.txt").write_text("[cascade.plugins]\nhello = cascade_hello\n")
+    return site
+
+
 def start_cascade(*args: str, env: dict[str, str], **options: Any) -> subprocess.Popen[str]:
     """Start ``cascade ARGS`` in a session of its own, as a terminal would."""
     return subprocess.Popen(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
 from core.db import make_engine
-from tests.processes import cascade, cascade_env
+from tests.processes import cascade, cascade_env, installed_plugin_site
 
 PLUGIN = '''
 from pathlib import Path
@@ -34,19 +33,13 @@ def migration_versions() -> Path:
 '''
 
 
+pytestmark = pytest.mark.integration  # each test runs ``cascade db`` as a process
+
+
 @pytest.fixture
 def hello(tmp_path: Path) -> dict[str, Path]:
     """A plugin with a table and no revision yet, laid out as pip installs a distribution."""
-    site = tmp_path / "site"
-    (site / "cascade_hello").mkdir(parents=True)
-    (site / "cascade_hello" / "__init__.py").write_text(PLUGIN)
-    dist_info = site / "cascade_hello-1.0.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: cascade-hello\nVersion: 1.0\n")
-    (dist_info / "entry_points.txt").write_text(textwrap.dedent("""\
-        [cascade.plugins]
-        hello = cascade_hello
-    """))
+    site = installed_plugin_site(tmp_path, PLUGIN)
     return {"site": site, "migrations": site / "cascade_hello" / "migrations", "database": tmp_path / "cascade.db"}
 
 

@@ -1,10 +1,9 @@
 """A third-party plugin, installed as a distribution, shows up everywhere a built-in one does."""
 
-import textwrap
 
 import pytest
 
-from tests.processes import cascade, cascade_env
+from tests.processes import cascade, cascade_env, installed_plugin_site
 
 PLUGIN = '''
 from core.models.catalog import BillingPeriod
@@ -25,21 +24,14 @@ def register_product_types():
 '''
 
 
+pytestmark = pytest.mark.integration  # it runs ``cascade`` as processes
+
+
 @pytest.fixture
 def installed_plugin(tmp_path):
-    """Lay out a distribution on disk as pip would: the package and its dist-info with entry points."""
-    site = tmp_path / "site"
-    (site / "cascade_hello").mkdir(parents=True)
-    (site / "cascade_hello" / "__init__.py").write_text(PLUGIN)
-    dist_info = site / "cascade_hello-1.2.3.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: cascade-hello\nVersion: 1.2.3\n")
-    (dist_info / "entry_points.txt").write_text(textwrap.dedent("""\
-        [cascade.plugins]
-        hello = cascade_hello
-    """))
+    """The plugin installed as a distribution, and the environment of a ``cascade`` that finds it."""
     env = cascade_env(tmp_path / "instance")
-    env["PYTHONPATH"] = str(site)
+    env["PYTHONPATH"] = str(installed_plugin_site(tmp_path, PLUGIN, version="1.2.3"))
     return env
 
 
