@@ -11,13 +11,14 @@ from core.errors import GoneError, NotFoundError, ValidationError
 from core.passwords import MIN_LENGTH
 from core.services.sign_in import SignInError, ThrottledError, sign_in, sign_out, switch_account
 from core.services.sign_ups import confirm_sign_up, pending_sign_up, start_sign_up
-from storefront.auth import customer_account, customer_accounts, customer_required
+from storefront.auth import customer_account, customer_accounts
 from storefront.cart import clear_cart
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.csrf import rotate_csrf_token
 from web.database import db
 from web.formatting import current_locale
+from web.pages import sign_in_required
 from web.redirects import safe_next
 from web.sessions import SignedInUser
 
@@ -107,13 +108,13 @@ def confirm(token: str) -> str | Response | tuple[str, int, dict[str, str]]:
 
 
 @bp.get("/account")
-@customer_required
+@sign_in_required
 def home() -> str:
     return render_page("account.html", account=customer_account(), accounts=customer_accounts())
 
 
 @bp.post("/account/switch")
-@customer_required
+@sign_in_required
 def switch() -> Response:
     try:
         account = switch_account(db.session, current_user.login_session, request.form.get("account_id", type=int) or 0)

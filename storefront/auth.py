@@ -7,11 +7,7 @@ began), and the account it acts for must still be one its seller sells to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, g
 from flask_babel import lazy_gettext
 from flask_login import LoginManager, current_user
 
@@ -23,8 +19,6 @@ from core.services.sign_in import resume_session
 from storefront.hosts import current_storefront
 from web.database import db
 from web.sessions import SignedInUser
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 login_manager = LoginManager()
 login_manager.login_view = "shop_account.sign_in"
@@ -63,19 +57,6 @@ def current_customer_actor() -> Actor:
 
 def customer_can(permission: Permission) -> bool:
     return permission in current_customer_actor().permissions
-
-
-def customer_required(view: F) -> F:
-    """Let only a signed-in customer of this storefront in; anyone else goes to the sign-in page."""
-
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return redirect(url_for("shop_account.sign_in", next=request.full_path.rstrip("?")))
-        customer_account()
-        return view(*args, **kwargs)
-
-    return guarded  # type: ignore[return-value]
 
 
 def init_customer_auth(app: Flask) -> None:

@@ -26,13 +26,14 @@ from core.products import text_in
 from core.services.idempotency import StoredAnswer, request_hash, store_answer, stored_answer
 from core.services.orders import LineRequest, place_order
 from core.tokens import new_secret
-from storefront.auth import current_customer_actor, customer_account, customer_required
+from storefront.auth import current_customer_actor, customer_account
 from storefront.cart import CartLine, PricedCart, cart_lines, clear_cart, priced_cart, save_cart
 from storefront.catalog import plan_params
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.database import db
 from web.formatting import current_locale
+from web.pages import sign_in_required
 
 bp = Blueprint("shop_checkout", __name__)
 
@@ -134,7 +135,7 @@ def checkout() -> Response | tuple[str, int]:
 
 
 @bp.post("/checkout")
-@customer_required
+@sign_in_required
 def place() -> Response | tuple[str, int]:
     form = request.form
     token = form.get("checkout_token", "")

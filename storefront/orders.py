@@ -16,11 +16,12 @@ from core.errors import ConflictError, PermissionDeniedError
 from core.models.orders import Order, OrderStatus
 from core.products import text_in
 from core.services.orders import cancel_order, get_order, list_orders
-from storefront.auth import current_customer_actor, customer_account, customer_required
+from storefront.auth import current_customer_actor, customer_account
 from storefront.catalog import plan_params
 from storefront.themes import render_page
 from web.database import db
 from web.formatting import current_locale
+from web.pages import sign_in_required
 
 bp = Blueprint("shop_orders", __name__)
 
@@ -62,7 +63,7 @@ def _own_order(order_id: int) -> Order:
 
 
 @bp.get("/orders")
-@customer_required
+@sign_in_required
 def orders() -> str:
     account = customer_account()
     page = list_orders(db.session, account, account_id=account.id, after_id=request.args.get("after", type=int),
@@ -72,7 +73,7 @@ def orders() -> str:
 
 
 @bp.get("/orders/<int:order_id>")
-@customer_required
+@sign_in_required
 def order(order_id: int) -> tuple[str, int, dict[str, str]]:
     order = _own_order(order_id)
     headers = {"Cache-Control": "no-store"}
@@ -91,7 +92,7 @@ def _param_labels(order: Order) -> dict[int, dict[str, str]]:
 
 
 @bp.post("/orders/<int:order_id>/cancel")
-@customer_required
+@sign_in_required
 def cancel(order_id: int) -> Response:
     order = _own_order(order_id)
     try:

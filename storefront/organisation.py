@@ -25,11 +25,12 @@ from core.permissions import ALL_PERMISSIONS, Permission
 from core.services.invitations import invite_person, pending_invitations, revoke_invitation
 from core.services.notifications import sender_name_for
 from core.services.teams import create_team, delete_team, get_team, members_of, remove_member, teams_of, update_team
-from storefront.auth import customer_account, customer_can, customer_required
+from storefront.auth import customer_account, customer_can
 from storefront.hosts import current_storefront
 from storefront.labels import PAYMENT_METHODS
 from storefront.themes import render_page
 from web.database import db
+from web.pages import sign_in_required
 
 bp = Blueprint("shop_organisation", __name__)
 
@@ -75,13 +76,13 @@ def permission_labels(values: Iterable[str]) -> list[str]:
 
 
 @bp.get("/organisation", endpoint="people")
-@customer_required
+@sign_in_required
 def organisation() -> tuple[str, int]:
     return _organisation_page()
 
 
 @bp.post("/organisation/teams")
-@customer_required
+@sign_in_required
 def create_team_view() -> Response | tuple[str, int]:
     form = {"name": request.form.get("name", ""), **_team_settings()}
     try:
@@ -95,7 +96,7 @@ def create_team_view() -> Response | tuple[str, int]:
 
 
 @bp.post("/organisation/invitations")
-@customer_required
+@sign_in_required
 def invite() -> Response | tuple[str, int]:
     form = {"email": request.form.get("email", ""), "team_id": request.form.get("team_id", "")}
     try:
@@ -117,7 +118,7 @@ def invite() -> Response | tuple[str, int]:
 
 
 @bp.post("/organisation/teams/<int:team_id>/invitations/<int:invitation_id>/withdraw")
-@customer_required
+@sign_in_required
 def withdraw_invitation(team_id: int, invitation_id: int) -> Response | tuple[str, int]:
     try:
         invitation = revoke_invitation(db.session, account=customer_account(), team_id=team_id,
@@ -132,13 +133,13 @@ def withdraw_invitation(team_id: int, invitation_id: int) -> Response | tuple[st
 
 
 @bp.get("/organisation/teams/<int:team_id>")
-@customer_required
+@sign_in_required
 def team(team_id: int) -> tuple[str, int]:
     return _team_page(_managed_team(team_id))
 
 
 @bp.post("/organisation/teams/<int:team_id>")
-@customer_required
+@sign_in_required
 def update_team_view(team_id: int) -> Response | tuple[str, int]:
     shown = _managed_team(team_id)
     form = _team_settings()
@@ -155,7 +156,7 @@ def update_team_view(team_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/organisation/teams/<int:team_id>/delete")
-@customer_required
+@sign_in_required
 def delete_team_view(team_id: int) -> Response | tuple[str, int]:
     shown = _managed_team(team_id)
     name = shown.name
@@ -170,7 +171,7 @@ def delete_team_view(team_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/organisation/teams/<int:team_id>/members/<int:membership_id>/remove")
-@customer_required
+@sign_in_required
 def remove_member_view(team_id: int, membership_id: int) -> Response | tuple[str, int]:
     _managed_team(team_id)
     try:

@@ -36,12 +36,13 @@ from core.services.subscriptions import (
     list_subscriptions,
     shows_price_to,
 )
-from storefront.auth import current_customer_actor, customer_account, customer_required
+from storefront.auth import current_customer_actor, customer_account
 from storefront.hosts import current_storefront
 from storefront.plugin_pages import subscription_links
 from storefront.themes import render_page
 from web.database import db
 from web.formatting import changed_value, current_locale, day, moment
+from web.pages import sign_in_required
 
 bp = Blueprint("shop_subscriptions", __name__)
 
@@ -111,7 +112,7 @@ class HistoryLine:
 
 
 @bp.get("/subscriptions")
-@customer_required
+@sign_in_required
 def subscriptions() -> str:
     account = customer_account()
     page = list_subscriptions(db.session, account, account_id=account.id, after_id=request.args.get("after", type=int),
@@ -127,13 +128,13 @@ def subscriptions() -> str:
 
 
 @bp.get("/subscriptions/<int:subscription_id>")
-@customer_required
+@sign_in_required
 def subscription(subscription_id: int) -> tuple[str, int]:
     return _page(_own_subscription(subscription_id))
 
 
 @bp.post("/subscriptions/<int:subscription_id>/<action>")
-@customer_required
+@sign_in_required
 def act(subscription_id: int, action: str) -> Response | tuple[str, int]:
     if action not in CUSTOMER_ACTIONS:
         abort(404)
