@@ -10,7 +10,8 @@ A plugin installed in the same environment as Cascade gets, with no conftest of 
   loaded once per test process, and what its people do (``accounts``);
 - ``login_as``, ``post``, ``shop_post``, ``shop_sign_in``, ``add_to_cart``, ``check_out``: forms
   sent as a browser sends them (``forms``); ``make_key``, ``api_as``: the JSON API (``api``);
-- ``simulators``: every installed plugin's vendor simulator, served over HTTP (``simulators``);
+- ``simulators``: every installed plugin's vendor simulator, served over HTTP; ``vendor_waits`` (on every
+  test): vendor clients back off without waiting, the waits recorded (``simulators``);
   ``smtp_server``: a real SMTP server (``smtp``); ``provision_all``: the worker's provisioning,
   run in the test (``provisioning``);
 - ``outside_io_outside_transactions`` (on every test): a vendor, the mail server or a DNS

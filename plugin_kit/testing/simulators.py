@@ -7,13 +7,16 @@ vendors as its data expects them: as new on the empty database, and as the demo 
 on the demo's (what the demo's loading told a simulator is kept, and given back to each demo
 test). A simulator a test talked to is replaced before the next test.
 
-``serve`` is the helper underneath, for a test that wants a simulator of its own.
+``serve`` is the helper underneath, for a test that wants a simulator of its own. And no test
+waits on a vendor client's backoff: ``vendor_waits`` records the waits instead.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,7 +26,18 @@ import pytest
 from werkzeug.serving import make_server
 
 from core.plugins import load_plugins
+from plugin_kit import vendor_http
 from plugin_kit.simulators import KeptState, local_simulators
+
+
+@pytest.fixture(autouse=True)
+def vendor_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits of every vendor client's backoff, in seconds: recorded and counted by the policy's
+    clock, never waited."""
+    waits: list[float] = []
+    monkeypatch.setattr(vendor_http, "DEFAULT_RETRY", dataclasses.replace(
+        vendor_http.DEFAULT_RETRY, sleep=waits.append, clock=lambda: time.monotonic() + sum(waits)))
+    return waits
 
 
 class ServedSimulator:
