@@ -18,6 +18,7 @@ from core.i18n import DEFAULT_LOCALE
 from core.links import links
 from core.plugins import load_plugins
 from core.settings import check_settings
+from web import assets
 from web.config import load_settings
 from web.csrf import init_csrf
 from web.database import db
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(backoffice.bp)
+    app.register_blueprint(assets.bp, url_prefix="/bss")
     init_plugin_pages(app)
     app.register_blueprint(api.bp)
     api.init_plugin_api(app)

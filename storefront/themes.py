@@ -21,6 +21,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pref
 from werkzeug.security import safe_join
 
 from core.services.entitlements import THEME_CHOICE
+from web.assets import shared_asset
 
 #: The theme every other one falls back to; it has every template a storefront renders.
 DEFAULT_THEME = "default"
@@ -169,12 +170,13 @@ class ThemeRegistry:
             return environment
 
     def static_file(self, name: str, filename: str) -> Path | None:
-        """The theme's static file (or its nearest ancestor's); ``None`` when none has it or the path leaves ``static/``."""
+        """The theme's static file (or its nearest ancestor's, else the apps' shared one: ``web.assets``);
+        ``None`` when none has it or the path leaves ``static/``."""
         for theme in self.chain(name):
             found = safe_join(str(theme.static), filename)
             if found is not None and Path(found).is_file():
                 return Path(found)
-        return None
+        return shared_asset(filename)
 
 
 def init_themes(app: Flask, root: Path | None = None) -> ThemeRegistry:

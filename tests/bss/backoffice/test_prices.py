@@ -328,7 +328,7 @@ def _walk(client, start):
         if url in pages:
             continue
         pages[url] = client.get(url, headers={"Accept": "text/html"}).get_data(as_text=True)
-        queue.extend(html.unescape(href) for href in re.findall(r'href="(/bss/[^"#]*)', pages[url]))
+        queue.extend(html.unescape(href) for href in re.findall(r'<a [^>]*href="(/bss/[^"#]*)', pages[url]))
     return pages
 
 
