@@ -12,7 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -118,6 +120,18 @@ def end_before_outside_call(session: Session | scoped_session[Session]) -> None:
     calls it only once what it wrote may stand on its own.
     """
     session.commit()
+
+
+def insert_new(session: Session | scoped_session[Session], table: Table, rows: list[dict[str, Any]], *,
+               key: str) -> None:
+    """Insert ``rows`` into ``table`` in one statement, leaving out those whose unique ``key`` is there already.
+
+    This is how a write that may run twice (a retried task, two workers at once) writes once:
+    the database decides, in the same statement, on SQLite and PostgreSQL alike.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    session.execute(insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
 
 
 def _run_after_commit(session: Session) -> None:

@@ -59,11 +59,8 @@ def plain(value: Decimal) -> str:
 
 
 def plan_name(plan: Plan) -> str:
-    """A plan with its product, as people call it: ``Web hosting Starter``, ``Microsoft 365 Business Basic``
-    (the plan's own name alone when it begins with its product's)."""
-    if plan.name.startswith(plan.product.name):
-        return plan.name
-    return f"{plan.product.name_in(current_locale())} {plan.name}"
+    """A plan with its product, in the request's language (``Plan.title``)."""
+    return plan.title(current_locale())
 
 
 def changed_value(field: str, value: Any, currency: str) -> str:

@@ -4,8 +4,10 @@ from core.models.accounts import Account, AccountKind
 from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
 from core.models.catalog import BillingPeriod, Plan, Product
+from core.models.charges import Charge, ChargeKind
 from core.models.idempotency import IdempotencyKey
 from core.models.invitations import Invitation, PasswordReset
+from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoiceStatus
 from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
 from core.models.outbox import EmailStatus, OutboxEmail
 from core.models.people import LoginSession, LoginThrottle, Membership, Team, User
@@ -26,10 +28,16 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "BillingPeriod",
+    "BillingProfile",
+    "Charge",
+    "ChargeKind",
     "EmailStatus",
     "HiddenPlan",
     "IdempotencyKey",
     "Invitation",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
     "LoginSession",
     "LoginThrottle",
     "ManualTask",

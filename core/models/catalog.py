@@ -81,6 +81,15 @@ class Plan(Base):
 
     product: Mapped[Product] = relationship(back_populates="plans")
 
+    def title(self, locale: str | None = None) -> str:
+        """The plan with its product, as people call it: ``Web hosting Starter``, ``Microsoft 365
+        Business Basic`` (its own name alone when that begins with its product's); the product's
+        name in ``locale`` when it has one there."""
+        if self.name.startswith(self.product.name):
+            return self.name
+        product = self.product.name_in(locale) if locale else self.product.name
+        return f"{product} {self.name}"
+
     @property
     def cost_price(self) -> Money | None:
         if self.cost_amount is None or self.cost_currency is None:

@@ -19,6 +19,7 @@ from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import SUBSCRIPTION_STATES, Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.product_lifecycle import LifecycleAction
 from core.services.catalog import declared_type
+from core.services.charges import PlanTerms, charge_change, charge_period, charge_setup
 from core.services.entitlements import OWN_STOREFRONT
 from core.services.notifications import (
     notify_cancellation_confirmed,
@@ -94,8 +95,10 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
         match request.action:
             case LifecycleAction.ACTIVATE:
                 _activate(session, subscription, payload, now, by)
+                if request.order_line is not None and request.order_line.setup_fee is not None:
+                    charge_setup(session, subscription, request.order_line.setup_fee)
             case LifecycleAction.CHANGE:
-                _change(session, subscription, payload, by)
+                _change(session, subscription, payload, now, by, event=str(request.id))
             case LifecycleAction.SUSPEND:
                 subscription.suspend_reason = SuspendReason(payload["reason"])
                 record_change(session, subscription, action="suspended", by=by, to_status=S.SUSPENDED,
@@ -145,14 +148,17 @@ def _activate(session: Session, subscription: Subscription, payload: dict[str, A
         subscription.current_period_end = period_end_after(plan, now)
         subscription.term_end = _term_end_after(plan, now, subscription.current_period_end)
         status = S.ACTIVE
+        charge_period(session, subscription, now, subscription.current_period_end)
     subscription.next_reminder_at = next_reminder(subscription, now)
     record_change(session, subscription, action="activated", by=by, to_status=status)
     notify_subscription_active(session, subscription)
 
 
-def _change(session: Session, subscription: Subscription, payload: dict[str, Any], by: User | None) -> None:
+def _change(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, by: User | None,
+            *, event: str) -> None:
     plan = session.get(Plan, payload["plan_id"])
     assert plan is not None
+    before = PlanTerms.of(subscription)
     changes: dict[str, Any] = {}
     if plan.id != subscription.plan_id:
         changes["plan"] = [subscription.plan.name, plan.name]
@@ -168,6 +174,7 @@ def _change(session: Session, subscription: Subscription, payload: dict[str, Any
         subscription.scheduled_plan, subscription.scheduled_quantity = None, None
     reason = payload.get("reason") or ("the change scheduled for the end of the term" if payload.get("scheduled") else "")
     record_change(session, subscription, action="changed", by=by, changes=changes, reason=reason)
+    charge_change(session, subscription, before=before, at=now, event=event)
 
 
 def _cancel(session: Session, subscription: Subscription, payload: dict[str, Any], now: datetime, by: User | None) -> None:
@@ -199,6 +206,7 @@ def _renew(session: Session, subscription: Subscription, payload: dict[str, Any]
     to_status = S.ACTIVE if subscription.status in (S.TRIAL, S.SUSPENDED) else None
     action = "trial_ended" if payload.get("from_trial") else "renewed"
     record_change(session, subscription, action=action, by=by, to_status=to_status, changes=changes)
+    charge_period(session, subscription, start, end)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -1,0 +1,127 @@
+"""Invoices: a month of one seller's charges to one account, numbered without gaps per seller.
+
+An issued invoice never changes: its lines copy the charges it closes, and its totals are the
+sum of those lines. A charge is invoiced once (its line is unique), so a billing run that runs
+twice, or is killed halfway and run again, writes nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, UTCDateTime
+from core.models._columns import created_at_column, enum_column, updated_at_column
+from core.models.accounts import Account
+from core.models.charges import ChargeKind
+from core.models.prices import AMOUNT
+from core.money import Money
+
+#: Tax rates in percent, with up to four decimals: ``20``, ``8.875``.
+RATE = Numeric(7, 4)
+
+
+class InvoiceStatus(StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    VOID = "void"
+
+
+class BillingProfile(Base):
+    """How a seller invoices: its numbers, its tax and its payment terms (one per issuing account)."""
+
+    __tablename__ = "billing_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    #: Put before each invoice number: ``BRIGHT-`` makes ``BRIGHT-000042``.
+    invoice_prefix: Mapped[str] = mapped_column(String(20))
+    #: The number the next invoice gets; taken under this row's lock, so numbers never skip.
+    next_number: Mapped[int] = mapped_column(default=1)
+    #: ``VAT``, ``GST``, ``Sales tax``; with a rate of 0 the invoices show no tax line.
+    tax_name: Mapped[str] = mapped_column(String(40), default="Tax")
+    tax_rate: Mapped[Decimal] = mapped_column(RATE, default=Decimal(0))
+    #: Days between an invoice's issue and its due date.
+    payment_terms_days: Mapped[int] = mapped_column(default=14)
+    updated_at: Mapped[datetime] = updated_at_column()
+
+    account: Mapped[Account] = relationship()
+
+
+class Invoice(Base):
+    """What ``recipient`` owes ``issuer`` for the charges of one month, in one currency."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("issuer_id", "number"),
+        UniqueConstraint("issuer_id", "recipient_id", "currency", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    #: The month whose charges it closes: its first and last day.
+    period_start: Mapped[date] = mapped_column(Date())
+    period_end: Mapped[date] = mapped_column(Date())
+    issued_on: Mapped[date] = mapped_column(Date())
+    due_on: Mapped[date] = mapped_column(Date())
+    status: Mapped[InvoiceStatus] = mapped_column(enum_column(InvoiceStatus, "invoice_status"),
+                                                  default=InvoiceStatus.OPEN)
+    tax_name: Mapped[str] = mapped_column(String(40))
+    tax_rate: Mapped[Decimal] = mapped_column(RATE)
+    subtotal_amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    tax_amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    total_amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    created_at: Mapped[datetime] = created_at_column()
+
+    issuer: Mapped[Account] = relationship(foreign_keys=[issuer_id])
+    recipient: Mapped[Account] = relationship(foreign_keys=[recipient_id])
+    lines: Mapped[list[InvoiceLine]] = relationship(back_populates="invoice", order_by="InvoiceLine.id")
+
+    @property
+    def subtotal(self) -> Money:
+        return Money(self.subtotal_amount, self.currency)
+
+    @property
+    def tax(self) -> Money:
+        return Money(self.tax_amount, self.currency)
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_amount, self.currency)
+
+
+class InvoiceLine(Base):
+    """One charge, as the invoice that closes it shows it."""
+
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    #: The charge it closes: invoiced once.
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("charges.id"), unique=True)
+    kind: Mapped[ChargeKind] = mapped_column(enum_column(ChargeKind, "invoice_line_kind"))
+    description: Mapped[str] = mapped_column(String(300))
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
+    quantity: Mapped[int] = mapped_column()
+    unit_amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    period_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+    @property
+    def unit_price(self) -> Money:
+        return Money(self.unit_amount, self.invoice.currency)
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.invoice.currency)
