@@ -54,6 +54,7 @@ BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "bss.tasks.sweep_outbox", "schedule": 60.0},
     "sweep-provisioning": {"task": "bss.tasks.sweep_provisioning", "schedule": 60.0},
     "run-renewals": {"task": "bss.tasks.run_renewals", "schedule": 60.0},
+    "run-billing": {"task": "bss.tasks.run_billing_daily", "schedule": 3600.0},
     "run-scheduled-jobs": {"task": "bss.tasks.run_scheduled_jobs", "schedule": 60.0},
     "purge-idempotency-keys": {"task": "bss.tasks.purge_idempotency", "schedule": 3600.0},
 }

@@ -19,11 +19,12 @@ from core.settings import ConfigError
 
 
 def register_commands(app: Flask) -> None:
-    from bss.cli import api_keys, catalog, database, demo, platform, plugins, settings
+    from bss.cli import api_keys, billing, catalog, database, demo, platform, plugins, settings
 
     for command in (
         database.group,
         catalog.group,
+        billing.group,
         demo.group,
         plugins.group,
         settings.group,
