@@ -33,6 +33,7 @@ def ids_fit_the_database(_endpoint: str | None, values: dict[str, Any] | None) -
 
 from bss.api import (  # noqa: E402,F401  (routes register on import)
     accounts,
+    billing,
     catalog,
     docs,
     me,

@@ -4,13 +4,14 @@ The routes are read from the app's URL map, so a route added later is walked too
 whose id parameter this file does not know fails the test until it is added to ``FOREIGN``.
 For each role and route, an id belonging to another tenant must answer exactly as an id that
 does not exist, must not show that tenant's names, and must change nothing. Every sibling tenant
-has an order, a subscription and the manual task its activation waits for, and writes are sent
+has an order, a subscription, the manual task its activation waits for and an invoice, and writes are sent
 with bodies their services accept, so that only tenancy can refuse them.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
 from core.models.catalog import Plan, Product
 from core.models.invitations import Invitation
+from core.models.invoices import Invoice
 from core.models.orders import Order, Payment
 from core.models.people import Membership, Team, User
 from core.models.prices import PriceEntry, PriceList, PriceListKind
@@ -97,6 +99,11 @@ def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
                                  .order_by(Subscription.id.desc()))
         db.add(Website(account=accounts[buyer_slug], subscription=subscription, domain=f"www.{buyer_slug}.example",
                        status=WebsiteStatus.TRIAL, end_reason=""))
+        buyer = accounts[buyer_slug]  # and an invoice its seller sent it
+        db.add(Invoice(issuer=buyer.parent, recipient=buyer, number=f"{buyer_slug}-1", currency="EUR",
+                       period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), issued_on=date(2026, 4, 1),
+                       due_on=date(2026, 4, 15), tax_name="Tax", tax_rate=0, subtotal_amount=10, tax_amount=0,
+                       total_amount=10))
     db.commit()
     return accounts
 
@@ -117,6 +124,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
         "order_id": db.scalar(select(Order.id).where(Order.owner_id.in_(mine)).order_by(Order.id.desc())),
         "subscription_id": subscription_id,
         "website_id": db.scalar(select(Website.id).where(Website.account_id.in_(mine))),
+        "invoice_id": db.scalar(select(Invoice.id).where(Invoice.recipient_id.in_(mine))),
         "task_id": db.scalar(select(ManualTask.id).join(ProvisioningRequest)
                              .where(ProvisioningRequest.subscription_id == subscription_id)),
         # The catalog is shared: a plan or product id names nobody's data, so both runs use real ones.
@@ -127,7 +135,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
 
 #: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
 FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "order_id",
-           "subscription_id", "task_id", "website_id", "id"}
+           "subscription_id", "task_id", "website_id", "invoice_id", "id"}
 #: Parameters naming shared catalog rows: the same real id in both runs.
 SHARED = {"plan_id", "product_id"}
 ID_ALIASES = {"id": "account_id"}

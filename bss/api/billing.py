@@ -1,0 +1,47 @@
+"""``/invoices`` and ``/charges``: what the caller's account billed and was billed."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from bss.api import bp
+from bss.api.billing_schemas import (
+    ChargeListSchema,
+    ChargeQuerySchema,
+    InvoicePageSchema,
+    InvoiceQuerySchema,
+    InvoiceSchema,
+)
+from core.permissions import Permission
+from core.services.invoices import get_invoice, list_invoices, uninvoiced_charges
+from web.api.auth import current_actor
+from web.api.operations import operation, request_args, respond
+from web.api.paging import Page, decode_cursor, page_of
+from web.database import db
+
+
+@bp.get("/invoices")
+@operation(summary="List the invoices your account issued or received, newest first.", response=InvoicePageSchema,
+           query=InvoiceQuerySchema, permission=Permission.VIEW_BILLING,
+           description="Only an invoice's issuer and its recipient see it.")
+def invoices() -> Response:
+    args = request_args()
+    rows = list_invoices(db.session, current_actor(), issuer_id=args.get("issuer_id"),
+                         recipient_id=args.get("recipient_id"), status=args.get("status"), period=args.get("period"),
+                         after_id=decode_cursor(args.get("cursor")), limit=args["limit"] + 1)
+    return respond(page_of(rows, args["limit"]))
+
+
+@bp.get("/invoices/<int:invoice_id>")
+@operation(summary="Read an invoice your account issued or received.", response=InvoiceSchema,
+           permission=Permission.VIEW_BILLING, description="Any other answers 404.")
+def invoice(invoice_id: int) -> Response:
+    return respond(get_invoice(db.session, current_actor(), invoice_id))
+
+
+@bp.get("/charges")
+@operation(summary="List the charges your account made or owes that no invoice closes yet, oldest first.",
+           response=ChargeListSchema, query=ChargeQuerySchema, permission=Permission.VIEW_BILLING)
+def charges() -> Response:
+    args = request_args()
+    return respond(Page(uninvoiced_charges(db.session, current_actor(), subscription_id=args.get("subscription_id"))))

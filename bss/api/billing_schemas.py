@@ -1,0 +1,106 @@
+"""What the API reads and writes about billing: invoices and the charges not invoiced yet.
+
+Amounts are Money with decimal strings (``bss.api.price_schemas``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields
+
+from bss.api.order_schemas import PageQuerySchema
+from bss.api.price_schemas import MoneySchema
+from core.models.charges import ChargeKind
+from core.models.invoices import InvoiceStatus
+from web.api.fields import Id, Timestamp
+
+
+class PartySchema(Schema):
+    """An account on an invoice: who issued it, or who received it."""
+
+    id = Id(required=True)
+    name = fields.String(required=True)
+
+
+class InvoiceLineSchema(Schema):
+    kind = fields.Enum(ChargeKind, by_value=True, required=True)
+    description = fields.String(required=True)
+    subscription_id = Id(required=True, allow_none=True)
+    quantity = fields.Integer(required=True)
+    unit_price = fields.Nested(MoneySchema, required=True)
+    amount = fields.Nested(MoneySchema, required=True, attribute="money")
+    period_start = Timestamp(required=True, allow_none=True)
+    period_end = Timestamp(required=True, allow_none=True)
+
+
+class InvoiceSchema(Schema):
+    """A month of one seller's charges to one account. Issued, it never changes."""
+
+    id = Id(required=True)
+    number = fields.String(required=True, metadata={"description": "The issuer's prefix and a number without gaps."})
+    issuer = fields.Nested(PartySchema, required=True)
+    recipient = fields.Nested(PartySchema, required=True)
+    status = fields.Enum(InvoiceStatus, by_value=True, required=True)
+    period_start = fields.Date(required=True, metadata={"description": "The first day of the month it closes."})
+    period_end = fields.Date(required=True)
+    issued_on = fields.Date(required=True)
+    due_on = fields.Date(required=True)
+    tax_name = fields.String(required=True)
+    tax_rate = fields.Function(lambda invoice: format(invoice.tax_rate.normalize(), "f"), required=True,
+                               metadata={"description": "In percent, as a decimal string.",
+                                         "json_schema": {"type": "string"}})
+    subtotal = fields.Nested(MoneySchema, required=True, metadata={"description": "The sum of the lines."})
+    tax = fields.Nested(MoneySchema, required=True)
+    total = fields.Nested(MoneySchema, required=True)
+    lines = fields.List(fields.Nested(InvoiceLineSchema), required=True)
+
+
+class InvoicePageSchema(Schema):
+    items = fields.List(fields.Nested(InvoiceSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class Month(fields.Field):
+    """A month as ``YYYY-MM``, loaded as its first day."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        try:
+            year, month = (int(part) for part in str(value).split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            raise ValidationError("Write a month as YYYY-MM, such as 2026-03.") from None
+
+
+class InvoiceQuerySchema(PageQuerySchema):
+    issuer_id = Id(metadata={"description": "Only invoices this account issued: yours, for what you billed."})
+    recipient_id = Id(metadata={"description": "Only invoices to this account."})
+    status = fields.Enum(InvoiceStatus, by_value=True, metadata={"description": "Only invoices in this status."})
+    period = Month(metadata={"description": "Only invoices closing this month (YYYY-MM).",
+                             "json_schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}})
+
+
+class ChargeSchema(Schema):
+    """What one account owes its seller for one money event, not invoiced yet."""
+
+    id = Id(required=True)
+    issuer = fields.Nested(PartySchema, required=True)
+    recipient = fields.Nested(PartySchema, required=True)
+    kind = fields.Enum(ChargeKind, by_value=True, required=True)
+    description = fields.String(required=True)
+    subscription_id = Id(required=True, allow_none=True)
+    quantity = fields.Integer(required=True)
+    unit_price = fields.Nested(MoneySchema, required=True)
+    amount = fields.Nested(MoneySchema, required=True, attribute="money")
+    period_start = Timestamp(required=True, allow_none=True)
+    period_end = Timestamp(required=True, allow_none=True)
+    created_at = Timestamp(required=True)
+
+
+class ChargeListSchema(Schema):
+    items = fields.List(fields.Nested(ChargeSchema), required=True)
+
+
+class ChargeQuerySchema(Schema):
+    subscription_id = Id(metadata={"description": "Only the charges of this subscription."})

@@ -1,0 +1,68 @@
+"""Reading invoices and the charges not invoiced yet: only their issuer and their recipient see them.
+
+An account above either (the distributor over a reseller's invoices to its customers) does not:
+what a reseller bills its customers is the reseller's business. Any other id is not found.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from core.errors import NotFoundError
+from core.models.charges import Charge
+from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
+from core.permissions import Permission
+from core.services.actors import Actor
+
+
+def list_invoices(
+    session: Session,
+    actor: Actor,
+    *,
+    issuer_id: int | None = None,
+    recipient_id: int | None = None,
+    status: InvoiceStatus | None = None,
+    period: date | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Invoice]:
+    """The invoices the actor's account issued or received, newest first, paged by keyset.
+
+    ``period`` is the first day of the month an invoice closes.
+    """
+    query = _visible(actor)
+    for column, value in ((Invoice.issuer_id, issuer_id), (Invoice.recipient_id, recipient_id),
+                          (Invoice.status, status), (Invoice.period_start, period)):
+        if value is not None:
+            query = query.where(column == value)
+    if after_id is not None:
+        query = query.where(Invoice.id < after_id)
+    return list(session.scalars(query.order_by(Invoice.id.desc()).limit(limit)))
+
+
+def get_invoice(session: Session, actor: Actor, invoice_id: int) -> Invoice:
+    invoice = session.scalar(_visible(actor).where(Invoice.id == invoice_id))
+    if invoice is None:
+        raise NotFoundError(f"No invoice {invoice_id}.")
+    return invoice
+
+
+def uninvoiced_charges(session: Session, actor: Actor, *, subscription_id: int | None = None) -> list[Charge]:
+    """The charges the actor's account made or owes that no invoice closes yet, oldest first."""
+    actor.require(Permission.VIEW_BILLING)
+    account_id = actor.account.id
+    query = select(Charge).where(or_(Charge.issuer_id == account_id, Charge.recipient_id == account_id),
+                                 ~exists().where(InvoiceLine.charge_id == Charge.id))
+    if subscription_id is not None:
+        query = query.where(Charge.subscription_id == subscription_id)
+    return list(session.scalars(query.order_by(Charge.id)))
+
+
+def _visible(actor: Actor) -> Select[tuple[Invoice]]:
+    actor.require(Permission.VIEW_BILLING)
+    account_id = actor.account.id
+    return (select(Invoice).where(or_(Invoice.issuer_id == account_id, Invoice.recipient_id == account_id))
+            .options(selectinload(Invoice.lines), selectinload(Invoice.issuer), selectinload(Invoice.recipient)))

@@ -1,0 +1,61 @@
+"""``/invoices`` and ``/charges``: what an account billed and was billed, seen by its issuer and its recipient only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.services.billing_run import run_billing
+from tests.bss.api.conftest import documented
+
+MISSING_ID = 987_654_321
+
+
+def eur(amount):
+    return {"amount": amount, "currency": "EUR"}
+
+
+def test_charges_wait_for_the_run_then_the_invoice_is_read_by_its_recipient_and_its_issuer(
+        frozen_clock, client, db, api_as, subscribe):
+    subscription = subscribe("harbour", quantity=3)
+    harbour, bright = api_as("harbour"), api_as("bright")
+    waiting = harbour.get(f"/api/v1/charges?subscription_id={subscription.id}")
+    documented(client, waiting, "/api/v1/charges", "get")
+    assert [(charge["kind"], charge["issuer"]["name"], charge["amount"]) for charge in waiting.json["items"]] == [
+        ("recurring", "Bright IT", eur("43.14"))]  # Harbour never sees what Bright IT pays for it
+    run_billing(db, date(2026, 4, 1))
+    assert harbour.get("/api/v1/charges").json["items"] == []
+
+    listed = harbour.get("/api/v1/invoices?period=2026-03")
+    documented(client, listed, "/api/v1/invoices", "get")
+    (invoice,) = listed.json["items"]
+    assert {key: invoice[key] for key in ("number", "status", "issued_on", "due_on", "subtotal", "tax", "total")} == {
+        "number": "BRIGHT-000001", "status": "open", "issued_on": "2026-04-01", "due_on": "2026-04-15",
+        "subtotal": eur("43.14"), "tax": eur("0.00"), "total": eur("43.14")}
+    assert (invoice["issuer"]["name"], invoice["recipient"]["name"]) == ("Bright IT", "Harbour Dental")
+    (line,) = invoice["lines"]
+    assert {key: line[key] for key in ("kind", "description", "quantity", "unit_price", "amount")} == {
+        "kind": "recurring", "description": "3 x Fake product Small", "quantity": 3, "unit_price": eur("14.38"),
+        "amount": eur("43.14")}
+    read = bright.get(f"/api/v1/invoices/{invoice['id']}")
+    documented(client, read, "/api/v1/invoices/{invoice_id}", "get")
+    assert read.json["number"] == "BRIGHT-000001"
+    issued = bright.get(f"/api/v1/invoices?issuer_id={subscription.seller_id}").json["items"]
+    received = bright.get(f"/api/v1/invoices?recipient_id={subscription.seller_id}").json["items"]
+    assert ([i["number"] for i in issued], [i["number"] for i in received]) == (["BRIGHT-000001"], ["NORTHWIND-000001"])
+
+
+def test_nobody_but_the_issuer_and_the_recipient_sees_an_invoice(frozen_clock, db, api_as, subscribe):
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    (invoice,) = api_as("harbour").get("/api/v1/invoices").json["items"]
+    for outsider in ("northwind", "maple", "corner"):  # the distributor above, a neighbour, another reseller
+        caller = api_as(outsider)
+        assert caller.get(f"/api/v1/invoices/{invoice['id']}").status_code == 404
+        assert invoice["id"] not in [found["id"] for found in caller.get("/api/v1/invoices").json["items"]]
+    assert api_as("harbour").get(f"/api/v1/invoices/{MISSING_ID}").status_code == 404
+
+
+def test_a_bad_period_is_refused_naming_the_field(api_as, demo):
+    refused = api_as("harbour").get("/api/v1/invoices?period=March")
+    assert refused.status_code == 422
+    assert refused.json["fields"] == {"period": ["Write a month as YYYY-MM, such as 2026-03."]}
