@@ -10,8 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models.charges import Charge, ChargeKind
+from core.models.prices import PriceListKind
 from core.products import Timing
 from core.services.charges import charge_period
+from core.services.demo import demo_price_list
+from core.services.price_lists import set_price
 from core.services.renewals import run_period_ends
 from core.services.subscriptions import act_on_subscription
 from plugin_kit.testing import provision_due
@@ -41,6 +44,20 @@ def test_a_direct_customer_and_a_reseller_paying_for_itself_are_charged_by_the_d
     assert _charges(db, subscribe("solo")) == [(ChargeKind.RECURRING, "northwind", "solo", "14.00 EUR")]
     assert _charges(db, subscribe("bright")) == [(ChargeKind.RECURRING, "northwind", "bright", "11.50 EUR")]
 
+
+def test_a_setup_fee_is_charged_once_at_each_level_at_that_levels_fee(frozen_clock, db, demo, fake_catalog, subscribe):
+    small = fake_catalog["small"]
+    for seller, unit_price, setup_fee in (("northwind", "11.50", "5"), ("bright", "15", "9")):
+        kind = PriceListKind.WHOLESALE if seller == "northwind" else PriceListKind.RETAIL
+        set_price(db, price_list=demo_price_list(db, demo[seller], kind), plan=small, by=None, unit_price=unit_price,
+                  setup_fee=setup_fee)
+    subscription = subscribe("harbour")
+    assert _charges(db, subscription) == [
+        (ChargeKind.RECURRING, "bright", "harbour", "15.00 EUR"),
+        (ChargeKind.RECURRING, "northwind", "bright", "11.50 EUR"),
+        (ChargeKind.SETUP, "bright", "harbour", "9.00 EUR"),
+        (ChargeKind.SETUP, "northwind", "bright", "5.00 EUR"),
+    ]
 
 def test_each_renewal_charges_its_period_once(frozen_clock, db, subscribe):
     subscription = subscribe("harbour")
