@@ -9,12 +9,12 @@ own rule; times are UTC, like every time Cascade keeps.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale
 
 from core.i18n import DEFAULT_LOCALE
 from core.models.catalog import Plan
@@ -41,6 +41,11 @@ def money(value: Money | Decimal | None, currency: str | None = None) -> str:
 def day(value: datetime | None) -> str:
     """A date: ``2 Mar 2026``, ``2 mars 2026``."""
     return format_datetime(value, "d MMM y", rebase=False) if value is not None else ""
+
+
+def month(value: date | None) -> str:
+    """A month: ``March 2026``, ``mars 2026``."""
+    return format_date(value, "MMMM y") if value is not None else ""
 
 
 def moment(value: datetime | None) -> str:
@@ -76,4 +81,5 @@ def changed_value(field: str, value: Any, currency: str) -> str:
 
 def install_formatting(app: Flask) -> None:
     """Make each of these a Jinja filter of ``app``."""
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, words=words, plain=plain, plan_name=plan_name)
+    app.jinja_env.filters.update(money=money, day=day, month=month, moment=moment, words=words, plain=plain,
+                                 plan_name=plan_name)

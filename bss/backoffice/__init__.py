@@ -10,6 +10,7 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     audit,
     catalog,
     invitations,
+    invoices,
     orders,
     password,
     payment_settings,

@@ -20,6 +20,7 @@ CORE_NAV = (
     NavEntry("Accounts", "backoffice.accounts"),
     NavEntry("Orders", "backoffice.orders"),
     NavEntry("Subscriptions", "backoffice.subscriptions"),
+    NavEntry("Invoices", "backoffice.invoices", permission=Permission.VIEW_BILLING),
     NavEntry("Tasks", "backoffice.tasks", kinds=_SELLERS, badge=open_task_count),
     NavEntry("Storefront", "backoffice.storefront", Section.SELLING, kinds=_SELLERS),
     NavEntry("Payment settings", "backoffice.payment_settings", Section.SELLING, Permission.PAY, kinds=_SELLERS),

@@ -1,6 +1,9 @@
-"""A seller's payment settings: which payment methods' orders wait for it to confirm the payment."""
+"""A seller's payment settings: which payment methods' orders wait for it to confirm the payment,
+and how it invoices (its invoice numbers, its tax, its payment terms)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -12,9 +15,12 @@ from core.errors import PermissionDeniedError, ValidationError
 from core.models.accounts import AccountKind
 from core.permissions import PaymentMethod, Permission
 from core.services.actors import Actor
+from core.services.billing_profiles import read_billing_profile, update_billing_profile
 from core.services.orders import set_payment_confirmation
 from web.database import db
-from web.formatting import words
+from web.formatting import plain, words
+
+INVOICING_FIELDS = ("invoice_prefix", "tax_name", "tax_rate", "payment_terms_days")
 
 
 def _seller() -> Actor:
@@ -26,13 +32,18 @@ def _seller() -> Actor:
     return actor
 
 
-def _page(chosen: list[str], errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
+def _page(chosen: list[str], errors: dict[str, list[str]] | None = None,
+          invoicing: Mapping[str, str] | None = None) -> tuple[str, int]:
+    account = current_actor().account
+    profile = read_billing_profile(db.session, account)
     return render_template(
         "backoffice/payment_settings.html",
-        account=current_actor().account,
+        account=account,
         payment_methods=list(PaymentMethod),
         chosen=chosen,
         errors=errors or {},
+        invoicing=invoicing or {"invoice_prefix": profile.invoice_prefix, "tax_name": profile.tax_name,
+                                "tax_rate": plain(profile.tax_rate), "payment_terms_days": str(profile.payment_terms_days)},
     ), 422 if errors else 200
 
 
@@ -40,6 +51,21 @@ def _page(chosen: list[str], errors: dict[str, list[str]] | None = None) -> tupl
 @login_required
 def payment_settings() -> tuple[str, int]:
     return _page(_seller().account.payment_confirmation_methods)
+
+
+@bp.post("/payments/invoicing")
+@login_required
+def save_invoicing() -> Response | tuple[str, int]:
+    form = {field: request.form.get(field, "") for field in INVOICING_FIELDS}
+    actor = _seller()
+    try:
+        update_billing_profile(db.session, actor=actor, **form)
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(actor.account.payment_confirmation_methods, error.fields, invoicing=form)
+    db.session.commit()
+    flash("Saved: the invoices you send from now on are numbered, taxed and due as you said.", "info")
+    return redirect(url_for("backoffice.payment_settings") + "#invoicing")
 
 
 @bp.post("/payments/settings")

@@ -25,11 +25,11 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.clock import add_months, utcnow
-from core.db import insert_new
 from core.models.accounts import Account
 from core.models.charges import Charge
 from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money
+from core.services.billing_profiles import billing_profile
 
 #: An invoice number's digits after the issuer's prefix.
 NUMBER_DIGITS = 6
@@ -60,15 +60,6 @@ def run_billing(session: Session, as_of: date | None = None,
         if progress is not None:
             progress(done, len(work))
     return BillingRunResult(len({month for month, _ in work}), invoices, lines)
-
-
-def billing_profile(session: Session, account: Account) -> BillingProfile:
-    """The account's billing profile, made with the defaults the first time it is asked for."""
-    insert_new(session, BillingProfile.__table__, [{
-        "account_id": account.id, "invoice_prefix": f"{account.slug.upper()[:19]}-", "next_number": 1,
-        "tax_name": "Tax", "tax_rate": Decimal(0), "payment_terms_days": 14, "updated_at": utcnow(),
-    }], key="account_id")
-    return session.scalars(select(BillingProfile).where(BillingProfile.account_id == account.id)).one()
 
 
 def _uninvoiced() -> ColumnElement[bool]:

@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
-from core.services.billing_run import billing_profile, run_billing
+from core.services.billing_profiles import billing_profile
+from core.services.billing_run import run_billing
 from core.services.renewals import run_period_ends
 from plugin_kit.testing import provision_due
 

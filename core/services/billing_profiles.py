@@ -1,0 +1,85 @@
+"""How a seller invoices: the prefix of its invoice numbers, its tax and its payment terms.
+
+A profile is made with the defaults (the account's slug as prefix, no tax, 14 days) the first
+time a seller invoices or its settings are read; changes apply to invoices issued afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.db import insert_new
+from core.errors import PermissionDeniedError, ValidationError
+from core.models.accounts import Account, AccountKind
+from core.models.invoices import BillingProfile
+from core.permissions import Permission
+from core.services.actors import Actor
+from core.services.audit import record_event
+
+_PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9/-]{0,19}$")
+MAX_PAYMENT_TERMS_DAYS = 365
+
+
+def billing_profile(session: Session, account: Account) -> BillingProfile:
+    """The account's billing profile, made with the defaults the first time it is asked for."""
+    insert_new(session, BillingProfile.__table__, [{**_defaults(account), "updated_at": utcnow()}], key="account_id")
+    return session.scalars(select(BillingProfile).where(BillingProfile.account_id == account.id)).one()
+
+
+def read_billing_profile(session: Session, account: Account) -> BillingProfile:
+    """The account's billing profile as it stands, or as the defaults would make it (writing nothing)."""
+    found = session.scalars(select(BillingProfile).where(BillingProfile.account_id == account.id)).one_or_none()
+    return found if found is not None else BillingProfile(**_defaults(account))
+
+
+def _defaults(account: Account) -> dict[str, object]:
+    return {"account_id": account.id, "invoice_prefix": f"{account.slug.upper()[:19]}-", "next_number": 1,
+            "tax_name": "Tax", "tax_rate": Decimal(0), "payment_terms_days": 14}
+
+
+def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: str, tax_name: str, tax_rate: str,
+                           payment_terms_days: str) -> BillingProfile:
+    """Change how the actor's account invoices; every problem is reported by field, and nothing changes."""
+    actor.require(Permission.PAY)
+    if actor.account.kind is AccountKind.CUSTOMER:
+        raise PermissionDeniedError("A customer sells to nobody, so it sends no invoices.")
+    errors: dict[str, list[str]] = {}
+    prefix = invoice_prefix.strip().upper()
+    if not _PREFIX.match(prefix):
+        errors["invoice_prefix"] = ["Use 1 to 20 letters, digits, '-' or '/', starting with a letter or a digit."]
+    name = tax_name.strip()
+    if not 1 <= len(name) <= 40:
+        errors["tax_name"] = ["Name the tax in 1 to 40 characters: VAT, GST, Sales tax."]
+    rate = _rate(tax_rate, errors)
+    terms = payment_terms_days.strip()
+    if not terms.isdigit() or int(terms) > MAX_PAYMENT_TERMS_DAYS:
+        errors["payment_terms_days"] = [f"Give a whole number of days from 0 to {MAX_PAYMENT_TERMS_DAYS}."]
+    if errors:
+        raise ValidationError(errors)
+    assert rate is not None
+    profile = billing_profile(session, actor.account)
+    wanted = {"invoice_prefix": prefix, "tax_name": name, "tax_rate": rate, "payment_terms_days": int(terms)}
+    changes = {field: [str(getattr(profile, field)), str(value)] for field, value in wanted.items()
+               if getattr(profile, field) != value}
+    if changes:
+        for field, value in wanted.items():
+            setattr(profile, field, value)
+        record_event(session, account=actor.account, by=actor.user, action="billing_profile.changed",
+                     target=actor.account, changes=changes)
+    return profile
+
+
+def _rate(value: str, errors: dict[str, list[str]]) -> Decimal | None:
+    try:
+        rate = Decimal(value.strip().removesuffix("%").strip() or "0")
+    except InvalidOperation:
+        rate = Decimal("NaN")
+    if not rate.is_finite() or not 0 <= rate <= 100 or int(rate.as_tuple().exponent) < -4:
+        errors["tax_rate"] = ["Give a percentage from 0 to 100, with at most 4 decimals: 20, 8.875."]
+        return None
+    return rate

@@ -1,0 +1,71 @@
+"""Invoices in the back office: those an account sent and received, each as a document, and how it invoices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.models.audit import AuditEvent
+from core.models.invoices import BillingProfile, Invoice
+from core.services.billing_run import run_billing
+from plugin_kit.testing import text_of
+
+
+def test_a_reseller_sees_what_it_invoiced_and_what_it_was_invoiced(frozen_clock, client, db, login_as, subscribe):
+    subscribe("harbour", quantity=3)
+    run_billing(db, date(2026, 4, 1))
+    login_as("owner@bright.example")
+    listed = text_of(client.get("/bss/invoices"))
+    assert "BRIGHT-000001 Bright IT Harbour Dental March 2026 15 Apr 2026 Open €43.14" in listed
+    assert "NORTHWIND-000001 Northwind Distribution Bright IT March 2026 15 Apr 2026 Open €34.50" in listed
+    sent = text_of(client.get("/bss/invoices?direction=sent"))
+    assert "BRIGHT-000001" in sent and "NORTHWIND-000001" not in sent
+
+    invoice = db.scalars(select(Invoice).where(Invoice.number == "BRIGHT-000001")).one()
+    page = text_of(client.get(f"/bss/invoices/{invoice.id}"))
+    assert "From Bright IT To Harbour Dental For 1 Mar 2026 to 31 Mar 2026 Issued 1 Apr 2026 Due 15 Apr 2026" in page
+    assert "3 x Fake product Small" in page and "2 Mar 2026 to 2 Apr 2026 3 €14.38 €43.14" in page
+    assert "Subtotal €43.14 Total €43.14" in page
+
+
+def test_an_invoice_between_others_is_not_found(frozen_clock, client, db, login_as, subscribe):
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalars(select(Invoice).where(Invoice.number == "BRIGHT-000001")).one()
+    login_as("owner@corner.example")
+    assert client.get(f"/bss/invoices/{invoice.id}").status_code == 404
+    assert "BRIGHT-000001" not in text_of(client.get("/bss/invoices"))
+
+
+def test_a_seller_sets_how_it_invoices_and_the_next_invoices_follow(frozen_clock, client, db, demo, login_as, post,
+                                                                     subscribe):
+    login_as("owner@bright.example")
+    assert "BRIGHT-000001" in text_of(client.get("/bss/payments/settings"))  # the defaults
+    saved = post("/bss/payments/invoicing", {"invoice_prefix": "bit/26-", "tax_name": "VAT", "tax_rate": "20",
+                                             "payment_terms_days": "30"})
+    assert saved.status_code == 302
+    assert db.scalar(select(AuditEvent.action).where(AuditEvent.action == "billing_profile.changed"))
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalars(select(Invoice).where(Invoice.recipient_id == demo["harbour"].id)).one()
+    assert (invoice.number, str(invoice.total), invoice.due_on) == ("BIT/26-000001", "17.26 EUR", date(2026, 5, 1))
+    assert "VAT at 20 % €2.88" in text_of(client.get(f"/bss/invoices/{invoice.id}"))
+
+
+def test_bad_invoicing_settings_are_refused_by_field_and_change_nothing(client, db, demo, login_as, post):
+    login_as("owner@bright.example")
+    refused = post("/bss/payments/invoicing", {"invoice_prefix": "no spaces", "tax_name": "", "tax_rate": "120",
+                                               "payment_terms_days": "-1"})
+    assert refused.status_code == 422
+    page = text_of(refused)
+    for message in ("Invoice numbers: Use 1 to 20 letters", "Tax name: Name the tax", "Tax rate: Give a percentage",
+                    "Payment terms: Give a whole number of days"):
+        assert message in page
+    assert db.scalar(select(BillingProfile).where(BillingProfile.account_id == demo["bright"].id)) is None
+
+
+def test_a_customer_invoices_nobody(client, login_as, post, demo):
+    login_as("owner@harbour.example")
+    assert post("/bss/payments/invoicing", {"invoice_prefix": "H-", "tax_name": "VAT", "tax_rate": "0",
+                                            "payment_terms_days": "7"}).status_code == 403
