@@ -10,6 +10,7 @@ from storefront import (
     catalog,
     checkout,
     invitations,
+    invoices,
     orders,
     organisation,
     password,
@@ -55,6 +56,7 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     app.register_blueprint(cart.bp)
     app.register_blueprint(checkout.bp)
     app.register_blueprint(orders.bp)
+    app.register_blueprint(invoices.bp)
     app.register_blueprint(password.bp)
     app.register_blueprint(subscriptions.bp)
     app.register_blueprint(organisation.bp)

@@ -1,0 +1,63 @@
+"""A customer's invoices on the shop, in the shop's name alone (``storefront.invoices``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.models.invoices import Invoice
+from core.models.people import Team
+from core.services.billing_run import run_billing
+from core.services.people import add_member, create_user
+from plugin_kit.testing import text_of
+from tests.storefront.conftest import BRIGHT
+
+PASSWORD = "a long enough password"
+
+
+def _invoiced(db, subscribe):
+    subscribe("harbour", quantity=3)
+    subscribe("maple")
+    run_billing(db, date(2026, 4, 1))
+    return {invoice.recipient.slug: invoice for invoice in db.scalars(select(Invoice))}
+
+
+def test_a_customer_reads_its_invoices_from_the_shop_and_nothing_names_anyone_above_it(
+        frozen_clock, client, db, shops, subscribe, shop_sign_in):
+    invoiced = _invoiced(db, subscribe)
+    shop_sign_in()
+    home = text_of(client.get("/", base_url=BRIGHT))
+    assert "Invoices" in home  # in the navigation of someone who may see billing
+    listed = text_of(client.get("/invoices", base_url=BRIGHT))
+    assert f"{invoiced['harbour'].number} March 2026 15 Apr 2026 €43.14 To pay" in listed
+    assert invoiced["maple"].number not in listed
+
+    page = client.get(f"/invoices/{invoiced['harbour'].id}", base_url=BRIGHT)
+    text = text_of(page)
+    assert "Issued by Bright IT Billed to Harbour Dental For 1 Mar 2026 to 31 Mar 2026" in text
+    assert "3 x Fake product Small 2 Mar 2026 to 2 Apr 2026 3 €14.38 €43.14" in text
+    assert "Subtotal €43.14 Total €43.14" in text
+    assert "Northwind" not in page.get_data(as_text=True)
+
+    client.get("/language/fr", base_url=BRIGHT)
+    french = text_of(client.get(f"/invoices/{invoiced['harbour'].id}", base_url=BRIGHT))
+    assert f"Facture {invoiced['harbour'].number}" in french and "Émise par Bright IT" in french
+    assert "Sous-total 43,14 € Total 43,14 €" in french.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def test_another_accounts_invoice_is_not_found(frozen_clock, client, db, shops, subscribe, shop_sign_in):
+    invoiced = _invoiced(db, subscribe)
+    shop_sign_in()
+    for other in ("maple", "bright"):  # a neighbour's, and the one the shop itself received
+        assert client.get(f"/invoices/{invoiced[other].id}", base_url=BRIGHT).status_code == 404
+
+
+def test_a_member_who_may_not_see_billing_has_no_invoices(client, db, demo, shops, shop_sign_in):
+    team = Team(account=demo["harbour"], name="Buyers", permissions=["purchase"])
+    db.add(team)
+    add_member(db, team, create_user(db, email="buyer@harbour.example", name="Buyer", password=PASSWORD))
+    db.commit()
+    shop_sign_in("buyer@harbour.example", PASSWORD)
+    assert "Invoices" not in text_of(client.get("/", base_url=BRIGHT))
+    assert client.get("/invoices", base_url=BRIGHT).status_code == 403
