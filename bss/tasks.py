@@ -87,7 +87,7 @@ def sweep_provisioning() -> None:
 
 @shared_task
 def run_billing_daily() -> None:
-    """Invoice the months that are over: beat asks every hour, and all but the first run of a month find nothing."""
+    """Invoice the month that is over: beat asks every hour, and all but the first run of a month find nothing."""
     result = run_billing(db.session)
     if result.invoices:
         log.info("billing run: %s invoices, %s lines", result.invoices, result.lines)

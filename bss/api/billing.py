@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, url_for
 
 from bss.api import bp
 from bss.api.billing_schemas import (
     ChargeListSchema,
     ChargeQuerySchema,
     InvoicePageSchema,
+    InvoicePaymentCreateSchema,
     InvoiceQuerySchema,
     InvoiceSchema,
 )
 from core.permissions import Permission
+from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices, uninvoiced_charges
 from web.api.auth import current_actor
-from web.api.operations import operation, request_args, respond
+from web.api.idempotency import commit_and_respond
+from web.api.operations import operation, request_args, request_body, respond
 from web.api.paging import Page, decode_cursor, page_of
 from web.database import db
 
@@ -37,6 +40,17 @@ def invoices() -> Response:
            permission=Permission.VIEW_BILLING, description="Any other answers 404.")
 def invoice(invoice_id: int) -> Response:
     return respond(get_invoice(db.session, current_actor(), invoice_id))
+
+
+@bp.post("/invoices/<int:invoice_id>/payments")
+@operation(summary="Record a payment of an invoice your account issued.", response=InvoiceSchema, status=201,
+           body=InvoicePaymentCreateSchema, permission=Permission.PAY, conflicts=True, idempotent=True,
+           description="The invoice is paid once its payments reach its total; a payment beyond it becomes a credit "
+           "that the recipient's next invoice deducts. An invoice you did not issue answers 404.")
+def invoice_payment(invoice_id: int) -> Response:
+    payment = record_invoice_payment(db.session, actor=current_actor(), invoice_id=invoice_id, **request_body())
+    return commit_and_respond(payment.invoice, headers={
+        "Location": url_for("api.invoice", invoice_id=invoice_id, _external=True)})
 
 
 @bp.get("/charges")

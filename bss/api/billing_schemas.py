@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
 from bss.api.order_schemas import PageQuerySchema
-from bss.api.price_schemas import MoneySchema
+from bss.api.price_schemas import Amount, FlatErrorsSchema, MoneySchema
 from core.models.charges import ChargeKind
 from core.models.invoices import InvoiceStatus
+from core.permissions import PaymentMethod
+from core.services.invoice_payments import MAX_REFERENCE
 from web.api.fields import Id, Timestamp
 
 
@@ -33,6 +35,23 @@ class InvoiceLineSchema(Schema):
     amount = fields.Nested(MoneySchema, required=True, attribute="money")
     period_start = Timestamp(required=True, allow_none=True)
     period_end = Timestamp(required=True, allow_none=True)
+
+
+class InvoicePaymentSchema(Schema):
+    id = Id(required=True)
+    method = fields.Enum(PaymentMethod, by_value=True, required=True)
+    reference = fields.String(required=True)
+    amount = fields.Nested(MoneySchema, required=True, attribute="money")
+    paid_on = fields.Date(required=True)
+
+
+class InvoicePaymentCreateSchema(FlatErrorsSchema):
+    method = fields.Enum(PaymentMethod, by_value=True, required=True)
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=MAX_REFERENCE),
+                              metadata={"description": "The transfer's reference, a receipt number, ..."})
+    amount = Amount(required=True, metadata={"description": "A decimal string: all that is due, a part, or more "
+                                                            "(the rest is a credit on the next invoice)."})
+    paid_on = fields.Date(metadata={"description": "When it was paid; today when left out."})
 
 
 class InvoiceSchema(Schema):
@@ -55,6 +74,10 @@ class InvoiceSchema(Schema):
     tax = fields.Nested(MoneySchema, required=True)
     total = fields.Nested(MoneySchema, required=True)
     lines = fields.List(fields.Nested(InvoiceLineSchema), required=True)
+    payments = fields.List(fields.Nested(InvoicePaymentSchema), required=True)
+    balance_due = fields.Nested(MoneySchema, required=True,
+                                metadata={"description": "What is left to pay; what was paid beyond the total is a "
+                                                         "credit on the next invoice."})
 
 
 class InvoicePageSchema(Schema):

@@ -1,16 +1,25 @@
-"""Invoices in the back office: those the account sent and received, and each as its recipient reads it."""
+"""Invoices in the back office: those the account sent and received, each as its recipient reads it,
+and the payments its issuer records against it."""
 
 from __future__ import annotations
 
-from flask import render_template, request
-from flask_login import login_required
+from collections.abc import Mapping
+from datetime import date
 
-from bss.auth import current_actor
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from bss.auth import acting_account, can, current_actor
 from bss.backoffice import bp
+from core.clock import utcnow
 from core.errors import ValidationError
-from core.models.invoices import InvoiceStatus
+from core.models.invoices import Invoice, InvoiceStatus
+from core.permissions import PaymentMethod, Permission
+from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices
 from web.database import db
+from web.formatting import money
 from web.forms import enum_arg
 
 PAGE_SIZE = 50
@@ -40,7 +49,45 @@ def invoices() -> str:
     )
 
 
+def _invoice_page(invoice: Invoice, errors: Mapping[str, list[str]] | None = None,
+                  form: Mapping[str, str] | None = None) -> tuple[str, int]:
+    open_to_pay = invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE)
+    return render_template(
+        "backoffice/invoice.html",
+        invoice=invoice,
+        may_record=open_to_pay and invoice.issuer_id == acting_account().id and can(Permission.PAY),
+        payment_methods=list(PaymentMethod),
+        errors=errors or {},
+        form=form or {"amount": str(invoice.balance_due.amount), "paid_on": utcnow().date().isoformat()},
+    ), 422 if errors else 200
+
+
 @bp.get("/invoices/<int:invoice_id>")
 @login_required
-def invoice(invoice_id: int) -> str:
-    return render_template("backoffice/invoice.html", invoice=get_invoice(db.session, current_actor(), invoice_id))
+def invoice(invoice_id: int) -> tuple[str, int]:
+    return _invoice_page(get_invoice(db.session, current_actor(), invoice_id))
+
+
+@bp.post("/invoices/<int:invoice_id>/payments")
+@login_required
+def record_payment(invoice_id: int) -> Response | tuple[str, int]:
+    form = {field: request.form.get(field, "") for field in ("method", "reference", "amount", "paid_on")}
+    try:
+        paid_on = date.fromisoformat(form["paid_on"]) if form["paid_on"] else None
+    except ValueError:
+        return _invoice_page(get_invoice(db.session, current_actor(), invoice_id),
+                             {"paid_on": ["Give a day as YYYY-MM-DD."]}, form)
+    try:
+        payment = record_invoice_payment(db.session, actor=current_actor(), invoice_id=invoice_id,
+                                         method=form["method"], reference=form["reference"], amount=form["amount"],
+                                         paid_on=paid_on)
+    except ValidationError as error:
+        db.session.rollback()
+        return _invoice_page(get_invoice(db.session, current_actor(), invoice_id), error.fields, form)
+    db.session.commit()
+    invoice = payment.invoice
+    if invoice.status is InvoiceStatus.PAID:
+        flash(f"Invoice {invoice.number} is paid.", "info")
+    else:
+        flash(f"Payment recorded: {money(invoice.balance_due)} is still due on invoice {invoice.number}.", "info")
+    return redirect(url_for("backoffice.invoice", invoice_id=invoice.id))

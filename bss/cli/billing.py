@@ -15,10 +15,10 @@ group = click.Group("billing", help="Invoice the charges of the months that are 
 
 @group.command("run")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Run as on this day (YYYY-MM-DD): every month before its month is invoiced. Default: today.")
+              help="Run as on this day (YYYY-MM-DD): what was charged before its month is invoiced. Default: today.")
 @with_appcontext
 def run_command(as_of: datetime | None) -> None:
-    """Close every past month's charges into invoices, one per seller, account and currency.
+    """Close the month before into invoices, one per seller, account and currency.
 
     Running it again, or beside another run, invoices nothing twice; a run stopped halfway
     goes on where it stopped.
@@ -30,5 +30,4 @@ def run_command(as_of: datetime | None) -> None:
             bar.update(done - bar.pos)
 
         result = run_billing(db.session, day, progress=advance)
-    months = "1 month" if result.months == 1 else f"{result.months} months"
-    click.echo(f"Invoices written: {result.invoices} ({result.lines} lines), closing {months}.")
+    click.echo(f"Invoices written for {result.period_start:%B %Y}: {result.invoices} ({result.lines} lines).")

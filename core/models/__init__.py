@@ -7,7 +7,7 @@ from core.models.catalog import BillingPeriod, Plan, Product
 from core.models.charges import Charge, ChargeKind
 from core.models.idempotency import IdempotencyKey
 from core.models.invitations import Invitation, PasswordReset
-from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoiceStatus
+from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoicePayment, InvoiceStatus
 from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
 from core.models.outbox import EmailStatus, OutboxEmail
 from core.models.people import LoginSession, LoginThrottle, Membership, Team, User
@@ -37,6 +37,7 @@ __all__ = [
     "Invitation",
     "Invoice",
     "InvoiceLine",
+    "InvoicePayment",
     "InvoiceStatus",
     "LoginSession",
     "LoginThrottle",

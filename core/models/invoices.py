@@ -11,15 +11,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
 from core.models._columns import created_at_column, enum_column, updated_at_column
 from core.models.accounts import Account
 from core.models.charges import ChargeKind
+from core.models.people import User
 from core.models.prices import AMOUNT
 from core.money import Money
+from core.permissions import PaymentMethod
 
 #: Tax rates in percent, with up to four decimals: ``20``, ``8.875``.
 RATE = Numeric(7, 4)
@@ -84,6 +86,7 @@ class Invoice(Base):
     issuer: Mapped[Account] = relationship(foreign_keys=[issuer_id])
     recipient: Mapped[Account] = relationship(foreign_keys=[recipient_id])
     lines: Mapped[list[InvoiceLine]] = relationship(back_populates="invoice", order_by="InvoiceLine.id")
+    payments: Mapped[list[InvoicePayment]] = relationship(back_populates="invoice", order_by="InvoicePayment.id")
 
     @property
     def subtotal(self) -> Money:
@@ -96,6 +99,15 @@ class Invoice(Base):
     @property
     def total(self) -> Money:
         return Money(self.total_amount, self.currency)
+
+    @property
+    def paid(self) -> Money:
+        return Money(sum((payment.amount for payment in self.payments), Decimal(0)), self.currency)
+
+    @property
+    def balance_due(self) -> Money:
+        """What is left to pay (never below zero: what was paid beyond it became a credit)."""
+        return Money(max(self.total_amount - self.paid.amount, Decimal(0)), self.currency)
 
 
 class InvoiceLine(Base):
@@ -121,6 +133,30 @@ class InvoiceLine(Base):
     @property
     def unit_price(self) -> Money:
         return Money(self.unit_amount, self.invoice.currency)
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.invoice.currency)
+
+
+class InvoicePayment(Base):
+    """A payment the issuer recorded against an invoice: all of it, or a part."""
+
+    __tablename__ = "invoice_payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(enum_column(PaymentMethod, "invoice_payment_method"))
+    #: The bank transfer's reference, the card receipt number, ...
+    reference: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    paid_on: Mapped[date] = mapped_column(Date())
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    invoice: Mapped[Invoice] = relationship(back_populates="payments")
+    recorded_by: Mapped[User | None] = relationship()
 
     @property
     def money(self) -> Money:

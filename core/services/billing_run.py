@@ -1,17 +1,20 @@
-"""The billing run: close each past month's charges into invoices, one per issuer, recipient and currency.
+"""The billing run: close the month before into invoices, one per issuer, recipient and currency.
 
-A month is closed once it is over: a run on any day of April invoices what was charged in March
-(and any earlier month left open). Every account is invoiced by its seller once a month for the
-month before: resellers by their distributor, customers by their reseller or distributor.
+A month is closed once it is over: a run on any day of April invoices what was charged before
+April and not invoiced yet (March's charges, and any older one a missed run left). Every account
+is invoiced by its seller once a month: resellers by their distributor, customers by their
+reseller or distributor. An account invoiced for March already (a second run) keeps what was
+charged since for its April invoice: an issued invoice never gains a line.
 
-Set-based: per issuer and month, one grouped query finds the invoices to write, one bulk insert
-writes them and one ``INSERT ... SELECT`` copies the charges into their lines. Each issuer's
-month is a transaction of its own, begun by locking the issuer's billing profile (which hands
-out its invoice numbers), so that two runs at once, or a run after one killed halfway, invoice
-each charge once and number the invoices without a gap.
+Set-based: per issuer, one grouped query finds the invoices to write, one bulk insert writes
+them and one ``INSERT ... SELECT`` copies the charges into their lines. Each issuer is a
+transaction of its own, begun by locking the issuer's billing profile (which hands out its
+invoice numbers), so that two runs at once, or a run after one killed halfway, invoice each
+charge once and number the invoices without a gap.
 
 Totals: the subtotal is the sum of the lines; the tax is the subtotal times the issuer's rate,
-rounded half-up to the currency's minor unit (``core.money``); the total is their sum.
+rounded half-up to the currency's minor unit (``core.money``); the total is their sum. An
+invoice whose credits (money paid ahead) cover its charges has nothing due: it is issued paid.
 """
 
 from __future__ import annotations
@@ -37,74 +40,56 @@ NUMBER_DIGITS = 6
 
 @dataclass(frozen=True)
 class BillingRunResult:
-    months: int
+    #: The month the run closed: its first day.
+    period_start: date
     invoices: int
     lines: int
 
 
 def run_billing(session: Session, as_of: date | None = None,
                 progress: Callable[[int, int], None] | None = None) -> BillingRunResult:
-    """Invoice every charge made before ``as_of``'s month (default: today's) that is not invoiced yet.
+    """Invoice the charges made before ``as_of``'s month (default: today's) that are not invoiced yet.
 
-    It commits each issuer's month as it goes (see the module's docstring); ``progress(done,
-    total)`` is told after each. What the caller wrote before is committed with the first.
+    It commits each issuer's invoices as it goes (see the module's docstring); ``progress(done,
+    total)`` is told after each issuer. What the caller wrote before is committed with the first.
     """
     today = as_of or utcnow().date()
     cutoff = datetime(today.year, today.month, 1, tzinfo=UTC)
-    work = [(month, issuer_id) for month in _open_months(session, cutoff) for issuer_id in _issuers(session, month)]
+    period_start = add_months(cutoff, -1).date()
+    issuers = list(session.scalars(select(Charge.issuer_id).distinct()
+                                   .where(Charge.created_at < cutoff, _uninvoiced()).order_by(Charge.issuer_id)))
     invoices = lines = 0
-    for done, (month, issuer_id) in enumerate(work, start=1):
-        written = _invoice_month(session, issuer_id, month, issued_on=today)
+    for done, issuer_id in enumerate(issuers, start=1):
+        written = _invoice_issuer(session, issuer_id, cutoff, period_start, issued_on=today)
         session.commit()
         invoices, lines = invoices + written[0], lines + written[1]
         if progress is not None:
-            progress(done, len(work))
-    return BillingRunResult(len({month for month, _ in work}), invoices, lines)
+            progress(done, len(issuers))
+    return BillingRunResult(period_start, invoices, lines)
 
 
 def _uninvoiced() -> ColumnElement[bool]:
     return ~exists().where(InvoiceLine.charge_id == Charge.id)
 
 
-def _open_months(session: Session, cutoff: datetime) -> list[datetime]:
-    """The first moment of each month before ``cutoff`` that has charges not invoiced yet, oldest first."""
-    oldest = session.scalar(select(func.min(Charge.created_at)).where(Charge.created_at < cutoff, _uninvoiced()))
-    if oldest is None:
-        return []
-    month = datetime(oldest.year, oldest.month, 1, tzinfo=UTC)
-    months = []
-    while month < cutoff:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
-def _issuers(session: Session, month: datetime) -> list[int]:
-    return list(session.scalars(
-        select(Charge.issuer_id).distinct().where(*_in_month(month), _uninvoiced()).order_by(Charge.issuer_id)))
-
-
-def _in_month(month: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    return Charge.created_at >= month, Charge.created_at < add_months(month, 1)
-
-
-def _invoice_month(session: Session, issuer_id: int, month: datetime, *, issued_on: date) -> tuple[int, int]:
-    """Write the invoices of ``issuer_id`` for ``month``; answer how many invoices and lines."""
+def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_start: date, *,
+                    issued_on: date) -> tuple[int, int]:
+    """Write the invoices of ``issuer_id`` for the month before ``cutoff``; answer how many invoices and lines."""
     issuer = session.get(Account, issuer_id)
     assert issuer is not None
     billing_profile(session, issuer)
     profile = session.scalars(select(BillingProfile).where(BillingProfile.account_id == issuer_id)
                               .with_for_update().execution_options(populate_existing=True)).one()
+    invoiced_already = exists().where(Invoice.issuer_id == issuer_id, Invoice.recipient_id == Charge.recipient_id,
+                                      Invoice.currency == Charge.currency, Invoice.period_start == period_start)
+    to_invoice = (Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already)
     groups = session.execute(
         select(Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count())
-        .where(Charge.issuer_id == issuer_id, *_in_month(month), _uninvoiced())
-        .group_by(Charge.recipient_id, Charge.currency)
-        .order_by(Charge.recipient_id, Charge.currency)
+        .where(*to_invoice).group_by(Charge.recipient_id, Charge.currency).order_by(Charge.recipient_id, Charge.currency)
     ).all()
     if not groups:
         return 0, 0
-    period_start = month.date()
-    period_end = (add_months(month, 1) - timedelta(days=1)).date()
+    period_end = (cutoff - timedelta(days=1)).date()
     rows = []
     for number, (recipient_id, currency, subtotal, _count) in enumerate(groups, start=profile.next_number):
         tax = Money(Decimal(subtotal) * profile.tax_rate / 100, currency).rounded().amount
@@ -112,12 +97,13 @@ def _invoice_month(session: Session, issuer_id: int, month: datetime, *, issued_
             "issuer_id": issuer_id, "recipient_id": recipient_id, "currency": currency,
             "number": f"{profile.invoice_prefix}{number:0{NUMBER_DIGITS}d}",
             "period_start": period_start, "period_end": period_end, "issued_on": issued_on,
-            "due_on": issued_on + timedelta(days=profile.payment_terms_days), "status": InvoiceStatus.OPEN,
+            "due_on": issued_on + timedelta(days=profile.payment_terms_days),
+            "status": InvoiceStatus.OPEN if Decimal(subtotal) + tax > 0 else InvoiceStatus.PAID,
             "tax_name": profile.tax_name, "tax_rate": profile.tax_rate,
             "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": Decimal(subtotal) + tax,
             "created_at": utcnow(),
         })
-    session.execute(insert(Invoice), rows)
+    session.execute(insert(Invoice.__table__), rows)
     profile.next_number += len(rows)
     session.execute(insert(InvoiceLine.__table__).from_select(
         ["invoice_id", "charge_id", "kind", "description", "subscription_id", "quantity", "unit_amount", "amount",
@@ -125,8 +111,8 @@ def _invoice_month(session: Session, issuer_id: int, month: datetime, *, issued_
         select(Invoice.id, Charge.id, Charge.kind, Charge.description, Charge.subscription_id, Charge.quantity,
                Charge.unit_amount, Charge.amount, Charge.period_start, Charge.period_end)
         .join(Invoice, and_(Invoice.issuer_id == Charge.issuer_id, Invoice.recipient_id == Charge.recipient_id,
-                            Invoice.currency == Charge.currency, Invoice.period_start == period_start))
-        .where(Charge.issuer_id == issuer_id, *_in_month(month), _uninvoiced())
+                            Invoice.currency == Charge.currency, Invoice.number.in_([row["number"] for row in rows])))
+        .where(Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced())
         .order_by(Charge.id)
     ))
     return len(rows), sum(count for *_, count in groups)

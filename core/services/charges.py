@@ -8,7 +8,9 @@ paying for itself, only the wholesale one; a direct customer, only the distribut
 seller's margin can be read off the ledger.
 
 Money events: a billing period beginning (an activation, a renewal, a trial ending), the setup
-fee of a first purchase, and a change of plan or quantity made mid-period, prorated.
+fee of a first purchase, and a change of plan or quantity made mid-period, prorated. Money
+received ahead of an invoice (an order paid when placed, an invoice paid beyond its total) is a
+credit: a negative charge that the payer's next invoice deducts.
 
 Rounding, the one rule (``core.money``): every charge's amount is rounded once, half-up to the
 currency's minor unit. A period costs unit price x quantity. A change costs the difference of
@@ -111,6 +113,17 @@ def charge_change(session: Session, subscription: Subscription, *, before: PlanT
                 description=f"{_describe(before)} to {_describe(after)}, {left} of {days} days",
                 quantity=after.quantity, unit=new.unit_price, amount=amount, start=at, end=end))
     _write(session, charges)
+
+
+def credit(session: Session, *, issuer: Account, recipient: Account, amount: Money, key: str,
+           description: str) -> None:
+    """Owe ``recipient`` ``amount`` back on its next invoice from ``issuer``; ``key`` names the event (once)."""
+    session.flush()
+    _write(session, [{
+        "key": key, "issuer_id": issuer.id, "recipient_id": recipient.id, "subscription_id": None,
+        "kind": ChargeKind.CREDIT, "description": description[:300], "quantity": 1, "unit_amount": -amount.amount,
+        "amount": -amount.rounded().amount, "currency": amount.currency, "period_start": None, "period_end": None,
+    }])
 
 
 def _levels(session: Session, subscription: Subscription, terms: PlanTerms,

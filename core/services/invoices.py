@@ -65,4 +65,5 @@ def _visible(actor: Actor) -> Select[tuple[Invoice]]:
     actor.require(Permission.VIEW_BILLING)
     account_id = actor.account.id
     return (select(Invoice).where(or_(Invoice.issuer_id == account_id, Invoice.recipient_id == account_id))
-            .options(selectinload(Invoice.lines), selectinload(Invoice.issuer), selectinload(Invoice.recipient)))
+            .options(selectinload(Invoice.lines), selectinload(Invoice.payments), selectinload(Invoice.issuer),
+                     selectinload(Invoice.recipient)))

@@ -40,6 +40,7 @@ from core.products import OrderLineContext, ProductType
 from core.services.accounts import get_account
 from core.services.actors import Actor
 from core.services.audit import record_event
+from core.services.charges import credit
 from core.services.eligibility import purchase_blockers
 from core.services.notifications import notify_order_received, notify_payment_awaited
 from core.services.order_status import refresh_order_status
@@ -404,8 +405,12 @@ def confirm_payment(
         raise ValidationError(errors)
     if order.status is not OrderStatus.AWAITING_PAYMENT:
         raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: it does not wait for a payment.")
-    session.add(Payment(order=order, method=payment_method, reference=reference, amount=paid.amount,
-                        currency=paid.currency, recorded_by=actor.user))
+    payment = Payment(order=order, method=payment_method, reference=reference, amount=paid.amount,
+                      currency=paid.currency, recorded_by=actor.user)
+    session.add(payment)
+    session.flush()  # the payment has its id, which names its credit
+    credit(session, issuer=order.seller, recipient=order.payer, amount=paid, key=f"order-payment:{payment.id}",
+           description=f"Paid with order {order.id} ({reference})")
     record_event(session, account=actor.account, by=actor.user, action="order.payment_confirmed", target=order,
                  changes={"method": method, "reference": reference, "amount": str(paid.amount)})
     _accept(session, order, actor)

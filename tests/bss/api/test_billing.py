@@ -59,3 +59,22 @@ def test_a_bad_period_is_refused_naming_the_field(api_as, demo):
     refused = api_as("harbour").get("/api/v1/invoices?period=March")
     assert refused.status_code == 422
     assert refused.json["fields"] == {"period": ["Write a month as YYYY-MM, such as 2026-03."]}
+
+
+def test_the_issuer_records_a_payment_and_the_invoice_says_what_is_left(frozen_clock, client, db, demo, api_as,
+                                                                         subscribe):
+    subscribe("harbour", quantity=3)
+    run_billing(db, date(2026, 4, 1))
+    bright = api_as("bright")
+    (invoice,) = bright.get(f"/api/v1/invoices?recipient_id={demo['harbour'].id}").json["items"]
+    paid = bright.post(f"/api/v1/invoices/{invoice['id']}/payments",
+                       json={"method": "bank_transfer", "reference": "TR-42", "amount": "40.00", "paid_on": "2026-03-02"})
+    assert paid.status_code == 201, paid.json
+    documented(client, paid, "/api/v1/invoices/{invoice_id}/payments", "post")
+    assert (paid.json["status"], paid.json["balance_due"]) == ("open", eur("3.14"))
+    assert [(p["reference"], p["amount"]) for p in paid.json["payments"]] == [("TR-42", eur("40.00"))]
+    refused = bright.post(f"/api/v1/invoices/{invoice['id']}/payments",
+                          json={"method": "bank_transfer", "reference": "", "amount": 3.14})
+    assert refused.status_code == 422 and set(refused.json["fields"]) == {"reference", "amount"}
+    assert api_as("harbour").post(f"/api/v1/invoices/{invoice['id']}/payments", json={
+        "method": "card", "reference": "mine", "amount": "3.14"}).status_code == 404  # only the issuer records

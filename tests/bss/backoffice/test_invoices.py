@@ -69,3 +69,24 @@ def test_a_customer_invoices_nobody(client, login_as, post, demo):
     login_as("owner@harbour.example")
     assert post("/bss/payments/invoicing", {"invoice_prefix": "H-", "tax_name": "VAT", "tax_rate": "0",
                                             "payment_terms_days": "7"}).status_code == 403
+
+
+def test_the_issuer_records_payments_until_the_invoice_is_paid(frozen_clock, client, db, demo, login_as, post,
+                                                                 subscribe):
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalars(select(Invoice).where(Invoice.recipient_id == demo["harbour"].id)).one()
+    login_as("owner@bright.example")
+    refused = post(f"/bss/invoices/{invoice.id}/payments", {"method": "bank_transfer", "reference": "",
+                                                             "amount": "10", "paid_on": "2026-03-02"})
+    assert refused.status_code == 422 and "Reference: Give the payment's reference" in text_of(refused)
+    first = post(f"/bss/invoices/{invoice.id}/payments", {"method": "bank_transfer", "reference": "TR-1",
+                                                           "amount": "10", "paid_on": "2026-03-02"})
+    assert first.status_code == 302
+    page = text_of(client.get(f"/bss/invoices/{invoice.id}"))
+    assert "Payment recorded: €4.38 is still due on invoice BRIGHT-000001." in page
+    assert "2 Mar 2026 Bank transfer TR-1 €10.00 Owner at Bright" in page
+    post(f"/bss/invoices/{invoice.id}/payments", {"method": "bank_transfer", "reference": "TR-2", "amount": "4.38",
+                                                  "paid_on": "2026-03-02"})
+    page = text_of(client.get(f"/bss/invoices/{invoice.id}"))
+    assert "Invoice BRIGHT-000001 is paid." in page and "Record the payment" not in page
