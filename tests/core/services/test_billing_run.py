@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from core.db import insert_new
+from core.models.accounts import Account
+from core.models.charges import Charge, ChargeKind
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
+from core.services import billing_run
 from core.services.billing_profiles import billing_profile
 from core.services.billing_run import run_billing
 from core.services.renewals import run_period_ends
 from plugin_kit.testing import provision_due
+from tests.processes import rows_removed_afterwards
 
 
 def _invoices(db, *slugs):
@@ -60,3 +67,59 @@ def test_the_sellers_tax_is_added_to_the_sum_of_the_lines(frozen_clock, db, demo
         "14.38 EUR", "VAT", "2.88 EUR", "17.26 EUR")  # 20 % of 14.38 is 2.876
     assert invoice.subtotal.amount == sum(line.amount for line in invoice.lines)
 
+
+
+def test_two_runs_at_once_invoice_each_charge_once_and_number_without_a_gap(demo_database, monkeypatch):
+    """Two workers' runs, each in its own session and transactions, on charges committed for real
+    (the test holds no transaction of its own: it takes no ``db``). On PostgreSQL both runs are
+    brought to the same point, their first issuer's profile read, before either takes its lock;
+    SQLite lets one writer in at a time whatever the code does."""
+    engine = demo_database.engine
+    with Session(engine) as session:
+        accounts = dict(session.execute(select(Account.slug, Account.id)).all())
+    pairs = [("bright", "harbour"), ("bright", "maple"), ("northwind", "bright"), ("northwind", "corner"),
+             ("northwind", "solo"), ("corner", "atlas")]
+    with rows_removed_afterwards(engine):
+        with Session(engine) as session, session.begin():
+            for slug in ("bright", "northwind", "corner"):
+                billing_profile(session, session.get(Account, accounts[slug]))
+            insert_new(session, Charge.__table__, [{
+                "key": f"race:{n}", "issuer_id": accounts[issuer], "recipient_id": accounts[recipient],
+                "subscription_id": None, "kind": ChargeKind.MANUAL, "description": f"Race {n}", "quantity": 1,
+                "unit_amount": Decimal("1.00"), "amount": Decimal("1.00"), "currency": "EUR", "period_start": None,
+                "period_end": None, "created_at": datetime(2030, 5, 10, tzinfo=UTC),
+            } for n, (issuer, recipient) in enumerate(pairs * 5)], key="key")
+        together, failures, first_issuer = threading.Barrier(2), [], threading.local()
+
+        def profile_then_meet(session, account):
+            profile = billing_profile(session, account)
+            if engine.dialect.name == "postgresql" and not getattr(first_issuer, "met", False):
+                first_issuer.met = True
+                together.wait()
+            return profile
+
+        monkeypatch.setattr(billing_run, "billing_profile", profile_then_meet)
+
+        def run() -> None:
+            with Session(engine) as session:
+                try:
+                    run_billing(session, date(2030, 6, 1))
+                except Exception as error:  # noqa: BLE001  (reported below, from the test's thread)
+                    failures.append(error)
+
+        runners = [threading.Thread(target=run) for _ in range(2)]
+        for runner in runners:
+            runner.start()
+        for runner in runners:
+            runner.join()
+        assert failures == []
+        with Session(engine) as session:
+            raced = select(Charge.id).where(Charge.key.like("race:%"))
+            assert session.scalar(select(func.count()).select_from(InvoiceLine).where(
+                InvoiceLine.charge_id.in_(raced))) == len(pairs) * 5
+            invoices = session.execute(select(Invoice.issuer_id, Invoice.number, Invoice.total_amount)
+                                       .where(Invoice.period_start == date(2030, 5, 1))).all()
+            assert sorted(total for *_, total in invoices) == [Decimal(5)] * len(pairs)
+            for issuer in ("bright", "northwind", "corner"):
+                numbers = sorted(int(number[-6:]) for issuer_id, number, _ in invoices if issuer_id == accounts[issuer])
+                assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
