@@ -89,20 +89,21 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
     ).all()
     if not groups:
         return 0, 0
-    period_end = (cutoff - timedelta(days=1)).date()
+    # What every invoice of this run shares, read once.
+    shared = {"issuer_id": issuer_id, "period_start": period_start, "period_end": (cutoff - timedelta(days=1)).date(),
+              "issued_on": issued_on, "due_on": issued_on + timedelta(days=profile.payment_terms_days),
+              "tax_name": profile.tax_name, "tax_rate": profile.tax_rate, "created_at": utcnow()}
+    prefix, rate = profile.invoice_prefix, profile.tax_rate
     rows = []
     for number, (recipient_id, currency, subtotal, _count) in enumerate(groups, start=profile.next_number):
-        tax = Money(Decimal(subtotal) * profile.tax_rate / 100, currency).rounded().amount
+        tax = Money(subtotal * rate / 100, currency).rounded().amount if rate else Decimal(0)
         rows.append({
-            "issuer_id": issuer_id, "recipient_id": recipient_id, "currency": currency,
-            "number": f"{profile.invoice_prefix}{number:0{NUMBER_DIGITS}d}",
-            "period_start": period_start, "period_end": period_end, "issued_on": issued_on,
-            "due_on": issued_on + timedelta(days=profile.payment_terms_days),
-            "status": InvoiceStatus.OPEN if Decimal(subtotal) + tax > 0 else InvoiceStatus.PAID,
-            "tax_name": profile.tax_name, "tax_rate": profile.tax_rate,
-            "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": Decimal(subtotal) + tax,
-            "created_at": utcnow(),
+            **shared, "recipient_id": recipient_id, "currency": currency,
+            "number": f"{prefix}{number:0{NUMBER_DIGITS}d}",
+            "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID,
+            "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": subtotal + tax,
         })
+    written_before = session.scalar(select(func.coalesce(func.max(Invoice.id), 0)))
     session.execute(insert(Invoice.__table__), rows)
     profile.next_number += len(rows)
     session.execute(insert(InvoiceLine.__table__).from_select(
@@ -110,8 +111,9 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
          "period_start", "period_end"],
         select(Invoice.id, Charge.id, Charge.kind, Charge.description, Charge.subscription_id, Charge.quantity,
                Charge.unit_amount, Charge.amount, Charge.period_start, Charge.period_end)
+        # The invoices just written: the issuer's lock keeps anyone else from writing its invoices meanwhile.
         .join(Invoice, and_(Invoice.issuer_id == Charge.issuer_id, Invoice.recipient_id == Charge.recipient_id,
-                            Invoice.currency == Charge.currency, Invoice.number.in_([row["number"] for row in rows])))
+                            Invoice.currency == Charge.currency, Invoice.id > written_before))
         .where(Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced())
         .order_by(Charge.id)
     ))
