@@ -31,6 +31,11 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
 
 
+def decimal_text(value: Decimal) -> str:
+    """A decimal written without trailing zeros or an exponent: ``25``, ``12.5``, ``0.0001``."""
+    return f"{value.normalize():f}"
+
+
 def to_decimal(value: Decimal | int | str, field: str = "amount") -> Decimal:
     """Convert an exact value to ``Decimal``; floats are refused because they are not exact."""
     if isinstance(value, bool) or isinstance(value, float):

@@ -18,7 +18,7 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 
 from core.i18n import DEFAULT_LOCALE
 from core.models.catalog import Plan
-from core.money import Money
+from core.money import Money, decimal_text
 from core.services.subscriptions import PRICE_CHANGES
 
 
@@ -60,7 +60,7 @@ def words(value: str) -> str:
 
 def plain(value: Decimal) -> str:
     """A decimal without trailing zeros or an exponent: ``25``, ``12.5``."""
-    return f"{value.normalize():f}"
+    return decimal_text(value)
 
 
 def plan_name(plan: Plan) -> str:

@@ -14,6 +14,7 @@ from bss.api.order_schemas import PageQuerySchema
 from bss.api.price_schemas import Amount, FlatErrorsSchema, MoneySchema
 from core.models.charges import ChargeKind
 from core.models.invoices import InvoiceStatus
+from core.money import decimal_text
 from core.permissions import PaymentMethod
 from core.services.invoice_payments import MAX_REFERENCE
 from web.api.fields import Id, Timestamp
@@ -67,7 +68,7 @@ class InvoiceSchema(Schema):
     issued_on = fields.Date(required=True)
     due_on = fields.Date(required=True)
     tax_name = fields.String(required=True)
-    tax_rate = fields.Function(lambda invoice: format(invoice.tax_rate.normalize(), "f"), required=True,
+    tax_rate = fields.Function(lambda invoice: decimal_text(invoice.tax_rate), required=True,
                                metadata={"description": "In percent, as a decimal string.",
                                          "json_schema": {"type": "string"}})
     subtotal = fields.Nested(MoneySchema, required=True, metadata={"description": "The sum of the lines."})

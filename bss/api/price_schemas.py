@@ -15,7 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from core.models.catalog import BillingPeriod
 from core.models.prices import PriceListKind
-from core.money import Money
+from core.money import Money, decimal_text
 from web.api.fields import Id, Timestamp
 
 _DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
@@ -25,7 +25,7 @@ _DECIMAL_JSON = {"type": "string", "pattern": _DECIMAL.pattern}
 def amount_text(money: Money) -> str:
     """The amount at the currency's minor unit, or in full when a stored price is finer than that."""
     rounded = money.rounded().amount
-    return str(rounded) if rounded == money.amount else format(money.amount.normalize(), "f")
+    return str(rounded) if rounded == money.amount else decimal_text(money.amount)
 
 
 class DecimalString(fields.Field):
@@ -44,7 +44,7 @@ class DecimalString(fields.Field):
         self.places, self.digits = places, digits
 
     def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else format(value.normalize(), "f")
+        return None if value is None else decimal_text(value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Decimal:
         if not isinstance(value, str):

@@ -4,7 +4,7 @@ and the payments its issuer records against it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -16,6 +16,7 @@ from core.clock import utcnow
 from core.errors import ValidationError
 from core.models.invoices import Invoice, InvoiceStatus
 from core.permissions import PaymentMethod, Permission
+from core.services.accounting_export import ExportLayout, export_invoices
 from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices
 from web.database import db
@@ -46,6 +47,8 @@ def invoices() -> str:
         direction=direction,
         directions=DIRECTIONS,
         next_after=page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None,
+        layouts=list(ExportLayout),
+        last_month=(utcnow().date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),
     )
 
 
@@ -60,6 +63,22 @@ def _invoice_page(invoice: Invoice, errors: Mapping[str, list[str]] | None = Non
         errors=errors or {},
         form=form or {"amount": str(invoice.balance_due.amount), "paid_on": utcnow().date().isoformat()},
     ), 422 if errors else 200
+
+
+@bp.get("/invoices/export")
+@login_required
+def invoices_export() -> Response:
+    """A month of the invoices the account sent, as CSV for its accounting."""
+    actor = current_actor()
+    actor.require(Permission.VIEW_BILLING)
+    layout = enum_arg(ExportLayout, "layout", "an export layout") or ExportLayout.XERO
+    try:
+        period = datetime.strptime(request.args.get("period", ""), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({"period": ["Choose a month, as YYYY-MM."]}) from None
+    text = export_invoices(db.session, issuer=actor.account, period_start=period, layout=layout)
+    name = f"invoices-{actor.account.slug}-{period:%Y-%m}-{layout}.csv"
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/invoices/<int:invoice_id>")

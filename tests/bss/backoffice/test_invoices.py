@@ -90,3 +90,16 @@ def test_the_issuer_records_payments_until_the_invoice_is_paid(frozen_clock, cli
                                                   "paid_on": "2026-03-02"})
     page = text_of(client.get(f"/bss/invoices/{invoice.id}"))
     assert "Invoice BRIGHT-000001 is paid." in page and "Record the payment" not in page
+
+
+def test_a_seller_downloads_a_month_of_the_invoices_it_sent(frozen_clock, client, db, login_as, subscribe):
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    login_as("owner@bright.example")
+    assert 'value="2026-02"' in client.get("/bss/invoices").get_data(as_text=True)  # last month, by default
+    download = client.get("/bss/invoices/export?period=2026-03&layout=xero")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="invoices-bright-2026-03-xero.csv"'
+    text = download.get_data(as_text=True)
+    assert "BRIGHT-000001" in text and "NORTHWIND-000001" not in text  # what it sent, not what it received
+    assert client.get("/bss/invoices/export?period=March").status_code == 422
