@@ -15,6 +15,7 @@ from core.mail import MailTransport, transport_for
 from core.models.outbox import EmailStatus
 from core.services.billing_run import run_billing
 from core.services.idempotency import purge_idempotency_keys
+from core.services.invoice_payments import mark_overdue
 from core.services.outbox import deliver_email, overdue_email_ids
 from core.services.provisioning import (
     call_product,
@@ -87,10 +88,13 @@ def sweep_provisioning() -> None:
 
 @shared_task
 def run_billing_daily() -> None:
-    """Invoice the month that is over: beat asks every hour, and all but the first run of a month find nothing."""
+    """Invoice the month that is over (beat asks every hour, and all but the first run of a month
+    find nothing), and mark overdue the invoices past their due date."""
     result = run_billing(db.session)
-    if result.invoices:
-        log.info("billing run: %s invoices, %s lines", result.invoices, result.lines)
+    overdue = mark_overdue(db.session)
+    db.session.commit()
+    if result.invoices or overdue:
+        log.info("billing run: %s invoices, %s lines; %s invoices now overdue", result.invoices, result.lines, overdue)
 
 
 @shared_task

@@ -1,8 +1,9 @@
-"""Recording what an invoice's recipient paid: in full, in part, or beyond it.
+"""Recording what an invoice's recipient paid (in full, in part, or beyond it), and what is overdue.
 
 Only the issuer records a payment (it is the one the money reached), with the ``pay``
 permission. An invoice is paid once its payments reach its total; what is paid beyond the total
-becomes a credit that the recipient's next invoice from the same issuer deducts.
+becomes a credit that the recipient's next invoice from the same issuer deducts. An open invoice
+is overdue the day after its due date, until it is paid.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -23,6 +24,14 @@ from core.services.audit import record_event
 from core.services.charges import credit
 
 MAX_REFERENCE = 200
+
+
+def mark_overdue(session: Session, today: date | None = None) -> int:
+    """Mark overdue every open invoice whose due date has passed; answer how many (one statement)."""
+    result = session.execute(update(Invoice).where(Invoice.status == InvoiceStatus.OPEN,
+                                                   Invoice.due_on < (today or utcnow().date()))
+                             .values(status=InvoiceStatus.OVERDUE).execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def record_invoice_payment(session: Session, *, actor: Actor, invoice_id: int, method: str, reference: str,

@@ -1,11 +1,12 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from celery.exceptions import Retry
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from bss.tasks import provision, send_email, sweep_outbox
+from bss.tasks import provision, run_billing_daily, send_email, sweep_outbox
+from core.models.invoices import Invoice
 from core.models.outbox import EmailStatus
 from core.models.people import User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
@@ -82,3 +83,10 @@ def test_a_provisioning_request_is_published_once_committed_and_again_when_it_is
     db.refresh(request)
     assert request.status is RequestStatus.PENDING and request.retries == 1
     assert [args for name, args in published(app) if name == "bss.tasks.provision"] == [(request.id,)]
+
+
+def test_the_hourly_billing_task_invoices_the_month_that_is_over(app, db, frozen_clock, subscribe):
+    subscribe("harbour")
+    frozen_clock.advance(timedelta(days=30))  # 1 April
+    run_billing_daily()
+    assert db.scalar(select(func.count()).select_from(Invoice).where(Invoice.period_start == date(2026, 3, 1))) == 2
