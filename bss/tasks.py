@@ -15,6 +15,7 @@ from core.mail import MailTransport, transport_for
 from core.models.outbox import EmailStatus
 from core.services.billing_run import run_billing
 from core.services.idempotency import purge_idempotency_keys
+from core.services.invoice_notices import announce_all
 from core.services.invoice_payments import mark_overdue
 from core.services.outbox import deliver_email, overdue_email_ids
 from core.services.provisioning import (
@@ -89,8 +90,10 @@ def sweep_provisioning() -> None:
 @shared_task
 def run_billing_daily() -> None:
     """Invoice the month that is over (beat asks every hour, and all but the first run of a month
-    find nothing), and mark overdue the invoices past their due date."""
+    find nothing), email each new invoice to its recipient, and mark overdue the invoices past
+    their due date."""
     result = run_billing(db.session)
+    announce_all(db.session)
     overdue = mark_overdue(db.session)
     db.session.commit()
     if result.invoices or overdue:

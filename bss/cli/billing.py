@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.models.accounts import Account
 from core.services.accounting_export import DEFAULT_ACCOUNT_CODE, ExportLayout, export_invoices
 from core.services.billing_run import run_billing
+from core.services.invoice_notices import announce_all
 from web.database import db
 
 group = click.Group("billing", help="Invoice the months that are over; export the invoices for accounting.")
@@ -21,7 +22,7 @@ group = click.Group("billing", help="Invoice the months that are over; export th
               help="Run as on this day (YYYY-MM-DD): what was charged before its month is invoiced. Default: today.")
 @with_appcontext
 def run_command(as_of: datetime | None) -> None:
-    """Close the month before into invoices, one per seller, account and currency.
+    """Close the month before into invoices, one per seller, account and currency, and email them.
 
     Running it again, or beside another run, invoices nothing twice; a run stopped halfway
     goes on where it stopped.
@@ -33,7 +34,9 @@ def run_command(as_of: datetime | None) -> None:
             bar.update(done - bar.pos)
 
         result = run_billing(db.session, day, progress=advance)
-    click.echo(f"Invoices written for {result.period_start:%B %Y}: {result.invoices} ({result.lines} lines).")
+    announced = announce_all(db.session)
+    click.echo(f"Invoices written for {result.period_start:%B %Y}: {result.invoices} ({result.lines} lines); "
+               f"{announced} emailed to their recipients.")
 
 
 @group.command("export")

@@ -82,6 +82,8 @@ class Invoice(Base):
     tax_amount: Mapped[Decimal] = mapped_column(AMOUNT)
     total_amount: Mapped[Decimal] = mapped_column(AMOUNT)
     created_at: Mapped[datetime] = created_at_column()
+    #: When its recipient was emailed that it is issued (``core.services.invoice_notices``).
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     issuer: Mapped[Account] = relationship(foreign_keys=[issuer_id])
     recipient: Mapped[Account] = relationship(foreign_keys=[recipient_id])

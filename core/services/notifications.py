@@ -8,18 +8,20 @@ appear only in emails to the account that pays them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.links import links
 from core.models.accounts import Account
+from core.models.invoices import Invoice, InvoiceStatus
 from core.models.orders import Order, OrderStatus
 from core.models.people import Membership, Team, User
 from core.models.provisioning import ManualTask, ProvisioningRequest
 from core.models.storefronts import Storefront
 from core.models.subscriptions import Subscription
+from core.permissions import Permission
 from core.services.catalog import declared_type
 from core.services.entitlements import OWN_SENDER_NAME
 from core.services.outbox import queue_email
@@ -74,7 +76,7 @@ def _describe(subscription: Subscription) -> str:
             f"({subscription.quantity} {subscription.product.unit})")
 
 
-def _day(moment: datetime | None) -> str:
+def _day(moment: date | None) -> str:
     return f"{moment:%d %B %Y}" if moment else "-"
 
 
@@ -182,3 +184,18 @@ def notify_storefront_open(session: Session, storefront: Storefront) -> None:
           f"{account.name}'s own storefront is live at {links.storefront(account.slug)}. Your customers can "
           "review your prices, order and manage their subscriptions there, in your name.\n\n"
           f"Sign in and make it yours (name, logo, colours, contact details): {links.backoffice('storefront')}")
+
+
+def notify_invoice_issued(session: Session, invoice: Invoice) -> None:
+    """Tell the recipient's owners and the people of its teams that see billing that an invoice is issued."""
+    recipient = invoice.recipient
+    billing_teams = [team for team in session.scalars(select(Team).where(Team.account_id == recipient.id))
+                     if team.is_owner or Permission.VIEW_BILLING in team.permissions]
+    issuer = sender_name_for(session, invoice.issuer)
+    due = "Nothing is due: it is paid already." if invoice.status is InvoiceStatus.PAID else (
+        f"It is due by {_day(invoice.due_on)}.")
+    path = f"invoices/{invoice.id}"
+    _send(session, recipient, _people(session, recipient, only=billing_teams),
+          f"Invoice {invoice.number} from {issuer}",
+          f"{issuer} has issued invoice {invoice.number} to {recipient.name} for {invoice.period_start:%B %Y}: "
+          f"{invoice.total}. {due}\n\nSee it here: {links.for_account(session, recipient, path, path)}")

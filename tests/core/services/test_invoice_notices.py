@@ -1,0 +1,44 @@
+"""Each issued invoice is emailed once to its recipient's billing people, in the issuer's name
+(``core.services.invoice_notices``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.models.outbox import OutboxEmail
+from core.models.people import Team
+from core.services.billing_run import run_billing
+from core.services.invoice_notices import announce_all
+from core.services.people import add_member, create_user
+
+
+def _emails(db, subject_start):
+    return db.scalars(select(OutboxEmail).where(OutboxEmail.subject.startswith(subject_start))
+                      .order_by(OutboxEmail.to_address)).all()
+
+
+def test_an_invoice_is_emailed_once_to_the_people_who_see_billing_in_the_shops_name(frozen_clock, db, demo, shops,
+                                                                                      subscribe):
+    for name, permissions in (("Accounts", ["view_billing"]), ("Buyers", ["purchase"])):
+        team = Team(account=demo["harbour"], name=name, permissions=permissions)
+        db.add(team)
+        add_member(db, team, create_user(db, email=f"{name.lower()}@harbour.example", name=name,
+                                         password="a long enough password"))
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    assert announce_all(db) >= 2
+    assert announce_all(db) == 0  # once
+    emails = _emails(db, "Invoice BRIGHT-000001")
+    addresses = {email.to_address for email in emails}
+    assert {"accounts@harbour.example", "owner@harbour.example"} <= addresses  # the owners, and billing's people
+    assert "buyers@harbour.example" not in addresses
+    email = emails[0]
+    assert email.sender_name == "Bright IT" and email.subject == "Invoice BRIGHT-000001 from Bright IT"
+    assert "Bright IT has issued invoice BRIGHT-000001 to Harbour Dental for March 2026: 14.38 EUR. " \
+           "It is due by 15 April 2026." in email.text_body
+    assert "http://bright.shop.localhost:5000/invoices/" in email.text_body  # on its shop, not the back office
+    assert "Northwind" not in email.text_body and "/bss/" not in email.text_body
+    to_reseller = {email.to_address: email for email in _emails(db, "Invoice NORTHWIND-")}["owner@bright.example"]
+    assert "/bss/invoices/" in to_reseller.text_body  # a reseller reads its invoices in the back office
