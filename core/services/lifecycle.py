@@ -148,9 +148,10 @@ def _activate(session: Session, subscription: Subscription, payload: dict[str, A
         subscription.current_period_end = period_end_after(plan, now)
         subscription.term_end = _term_end_after(plan, now, subscription.current_period_end)
         status = S.ACTIVE
-        charge_period(session, subscription, now, subscription.current_period_end)
     subscription.next_reminder_at = next_reminder(subscription, now)
     record_change(session, subscription, action="activated", by=by, to_status=status)
+    if status is S.ACTIVE:  # a trial is charged when it ends
+        charge_period(session, subscription, now, subscription.current_period_end)
     notify_subscription_active(session, subscription)
 
 
