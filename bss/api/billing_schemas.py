@@ -16,7 +16,7 @@ from core.models.charges import ChargeKind
 from core.models.invoices import InvoiceStatus
 from core.money import decimal_text
 from core.permissions import PaymentMethod
-from core.services.invoice_payments import MAX_REFERENCE
+from core.services.payment_details import MAX_REFERENCE
 from web.api.fields import Id, Timestamp
 
 
@@ -28,6 +28,8 @@ class PartySchema(Schema):
 
 
 class InvoiceLineSchema(Schema):
+    """One charge, as an invoice shows it."""
+
     kind = fields.Enum(ChargeKind, by_value=True, required=True)
     description = fields.String(required=True)
     subscription_id = Id(required=True, allow_none=True)
@@ -105,20 +107,12 @@ class InvoiceQuerySchema(PageQuerySchema):
                              "json_schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}})
 
 
-class ChargeSchema(Schema):
-    """What one account owes its seller for one money event, not invoiced yet."""
+class ChargeSchema(InvoiceLineSchema):
+    """What one account owes its seller for one money event, not invoiced yet: an invoice line to be."""
 
     id = Id(required=True)
     issuer = fields.Nested(PartySchema, required=True)
     recipient = fields.Nested(PartySchema, required=True)
-    kind = fields.Enum(ChargeKind, by_value=True, required=True)
-    description = fields.String(required=True)
-    subscription_id = Id(required=True, allow_none=True)
-    quantity = fields.Integer(required=True)
-    unit_price = fields.Nested(MoneySchema, required=True)
-    amount = fields.Nested(MoneySchema, required=True, attribute="money")
-    period_start = Timestamp(required=True, allow_none=True)
-    period_end = Timestamp(required=True, allow_none=True)
     created_at = Timestamp(required=True)
 
 

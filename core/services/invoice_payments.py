@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.invoices import Invoice, InvoicePayment, InvoiceStatus
-from core.money import Money, minor_units, to_decimal
-from core.permissions import PaymentMethod, Permission
+from core.money import minor_units
+from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.charges import credit
-
-MAX_REFERENCE = 200
+from core.services.payment_details import checked_payment
 
 
 def mark_overdue(session: Session, today: date | None = None) -> int:
@@ -43,41 +42,30 @@ def record_invoice_payment(session: Session, *, actor: Actor, invoice_id: int, m
     if invoice is None:
         raise NotFoundError(f"No invoice {invoice_id} of {actor.account.name}'s.")
     errors: dict[str, list[str]] = {}
-    try:
-        payment_method = PaymentMethod(method)
-    except ValueError:
-        errors["method"] = [f"{method!r} is not a payment method: use {', '.join(PaymentMethod)}."]
-    reference = reference.strip()
-    if not 1 <= len(reference) <= MAX_REFERENCE:
-        errors["reference"] = [f"Give the payment's reference (a transfer's reference, a receipt number) in 1 to "
-                               f"{MAX_REFERENCE} characters."]
-    try:
-        paid = Money(to_decimal(amount, "amount"), invoice.currency)
-    except ValidationError as error:
-        errors.update(error.fields)
-    else:
-        if paid.amount <= 0 or paid.rounded() != paid:
-            errors["amount"] = [f"Give an amount above zero, in {invoice.currency} with at most "
-                                f"{minor_units(invoice.currency)} decimals."]
+    details = checked_payment(method, reference, amount, invoice.currency, errors)
+    if details.amount is not None and (details.amount.amount <= 0 or details.amount.rounded() != details.amount):
+        errors["amount"] = [f"Give an amount above zero, in {invoice.currency} with at most "
+                            f"{minor_units(invoice.currency)} decimals."]
     today = utcnow().date()
     on = paid_on or today
     if on > today:
         errors["paid_on"] = ["A payment recorded here has been made: give today or a day before."]
     if errors:
         raise ValidationError(errors)
+    assert details.method is not None and details.amount is not None
     if invoice.status is InvoiceStatus.VOID:
         raise ConflictError(f"Invoice {invoice.number} is void: nothing is due on it.")
     if invoice.status is InvoiceStatus.PAID:
         raise ConflictError(f"Invoice {invoice.number} is paid already.")
-    due = invoice.balance_due
-    payment = InvoicePayment(invoice=invoice, method=payment_method, reference=reference, amount=paid.amount,
+    due, paid = invoice.balance_due, details.amount
+    payment = InvoicePayment(invoice=invoice, method=details.method, reference=details.reference, amount=paid.amount,
                              paid_on=on, recorded_by=actor.user)
     session.add(payment)
     session.flush()  # the payment has its id, which names its credit
     if paid >= due:
         invoice.status = InvoiceStatus.PAID
     record_event(session, account=actor.account, by=actor.user, action="invoice.payment_recorded", target=invoice,
-                 changes={"method": str(payment_method), "reference": reference, "amount": str(paid.amount),
+                 changes={"method": str(details.method), "reference": details.reference, "amount": str(paid.amount),
                           "paid_on": on.isoformat(), "status": str(invoice.status)})
     if paid > due:
         credit(session, issuer=invoice.issuer, recipient=invoice.recipient, amount=paid - due,

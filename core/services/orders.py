@@ -33,7 +33,7 @@ from core.models.orders import ORDER_STATES, Order, OrderLine, OrderLineKind, Or
 from core.models.people import User
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import LIVE_STATUSES, Subscription
-from core.money import Money, to_decimal
+from core.money import Money
 from core.permissions import PaymentMethod, Permission
 from core.plugins import product_types
 from core.products import OrderLineContext, ProductType
@@ -44,6 +44,7 @@ from core.services.charges import credit
 from core.services.eligibility import purchase_blockers
 from core.services.notifications import notify_order_received, notify_payment_awaited
 from core.services.order_status import refresh_order_status
+from core.services.payment_details import checked_payment
 from core.services.pricing import purchasable_plans, resolve_prices
 from core.services.subscription_changes import change_plan, start_subscription, start_trial_subscription
 
@@ -385,34 +386,23 @@ def confirm_payment(
     if order is None or order.seller_id != actor.account.id:
         raise NotFoundError(f"No order {order_id} waits for {actor.account.name} to confirm its payment.")
     errors: dict[str, list[str]] = {}
-    try:
-        payment_method = PaymentMethod(method)
-    except ValueError:
-        errors["method"] = [f"{method!r} is not a payment method: use {', '.join(PaymentMethod)}."]
-    reference = reference.strip()
-    if not reference:
-        errors["reference"] = ["Give the payment's reference (the transfer's reference, a receipt number, ...)."]
-    elif len(reference) > 200:
-        errors["reference"] = ["Use at most 200 characters."]
-    try:
-        paid = Money(to_decimal(amount, "amount"), order.currency)
-    except ValidationError as error:
-        errors.update(error.fields)
-    else:
-        if paid < order.amount_due:
-            errors["amount"] = [f"The order needs {order.amount_due}; {paid} does not cover it."]
+    details = checked_payment(method, reference, amount, order.currency, errors)
+    if details.amount is not None and details.amount < order.amount_due:
+        errors["amount"] = [f"The order needs {order.amount_due}; {details.amount} does not cover it."]
     if errors:
         raise ValidationError(errors)
+    assert details.method is not None and details.amount is not None
     if order.status is not OrderStatus.AWAITING_PAYMENT:
         raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: it does not wait for a payment.")
-    payment = Payment(order=order, method=payment_method, reference=reference, amount=paid.amount,
+    paid, reference = details.amount, details.reference
+    payment = Payment(order=order, method=details.method, reference=reference, amount=paid.amount,
                       currency=paid.currency, recorded_by=actor.user)
     session.add(payment)
     session.flush()  # the payment has its id, which names its credit
     credit(session, issuer=order.seller, recipient=order.payer, amount=paid, key=f"order-payment:{payment.id}",
            description=f"Paid with order {order.id} ({reference})")
     record_event(session, account=actor.account, by=actor.user, action="order.payment_confirmed", target=order,
-                 changes={"method": method, "reference": reference, "amount": str(paid.amount)})
+                 changes={"method": str(details.method), "reference": reference, "amount": str(paid.amount)})
     _accept(session, order, actor)
     return order
 

@@ -40,6 +40,11 @@ def vendor_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return waits
 
 
+#: How often a served simulator looks whether it is asked to stop: closing one waits this long at most
+#: (socketserver's default, half a second, made each test that serves its own wait that long).
+SHUTDOWN_POLL = 0.02
+
+
 class ServedSimulator:
     """A simulator listening on loopback; ``prepare`` swaps in a fresh app if the last one was used."""
 
@@ -50,7 +55,8 @@ class ServedSimulator:
         self._state: dict[str, object] | None = None
         self._server = make_server("127.0.0.1", 0, self, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"simulator {self.url}", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL},
+                                        name=f"simulator {self.url}", daemon=True)
         self._thread.start()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
