@@ -8,12 +8,14 @@ from bss.api import bp
 from bss.api.billing_schemas import (
     ChargeListSchema,
     ChargeQuerySchema,
+    CreditNoteCreateSchema,
     InvoicePageSchema,
     InvoicePaymentCreateSchema,
     InvoiceQuerySchema,
     InvoiceSchema,
 )
 from core.permissions import Permission
+from core.services.credit_notes import issue_credit_note
 from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices, uninvoiced_charges
 from web.api.auth import current_actor
@@ -51,6 +53,17 @@ def invoice_payment(invoice_id: int) -> Response:
     payment = record_invoice_payment(db.session, actor=current_actor(), invoice_id=invoice_id, **request_body())
     return commit_and_respond(payment.invoice, headers={
         "Location": url_for("api.invoice", invoice_id=invoice_id, _external=True)})
+
+
+@bp.post("/invoices/<int:invoice_id>/credit-notes")
+@operation(summary="Correct an invoice your account issued with a credit note.", response=InvoiceSchema, status=201,
+           body=CreditNoteCreateSchema, permission=Permission.PAY, conflicts=True, idempotent=True,
+           description="The credit note is a document of its own, with negative totals. It reduces what is still due "
+           "on the invoice (voiding it when credited in full before any payment); what it credits beyond that is "
+           "deducted from the recipient's next invoice. An invoice you did not issue answers 404.")
+def invoice_credit_note(invoice_id: int) -> Response:
+    note = issue_credit_note(db.session, actor=current_actor(), invoice_id=invoice_id, **request_body())
+    return commit_and_respond(note, headers={"Location": url_for("api.invoice", invoice_id=note.id, _external=True)})
 
 
 @bp.get("/charges")

@@ -16,6 +16,7 @@ from core.models.charges import ChargeKind
 from core.models.invoices import InvoiceStatus
 from core.money import decimal_text
 from core.permissions import PaymentMethod
+from core.services.credit_notes import MAX_REASON
 from core.services.payment_details import MAX_REFERENCE
 from web.api.fields import Id, Timestamp
 
@@ -57,6 +58,13 @@ class InvoicePaymentCreateSchema(FlatErrorsSchema):
     paid_on = fields.Date(metadata={"description": "When it was paid; today when left out."})
 
 
+class CreditNoteCreateSchema(FlatErrorsSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=MAX_REASON),
+                           metadata={"description": "Why: the recipient reads it on the credit note."})
+    amount = Amount(metadata={"description": "A decimal string, before tax; all that is left to credit when left "
+                                             "out (the invoice is then credited line by line)."})
+
+
 class InvoiceSchema(Schema):
     """A month of one seller's charges to one account. Issued, it never changes."""
 
@@ -77,6 +85,8 @@ class InvoiceSchema(Schema):
     tax = fields.Nested(MoneySchema, required=True)
     total = fields.Nested(MoneySchema, required=True)
     lines = fields.List(fields.Nested(InvoiceLineSchema), required=True)
+    credited_invoice_id = Id(required=True, allow_none=True,
+                             metadata={"description": "For a credit note (negative totals): the invoice it corrects."})
     payments = fields.List(fields.Nested(InvoicePaymentSchema), required=True)
     balance_due = fields.Nested(MoneySchema, required=True,
                                 metadata={"description": "What is left to pay; what was paid beyond the total is a "

@@ -17,6 +17,7 @@ from core.errors import ValidationError
 from core.models.invoices import Invoice, InvoiceStatus
 from core.permissions import PaymentMethod, Permission
 from core.services.accounting_export import ExportLayout, export_invoices
+from core.services.credit_notes import issue_credit_note
 from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices
 from web.database import db
@@ -55,10 +56,12 @@ def invoices() -> str:
 def _invoice_page(invoice: Invoice, errors: Mapping[str, list[str]] | None = None,
                   form: Mapping[str, str] | None = None) -> tuple[str, int]:
     open_to_pay = invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE)
+    issuer_pays = invoice.issuer_id == acting_account().id and can(Permission.PAY)
     return render_template(
         "backoffice/invoice.html",
         invoice=invoice,
-        may_record=open_to_pay and invoice.issuer_id == acting_account().id and can(Permission.PAY),
+        may_record=open_to_pay and issuer_pays and not invoice.is_credit_note,
+        may_credit=issuer_pays and not invoice.is_credit_note and invoice.status is not InvoiceStatus.VOID,
         payment_methods=list(PaymentMethod),
         errors=errors or {},
         form=form or {"amount": str(invoice.balance_due.amount), "paid_on": utcnow().date().isoformat()},
@@ -85,6 +88,22 @@ def invoices_export() -> Response:
 @login_required
 def invoice(invoice_id: int) -> tuple[str, int]:
     return _invoice_page(get_invoice(db.session, current_actor(), invoice_id))
+
+
+@bp.post("/invoices/<int:invoice_id>/credit-notes")
+@login_required
+def credit_invoice(invoice_id: int) -> Response | tuple[str, int]:
+    form = {field: request.form.get(field, "") for field in ("reason", "credit_amount")}
+    try:
+        note = issue_credit_note(db.session, actor=current_actor(), invoice_id=invoice_id, reason=form["reason"],
+                                 amount=form["credit_amount"] or None)
+    except ValidationError as error:
+        db.session.rollback()
+        fields = {("credit_amount" if name == "amount" else name): messages for name, messages in error.fields.items()}
+        return _invoice_page(get_invoice(db.session, current_actor(), invoice_id), fields, form)
+    db.session.commit()
+    flash(f"Credit note {note.number} is issued for {money(-note.total)}.", "info")
+    return redirect(url_for("backoffice.invoice", invoice_id=note.id))
 
 
 @bp.post("/invoices/<int:invoice_id>/payments")

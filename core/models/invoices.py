@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
@@ -61,7 +61,9 @@ class Invoice(Base):
     __tablename__ = "invoices"
     __table_args__ = (
         UniqueConstraint("issuer_id", "number"),
-        UniqueConstraint("issuer_id", "recipient_id", "currency", "period_start"),
+        # One invoice per issuer, recipient, currency and month (credit notes aside): a run's safety net.
+        Index("uq_invoices_one_a_month", "issuer_id", "recipient_id", "currency", "period_start", unique=True,
+              sqlite_where=text("credited_invoice_id IS NULL"), postgresql_where=text("credited_invoice_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,11 +86,15 @@ class Invoice(Base):
     created_at: Mapped[datetime] = created_at_column()
     #: When its recipient was emailed that it is issued (``core.services.invoice_notices``).
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: For a credit note: the invoice it corrects (its totals are then negative).
+    credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
 
     issuer: Mapped[Account] = relationship(foreign_keys=[issuer_id])
     recipient: Mapped[Account] = relationship(foreign_keys=[recipient_id])
     lines: Mapped[list[InvoiceLine]] = relationship(back_populates="invoice", order_by="InvoiceLine.id")
     payments: Mapped[list[InvoicePayment]] = relationship(back_populates="invoice", order_by="InvoicePayment.id")
+    credit_notes: Mapped[list[Invoice]] = relationship(back_populates="credited_invoice", order_by="Invoice.id")
+    credited_invoice: Mapped[Invoice | None] = relationship(back_populates="credit_notes", remote_side=[id])
 
     @property
     def subtotal(self) -> Money:
@@ -107,9 +113,20 @@ class Invoice(Base):
         return Money(sum((payment.amount for payment in self.payments), Decimal(0)), self.currency)
 
     @property
+    def is_credit_note(self) -> bool:
+        return self.credited_invoice_id is not None
+
+    @property
+    def credited(self) -> Money:
+        """What its credit notes took off its total (tax included), as a positive amount."""
+        return Money(-sum((note.total_amount for note in self.credit_notes), Decimal(0)), self.currency)
+
+    @property
     def balance_due(self) -> Money:
-        """What is left to pay (never below zero: what was paid beyond it became a credit)."""
-        return Money(max(self.total_amount - self.paid.amount, Decimal(0)), self.currency)
+        """What is left to pay after its payments and credit notes (never below zero: what was paid
+        or credited beyond it became a credit on the next invoice)."""
+        left = self.total_amount - self.credited.amount - self.paid.amount
+        return Money(max(left, Decimal(0)) if not self.is_credit_note else Decimal(0), self.currency)
 
 
 class InvoiceLine(Base):

@@ -81,7 +81,8 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
     profile = session.scalars(select(BillingProfile).where(BillingProfile.account_id == issuer_id)
                               .with_for_update().execution_options(populate_existing=True)).one()
     invoiced_already = exists().where(Invoice.issuer_id == issuer_id, Invoice.recipient_id == Charge.recipient_id,
-                                      Invoice.currency == Charge.currency, Invoice.period_start == period_start)
+                                      Invoice.currency == Charge.currency, Invoice.period_start == period_start,
+                                      Invoice.credited_invoice_id.is_(None))
     to_invoice = (Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already)
     groups = session.execute(
         select(Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count())
@@ -113,7 +114,8 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
                Charge.unit_amount, Charge.amount, Charge.period_start, Charge.period_end)
         # The invoices just written: the issuer's lock keeps anyone else from writing its invoices meanwhile.
         .join(Invoice, and_(Invoice.issuer_id == Charge.issuer_id, Invoice.recipient_id == Charge.recipient_id,
-                            Invoice.currency == Charge.currency, Invoice.id > written_before))
+                            Invoice.currency == Charge.currency, Invoice.id > written_before,
+                            Invoice.credited_invoice_id.is_(None)))
         .where(Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced())
         .order_by(Charge.id)
     ))

@@ -187,15 +187,22 @@ def notify_storefront_open(session: Session, storefront: Storefront) -> None:
 
 
 def notify_invoice_issued(session: Session, invoice: Invoice) -> None:
-    """Tell the recipient's owners and the people of its teams that see billing that an invoice is issued."""
+    """Tell the recipient's owners and the people of its teams that see billing that an invoice (or a
+    credit note) is issued."""
     recipient = invoice.recipient
     billing_teams = [team for team in session.scalars(select(Team).where(Team.account_id == recipient.id))
                      if team.is_owner or Permission.VIEW_BILLING in team.permissions]
     issuer = sender_name_for(session, invoice.issuer)
+    path = f"invoices/{invoice.id}"
+    link = links.for_account(session, recipient, path, path)
+    people = _people(session, recipient, only=billing_teams)
+    if invoice.credited_invoice is not None:
+        _send(session, recipient, people, f"Credit note {invoice.number} from {issuer}",
+              f"{issuer} has issued credit note {invoice.number} to {recipient.name}: it takes "
+              f"{-invoice.total} off invoice {invoice.credited_invoice.number}.\n\nSee it here: {link}")
+        return
     due = "Nothing is due: it is paid already." if invoice.status is InvoiceStatus.PAID else (
         f"It is due by {_day(invoice.due_on)}.")
-    path = f"invoices/{invoice.id}"
-    _send(session, recipient, _people(session, recipient, only=billing_teams),
-          f"Invoice {invoice.number} from {issuer}",
+    _send(session, recipient, people, f"Invoice {invoice.number} from {issuer}",
           f"{issuer} has issued invoice {invoice.number} to {recipient.name} for {invoice.period_start:%B %Y}: "
-          f"{invoice.total}. {due}\n\nSee it here: {links.for_account(session, recipient, path, path)}")
+          f"{invoice.total}. {due}\n\nSee it here: {link}")

@@ -1,4 +1,4 @@
-"""billing: the charges ledger, billing profiles, invoices and their lines
+"""billing: the charges ledger, billing profiles, invoices (and credit notes) and their lines
 
 Revision ID: 3ed0b7c158e0
 Revises: 5f1e2a7c9b10
@@ -45,14 +45,22 @@ def upgrade() -> None:
     sa.Column('tax_amount', sa.Numeric(precision=18, scale=4), nullable=False),
     sa.Column('total_amount', sa.Numeric(precision=18, scale=4), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('notified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('credited_invoice_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['credited_invoice_id'], ['invoices.id'], name=op.f('fk_invoices_credited_invoice_id_invoices')),
     sa.ForeignKeyConstraint(['issuer_id'], ['accounts.id'], name=op.f('fk_invoices_issuer_id_accounts')),
     sa.ForeignKeyConstraint(['recipient_id'], ['accounts.id'], name=op.f('fk_invoices_recipient_id_accounts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invoices')),
-    sa.UniqueConstraint('issuer_id', 'number', name=op.f('uq_invoices_issuer_id_number')),
-    sa.UniqueConstraint('issuer_id', 'recipient_id', 'currency', 'period_start', name=op.f('uq_invoices_issuer_id_recipient_id_currency_period_start'))
+    sa.UniqueConstraint('issuer_id', 'number', name=op.f('uq_invoices_issuer_id_number'))
     )
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoices_recipient_id'), ['recipient_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invoices_notified_at'), ['notified_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invoices_credited_invoice_id'), ['credited_invoice_id'], unique=False)
+    # One invoice per issuer, recipient, currency and month; credit notes aside.
+    op.create_index('uq_invoices_one_a_month', 'invoices', ['issuer_id', 'recipient_id', 'currency', 'period_start'],
+                    unique=True, sqlite_where=sa.text('credited_invoice_id IS NULL'),
+                    postgresql_where=sa.text('credited_invoice_id IS NULL'))
 
     op.create_table('charges',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -113,7 +121,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_charges_issuer_id_recipient_id')
 
     op.drop_table('charges')
+    op.drop_index('uq_invoices_one_a_month', table_name='invoices')
     with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invoices_credited_invoice_id'))
+        batch_op.drop_index(batch_op.f('ix_invoices_notified_at'))
         batch_op.drop_index(batch_op.f('ix_invoices_recipient_id'))
 
     op.drop_table('invoices')

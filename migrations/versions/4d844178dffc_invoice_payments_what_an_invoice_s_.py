@@ -1,4 +1,4 @@
-"""invoice payments: what an invoice's recipient paid, in full or in part; when an invoice was announced
+"""invoice payments: what an invoice's recipient paid, in full or in part
 
 Revision ID: 4d844178dffc
 Revises: 3ed0b7c158e0
@@ -31,15 +31,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invoice_payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoice_payments_invoice_id'), ['invoice_id'], unique=False)
-    with op.batch_alter_table('invoices', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('notified_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f('ix_invoices_notified_at'), ['notified_at'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('invoices', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoices_notified_at'))
-        batch_op.drop_column('notified_at')
     with op.batch_alter_table('invoice_payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invoice_payments_invoice_id'))
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.models.invoices import Invoice
 from core.models.people import Team
 from core.services.billing_run import run_billing
+from core.services.credit_notes import issue_credit_note
 from core.services.people import add_member, create_user
 from plugin_kit.testing import text_of
 from tests.storefront.conftest import BRIGHT
@@ -61,3 +62,16 @@ def test_a_member_who_may_not_see_billing_has_no_invoices(client, db, demo, shop
     shop_sign_in("buyer@harbour.example", PASSWORD)
     assert "Invoices" not in text_of(client.get("/", base_url=BRIGHT))
     assert client.get("/invoices", base_url=BRIGHT).status_code == 403
+
+
+def test_a_credit_note_shows_beside_the_invoice_it_corrects(frozen_clock, client, db, shops, subscribe, shop_sign_in,
+                                                             actor_for):
+    invoiced = _invoiced(db, subscribe)
+    note = issue_credit_note(db, actor=actor_for("bright"), invoice_id=invoiced["harbour"].id, reason="A seat unused",
+                             amount="14.38")
+    db.commit()
+    shop_sign_in()
+    listed = text_of(client.get("/invoices", base_url=BRIGHT))
+    assert f"{note.number} (credit note) March 2026" in listed and "-€14.38" in listed
+    page = text_of(client.get(f"/invoices/{note.id}", base_url=BRIGHT))
+    assert f"Credit note {note.number} It takes its amounts off an invoice of yours. See that invoice" in page

@@ -78,3 +78,19 @@ def test_the_issuer_records_a_payment_and_the_invoice_says_what_is_left(frozen_c
     assert refused.status_code == 422 and set(refused.json["fields"]) == {"reference", "amount"}
     assert api_as("harbour").post(f"/api/v1/invoices/{invoice['id']}/payments", json={
         "method": "card", "reference": "mine", "amount": "3.14"}).status_code == 404  # only the issuer records
+
+
+def test_the_issuer_corrects_an_invoice_with_a_credit_note(frozen_clock, client, db, demo, api_as, subscribe):
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    bright = api_as("bright")
+    (invoice,) = bright.get(f"/api/v1/invoices?recipient_id={demo['harbour'].id}").json["items"]
+    noted = bright.post(f"/api/v1/invoices/{invoice['id']}/credit-notes", json={"reason": "Ordered by mistake"})
+    assert noted.status_code == 201, noted.json
+    documented(client, noted, "/api/v1/invoices/{invoice_id}/credit-notes", "post")
+    assert (noted.json["credited_invoice_id"], noted.json["total"]) == (invoice["id"], eur("-14.38"))
+    assert bright.get(f"/api/v1/invoices/{invoice['id']}").json["status"] == "void"
+    refused = bright.post(f"/api/v1/invoices/{invoice['id']}/credit-notes", json={"reason": "Again"})
+    assert refused.status_code == 409
+    assert api_as("harbour").post(f"/api/v1/invoices/{invoice['id']}/credit-notes",
+                                  json={"reason": "Mine"}).status_code == 404

@@ -105,3 +105,22 @@ def test_a_seller_downloads_a_month_of_the_invoices_it_sent(frozen_clock, client
     text = download.get_data(as_text=True)
     assert "BRIGHT-000001" in text and "NORTHWIND-000001" not in text  # what it sent, not what it received
     assert client.get("/bss/invoices/export?period=March").status_code == 422
+
+
+def test_the_issuer_issues_a_credit_note_from_the_invoice_page(frozen_clock, client, db, demo, login_as, post,
+                                                                 subscribe):
+    subscribe("harbour", quantity=3)
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalars(select(Invoice).where(Invoice.recipient_id == demo["harbour"].id)).one()
+    login_as("owner@bright.example")
+    refused = post(f"/bss/invoices/{invoice.id}/credit-notes", {"reason": "Too much", "credit_amount": "100"})
+    assert refused.status_code == 422
+    assert "Amount to credit: Give an amount above zero and at most 43.14 EUR" in text_of(refused)
+    issued = post(f"/bss/invoices/{invoice.id}/credit-notes", {"reason": "A seat was never used",
+                                                                "credit_amount": "14.38"})
+    assert issued.status_code == 302
+    note_page = text_of(client.get(issued.location))
+    assert "Credit note BRIGHT-000002 is issued for €14.38." in note_page
+    assert "Credit on invoice BRIGHT-000001: A seat was never used" in note_page and "Record the payment" not in note_page
+    page = text_of(client.get(f"/bss/invoices/{invoice.id}"))
+    assert "Corrected by credit note BRIGHT-000002 (-€14.38)." in page and "Still due: €28.76" in page

@@ -7,9 +7,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from core.models.invoices import Invoice
 from core.models.outbox import OutboxEmail
 from core.models.people import Team
 from core.services.billing_run import run_billing
+from core.services.credit_notes import issue_credit_note
 from core.services.invoice_notices import announce_all
 from core.services.people import add_member, create_user
 
@@ -42,3 +44,15 @@ def test_an_invoice_is_emailed_once_to_the_people_who_see_billing_in_the_shops_n
     assert "Northwind" not in email.text_body and "/bss/" not in email.text_body
     to_reseller = {email.to_address: email for email in _emails(db, "Invoice NORTHWIND-")}["owner@bright.example"]
     assert "/bss/invoices/" in to_reseller.text_body  # a reseller reads its invoices in the back office
+
+
+def test_a_credit_note_is_announced_as_one(frozen_clock, db, demo, actor_for, subscribe):
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    announce_all(db)
+    invoice = db.scalars(select(Invoice).where(Invoice.recipient_id == demo["harbour"].id)).one()
+    note = issue_credit_note(db, actor=actor_for("bright"), invoice_id=invoice.id, reason="Never used")
+    assert announce_all(db) == 1
+    (email,) = [email for email in _emails(db, f"Credit note {note.number}") if email.to_address == "owner@harbour.example"]
+    assert f"Bright IT has issued credit note {note.number} to Harbour Dental: it takes 14.38 EUR off invoice " \
+           f"{invoice.number}." in email.text_body

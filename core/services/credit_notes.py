@@ -1,0 +1,105 @@
+"""Credit notes: how an issued invoice is corrected, since an invoice never changes.
+
+A credit note is a document of its own, numbered in the issuer's series, whose totals are
+negative and which names the invoice it corrects. Without an amount it credits all that is left
+of the invoice, line by line; with one (before tax), a single line for that much. Its tax is the
+invoice's rate on it, rounded half-up as the invoice's own. What it credits first reduces what
+is still due; an invoice credited in full before anything was paid is void. What it credits
+beyond what was due (the invoice was paid) is a credit the recipient's next invoice deducts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.models.charges import ChargeKind
+from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoiceStatus
+from core.money import Money, minor_units, to_decimal
+from core.permissions import Permission
+from core.services.actors import Actor
+from core.services.audit import record_event
+from core.services.billing_profiles import billing_profile
+from core.services.billing_run import NUMBER_DIGITS
+from core.services.charges import credit
+
+MAX_REASON = 300
+
+
+def issue_credit_note(session: Session, *, actor: Actor, invoice_id: int, reason: str,
+                      amount: Decimal | str | None = None) -> Invoice:
+    """Correct the invoice ``invoice_id`` the actor's account issued; refused by field when wrong."""
+    actor.require(Permission.PAY)
+    invoice = session.scalar(select(Invoice).where(Invoice.id == invoice_id, Invoice.issuer_id == actor.account.id)
+                             .with_for_update())
+    if invoice is None:
+        raise NotFoundError(f"No invoice {invoice_id} of {actor.account.name}'s.")
+    if invoice.is_credit_note:
+        raise ConflictError(f"{invoice.number} is a credit note: correct the invoice it credits instead.")
+    if invoice.status is InvoiceStatus.VOID:
+        raise ConflictError(f"Invoice {invoice.number} is void: there is nothing left to credit.")
+    credited_before = -sum((note.subtotal_amount for note in invoice.credit_notes), Decimal(0))
+    creditable = Money(invoice.subtotal_amount - credited_before, invoice.currency)
+    errors: dict[str, list[str]] = {}
+    reason = reason.strip()
+    if not 1 <= len(reason) <= MAX_REASON:
+        errors["reason"] = [f"Say why, in 1 to {MAX_REASON} characters: the recipient reads it."]
+    net = creditable
+    if amount is not None and str(amount).strip():
+        try:
+            net = Money(to_decimal(amount, "amount"), invoice.currency)
+        except ValidationError as error:
+            errors.update(error.fields)
+        else:
+            if not 0 < net.amount <= creditable.amount or net.rounded() != net:
+                errors["amount"] = [f"Give an amount above zero and at most {creditable} (what is left to credit, "
+                                    f"before tax), with at most {minor_units(invoice.currency)} decimals."]
+    elif creditable.amount <= 0:
+        errors["amount"] = [f"Invoice {invoice.number} is credited in full already."]
+    if errors:
+        raise ValidationError(errors)
+    due_before = invoice.balance_due
+    note = _write_note(session, invoice, net.amount, reason, line_by_line=net == creditable and not credited_before)
+    session.refresh(invoice, ["credit_notes"])
+    if invoice.balance_due.amount == 0 and invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE):
+        invoice.status = InvoiceStatus.VOID if not invoice.payments else InvoiceStatus.PAID
+    beyond = Money(-note.total_amount, invoice.currency) - due_before
+    if beyond.amount > 0:
+        credit(session, issuer=invoice.issuer, recipient=invoice.recipient, amount=beyond,
+               key=f"credit-note:{note.id}", description=f"Credit note {note.number} for invoice {invoice.number}")
+    record_event(session, account=actor.account, by=actor.user, action="invoice.credited", target=invoice,
+                 changes={"credit_note": note.number, "amount": str(net.amount), "reason": reason,
+                          "status": str(invoice.status)})
+    return note
+
+
+def _write_note(session: Session, invoice: Invoice, net: Decimal, reason: str, *, line_by_line: bool) -> Invoice:
+    """Write the credit note of ``net`` (before tax), numbered next in the issuer's series."""
+    billing_profile(session, invoice.issuer)
+    profile = session.scalars(select(BillingProfile).where(BillingProfile.account_id == invoice.issuer_id)
+                              .with_for_update().execution_options(populate_existing=True)).one()
+    tax = Money(net * invoice.tax_rate / 100, invoice.currency).rounded().amount
+    today = utcnow().date()
+    note = Invoice(
+        issuer_id=invoice.issuer_id, recipient_id=invoice.recipient_id, currency=invoice.currency,
+        number=f"{profile.invoice_prefix}{profile.next_number:0{NUMBER_DIGITS}d}",
+        period_start=invoice.period_start, period_end=invoice.period_end, issued_on=today, due_on=today,
+        status=InvoiceStatus.PAID, tax_name=invoice.tax_name, tax_rate=invoice.tax_rate,
+        subtotal_amount=-net, tax_amount=-tax, total_amount=-(net + tax), credited_invoice_id=invoice.id,
+    )
+    profile.next_number += 1
+    if line_by_line:
+        note.lines = [InvoiceLine(kind=line.kind, description=line.description, subscription_id=line.subscription_id,
+                                  quantity=line.quantity, unit_amount=line.unit_amount, amount=-line.amount,
+                                  period_start=line.period_start, period_end=line.period_end)
+                      for line in invoice.lines]
+    else:
+        note.lines = [InvoiceLine(kind=ChargeKind.CREDIT, description=f"Credit on invoice {invoice.number}: {reason}",
+                                  quantity=1, unit_amount=-net, amount=-net)]
+    session.add(note)
+    session.flush()
+    return note
