@@ -1,7 +1,8 @@
 """Invoices: a month of one seller's charges to one account, numbered without gaps per seller.
 
 An issued invoice never changes: its lines copy the charges it closes, and its totals are the
-sum of those lines. A charge is invoiced once (its line is unique), so a billing run that runs
+sum of those lines. It is corrected by a credit note: an invoice of negative totals that names
+the one it corrects (``credited_invoice_id``). A charge is invoiced once (its line is unique), so a billing run that runs
 twice, or is killed halfway and run again, writes nothing twice.
 """
 
