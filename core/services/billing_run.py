@@ -14,7 +14,9 @@ charge once and number the invoices without a gap.
 
 Totals: the subtotal is the sum of the lines; the tax is the subtotal times the issuer's rate,
 rounded half-up to the currency's minor unit (``core.money``); the total is their sum. An
-invoice whose credits (money paid ahead) cover its charges has nothing due: it is issued paid.
+invoice whose credits (money paid ahead) cover its charges has nothing due: it is issued paid;
+one whose credits exceed its charges closes at zero with a line for the rest, which is owed back
+as a credit on the recipient's next invoice. No invoice comes out below zero.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.clock import add_months, utcnow
+from core.db import insert_new
 from core.models.accounts import Account
-from core.models.charges import Charge
+from core.models.charges import Charge, ChargeKind
 from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money
 from core.services.billing_profiles import billing_profile
@@ -95,12 +98,15 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
               "issued_on": issued_on, "due_on": issued_on + timedelta(days=profile.payment_terms_days),
               "tax_name": profile.tax_name, "tax_rate": profile.tax_rate, "created_at": utcnow()}
     prefix, rate = profile.invoice_prefix, profile.tax_rate
-    rows = []
-    for number, (recipient_id, currency, subtotal, _count) in enumerate(groups, start=profile.next_number):
+    rows, carried = [], []
+    for number, (recipient_id, currency, charged, _count) in enumerate(groups, start=profile.next_number):
+        invoice_number = f"{prefix}{number:0{NUMBER_DIGITS}d}"
+        if charged < 0:  # more credit than charges: the rest goes on the next invoice
+            carried.append((invoice_number, recipient_id, currency, -charged))
+        subtotal = max(charged, Decimal(0))
         tax = Money(subtotal * rate / 100, currency).rounded().amount if rate else Decimal(0)
         rows.append({
-            **shared, "recipient_id": recipient_id, "currency": currency,
-            "number": f"{prefix}{number:0{NUMBER_DIGITS}d}",
+            **shared, "recipient_id": recipient_id, "currency": currency, "number": invoice_number,
             "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID,
             "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": subtotal + tax,
         })
@@ -119,4 +125,24 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
         .where(Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced())
         .order_by(Charge.id)
     ))
-    return len(rows), sum(count for *_, count in groups)
+    if carried:
+        _carry_forward(session, issuer_id, carried)
+    return len(rows), sum(count for *_, count in groups) + len(carried)
+
+
+def _carry_forward(session: Session, issuer_id: int, carried: list[tuple[str, int, str, Decimal]]) -> None:
+    """Close each invoice whose credits exceed its charges at zero, with a line for what is carried,
+    and owe that back as a credit on the recipient's next invoice."""
+    ids = dict(session.execute(select(Invoice.number, Invoice.id).where(
+        Invoice.issuer_id == issuer_id, Invoice.number.in_([number for number, *_ in carried]))).all())
+    session.execute(insert(InvoiceLine.__table__), [{
+        "invoice_id": ids[number], "charge_id": None, "kind": ChargeKind.CREDIT, "subscription_id": None,
+        "description": "Credit carried to the next invoice", "quantity": 1, "unit_amount": amount, "amount": amount,
+        "period_start": None, "period_end": None,
+    } for number, _recipient, _currency, amount in carried])
+    insert_new(session, Charge.__table__, [{
+        "key": f"carried:{issuer_id}:{number}", "issuer_id": issuer_id, "recipient_id": recipient_id,
+        "subscription_id": None, "kind": ChargeKind.CREDIT, "description": f"Credit carried from invoice {number}",
+        "quantity": 1, "unit_amount": -amount, "amount": -amount, "currency": currency, "period_start": None,
+        "period_end": None,
+    } for number, recipient_id, currency, amount in carried], key="key")

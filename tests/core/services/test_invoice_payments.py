@@ -99,3 +99,21 @@ def test_an_open_invoice_is_overdue_the_day_after_its_due_date_until_it_is_paid(
     _pay(db, actor_for, invoice, "14.38")
     assert invoice.status is InvoiceStatus.PAID
     assert mark_overdue(db, date(2026, 5, 1)) == 0
+
+
+def test_credit_beyond_a_months_charges_is_carried_on_not_lost(frozen_clock, db, demo, actor_for, subscribe):
+    subscription = subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    _pay(db, actor_for, _harbours_invoice(db, demo), "50.00")  # 14.38 due: 35.62 paid ahead
+    frozen_clock.advance(subscription.current_period_end - frozen_clock.now() + timedelta(minutes=1))
+    run_period_ends(db)
+    db.commit()
+    provision_due(db)
+    run_billing(db, date(2026, 5, 1))
+    april = _harbours_invoice(db, demo, date(2026, 4, 1))
+    assert sorted(str(line.money) for line in april.lines) == ["-35.62 EUR", "14.38 EUR", "21.24 EUR"]
+    assert (str(april.total), april.status) == ("0.00 EUR", InvoiceStatus.PAID)  # never below zero
+    run_billing(db, date(2026, 6, 1))  # no charge in May: the 21.24 still owed back comes on the next invoice
+    may = _harbours_invoice(db, demo, date(2026, 5, 1))
+    assert [(line.description, str(line.money)) for line in may.lines if line.kind is ChargeKind.CREDIT] == [
+        (f"Credit carried from invoice {april.number}", "-21.24 EUR"), ("Credit carried to the next invoice", "21.24 EUR")]
