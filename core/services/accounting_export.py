@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.models.accounts import Account
 from core.models.invoices import Invoice, InvoiceLine
 from core.money import Money, decimal_text
+from core.services.billing_profiles import tax_on
 
 
 class ExportLayout(StrEnum):
@@ -85,7 +86,7 @@ def _plain_rows(invoices: Iterable[Invoice]) -> Iterable[list[str]]:
 
 def _line_tax(invoice: Invoice, line: InvoiceLine) -> str:
     """The line's share of the tax, rounded as the invoice's own tax is; Xero recomputes it when left empty."""
-    return _amount(Money(line.amount * invoice.tax_rate / 100, invoice.currency)) if invoice.tax_rate else ""
+    return _amount(tax_on(line.money, invoice.tax_rate)) if invoice.tax_rate else ""
 
 
 def _amount(money: Money) -> str:

@@ -17,18 +17,41 @@ from core.db import insert_new
 from core.errors import PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.invoices import BillingProfile
+from core.money import Money
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
 
 _PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9/-]{0,19}$")
 MAX_PAYMENT_TERMS_DAYS = 365
+#: An invoice number's digits after the issuer's prefix.
+NUMBER_DIGITS = 6
 
 
 def billing_profile(session: Session, account: Account) -> BillingProfile:
     """The account's billing profile, made with the defaults the first time it is asked for."""
     insert_new(session, BillingProfile.__table__, [{**_defaults(account), "updated_at": utcnow()}], key="account_id")
     return session.scalars(select(BillingProfile).where(BillingProfile.account_id == account.id)).one()
+
+
+def locked_billing_profile(session: Session, account: Account) -> BillingProfile:
+    """The account's billing profile, locked until the transaction ends: whoever holds it numbers
+    the account's invoices and credit notes (``take_numbers``), so that numbers never skip."""
+    billing_profile(session, account)
+    return session.scalars(select(BillingProfile).where(BillingProfile.account_id == account.id)
+                           .with_for_update().execution_options(populate_existing=True)).one()
+
+
+def take_numbers(profile: BillingProfile, count: int) -> list[str]:
+    """The next ``count`` document numbers of a locked profile (``locked_billing_profile``), taken for good."""
+    first = profile.next_number
+    profile.next_number += count
+    return [f"{profile.invoice_prefix}{number:0{NUMBER_DIGITS}d}" for number in range(first, first + count)]
+
+
+def tax_on(net: Money, rate: Decimal) -> Money:
+    """The tax on ``net`` at ``rate`` percent, rounded half-up to the currency's minor unit (``core.money``)."""
+    return Money(net.amount * rate / 100, net.currency).rounded()
 
 
 def read_billing_profile(session: Session, account: Account) -> BillingProfile:

@@ -33,12 +33,9 @@ from core.clock import add_months, utcnow
 from core.db import insert_new
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
-from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoiceStatus
+from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money
-from core.services.billing_profiles import billing_profile
-
-#: An invoice number's digits after the issuer's prefix.
-NUMBER_DIGITS = 6
+from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
 
 
 @dataclass(frozen=True)
@@ -80,9 +77,7 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
     """Write the invoices of ``issuer_id`` for the month before ``cutoff``; answer how many invoices and lines."""
     issuer = session.get(Account, issuer_id)
     assert issuer is not None
-    billing_profile(session, issuer)
-    profile = session.scalars(select(BillingProfile).where(BillingProfile.account_id == issuer_id)
-                              .with_for_update().execution_options(populate_existing=True)).one()
+    profile = locked_billing_profile(session, issuer)
     invoiced_already = exists().where(Invoice.issuer_id == issuer_id, Invoice.recipient_id == Charge.recipient_id,
                                       Invoice.currency == Charge.currency, Invoice.period_start == period_start,
                                       Invoice.credited_invoice_id.is_(None))
@@ -97,14 +92,14 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
     shared = {"issuer_id": issuer_id, "period_start": period_start, "period_end": (cutoff - timedelta(days=1)).date(),
               "issued_on": issued_on, "due_on": issued_on + timedelta(days=profile.payment_terms_days),
               "tax_name": profile.tax_name, "tax_rate": profile.tax_rate, "created_at": utcnow()}
-    prefix, rate = profile.invoice_prefix, profile.tax_rate
+    rate = profile.tax_rate
     rows, carried = [], []
-    for number, (recipient_id, currency, charged, _count) in enumerate(groups, start=profile.next_number):
-        invoice_number = f"{prefix}{number:0{NUMBER_DIGITS}d}"
+    for invoice_number, (recipient_id, currency, charged, _count) in zip(take_numbers(profile, len(groups)), groups,
+                                                                         strict=True):
         if charged < 0:  # more credit than charges: the rest goes on the next invoice
             carried.append((invoice_number, recipient_id, currency, -charged))
         subtotal = max(charged, Decimal(0))
-        tax = Money(subtotal * rate / 100, currency).rounded().amount if rate else Decimal(0)
+        tax = tax_on(Money(subtotal, currency), rate).amount if rate else Decimal(0)
         rows.append({
             **shared, "recipient_id": recipient_id, "currency": currency, "number": invoice_number,
             "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID,
@@ -112,7 +107,6 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
         })
     written_before = session.scalar(select(func.coalesce(func.max(Invoice.id), 0)))
     session.execute(insert(Invoice.__table__), rows)
-    profile.next_number += len(rows)
     session.execute(insert(InvoiceLine.__table__).from_select(
         ["invoice_id", "charge_id", "kind", "description", "subscription_id", "quantity", "unit_amount", "amount",
          "period_start", "period_end"],

@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.charges import ChargeKind
-from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoiceStatus
+from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money, minor_units, to_decimal
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
-from core.services.billing_profiles import billing_profile
-from core.services.billing_run import NUMBER_DIGITS
+from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
 from core.services.charges import credit
 
 MAX_REASON = 300
@@ -79,19 +78,16 @@ def issue_credit_note(session: Session, *, actor: Actor, invoice_id: int, reason
 
 def _write_note(session: Session, invoice: Invoice, net: Decimal, reason: str, *, line_by_line: bool) -> Invoice:
     """Write the credit note of ``net`` (before tax), numbered next in the issuer's series."""
-    billing_profile(session, invoice.issuer)
-    profile = session.scalars(select(BillingProfile).where(BillingProfile.account_id == invoice.issuer_id)
-                              .with_for_update().execution_options(populate_existing=True)).one()
-    tax = Money(net * invoice.tax_rate / 100, invoice.currency).rounded().amount
+    (number,) = take_numbers(locked_billing_profile(session, invoice.issuer), 1)
+    tax = tax_on(Money(net, invoice.currency), invoice.tax_rate).amount
     today = utcnow().date()
     note = Invoice(
         issuer_id=invoice.issuer_id, recipient_id=invoice.recipient_id, currency=invoice.currency,
-        number=f"{profile.invoice_prefix}{profile.next_number:0{NUMBER_DIGITS}d}",
+        number=number,
         period_start=invoice.period_start, period_end=invoice.period_end, issued_on=today, due_on=today,
         status=InvoiceStatus.PAID, tax_name=invoice.tax_name, tax_rate=invoice.tax_rate,
         subtotal_amount=-net, tax_amount=-tax, total_amount=-(net + tax), credited_invoice_id=invoice.id,
     )
-    profile.next_number += 1
     if line_by_line:
         note.lines = [InvoiceLine(kind=line.kind, description=line.description, subscription_id=line.subscription_id,
                                   quantity=line.quantity, unit_amount=line.unit_amount, amount=-line.amount,

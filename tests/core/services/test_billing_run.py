@@ -13,7 +13,7 @@ from core.db import insert_new
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
-from core.services import billing_run
+from core.services import billing_profiles
 from core.services.billing_profiles import billing_profile
 from core.services.billing_run import run_billing
 from core.services.renewals import run_period_ends
@@ -98,7 +98,7 @@ def test_two_runs_at_once_invoice_each_charge_once_and_number_without_a_gap(demo
                 together.wait()
             return profile
 
-        monkeypatch.setattr(billing_run, "billing_profile", profile_then_meet)
+        monkeypatch.setattr(billing_profiles, "billing_profile", profile_then_meet)
 
         def run() -> None:
             with Session(engine) as session:
