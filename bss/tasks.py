@@ -14,9 +14,9 @@ from core.jobs import scheduled_jobs
 from core.mail import MailTransport, transport_for
 from core.models.outbox import EmailStatus
 from core.services.billing_run import run_billing
+from core.services.dunning import run_dunning
 from core.services.idempotency import purge_idempotency_keys
 from core.services.invoice_notices import announce_all
-from core.services.invoice_payments import mark_overdue
 from core.services.outbox import deliver_email, overdue_email_ids
 from core.services.provisioning import (
     call_product,
@@ -90,14 +90,14 @@ def sweep_provisioning() -> None:
 @shared_task
 def run_billing_daily() -> None:
     """Invoice the month that is over (beat asks every hour, and all but the first run of a month
-    find nothing), email each new invoice to its recipient, and mark overdue the invoices past
-    their due date."""
+    find nothing), email each new invoice to its recipient, then dun: mark overdue the invoices
+    past their due date, remind, suspend and resume (``core.services.dunning``)."""
     result = run_billing(db.session)
     announce_all(db.session)
-    overdue = mark_overdue(db.session)
+    dunned = run_dunning(db.session)
     db.session.commit()
-    if result.invoices or overdue:
-        log.info("billing run: %s invoices, %s lines; %s invoices now overdue", result.invoices, result.lines, overdue)
+    if result.invoices or any((dunned.overdue, dunned.reminded, dunned.suspended, dunned.resumed)):
+        log.info("billing run: %s invoices, %s lines; dunning: %s", result.invoices, result.lines, dunned)
 
 
 @shared_task

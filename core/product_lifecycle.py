@@ -134,7 +134,7 @@ class LifecycleRequest:
     #: For ``change``: the plan and quantity asked for.
     new_plan_code: str | None = None
     new_quantity: int | None = None
-    #: For ``suspend``: why (``by_seller``, ``overdue``, ``by_vendor``).
+    #: For ``suspend``: why (``by_seller``, ``overdue``, ``expired``, ``by_vendor``).
     reason: str | None = None
     #: Keys of the manual steps people have completed for this request.
     completed_steps: frozenset[str] = frozenset()

@@ -22,6 +22,8 @@ class AccountSchema(Schema):
     parent_id = Id(required=True, allow_none=True, metadata={"description": "The account that sells to it."})
     reselling_enabled = fields.Boolean(required=True)
     primary_domain = fields.String(required=True, allow_none=True)
+    tax_id = fields.String(required=True, allow_none=True,
+                           metadata={"description": "VAT, GST or sales tax number, printed on its invoices."})
     created_at = Timestamp(required=True)
     tier = fields.String(allow_none=True, metadata={"description": "Distributors only."})
     addons = fields.List(fields.String(), metadata={"description": "Distributors only."})
@@ -72,4 +74,6 @@ class AccountChangeSchema(Schema):
         metadata={"description": "Cannot be turned off while the account has accounts of its own."}
     )
     primary_domain = fields.String(allow_none=True, validate=validate.Length(max=253))
+    tax_id = fields.String(allow_none=True, validate=validate.Length(max=60), metadata={
+        "description": "Its VAT, GST or sales tax number; sellers that reverse charge invoice it without tax."})
     parent_id = Id(metadata={"description": "Move the account, with all below it, under another seller of yours."})

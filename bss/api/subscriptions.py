@@ -50,7 +50,7 @@ _ACTION_ROUTES: dict[str, tuple[str, type[Schema] | None]] = {
     "cancel": ("Cancel at the end of the term (it can still be kept until then), or now.",
                SubscriptionCancellationSchema),
     "undo-cancellation": ("Keep a subscription that was to be cancelled at the end of its term.", None),
-    "renew": ("Renew by hand for another period: one that does not renew by itself, or one suspended as overdue.",
+    "renew": ("Renew by hand for another period: one that does not renew by itself, or one suspended as expired.",
               None),
     "end-trial": ("End the trial now and start the first paid period.", None),
     "terminate": ("End the service now, as its seller.", SubscriptionNoteSchema),

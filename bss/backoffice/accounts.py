@@ -121,8 +121,9 @@ def edit_account(account_id: int) -> Response | tuple[str, int]:
     shown = get_account(db.session, viewer, account_id)
     require_permission(db.session, current_user.user, viewer, Permission.MANAGE_ACCOUNTS)
     changes: dict[str, object] = {"name": request.form.get("name", "")}
-    if "primary_domain" in request.form:
-        changes["primary_domain"] = request.form["primary_domain"] or None
+    for optional in ("primary_domain", "tax_id"):
+        if optional in request.form:
+            changes[optional] = request.form[optional] or None
     if shown.id != viewer.id:
         changes["reselling_enabled"] = request.form.get("reselling_enabled") == "on"
         if request.form.get("parent_id", type=int):

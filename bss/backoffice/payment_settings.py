@@ -20,7 +20,8 @@ from core.services.orders import set_payment_confirmation
 from web.database import db
 from web.formatting import plain, words
 
-INVOICING_FIELDS = ("invoice_prefix", "tax_name", "tax_rate", "payment_terms_days")
+INVOICING_FIELDS = ("invoice_prefix", "tax_name", "tax_rate", "payment_terms_days", "reminder_days",
+                    "suspend_after_days")
 
 
 def _seller() -> Actor:
@@ -42,8 +43,13 @@ def _page(chosen: list[str], errors: dict[str, list[str]] | None = None,
         payment_methods=list(PaymentMethod),
         chosen=chosen,
         errors=errors or {},
-        invoicing=invoicing or {"invoice_prefix": profile.invoice_prefix, "tax_name": profile.tax_name,
-                                "tax_rate": plain(profile.tax_rate), "payment_terms_days": str(profile.payment_terms_days)},
+        invoicing=invoicing or {
+            "invoice_prefix": profile.invoice_prefix, "tax_name": profile.tax_name, "tax_rate": plain(profile.tax_rate),
+            "payment_terms_days": str(profile.payment_terms_days),
+            "reminder_days": ", ".join(map(str, profile.reminder_days)),
+            "suspend_after_days": "" if profile.suspend_after_days is None else str(profile.suspend_after_days),
+            "reverse_charge": "on" if profile.reverse_charge else "",
+        },
     ), 422 if errors else 200
 
 
@@ -57,14 +63,16 @@ def payment_settings() -> tuple[str, int]:
 @login_required
 def save_invoicing() -> Response | tuple[str, int]:
     form = {field: request.form.get(field, "") for field in INVOICING_FIELDS}
+    reverse_charge = bool(request.form.get("reverse_charge"))
     actor = _seller()
     try:
-        update_billing_profile(db.session, actor=actor, **form)
+        update_billing_profile(db.session, actor=actor, **form, reverse_charge=reverse_charge)
     except ValidationError as error:
         db.session.rollback()
-        return _page(actor.account.payment_confirmation_methods, error.fields, invoicing=form)
+        return _page(actor.account.payment_confirmation_methods, error.fields,
+                     invoicing={**form, "reverse_charge": "on" if reverse_charge else ""})
     db.session.commit()
-    flash("Saved: the invoices you send from now on are numbered, taxed and due as you said.", "info")
+    flash("Saved: the invoices you send from now on are numbered, taxed, due and chased as you said.", "info")
     return redirect(url_for("backoffice.payment_settings") + "#invoicing")
 
 

@@ -39,6 +39,9 @@ class Account(Base):
     primary_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
     #: Distributor programme facts, set by the platform operator.
     tier: Mapped[str | None] = mapped_column(String(40))
+    #: Its VAT or GST number, printed on the invoices it receives; sellers that apply reverse charge
+    #: invoice an account with one without tax.
+    tax_id: Mapped[str | None] = mapped_column(String(40))
     addons: Mapped[list[str]] = mapped_column(JSON, default=list)
     service_manager_active: Mapped[bool] = mapped_column(Boolean, default=False)
     #: As a seller: the payment methods whose orders wait for it to confirm the payment.

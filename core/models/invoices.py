@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Numeric, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
@@ -35,6 +35,11 @@ class InvoiceStatus(StrEnum):
     VOID = "void"
 
 
+#: A new seller's dunning schedule: reminders 3, 10 and 17 days past due, suspension a week after the last.
+DEFAULT_REMINDER_DAYS = (3, 10, 17)
+DEFAULT_SUSPEND_AFTER_DAYS = 24
+
+
 class BillingProfile(Base):
     """How a seller invoices: its numbers, its tax and its payment terms (one per issuing account)."""
 
@@ -51,6 +56,14 @@ class BillingProfile(Base):
     tax_rate: Mapped[Decimal] = mapped_column(RATE, default=Decimal(0))
     #: Days between an invoice's issue and its due date.
     payment_terms_days: Mapped[int] = mapped_column(default=14)
+    #: Days past an unpaid invoice's due date on which its recipient is reminded (``core.services.dunning``).
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: list(DEFAULT_REMINDER_DAYS),
+                                                     server_default="[3, 10, 17]")
+    #: Days past the due date on which the subscriptions the recipient pays are suspended as overdue,
+    #: after the last reminder (``None``: never).
+    suspend_after_days: Mapped[int | None] = mapped_column(default=DEFAULT_SUSPEND_AFTER_DAYS, server_default="24")
+    #: Invoice recipients with a tax id without tax, the recipient accounting for it (EU VAT reverse charge).
+    reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = updated_at_column()
 
     account: Mapped[Account] = relationship()
@@ -89,6 +102,13 @@ class Invoice(Base):
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: For a credit note: the invoice it corrects (its totals are then negative).
     credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    #: The recipient's tax id when it was issued; with ``reverse_charge``, its tax is the recipient's to account for.
+    recipient_tax_id: Mapped[str | None] = mapped_column(String(40))
+    reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Dunning: the reminders sent since it fell due, and when the subscriptions its recipient
+    #: pays were suspended for it (they resume once it is settled).
+    reminders_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     issuer: Mapped[Account] = relationship(foreign_keys=[issuer_id])
     recipient: Mapped[Account] = relationship(foreign_keys=[recipient_id])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import JSON, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
@@ -42,6 +42,8 @@ class OutboxEmail(Base):
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
+    #: Documents attached when it is sent, by reference (``invoice:42``), rendered then, never stored here.
+    attachments: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[EmailStatus] = mapped_column(
         enum_column(EmailStatus, "email_status"), default=EmailStatus.PENDING, index=True
     )

@@ -38,7 +38,10 @@ class SubscriptionStatus(StrEnum):
 
 class SuspendReason(StrEnum):
     BY_SELLER = "by_seller"
+    #: Its payer left an invoice unpaid past the seller's last reminder; resumed once it is paid.
     OVERDUE = "overdue"
+    #: Renewed by hand and not renewed by the end of its period; renewing brings it back.
+    EXPIRED = "expired"
     BY_VENDOR = "by_vendor"
 
 

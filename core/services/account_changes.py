@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import exists, func, literal, select, update
@@ -15,7 +16,9 @@ from core.services.audit import record_event
 from core.services.orders import grant_starter_plans
 
 #: What a seller may change on an account after creating it.
-CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id"})
+CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id", "tax_id"})
+#: A VAT, GST or sales tax number as tax offices print them, spaces aside: ``FR40303265045``, ``GB123456789``.
+_TAX_ID = re.compile(r"^[A-Z0-9][A-Z0-9./-]{1,39}$")
 _NAME_MAX = 200
 
 
@@ -61,7 +64,7 @@ def create_account_below(
 def update_account(
     session: Session, *, viewer: Account, account_id: int, by: User, changes: dict[str, Any]
 ) -> Account:
-    """Change the name, reselling box, primary domain or seller (``parent_id``) of an account.
+    """Change the name, reselling box, primary domain, tax id or seller (``parent_id``) of an account.
 
     The account is ``viewer`` or one below it; moving it takes everything below it along.
 
@@ -123,6 +126,14 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
             ):
                 errors["primary_domain"] = [f"The domain {domain!r} already belongs to another account."]
         wanted["primary_domain"] = domain
+    if "tax_id" in changes:
+        tax_id = changes["tax_id"]
+        if tax_id is not None:
+            tax_id = re.sub(r"\s+", "", tax_id).upper() if isinstance(tax_id, str) else ""
+            if not _TAX_ID.match(tax_id):
+                errors["tax_id"] = ["Give the tax number as your tax office writes it, 2 to 40 letters and digits: "
+                                    "FR40303265045."]
+        wanted["tax_id"] = tax_id or None
     if errors:
         raise ValidationError(errors)
     return wanted

@@ -69,7 +69,7 @@ def needs_attention(session: Session, actor: Actor) -> Attention:
                 and_(Subscription.status == SubscriptionStatus.ACTIVE,
                      Subscription.current_period_end <= now + RENEWAL_HORIZON),
                 and_(Subscription.status == SubscriptionStatus.SUSPENDED,
-                     Subscription.suspend_reason == SuspendReason.OVERDUE),
+                     Subscription.suspend_reason == SuspendReason.EXPIRED),
             ),
         )
         .options(joinedload(Subscription.owner), joinedload(Subscription.product), joinedload(Subscription.plan))

@@ -1,7 +1,9 @@
-"""How a seller invoices: the prefix of its invoice numbers, its tax and its payment terms.
+"""How a seller invoices: the prefix of its invoice numbers, its tax, its payment terms and how
+it duns (the days past due it reminds on, and the day it suspends).
 
-A profile is made with the defaults (the account's slug as prefix, no tax, 14 days) the first
-time a seller invoices or its settings are read; changes apply to invoices issued afterwards.
+A profile is made with the defaults (the account's slug as prefix, no tax, 14 days, reminders 3,
+10 and 17 days past due, suspension on the 24th) the first time a seller invoices or its settings
+are read; changes apply to invoices issued afterwards, and to dunning from its next run.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from core.clock import utcnow
 from core.db import insert_new
 from core.errors import PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
-from core.models.invoices import BillingProfile
+from core.models.invoices import DEFAULT_REMINDER_DAYS, DEFAULT_SUSPEND_AFTER_DAYS, BillingProfile
 from core.money import Money
 from core.permissions import Permission
 from core.services.actors import Actor
@@ -24,6 +26,9 @@ from core.services.audit import record_event
 
 _PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9/-]{0,19}$")
 MAX_PAYMENT_TERMS_DAYS = 365
+#: Dunning: at most this many reminders, each at most a year past due.
+MAX_REMINDERS = 6
+MAX_DAYS_PAST_DUE = 365
 #: An invoice number's digits after the issuer's prefix.
 NUMBER_DIGITS = 6
 
@@ -62,12 +67,19 @@ def read_billing_profile(session: Session, account: Account) -> BillingProfile:
 
 def _defaults(account: Account) -> dict[str, object]:
     return {"account_id": account.id, "invoice_prefix": f"{account.slug.upper()[:19]}-", "next_number": 1,
-            "tax_name": "Tax", "tax_rate": Decimal(0), "payment_terms_days": 14}
+            "tax_name": "Tax", "tax_rate": Decimal(0), "payment_terms_days": 14,
+            "reminder_days": list(DEFAULT_REMINDER_DAYS), "suspend_after_days": DEFAULT_SUSPEND_AFTER_DAYS,
+            "reverse_charge": False}
 
 
 def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: str, tax_name: str, tax_rate: str,
-                           payment_terms_days: str) -> BillingProfile:
-    """Change how the actor's account invoices; every problem is reported by field, and nothing changes."""
+                           payment_terms_days: str, reminder_days: str, suspend_after_days: str,
+                           reverse_charge: bool) -> BillingProfile:
+    """Change how the actor's account invoices and duns; every problem is reported by field, and nothing changes.
+
+    ``reminder_days`` lists days past due (``3, 10, 17``; empty: no reminders); ``suspend_after_days``
+    is blank for never suspending, else after the last reminder.
+    """
     actor.require(Permission.PAY)
     if actor.account.kind is AccountKind.CUSTOMER:
         raise PermissionDeniedError("A customer sells to nobody, so it sends no invoices.")
@@ -82,11 +94,14 @@ def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: st
     terms = payment_terms_days.strip()
     if not terms.isdigit() or int(terms) > MAX_PAYMENT_TERMS_DAYS:
         errors["payment_terms_days"] = [f"Give a whole number of days from 0 to {MAX_PAYMENT_TERMS_DAYS}."]
+    reminders = _reminder_days(reminder_days, errors)
+    suspend_after = _suspend_after(suspend_after_days, reminders or [], errors)
     if errors:
         raise ValidationError(errors)
-    assert rate is not None
+    assert rate is not None and reminders is not None
     profile = billing_profile(session, actor.account)
-    wanted = {"invoice_prefix": prefix, "tax_name": name, "tax_rate": rate, "payment_terms_days": int(terms)}
+    wanted = {"invoice_prefix": prefix, "tax_name": name, "tax_rate": rate, "payment_terms_days": int(terms),
+              "reminder_days": reminders, "suspend_after_days": suspend_after, "reverse_charge": reverse_charge}
     changes = {field: [str(getattr(profile, field)), str(value)] for field, value in wanted.items()
                if getattr(profile, field) != value}
     if changes:
@@ -106,3 +121,25 @@ def _rate(value: str, errors: dict[str, list[str]]) -> Decimal | None:
         errors["tax_rate"] = ["Give a percentage from 0 to 100, with at most 4 decimals: 20, 8.875."]
         return None
     return rate
+
+
+def _reminder_days(value: str, errors: dict[str, list[str]]) -> list[int] | None:
+    days = [day for day in re.split(r"[\s,;]+", value.strip()) if day]
+    if (len(days) > MAX_REMINDERS or not all(day.isdigit() and 1 <= int(day) <= MAX_DAYS_PAST_DUE for day in days)
+            or len(set(map(int, days))) != len(days)):
+        errors["reminder_days"] = [f"Give up to {MAX_REMINDERS} different days past the due date, from 1 to "
+                                   f"{MAX_DAYS_PAST_DUE}, separated by commas: 3, 10, 17. Leave it empty for none."]
+        return None
+    return sorted(map(int, days))
+
+
+def _suspend_after(value: str, reminders: list[int], errors: dict[str, list[str]]) -> int | None:
+    days = value.strip()
+    if not days:
+        return None
+    after = max(reminders, default=0)
+    if not days.isdigit() or not after < int(days) <= MAX_DAYS_PAST_DUE:
+        errors["suspend_after_days"] = [f"Give a whole number of days past the due date after the last reminder, "
+                                        f"from {after + 1} to {MAX_DAYS_PAST_DUE}, or leave it empty to never suspend."]
+        return None
+    return int(days)

@@ -13,7 +13,9 @@ invoice numbers), so that two runs at once, or a run after one killed halfway, i
 charge once and number the invoices without a gap.
 
 Totals: the subtotal is the sum of the lines; the tax is the subtotal times the issuer's rate,
-rounded half-up to the currency's minor unit (``core.money``); the total is their sum. An
+rounded half-up to the currency's minor unit (``core.money``); the total is their sum. An issuer
+that reverse charges invoices a recipient with a tax id at a rate of 0: the recipient accounts for
+the tax (the invoice says so, and keeps the recipient's tax id as it was). An
 invoice whose credits (money paid ahead) cover its charges has nothing due: it is issued paid;
 one whose credits exceed its charges closes at zero with a line for the rest, which is owed back
 as a credit on the recipient's next invoice. No invoice comes out below zero.
@@ -91,18 +93,22 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
     # What every invoice of this run shares, read once.
     shared = {"issuer_id": issuer_id, "period_start": period_start, "period_end": (cutoff - timedelta(days=1)).date(),
               "issued_on": issued_on, "due_on": issued_on + timedelta(days=profile.payment_terms_days),
-              "tax_name": profile.tax_name, "tax_rate": profile.tax_rate, "created_at": utcnow()}
-    rate = profile.tax_rate
+              "tax_name": profile.tax_name, "created_at": utcnow()}
+    tax_ids = dict(session.execute(select(Account.id, Account.tax_id).where(
+        Account.id.in_({recipient_id for recipient_id, *_ in groups}), Account.tax_id.is_not(None))).all())
     rows, carried = [], []
     for invoice_number, (recipient_id, currency, charged, _count) in zip(take_numbers(profile, len(groups)), groups,
                                                                          strict=True):
         if charged < 0:  # more credit than charges: the rest goes on the next invoice
             carried.append((invoice_number, recipient_id, currency, -charged))
+        reverse_charge = profile.reverse_charge and recipient_id in tax_ids
+        rate = Decimal(0) if reverse_charge else profile.tax_rate
         subtotal = max(charged, Decimal(0))
         tax = tax_on(Money(subtotal, currency), rate).amount if rate else Decimal(0)
         rows.append({
             **shared, "recipient_id": recipient_id, "currency": currency, "number": invoice_number,
-            "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID,
+            "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID, "tax_rate": rate,
+            "recipient_tax_id": tax_ids.get(recipient_id), "reverse_charge": reverse_charge,
             "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": subtotal + tax,
         })
     written_before = session.scalar(select(func.coalesce(func.max(Invoice.id), 0)))

@@ -25,6 +25,7 @@ from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
 from core.services.charges import credit
+from core.services.dunning import resume_settled
 
 MAX_REASON = 300
 
@@ -66,6 +67,7 @@ def issue_credit_note(session: Session, *, actor: Actor, invoice_id: int, reason
     session.refresh(invoice, ["credit_notes"])
     if invoice.balance_due.amount == 0 and invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.OVERDUE):
         invoice.status = InvoiceStatus.VOID if not invoice.payments else InvoiceStatus.PAID
+        resume_settled(session, invoice)
     beyond = Money(-note.total_amount, invoice.currency) - due_before
     if beyond.amount > 0:
         credit(session, issuer=invoice.issuer, recipient=invoice.recipient, amount=beyond,
@@ -86,6 +88,7 @@ def _write_note(session: Session, invoice: Invoice, net: Decimal, reason: str, *
         number=number,
         period_start=invoice.period_start, period_end=invoice.period_end, issued_on=today, due_on=today,
         status=InvoiceStatus.PAID, tax_name=invoice.tax_name, tax_rate=invoice.tax_rate,
+        recipient_tax_id=invoice.recipient_tax_id, reverse_charge=invoice.reverse_charge,
         subtotal_amount=-net, tax_amount=-tax, total_amount=-(net + tax), credited_invoice_id=invoice.id,
     )
     if line_by_line:

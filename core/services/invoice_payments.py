@@ -1,9 +1,9 @@
-"""Recording what an invoice's recipient paid (in full, in part, or beyond it), and what is overdue.
+"""Recording what an invoice's recipient paid (in full, in part, or beyond it).
 
 Only the issuer records a payment (it is the one the money reached), with the ``pay``
 permission. An invoice is paid once its payments reach its total; what is paid beyond the total
-becomes a credit that the recipient's next invoice from the same issuer deducts. An open invoice
-is overdue the day after its due date, until it is paid.
+becomes a credit that the recipient's next invoice from the same issuer deducts. Paid, it no
+longer holds suspended what dunning suspended for it (``core.services.dunning``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -22,15 +22,8 @@ from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.charges import credit
+from core.services.dunning import resume_settled
 from core.services.payment_details import checked_payment
-
-
-def mark_overdue(session: Session, today: date | None = None) -> int:
-    """Mark overdue every open invoice whose due date has passed; answer how many (one statement)."""
-    result = session.execute(update(Invoice).where(Invoice.status == InvoiceStatus.OPEN,
-                                                   Invoice.due_on < (today or utcnow().date()))
-                             .values(status=InvoiceStatus.OVERDUE).execution_options(synchronize_session=False))
-    return result.rowcount
 
 
 def record_invoice_payment(session: Session, *, actor: Actor, invoice_id: int, method: str, reference: str,
@@ -64,6 +57,7 @@ def record_invoice_payment(session: Session, *, actor: Actor, invoice_id: int, m
     session.flush()  # the payment has its id, which names its credit
     if paid >= due:
         invoice.status = InvoiceStatus.PAID
+        resume_settled(session, invoice)
     record_event(session, account=actor.account, by=actor.user, action="invoice.payment_recorded", target=invoice,
                  changes={"method": str(details.method), "reference": details.reference, "amount": str(paid.amount),
                           "paid_on": on.isoformat(), "status": str(invoice.status)})

@@ -7,7 +7,7 @@ appear only in emails to the account that pays them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -51,12 +51,13 @@ def sender_name_for(session: Session, seller: Account) -> str:
     return storefront.shop_name
 
 
-def _send(session: Session, account: Account, people: Iterable[User], subject: str, text: str) -> None:
+def _send(session: Session, account: Account, people: Iterable[User], subject: str, text: str, *,
+          attachments: Sequence[str] = ()) -> None:
     """Email ``people`` of ``account`` in the name of the account that sells to it."""
     sender = sender_name_for(session, account.parent) if account.parent is not None else None
     for person in {person.email: person for person in people}.values():
         queue_email(session, to=person.email, subject=subject, text=f"Hello {person.name},\n\n{text}\n",
-                    sender_name=sender)
+                    sender_name=sender, attachments=attachments)
 
 
 def _send_to_owners(session: Session, account: Account, subject: str, text: str) -> None:
@@ -189,20 +190,53 @@ def notify_storefront_open(session: Session, storefront: Storefront) -> None:
 def notify_invoice_issued(session: Session, invoice: Invoice) -> None:
     """Tell the recipient's owners and the people of its teams that see billing that an invoice (or a
     credit note) is issued."""
-    recipient = invoice.recipient
-    billing_teams = [team for team in session.scalars(select(Team).where(Team.account_id == recipient.id))
-                     if team.is_owner or Permission.VIEW_BILLING in team.permissions]
-    issuer = sender_name_for(session, invoice.issuer)
-    path = f"invoices/{invoice.id}"
-    link = links.for_account(session, recipient, path, path)
-    people = _people(session, recipient, only=billing_teams)
+    recipient, issuer = invoice.recipient, sender_name_for(session, invoice.issuer)
+    link, people = _invoice_link(session, invoice), _billing_people(session, recipient)
+    attached = [f"invoice:{invoice.id}"]
     if invoice.credited_invoice is not None:
         _send(session, recipient, people, f"Credit note {invoice.number} from {issuer}",
               f"{issuer} has issued credit note {invoice.number} to {recipient.name}: it takes "
-              f"{-invoice.total} off invoice {invoice.credited_invoice.number}.\n\nSee it here: {link}")
+              f"{-invoice.total} off invoice {invoice.credited_invoice.number}.\n\nSee it here: {link}",
+              attachments=attached)
         return
     due = "Nothing is due: it is paid already." if invoice.status is InvoiceStatus.PAID else (
         f"It is due by {_day(invoice.due_on)}.")
     _send(session, recipient, people, f"Invoice {invoice.number} from {issuer}",
           f"{issuer} has issued invoice {invoice.number} to {recipient.name} for {invoice.period_start:%B %Y}: "
-          f"{invoice.total}. {due}\n\nSee it here: {link}")
+          f"{invoice.total}. {due}\n\nSee it here: {link}", attachments=attached)
+
+
+def notify_invoice_overdue(session: Session, invoice: Invoice, *, suspend_on: date | None) -> None:
+    """Remind the recipient's billing people that an invoice is overdue, with the invoice attached,
+    and when what it pays for will be suspended if it stays unpaid (``suspend_on``)."""
+    issuer = sender_name_for(session, invoice.issuer)
+    warning = (f"\n\nIf it is still unpaid on {_day(suspend_on)}, the services {invoice.recipient.name} buys from "
+               f"{issuer} will be suspended until it is paid." if suspend_on else "")
+    _send(session, invoice.recipient, _billing_people(session, invoice.recipient),
+          f"Reminder: invoice {invoice.number} from {issuer} is overdue",
+          f"Invoice {invoice.number} from {issuer} was due on {_day(invoice.due_on)} and "
+          f"{invoice.balance_due} of it is still unpaid. If you have paid it in the meantime, thank you, "
+          f"and please ignore this reminder.{warning}\n\nSee it here: {_invoice_link(session, invoice)}",
+          attachments=[f"invoice:{invoice.id}"])
+
+
+def notify_suspended_for_invoice(session: Session, invoice: Invoice, subscriptions: Iterable[Subscription]) -> None:
+    """Tell the recipient's billing people which services are suspended for an unpaid invoice."""
+    issuer = sender_name_for(session, invoice.issuer)
+    listed = "\n".join(f"- {_describe(subscription)}" for subscription in subscriptions)
+    _send(session, invoice.recipient, _billing_people(session, invoice.recipient),
+          f"Services suspended: invoice {invoice.number} is unpaid",
+          f"Invoice {invoice.number} from {issuer} is still unpaid ({invoice.balance_due}), so these services are "
+          f"suspended:\n{listed}\n\nThey come back as soon as it is paid: {_invoice_link(session, invoice)}")
+
+
+def _billing_people(session: Session, account: Account) -> list[User]:
+    """The people of ``account``'s owner team and of its teams that see billing."""
+    teams = [team for team in session.scalars(select(Team).where(Team.account_id == account.id))
+             if team.is_owner or Permission.VIEW_BILLING in team.permissions]
+    return _people(session, account, only=teams)
+
+
+def _invoice_link(session: Session, invoice: Invoice) -> str:
+    path = f"invoices/{invoice.id}"
+    return links.for_account(session, invoice.recipient, path, path)

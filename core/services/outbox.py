@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import smtplib
+from collections.abc import Sequence
 from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -41,8 +42,11 @@ def queue_email(
     html: str | None = None,
     sender_name: str | None = None,
     reply_to: str | None = None,
+    attachments: Sequence[str] = (),
 ) -> OutboxEmail:
-    """Write an email to the outbox; it is sent once the caller's transaction commits."""
+    """Write an email to the outbox; it is sent once the caller's transaction commits.
+
+    ``attachments`` names documents (``invoice:42``) rendered and attached when it is sent."""
     errors: dict[str, list[str]] = {}
     for field, value in (("to", to), ("reply_to", reply_to)):
         if value is not None and not _ADDRESS.match(value):
@@ -61,6 +65,7 @@ def queue_email(
         html_body=html,
         sender_name=sender_name,
         reply_to=reply_to,
+        attachments=list(attachments),
     )
     session.add(email)
     session.flush()

@@ -3,7 +3,7 @@
 A subscription whose period has ended gets, in this order of precedence: its cancellation
 (asked for at the end of the term), its scheduled change (a downgrade waiting for the end of
 the term), its renewal (automatic unless its product renews by hand), or, when it renews by
-hand and nobody did, a suspension as overdue. Each is a provisioning request; a subscription
+hand and nobody did, a suspension as expired. Each is a provisioning request; a subscription
 busy with one is left for the next run. Renewal reminders go out ahead of the period's end, at
 the times ``next_reminder`` sets.
 """
@@ -75,7 +75,7 @@ def _act_on_period_end(session: Session, subscription: Subscription, now: dateti
         request_provisioning(session, subscription, LifecycleAction.RENEW, payload={})
     else:
         request_provisioning(session, subscription, LifecycleAction.SUSPEND,
-                             payload={"reason": SuspendReason.OVERDUE, "note": "not renewed by the end of its period"})
+                             payload={"reason": SuspendReason.EXPIRED, "note": "not renewed by the end of its period"})
 
 
 def send_renewal_reminders(session: Session, limit: int = 1000) -> int:

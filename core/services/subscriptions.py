@@ -203,8 +203,8 @@ def _require_status(subscription: Subscription, allowed: set[SubscriptionStatus]
         raise ConflictError(f"{'An' if status[0] in 'aeiou' else 'A'} {status} subscription cannot be {what}.")
 
 
-def _overdue(subscription: Subscription) -> bool:
-    return subscription.status is S.SUSPENDED and subscription.suspend_reason is SuspendReason.OVERDUE
+def _expired(subscription: Subscription) -> bool:
+    return subscription.status is S.SUSPENDED and subscription.suspend_reason is SuspendReason.EXPIRED
 
 
 def _check_change(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -265,7 +265,7 @@ def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note
 def _check_resume(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _seller_side(actor, subscription, "resume")
     _require_status(subscription, {S.SUSPENDED}, "resumed")
-    if _overdue(subscription):
+    if _expired(subscription):
         raise ConflictError("It was suspended because it was not renewed: renew it to bring it back.")
     _not_busy(now)
 
@@ -337,7 +337,7 @@ def _undo_cancellation(session: Session, actor: Actor, subscription: Subscriptio
 
 
 def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    if not _overdue(subscription):
+    if not _expired(subscription):
         _require_status(subscription, {S.ACTIVE}, "renewed by hand")
         if subscription.auto_renew:
             raise ConflictError(f"It renews by itself on {subscription.current_period_end:%Y-%m-%d}.")

@@ -2,7 +2,7 @@
 renewing by themselves when their reseller says so, and their nameservers.
 
 A domain is a Domain name subscription. Not renewed by its period's end, the core suspends it
-as overdue: the name has expired at the registry. It stays renewable through the registry's
+as expired: the name has expired at the registry. It stays renewable through the registry's
 grace period, then in redemption it can still be restored, and after that it is released and
 its subscription cancelled by the scheduler (``release_lapsed_domains``).
 """
@@ -68,7 +68,7 @@ def standing(subscription: Subscription, now: datetime | None = None) -> DomainS
     expires = subscription.current_period_end
     grace_end = expires + GRACE_PERIOD if expires else None
     redemption_end = grace_end + REDEMPTION_PERIOD if grace_end else None
-    lapsed = subscription.status is S.SUSPENDED and subscription.suspend_reason is SuspendReason.OVERDUE
+    lapsed = subscription.status is S.SUSPENDED and subscription.suspend_reason is SuspendReason.EXPIRED
     if subscription.status is S.PENDING:
         state = DomainState.REGISTERING
     elif lapsed and grace_end and redemption_end:
@@ -91,7 +91,7 @@ def release_lapsed_domains(session: Session, limit: int = 500) -> int:
     lapsed = list(session.scalars(
         select(Subscription).join(Product, Product.id == Subscription.product_id)
         .where(Product.key == KEY, Subscription.status == S.SUSPENDED,
-               Subscription.suspend_reason == SuspendReason.OVERDUE, Subscription.current_period_end <= cutoff, ~busy)
+               Subscription.suspend_reason == SuspendReason.EXPIRED, Subscription.current_period_end <= cutoff, ~busy)
         .order_by(Subscription.id).limit(limit).with_for_update(skip_locked=True, of=Subscription)
     ))
     for subscription in lapsed:

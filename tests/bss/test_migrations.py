@@ -29,7 +29,7 @@ from core.db import Base, make_engine
 from core.plugins import PROJECT, hookimpl
 from web.database import db as database
 
-CORE_HEAD = "4d844178dffc"
+CORE_HEAD = "a36eac36ef84"
 #: Where the core stood when one history held the plugins' revisions too, and the tables it added since.
 SINGLE_HISTORY_CORE = "5f1e2a7c9b10"
 CORE_TABLES_SINCE = {"charges", "billing_profiles", "invoices", "invoice_lines", "invoice_payments"}
@@ -83,16 +83,22 @@ def tables(engine: Engine) -> set[str]:
 def ddl(engine: Engine) -> list[str]:
     """Record the tables created and dropped, in order, as ``create <table>`` / ``drop <table>``.
 
-    Alembic's own version tables and SQLite's copies of tables being altered are left out.
+    Alembic's own version tables are left out, and so is SQLite's way of altering a table: a
+    copy made, the table dropped, the copy renamed (its rows are kept).
     """
     seen: list[str] = []
+    copies: set[str] = set()
 
     @event.listens_for(engine, "before_cursor_execute")
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         words = statement.split()
         if len(words) >= 3 and words[0] in ("CREATE", "DROP") and words[1] == "TABLE":
             table = words[2].strip('"')
-            if not table.startswith(("_alembic_tmp_", "alembic_version")):
+            if table.startswith("_alembic_tmp_"):
+                copies.add(table.removeprefix("_alembic_tmp_"))
+            elif words[0] == "DROP" and table in copies:
+                copies.discard(table)
+            elif not table.startswith("alembic_version"):
                 seen.append(f"{words[0].lower()} {table}")
 
     return seen

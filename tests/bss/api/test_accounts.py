@@ -39,6 +39,7 @@ def test_an_account_is_json_with_string_ids_and_utc_times(api_as, demo):
         "parent_id": str(demo["bright"].id),
         "reselling_enabled": False,
         "primary_domain": "harbour-dental.example",
+        "tax_id": None,
         "created_at": body["created_at"],
     }
     assert UTC_TIME.match(body["created_at"])
@@ -140,3 +141,13 @@ def test_patch_parent_id_transfers_a_direct_customer_to_a_reseller(api_as, demo)
     assert api_as("bright").get(f"/api/v1/accounts/{demo['solo'].id}").status_code == 200
     under_customer = northwind.patch(f"/api/v1/accounts/{demo['solo'].id}", json={"parent_id": str(demo["maple"].id)})
     assert under_customer.status_code == 422 and "parent_id" in under_customer.json["fields"]
+
+
+def test_a_seller_sets_its_customers_tax_number_and_a_bad_one_is_refused_by_field(api_as, demo):
+    bright = api_as("bright")
+    url = f"/api/v1/accounts/{demo['harbour'].id}"
+    assert bright.patch(url, json={"tax_id": "fr 40 303 265 045"}).json["tax_id"] == "FR40303265045"
+    refused = bright.patch(url, json={"tax_id": "40 % off"})
+    assert refused.status_code == 422 and list(refused.json["fields"]) == ["tax_id"]
+    assert bright.get(url).json["tax_id"] == "FR40303265045"
+    assert bright.patch(url, json={"tax_id": None}).json["tax_id"] is None

@@ -45,9 +45,14 @@ def test_a_seller_sets_how_it_invoices_and_the_next_invoices_follow(frozen_clock
     login_as("owner@bright.example")
     assert "BRIGHT-000001" in text_of(client.get("/bss/payments/settings"))  # the defaults
     saved = post("/bss/payments/invoicing", {"invoice_prefix": "bit/26-", "tax_name": "VAT", "tax_rate": "20",
-                                             "payment_terms_days": "30"})
+                                             "payment_terms_days": "30", "reminder_days": "12 5",
+                                             "suspend_after_days": "20", "reverse_charge": "on"})
     assert saved.status_code == 302
     assert db.scalar(select(AuditEvent.action).where(AuditEvent.action == "billing_profile.changed"))
+    profile = db.scalars(select(BillingProfile).where(BillingProfile.account_id == demo["bright"].id)).one()
+    assert (profile.reminder_days, profile.suspend_after_days, profile.reverse_charge) == ([5, 12], 20, True)
+    settings = client.get("/bss/payments/settings").get_data(as_text=True)
+    assert 'value="5, 12"' in settings and 'value="20"' in settings
     subscribe("harbour")
     run_billing(db, date(2026, 4, 1))
     invoice = db.scalars(select(Invoice).where(Invoice.recipient_id == demo["harbour"].id)).one()
@@ -58,11 +63,13 @@ def test_a_seller_sets_how_it_invoices_and_the_next_invoices_follow(frozen_clock
 def test_bad_invoicing_settings_are_refused_by_field_and_change_nothing(client, db, demo, login_as, post):
     login_as("owner@bright.example")
     refused = post("/bss/payments/invoicing", {"invoice_prefix": "no spaces", "tax_name": "", "tax_rate": "120",
-                                               "payment_terms_days": "-1"})
+                                               "payment_terms_days": "-1", "reminder_days": "3, 3",
+                                               "suspend_after_days": "0"})
     assert refused.status_code == 422
     page = text_of(refused)
     for message in ("Invoice numbers: Use 1 to 20 letters", "Tax name: Name the tax", "Tax rate: Give a percentage",
-                    "Payment terms: Give a whole number of days"):
+                    "Payment terms: Give a whole number of days", "Reminders: Give up to 6 different days",
+                    "Suspension: Give a whole number of days past the due date after the last reminder, from 1"):
         assert message in page
     assert db.scalar(select(BillingProfile).where(BillingProfile.account_id == demo["bright"].id)) is None
 

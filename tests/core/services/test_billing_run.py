@@ -68,6 +68,21 @@ def test_the_sellers_tax_is_added_to_the_sum_of_the_lines(frozen_clock, db, demo
     assert invoice.subtotal.amount == sum(line.amount for line in invoice.lines)
 
 
+def test_a_seller_that_reverse_charges_invoices_recipients_with_a_tax_number_without_tax(frozen_clock, db, demo,
+                                                                                      subscribe):
+    profile = billing_profile(db, demo["bright"])
+    profile.tax_name, profile.tax_rate, profile.reverse_charge = "VAT", Decimal("20"), True
+    demo["harbour"].tax_id = "IE6388047V"
+    subscribe("harbour")
+    subscribe("maple")
+    run_billing(db, date(2026, 4, 1))
+    by_recipient = {invoice.recipient.slug: invoice for invoice in db.scalars(select(Invoice))}
+    harbour, maple = by_recipient["harbour"], by_recipient["maple"]
+    assert (harbour.reverse_charge, harbour.recipient_tax_id, str(harbour.tax), str(harbour.total)) == (
+        True, "IE6388047V", "0.00 EUR", "14.38 EUR")
+    assert (maple.reverse_charge, maple.recipient_tax_id, str(maple.tax)) == (False, None, "2.88 EUR")  # no tax number
+
+
 
 def test_two_runs_at_once_invoice_each_charge_once_and_number_without_a_gap(demo_database, monkeypatch):
     """Two workers' runs, each in its own session and transactions, on charges committed for real

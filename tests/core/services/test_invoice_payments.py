@@ -12,7 +12,7 @@ from core.errors import NotFoundError, ValidationError
 from core.models.charges import Charge, ChargeKind
 from core.models.invoices import Invoice, InvoiceStatus
 from core.services.billing_run import run_billing
-from core.services.invoice_payments import mark_overdue, record_invoice_payment
+from core.services.invoice_payments import record_invoice_payment
 from core.services.orders import LineRequest, confirm_payment, place_order, set_payment_confirmation
 from core.services.renewals import run_period_ends
 from plugin_kit.testing import provision_due
@@ -84,21 +84,6 @@ def test_a_payment_is_recorded_by_the_issuer_alone_and_bad_input_is_refused_by_f
                                amount="1.234", paid_on=date(2026, 4, 2))
     assert set(refused.value.fields) == {"method", "reference", "amount", "paid_on"}
     assert (invoice.payments, invoice.status) == ([], InvoiceStatus.OPEN)
-
-
-def test_an_open_invoice_is_overdue_the_day_after_its_due_date_until_it_is_paid(frozen_clock, db, demo, actor_for,
-                                                                                 subscribe):
-    subscribe("harbour")
-    run_billing(db, date(2026, 4, 1))  # due 15 April
-    invoice = _harbours_invoice(db, demo)
-    assert mark_overdue(db, date(2026, 4, 15)) == 0
-    assert mark_overdue(db, date(2026, 4, 16)) == 2  # Harbour's, and Bright IT's own from Northwind
-    db.refresh(invoice)
-    assert invoice.status is InvoiceStatus.OVERDUE
-    frozen_clock.advance(timedelta(days=45))
-    _pay(db, actor_for, invoice, "14.38")
-    assert invoice.status is InvoiceStatus.PAID
-    assert mark_overdue(db, date(2026, 5, 1)) == 0
 
 
 def test_credit_beyond_a_months_charges_is_carried_on_not_lost(frozen_clock, db, demo, actor_for, subscribe):

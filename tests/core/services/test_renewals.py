@@ -89,7 +89,7 @@ def test_a_subscription_renewed_by_hand_is_suspended_when_nobody_renews_it(froze
     domain = order.lines[0].subscription
     assert domain.auto_renew is False
     _period_end(db, frozen_clock, domain)
-    assert (domain.status, domain.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
+    assert (domain.status, domain.suspend_reason) == (S.SUSPENDED, SuspendReason.EXPIRED)
     act_on_subscription(db, actor=actor_for("bright"), subscription_id=domain.id, action="renew")
     db.commit()
     provision_due(db)

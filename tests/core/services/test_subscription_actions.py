@@ -122,7 +122,7 @@ def test_cancelling_now_ends_it_once_the_vendor_confirms(db, actor_for, subscrib
         act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="undo-cancellation")
 
 
-def test_a_subscription_suspended_as_overdue_comes_back_only_once_renewed(frozen_clock, db, fake_plugin, actor_for,
+def test_a_subscription_suspended_as_expired_comes_back_only_once_renewed(frozen_clock, db, fake_plugin, actor_for,
                                                                         subscribe):
     fake_plugin.product_types[0].manual_renewal = True  # renewed by hand, as a domain name is
     subscription = subscribe()
@@ -132,7 +132,7 @@ def test_a_subscription_suspended_as_overdue_comes_back_only_once_renewed(frozen
     run_period_ends(db)  # nobody renewed it: suspended for want of payment
     db.commit()
     provision_due(db)
-    assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
+    assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.EXPIRED)
     with pytest.raises(ConflictError, match=r"^It was suspended because it was not renewed: renew it to bring it back\.$"):
         act_on_subscription(db, actor=actor_for("bright"), subscription_id=subscription.id, action="resume")
     with pytest.raises(PermissionDeniedError, match="Only the seller of Fake product can resume it"):
@@ -140,7 +140,7 @@ def test_a_subscription_suspended_as_overdue_comes_back_only_once_renewed(frozen
     assert "resume" not in available_actions(db, actor_for("bright"), subscription)
     assert "renew" in available_actions(db, actor_for("harbour"), subscription)
     assert LifecycleAction.RESUME not in [action for action, *_ in fake_plugin.vendor.calls]
-    assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
+    assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.EXPIRED)
     _act(db, actor_for("harbour"), subscription, "renew")
     provision_due(db)
     assert (subscription.status, subscription.suspend_reason) == (S.ACTIVE, None)

@@ -194,7 +194,7 @@ def test_an_unrenewed_domain_expires_goes_into_redemption_and_is_released(
     run_period_ends(db)
     db.commit()
     provision_due(db)
-    assert (domain.status, domain.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
+    assert (domain.status, domain.suspend_reason) == (S.SUSPENDED, SuspendReason.EXPIRED)
     expired = standing(domain)
     assert expired.state is DomainState.EXPIRED and expired.expires_on == end
     assert (expired.renewable_until - end, expired.redemption_until - end) == (timedelta(days=30), timedelta(days=60))

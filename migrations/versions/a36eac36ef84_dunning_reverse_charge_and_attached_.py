@@ -1,0 +1,70 @@
+"""dunning, reverse charge and attached documents
+
+Invoices count the reminders sent and when dunning suspended what their recipient pays;
+sellers set their reminder schedule and reverse charge; accounts have a tax id; emails name the
+documents attached to them. A subscription suspended because it was not renewed in time is now
+``expired``: ``overdue`` is dunning's, an unpaid invoice's.
+
+Revision ID: a36eac36ef84
+Revises: 4d844178dffc
+Created: 2026-12-06 22:23:13.400400
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = 'a36eac36ef84'
+down_revision = '4d844178dffc'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('accounts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tax_id', sa.String(length=40), nullable=True))
+
+    with op.batch_alter_table('billing_profiles', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reminder_days', sa.JSON(), server_default='[3, 10, 17]', nullable=False))
+        batch_op.add_column(sa.Column('suspend_after_days', sa.Integer(), server_default='24', nullable=True))
+        batch_op.add_column(sa.Column('reverse_charge', sa.Boolean(), server_default=sa.false(), nullable=False))
+
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('recipient_tax_id', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('reverse_charge', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('suspended_at', sa.DateTime(timezone=True), nullable=True))
+
+    with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attachments', sa.JSON(), server_default='[]', nullable=False))
+
+    _suspend_reasons(['by_seller', 'overdue', 'expired', 'by_vendor'])
+    op.execute("UPDATE subscriptions SET suspend_reason = 'expired' WHERE suspend_reason = 'overdue'")
+
+
+def downgrade() -> None:
+    op.execute("UPDATE subscriptions SET suspend_reason = 'overdue' WHERE suspend_reason = 'expired'")
+    _suspend_reasons(['by_seller', 'overdue', 'by_vendor'])
+
+    with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
+        batch_op.drop_column('attachments')
+
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_column('suspended_at')
+        batch_op.drop_column('reminders_sent')
+        batch_op.drop_column('reverse_charge')
+        batch_op.drop_column('recipient_tax_id')
+
+    with op.batch_alter_table('billing_profiles', schema=None) as batch_op:
+        batch_op.drop_column('reverse_charge')
+        batch_op.drop_column('suspend_after_days')
+        batch_op.drop_column('reminder_days')
+
+    with op.batch_alter_table('accounts', schema=None) as batch_op:
+        batch_op.drop_column('tax_id')
+
+
+def _suspend_reasons(reasons: list[str]) -> None:
+    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_subscriptions_suspend_reason'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_subscriptions_suspend_reason'),
+                                         sa.column('suspend_reason').in_(reasons))
