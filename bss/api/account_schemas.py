@@ -25,7 +25,9 @@ class AccountSchema(Schema):
     tax_id = fields.String(required=True, allow_none=True,
                            metadata={"description": "VAT, GST or sales tax number, printed on its invoices."})
     created_at = Timestamp(required=True)
-    tier = fields.String(allow_none=True, metadata={"description": "Distributors only."})
+    tier = fields.String(allow_none=True, metadata={
+        "description": "A distributor's programme tier; a reseller's price tier: which of its seller's wholesale "
+                       "price lists (and their volume tiers) prices it. Not on customers."})
     addons = fields.List(fields.String(), metadata={"description": "Distributors only."})
     service_manager_active = fields.Boolean(metadata={"description": "Distributors only."})
 
@@ -35,7 +37,8 @@ class AccountSchema(Schema):
     def programme_only_for_distributors(self, data: dict[str, Any], account: Account, **_: Any) -> dict[str, Any]:
         if account.kind is not AccountKind.DISTRIBUTOR:
             for name in self._PROGRAMME:
-                data.pop(name, None)
+                if name != "tier" or account.kind is AccountKind.CUSTOMER:
+                    data.pop(name, None)
         return data
 
 
@@ -74,6 +77,9 @@ class AccountChangeSchema(Schema):
         metadata={"description": "Cannot be turned off while the account has accounts of its own."}
     )
     primary_domain = fields.String(allow_none=True, validate=validate.Length(max=253))
+    tier = fields.String(allow_none=True, validate=validate.Length(max=40), metadata={
+        "description": "A reseller's price tier, named by a wholesale price list of its seller's; null for the "
+                       "default list. Set by its seller."})
     tax_id = fields.String(allow_none=True, validate=validate.Length(max=60), metadata={
         "description": "Its VAT, GST or sales tax number; sellers that reverse charge invoice it without tax."})
     parent_id = Id(metadata={"description": "Move the account, with all below it, under another seller of yours."})

@@ -14,6 +14,7 @@ from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
 from core.services.accounts import ALLOWED_PARENTS, get_account, list_accounts
 from core.services.people import require_permission
+from core.services.price_lists import wholesale_tiers
 from web.database import db
 
 PAGE_SIZE = 50
@@ -103,6 +104,8 @@ def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, 
         acting_account_id=viewer.id,
         may_edit=may_edit,
         sellers=sellers,
+        tiers=wholesale_tiers(db.session, viewer.id) if may_edit and shown.kind is AccountKind.RESELLER
+        and shown.parent_id == viewer.id else [],
         errors=errors or {},
     )
     return page, status
@@ -126,6 +129,8 @@ def edit_account(account_id: int) -> Response | tuple[str, int]:
             changes[optional] = request.form[optional] or None
     if shown.id != viewer.id:
         changes["reselling_enabled"] = request.form.get("reselling_enabled") == "on"
+        if "tier" in request.form:
+            changes["tier"] = request.form["tier"] or None
         if request.form.get("parent_id", type=int):
             changes["parent_id"] = request.form.get("parent_id", type=int)
     try:

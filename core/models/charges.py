@@ -47,6 +47,8 @@ class Charge(Base):
     issuer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    #: The plan charged for (a subscription's plan may change after): what volume discounts count.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     kind: Mapped[ChargeKind] = mapped_column(enum_column(ChargeKind, "charge_kind"))
     description: Mapped[str] = mapped_column(String(300))
     quantity: Mapped[int] = mapped_column()

@@ -14,9 +14,10 @@ from core.models.people import User
 from core.services.accounts import ALLOWED_PARENTS, DOMAIN_PATTERN, create_account, get_account
 from core.services.audit import record_event
 from core.services.orders import grant_starter_plans
+from core.services.price_lists import wholesale_tiers
 
 #: What a seller may change on an account after creating it.
-CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id", "tax_id"})
+CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id", "tax_id", "tier"})
 #: A VAT, GST or sales tax number as tax offices print them, spaces aside: ``FR40303265045``, ``GB123456789``.
 _TAX_ID = re.compile(r"^[A-Z0-9][A-Z0-9./-]{1,39}$")
 _NAME_MAX = 200
@@ -64,12 +65,13 @@ def create_account_below(
 def update_account(
     session: Session, *, viewer: Account, account_id: int, by: User, changes: dict[str, Any]
 ) -> Account:
-    """Change the name, reselling box, primary domain, tax id or seller (``parent_id``) of an account.
+    """Change the name, reselling box, primary domain, tax id, price tier or seller (``parent_id``) of an account.
 
     The account is ``viewer`` or one below it; moving it takes everything below it along.
 
-    Only the seller decides whether an account may resell: ``viewer`` cannot change that box
-    on itself. Nothing is changed unless every change is valid.
+    Only the seller decides whether an account may resell, and a reseller's tier (which of its
+    seller's wholesale price lists, with their volume tiers, prices it): ``viewer`` cannot change
+    those on itself. Nothing is changed unless every change is valid.
     """
     account = get_account(session, viewer, account_id)
     wanted = _validated(session, account, changes)
@@ -77,6 +79,8 @@ def update_account(
         _check_move(session, viewer, account, wanted["parent_id"])
     if "reselling_enabled" in wanted:
         _check_reselling_change(session, viewer, account, wanted["reselling_enabled"])
+    if "tier" in wanted and account.id == viewer.id:
+        raise PermissionDeniedError("Only your seller sets your price tier.")
     changed = {
         field: [getattr(account, field), value]
         for field, value in wanted.items()
@@ -126,6 +130,8 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
             ):
                 errors["primary_domain"] = [f"The domain {domain!r} already belongs to another account."]
         wanted["primary_domain"] = domain
+    if "tier" in changes:
+        wanted["tier"] = _tier(session, account, changes["tier"], errors)
     if "tax_id" in changes:
         tax_id = changes["tax_id"]
         if tax_id is not None:
@@ -137,6 +143,18 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
     if errors:
         raise ValidationError(errors)
     return wanted
+
+
+def _tier(session: Session, account: Account, tier: object, errors: dict[str, list[str]]) -> str | None:
+    """A reseller's tier, named by one of its seller's wholesale price lists (or ``None``: the default list)."""
+    if tier is None or tier == "":
+        return None
+    name = tier.strip() if isinstance(tier, str) else ""
+    if account.kind is not AccountKind.RESELLER:
+        errors["tier"] = ["Only a reseller has a price tier."]
+    elif account.parent_id is None or name not in wholesale_tiers(session, account.parent_id):
+        errors["tier"] = [f"No wholesale price list is for tier {name!r}: make one first, then choose it."]
+    return name
 
 
 def _check_move(session: Session, viewer: Account, account: Account, parent_id: int) -> None:

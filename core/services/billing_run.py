@@ -18,7 +18,9 @@ that reverse charges invoices a recipient with a tax id at a rate of 0: the reci
 the tax (the invoice says so, and keeps the recipient's tax id as it was). An
 invoice whose credits (money paid ahead) cover its charges has nothing due: it is issued paid;
 one whose credits exceed its charges closes at zero with a line for the rest, which is owed back
-as a credit on the recipient's next invoice. No invoice comes out below zero.
+as a credit on the recipient's next invoice. No invoice comes out below zero. Before an issuer's
+invoices are written, the volume discounts its recipients earned in the month are charged
+(``core.services.volume_discounts``), to appear as lines of their own.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from core.models.charges import Charge, ChargeKind
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money
 from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
+from core.services.volume_discounts import write_volume_discounts
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
                                       Invoice.currency == Charge.currency, Invoice.period_start == period_start,
                                       Invoice.credited_invoice_id.is_(None))
     to_invoice = (Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already)
+    write_volume_discounts(session, issuer_id, to_invoice, month=period_start, at=cutoff - timedelta(microseconds=1))
     groups = session.execute(
         select(Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count())
         .where(*to_invoice).group_by(Charge.recipient_id, Charge.currency).order_by(Charge.recipient_id, Charge.currency)

@@ -66,7 +66,7 @@ def charge_period(session: Session, subscription: Subscription, start: datetime,
     session.flush()  # the subscription has its id
     terms = PlanTerms.of(subscription)
     _write(session, [
-        _charge(subscription, level, ChargeKind.RECURRING, key=f"recurring:{start:%Y-%m-%dT%H:%M:%S}",
+        _charge(subscription, terms.plan, level, ChargeKind.RECURRING, key=f"recurring:{start:%Y-%m-%dT%H:%M:%S}",
                 description=_describe(terms), quantity=terms.quantity, unit=level.unit_price,
                 amount=level.unit_price * terms.quantity, start=start, end=end)
         for level in _levels(session, subscription, terms)
@@ -81,7 +81,7 @@ def charge_setup(session: Session, subscription: Subscription, setup_fee: Money)
     for n, level in enumerate(_levels(session, subscription, terms, setup_fee)):
         fee = setup_fee if n == 0 else level.setup_fee
         if fee is not None and fee.amount:
-            charges.append(_charge(subscription, level, ChargeKind.SETUP, key="setup",
+            charges.append(_charge(subscription, terms.plan, level, ChargeKind.SETUP, key="setup",
                                    description=f"Setup of {_describe(terms)}", quantity=1, unit=fee, amount=fee))
     _write(session, charges)
 
@@ -109,7 +109,7 @@ def charge_change(session: Session, subscription: Subscription, *, before: PlanT
         amount = Money(difference.amount * left / days, difference.currency)
         if amount.rounded().amount:
             charges.append(_charge(
-                subscription, new, ChargeKind.PRORATION, key=f"change:{event}",
+                subscription, after.plan, new, ChargeKind.PRORATION, key=f"change:{event}",
                 description=f"{_describe(before)} to {_describe(after)}, {left} of {days} days",
                 quantity=after.quantity, unit=new.unit_price, amount=amount, start=at, end=end))
     _write(session, charges)
@@ -142,7 +142,7 @@ def _levels(session: Session, subscription: Subscription, terms: PlanTerms,
     return levels
 
 
-def _charge(subscription: Subscription, level: _Level, kind: ChargeKind, *, key: str, description: str,
+def _charge(subscription: Subscription, plan: Plan, level: _Level, kind: ChargeKind, *, key: str, description: str,
             quantity: int, unit: Money, amount: Money, start: datetime | None = None,
             end: datetime | None = None) -> dict[str, Any]:
     return {
@@ -150,6 +150,7 @@ def _charge(subscription: Subscription, level: _Level, kind: ChargeKind, *, key:
         "issuer_id": level.issuer.id,
         "recipient_id": level.recipient.id,
         "subscription_id": subscription.id,
+        "plan_id": plan.id,
         "kind": kind,
         "description": description[:300],
         "quantity": quantity,

@@ -50,6 +50,13 @@ def get_price_list(session: Session, *, seller: Account, price_list_id: int) -> 
     return price_list
 
 
+def wholesale_tiers(session: Session, seller_id: int) -> list[str]:
+    """The tiers ``seller_id`` keeps wholesale price lists for: what it may put its resellers in."""
+    return list(session.scalars(select(PriceList.tier).distinct().where(
+        PriceList.seller_id == seller_id, PriceList.kind == PriceListKind.WHOLESALE, PriceList.tier.is_not(None))
+        .order_by(PriceList.tier)))
+
+
 def set_product_offered(
     session: Session, *, distributor: Account, product: Product, offered: bool, by: User | None
 ) -> None:

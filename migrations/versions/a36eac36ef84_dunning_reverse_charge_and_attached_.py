@@ -2,7 +2,8 @@
 
 Invoices count the reminders sent and when dunning suspended what their recipient pays;
 sellers set their reminder schedule and reverse charge; accounts have a tax id; emails name the
-documents attached to them. A subscription suspended because it was not renewed in time is now
+documents attached to them; charges name the plan they are for (volume discounts count it).
+A subscription suspended because it was not renewed in time is now
 ``expired``: ``overdue`` is dunning's, an unpaid invoice's.
 
 Revision ID: a36eac36ef84
@@ -22,6 +23,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tax_id', sa.String(length=40), nullable=True))
+
+    with op.batch_alter_table('charges', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('plan_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_charges_plan_id_plans'), 'plans', ['plan_id'], ['id'])
+    op.execute("UPDATE charges SET plan_id = (SELECT plan_id FROM subscriptions WHERE subscriptions.id = "
+               "charges.subscription_id) WHERE subscription_id IS NOT NULL")
 
     with op.batch_alter_table('billing_profiles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminder_days', sa.JSON(), server_default='[3, 10, 17]', nullable=False))
@@ -58,6 +65,10 @@ def downgrade() -> None:
         batch_op.drop_column('reverse_charge')
         batch_op.drop_column('suspend_after_days')
         batch_op.drop_column('reminder_days')
+
+    with op.batch_alter_table('charges', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_charges_plan_id_plans'), type_='foreignkey')
+        batch_op.drop_column('plan_id')
 
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.drop_column('tax_id')

@@ -4,6 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models.accounts import Account, AccountKind
+from core.models.prices import PriceListKind
+from core.services.price_lists import create_price_list
 
 UTC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 FOREIGN_TO_BRIGHT = ("corner", "northwind", "solo")
@@ -45,7 +47,7 @@ def test_an_account_is_json_with_string_ids_and_utc_times(api_as, demo):
     assert UTC_TIME.match(body["created_at"])
 
 
-def test_programme_fields_only_on_distributors(api_as, demo):
+def test_programme_fields_only_on_distributors_and_a_price_tier_on_resellers(api_as, demo):
     northwind = api_as("northwind")
     own = northwind.get("/api/v1/me").json["account"]
     assert own["parent_id"] is None
@@ -53,7 +55,20 @@ def test_programme_fields_only_on_distributors(api_as, demo):
     assert own["addons"] == ["standard-edition-resellers"]
     assert own["service_manager_active"] is True
     for item in northwind.get("/api/v1/accounts").json["items"]:
-        assert not {"tier", "addons", "service_manager_active"} & item.keys()
+        assert not {"addons", "service_manager_active"} & item.keys()
+        assert ("tier" in item) is (item["kind"] == "reseller")
+
+
+def test_a_distributor_puts_a_reseller_in_a_price_tier_it_has_a_list_for(api_as, db, demo):
+    create_price_list(db, seller=demo["northwind"], kind=PriceListKind.WHOLESALE, name="Gold resellers",
+                      currency="EUR", tier="gold", by=None)
+    db.commit()
+    northwind, url = api_as("northwind"), f"/api/v1/accounts/{demo['bright'].id}"
+    refused = northwind.patch(url, json={"tier": "platinum"})
+    assert refused.status_code == 422 and "tier" in refused.json["fields"]
+    assert northwind.patch(url, json={"tier": "gold"}).json["tier"] == "gold"
+    assert api_as("bright").patch(url, json={"tier": None}).status_code == 403  # not its own
+    assert northwind.patch(url, json={"tier": None}).json["tier"] is None
 
 
 @pytest.mark.parametrize("foreign", [*FOREIGN_TO_BRIGHT, None])
