@@ -17,6 +17,7 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     platform,
     prices,
     product_users,
+    revenue,
     session,
     storefront,
     subscriptions,

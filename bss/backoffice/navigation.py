@@ -23,6 +23,7 @@ CORE_NAV = (
     NavEntry("Invoices", "backoffice.invoices", permission=Permission.VIEW_BILLING),
     NavEntry("Tasks", "backoffice.tasks", kinds=_SELLERS, badge=open_task_count),
     NavEntry("Storefront", "backoffice.storefront", Section.SELLING, kinds=_SELLERS),
+    NavEntry("Revenue", "backoffice.revenue", Section.SELLING, Permission.VIEW_BILLING, kinds=_SELLERS),
     NavEntry("Payment settings", "backoffice.payment_settings", Section.SELLING, Permission.PAY, kinds=_SELLERS),
     NavEntry("Catalog", "backoffice.catalog", Section.SELLING, Permission.MANAGE_PRICES,
              kinds=frozenset({AccountKind.DISTRIBUTOR})),
