@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.catalog import Plan
+from core.models.provisioning import RequestStatus
 from core.models.subscriptions import Subscription
 from core.products import Timing
 from core.services.orders import MAX_QUANTITY
@@ -232,7 +233,10 @@ def _arguments(action: str, form: Mapping[str, str]) -> dict[str, Any]:
 
 def _outcome(action: str, subscription: Subscription) -> str:
     """Say what the action set going: work under way, something scheduled, or a change made at once."""
-    if open_request(db.session, subscription) is not None:
+    if (under_way := open_request(db.session, subscription)) is not None:
+        if under_way.status is RequestStatus.MANUAL and action == "renew":
+            return _("You asked %(shop)s to renew it: it renews as soon as they approve, and this page shows it.",
+                     shop=current_storefront().shop_name)
         return str(_UNDER_WAY[action])
     end_of_term = day(subscription.term_end or subscription.current_period_end)
     if subscription.cancel_at is not None:

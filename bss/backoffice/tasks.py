@@ -10,7 +10,7 @@ from bss.auth import current_actor
 from bss.backoffice import bp
 from core.errors import ValidationError
 from core.models.provisioning import TaskStatus
-from core.services.manual_tasks import complete_task, list_tasks
+from core.services.manual_tasks import complete_task, decline_task, list_tasks
 from web.database import db
 from web.redirects import safe_next
 
@@ -53,4 +53,20 @@ def complete_task_view(task_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     subscription = task.request.subscription
     flash(f"Done: {task.title}. {subscription.product.name} for {subscription.owner.name} goes on.", "info")
+    return redirect(safe_next(request.form.get("next"), url_for("backoffice.tasks")))
+
+
+@bp.post("/tasks/<int:task_id>/decline")
+@login_required
+def decline_task_view(task_id: int) -> Response | tuple[str, int]:
+    note = request.form.get("note", "")
+    try:
+        task = decline_task(db.session, actor=current_actor(), task_id=task_id, note=note)
+    except ValidationError as error:
+        db.session.rollback()
+        return _tasks_page(error.fields, task_id, note)
+    db.session.commit()
+    subscription = task.request.subscription
+    flash(f"Declined: {task.title}. {subscription.product.name} for {subscription.owner.name} stays as it was.",
+          "info")
     return redirect(safe_next(request.form.get("next"), url_for("backoffice.tasks")))

@@ -115,14 +115,15 @@ TASK_STATES = StateMachine(
 
 
 class ManualTask(Base):
-    """A step a person of the seller must take before a provisioning request can go on."""
+    """A step a person must take before a provisioning request can go on: of the seller (a payment
+    to confirm), or of the payer (a renewal its customer asked for, to approve)."""
 
     __tablename__ = "manual_tasks"
     __table_args__ = (Index("ix_manual_tasks_account_id_status", "account_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("provisioning_requests.id"), index=True)
-    #: The seller whose people do it.
+    #: The account whose people do it.
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     step_key: Mapped[str] = mapped_column(String(80))

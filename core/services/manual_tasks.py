@@ -11,7 +11,7 @@ from core.models.provisioning import TASK_STATES, ManualTask, ProvisioningReques
 from core.models.subscriptions import Subscription
 from core.services.actors import Actor
 from core.services.audit import record_event
-from core.services.provisioning import release_request
+from core.services.provisioning import fail_request, release_request
 
 NOTE_MAX_LENGTH = 2000
 
@@ -65,6 +65,27 @@ def get_task(session: Session, actor: Actor, task_id: int) -> ManualTask:
 
 def complete_task(session: Session, *, actor: Actor, task_id: int, note: str = "") -> ManualTask:
     """Mark a task done; its provisioning request goes on where it stopped."""
+    task = _close(session, actor, task_id, note, TaskStatus.DONE)
+    if task.request.status is RequestStatus.MANUAL:
+        release_request(session, task.request, task.step_key)
+    record_event(session, account=actor.account, by=actor.user, action="task.completed", target=task,
+                 changes={"title": task.title, "note": note.strip()})
+    return task
+
+
+def decline_task(session: Session, *, actor: Actor, task_id: int, note: str = "") -> ManualTask:
+    """Say no to a task (a renewal not approved, a payment that never came): its request fails,
+    with the note as the reason, and the subscription stays as it was."""
+    task = _close(session, actor, task_id, note, TaskStatus.CANCELLED)
+    if task.request.status is RequestStatus.MANUAL:
+        why = f": {task.note}" if task.note else "."
+        fail_request(session, task.request, f"{actor.account.name} declined {task.title!r}{why}")
+    record_event(session, account=actor.account, by=actor.user, action="task.declined", target=task,
+                 changes={"title": task.title, "note": task.note})
+    return task
+
+
+def _close(session: Session, actor: Actor, task_id: int, note: str, status: TaskStatus) -> ManualTask:
     task = session.scalar(_tasks_query(actor).where(ManualTask.id == task_id).with_for_update(of=ManualTask))
     if task is None:
         raise NotFoundError(f"No task {task_id}.")
@@ -73,12 +94,8 @@ def complete_task(session: Session, *, actor: Actor, task_id: int, note: str = "
         raise ValidationError({"note": [f"Use at most {NOTE_MAX_LENGTH} characters."]})
     if task.status is not TaskStatus.OPEN:
         raise ConflictError(f"The task {task.title!r} is {task.status} already.")
-    task.status = TASK_STATES.check(task.status, TaskStatus.DONE)
+    task.status = TASK_STATES.check(task.status, status)
     task.completed_at = utcnow()
     task.completed_by = actor.user
     task.note = note
-    if task.request.status is RequestStatus.MANUAL:
-        release_request(session, task.request, task.step_key)
-    record_event(session, account=actor.account, by=actor.user, action="task.completed", target=task,
-                 changes={"title": task.title, "note": note})
     return task

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError
-from core.models.accounts import AccountKind
+from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import OrderLine
 from core.models.people import Team, User
@@ -40,7 +40,15 @@ from core.models.provisioning import (
 )
 from core.models.subscriptions import Subscription
 from core.plugins import product_types
-from core.product_lifecycle import AccountRef, LifecycleAction, LifecycleRequest, Outcome, Result, RetryableError
+from core.product_lifecycle import (
+    AccountRef,
+    LifecycleAction,
+    LifecycleRequest,
+    ManualStep,
+    Outcome,
+    Result,
+    RetryableError,
+)
 from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
 from core.services.lifecycle import apply_done, apply_failed
@@ -103,6 +111,25 @@ def request_provisioning(
     order_line: OrderLine | None = None,
 ) -> ProvisioningRequest:
     """Ask for ``action`` on the subscription; one request at a time per subscription."""
+    return _new_request(session, subscription, action, R.PENDING, payload=payload, by=by, order_line=order_line)
+
+
+def request_after_approval(session: Session, subscription: Subscription, action: LifecycleAction, *,
+                           approver: Account, step: ManualStep, payload: dict[str, Any] | None = None,
+                           by: User | None = None) -> ProvisioningRequest:
+    """Ask for ``action`` once a person of ``approver`` says yes: the request waits from the start
+    on the task ``step`` on ``approver``'s list (completed, it goes on; declined, it fails).
+
+    For what an account asks and another pays: a customer renewing what its reseller pays for.
+    """
+    request = _new_request(session, subscription, action, R.MANUAL, payload=payload, by=by)
+    _open_task(session, request, step, approver)
+    return request
+
+
+def _new_request(session: Session, subscription: Subscription, action: LifecycleAction, status: RequestStatus, *,
+                 payload: dict[str, Any] | None, by: User | None,
+                 order_line: OrderLine | None = None) -> ProvisioningRequest:
     if subscription.id is not None and (busy := open_request(session, subscription)) is not None:
         raise ConflictError(
             f"{subscription.product.name} {subscription.plan.name} is busy with a {busy.action} request "
@@ -112,7 +139,7 @@ def request_provisioning(
     request = ProvisioningRequest(
         subscription=subscription,
         action=action,
-        status=R.PENDING,
+        status=status,
         payload=payload or {},
         completed_steps=[],
         next_attempt_at=now,
@@ -225,7 +252,7 @@ def record_answer(session: Session, request_id: int, attempt: int, answer: Answe
             else:
                 request.status = REQUEST_STATES.check(request.status, R.MANUAL)
                 request.detail = result.detail
-                _open_task(session, request, result)
+                _open_task(session, request, result.step, request.subscription.seller)
         case Outcome.FAILED:
             fail_request(session, request, result.detail)
     return request
@@ -334,12 +361,11 @@ def _past_deadline(request: ProvisioningRequest) -> str:
     return f"Not done within {hours} hours ({request.status}).{last}"
 
 
-def _open_task(session: Session, request: ProvisioningRequest, result: Result) -> None:
-    step = result.step
-    assert step is not None
-    seller = request.subscription.seller
-    team = session.scalar(select(Team).where(Team.account_id == seller.id, Team.name == step.team)) or owner_team(session, seller)
-    task = ManualTask(request=request, account=seller, team=team, step_key=step.key, title=step.title,
+def _open_task(session: Session, request: ProvisioningRequest, step: ManualStep, account: Account) -> None:
+    """Put the step on the list of ``account``'s team it names (its owner team when it has none), and tell them."""
+    team = (session.scalar(select(Team).where(Team.account_id == account.id, Team.name == step.team))
+            or owner_team(session, account))
+    task = ManualTask(request=request, account=account, team=team, step_key=step.key, title=step.title,
                       instructions=step.instructions, status=TaskStatus.OPEN)
     session.add(task)
     session.flush()

@@ -23,7 +23,7 @@ from core.models.people import Membership, Team, User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.permissions import Permission
-from core.product_lifecycle import LifecycleAction
+from core.product_lifecycle import LifecycleAction, ManualStep
 from core.products import Cancellation, Timing
 from core.services.actors import Actor
 from core.services.catalog import declared_type
@@ -32,10 +32,12 @@ from core.services.lifecycle import record_change
 from core.services.order_status import refresh_order_status
 from core.services.orders import MAX_QUANTITY
 from core.services.pricing import resolve_prices
-from core.services.provisioning import request_provisioning
+from core.services.provisioning import request_after_approval, request_provisioning
 from core.services.subscription_changes import change_plan, term_started_at
 
 S = SubscriptionStatus
+#: The step a renewal its owner asked for waits on when another account (its reseller) pays for it.
+APPROVE_RENEWAL = "approve-renewal"
 
 def _query(viewer: Account) -> Any:
     return (
@@ -345,6 +347,16 @@ def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
 
 
 def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
+    """Renew it; asked by its owner while another account pays for it, once the payer approves."""
+    if actor.account.id == subscription.owner_id != subscription.payer_id:
+        owner, payer = subscription.owner, subscription.payer
+        what = f"{subscription.product.name} {subscription.plan.name}"
+        request_after_approval(session, subscription, LifecycleAction.RENEW, approver=payer, by=actor.user,
+                               payload={"manual": True}, step=ManualStep(
+            key=APPROVE_RENEWAL, title=f"Approve the renewal {owner.name} asked for: {what}",
+            instructions=(f"{owner.name} asked to renew {what} for another period, which {payer.name} pays "
+                          f"({subscription.total}). Mark this done to renew it; decline it to leave it as it is.")))
+        return
     request_provisioning(session, subscription, LifecycleAction.RENEW, by=actor.user, payload={"manual": True})
 
 

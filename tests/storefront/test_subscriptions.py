@@ -116,6 +116,16 @@ def test_renewing_a_product_renewed_by_hand(client, db, shops, fake_plugin, subs
     assert "Renew by 2 May 2026" in text and "Renewed" in text and "Period ends: 2 Apr 2026 → 2 May 2026" in text
 
 
+def test_renewing_what_the_shop_pays_for_waits_for_the_shop_to_approve(client, db, shops, fake_plugin, subscribe,
+                                                                        shop_sign_in, shop_post, frozen_clock):
+    fake_plugin.product_types[0].manual_renewal = True
+    subscription = subscribe("harbour", buyer="bright", payer="buyer")
+    shop_sign_in()
+    assert "You asked Bright IT to renew it: it renews as soon as they approve" in flashed(
+        client, act(shop_post, subscription, "renew"))
+    assert provision_due(db) == 0
+
+
 def test_a_product_that_renews_by_itself_offers_no_renewal(client, harbour):
     assert "Renew for another period" not in page_of(client, harbour).get_data(as_text=True)
 

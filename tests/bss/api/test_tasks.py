@@ -95,3 +95,17 @@ def test_tasks_are_paged_oldest_first(api_as, fake_plugin, subscribe_by_api):
         url = page["next"]
     assert [len(page) for page in pages] == [2, 1]
     assert pages[0] + pages[1] == sorted(pages[0] + pages[1])
+
+
+def test_a_declined_task_ends_its_request_and_changes_nothing(client, api_as, db, waiting):
+    subscription = waiting()
+    bright = api_as("bright")
+    [task] = bright.get("/api/v1/tasks").json["items"]
+    declined = bright.post(f"/api/v1/tasks/{task['id']}/decline", json={"note": "No payment came"})
+    assert declined.status_code == 200, declined.json
+    assert (declined.json["status"], declined.json["note"]) == ("cancelled", "No payment came")
+    documented(client, declined, "/api/v1/tasks/{task_id}/decline", "post")
+    assert provision_due(db) == 0
+    failed = api_as("harbour").get(f"/api/v1/subscriptions/{subscription['id']}").json
+    assert failed["status"] == "failed"
+    assert bright.post(f"/api/v1/tasks/{task['id']}/complete").status_code == 409

@@ -53,6 +53,21 @@ def test_a_task_is_done_from_the_tasks_page_and_provisioning_goes_on(client, db,
     assert post(f"/bss/tasks/{task.id}/complete").status_code == 409
 
 
+def test_a_task_declined_from_the_tasks_page_ends_its_request(client, db, login_as, post, provision_all,
+                                                              waiting_for_a_person):
+    subscription = waiting_for_a_person()
+    login_as("owner@bright.example")
+    task = _task(db)
+    assert f'formaction="/bss/tasks/{task.id}/decline"' in client.get("/bss/tasks").get_data(as_text=True)
+    declined = post(f"/bss/tasks/{task.id}/decline", {"note": "the vendor is out of stock"})
+    assert declined.status_code == 302
+    assert "Declined: Confirm the widget order. Fake product for Harbour Dental stays as it was." in text_of(
+        client.get("/bss/tasks"))
+    provision_all()
+    db.refresh(subscription)
+    assert (_task(db).status, subscription.status) == (TaskStatus.CANCELLED, SubscriptionStatus.FAILED)
+
+
 def test_a_task_goes_on_its_teams_list(client, login_as, buyer, waiting_for_a_person):
     waiting_for_a_person(team="Buyers")
     login_as(buyer, PASSWORD)

@@ -12,6 +12,7 @@ from core.models.subscriptions import SUBSCRIPTION_STATES, SubscriptionStatus, S
 from core.product_lifecycle import LifecycleAction
 from core.services.actors import acting_as
 from core.services.people import add_member
+from core.services.manual_tasks import complete_task, decline_task, list_tasks
 from core.services.renewals import run_period_ends
 from core.services.subscriptions import act_on_subscription, available_actions, shows_price_to
 from plugin_kit.testing import provision_due
@@ -145,6 +146,35 @@ def test_a_subscription_suspended_as_expired_comes_back_only_once_renewed(frozen
     provision_due(db)
     assert (subscription.status, subscription.suspend_reason) == (S.ACTIVE, None)
     assert subscription.current_period_start == frozen_clock.now()
+
+
+def test_a_renewal_its_reseller_pays_for_waits_for_the_reseller_to_approve_it(frozen_clock, db, fake_plugin,
+                                                                               actor_for, subscribe):
+    fake_plugin.product_types[0].manual_renewal = True
+    subscription = subscribe("harbour", buyer="bright", payer="buyer")
+    end = subscription.current_period_end
+    _act(db, actor_for("harbour"), subscription, "renew")
+    assert provision_due(db) == 0  # nothing runs before Bright IT says yes
+    (task,) = list_tasks(db, actor_for("bright"))
+    assert task.title == "Approve the renewal Harbour Dental asked for: Fake product Small"
+    assert "which Bright IT pays (11.50 EUR)" in task.instructions
+    assert list_tasks(db, actor_for("northwind")) == []  # the seller above never hears of it
+    complete_task(db, actor=actor_for("bright"), task_id=task.id)
+    db.commit()
+    provision_due(db)
+    assert subscription.current_period_end > end  # renewed for another period
+
+    _act(db, actor_for("harbour"), subscription, "renew")
+    (task,) = list_tasks(db, actor_for("bright"))
+    decline_task(db, actor=actor_for("bright"), task_id=task.id, note="we renew it in May")
+    db.commit()
+    renewed_to = subscription.current_period_end
+    assert provision_due(db) == 0
+    request = db.scalars(select(ProvisioningRequest).order_by(ProvisioningRequest.id.desc())).first()
+    assert (request.status, request.detail) == (
+        RequestStatus.FAILED, "Bright IT declined 'Approve the renewal Harbour Dental asked for: Fake product Small': "
+                              "we renew it in May")
+    assert subscription.current_period_end == renewed_to
 
 
 def test_an_automatically_renewed_subscription_is_not_renewed_by_hand(db, actor_for, subscribe):
