@@ -21,7 +21,7 @@ from web.database import db
 from web.formatting import plain, words
 
 INVOICING_FIELDS = ("invoice_prefix", "tax_name", "tax_rate", "payment_terms_days", "reminder_days",
-                    "suspend_after_days")
+                    "suspend_after_days", "customer_cycle")
 
 
 def _seller() -> Actor:
@@ -49,6 +49,7 @@ def _page(chosen: list[str], errors: dict[str, list[str]] | None = None,
             "reminder_days": ", ".join(map(str, profile.reminder_days)),
             "suspend_after_days": "" if profile.suspend_after_days is None else str(profile.suspend_after_days),
             "reverse_charge": "on" if profile.reverse_charge else "",
+            "customer_cycle": str(profile.customer_cycle),
         },
     ), 422 if errors else 200
 

@@ -35,6 +35,16 @@ class InvoiceStatus(StrEnum):
     VOID = "void"
 
 
+class BillingCycle(StrEnum):
+    """When a seller invoices its customers each month (its resellers are invoiced on the 1st)."""
+
+    #: On the 1st, for the calendar month before.
+    FIRST = "first"
+    #: On the day of the month the customer's first subscription with the seller started (the
+    #: 28th at the latest), for the month before it.
+    ANNIVERSARY = "anniversary"
+
+
 #: A new seller's dunning schedule: reminders 3, 10 and 17 days past due, suspension a week after the last.
 DEFAULT_REMINDER_DAYS = (3, 10, 17)
 DEFAULT_SUSPEND_AFTER_DAYS = 24
@@ -56,6 +66,8 @@ class BillingProfile(Base):
     tax_rate: Mapped[Decimal] = mapped_column(RATE, default=Decimal(0))
     #: Days between an invoice's issue and its due date.
     payment_terms_days: Mapped[int] = mapped_column(default=14)
+    customer_cycle: Mapped[BillingCycle] = mapped_column(enum_column(BillingCycle, "billing_cycle"),
+                                                         default=BillingCycle.FIRST, server_default="first")
     #: Days past an unpaid invoice's due date on which its recipient is reminded (``core.services.dunning``).
     reminder_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: list(DEFAULT_REMINDER_DAYS),
                                                      server_default="[3, 10, 17]")

@@ -20,6 +20,7 @@ from core.models.accounts import Account
 from core.models.invoices import Invoice, InvoiceLine
 from core.money import Money, decimal_text
 from core.services.billing_profiles import tax_on
+from core.services.invoices import in_month
 
 
 class ExportLayout(StrEnum):
@@ -47,9 +48,9 @@ DEFAULT_ACCOUNT_CODE = "200"
 
 def export_invoices(session: Session, *, issuer: Account, period_start: date,
                     layout: ExportLayout = ExportLayout.XERO, account_code: str = DEFAULT_ACCOUNT_CODE) -> str:
-    """The invoices ``issuer`` issued for the month beginning ``period_start``, as CSV text."""
+    """The invoices ``issuer`` issued for periods starting in the month beginning ``period_start``, as CSV text."""
     invoices = session.scalars(
-        select(Invoice).where(Invoice.issuer_id == issuer.id, Invoice.period_start == period_start)
+        select(Invoice).where(Invoice.issuer_id == issuer.id, in_month(period_start))
         .options(selectinload(Invoice.lines), selectinload(Invoice.recipient)).order_by(Invoice.number))
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")

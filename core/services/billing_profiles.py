@@ -1,5 +1,6 @@
-"""How a seller invoices: the prefix of its invoice numbers, its tax, its payment terms and how
-it duns (the days past due it reminds on, and the day it suspends).
+"""How a seller invoices: the prefix of its invoice numbers, its tax, the day it invoices its
+customers on, its payment terms and how it duns (the days past due it reminds on, and the day it
+suspends).
 
 A profile is made with the defaults (the account's slug as prefix, no tax, 14 days, reminders 3,
 10 and 17 days past due, suspension on the 24th) the first time a seller invoices or its settings
@@ -18,7 +19,7 @@ from core.clock import utcnow
 from core.db import insert_new
 from core.errors import PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
-from core.models.invoices import DEFAULT_REMINDER_DAYS, DEFAULT_SUSPEND_AFTER_DAYS, BillingProfile
+from core.models.invoices import DEFAULT_REMINDER_DAYS, DEFAULT_SUSPEND_AFTER_DAYS, BillingCycle, BillingProfile
 from core.money import Money
 from core.permissions import Permission
 from core.services.actors import Actor
@@ -69,12 +70,12 @@ def _defaults(account: Account) -> dict[str, object]:
     return {"account_id": account.id, "invoice_prefix": f"{account.slug.upper()[:19]}-", "next_number": 1,
             "tax_name": "Tax", "tax_rate": Decimal(0), "payment_terms_days": 14,
             "reminder_days": list(DEFAULT_REMINDER_DAYS), "suspend_after_days": DEFAULT_SUSPEND_AFTER_DAYS,
-            "reverse_charge": False}
+            "reverse_charge": False, "customer_cycle": BillingCycle.FIRST}
 
 
 def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: str, tax_name: str, tax_rate: str,
                            payment_terms_days: str, reminder_days: str, suspend_after_days: str,
-                           reverse_charge: bool) -> BillingProfile:
+                           reverse_charge: bool, customer_cycle: str = BillingCycle.FIRST) -> BillingProfile:
     """Change how the actor's account invoices and duns; every problem is reported by field, and nothing changes.
 
     ``reminder_days`` lists days past due (``3, 10, 17``; empty: no reminders); ``suspend_after_days``
@@ -94,6 +95,8 @@ def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: st
     terms = payment_terms_days.strip()
     if not terms.isdigit() or int(terms) > MAX_PAYMENT_TERMS_DAYS:
         errors["payment_terms_days"] = [f"Give a whole number of days from 0 to {MAX_PAYMENT_TERMS_DAYS}."]
+    if customer_cycle not in set(BillingCycle):
+        errors["customer_cycle"] = ["Choose 'first' (the 1st of the month) or 'anniversary'."]
     reminders = _reminder_days(reminder_days, errors)
     suspend_after = _suspend_after(suspend_after_days, reminders or [], errors)
     if errors:
@@ -101,7 +104,8 @@ def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: st
     assert rate is not None and reminders is not None
     profile = billing_profile(session, actor.account)
     wanted = {"invoice_prefix": prefix, "tax_name": name, "tax_rate": rate, "payment_terms_days": int(terms),
-              "reminder_days": reminders, "suspend_after_days": suspend_after, "reverse_charge": reverse_charge}
+              "reminder_days": reminders, "suspend_after_days": suspend_after, "reverse_charge": reverse_charge,
+              "customer_cycle": BillingCycle(customer_cycle)}
     changes = {field: [str(getattr(profile, field)), str(value)] for field, value in wanted.items()
                if getattr(profile, field) != value}
     if changes:

@@ -1,10 +1,13 @@
 """The billing run: close the month before into invoices, one per issuer, recipient and currency.
 
-A month is closed once it is over: a run on any day of April invoices what was charged before
-April and not invoiced yet (March's charges, and any older one a missed run left). Every account
-is invoiced by its seller once a month: resellers by their distributor, customers by their
-reseller or distributor. An account invoiced for March already (a second run) keeps what was
-charged since for its April invoice: an issued invoice never gains a line.
+Every account is invoiced by its seller once a month. A month is closed once it is over: a run
+on any day of April invoices what was charged before April and not invoiced yet (March's
+charges, and any older one a missed run left). A seller may instead invoice each customer on its
+anniversary (``BillingCycle.ANNIVERSARY``): the day of the month the customer's first
+subscription with it started, the 28th at the latest; a customer whose day is the 15th is then
+invoiced on the 15th for what was charged before it. Resellers are always invoiced on the 1st. An
+account invoiced for a period already (a second run) keeps what was charged since for its next
+invoice: an issued invoice never gains a line.
 
 Set-based: per issuer, one grouped query finds the invoices to write, one bulk insert writes
 them and one ``INSERT ... SELECT`` copies the charges into their lines. Each issuer is a
@@ -35,9 +38,10 @@ from sqlalchemy.orm import Session
 
 from core.clock import add_months, utcnow
 from core.db import insert_new
-from core.models.accounts import Account
+from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
-from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
+from core.models.invoices import BillingCycle, BillingProfile, Invoice, InvoiceLine, InvoiceStatus
+from core.models.subscriptions import Subscription
 from core.money import Money
 from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
 from core.services.volume_discounts import write_volume_discounts
@@ -45,48 +49,94 @@ from core.services.volume_discounts import write_volume_discounts
 
 @dataclass(frozen=True)
 class BillingRunResult:
-    #: The month the run closed: its first day.
+    #: The calendar month the run closed: its first day.
     period_start: date
     invoices: int
     lines: int
 
 
+@dataclass(frozen=True)
+class _Cycle:
+    """A period to close for some of an issuer's recipients: charges before ``cutoff``, from ``period_start``."""
+
+    cutoff: datetime
+    period_start: date
+    #: Whom it closes for (``None``: every recipient not named by another cycle of the issuer).
+    recipients: frozenset[int] | None = None
+
+
+#: The latest anniversary day, so that every month has it.
+LAST_ANNIVERSARY_DAY = 28
+
+
 def run_billing(session: Session, as_of: date | None = None,
                 progress: Callable[[int, int], None] | None = None) -> BillingRunResult:
-    """Invoice the charges made before ``as_of``'s month (default: today's) that are not invoiced yet.
+    """Invoice the charges of the periods over by ``as_of`` (default: today) that are not invoiced yet.
 
     It commits each issuer's invoices as it goes (see the module's docstring); ``progress(done,
     total)`` is told after each issuer. What the caller wrote before is committed with the first.
     """
     today = as_of or utcnow().date()
-    cutoff = datetime(today.year, today.month, 1, tzinfo=UTC)
-    period_start = add_months(cutoff, -1).date()
+    month = _Cycle(cutoff=_boundary(today, 1), period_start=_boundary(today, 1, months_back=1).date())
     issuers = list(session.scalars(select(Charge.issuer_id).distinct()
-                                   .where(Charge.created_at < cutoff, _uninvoiced()).order_by(Charge.issuer_id)))
+                                   .where(Charge.created_at < _boundary(today, today.day), _uninvoiced())
+                                   .order_by(Charge.issuer_id)))
     invoices = lines = 0
     for done, issuer_id in enumerate(issuers, start=1):
-        written = _invoice_issuer(session, issuer_id, cutoff, period_start, issued_on=today)
+        issuer = session.get_one(Account, issuer_id)
+        profile = locked_billing_profile(session, issuer)
+        cycles = [month] if profile.customer_cycle is BillingCycle.FIRST else _anniversaries(session, issuer, today,
+                                                                                            month)
+        for cycle in cycles:
+            written = _invoice_issuer(session, profile, cycle, issued_on=today,
+                                      others=[other.recipients for other in cycles if other.recipients])
+            invoices, lines = invoices + written[0], lines + written[1]
         session.commit()
-        invoices, lines = invoices + written[0], lines + written[1]
         if progress is not None:
             progress(done, len(issuers))
-    return BillingRunResult(period_start, invoices, lines)
+    return BillingRunResult(month.period_start, invoices, lines)
+
+
+def _boundary(today: date, day: int, months_back: int = 0) -> datetime:
+    """The start of the last ``day`` of a month on or before ``today``, ``months_back`` months earlier."""
+    this_month = datetime(today.year, today.month, day, tzinfo=UTC)
+    return add_months(this_month, -months_back - (1 if today.day < day else 0))
+
+
+def _anniversaries(session: Session, issuer: Account, today: date, month: _Cycle) -> list[_Cycle]:
+    """The cycles of an issuer that invoices its customers on their anniversaries: one per day of
+    the month its customers started on, and the calendar month for everyone else."""
+    started = session.execute(
+        select(Subscription.payer_id, func.min(Subscription.started_at))
+        .join(Account, Account.id == Subscription.payer_id)
+        .where(Subscription.seller_id == issuer.id, Subscription.started_at.is_not(None),
+               Account.kind == AccountKind.CUSTOMER)
+        .group_by(Subscription.payer_id)
+    ).all()
+    by_day: dict[int, set[int]] = {}
+    for payer_id, first in started:
+        by_day.setdefault(min(first.day, LAST_ANNIVERSARY_DAY), set()).add(payer_id)
+    return [*(_Cycle(_boundary(today, day), _boundary(today, day, months_back=1).date(), frozenset(payers))
+              for day, payers in sorted(by_day.items())), month]
 
 
 def _uninvoiced() -> ColumnElement[bool]:
     return ~exists().where(InvoiceLine.charge_id == Charge.id)
 
 
-def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_start: date, *,
-                    issued_on: date) -> tuple[int, int]:
-    """Write the invoices of ``issuer_id`` for the month before ``cutoff``; answer how many invoices and lines."""
-    issuer = session.get(Account, issuer_id)
-    assert issuer is not None
-    profile = locked_billing_profile(session, issuer)
+def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *, issued_on: date,
+                    others: list[frozenset[int]]) -> tuple[int, int]:
+    """Write the invoices of ``profile``'s account (locked) for ``cycle``; answer how many invoices and lines.
+
+    ``others`` are the recipients other cycles of the issuer invoice: a cycle for everyone leaves them out.
+    """
+    issuer_id, cutoff, period_start = profile.account_id, cycle.cutoff, cycle.period_start
     invoiced_already = exists().where(Invoice.issuer_id == issuer_id, Invoice.recipient_id == Charge.recipient_id,
                                       Invoice.currency == Charge.currency, Invoice.period_start == period_start,
                                       Invoice.credited_invoice_id.is_(None))
-    to_invoice = (Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already)
+    whom = (Charge.recipient_id.in_(cycle.recipients) if cycle.recipients is not None
+            else Charge.recipient_id.not_in(frozenset().union(*others)))
+    to_invoice = (Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already, whom)
     write_volume_discounts(session, issuer_id, to_invoice, month=period_start, at=cutoff - timedelta(microseconds=1))
     groups = session.execute(
         select(Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count())
@@ -126,7 +176,7 @@ def _invoice_issuer(session: Session, issuer_id: int, cutoff: datetime, period_s
         .join(Invoice, and_(Invoice.issuer_id == Charge.issuer_id, Invoice.recipient_id == Charge.recipient_id,
                             Invoice.currency == Charge.currency, Invoice.id > written_before,
                             Invoice.credited_invoice_id.is_(None)))
-        .where(Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced())
+        .where(Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), whom)
         .order_by(Charge.id)
     ))
     if carried:

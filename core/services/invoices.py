@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError
@@ -31,13 +31,15 @@ def list_invoices(
 ) -> list[Invoice]:
     """The invoices the actor's account issued or received, newest first, paged by keyset.
 
-    ``period`` is the first day of the month an invoice closes.
+    ``period`` is the first day of the month an invoice's period starts in.
     """
     query = _visible(actor)
     for column, value in ((Invoice.issuer_id, issuer_id), (Invoice.recipient_id, recipient_id),
-                          (Invoice.status, status), (Invoice.period_start, period)):
+                          (Invoice.status, status)):
         if value is not None:
             query = query.where(column == value)
+    if period is not None:
+        query = query.where(in_month(period))
     if after_id is not None:
         query = query.where(Invoice.id < after_id)
     return list(session.scalars(query.order_by(Invoice.id.desc()).limit(limit)))
@@ -67,3 +69,9 @@ def _visible(actor: Actor) -> Select[tuple[Invoice]]:
     return (select(Invoice).where(or_(Invoice.issuer_id == account_id, Invoice.recipient_id == account_id))
             .options(selectinload(Invoice.lines), selectinload(Invoice.payments), selectinload(Invoice.issuer),
                      selectinload(Invoice.recipient)))
+
+
+def in_month(month: date) -> ColumnElement[bool]:
+    """Invoices whose period starts in the month beginning ``month``: on the 1st, or on an anniversary."""
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return and_(Invoice.period_start >= month, Invoice.period_start < following)

@@ -1,7 +1,7 @@
 """dunning, reverse charge and attached documents
 
 Invoices count the reminders sent and when dunning suspended what their recipient pays;
-sellers set their reminder schedule and reverse charge; accounts have a tax id; emails name the
+sellers set their reminder schedule, reverse charge and the day they invoice customers on; accounts have a tax id; emails name the
 documents attached to them; charges name the plan they are for (volume discounts count it).
 A subscription suspended because it was not renewed in time is now
 ``expired``: ``overdue`` is dunning's, an unpaid invoice's.
@@ -34,6 +34,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reminder_days', sa.JSON(), server_default='[3, 10, 17]', nullable=False))
         batch_op.add_column(sa.Column('suspend_after_days', sa.Integer(), server_default='24', nullable=True))
         batch_op.add_column(sa.Column('reverse_charge', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('customer_cycle', sa.Enum('first', 'anniversary', name='billing_cycle',
+                                                                native_enum=False, create_constraint=True),
+                                      server_default='first', nullable=False))
 
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.add_column(sa.Column('recipient_tax_id', sa.String(length=40), nullable=True))
@@ -62,6 +65,7 @@ def downgrade() -> None:
         batch_op.drop_column('recipient_tax_id')
 
     with op.batch_alter_table('billing_profiles', schema=None) as batch_op:
+        batch_op.drop_column('customer_cycle')
         batch_op.drop_column('reverse_charge')
         batch_op.drop_column('suspend_after_days')
         batch_op.drop_column('reminder_days')

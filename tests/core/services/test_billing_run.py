@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import insert_new
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
-from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
+from core.models.invoices import BillingCycle, Invoice, InvoiceLine, InvoiceStatus
 from core.services import billing_profiles
 from core.services.billing_profiles import billing_profile
 from core.services.billing_run import run_billing
@@ -66,6 +66,27 @@ def test_the_sellers_tax_is_added_to_the_sum_of_the_lines(frozen_clock, db, demo
     assert (str(invoice.subtotal), invoice.tax_name, str(invoice.tax), str(invoice.total)) == (
         "14.38 EUR", "VAT", "2.88 EUR", "17.26 EUR")  # 20 % of 14.38 is 2.876
     assert invoice.subtotal.amount == sum(line.amount for line in invoice.lines)
+
+
+def test_a_seller_on_anniversaries_invoices_each_customer_on_the_day_it_started(frozen_clock, db, demo, subscribe):
+    billing_profile(db, demo["bright"]).customer_cycle = BillingCycle.ANNIVERSARY
+    frozen_clock.advance(timedelta(days=13))  # 15 March
+    subscription = subscribe("harbour")
+    assert run_billing(db, date(2026, 4, 1)).invoices == 1  # Bright IT's own, from Northwind, on the 1st
+    assert run_billing(db, date(2026, 4, 14)).invoices == 0
+    frozen_clock.advance(subscription.current_period_end - frozen_clock.now() + timedelta(minutes=1))  # renewed 15 Apr
+    run_period_ends(db)
+    db.commit()
+    provision_due(db)
+    assert run_billing(db, date(2026, 4, 15)).invoices == 1
+    invoice = db.scalars(select(Invoice).where(Invoice.recipient_id == demo["harbour"].id)).one()
+    assert (invoice.period_start, invoice.period_end, invoice.issued_on) == (
+        date(2026, 3, 15), date(2026, 4, 14), date(2026, 4, 15))
+    assert [line.period_start.date() for line in invoice.lines] == [date(2026, 3, 15)]  # April's period comes next
+    run_billing(db, date(2026, 5, 15))  # Harbour's second, and Bright IT's for April from Northwind
+    assert [invoice.period_start for invoice in db.scalars(
+        select(Invoice).where(Invoice.recipient_id == demo["harbour"].id).order_by(Invoice.id))] == [
+        date(2026, 3, 15), date(2026, 4, 15)]
 
 
 def test_a_seller_that_reverse_charges_invoices_recipients_with_a_tax_number_without_tax(frozen_clock, db, demo,
