@@ -20,6 +20,7 @@ from core.products import ProductType
 if TYPE_CHECKING:
     from core.jobs import ScheduledJob
     from core.models.accounts import Account
+    from core.payments import PaymentProvider
     from core.settings import Setting
 
 hookspec = pluggy.HookspecMarker("cascade")
@@ -108,6 +109,18 @@ def local_simulators() -> Iterable[Any]:
     ``cascade simulator NAME`` and by the test suite.
 
     :returns: ``plugin_kit.simulators.Simulator`` instances; each name must be unique on the platform.
+    """
+
+
+@hookspec
+def register_payment_providers() -> Iterable[PaymentProvider]:
+    """Declare the payment providers this plugin supplies: services that charge a customer at once.
+
+    Called whenever a page or a service asks which provider takes a payment method
+    (``core.payments.provider_for``): a seller that waits for card payments has its customers
+    pay by card on the spot through the provider that takes cards.
+
+    :returns: ``core.payments.PaymentProvider`` objects; each key must be unique on the platform.
     """
 
 

@@ -5,6 +5,11 @@ plan gets its form without a template of its own. The order is placed with
 ``core.services.orders.place_order``; its errors come back next to the fields they name. A
 checkout token in the form makes the order once however often the form is sent: the first
 order is kept under it (``core.services.idempotency``) and a repeat is shown that order.
+
+Where the shop takes card payments on the spot (``core.services.card_payments``), choosing card
+asks for the card too: the order is placed, then paid, in one step; a declined card leads to
+the order's page to try another (``storefront.orders.pay_by_card``). The repeat of a checkout
+never pays again: it is shown the order.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from werkzeug.wrappers import Response
 
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.orders import OrderStatus
-from core.permissions import Permission
+from core.payments import CardDetails, card_provider
+from core.permissions import PaymentMethod, Permission
 from core.products import text_in
 from core.services.idempotency import StoredAnswer, request_hash, store_answer, stored_answer
 from core.services.orders import LineRequest, place_order
@@ -30,6 +36,7 @@ from storefront.auth import current_customer_actor, customer_account
 from storefront.cart import CartLine, PricedCart, cart_lines, clear_cart, priced_cart, save_cart
 from storefront.catalog import plan_params
 from storefront.hosts import current_storefront
+from storefront.orders import CARD_FIELDS, pay_by_card, read_card
 from storefront.themes import render_page
 from web.database import db
 from web.formatting import current_locale
@@ -94,6 +101,7 @@ def _problems(cart: PricedCart, fields: list[list[FormField]], errors: Mapping[s
     """Every error, with the label of what it is about, for the summary at the top of the page."""
     labels = {field.name: (field.id, field.label) for line in fields for field in line}
     labels["payment_method"] = ("payment-methods", _("Payment method"))
+    labels |= {name: (f"f-{name}", _("Your card")) for name in CARD_FIELDS.values()}  # each message names its detail
     for n, priced in enumerate(cart.lines):
         name = priced.plan.name if priced.plan else _("This plan")
         for part in _LINE_PARTS:
@@ -103,6 +111,13 @@ def _problems(cart: PricedCart, fields: list[list[FormField]], errors: Mapping[s
         anchor, label = labels.get(key, ("order", _("Your order")))
         problems.extend(Problem(anchor, label, message) for message in messages)
     return problems
+
+
+def _card_now(cart: PricedCart) -> bool:
+    """Whether paying this cart by card means paying it now, on this page: the shop takes card
+    payments on the spot, and something is due."""
+    due = cart.due_now
+    return due is not None and due.amount > 0 and card_provider(current_storefront().account) is not None
 
 
 def _checkout_page(values: Mapping[str, str] | None = None, errors: Mapping[str, list[str]] | None = None,
@@ -121,8 +136,8 @@ def _checkout_page(values: Mapping[str, str] | None = None, errors: Mapping[str,
         "checkout.html", signed_in=True, account=customer_account(), fields=fields, line_errors=line_errors,
         problems=_problems(cart, fields, errors), may_purchase=Permission.PURCHASE in actor.permissions,
         payment_methods=sorted(actor.payment_methods), chosen_method=(values or {}).get("payment_method", ""),
-        confirmed_by_seller=set(shop.payment_confirmation_methods), token=token or new_secret(),
-        refusal=refusal, **context,
+        confirmed_by_seller=set(shop.payment_confirmation_methods), card_now=_card_now(cart),
+        token=token or new_secret(), refusal=refusal, **context,
     ), 403 if refusal else 422 if errors else 200
 
 
@@ -136,7 +151,7 @@ def checkout() -> Response | tuple[str, int]:
 
 @bp.post("/checkout")
 @sign_in_required
-def place() -> Response | tuple[str, int]:
+def place() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = request.form
     token = form.get("checkout_token", "")
     if not _TOKEN.fullmatch(token):
@@ -154,9 +169,13 @@ def place() -> Response | tuple[str, int]:
         flash(_("Your cart changed while you were checking out: check your order again."), "error")
         return redirect(url_for("shop_checkout.checkout"), 303)
     lines = [replace(line, params=_params(form, n)) for n, line in enumerate(lines)]
-    save_cart(lines)  # what was typed stays, whatever happens next
+    save_cart(lines)  # what was typed stays, whatever happens next (the card aside: it is never kept)
+    card: CardDetails | None = None
     try:
         actor = current_customer_actor()
+        paying_by_card = form.get("payment_method") == PaymentMethod.CARD and PaymentMethod.CARD in actor.payment_methods
+        if paying_by_card and _card_now(priced_cart()):
+            card = read_card(form)
         # A checkout sent twice at once still makes one order: place_order may commit what was read
         # so far to ask vendors, but the second one's store_answer below fails on the token.
         order = place_order(db.session, actor=actor, lines=[_request(line) for line in lines],
@@ -179,6 +198,8 @@ def place() -> Response | tuple[str, int]:
         return _placed_already(placed)
     db.session.commit()
     clear_cart()
+    if card is not None and order.status is OrderStatus.AWAITING_PAYMENT:
+        return pay_by_card(order, card)
     if order.status is OrderStatus.AWAITING_PAYMENT:
         flash(_("Thank you: order %(id)s is placed. We set it up once your payment is confirmed.", id=order.id), "info")
     else:

@@ -79,6 +79,9 @@ class Order(Base):
     #: What the lines cost per billing period, and once in setup fees, at the prices of the moment.
     total_amount: Mapped[Decimal] = mapped_column(AMOUNT)
     setup_amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    #: Card payments of it declined so far: its next charge's idempotency key counts them
+    #: (``core.services.card_payments``).
+    declined_payments: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

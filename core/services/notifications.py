@@ -87,17 +87,18 @@ def _subscription_link(session: Session, account: Account, subscription: Subscri
     return links.for_account(session, account, path, path)
 
 
-def notify_order_received(session: Session, order: Order) -> None:
+def notify_order_received(session: Session, order: Order, *, by_card_now: bool = False) -> None:
     lines = "\n".join(
         f"- {line.quantity} x {line.plan.product.name} {line.plan.name}: {line.total} per period"
         + (f", plus {line.setup_fee} setup" if line.setup_fee else "")
         for line in order.lines
     )
-    next_step = (
-        f"{order.seller.name} starts on it once they have confirmed your payment of {order.amount_due}."
-        if order.status is OrderStatus.AWAITING_PAYMENT
-        else "We are setting it up now and will write again once it is ready."
-    )
+    if order.status is not OrderStatus.AWAITING_PAYMENT:
+        next_step = "We are setting it up now and will write again once it is ready."
+    elif by_card_now:
+        next_step = f"It is set up as soon as your card payment of {order.amount_due} goes through."
+    else:
+        next_step = f"{order.seller.name} starts on it once they have confirmed your payment of {order.amount_due}."
     people = _people(session, order.payer, owners=True) + ([order.placed_by] if order.placed_by else [])
     _send(session, order.payer, people, f"Order {order.id} received",
           f"We have received order {order.id} for {order.owner.name}:\n\n{lines}\n\n{next_step}\n\n"

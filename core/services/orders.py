@@ -34,6 +34,7 @@ from core.models.people import User
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import LIVE_STATUSES, Subscription
 from core.money import Money
+from core.payments import card_provider
 from core.permissions import PaymentMethod, Permission
 from core.plugins import product_types
 from core.products import OrderLineContext, ProductType
@@ -132,11 +133,15 @@ def place_order(
         raise ValidationError({"lines": [f"These plans are priced in several currencies ({', '.join(sorted(currencies))}): order them separately."]})
     order = _record_order(session, buyer=buyer, owner=owner, payer=paying, placed_by=actor.user, method=method,
                           lines=priced, action="order.placed")
+    # A card the seller takes on the spot is charged next (``core.services.card_payments``): the
+    # seller has nothing to confirm, and the buyer hears it is set up once the payment goes through.
+    by_card_now = method is PaymentMethod.CARD and card_provider(order.seller) is not None
     if method in order.seller.payment_confirmation_methods and order.amount_due.amount > 0:
-        notify_payment_awaited(session, order)
+        if not by_card_now:
+            notify_payment_awaited(session, order)
     else:
         _accept(session, order, actor)
-    notify_order_received(session, order)
+    notify_order_received(session, order, by_card_now=by_card_now)
     return order
 
 
@@ -382,7 +387,7 @@ def confirm_payment(
 ) -> Order:
     """Record the payment of an order waiting for it, and release the order to provisioning."""
     actor.require(Permission.PAY)
-    order = _order_for_update(session, order_id)
+    order = order_for_update(session, order_id)
     if order is None or order.seller_id != actor.account.id:
         raise NotFoundError(f"No order {order_id} waits for {actor.account.name} to confirm its payment.")
     errors: dict[str, list[str]] = {}
@@ -394,22 +399,38 @@ def confirm_payment(
     assert details.method is not None and details.amount is not None
     if order.status is not OrderStatus.AWAITING_PAYMENT:
         raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: it does not wait for a payment.")
-    paid, reference = details.amount, details.reference
-    payment = Payment(order=order, method=details.method, reference=reference, amount=paid.amount,
-                      currency=paid.currency, recorded_by=actor.user)
+    record_order_payment(session, order, actor=actor, method=details.method, reference=details.reference,
+                         paid=details.amount, action="order.payment_confirmed")
+    return order
+
+
+def record_order_payment(
+    session: Session, order: Order, *, actor: Actor, method: PaymentMethod, reference: str, paid: Money, action: str,
+    changes: Mapping[str, str] | None = None,
+) -> Payment:
+    """Record a payment received for ``order``, credit its payer with it, and release the order if it waits.
+
+    The one way an order's payment is kept, whoever took it: its seller confirming it by hand
+    (``confirm_payment``) or a payment provider on the spot (``core.services.card_payments``).
+    The caller has locked the order (``order_for_update``) and checked the payment; ``action``
+    and ``changes`` go into the audit log with the method, reference and amount.
+    """
+    payment = Payment(order=order, method=method, reference=reference, amount=paid.amount, currency=paid.currency,
+                      recorded_by=actor.user)
     session.add(payment)
     session.flush()  # the payment has its id, which names its credit
     credit(session, issuer=order.seller, recipient=order.payer, amount=paid, key=f"order-payment:{payment.id}",
            description=f"Paid with order {order.id} ({reference})")
-    record_event(session, account=actor.account, by=actor.user, action="order.payment_confirmed", target=order,
-                 changes={"method": str(details.method), "reference": reference, "amount": str(paid.amount)})
-    _accept(session, order, actor)
-    return order
+    record_event(session, account=actor.account, by=actor.user, action=action, target=order,
+                 changes={"method": str(method), "reference": reference, "amount": str(paid.amount), **(changes or {})})
+    if order.status is OrderStatus.AWAITING_PAYMENT:
+        _accept(session, order, actor)
+    return payment
 
 
 def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str = "") -> Order:
     """Withdraw an order that still waits for its payment: its buyer may, and so may its seller."""
-    order = _order_for_update(session, order_id)
+    order = order_for_update(session, order_id)
     if order is None or not _visible(order, actor.account):
         raise NotFoundError(f"No order {order_id}.")
     actor.require(Permission.PAY if order.seller_id == actor.account.id else Permission.PURCHASE)
@@ -466,8 +487,11 @@ def _visible(order: Order, viewer: Account) -> bool:
     return order.payer.path.startswith(viewer.path)
 
 
-def _order_for_update(session: Session, order_id: int) -> Order | None:
-    return session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+def order_for_update(session: Session, order_id: int) -> Order | None:
+    """Order ``order_id`` locked for the rest of the transaction, as the database has it now (not as
+    the session last saw it), or ``None``."""
+    return session.scalar(select(Order).where(Order.id == order_id).with_for_update()
+                          .execution_options(populate_existing=True))
 
 
 def set_payment_confirmation(session: Session, *, actor: Actor, methods: Sequence[str]) -> list[str]:

@@ -2,7 +2,7 @@
 
 Invoices count the reminders sent and when dunning suspended what their recipient pays;
 sellers set their reminder schedule, reverse charge and the day they invoice customers on; accounts have a tax id; emails name the
-documents attached to them; charges name the plan they are for (volume discounts count it).
+documents attached to them; orders count their declined card payments; charges name the plan they are for (volume discounts count it).
 A subscription suspended because it was not renewed in time is now
 ``expired``: ``overdue`` is dunning's, an unpaid invoice's.
 
@@ -39,10 +39,14 @@ def upgrade() -> None:
                                       server_default='first', nullable=False))
 
     with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('issuer_tax_id', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('recipient_tax_id', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('reverse_charge', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('suspended_at', sa.DateTime(timezone=True), nullable=True))
+
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('declined_payments', sa.Integer(), server_default='0', nullable=False))
 
     with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attachments', sa.JSON(), server_default='[]', nullable=False))
@@ -58,13 +62,18 @@ def downgrade() -> None:
     with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
         batch_op.drop_column('attachments')
 
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_column('declined_payments')
+
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.drop_column('suspended_at')
         batch_op.drop_column('reminders_sent')
         batch_op.drop_column('reverse_charge')
         batch_op.drop_column('recipient_tax_id')
+        batch_op.drop_column('issuer_tax_id')
 
     with op.batch_alter_table('billing_profiles', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_billing_profiles_billing_cycle'), type_='check')
         batch_op.drop_column('customer_cycle')
         batch_op.drop_column('reverse_charge')
         batch_op.drop_column('suspend_after_days')
