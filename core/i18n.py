@@ -7,13 +7,18 @@ time a language is asked for: nothing generated is kept on disk. The storefront'
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
+
+from core.money import Money
 
 #: What the storefront offers, the first being the default.
 LOCALES = ("en", "fr")
@@ -42,3 +47,15 @@ def translations(locale: str) -> NullTranslations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+def money_text(value: Money, locale: str) -> str:
+    """An amount as ``locale`` writes it (``€12.50``, ``12,50 €``), rounded once by ``core.money``:
+    already at the currency's minor unit, Babel has nothing left to round by its own rule."""
+    rounded = value.rounded()
+    return format_currency(rounded.amount, rounded.currency, locale=locale)
+
+
+def day_text(value: date | datetime, locale: str) -> str:
+    """A day as ``locale`` writes it: ``2 Mar 2026``, ``2 mars 2026`` (a time's UTC day)."""
+    return format_date(value.date() if isinstance(value, datetime) else value, "d MMM y", locale=locale)

@@ -1,20 +1,26 @@
-"""A customer's invoices on the shop: each month the shop invoiced it, as a document.
+"""A customer's invoices on the shop: each month the shop invoiced it, as a page and as a PDF document.
 
 Only the invoices this shop's seller sent the signed-in customer open here; any other id is a
-404. The invoices' issuer is the shop's seller: nothing here names anyone above it.
+404. The invoices' issuer is the shop's seller: nothing here names anyone above it, the PDF (in
+the shop's brand and the visitor's language) included.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from io import BytesIO
+
+from flask import Blueprint, abort, request, send_file
 from flask_babel import lazy_gettext
+from werkzeug.wrappers import Response
 
 from core.models.invoices import Invoice, InvoiceStatus
+from core.services.invoice_documents import MEDIA_TYPE, invoice_filename, invoice_pdf
 from core.services.invoices import get_invoice, list_invoices
 from storefront.auth import current_customer_actor, customer_account
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.database import db
+from web.formatting import current_locale
 from web.pages import sign_in_required
 
 bp = Blueprint("shop_invoices", __name__)
@@ -42,6 +48,14 @@ def invoices() -> str:
 @sign_in_required
 def invoice(invoice_id: int) -> str:
     return render_page("invoice.html", invoice=_own_invoice(invoice_id), status_labels=STATUS_LABELS)
+
+
+@bp.get("/invoices/<int:invoice_id>/pdf")
+@sign_in_required
+def invoice_document(invoice_id: int) -> Response:
+    found = _own_invoice(invoice_id)
+    return send_file(BytesIO(invoice_pdf(db.session, found, current_locale())), MEDIA_TYPE, as_attachment=True,
+                     download_name=invoice_filename(found))
 
 
 def _own_invoice(invoice_id: int) -> Invoice:

@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
-from core.i18n import DEFAULT_LOCALE
+from core.i18n import DEFAULT_LOCALE, day_text, money_text
 from core.models.catalog import Plan
 from core.money import Money, decimal_text
 from core.services.subscriptions import PRICE_CHANGES
@@ -34,13 +34,12 @@ def money(value: Money | Decimal | None, currency: str | None = None) -> str:
     """
     if value is None:
         return ""
-    rounded = (value if isinstance(value, Money) else Money(value, currency or "")).rounded()  # already at the currency's minor unit: Babel has nothing left to round
-    return format_currency(rounded.amount, rounded.currency)
+    return money_text(value if isinstance(value, Money) else Money(value, currency or ""), current_locale())
 
 
 def day(value: datetime | None) -> str:
     """A date: ``2 Mar 2026``, ``2 mars 2026``."""
-    return format_datetime(value, "d MMM y", rebase=False) if value is not None else ""
+    return day_text(value, current_locale()) if value is not None else ""
 
 
 def month(value: date | None) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, url_for
+from io import BytesIO
+
+from flask import Response, send_file, url_for
 
 from bss.api import bp
 from bss.api.billing_schemas import (
@@ -16,6 +18,7 @@ from bss.api.billing_schemas import (
 )
 from core.permissions import Permission
 from core.services.credit_notes import issue_credit_note
+from core.services.invoice_documents import MEDIA_TYPE, invoice_filename, invoice_pdf
 from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices, uninvoiced_charges
 from web.api.auth import current_actor
@@ -42,6 +45,17 @@ def invoices() -> Response:
            permission=Permission.VIEW_BILLING, description="Any other answers 404.")
 def invoice(invoice_id: int) -> Response:
     return respond(get_invoice(db.session, current_actor(), invoice_id))
+
+
+@bp.get("/invoices/<int:invoice_id>/pdf")
+@operation(summary="Download an invoice your account issued or received as a PDF document.", response=None,
+           permission=Permission.VIEW_BILLING, media_type=MEDIA_TYPE,
+           description="The document its recipient files, in its issuer's brand, sent as an attachment named for its "
+           "number (`BRIGHT-000042.pdf`). Any other invoice answers 404.")
+def invoice_document(invoice_id: int) -> Response:
+    found = get_invoice(db.session, current_actor(), invoice_id)
+    return send_file(BytesIO(invoice_pdf(db.session, found)), MEDIA_TYPE, as_attachment=True,
+                     download_name=invoice_filename(found))
 
 
 @bp.post("/invoices/<int:invoice_id>/payments")

@@ -1,12 +1,13 @@
-"""Invoices in the back office: those the account sent and received, each as its recipient reads it,
-and the payments its issuer records against it."""
+"""Invoices in the back office: those the account sent and received, each as its recipient reads it
+(on the page, or as the PDF document in its issuer's brand), and the payments its issuer records against it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from io import BytesIO
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -18,6 +19,7 @@ from core.models.invoices import Invoice, InvoiceStatus
 from core.permissions import PaymentMethod, Permission
 from core.services.accounting_export import ExportLayout, export_invoices
 from core.services.credit_notes import issue_credit_note
+from core.services.invoice_documents import MEDIA_TYPE, invoice_filename, invoice_pdf
 from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices
 from web.database import db
@@ -88,6 +90,15 @@ def invoices_export() -> Response:
 @login_required
 def invoice(invoice_id: int) -> tuple[str, int]:
     return _invoice_page(get_invoice(db.session, current_actor(), invoice_id))
+
+
+@bp.get("/invoices/<int:invoice_id>/pdf")
+@login_required
+def invoice_document(invoice_id: int) -> Response:
+    """The invoice as a PDF document, in its issuer's brand, to download."""
+    found = get_invoice(db.session, current_actor(), invoice_id)
+    return send_file(BytesIO(invoice_pdf(db.session, found)), MEDIA_TYPE, as_attachment=True,
+                     download_name=invoice_filename(found))
 
 
 @bp.post("/invoices/<int:invoice_id>/credit-notes")

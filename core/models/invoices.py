@@ -114,7 +114,9 @@ class Invoice(Base):
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: For a credit note: the invoice it corrects (its totals are then negative).
     credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
-    #: The recipient's tax id when it was issued; with ``reverse_charge``, its tax is the recipient's to account for.
+    #: The issuer's and the recipient's tax ids when it was issued; with ``reverse_charge``, its tax
+    #: is the recipient's to account for.
+    issuer_tax_id: Mapped[str | None] = mapped_column(String(40))
     recipient_tax_id: Mapped[str | None] = mapped_column(String(40))
     reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Dunning: the reminders sent since it fell due, and when the subscriptions its recipient

@@ -147,7 +147,7 @@ def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *,
     # What every invoice of this run shares, read once.
     shared = {"issuer_id": issuer_id, "period_start": period_start, "period_end": (cutoff - timedelta(days=1)).date(),
               "issued_on": issued_on, "due_on": issued_on + timedelta(days=profile.payment_terms_days),
-              "tax_name": profile.tax_name, "created_at": utcnow()}
+              "tax_name": profile.tax_name, "issuer_tax_id": profile.account.tax_id, "created_at": utcnow()}
     tax_ids = dict(session.execute(select(Account.id, Account.tax_id).where(
         Account.id.in_({recipient_id for recipient_id, *_ in groups}), Account.tax_id.is_not(None))).all())
     rows, carried = [], []

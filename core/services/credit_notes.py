@@ -88,7 +88,8 @@ def _write_note(session: Session, invoice: Invoice, net: Decimal, reason: str, *
         number=number,
         period_start=invoice.period_start, period_end=invoice.period_end, issued_on=today, due_on=today,
         status=InvoiceStatus.PAID, tax_name=invoice.tax_name, tax_rate=invoice.tax_rate,
-        recipient_tax_id=invoice.recipient_tax_id, reverse_charge=invoice.reverse_charge,
+        issuer_tax_id=invoice.issuer_tax_id, recipient_tax_id=invoice.recipient_tax_id,
+        reverse_charge=invoice.reverse_charge,
         subtotal_amount=-net, tax_amount=-tax, total_amount=-(net + tax), credited_invoice_id=invoice.id,
     )
     if line_by_line:

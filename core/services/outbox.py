@@ -23,6 +23,7 @@ from core.db import end_before_outside_call
 from core.errors import ValidationError
 from core.mail import MailTransport
 from core.models.outbox import EMAIL_STATES, EmailStatus, OutboxEmail
+from core.services.attachments import Attachment, resolve_attachments
 
 #: Attempts before an email that keeps failing for a temporary reason is given up.
 MAX_ATTEMPTS = 5
@@ -72,8 +73,9 @@ def queue_email(
     return email
 
 
-def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
-    """Render an outbox row as a MIME message from ``sender`` ("Name <address>")."""
+def build_message(email: OutboxEmail, sender: str, attachments: Sequence[Attachment] = ()) -> EmailMessage:
+    """Render an outbox row as a MIME message from ``sender`` ("Name <address>"), with the files its
+    references resolved to (``core.services.attachments``)."""
     default_name, address = parseaddr(sender)
     message = EmailMessage()
     message["From"] = formataddr((email.sender_name or default_name, address))
@@ -87,6 +89,9 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message.set_content(email.text_body)
     if email.html_body:
         message.add_alternative(email.html_body, subtype="html")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.media_type.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 
@@ -113,7 +118,8 @@ def deliver_email(
         return None
     email.attempts += 1
     email.next_attempt_at = now + SEND_LEASE
-    message = build_message(email, sender)
+    # Its documents are read and rendered now, while the session is open; the send comes after.
+    message = build_message(email, sender, resolve_attachments(session, email.attachments))
     end_before_outside_call(session)  # the claim stands on its own
     try:
         transport.send(message)

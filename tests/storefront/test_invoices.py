@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.models.invoices import Invoice
@@ -47,11 +49,33 @@ def test_a_customer_reads_its_invoices_from_the_shop_and_nothing_names_anyone_ab
     assert "Sous-total 43,14 € Total 43,14 €" in french.replace("\xa0", " ").replace("\u202f", " ")
 
 
+def test_a_customer_downloads_its_invoice_as_a_pdf_in_the_shops_name_and_language(
+        frozen_clock, client, db, shops, subscribe, shop_sign_in):
+    invoice = _invoiced(db, subscribe)["harbour"]
+    path = f"/invoices/{invoice.id}/pdf"
+    assert client.get(path, base_url=BRIGHT).status_code == 302  # to sign in first
+    shop_sign_in()
+    page = client.get(f"/invoices/{invoice.id}", base_url=BRIGHT)
+    assert f'<a href="{path}" download>Download PDF</a>' in page.get_data(as_text=True)
+    pdf = client.get(path, base_url=BRIGHT)
+    assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+    assert pdf.headers["Content-Disposition"] == f"attachment; filename={invoice.number}.pdf"
+    text = PdfReader(BytesIO(pdf.data)).pages[0].extract_text()
+    assert text.startswith("Bright IT") and f"Invoice {invoice.number}" in text and "Harbour Dental" in text
+    assert "Northwind" not in text and b"Northwind" not in pdf.data
+
+    client.get("/language/fr", base_url=BRIGHT)
+    assert "Télécharger le PDF" in text_of(client.get(f"/invoices/{invoice.id}", base_url=BRIGHT))
+    french = PdfReader(BytesIO(client.get(path, base_url=BRIGHT).data)).pages[0].extract_text()
+    assert f"Facture {invoice.number}" in french and "Facturé à" in french
+
+
 def test_another_accounts_invoice_is_not_found(frozen_clock, client, db, shops, subscribe, shop_sign_in):
     invoiced = _invoiced(db, subscribe)
     shop_sign_in()
     for other in ("maple", "bright"):  # a neighbour's, and the one the shop itself received
         assert client.get(f"/invoices/{invoiced[other].id}", base_url=BRIGHT).status_code == 404
+        assert client.get(f"/invoices/{invoiced[other].id}/pdf", base_url=BRIGHT).status_code == 404
 
 
 def test_a_member_who_may_not_see_billing_has_no_invoices(client, db, demo, shops, shop_sign_in):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
+
+from pypdf import PdfReader
 
 from core.services.billing_run import run_billing
 from tests.bss.api.conftest import documented
@@ -94,3 +97,23 @@ def test_the_issuer_corrects_an_invoice_with_a_credit_note(frozen_clock, client,
     assert refused.status_code == 409
     assert api_as("harbour").post(f"/api/v1/invoices/{invoice['id']}/credit-notes",
                                   json={"reason": "Mine"}).status_code == 404
+
+
+def test_the_invoice_downloads_as_a_pdf_by_its_issuer_and_its_recipient_only(frozen_clock, client, db, api_as, subscribe):
+    subscribe("harbour", quantity=3)
+    run_billing(db, date(2026, 4, 1))
+    (invoice,) = api_as("harbour").get("/api/v1/invoices").json["items"]
+    path = f"/api/v1/invoices/{invoice['id']}/pdf"
+    for caller in ("harbour", "bright"):
+        pdf = api_as(caller).get(path)
+        assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+        assert pdf.headers["Content-Disposition"] == "attachment; filename=BRIGHT-000001.pdf"
+        text = PdfReader(BytesIO(pdf.data)).pages[0].extract_text()
+        assert "Invoice BRIGHT-000001" in text and "Harbour Dental" in text and "€43.14" in text
+    for outsider in ("northwind", "maple", "corner"):
+        refused = api_as(outsider).get(path)
+        assert (refused.status_code, refused.mimetype) == (404, "application/problem+json")
+    assert api_as("harbour").get(f"/api/v1/invoices/{MISSING_ID}/pdf").status_code == 404
+    described = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/invoices/{invoice_id}/pdf"]["get"]
+    assert list(described["responses"]["200"]["content"]) == ["application/pdf"]
+    assert {"401", "403", "404"} <= set(described["responses"])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.models.audit import AuditEvent
 from core.models.invoices import BillingProfile, Invoice
 from core.services.billing_run import run_billing
 from plugin_kit.testing import text_of
+from tests.bss.backoffice.conftest import sign_out
 
 
 def test_a_reseller_sees_what_it_invoiced_and_what_it_was_invoiced(frozen_clock, client, db, login_as, subscribe):
@@ -31,6 +34,24 @@ def test_a_reseller_sees_what_it_invoiced_and_what_it_was_invoiced(frozen_clock,
     assert "Subtotal €43.14 Total €43.14" in page
 
 
+def test_an_invoice_downloads_as_a_pdf_from_its_page(frozen_clock, client, db, login_as, subscribe):
+    subscribe("harbour", quantity=3)
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalars(select(Invoice).where(Invoice.number == "BRIGHT-000001")).one()
+    for person in ("owner@bright.example", "owner@harbour.example"):  # its issuer and its recipient
+        login_as(person)
+        page = client.get(f"/bss/invoices/{invoice.id}")
+        assert f'<a href="/bss/invoices/{invoice.id}/pdf" download>Download PDF</a>' in page.get_data(as_text=True)
+        pdf = client.get(f"/bss/invoices/{invoice.id}/pdf")
+        assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+        assert pdf.headers["Content-Disposition"] == "attachment; filename=BRIGHT-000001.pdf"
+        text = PdfReader(BytesIO(pdf.data)).pages[0].extract_text()
+        assert "Invoice BRIGHT-000001" in text and "3 x Fake product Small" in text
+        sign_out(client)
+    login_as("owner@corner.example")
+    assert client.get(f"/bss/invoices/{invoice.id}/pdf").status_code == 404
+
+
 def test_an_invoice_between_others_is_not_found(frozen_clock, client, db, login_as, subscribe):
     subscribe("harbour")
     run_billing(db, date(2026, 4, 1))
@@ -46,7 +67,8 @@ def test_a_seller_sets_how_it_invoices_and_the_next_invoices_follow(frozen_clock
     assert "BRIGHT-000001" in text_of(client.get("/bss/payments/settings"))  # the defaults
     saved = post("/bss/payments/invoicing", {"invoice_prefix": "bit/26-", "tax_name": "VAT", "tax_rate": "20",
                                              "payment_terms_days": "30", "reminder_days": "12 5",
-                                             "suspend_after_days": "20", "reverse_charge": "on"})
+                                             "suspend_after_days": "20", "reverse_charge": "on",
+                                             "customer_cycle": "first"})
     assert saved.status_code == 302
     assert db.scalar(select(AuditEvent.action).where(AuditEvent.action == "billing_profile.changed"))
     profile = db.scalars(select(BillingProfile).where(BillingProfile.account_id == demo["bright"].id)).one()

@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from core.mail import SMTPTransport
 from core.models.invoices import Invoice
 from core.models.outbox import OutboxEmail
 from core.models.people import Team
 from core.services.billing_run import run_billing
 from core.services.credit_notes import issue_credit_note
 from core.services.invoice_notices import announce_all
+from core.services.outbox import deliver_email
 from core.services.people import add_member, create_user
 
 
@@ -56,3 +60,23 @@ def test_a_credit_note_is_announced_as_one(frozen_clock, db, demo, actor_for, su
     (email,) = [email for email in _emails(db, f"Credit note {note.number}") if email.to_address == "owner@harbour.example"]
     assert f"Bright IT has issued credit note {note.number} to Harbour Dental: it takes 14.38 EUR off invoice " \
            f"{invoice.number}." in email.text_body
+
+
+def test_the_email_arrives_with_the_invoice_attached_as_a_pdf_in_the_shops_name(frozen_clock, db, shops, subscribe,
+                                                                                 smtp_server):
+    url, mailbox = smtp_server
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    announce_all(db)
+    db.commit()
+    (email,) = [email for email in _emails(db, "Invoice BRIGHT-000001") if email.to_address == "owner@harbour.example"]
+    deliver_email(db, email.id, SMTPTransport(url), "Cascade <no-reply@cascade.example>")
+    (message,) = mailbox.wait_for(1)
+    assert "Bright IT has issued invoice BRIGHT-000001" in message.get_body(("plain",)).get_content()
+    (attached,) = message.iter_attachments()
+    assert (attached.get_content_type(), attached.get_filename()) == ("application/pdf", "BRIGHT-000001.pdf")
+    pdf = attached.get_content()
+    assert pdf.startswith(b"%PDF-")
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    assert "Invoice BRIGHT-000001" in text and "Harbour Dental" in text and "Bright IT" in text
+    assert "Northwind" not in text and b"Northwind" not in pdf
