@@ -11,8 +11,8 @@ from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import SUBSCRIPTION_STATES, SubscriptionStatus, SuspendReason
 from core.product_lifecycle import LifecycleAction
 from core.services.actors import acting_as
-from core.services.people import add_member
 from core.services.manual_tasks import complete_task, decline_task, list_tasks
+from core.services.people import add_member
 from core.services.renewals import run_period_ends
 from core.services.subscriptions import act_on_subscription, available_actions, shows_price_to
 from plugin_kit.testing import provision_due
