@@ -18,10 +18,11 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import AccountKind
 from core.models.people import Team
 from core.permissions import ALL_PERMISSIONS, Permission
+from core.services.account_changes import update_account
 from core.services.invitations import invite_person, pending_invitations, revoke_invitation
 from core.services.notifications import sender_name_for
 from core.services.teams import create_team, delete_team, get_team, members_of, remove_member, teams_of, update_team
@@ -93,6 +94,27 @@ def create_team_view() -> Response | tuple[str, int]:
     db.session.commit()
     flash(_("The team %(name)s is created. Invite people into it from the organisation page.", name=team.name), "info")
     return redirect(url_for("shop_organisation.team", team_id=team.id))
+
+
+@bp.post("/organisation/tax-id")
+@sign_in_required
+def save_tax_id() -> Response | tuple[str, int]:
+    """The organisation's tax number (VAT, GST), printed on the invoices it receives."""
+    if not customer_can(Permission.MANAGE_TEAM):
+        raise PermissionDeniedError(_("Ask a person who manages the organisation to change it."))
+    account = customer_account()
+    tax_id = request.form.get("tax_id", "")
+    try:
+        update_account(db.session, viewer=account, account_id=account.id, by=current_user.user,
+                       changes={"tax_id": tax_id or None})
+    except ValidationError:  # the one field: said in the customer's language
+        db.session.rollback()
+        return _organisation_page(tax_errors={"tax_id": [_("Give the tax number as your tax office writes it: "
+                                                           "FR40303265045.")]}, tax_form={"tax_id": tax_id})
+    db.session.commit()
+    flash(_("Saved: your next invoices show your tax number.") if account.tax_id else
+          _("Saved: your next invoices show no tax number."), "info")
+    return redirect(url_for("shop_organisation.people") + "#billing-details")
 
 
 @bp.post("/organisation/invitations")
@@ -221,6 +243,7 @@ def _payment_method_choices() -> list[Choice]:
 
 def _organisation_page(*, team_errors: Mapping[str, list[str]] | None = None, team_form: Mapping[str, Any] | None = None,
                        invite_errors: Mapping[str, list[str]] | None = None, invite_form: Mapping[str, str] | None = None,
+                       tax_errors: Mapping[str, list[str]] | None = None, tax_form: Mapping[str, str] | None = None,
                        problem: str | None = None, status: int | None = None) -> tuple[str, int]:
     account = customer_account()
     manages = customer_can(Permission.MANAGE_TEAM)
@@ -238,9 +261,11 @@ def _organisation_page(*, team_errors: Mapping[str, list[str]] | None = None, te
         team_form=team_form or {"permissions": [], "payment_methods": [], "receives_renewal_reminders": False},
         invite_errors=invite_errors or {},
         invite_form=invite_form or {},
+        tax_errors=tax_errors or {},
+        tax_form=tax_form or {"tax_id": account.tax_id or ""},
         problem=problem,
     )
-    return page, status or (422 if team_errors or invite_errors else 200)
+    return page, status or (422 if team_errors or invite_errors or tax_errors else 200)
 
 
 def _team_page(team: Team, *, errors: Mapping[str, list[str]] | None = None,

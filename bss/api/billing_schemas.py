@@ -73,10 +73,16 @@ class InvoiceSchema(Schema):
     issuer = fields.Nested(PartySchema, required=True)
     recipient = fields.Nested(PartySchema, required=True)
     status = fields.Enum(InvoiceStatus, by_value=True, required=True)
-    period_start = fields.Date(required=True, metadata={"description": "The first day of the month it closes."})
+    period_start = fields.Date(required=True, metadata={
+        "description": "The first day of the period it closes: the 1st, or the recipient's anniversary day."})
     period_end = fields.Date(required=True)
     issued_on = fields.Date(required=True)
     due_on = fields.Date(required=True)
+    issuer_tax_id = fields.String(required=True, allow_none=True, metadata={"description": "As it was at issue."})
+    recipient_tax_id = fields.String(required=True, allow_none=True, metadata={"description": "As it was at issue."})
+    reverse_charge = fields.Boolean(required=True, metadata={
+        "description": "No tax was charged: the recipient, having a tax id, accounts for it."})
+    reminders_sent = fields.Integer(required=True, metadata={"description": "Reminders sent since it fell due."})
     tax_name = fields.String(required=True)
     tax_rate = fields.Function(lambda invoice: decimal_text(invoice.tax_rate), required=True,
                                metadata={"description": "In percent, as a decimal string.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from core.models.invoices import Invoice
 from core.models.people import Team
+from core.services.billing_profiles import billing_profile
 from core.services.billing_run import run_billing
 from core.services.credit_notes import issue_credit_note
 from core.services.people import add_member, create_user
@@ -99,3 +101,16 @@ def test_a_credit_note_shows_beside_the_invoice_it_corrects(frozen_clock, client
     assert f"{note.number} (credit note) March 2026" in listed and "-€14.38" in listed
     page = text_of(client.get(f"/invoices/{note.id}", base_url=BRIGHT))
     assert f"Credit note {note.number} It takes its amounts off an invoice of yours. See that invoice" in page
+
+
+def test_a_reverse_charged_invoice_shows_both_tax_numbers_and_says_who_accounts_for_the_tax(
+        frozen_clock, client, db, demo, shops, subscribe, shop_sign_in):
+    profile = billing_profile(db, demo["bright"])
+    profile.tax_name, profile.tax_rate, profile.reverse_charge = "VAT", Decimal(20), True
+    demo["bright"].tax_id, demo["harbour"].tax_id = "IE6388047V", "FR40303265045"
+    invoice = _invoiced(db, subscribe)["harbour"]
+    shop_sign_in()
+    text = text_of(client.get(f"/invoices/{invoice.id}", base_url=BRIGHT))
+    assert "Issued by Bright IT Tax id: IE6388047V Billed to Harbour Dental Tax id: FR40303265045" in text
+    assert "Subtotal €43.14 VAT: reverse charge €0.00 Total €43.14" in text
+    assert "Reverse charge: the recipient accounts for the VAT." in text

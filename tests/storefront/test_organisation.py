@@ -198,3 +198,24 @@ def test_another_accounts_team_answers_404(client, db, owner, shops, shop_post):
     [membership] = [m for m in maple_owners.memberships if m.user.email == "owner@maple.example"]
     assert shop_post(f"/organisation/teams/{maple_owners.id}/members/{membership.id}/remove").status_code == 404
     assert db.get(Membership, membership.id) is not None
+
+
+def test_the_owner_gives_a_tax_number_and_a_bad_one_changes_nothing(client, db, owner, shop_post):
+    saved = shop_post("/organisation/tax-id", {"tax_id": "fr 40 303 265 045"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/organisation#billing-details")
+    db.refresh(owner)
+    assert owner.tax_id == "FR40303265045"
+    assert 'value="FR40303265045"' in client.get("/organisation", base_url=BRIGHT).get_data(as_text=True)
+    refused = shop_post("/organisation/tax-id", {"tax_id": "<b>?"})
+    assert refused.status_code == 422
+    assert "Give the tax number as your tax office writes it" in text_of(refused)
+    db.refresh(owner)
+    assert owner.tax_id == "FR40303265045"
+
+
+def test_a_member_who_does_not_manage_the_organisation_cannot_change_its_tax_number(client, db, shops, shop_sign_in,
+                                                                                    shop_post):
+    make_team(db, shops["harbour"], "Front desk", {"purchase"}, "desk@harbour.example")
+    shop_sign_in("desk@harbour.example")
+    assert shop_post("/organisation/tax-id", {"tax_id": "FR40303265045"}).status_code == 403
+    assert shops["harbour"].tax_id is None

@@ -35,6 +35,8 @@ def test_charges_wait_for_the_run_then_the_invoice_is_read_by_its_recipient_and_
         "number": "BRIGHT-000001", "status": "open", "issued_on": "2026-04-01", "due_on": "2026-04-15",
         "subtotal": eur("43.14"), "tax": eur("0.00"), "total": eur("43.14")}
     assert (invoice["issuer"]["name"], invoice["recipient"]["name"]) == ("Bright IT", "Harbour Dental")
+    assert {key: invoice[key] for key in ("issuer_tax_id", "recipient_tax_id", "reverse_charge", "reminders_sent")} == {
+        "issuer_tax_id": None, "recipient_tax_id": None, "reverse_charge": False, "reminders_sent": 0}
     (line,) = invoice["lines"]
     assert {key: line[key] for key in ("kind", "description", "quantity", "unit_price", "amount")} == {
         "kind": "recurring", "description": "3 x Fake product Small", "quantity": 3, "unit_price": eur("14.38"),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.models.audit import AuditEvent
 from core.models.invoices import BillingProfile, Invoice
 from core.services.billing_run import run_billing
+from core.services.dunning import run_dunning
 from plugin_kit.testing import text_of
 from tests.bss.backoffice.conftest import sign_out
 
@@ -153,3 +154,15 @@ def test_the_issuer_issues_a_credit_note_from_the_invoice_page(frozen_clock, cli
     assert "Credit on invoice BRIGHT-000001: A seat was never used" in note_page and "Record the payment" not in note_page
     page = text_of(client.get(f"/bss/invoices/{invoice.id}"))
     assert "Corrected by credit note BRIGHT-000002 (-€14.38)." in page and "Still due: €28.76" in page
+
+
+def test_the_issuer_reads_on_the_invoice_how_far_dunning_went(frozen_clock, client, db, demo, login_as, subscribe):
+    subscribe("harbour")
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalars(select(Invoice).where(Invoice.recipient_id == demo["harbour"].id)).one()
+    run_dunning(db, date(2026, 5, 9))
+    db.commit()
+    login_as("owner@bright.example")
+    page = " ".join(client.get(f"/bss/invoices/{invoice.id}").get_data(as_text=True).split())
+    assert "Reminded</dt><dd>3 times since it fell due" in page
+    assert "Suspended for it</dt><dd>what Harbour Dental pays you for, since" in page

@@ -135,3 +135,4 @@ def test_a_reseller_behind_with_its_distributor_never_cuts_its_customers_off(fro
     db.refresh(subscription)
     assert wholesale.status is InvoiceStatus.OVERDUE and wholesale.suspended_at is not None
     assert subscription.status is S.ACTIVE
+
