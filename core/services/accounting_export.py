@@ -2,7 +2,9 @@
 import reads, or plain.
 
 One row per invoice line; the invoice's own columns repeat on each of its lines, as both layouts
-expect. Amounts are decimal strings at the currency's minor unit; nothing is rounded again.
+expect. Amounts are decimal strings at the currency's minor unit; nothing is rounded again. A
+credit note is a document of its own with negative amounts, its reference naming the invoice it
+corrects: Xero's import makes a credit note of an invoice whose total is negative.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ XERO_COLUMNS = (
 )
 PLAIN_COLUMNS = (
     "number", "recipient", "recipient_id", "status", "issued_on", "due_on", "period_start", "period_end", "currency",
-    "subtotal", "tax_name", "tax_rate", "tax", "total", "line_kind", "line_description", "subscription_id", "quantity",
+    "subtotal", "tax_name", "tax_rate", "tax", "total", "credited_invoice", "recipient_tax_id", "reverse_charge",
+    "line_kind", "line_description", "subscription_id", "quantity",
     "unit_price", "amount", "line_period_start", "line_period_end",
 )
 #: Xero's default sales account.
@@ -51,7 +54,8 @@ def export_invoices(session: Session, *, issuer: Account, period_start: date,
     """The invoices ``issuer`` issued for periods starting in the month beginning ``period_start``, as CSV text."""
     invoices = session.scalars(
         select(Invoice).where(Invoice.issuer_id == issuer.id, in_month(period_start))
-        .options(selectinload(Invoice.lines), selectinload(Invoice.recipient)).order_by(Invoice.number))
+        .options(selectinload(Invoice.lines), selectinload(Invoice.recipient), selectinload(Invoice.credited_invoice))
+        .order_by(Invoice.number))
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
     if layout is ExportLayout.XERO:
@@ -68,7 +72,7 @@ def _xero_rows(invoices: Iterable[Invoice], account_code: str) -> Iterable[list[
         tax_type = f"{decimal_text(invoice.tax_rate)}% ({invoice.tax_name} on Income)" if invoice.tax_rate else "Tax Exempt"
         for line in invoice.lines:
             yield [invoice.recipient.name, "", "", "", "", "", "", "", "", "", invoice.number,
-                   f"{invoice.period_start:%B %Y}", f"{invoice.issued_on:%d/%m/%Y}", f"{invoice.due_on:%d/%m/%Y}",
+                   _reference(invoice), f"{invoice.issued_on:%d/%m/%Y}", f"{invoice.due_on:%d/%m/%Y}",
                    _amount(invoice.total), "", line.description, str(line.quantity), _amount(line.unit_price), "",
                    account_code, tax_type, _line_tax(invoice, line), "", "", "", "", invoice.currency, ""]
 
@@ -79,10 +83,18 @@ def _plain_rows(invoices: Iterable[Invoice]) -> Iterable[list[str]]:
             yield [invoice.number, invoice.recipient.name, str(invoice.recipient_id), invoice.status.value,
                    invoice.issued_on.isoformat(), invoice.due_on.isoformat(), invoice.period_start.isoformat(),
                    invoice.period_end.isoformat(), invoice.currency, _amount(invoice.subtotal), invoice.tax_name,
-                   decimal_text(invoice.tax_rate), _amount(invoice.tax), _amount(invoice.total), line.kind.value,
+                   decimal_text(invoice.tax_rate), _amount(invoice.tax), _amount(invoice.total),
+                   invoice.credited_invoice.number if invoice.credited_invoice else "", invoice.recipient_tax_id or "",
+                   "yes" if invoice.reverse_charge else "no", line.kind.value,
                    line.description, str(line.subscription_id or ""), str(line.quantity), _amount(line.unit_price),
                    _amount(line.money), line.period_start.isoformat() if line.period_start else "",
                    line.period_end.isoformat() if line.period_end else ""]
+
+
+def _reference(invoice: Invoice) -> str:
+    if invoice.credited_invoice is not None:
+        return f"Credit note for {invoice.credited_invoice.number}"
+    return f"{invoice.period_start:%B %Y}" if invoice.period_start.day == 1 else f"{invoice.period_start:%d %B %Y}"
 
 
 def _line_tax(invoice: Invoice, line: InvoiceLine) -> str:

@@ -94,7 +94,7 @@ def _write_note(session: Session, invoice: Invoice, net: Decimal, reason: str, *
     )
     if line_by_line:
         note.lines = [InvoiceLine(kind=line.kind, description=line.description, subscription_id=line.subscription_id,
-                                  quantity=line.quantity, unit_amount=line.unit_amount, amount=-line.amount,
+                                  quantity=line.quantity, unit_amount=-line.unit_amount, amount=-line.amount,
                                   period_start=line.period_start, period_end=line.period_end)
                       for line in invoice.lines]
     else:

@@ -7,9 +7,13 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from core.models.invoices import Invoice
 from core.services.accounting_export import XERO_COLUMNS, ExportLayout, export_invoices
 from core.services.billing_profiles import billing_profile
 from core.services.billing_run import run_billing
+from core.services.credit_notes import issue_credit_note
 
 
 def _rows(text):
@@ -46,3 +50,20 @@ def test_the_plain_layout_has_every_field_with_iso_dates(frozen_clock, db, demo,
         "number": "BRIGHT-000001", "recipient": "Harbour Dental", "status": "open", "issued_on": "2026-04-01",
         "due_on": "2026-04-15", "subtotal": "14.38", "tax": "0.00", "total": "14.38", "line_kind": "recurring",
         "subscription_id": str(subscription.id), "unit_price": "14.38", "amount": "14.38"}
+
+
+def test_a_credit_note_is_exported_with_negative_amounts_naming_the_invoice_it_corrects(frozen_clock, db, demo,
+                                                                                        actor_for, subscribe):
+    subscribe("harbour", quantity=3)
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalars(select(Invoice).where(Invoice.number == "BRIGHT-000001")).one()
+    issue_credit_note(db, actor=actor_for("bright"), invoice_id=invoice.id, reason="wrong seats")
+    rows = _rows(export_invoices(db, issuer=demo["bright"], period_start=date(2026, 3, 1)))
+    assert [(row["*InvoiceNumber"], row["Reference"], row["Total"], row["*Quantity"], row["*UnitAmount"])
+            for row in rows] == [
+        ("BRIGHT-000001", "March 2026", "43.14", "3", "14.38"),
+        ("BRIGHT-000002", "Credit note for BRIGHT-000001", "-43.14", "3", "-14.38"),  # 3 x -14.38 is its line
+    ]
+    plain = _rows(export_invoices(db, issuer=demo["bright"], period_start=date(2026, 3, 1), layout=ExportLayout.PLAIN))
+    assert [(row["credited_invoice"], row["unit_price"], row["amount"]) for row in plain] == [
+        ("", "14.38", "43.14"), ("BRIGHT-000001", "-14.38", "-43.14")]
