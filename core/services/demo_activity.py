@@ -30,8 +30,9 @@ from core.services.provisioning import provision_pending_now
 def load_demo_activity(session: Session) -> None:
     """Both demo resellers start on their starter plan and Bright IT confirms bank transfers by
     hand; the plugins add their orders (Bright IT on the Standard reseller plan, Microsoft 365 for
-    Harbour Dental and Atlas Legal, domains and hosting, ...); then Bright IT's storefront wears
-    its colours."""
+    Harbour Dental and Atlas Legal, domains and hosting, ...); then Bright IT takes cards on the
+    spot from then on (the test card processor's, where installed), and its storefront wears its
+    colours."""
     accounts = {account.slug: account for account in session.scalars(select(Account))}
     bright = accounts["bright"]
     bright_owner = acting_as(session, demo_user(session, bright), bright)
@@ -40,6 +41,7 @@ def load_demo_activity(session: Session) -> None:
     provision_pending_now(session)
     set_payment_confirmation(session, actor=bright_owner, methods=["bank_transfer"])
     pm.hook.load_demo_activity(session=session, accounts=accounts)
+    set_payment_confirmation(session, actor=bright_owner, methods=["bank_transfer", "card"])
     update_branding(session, actor=bright_owner, values={
         "primary_colour": "#0f7b6c", "accent_colour": "#e3f4f1",
         "contact_email": "help@bright-it.example", "contact_phone": "+44 20 7946 0321",
