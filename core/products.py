@@ -214,6 +214,9 @@ class ProductType:
     cancel_to: str | None = None
     #: Renewed only when someone asks (and pays); otherwise renewal is automatic at period end.
     manual_renewal: bool = False
+    #: Cancelled before its period's end, the whole days left are credited back to the payer (and
+    #: to each seller above by its own), prorated as changes are; ``False``: the period is spent.
+    refunds_unused_time: bool = False
     #: Days before a period's end when the teams that receive reminders are told of the renewal.
     renewal_reminder_days: tuple[int, ...] = (30, 7, 1)
     #: How long a provisioning request may take, retries and manual steps included, before it fails.

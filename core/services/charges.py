@@ -8,7 +8,8 @@ paying for itself, only the wholesale one; a direct customer, only the distribut
 seller's margin can be read off the ledger.
 
 Money events: a billing period beginning (an activation, a renewal, a trial ending), the setup
-fee of a first purchase, and a change of plan or quantity made mid-period, prorated. Money
+fee of a first purchase, a change of plan or quantity made mid-period, prorated, and a
+cancellation of a product that refunds unused time (the rest of the period, credited back). Money
 received ahead of an invoice (an order paid when placed, an invoice paid beyond its total) is a
 credit: a negative charge that the payer's next invoice deducts.
 
@@ -23,6 +24,7 @@ Each charge has a key naming its event and level; writing an event twice writes 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -93,6 +95,23 @@ def charge_change(session: Session, subscription: Subscription, *, before: PlanT
     ``before`` is the subscription as it was; the subscription is as it is now. ``event`` names
     the change (its provisioning request), so that applying it twice charges once.
     """
+    after = PlanTerms.of(subscription)
+    _charge_rest_of_period(session, subscription, before, after, at, key=f"change:{event}",
+                           describe=lambda left, days: f"{_describe(before)} to {_describe(after)}, {left} of {days} days")
+
+
+def refund_rest_of_period(session: Session, subscription: Subscription, *, at: datetime, event: str) -> None:
+    """Credit back what is left of the period of a subscription cancelled at ``at`` (for products
+    that refund unused time), at every level; ``event`` names the cancellation (once)."""
+    terms = PlanTerms.of(subscription)
+    _charge_rest_of_period(session, subscription, terms, None, at, key=f"refund:{event}",
+                           describe=lambda left, days: f"Refund of {_describe(terms)}, {left} of {days} days unused")
+
+
+def _charge_rest_of_period(session: Session, subscription: Subscription, before: PlanTerms, after: PlanTerms | None,
+                           at: datetime, *, key: str, describe: Callable[[int, int], str]) -> None:
+    """Charge the difference between ``after`` (``None``: nothing) and ``before`` for the whole days
+    left of the current period after ``at``, over its days: the one proration rule."""
     start, end = subscription.current_period_start, subscription.current_period_end
     if start is None or end is None or at >= end:
         return
@@ -100,18 +119,20 @@ def charge_change(session: Session, subscription: Subscription, *, before: PlanT
     if days <= 0 or left <= 0:
         return
     session.flush()
-    after = PlanTerms.of(subscription)
+    olds = _levels(session, subscription, before)
+    news = _levels(session, subscription, after) if after is not None else olds
+    terms = after or before
     charges = []
-    for old, new in zip(_levels(session, subscription, before), _levels(session, subscription, after), strict=False):
+    for old, new in zip(olds, news, strict=False):
         if (old.issuer.id, old.recipient.id) != (new.issuer.id, new.recipient.id):
             break
-        difference = new.unit_price * after.quantity - old.unit_price * before.quantity
+        was = old.unit_price * before.quantity
+        difference = (new.unit_price * after.quantity if after is not None else Money.zero(was.currency)) - was
         amount = Money(difference.amount * left / days, difference.currency)
         if amount.rounded().amount:
-            charges.append(_charge(
-                subscription, after.plan, new, ChargeKind.PRORATION, key=f"change:{event}",
-                description=f"{_describe(before)} to {_describe(after)}, {left} of {days} days",
-                quantity=after.quantity, unit=new.unit_price, amount=amount, start=at, end=end))
+            charges.append(_charge(subscription, terms.plan, new, ChargeKind.PRORATION, key=key,
+                                   description=describe(left, days), quantity=terms.quantity, unit=new.unit_price,
+                                   amount=amount, start=at, end=end))
     _write(session, charges)
 
 

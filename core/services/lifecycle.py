@@ -19,7 +19,7 @@ from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import SUBSCRIPTION_STATES, Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
 from core.product_lifecycle import LifecycleAction
 from core.services.catalog import declared_type
-from core.services.charges import PlanTerms, charge_change, charge_period, charge_setup
+from core.services.charges import PlanTerms, charge_change, charge_period, charge_setup, refund_rest_of_period
 from core.services.entitlements import OWN_STOREFRONT
 from core.services.notifications import (
     notify_cancellation_confirmed,
@@ -109,6 +109,8 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
                 record_change(session, subscription, action="resumed", by=by, to_status=S.TRIAL if in_trial else S.ACTIVE,
                               reason=payload.get("note", ""))
             case LifecycleAction.CANCEL:
+                if declared_type(subscription.product).refunds_unused_time and subscription.status is not S.TRIAL:
+                    refund_rest_of_period(session, subscription, at=now, event=str(request.id))
                 _cancel(session, subscription, payload, now, by)
             case LifecycleAction.RENEW:
                 _renew(session, subscription, payload, now, by)

@@ -100,6 +100,31 @@ def test_a_downgrade_made_now_is_a_credit(frozen_clock, db, monkeypatch, actor_f
         (ChargeKind.PRORATION, "northwind", "solo", "-5.42 EUR")]  # -3 x 14.00 x 4/31 = -5.4194
 
 
+def test_a_product_that_refunds_unused_time_credits_the_days_left_when_cancelled_now(frozen_clock, db, monkeypatch,
+                                                                                   actor_for, subscribe):
+    monkeypatch.setattr(FakeProduct, "refunds_unused_time", True)
+    subscription = subscribe("harbour", quantity=2)  # 2 Mar to 2 Apr: 31 days
+    frozen_clock.advance(timedelta(days=21))  # 23 Mar: 10 days left
+    act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="cancel", when="now")
+    db.commit()
+    provision_due(db)
+    assert [charge for charge in _charges(db, subscription) if charge[0] is ChargeKind.PRORATION] == [
+        (ChargeKind.PRORATION, "bright", "harbour", "-9.28 EUR"),  # -2 x 14.38 x 10/31 = -9.2774
+        (ChargeKind.PRORATION, "northwind", "bright", "-7.42 EUR"),  # -2 x 11.50 x 10/31 = -7.4194
+    ]
+    assert db.scalar(select(Charge.description).where(Charge.kind == ChargeKind.PRORATION)) == (
+        "Refund of 2 x Fake product Small, 10 of 31 days unused")
+
+
+def test_cancelling_a_product_that_does_not_refund_leaves_the_period_spent(frozen_clock, db, actor_for, subscribe):
+    subscription = subscribe("harbour")
+    frozen_clock.advance(timedelta(days=21))
+    act_on_subscription(db, actor=actor_for("harbour"), subscription_id=subscription.id, action="cancel", when="now")
+    db.commit()
+    provision_due(db)
+    assert [charge[0] for charge in _charges(db, subscription)] == [ChargeKind.RECURRING, ChargeKind.RECURRING]
+
+
 @pytest.mark.parametrize(("bought", "changed", "charged"), [
     (datetime(2027, 1, 31, 9, 0, tzinfo=UTC), datetime(2027, 2, 14, 9, 0, tzinfo=UTC), "14.00 EUR"),  # 14 of 28 days
     (datetime(2028, 1, 31, 9, 0, tzinfo=UTC), datetime(2028, 2, 15, 9, 0, tzinfo=UTC), "13.52 EUR"),  # 14 of 29 days
