@@ -8,8 +8,10 @@ from flask import Response, send_file, url_for
 
 from bss.api import bp
 from bss.api.billing_schemas import (
+    ChargeCreateSchema,
     ChargeListSchema,
     ChargeQuerySchema,
+    ChargeSchema,
     CreditNoteCreateSchema,
     InvoicePageSchema,
     InvoicePaymentCreateSchema,
@@ -21,6 +23,7 @@ from core.services.credit_notes import issue_credit_note
 from core.services.invoice_documents import MEDIA_TYPE, invoice_filename, invoice_pdf
 from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, list_invoices, uninvoiced_charges
+from core.services.manual_charges import add_charge
 from web.api.auth import current_actor
 from web.api.idempotency import commit_and_respond
 from web.api.operations import operation, request_args, request_body, respond
@@ -85,4 +88,14 @@ def invoice_credit_note(invoice_id: int) -> Response:
            response=ChargeListSchema, query=ChargeQuerySchema, permission=Permission.VIEW_BILLING)
 def charges() -> Response:
     args = request_args()
-    return respond(Page(uninvoiced_charges(db.session, current_actor(), subscription_id=args.get("subscription_id"))))
+    return respond(Page(uninvoiced_charges(db.session, current_actor(), subscription_id=args.get("subscription_id"),
+                                           recipient_id=args.get("recipient_id"))))
+
+
+@bp.post("/charges")
+@operation(summary="Charge, or credit, an account you sell to: on its next invoice.", response=ChargeSchema,
+           status=201, body=ChargeCreateSchema, permission=Permission.PAY, idempotent=True,
+           description="For a one-off fee, work done or a goodwill credit. Written once, a charge is never edited: "
+           "correct it with another (a credit). An account you do not sell to directly answers 404.")
+def add_manual_charge() -> Response:
+    return commit_and_respond(add_charge(db.session, actor=current_actor(), **request_body()))

@@ -17,6 +17,7 @@ from core.models.invoices import InvoiceStatus
 from core.money import decimal_text
 from core.permissions import PaymentMethod
 from core.services.credit_notes import MAX_REASON
+from core.services.manual_charges import KINDS, MAX_DESCRIPTION, MAX_QUANTITY
 from core.services.payment_details import MAX_REFERENCE
 from web.api.fields import Id, Timestamp
 
@@ -138,3 +139,17 @@ class ChargeListSchema(Schema):
 
 class ChargeQuerySchema(Schema):
     subscription_id = Id(metadata={"description": "Only the charges of this subscription."})
+    recipient_id = Id(metadata={"description": "Only the charges to this account."})
+
+
+class ChargeCreateSchema(FlatErrorsSchema):
+    recipient_id = Id(required=True, metadata={"description": "An account your account sells to directly."})
+    kind = fields.String(load_default=str(ChargeKind.MANUAL), validate=validate.OneOf([str(kind) for kind in KINDS]),
+                         metadata={"description": "`manual` (a charge), `fee` (a one-off fee) or `credit` (money "
+                                                  "owed back: deducted from the next invoice)."})
+    description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION),
+                                metadata={"description": "What the recipient reads on its invoice."})
+    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    unit_price = Amount(required=True, metadata={"description": "A decimal string above zero (a credit's too)."})
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"),
+                             metadata={"description": "ISO 4217: EUR, GBP, USD."})

@@ -6,15 +6,18 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from bss.auth import acting_account, can
+from bss.auth import acting_account, can, current_actor
 from bss.backoffice import bp
 from core.errors import ValidationError
 from core.models.accounts import Account, AccountKind
 from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
 from core.services.accounts import ALLOWED_PARENTS, get_account, list_accounts
+from core.services.invoices import uninvoiced_charges
+from core.services.manual_charges import KINDS, add_charge
 from core.services.people import require_permission
 from core.services.price_lists import wholesale_tiers
+from core.services.pricing import price_list_for
 from web.database import db
 
 PAGE_SIZE = 50
@@ -91,9 +94,13 @@ def open_account() -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.account", account_id=account.id))
 
 
-def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
+def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, status: int = 200, *,
+                    charge_form: dict[str, str] | None = None) -> tuple[str, int]:
+    """The account's page; with ``charge_form``, the charge form as posted, ``errors`` being its own."""
     viewer = acting_account()
     may_edit = can(Permission.MANAGE_ACCOUNTS)
+    bills = shown.parent_id == viewer.id and can(Permission.PAY) and can(Permission.VIEW_BILLING)
+    price_list = price_list_for(db.session, shown) if bills else None
     sellers = []
     if may_edit and shown.id != viewer.id:
         candidates = [viewer, *list_accounts(db.session, viewer, kind=AccountKind.RESELLER, limit=1000)]
@@ -107,6 +114,12 @@ def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, 
         tiers=wholesale_tiers(db.session, viewer.id) if may_edit and shown.kind is AccountKind.RESELLER
         and shown.parent_id == viewer.id else [],
         errors=errors or {},
+        bills=bills,
+        pending_charges=uninvoiced_charges(db.session, current_actor(), recipient_id=shown.id) if bills else [],
+        charge_kinds=KINDS,
+        charge_failed=charge_form is not None,
+        charge_form=charge_form or {"kind": "manual", "quantity": "1",
+                                    "currency": price_list.currency if price_list else ""},
     )
     return page, status
 
@@ -115,6 +128,23 @@ def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, 
 @login_required
 def account(account_id: int) -> tuple[str, int]:
     return _render_account(get_account(db.session, acting_account(), account_id))
+
+
+@bp.post("/accounts/<int:account_id>/charges")
+@login_required
+def add_account_charge(account_id: int) -> Response | tuple[str, int]:
+    shown = get_account(db.session, acting_account(), account_id)
+    form = {field: request.form.get(field, "") for field in ("kind", "description", "quantity", "unit_price", "currency")}
+    try:
+        charge = add_charge(db.session, actor=current_actor(), recipient_id=account_id, kind=form["kind"],
+                            description=form["description"], unit_price=form["unit_price"], currency=form["currency"],
+                            quantity=int(form["quantity"]) if form["quantity"].strip().isdigit() else 0)
+    except ValidationError as error:
+        db.session.rollback()
+        return _render_account(shown, error.fields, 422, charge_form=form)
+    db.session.commit()
+    flash(f"{'Credited' if charge.amount < 0 else 'Charged'} {shown.name} {charge.money}: on its next invoice.", "info")
+    return redirect(url_for("backoffice.account", account_id=account_id) + "#charges")
 
 
 @bp.post("/accounts/<int:account_id>")

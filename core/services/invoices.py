@@ -52,7 +52,8 @@ def get_invoice(session: Session, actor: Actor, invoice_id: int) -> Invoice:
     return invoice
 
 
-def uninvoiced_charges(session: Session, actor: Actor, *, subscription_id: int | None = None) -> list[Charge]:
+def uninvoiced_charges(session: Session, actor: Actor, *, subscription_id: int | None = None,
+                       recipient_id: int | None = None) -> list[Charge]:
     """The charges the actor's account made or owes that no invoice closes yet, oldest first."""
     actor.require(Permission.VIEW_BILLING)
     account_id = actor.account.id
@@ -60,6 +61,8 @@ def uninvoiced_charges(session: Session, actor: Actor, *, subscription_id: int |
                                  ~exists().where(InvoiceLine.charge_id == Charge.id))
     if subscription_id is not None:
         query = query.where(Charge.subscription_id == subscription_id)
+    if recipient_id is not None:
+        query = query.where(Charge.recipient_id == recipient_id)
     return list(session.scalars(query.order_by(Charge.id)))
 
 

@@ -119,3 +119,39 @@ def test_the_invoice_downloads_as_a_pdf_by_its_issuer_and_its_recipient_only(fro
     described = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/invoices/{invoice_id}/pdf"]["get"]
     assert list(described["responses"]["200"]["content"]) == ["application/pdf"]
     assert {"401", "403", "404"} <= set(described["responses"])
+
+
+def test_a_seller_charges_and_credits_its_customer_by_hand_for_the_next_invoice(frozen_clock, client, db, api_as,
+                                                                               demo):
+    bright = api_as("bright")
+    harbour_id = str(demo["harbour"].id)
+    added = bright.post("/api/v1/charges", json={"recipient_id": harbour_id, "kind": "fee",
+                                                 "description": "On-site setup, 2 hours", "quantity": 2,
+                                                 "unit_price": "45.00", "currency": "EUR"})
+    assert added.status_code == 201, added.json
+    documented(client, added, "/api/v1/charges", "post")
+    assert (added.json["kind"], added.json["amount"]) == ("fee", eur("90.00"))
+    credit = bright.post("/api/v1/charges", json={"recipient_id": harbour_id, "kind": "credit",
+                                                  "description": "Sorry for the outage", "unit_price": "10",
+                                                  "currency": "EUR"})
+    assert credit.json["amount"] == eur("-10.00")
+    waiting = api_as("harbour").get(f"/api/v1/charges?recipient_id={harbour_id}").json["items"]
+    assert [(item["kind"], item["amount"]) for item in waiting] == [("fee", eur("90.00")), ("credit", eur("-10.00"))]
+    run_billing(db, date(2026, 4, 1))
+    (invoice,) = api_as("harbour").get("/api/v1/invoices").json["items"]
+    assert invoice["total"] == eur("80.00")
+
+
+def test_a_charge_by_hand_is_refused_by_field_and_only_to_an_account_sold_to(api_as, demo):
+    bright = api_as("bright")
+    refused = bright.post("/api/v1/charges", json={"recipient_id": str(demo["harbour"].id), "kind": "gift",
+                                                   "description": "", "unit_price": "-1", "currency": "euro"})
+    assert refused.status_code == 422
+    assert set(refused.json["fields"]) == {"kind", "description", "currency"}
+    priced = bright.post("/api/v1/charges", json={"recipient_id": str(demo["harbour"].id), "description": "x",
+                                                  "unit_price": "1.234", "currency": "EUR"})
+    assert priced.status_code == 422 and list(priced.json["fields"]) == ["unit_price"]
+    for stranger in ("solo", "northwind", "corner"):  # another's customer, its own seller, a neighbour
+        assert bright.post("/api/v1/charges", json={"recipient_id": str(demo[stranger].id), "description": "x",
+                                                    "unit_price": "1", "currency": "EUR"}).status_code == 404
+    assert api_as("harbour").get("/api/v1/charges").json["items"] == []

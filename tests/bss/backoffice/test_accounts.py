@@ -1,5 +1,8 @@
+from sqlalchemy import func, select
+
 from core.models.accounts import AccountKind
-from plugin_kit.testing import post_form
+from core.models.charges import Charge
+from plugin_kit.testing import post_form, text_of
 
 
 def test_a_distributor_sees_its_whole_tree(client, demo, login_as):
@@ -113,3 +116,30 @@ def test_a_distributor_moves_a_direct_customer_to_a_reseller(client, demo, login
     assert response.status_code == 302
     db.refresh(solo)
     assert solo.parent_id == demo["bright"].id
+
+
+def test_a_seller_adds_a_charge_to_its_customers_next_invoice_and_a_bad_one_changes_nothing(client, db, demo, login_as,
+                                                                                            post):
+    login_as("owner@bright.example")
+    url = f"/bss/accounts/{demo['harbour'].id}"
+    assert 'value="EUR"' in client.get(url).get_data(as_text=True)  # the currency of its price list
+    added = post(f"{url}/charges", {"kind": "fee", "description": "On-site setup", "quantity": "2",
+                                    "unit_price": "45", "currency": "EUR"})
+    assert added.status_code == 302
+    page = text_of(client.get(url))
+    assert "Charged Harbour Dental 90.00 EUR: on its next invoice." in page
+    assert "On-site setup one-off fee" not in page and "On-site setup fee 2 €90.00" in page
+    refused = post(f"{url}/charges", {"kind": "fee", "description": " ", "quantity": "x", "unit_price": "0",
+                                      "currency": "EUR"})
+    assert refused.status_code == 422
+    text = text_of(refused)
+    assert "Nothing was charged:" in text and "Quantity: Give a whole number" in text and "Unit price: Give an amount" in text
+    assert db.scalar(select(func.count()).select_from(Charge).where(Charge.recipient_id == demo["harbour"].id)) == 1
+
+
+def test_only_its_seller_charges_an_account_by_hand(client, demo, login_as, post):
+    login_as("admin@northwind.example")
+    url = f"/bss/accounts/{demo['harbour'].id}"
+    assert "Add a charge or a credit" not in client.get(url).get_data(as_text=True)  # Bright IT's customer
+    assert post(f"{url}/charges", {"description": "x", "unit_price": "1", "currency": "EUR",
+                                   "quantity": "1"}).status_code == 404
