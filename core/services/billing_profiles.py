@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -36,16 +36,19 @@ NUMBER_DIGITS = 6
 
 def billing_profile(session: Session, account: Account) -> BillingProfile:
     """The account's billing profile, made with the defaults the first time it is asked for."""
-    insert_new(session, BillingProfile.__table__, [{**_defaults(account), "updated_at": utcnow()}], key="account_id")
-    return session.scalars(select(BillingProfile).where(BillingProfile.account_id == account.id)).one()
+    return session.scalars(_made(session, account)).one()
 
 
 def locked_billing_profile(session: Session, account: Account) -> BillingProfile:
     """The account's billing profile, locked until the transaction ends: whoever holds it numbers
     the account's invoices and credit notes (``take_numbers``), so that numbers never skip."""
-    billing_profile(session, account)
-    return session.scalars(select(BillingProfile).where(BillingProfile.account_id == account.id)
-                           .with_for_update().execution_options(populate_existing=True)).one()
+    return session.scalars(_made(session, account).with_for_update().execution_options(populate_existing=True)).one()
+
+
+def _made(session: Session, account: Account) -> Select[tuple[BillingProfile]]:
+    """Make the account's profile with the defaults unless it has one; answer the query that reads it."""
+    insert_new(session, BillingProfile.__table__, [{**_defaults(account), "updated_at": utcnow()}], key="account_id")
+    return select(BillingProfile).where(BillingProfile.account_id == account.id)
 
 
 def take_numbers(profile: BillingProfile, count: int) -> list[str]:

@@ -44,7 +44,7 @@ from core.models.invoices import BillingCycle, BillingProfile, Invoice, InvoiceL
 from core.models.subscriptions import Subscription
 from core.money import Money
 from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
-from core.services.volume_discounts import write_volume_discounts
+from core.services.volume_discounts import sellers_with_volume_tiers, write_volume_discounts
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ def run_billing(session: Session, as_of: date | None = None,
     issuers = list(session.scalars(select(Charge.issuer_id).distinct()
                                    .where(Charge.created_at < _boundary(today, today.day), _uninvoiced())
                                    .order_by(Charge.issuer_id)))
+    tiered = sellers_with_volume_tiers(session)
     invoices = lines = 0
     for done, issuer_id in enumerate(issuers, start=1):
         issuer = session.get_one(Account, issuer_id)
@@ -88,7 +89,7 @@ def run_billing(session: Session, as_of: date | None = None,
         cycles = [month] if profile.customer_cycle is BillingCycle.FIRST else _anniversaries(session, issuer, today,
                                                                                             month)
         for cycle in cycles:
-            written = _invoice_issuer(session, profile, cycle, issued_on=today,
+            written = _invoice_issuer(session, profile, cycle, issued_on=today, tiered=issuer_id in tiered,
                                       others=[other.recipients for other in cycles if other.recipients])
             invoices, lines = invoices + written[0], lines + written[1]
         session.commit()
@@ -124,11 +125,12 @@ def _uninvoiced() -> ColumnElement[bool]:
     return ~exists().where(InvoiceLine.charge_id == Charge.id)
 
 
-def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *, issued_on: date,
+def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *, issued_on: date, tiered: bool,
                     others: list[frozenset[int]]) -> tuple[int, int]:
     """Write the invoices of ``profile``'s account (locked) for ``cycle``; answer how many invoices and lines.
 
-    ``others`` are the recipients other cycles of the issuer invoice: a cycle for everyone leaves them out.
+    ``others`` are the recipients other cycles of the issuer invoice: a cycle for everyone leaves them
+    out. ``tiered``: the issuer has volume tiers, so its recipients' volumes are added up first.
     """
     issuer_id, cutoff, period_start = profile.account_id, cycle.cutoff, cycle.period_start
     invoiced_already = exists().where(Invoice.issuer_id == issuer_id, Invoice.recipient_id == Charge.recipient_id,
@@ -137,10 +139,13 @@ def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *,
     whom = (Charge.recipient_id.in_(cycle.recipients) if cycle.recipients is not None
             else Charge.recipient_id.not_in(frozenset().union(*others)))
     to_invoice = (Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already, whom)
-    write_volume_discounts(session, issuer_id, to_invoice, month=period_start, at=cutoff - timedelta(microseconds=1))
+    if tiered:
+        write_volume_discounts(session, issuer_id, to_invoice, month=period_start,
+                               at=cutoff - timedelta(microseconds=1))
     groups = session.execute(
-        select(Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count())
-        .where(*to_invoice).group_by(Charge.recipient_id, Charge.currency).order_by(Charge.recipient_id, Charge.currency)
+        select(Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count(), Account.tax_id)
+        .join(Account, Account.id == Charge.recipient_id).where(*to_invoice)
+        .group_by(Charge.recipient_id, Charge.currency, Account.tax_id).order_by(Charge.recipient_id, Charge.currency)
     ).all()
     if not groups:
         return 0, 0
@@ -148,21 +153,19 @@ def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *,
     shared = {"issuer_id": issuer_id, "period_start": period_start, "period_end": (cutoff - timedelta(days=1)).date(),
               "issued_on": issued_on, "due_on": issued_on + timedelta(days=profile.payment_terms_days),
               "tax_name": profile.tax_name, "issuer_tax_id": profile.account.tax_id, "created_at": utcnow()}
-    tax_ids = dict(session.execute(select(Account.id, Account.tax_id).where(
-        Account.id.in_({recipient_id for recipient_id, *_ in groups}), Account.tax_id.is_not(None))).all())
     rows, carried = [], []
-    for invoice_number, (recipient_id, currency, charged, _count) in zip(take_numbers(profile, len(groups)), groups,
-                                                                         strict=True):
+    for invoice_number, (recipient_id, currency, charged, _count, tax_id) in zip(take_numbers(profile, len(groups)),
+                                                                                 groups, strict=True):
         if charged < 0:  # more credit than charges: the rest goes on the next invoice
             carried.append((invoice_number, recipient_id, currency, -charged))
-        reverse_charge = profile.reverse_charge and recipient_id in tax_ids
+        reverse_charge = profile.reverse_charge and tax_id is not None
         rate = Decimal(0) if reverse_charge else profile.tax_rate
         subtotal = max(charged, Decimal(0))
         tax = tax_on(Money(subtotal, currency), rate).amount if rate else Decimal(0)
         rows.append({
             **shared, "recipient_id": recipient_id, "currency": currency, "number": invoice_number,
             "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID, "tax_rate": rate,
-            "recipient_tax_id": tax_ids.get(recipient_id), "reverse_charge": reverse_charge,
+            "recipient_tax_id": tax_id, "reverse_charge": reverse_charge,
             "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": subtotal + tax,
         })
     written_before = session.scalar(select(func.coalesce(func.max(Invoice.id), 0)))
@@ -181,7 +184,7 @@ def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *,
     ))
     if carried:
         _carry_forward(session, issuer_id, carried)
-    return len(rows), sum(count for *_, count in groups) + len(carried)
+    return len(rows), sum(count for _recipient, _currency, _charged, count, _tax_id in groups) + len(carried)
 
 
 def _carry_forward(session: Session, issuer_id: int, carried: list[tuple[str, int, str, Decimal]]) -> None:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.db import insert_new
@@ -30,14 +30,20 @@ from core.money import Money
 from core.services.pricing import price_list_for
 
 
+def sellers_with_volume_tiers(session: Session) -> frozenset[int]:
+    """The sellers whose price lists have volume tiers: only their recipients' volumes are added up."""
+    return frozenset(session.scalars(select(PriceList.seller_id).distinct()
+                                     .join(PriceEntry, PriceEntry.price_list_id == PriceList.id)
+                                     .join(VolumeTier, VolumeTier.entry_id == PriceEntry.id)))
+
+
 def write_volume_discounts(session: Session, issuer_id: int, charged: tuple[ColumnElement[bool], ...], *,
                            month: date, at: datetime) -> int:
     """Write the discounts the month's volumes of ``issuer_id``'s recipients earn, charged at ``at``;
-    ``charged`` selects the month's charges not invoiced yet. Answers how many were written."""
-    if not session.scalar(select(exists().where(VolumeTier.entry_id == PriceEntry.id,
-                                                PriceEntry.price_list_id == PriceList.id,
-                                                PriceList.seller_id == issuer_id))):
-        return 0  # the issuer has no volume tiers: nothing to add up
+    ``charged`` selects the month's charges not invoiced yet. Answers how many were written.
+
+    For an issuer among ``sellers_with_volume_tiers``: for any other, there is nothing to add up.
+    """
     bought = session.execute(
         select(Charge.recipient_id, Charge.plan_id, Plan.product_id, Charge.currency, Charge.unit_amount,
                func.sum(Charge.quantity))
