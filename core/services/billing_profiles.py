@@ -10,6 +10,7 @@ are read; changes apply to invoices issued afterwards, and to dunning from its n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Select, select
@@ -36,19 +37,29 @@ NUMBER_DIGITS = 6
 
 def billing_profile(session: Session, account: Account) -> BillingProfile:
     """The account's billing profile, made with the defaults the first time it is asked for."""
-    return session.scalars(_made(session, account)).one()
+    return session.scalars(_made(session, [account])).one()
 
 
 def locked_billing_profile(session: Session, account: Account) -> BillingProfile:
     """The account's billing profile, locked until the transaction ends: whoever holds it numbers
     the account's invoices and credit notes (``take_numbers``), so that numbers never skip."""
-    return session.scalars(_made(session, account).with_for_update().execution_options(populate_existing=True)).one()
+    (profile,) = locked_billing_profiles(session, [account])
+    return profile
 
 
-def _made(session: Session, account: Account) -> Select[tuple[BillingProfile]]:
-    """Make the account's profile with the defaults unless it has one; answer the query that reads it."""
-    insert_new(session, BillingProfile.__table__, [{**_defaults(account), "updated_at": utcnow()}], key="account_id")
-    return select(BillingProfile).where(BillingProfile.account_id == account.id)
+def locked_billing_profiles(session: Session, accounts: Iterable[Account]) -> list[BillingProfile]:
+    """The accounts' billing profiles, made where missing, locked in the order of their accounts'
+    ids (two transactions locking some of the same never wait for each other in a circle)."""
+    return list(session.scalars(_made(session, list(accounts)).order_by(BillingProfile.account_id)
+                                .with_for_update().execution_options(populate_existing=True)))
+
+
+def _made(session: Session, accounts: list[Account]) -> Select[tuple[BillingProfile]]:
+    """Make the accounts' profiles with the defaults unless they have one; answer the query that reads them."""
+    now = utcnow()
+    insert_new(session, BillingProfile.__table__, [{**_defaults(account), "updated_at": now} for account in accounts],
+               key="account_id")
+    return select(BillingProfile).where(BillingProfile.account_id.in_([account.id for account in accounts]))
 
 
 def take_numbers(profile: BillingProfile, count: int) -> list[str]:

@@ -9,11 +9,11 @@ invoiced on the 15th for what was charged before it. Resellers are always invoic
 account invoiced for a period already (a second run) keeps what was charged since for its next
 invoice: an issued invoice never gains a line.
 
-Set-based: per issuer, one grouped query finds the invoices to write, one bulk insert writes
-them and one ``INSERT ... SELECT`` copies the charges into their lines. Each issuer is a
-transaction of its own, begun by locking the issuer's billing profile (which hands out its
-invoice numbers), so that two runs at once, or a run after one killed halfway, invoice each
-charge once and number the invoices without a gap.
+Set-based: issuers are invoiced in batches (``ISSUERS_AT_ONCE``), each a transaction of its own
+begun by locking the batch's billing profiles (which hand out the invoice numbers): one grouped
+query finds the invoices to write, one bulk insert writes them and one ``INSERT ... SELECT``
+copies the charges into their lines. So two runs at once, or a run after one killed halfway,
+invoice each charge once and number the invoices without a gap.
 
 Totals: the subtotal is the sum of the lines; the tax is the subtotal times the issuer's rate,
 rounded half-up to the currency's minor unit (``core.money``); the total is their sum. An issuer
@@ -28,10 +28,11 @@ invoices are written, the volume discounts its recipients earned in the month ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import groupby
 
 from sqlalchemy import ColumnElement, and_, exists, func, insert, select
 from sqlalchemy.orm import Session
@@ -43,7 +44,7 @@ from core.models.charges import Charge, ChargeKind
 from core.models.invoices import BillingCycle, BillingProfile, Invoice, InvoiceLine, InvoiceStatus
 from core.models.subscriptions import Subscription
 from core.money import Money
-from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
+from core.services.billing_profiles import locked_billing_profiles, take_numbers, tax_on
 from core.services.volume_discounts import sellers_with_volume_tiers, write_volume_discounts
 
 
@@ -69,33 +70,59 @@ class _Cycle:
 LAST_ANNIVERSARY_DAY = 28
 
 
+#: Issuers invoiced in one transaction (their profiles stay locked until it commits), as many as
+#: fit these bounds: few statements for many small issuers, short transactions for large ones.
+ISSUERS_AT_ONCE = 50
+CHARGES_AT_ONCE = 10_000
+
+
 def run_billing(session: Session, as_of: date | None = None,
                 progress: Callable[[int, int], None] | None = None) -> BillingRunResult:
     """Invoice the charges of the periods over by ``as_of`` (default: today) that are not invoiced yet.
 
-    It commits each issuer's invoices as it goes (see the module's docstring); ``progress(done,
-    total)`` is told after each issuer. What the caller wrote before is committed with the first.
+    It commits each batch of issuers' invoices as it goes (see the module's docstring);
+    ``progress(done, total)`` is told the issuers done after each batch. What the caller wrote
+    before is committed with the first.
     """
     today = as_of or utcnow().date()
     month = _Cycle(cutoff=_boundary(today, 1), period_start=_boundary(today, 1, months_back=1).date())
-    issuers = list(session.scalars(select(Charge.issuer_id).distinct()
-                                   .where(Charge.created_at < _boundary(today, today.day), _uninvoiced())
-                                   .order_by(Charge.issuer_id)))
+    waiting = session.execute(select(Charge.issuer_id, func.count())
+                              .where(Charge.created_at < _boundary(today, today.day), _uninvoiced())
+                              .group_by(Charge.issuer_id).order_by(Charge.issuer_id)).all()
     tiered = sellers_with_volume_tiers(session)
-    invoices = lines = 0
-    for done, issuer_id in enumerate(issuers, start=1):
-        issuer = session.get_one(Account, issuer_id)
-        profile = locked_billing_profile(session, issuer)
-        cycles = [month] if profile.customer_cycle is BillingCycle.FIRST else _anniversaries(session, issuer, today,
-                                                                                            month)
-        for cycle in cycles:
-            written = _invoice_issuer(session, profile, cycle, issued_on=today, tiered=issuer_id in tiered,
-                                      others=[other.recipients for other in cycles if other.recipients])
+    invoices = lines = done = 0
+    for batch in _batches(waiting):
+        profiles = locked_billing_profiles(session, session.scalars(select(Account).where(Account.id.in_(batch))))
+        monthly = [profile for profile in profiles if profile.customer_cycle is BillingCycle.FIRST]
+        runs = [(monthly, month, [])] if monthly else []
+        for profile in profiles:
+            if profile.customer_cycle is BillingCycle.ANNIVERSARY:
+                cycles = _anniversaries(session, profile.account, today, month)
+                others = [cycle.recipients for cycle in cycles if cycle.recipients]
+                runs.extend(([profile], cycle, others) for cycle in cycles)
+        for invoicing, cycle, others in runs:
+            written = _invoice(session, invoicing, cycle, issued_on=today, tiered=tiered, others=others)
             invoices, lines = invoices + written[0], lines + written[1]
         session.commit()
+        done += len(batch)
         if progress is not None:
-            progress(done, len(issuers))
+            progress(done, len(waiting))
     return BillingRunResult(month.period_start, invoices, lines)
+
+
+def _batches(waiting: Sequence[tuple[int, int]]) -> Iterator[list[int]]:
+    """The issuers, by id, in batches within ``ISSUERS_AT_ONCE`` and ``CHARGES_AT_ONCE`` (an issuer
+    with more charges than that is a batch of its own)."""
+    batch: list[int] = []
+    charges = 0
+    for issuer_id, count in waiting:
+        if batch and (len(batch) == ISSUERS_AT_ONCE or charges + count > CHARGES_AT_ONCE):
+            yield batch
+            batch, charges = [], 0
+        batch.append(issuer_id)
+        charges += count
+    if batch:
+        yield batch
 
 
 def _boundary(today: date, day: int, months_back: int = 0) -> datetime:
@@ -125,49 +152,55 @@ def _uninvoiced() -> ColumnElement[bool]:
     return ~exists().where(InvoiceLine.charge_id == Charge.id)
 
 
-def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *, issued_on: date, tiered: bool,
-                    others: list[frozenset[int]]) -> tuple[int, int]:
-    """Write the invoices of ``profile``'s account (locked) for ``cycle``; answer how many invoices and lines.
+def _invoice(session: Session, profiles: list[BillingProfile], cycle: _Cycle, *, issued_on: date,
+             tiered: frozenset[int], others: list[frozenset[int]]) -> tuple[int, int]:
+    """Write the invoices of the (locked) ``profiles``' accounts for ``cycle``; answer how many invoices and lines.
 
-    ``others`` are the recipients other cycles of the issuer invoice: a cycle for everyone leaves them
-    out. ``tiered``: the issuer has volume tiers, so its recipients' volumes are added up first.
+    ``others`` are the recipients the issuer's other cycles invoice: a cycle for everyone leaves them
+    out. An issuer among ``tiered`` has volume tiers: its recipients' volumes are added up first.
     """
-    issuer_id, cutoff, period_start = profile.account_id, cycle.cutoff, cycle.period_start
-    invoiced_already = exists().where(Invoice.issuer_id == issuer_id, Invoice.recipient_id == Charge.recipient_id,
+    cutoff, period_start = cycle.cutoff, cycle.period_start
+    by_issuer = {profile.account_id: profile for profile in profiles}
+    invoiced_already = exists().where(Invoice.issuer_id == Charge.issuer_id, Invoice.recipient_id == Charge.recipient_id,
                                       Invoice.currency == Charge.currency, Invoice.period_start == period_start,
                                       Invoice.credited_invoice_id.is_(None))
     whom = (Charge.recipient_id.in_(cycle.recipients) if cycle.recipients is not None
             else Charge.recipient_id.not_in(frozenset().union(*others)))
-    to_invoice = (Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already, whom)
-    if tiered:
-        write_volume_discounts(session, issuer_id, to_invoice, month=period_start,
+    to_invoice = (Charge.created_at < cutoff, _uninvoiced(), ~invoiced_already, whom)
+    for issuer_id in sorted(by_issuer.keys() & tiered):
+        write_volume_discounts(session, issuer_id, (Charge.issuer_id == issuer_id, *to_invoice), month=period_start,
                                at=cutoff - timedelta(microseconds=1))
     groups = session.execute(
-        select(Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count(), Account.tax_id)
-        .join(Account, Account.id == Charge.recipient_id).where(*to_invoice)
-        .group_by(Charge.recipient_id, Charge.currency, Account.tax_id).order_by(Charge.recipient_id, Charge.currency)
+        select(Charge.issuer_id, Charge.recipient_id, Charge.currency, func.sum(Charge.amount), func.count(),
+               Account.tax_id)
+        .join(Account, Account.id == Charge.recipient_id).where(Charge.issuer_id.in_(by_issuer), *to_invoice)
+        .group_by(Charge.issuer_id, Charge.recipient_id, Charge.currency, Account.tax_id)
+        .order_by(Charge.issuer_id, Charge.recipient_id, Charge.currency)
     ).all()
     if not groups:
         return 0, 0
-    # What every invoice of this run shares, read once.
-    shared = {"issuer_id": issuer_id, "period_start": period_start, "period_end": (cutoff - timedelta(days=1)).date(),
-              "issued_on": issued_on, "due_on": issued_on + timedelta(days=profile.payment_terms_days),
-              "tax_name": profile.tax_name, "issuer_tax_id": profile.account.tax_id, "created_at": utcnow()}
-    rows, carried = [], []
-    for invoice_number, (recipient_id, currency, charged, _count, tax_id) in zip(take_numbers(profile, len(groups)),
-                                                                                 groups, strict=True):
-        if charged < 0:  # more credit than charges: the rest goes on the next invoice
-            carried.append((invoice_number, recipient_id, currency, -charged))
-        reverse_charge = profile.reverse_charge and tax_id is not None
-        rate = Decimal(0) if reverse_charge else profile.tax_rate
-        subtotal = max(charged, Decimal(0))
-        tax = tax_on(Money(subtotal, currency), rate).amount if rate else Decimal(0)
-        rows.append({
-            **shared, "recipient_id": recipient_id, "currency": currency, "number": invoice_number,
-            "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID, "tax_rate": rate,
-            "recipient_tax_id": tax_id, "reverse_charge": reverse_charge,
-            "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": subtotal + tax,
-        })
+    rows, carried, created_at = [], [], utcnow()
+    for issuer_id, grouped in groupby(groups, key=lambda group: group[0]):
+        profile, issuer_groups = by_issuer[issuer_id], list(grouped)
+        # What every invoice of the issuer shares, read once.
+        shared = {"issuer_id": issuer_id, "period_start": period_start,
+                  "period_end": (cutoff - timedelta(days=1)).date(), "issued_on": issued_on,
+                  "due_on": issued_on + timedelta(days=profile.payment_terms_days), "tax_name": profile.tax_name,
+                  "issuer_tax_id": profile.account.tax_id, "created_at": created_at}
+        for number, (_issuer, recipient_id, currency, charged, _count, tax_id) in zip(
+                take_numbers(profile, len(issuer_groups)), issuer_groups, strict=True):
+            if charged < 0:  # more credit than charges: the rest goes on the next invoice
+                carried.append((issuer_id, number, recipient_id, currency, -charged))
+            reverse_charge = profile.reverse_charge and tax_id is not None
+            rate = Decimal(0) if reverse_charge else profile.tax_rate
+            subtotal = max(charged, Decimal(0))
+            tax = tax_on(Money(subtotal, currency), rate).amount if rate else Decimal(0)
+            rows.append({
+                **shared, "recipient_id": recipient_id, "currency": currency, "number": number,
+                "status": InvoiceStatus.OPEN if subtotal + tax > 0 else InvoiceStatus.PAID, "tax_rate": rate,
+                "recipient_tax_id": tax_id, "reverse_charge": reverse_charge,
+                "subtotal_amount": subtotal, "tax_amount": tax, "total_amount": subtotal + tax,
+            })
     written_before = session.scalar(select(func.coalesce(func.max(Invoice.id), 0)))
     session.execute(insert(Invoice.__table__), rows)
     session.execute(insert(InvoiceLine.__table__).from_select(
@@ -175,31 +208,33 @@ def _invoice_issuer(session: Session, profile: BillingProfile, cycle: _Cycle, *,
          "period_start", "period_end"],
         select(Invoice.id, Charge.id, Charge.kind, Charge.description, Charge.subscription_id, Charge.quantity,
                Charge.unit_amount, Charge.amount, Charge.period_start, Charge.period_end)
-        # The invoices just written: the issuer's lock keeps anyone else from writing its invoices meanwhile.
+        # The invoices just written: the issuers' locks keep anyone else from writing theirs meanwhile.
         .join(Invoice, and_(Invoice.issuer_id == Charge.issuer_id, Invoice.recipient_id == Charge.recipient_id,
                             Invoice.currency == Charge.currency, Invoice.id > written_before,
                             Invoice.credited_invoice_id.is_(None)))
-        .where(Charge.issuer_id == issuer_id, Charge.created_at < cutoff, _uninvoiced(), whom)
+        .where(Charge.issuer_id.in_(by_issuer), Charge.created_at < cutoff, _uninvoiced(), whom)
         .order_by(Charge.id)
     ))
     if carried:
-        _carry_forward(session, issuer_id, carried)
-    return len(rows), sum(count for _recipient, _currency, _charged, count, _tax_id in groups) + len(carried)
+        _carry_forward(session, carried)
+    return len(rows), sum(count for *_, count, _tax_id in groups) + len(carried)
 
 
-def _carry_forward(session: Session, issuer_id: int, carried: list[tuple[str, int, str, Decimal]]) -> None:
+def _carry_forward(session: Session, carried: list[tuple[int, str, int, str, Decimal]]) -> None:
     """Close each invoice whose credits exceed its charges at zero, with a line for what is carried,
     and owe that back as a credit on the recipient's next invoice."""
-    ids = dict(session.execute(select(Invoice.number, Invoice.id).where(
-        Invoice.issuer_id == issuer_id, Invoice.number.in_([number for number, *_ in carried]))).all())
+    ids = {(issuer_id, number): invoice_id for issuer_id, number, invoice_id in session.execute(
+        select(Invoice.issuer_id, Invoice.number, Invoice.id).where(
+            Invoice.issuer_id.in_({issuer_id for issuer_id, *_ in carried}),
+            Invoice.number.in_([number for _issuer, number, *_ in carried])))}
     session.execute(insert(InvoiceLine.__table__), [{
-        "invoice_id": ids[number], "charge_id": None, "kind": ChargeKind.CREDIT, "subscription_id": None,
+        "invoice_id": ids[issuer_id, number], "charge_id": None, "kind": ChargeKind.CREDIT, "subscription_id": None,
         "description": "Credit carried to the next invoice", "quantity": 1, "unit_amount": amount, "amount": amount,
         "period_start": None, "period_end": None,
-    } for number, _recipient, _currency, amount in carried])
+    } for issuer_id, number, _recipient, _currency, amount in carried])
     insert_new(session, Charge.__table__, [{
         "key": f"carried:{issuer_id}:{number}", "issuer_id": issuer_id, "recipient_id": recipient_id,
         "subscription_id": None, "kind": ChargeKind.CREDIT, "description": f"Credit carried from invoice {number}",
         "quantity": 1, "unit_amount": -amount, "amount": -amount, "currency": currency, "period_start": None,
         "period_end": None,
-    } for number, recipient_id, currency, amount in carried], key="key")
+    } for issuer_id, number, recipient_id, currency, amount in carried], key="key")
