@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.passwords import MIN_LENGTH
-from core.services.sign_in import SignInError, ThrottledError, sign_in, sign_out, switch_account
+from core.services.sign_in import SignInError, ThrottledError, sign_in, sign_out, switch_account, unlock_sign_in
 from core.services.sign_ups import confirm_sign_up, pending_sign_up, start_sign_up
 from storefront.auth import customer_account, customer_accounts
 from storefront.cart import clear_cart
@@ -28,16 +28,34 @@ bp = Blueprint("shop_account", __name__)
 _PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
+@bp.route("/sign-in/unlock/<token>", methods=["GET", "POST"], endpoint="unlock")
+def unlock_page(token: str) -> Response | tuple[str, int, dict[str, str]]:
+    """The emailed link that lifts a paused login: a button, so that a mail scanner following it changes nothing."""
+    if request.method == "POST":
+        try:
+            email = unlock_sign_in(db.session, token)
+        except NotFoundError:
+            page = render_page("unlock.html", token=token, error=_("This link does not unlock anything: it was used "
+                                                                   "already, or the pause is over."))
+            return page, 404, _PRIVATE
+        db.session.commit()
+        flash(_("Sign-ins to your login work again. If you did not try so often yourself, choose a new password."),
+              "info")
+        return redirect(url_for("shop_account.sign_in", email=email))
+    return render_page("unlock.html", token=token, error=None), 200, _PRIVATE
+
+
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("shop_account.home")))
-    email = request.form.get("email", "")
+    email = request.form.get("email") or request.args.get("email", "")
     if request.method == "POST":
         try:
             signed_in = sign_in(db.session, email=email, password=request.form.get("password", ""),
                                 ip_address=request.remote_addr, user_agent=request.user_agent.string,
-                                storefront=current_storefront())
+                                storefront=current_storefront(),
+                                unlock_link=lambda token: url_for("shop_account.unlock", token=token, _external=True))
         except SignInError as error:
             db.session.commit()  # keep the failure count
             message = (_("Too many failed attempts. Wait a few minutes, then try again.")

@@ -27,6 +27,8 @@ ENVIRONMENTS = ("development", "production", "testing")
 DEV_SECRET_KEY = "cascade-development-secret-key-not-for-production"
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
+#: Proxies in front of one another: more than a few is a mistake in the setting.
+MAX_TRUSTED_PROXIES = 5
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
 _BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp", "sqla+sqlite")
 
@@ -50,6 +52,9 @@ class Settings:
     log_format: str = "text"
     #: ``host[:port]`` of the DNS server that custom domains' TXT records are looked up on; empty: the system's.
     dns_resolver: str = ""
+    #: How many reverse proxies stand in front and add X-Forwarded-For/-Proto/-Host: client
+    #: addresses (sign-in throttling, sessions) are read from them. 0: none, the headers are ignored.
+    trusted_proxies: int = 0
 
     @property
     def production(self) -> bool:
@@ -80,6 +85,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         if raw:
             values[f.name] = raw
     values.update(overrides)
+    if "trusted_proxies" in values:
+        values["trusted_proxies"] = _count_of("TRUSTED_PROXIES", values["trusted_proxies"])
     if values.get("env") == "production":
         for required in ("database_url", "broker_url", "secret_key"):
             if not values.get(required):
@@ -127,6 +134,14 @@ def validate(settings: Settings) -> None:
             nameserver(settings.dns_resolver)
         except ValueError as error:
             _fail("DNS_RESOLVER", str(error))
+
+
+def _count_of(name: str, value: object) -> int:
+    """A whole number from 0 up, from the environment's text or an override."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_TRUSTED_PROXIES:
+        _fail(name, f"{value!r} is not a whole number from 0 to {MAX_TRUSTED_PROXIES}")
+    return int(text)
 
 
 def _fail(name: str, reason: str) -> None:

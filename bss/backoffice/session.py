@@ -8,20 +8,24 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
+from core.errors import NotFoundError
 from core.services.attention import needs_attention
 from core.services.people import accounts_of
-from core.services.sign_in import SignInError, sign_in, sign_out, switch_account
+from core.services.sign_in import SignInError, sign_in, sign_out, switch_account, unlock_sign_in
 from web.csrf import rotate_csrf_token
 from web.database import db
 from web.redirects import safe_next
 from web.sessions import SignedInUser
+
+#: The unlock page's URL carries a token: keep it out of Referer headers and caches.
+_PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("backoffice.home"))
-    email = request.form.get("email", "")
+    email = request.form.get("email") or request.args.get("email", "")
     if request.method == "POST":
         try:
             signed_in = sign_in(
@@ -39,6 +43,21 @@ def login() -> str | Response | tuple[str, int]:
         login_user(SignedInUser(signed_in.login_session, signed_in.token))
         return redirect(safe_next(request.args.get("next"), url_for("backoffice.home")))
     return render_template("backoffice/login.html", email=email, error=None)
+
+
+@bp.route("/sign-in/unlock/<token>", methods=["GET", "POST"])
+def unlock(token: str) -> str | Response | tuple[str, int, dict[str, str]]:
+    """The emailed link that lifts a paused login: a button, so that a mail scanner following it changes nothing."""
+    if request.method == "POST":
+        try:
+            email = unlock_sign_in(db.session, token)
+        except NotFoundError as error:
+            return render_template("backoffice/unlock.html", token=token, error=error.detail), 404, _PRIVATE
+        db.session.commit()
+        flash("Sign-ins to your login work again. If you did not try so often yourself, choose a new password.",
+              "info")
+        return redirect(url_for("backoffice.login", email=email))
+    return render_template("backoffice/unlock.html", token=token, error=None), 200, _PRIVATE
 
 
 @bp.post("/logout")

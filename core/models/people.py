@@ -90,13 +90,16 @@ class LoginSession(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins counted per email and per address, to slow down password guessing."""
+    """Sign-in attempts counted per email and address, per address and per email, to slow down
+    password guessing (``core.services.sign_in``)."""
 
     __tablename__ = "login_throttles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: ``email:<address>`` or ``ip:<address>``.
+    #: ``pair:<email>|<address>``, ``ip:<address>`` or ``email:<email>``.
     key: Mapped[str] = mapped_column(String(400), unique=True)
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = created_at_column()
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: For a paused email: the hash of the emailed link's token that lifts the pause.
+    unlock_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -186,7 +186,8 @@ def accept_invitation(
         user = _set_up_newcomer(session, invitation, user, name or "", password)
     try:
         signed_in = sign_in(
-            session, email=invitation.email, password=password, ip_address=ip_address, user_agent=user_agent
+            session, email=invitation.email, password=password, ip_address=ip_address, user_agent=user_agent,
+            commit_attempt=False,
         )
     except SignInError as error:
         # A newcomer fails only while their email is locked out: undo their login, keep nothing.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -115,7 +115,9 @@ def reset_password(session: Session, *, token: str, password: str, confirmation:
     ).rowcount
     # Whoever was guessing the old password must not keep the owner locked out of the new one.
     session.execute(
-        update(LoginThrottle).where(LoginThrottle.key == f"email:{user.email}").values(failures=0, locked_until=None)
+        update(LoginThrottle).where(or_(LoginThrottle.key == f"email:{user.email}",
+                                        LoginThrottle.key.startswith(f"pair:{user.email}|", autoescape=True)))
+        .values(failures=0, locked_until=None, unlock_token_hash=None)
     )
     _record(session, user, user, "user.password_reset", user, {"sessions_revoked": revoked})
     session.flush()

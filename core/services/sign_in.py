@@ -2,29 +2,52 @@
 
 A browser holds a random token; the database holds its hash in a ``LoginSession`` row.
 Signing out, or disabling the person, revokes the row, which a signed cookie alone could not.
+
+Throttling slows password guessing without letting anyone lock someone else out. Attempts are
+counted per email and client address (the address behind trusted proxies: the
+``CASCADE_TRUSTED_PROXIES`` setting), per address whatever the email, and per email across
+addresses. The first two wait longer after each failure past their limit (``delay``), so the
+owner signing in from elsewhere is never stopped by someone guessing at their email. The third,
+far above the others, pauses the login altogether and emails its owner a link that lifts it
+(``unlock_sign_in``; a password reset lifts it too). Each attempt is counted, atomically, before
+the password is checked, and the count committed: concurrent guesses cannot slip past a limit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.db import insert_new
 from core.errors import NotAuthenticatedError, NotFoundError
+from core.links import links
 from core.models.accounts import Account
 from core.models.people import LoginSession, LoginThrottle, User
 from core.models.storefronts import Storefront
 from core.passwords import hash_password, needs_rehash, verify_password
+from core.services.notifications import sender_name_for
+from core.services.outbox import queue_email
 from core.services.people import accounts_of, normalise_email
 from core.tokens import new_secret, secret_hash
 
-#: Failures allowed in one window before the email, or the address, is locked out for a while.
-MAX_FAILURES_PER_EMAIL = 5
+#: Failures allowed for one email from one address, and from one address whatever the email,
+#: before each further attempt waits longer (``delay``).
+MAX_FAILURES_PER_EMAIL_AND_ADDRESS = 5
 MAX_FAILURES_PER_ADDRESS = 20
-THROTTLE_WINDOW = timedelta(minutes=15)
+#: Failures for one email from every address together before its login is paused until its
+#: owner follows the emailed link (or ``EMAIL_PAUSE`` has passed).
+MAX_FAILURES_PER_EMAIL = 100
+EMAIL_PAUSE = timedelta(hours=24)
+#: A count starts again once its first failure is this old.
+THROTTLE_WINDOW = timedelta(hours=1)
+#: The wait after the first failure past a limit; it doubles with each further one, up to the most.
+FIRST_DELAY = timedelta(minutes=1)
+LONGEST_DELAY = timedelta(hours=1)
 #: How long a sign-in lasts.
 SESSION_LIFETIME = timedelta(hours=12)
 
@@ -46,31 +69,18 @@ class SignedIn:
     token: str
 
 
-def _throttle_keys(email: str, ip_address: str | None) -> list[tuple[str, int]]:
-    keys = [(f"email:{email}", MAX_FAILURES_PER_EMAIL)]
-    if ip_address:
-        keys.append((f"ip:{ip_address}", MAX_FAILURES_PER_ADDRESS))
-    return keys
+@dataclass(frozen=True)
+class _Count:
+    key: str
+    limit: int
 
 
-def _locked(session: Session, keys: list[tuple[str, int]]) -> bool:
-    now = utcnow()
-    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_([key for key, _ in keys])))
-    return any(row.locked_until is not None and row.locked_until > now for row in rows)
-
-
-def _count_failure(session: Session, keys: list[tuple[str, int]]) -> None:
-    now = utcnow()
-    for key, limit in keys:
-        row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, window_started_at=now)
-            session.add(row)
-        if now - row.window_started_at > THROTTLE_WINDOW:
-            row.failures, row.window_started_at, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= limit:
-            row.locked_until = now + THROTTLE_WINDOW
+def delay(failures: int, limit: int) -> timedelta:
+    """How long the attempt after ``failures`` failures must wait: nothing up to ``limit``, then
+    ``FIRST_DELAY``, doubling with each failure beyond, at most ``LONGEST_DELAY``."""
+    if failures < limit:
+        return timedelta(0)
+    return min(FIRST_DELAY * 2 ** min(failures - limit, 16), LONGEST_DELAY)
 
 
 def sign_in(
@@ -81,27 +91,42 @@ def sign_in(
     ip_address: str | None = None,
     user_agent: str | None = None,
     storefront: Storefront | None = None,
+    unlock_link: Callable[[str], str] | None = None,
+    commit_attempt: bool = True,
 ) -> SignedIn:
     """Check the credentials and open a new session (a new token at every sign-in).
 
     On a ``storefront``, only a member of an account its seller sells to directly signs in, and
     the session works on that storefront alone; without one, it is a back-office session.
     Raises ``SignInError`` with the same message whether the email is unknown, the password
-    wrong, the person disabled or not a customer of the storefront; ``ThrottledError`` after
-    too many failures.
+    wrong, the person disabled or not a customer of the storefront; ``ThrottledError`` while
+    the attempts are throttled. Commits the attempt's count before the password is checked (see
+    the module's docstring); the session it opens is for the caller to commit. A caller in the
+    middle of a transaction of its own (accepting an invitation) passes ``commit_attempt=False``:
+    the count then holds its rows' locks until the caller commits.
+    ``unlock_link`` turns a token into the page that lifts a paused login, for the email sent
+    when one is paused (the back office's when not given).
     """
     email = normalise_email(email)
-    keys = _throttle_keys(email, ip_address)
-    if _locked(session, keys):
-        raise ThrottledError("Too many failed attempts. Wait a few minutes, then try again.")
+    counts = [_Count(f"pair:{email}|{ip_address or '-'}", MAX_FAILURES_PER_EMAIL_AND_ADDRESS),
+              *([_Count(f"ip:{ip_address}", MAX_FAILURES_PER_ADDRESS)] if ip_address else []),
+              _Count(f"email:{email}", MAX_FAILURES_PER_EMAIL)]
     user = session.scalar(select(User).where(User.email == email))
-    if not verify_password(user.password_hash if user else None, password) or user is None or not user.active:
-        _count_failure(session, keys)
+    password_hash, user_id = (user.password_hash, user.id) if user is not None else (None, None)
+    waiting, paused = _count_attempt(session, counts, utcnow())
+    if paused is not None and user is not None and user.active:
+        _email_unlock_link(session, user, paused, storefront, unlock_link)
+    if commit_attempt:
+        session.commit()  # the attempt stands, and nothing is held while the password is checked
+    if waiting:
+        raise ThrottledError("Too many failed attempts. Wait a few minutes, then try again.")
+    if user_id is None or not verify_password(password_hash, password):
         raise SignInError("That email and password do not match an active account.")
+    user = session.get_one(User, user_id)
     accounts = accounts_of(session, user, customers_of=storefront.account if storefront is not None else None)
-    if storefront is not None and not accounts:
+    if not user.active or (storefront is not None and not accounts):
         raise SignInError("That email and password do not match an active account.")
-    session.execute(update(LoginThrottle).where(LoginThrottle.key == keys[0][0]).values(failures=0, locked_until=None))
+    _count_success(session, counts)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     token = new_secret()
@@ -116,6 +141,72 @@ def sign_in(
     session.add(login_session)
     session.flush()
     return SignedIn(login_session, token)
+
+
+def unlock_sign_in(session: Session, token: str) -> str:
+    """Lift the pause on a login that the link with ``token`` was emailed for; answer its email."""
+    row = session.scalar(select(LoginThrottle).where(LoginThrottle.unlock_token_hash == secret_hash(token))
+                         .with_for_update())
+    if row is None:
+        raise NotFoundError("This link does not unlock anything: it was used already, or the pause is over.")
+    row.failures, row.locked_until, row.unlock_token_hash = 0, None, None
+    return row.key.removeprefix("email:")
+
+
+def _count_attempt(session: Session, counts: list[_Count], now: datetime) -> tuple[bool, LoginThrottle | None]:
+    """Count the attempt as a failure (until it succeeds) where no count makes it wait, under the
+    counts' row locks so that concurrent attempts are counted one after the other; a count at
+    its limit makes the next attempt wait. Answers whether this one must wait, and the email's
+    row if this attempt paused the login."""
+    insert_new(session, LoginThrottle.__table__, [{"key": count.key, "failures": 0, "window_started_at": now}
+                                                  for count in counts], key="key")
+    rows = {row.key: row for row in session.scalars(
+        select(LoginThrottle).where(LoginThrottle.key.in_([count.key for count in counts])).order_by(LoginThrottle.key)
+        .with_for_update().execution_options(populate_existing=True))}
+    for row in rows.values():
+        if row.window_started_at < now - THROTTLE_WINDOW and (row.locked_until is None or row.locked_until <= now):
+            row.failures, row.window_started_at, row.locked_until, row.unlock_token_hash = 0, now, None, None
+    if any(row.locked_until is not None and row.locked_until > now for row in rows.values()):
+        return True, None
+    paused = None
+    for count in counts:
+        row = rows[count.key]
+        row.failures += 1
+        if row.failures >= count.limit:
+            email_count = count.key.startswith("email:")
+            row.locked_until = now + (EMAIL_PAUSE if email_count else delay(row.failures, count.limit))
+            paused = row if email_count else paused
+    return False, paused
+
+
+def _count_success(session: Session, counts: list[_Count]) -> None:
+    """The attempt signed in: it was no failure. Its email and address start afresh; the wider
+    counts only lose this attempt (a success must not wipe out someone else's guesses), and stop
+    making others wait if that takes them back under their limit."""
+    pair, *wider = counts
+    for row in session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_([count.key for count in counts]))
+                               .with_for_update()):
+        limit = next(count.limit for count in counts if count.key == row.key)
+        row.failures = 0 if row.key == pair.key else max(row.failures - 1, 0)
+        if row.failures < limit:
+            row.locked_until = None
+
+
+def _email_unlock_link(session: Session, user: User, paused: LoginThrottle, storefront: Storefront | None,
+                       unlock_link: Callable[[str], str] | None) -> None:
+    """Tell the login's owner it is paused, with the link that lifts the pause (once per pause)."""
+    token = new_secret()
+    paused.unlock_token_hash = secret_hash(token)
+    link = (unlock_link or (lambda secret: links.backoffice(f"sign-in/unlock/{secret}")))(token)
+    queue_email(
+        session, to=user.email, subject="Sign-ins to your login are paused",
+        text=(f"Hello {user.name},\n\nSomeone tried many times, from several places, to sign in as {user.email} "
+              f"with a wrong password. To keep them out, sign-ins to this login are paused for a day.\n\n"
+              f"If it was you, or to sign in now, lift the pause here:\n{link}\n\n"
+              f"Then consider choosing a new password.\n"),
+        sender_name=sender_name_for(session, storefront.account) if storefront is not None else None,
+        reply_to=(storefront.contact_email or None) if storefront is not None else None,
+    )
 
 
 def resume_session(session: Session, token: str, storefront: Storefront | None = None) -> LoginSession | None:

@@ -2,7 +2,7 @@
 
 Invoices count the reminders sent and when dunning suspended what their recipient pays;
 sellers set their reminder schedule, reverse charge and the day they invoice customers on; accounts have a tax id; emails name the
-documents attached to them; orders count their declined card payments; charges name the plan they are for (volume discounts count it).
+documents attached to them; orders count their declined card payments; a paused login keeps the hash of the link that lifts it; charges name the plan they are for (volume discounts count it).
 A subscription suspended because it was not renewed in time is now
 ``expired``: ``overdue`` is dunning's, an unpaid invoice's.
 
@@ -45,6 +45,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('suspended_at', sa.DateTime(timezone=True), nullable=True))
 
+    with op.batch_alter_table('login_throttles', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unlock_token_hash', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_login_throttles_unlock_token_hash'), ['unlock_token_hash'])
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('declined_payments', sa.Integer(), server_default='0', nullable=False))
 
@@ -64,6 +68,10 @@ def downgrade() -> None:
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_column('declined_payments')
+
+    with op.batch_alter_table('login_throttles', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_login_throttles_unlock_token_hash'), type_='unique')
+        batch_op.drop_column('unlock_token_hash')
 
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.drop_column('suspended_at')

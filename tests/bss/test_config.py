@@ -43,6 +43,8 @@ def test_environment_variables_override_defaults():
         ({"CASCADE_BASE_URL": "ftp://bss.northwind.example"}, "CASCADE_BASE_URL"),
         ({"CASCADE_ENV": "staging"}, "CASCADE_ENV"),
         ({"CASCADE_LOG_LEVEL": "LOUD"}, "CASCADE_LOG_LEVEL"),
+        ({"CASCADE_TRUSTED_PROXIES": "one"}, "CASCADE_TRUSTED_PROXIES"),
+        ({"CASCADE_TRUSTED_PROXIES": "-1"}, "CASCADE_TRUSTED_PROXIES"),
         (PRODUCTION | {"CASCADE_SECRET_KEY": DEV_SECRET_KEY}, "CASCADE_SECRET_KEY"),
         ({k: v for k, v in PRODUCTION.items() if k != "CASCADE_DATABASE_URL"}, "CASCADE_DATABASE_URL"),
         ({k: v for k, v in PRODUCTION.items() if k != "CASCADE_SECRET_KEY"}, "CASCADE_SECRET_KEY"),

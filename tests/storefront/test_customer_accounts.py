@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.models.accounts import Account, AccountKind
 from core.models.outbox import OutboxEmail
 from core.models.people import LoginSession
+from core.services.sign_in import MAX_FAILURES_PER_EMAIL
 from plugin_kit.testing import link_in_email, text_of
 from tests.storefront.conftest import BRIGHT, CORNER, NORTHWIND
 
@@ -124,3 +125,21 @@ def test_the_shop_speaks_the_browsers_language_until_the_visitor_chooses(client,
     page = client.get("/sign-in", base_url=BRIGHT, headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<html lang="en">' in page and "Sign in" in page
     assert client.get("/language/en?next=//evil.example/", base_url=BRIGHT).location == "/"
+
+
+def test_a_paused_login_is_lifted_from_the_link_the_shop_emails(client, db, shops, shop_post):
+    for n in range(MAX_FAILURES_PER_EMAIL):  # guesses from everywhere at one customer's login
+        shop_post("/sign-in", {"email": "owner@harbour.example", "password": "not it"},
+                  environ_base={"REMOTE_ADDR": f"10.1.{n // 250}.{n % 250}"})
+    refused = shop_post("/sign-in", {"email": "owner@harbour.example", "password": "cascade-demo"})
+    assert "Too many failed attempts" in text_of(refused)
+    email = db.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "owner@harbour.example",
+                                                 OutboxEmail.subject == "Sign-ins to your login are paused")).one()
+    assert email.sender_name == "Bright IT" and "Northwind" not in email.text_body
+    assert f"{BRIGHT}/sign-in/unlock/" in email.text_body  # on the shop, never the platform's host
+    link = link_in_email(db, "owner@harbour.example", "/sign-in/unlock/")
+    page = client.get(link, base_url=BRIGHT)
+    assert page.headers["Referrer-Policy"] == "no-referrer" and "Lift the pause" in text_of(page)
+    lifted = shop_post(link, {})
+    assert lifted.status_code == 302
+    assert shop_post("/sign-in", {"email": "owner@harbour.example", "password": "cascade-demo"}).status_code == 302

@@ -1,6 +1,9 @@
 import re
 
+from bss import create_app
+from core.services.sign_in import MAX_FAILURES_PER_EMAIL_AND_ADDRESS
 from plugin_kit.testing import post_form
+from plugin_kit.testing.app import serving
 
 
 def test_the_sign_in_form_carries_a_csrf_token(client):
@@ -65,3 +68,25 @@ def test_a_person_in_two_accounts_switches_without_signing_in_again(client, demo
     response = post_form(client, "/bss/switch", {"account_id": demo["bright"].id})
     assert response.status_code == 404
     assert "<h1>Maple Bakery</h1>" in client.get("/bss/").get_data(as_text=True)
+
+
+def _sign_in_from(client, address, password):
+    return post_form(client, "/bss/login", {"email": "owner@bright.example", "password": password},
+                     headers={"X-Forwarded-For": address}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+
+
+def test_behind_a_trusted_proxy_a_guesser_does_not_lock_the_owner_out(db, demo, test_settings):
+    behind = create_app({**test_settings, "trusted_proxies": 1})  # the proxy is 10.9.9.9
+    with serving(behind, db.get_bind()):
+        guesser, owner = behind.test_client(), behind.test_client()
+        for _ in range(MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
+            assert _sign_in_from(guesser, "203.0.113.9", "not the password").status_code == 401
+        assert "Too many failed attempts" in _sign_in_from(guesser, "203.0.113.9", "cascade-demo").get_data(
+            as_text=True)
+        assert _sign_in_from(owner, "198.51.100.1", "cascade-demo").status_code == 302
+
+
+def test_without_trusted_proxies_the_forwarded_address_is_ignored(client, demo):
+    for n in range(MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
+        _sign_in_from(client, f"203.0.113.{n}", "not the password")  # anyone can claim any address
+    assert "Too many failed attempts" in _sign_in_from(client, "198.51.100.1", "cascade-demo").get_data(as_text=True)

@@ -18,7 +18,7 @@ from core.services.invitations import (
     revoke_invitation,
 )
 from core.services.people import add_member, create_user, owner_team, permissions_in
-from core.services.sign_in import MAX_FAILURES_PER_EMAIL, SignInError, resume_session, sign_in
+from core.services.sign_in import MAX_FAILURES_PER_EMAIL_AND_ADDRESS, SignInError, resume_session, sign_in
 from core.services.teams import create_team
 
 PASSWORD = "a long enough password"
@@ -120,7 +120,7 @@ def test_an_existing_person_proves_it_with_their_own_password(db, demo, owner, s
 
 def test_guessing_a_password_through_an_invitation_is_throttled_like_sign_in(db, demo, owner, support):
     token = _invite(db, demo, owner, support, email="sam@books.example")
-    for _ in range(MAX_FAILURES_PER_EMAIL):
+    for _ in range(MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
         with pytest.raises(ValidationError):
             accept_invitation(db, token=token, password="guess")
     with pytest.raises(ValidationError, match="Too many"):
@@ -167,7 +167,7 @@ def test_inviting_again_replaces_the_pending_link(db, demo, owner, support):
 
 
 def test_a_newcomer_locked_out_by_someone_elses_guesses_gets_no_half_made_login(db, demo, owner, support):
-    for _ in range(MAX_FAILURES_PER_EMAIL):
+    for _ in range(MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
         with pytest.raises(SignInError):
             sign_in(db, email="new.hire@bright.example", password="guess")
     token = _invite(db, demo, owner, support)

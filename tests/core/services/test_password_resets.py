@@ -17,7 +17,7 @@ from core.services.password_resets import (
     request_password_reset,
     reset_password,
 )
-from core.services.sign_in import MAX_FAILURES_PER_EMAIL, SignInError, resume_session, sign_in
+from core.services.sign_in import MAX_FAILURES_PER_EMAIL_AND_ADDRESS, SignInError, resume_session, sign_in
 
 NEW_PASSWORD = "a brand new password"
 
@@ -88,7 +88,7 @@ def test_resetting_sets_the_password_and_signs_out_everywhere(db, demo):
 
 
 def test_a_reset_lifts_a_lockout_caused_by_password_guessing(db, demo):
-    for _ in range(MAX_FAILURES_PER_EMAIL):
+    for _ in range(MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
         with pytest.raises(SignInError):
             sign_in(db, email="owner@bright.example", password="guess")
     token = _request(db)

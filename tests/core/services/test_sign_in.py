@@ -1,20 +1,29 @@
+import re
+import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError
+from core.models.outbox import OutboxEmail
 from core.models.people import LoginSession
 from core.services.people import create_user
 from core.services.sign_in import (
     MAX_FAILURES_PER_ADDRESS,
     MAX_FAILURES_PER_EMAIL,
+    MAX_FAILURES_PER_EMAIL_AND_ADDRESS,
     SignInError,
     ThrottledError,
+    delay,
     resume_session,
     sign_in,
     sign_out,
     switch_account,
+    unlock_sign_in,
 )
+from tests.processes import rows_removed_afterwards
 
 PASSWORD = "correct horse battery"
 
@@ -54,7 +63,7 @@ def test_a_disabled_person_cannot_sign_in_nor_keep_a_session(db, person):
 
 
 def test_repeated_failures_lock_the_email_for_a_while(db, person, frozen_clock):
-    for _ in range(MAX_FAILURES_PER_EMAIL):
+    for _ in range(MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
         with pytest.raises(SignInError):
             sign_in(db, email="ann@example.com", password="guess guess guess")
     with pytest.raises(ThrottledError):
@@ -93,3 +102,68 @@ def test_switching_only_between_ones_own_accounts(db, demo):
     assert signed_in.login_session.account_id == demo["maple"].id
     with pytest.raises(NotFoundError):
         switch_account(db, signed_in.login_session, demo["bright"].id)
+
+
+def _fails(db, times, ip_address=None, email="ann@example.com"):
+    for _ in range(times):
+        with pytest.raises(SignInError):
+            sign_in(db, email=email, password="guess guess guess", ip_address=ip_address)
+
+
+def test_someone_guessing_from_one_address_never_locks_the_owner_out_from_another(db, person):
+    _fails(db, MAX_FAILURES_PER_EMAIL_AND_ADDRESS, "203.0.113.9")
+    with pytest.raises(ThrottledError):
+        sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="203.0.113.9")
+    assert sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="198.51.100.1").token
+
+
+def test_each_failure_past_the_limit_doubles_the_wait(db, person, frozen_clock):
+    _fails(db, MAX_FAILURES_PER_EMAIL_AND_ADDRESS, "203.0.113.9")
+    assert delay(MAX_FAILURES_PER_EMAIL_AND_ADDRESS, MAX_FAILURES_PER_EMAIL_AND_ADDRESS) == timedelta(minutes=1)
+    frozen_clock.advance(timedelta(minutes=1))
+    _fails(db, 1, "203.0.113.9")  # one more guess, now two minutes to wait
+    frozen_clock.advance(timedelta(minutes=1))
+    with pytest.raises(ThrottledError):
+        sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="203.0.113.9")
+    frozen_clock.advance(timedelta(minutes=1))
+    assert sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="203.0.113.9").token
+    assert delay(12, 5) == timedelta(hours=1)  # at most an hour
+
+
+def test_guesses_from_many_addresses_pause_the_login_until_its_owner_lifts_the_pause(db, person):
+    for n in range(MAX_FAILURES_PER_EMAIL):
+        _fails(db, 1, f"10.0.{n // 250}.{n % 250}")
+    with pytest.raises(ThrottledError):  # even the right password, from a new address
+        sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="198.51.100.1")
+    (email,) = db.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "ann@example.com")).all()
+    assert email.subject == "Sign-ins to your login are paused"
+    token = re.search(r"/bss/sign-in/unlock/(\S+)", email.text_body).group(1)
+    assert unlock_sign_in(db, token) == "ann@example.com"
+    assert sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="198.51.100.1").token
+    with pytest.raises(NotFoundError):
+        unlock_sign_in(db, token)  # once
+
+
+def test_concurrent_guesses_are_counted_one_by_one(demo_database):
+    """Guesses at once, each in its own session: at most the limit reach the password check."""
+    engine = demo_database.engine
+    with rows_removed_afterwards(engine):
+        outcomes, together = [], threading.Barrier(8)
+
+        def guess() -> None:
+            with Session(engine) as session:
+                together.wait()
+                try:
+                    sign_in(session, email="owner@bright.example", password="guess guess guess",
+                            ip_address="203.0.113.7")
+                except ThrottledError:
+                    outcomes.append("throttled")
+                except SignInError:
+                    outcomes.append("checked")
+
+        guessers = [threading.Thread(target=guess) for _ in range(8)]
+        for guesser in guessers:
+            guesser.start()
+        for guesser in guessers:
+            guesser.join()
+    assert sorted(outcomes) == ["checked"] * MAX_FAILURES_PER_EMAIL_AND_ADDRESS + ["throttled"] * 3
