@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import Task, shared_task
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from bss.worker import forget_delivered_messages
 from core.clock import utcnow
@@ -19,9 +23,11 @@ from core.services.idempotency import purge_idempotency_keys
 from core.services.invoice_notices import announce_all
 from core.services.outbox import deliver_email, overdue_email_ids
 from core.services.provisioning import (
+    LEASE_RENEWAL,
     call_product,
     claim_request,
     record_answer,
+    renew_lease,
     sweep_requests,
 )
 from core.services.renewals import run_period_ends, send_renewal_reminders
@@ -71,11 +77,34 @@ def provision(request_id: int) -> None:
     db.session.commit()
     if claim is None:
         return
-    answer = call_product(claim)
+    with lease_kept(request_id, claim.attempt):
+        answer = call_product(claim)
     request = record_answer(db.session, request_id, claim.attempt, answer)
     db.session.commit()
     if request is not None:
         log.info("provisioning request %s (%s): %s %s", request.id, request.action, request.status, request.detail)
+
+
+@contextmanager
+def lease_kept(request_id: int, attempt: int, every: timedelta = LEASE_RENEWAL) -> Iterator[None]:
+    """Renew the request's lease ``every`` so often while the block runs (the product at work,
+    however long the vendor takes), from a thread with a session of its own: the lease then runs
+    out soon after a worker dies, and never while it lives."""
+    stop, engine = threading.Event(), db.engine
+
+    def renew() -> None:
+        while not stop.wait(every.total_seconds()):
+            with Session(engine) as session, session.begin():
+                if not renew_lease(session, request_id, attempt):
+                    return
+
+    renewing = threading.Thread(target=renew, name=f"lease-{request_id}", daemon=True)
+    renewing.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewing.join()
 
 
 @shared_task

@@ -52,7 +52,8 @@ class SQLiteBrokerTransport(kombu_sqlalchemy.Transport):  # type: ignore[misc]
 
 BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "bss.tasks.sweep_outbox", "schedule": 60.0},
-    "sweep-provisioning": {"task": "bss.tasks.sweep_provisioning", "schedule": 60.0},
+    # Often: a dead worker's request is retaken once its lease (45 s) has run out.
+    "sweep-provisioning": {"task": "bss.tasks.sweep_provisioning", "schedule": 15.0},
     "run-renewals": {"task": "bss.tasks.run_renewals", "schedule": 60.0},
     "run-billing": {"task": "bss.tasks.run_billing_daily", "schedule": 3600.0},
     "run-scheduled-jobs": {"task": "bss.tasks.run_scheduled_jobs", "schedule": 60.0},

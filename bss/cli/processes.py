@@ -1,5 +1,6 @@
 """The long-running processes: web server, Celery worker, beat, and ``run`` that starts them all
-(with the plugins' vendor simulators).
+(with the plugins' vendor simulators) and keeps them running: a child that dies is started again,
+after a pause that grows while it keeps dying.
 
 They hang on the ``cascade`` group itself, not on ``app.cli``: Flask pushes an app context
 around app commands, and a server started inside one would make every request share it (and
@@ -34,6 +35,11 @@ HOST = "127.0.0.1"
 SHUTDOWN_SECONDS = 15
 #: How long the vendor simulators get to start listening.
 SIMULATOR_START_SECONDS = 20
+#: A child that dies is started again after this pause, doubled at each death in a row, up to the
+#: longest; one that ran this long before dying starts the count afresh.
+FIRST_RESTART_SECONDS = 1.0
+LONGEST_RESTART_SECONDS = 30.0
+STEADY_SECONDS = 60.0
 
 port_option = click.option(
     "--port",
@@ -55,11 +61,11 @@ def run_command(info: ScriptInfo, port: int) -> None:
     local = simulators_to_start()
     # Each keeps its state in the instance folder, so that a restart finds what the database speaks of.
     kept = Path(app.instance_path) / "simulators"
-    simulators = _start({f"{simulator.name} simulator": ["simulator", simulator.name, "--port", str(listens_on),
-                                                         "--state", str(kept / f"{simulator.name}.pickle")]
-                         for simulator, listens_on in local.items()})
+    children = Children({f"{simulator.name} simulator": ["simulator", simulator.name, "--port", str(listens_on),
+                                                           "--state", str(kept / f"{simulator.name}.pickle")]
+                           for simulator, listens_on in local.items()})
     try:
-        _wait_until_listening(simulators, list(local.values()))
+        _wait_until_listening(children, list(local.values()))
         with app.app_context():
             upgrade_database(db.engine)
             report = run_catalog_sync()
@@ -71,26 +77,87 @@ def run_command(info: ScriptInfo, port: int) -> None:
                 for line in load_demo_data():
                     click.echo(line)
     except BaseException:
-        _stop(simulators)
+        children.stop()
         raise
     db.state(app).engine.dispose()  # the children open connections of their own
     click.echo(f"Cascade on http://{HOST}:{port}/ with a worker and beat; Ctrl-C stops them all.")
     click.echo(f"Storefronts on http://<slug>.{app.config['CASCADE_STOREFRONT_DOMAIN']}:{port}/")
-    _supervise(
-        simulators | _start({
-            "web": ["serve", "--port", str(port)],
-            "worker": ["worker"],
-            "beat": ["beat"],
-        })
-    )
+    children.start({"web": ["serve", "--port", str(port)], "worker": ["worker"], "beat": ["beat"]})
+    children.supervise()
 
 
-def _start(commands: dict[str, list[str]]) -> dict[str, subprocess.Popen[Any]]:
-    """Start each ``cascade`` subcommand as a child."""
-    return {name: subprocess.Popen([sys.executable, "-m", "bss.cli", *argv]) for name, argv in commands.items()}
+class Children:
+    """``cascade`` subcommands run as children, each started again when it dies."""
+
+    def __init__(self, commands: dict[str, list[str]]) -> None:
+        self.commands: dict[str, list[str]] = {}
+        self.processes: dict[str, subprocess.Popen[Any]] = {}
+        self._started_at: dict[str, float] = {}
+        self._deaths: dict[str, int] = {}
+        self._restart_at: dict[str, float] = {}
+        self.start(commands)
+
+    def start(self, commands: dict[str, list[str]]) -> None:
+        self.commands.update(commands)
+        for name in commands:
+            self._spawn(name)
+
+    def _spawn(self, name: str) -> None:
+        self.processes[name] = subprocess.Popen([sys.executable, "-m", "bss.cli", *self.commands[name]])
+        self._started_at[name] = time.monotonic()
+        click.echo(f"cascade run: started the {name} (pid {self.processes[name].pid}).")
+
+    def check(self) -> None:
+        """Start again each child that has died, once its pause is over."""
+        now = time.monotonic()
+        for name, process in self.processes.items():
+            if process.poll() is None:
+                continue
+            if name not in self._restart_at:
+                ran = now - self._started_at[name]
+                deaths = 1 if ran >= STEADY_SECONDS else self._deaths.get(name, 0) + 1
+                self._deaths[name] = deaths
+                pause = min(FIRST_RESTART_SECONDS * 2 ** (deaths - 1), LONGEST_RESTART_SECONDS)
+                self._restart_at[name] = now + pause
+                click.echo(f"cascade run: the {name} exited with {process.returncode} after {ran:.0f} s; "
+                           f"starting it again in {pause:.0f} s.", err=True)
+            elif now >= self._restart_at[name]:
+                del self._restart_at[name]
+                self._spawn(name)
+
+    def supervise(self) -> None:
+        """Keep the children running until Ctrl-C (or SIGTERM), then stop them all."""
+
+        def stop_requested(signum: int, _frame: FrameType | None) -> None:
+            raise KeyboardInterrupt
+
+        # Installed explicitly: a shell that starts us in the background ignores SIGINT otherwise.
+        signal.signal(signal.SIGINT, stop_requested)
+        signal.signal(signal.SIGTERM, stop_requested)
+        try:
+            while True:
+                self.check()
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            click.echo(f"cascade run: stopping {', '.join(self.processes)} ...")
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + SHUTDOWN_SECONDS
+        for name, process in self.processes.items():
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                click.echo(f"cascade run: the {name} did not stop in time; killing it.", err=True)
+                process.kill()
+                process.wait()
 
 
-def _wait_until_listening(children: dict[str, subprocess.Popen[Any]], ports: list[int]) -> None:
+def _wait_until_listening(children: Children, ports: list[int]) -> None:
     """Wait until something answers on each of ``ports``; a child that ends meanwhile stops ``run``."""
     deadline = time.monotonic() + SIMULATOR_START_SECONDS
     for port in ports:
@@ -99,48 +166,12 @@ def _wait_until_listening(children: dict[str, subprocess.Popen[Any]], ports: lis
                 socket.create_connection((HOST, port), timeout=1).close()
                 break
             except OSError:
-                for name, child in children.items():
+                for name, child in children.processes.items():
                     if child.poll() is not None:
                         raise click.ClickException(f"the {name} did not start (is port {port} in use?)") from None
                 if time.monotonic() > deadline:
                     raise click.ClickException(f"nothing answers on port {port} after {SIMULATOR_START_SECONDS} s") from None
                 time.sleep(0.1)
-
-
-def _supervise(children: dict[str, subprocess.Popen[Any]]) -> None:
-    """Watch the children; stop them all when one ends or on Ctrl-C."""
-
-    def stop_requested(signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    # Installed explicitly: a shell that starts us in the background ignores SIGINT otherwise.
-    signal.signal(signal.SIGINT, stop_requested)
-    signal.signal(signal.SIGTERM, stop_requested)
-    try:
-        while True:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    click.echo(f"cascade run: {name} exited with {child.returncode}; stopping the others.", err=True)
-                    raise SystemExit(child.returncode or 1)
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        click.echo(f"cascade run: stopping {', '.join(children)} ...")
-    finally:
-        _stop(children)
-
-
-def _stop(children: dict[str, subprocess.Popen[Any]]) -> None:
-    for child in children.values():
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + SHUTDOWN_SECONDS
-    for name, child in children.items():
-        try:
-            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            click.echo(f"cascade run: {name} did not stop in time; killing it.", err=True)
-            child.kill()
-            child.wait()
 
 
 @click.command("serve")
@@ -172,12 +203,17 @@ def serve_command(info: ScriptInfo, port: int, workers: int) -> None:
 
 @click.command("worker")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("-n", "--name", default=None, help="The worker's name, unique on the broker (several on one machine "
+              "need one each): NAME@this host, or NAME as given when it has an @.  [default: celery@this host]")
 @pass_script_info
-def worker_command(info: ScriptInfo, concurrency: int) -> None:
+def worker_command(info: ScriptInfo, concurrency: int, name: str | None) -> None:
     """Run a Celery worker for the configured broker (each task runs in an app context of its own)."""
     app = info.load_app()
     level = app.config["CASCADE_LOG_LEVEL"]
-    app.extensions["celery"].worker_main(["worker", "--loglevel", level, "--concurrency", str(concurrency)])
+    argv = ["worker", "--loglevel", level, "--concurrency", str(concurrency)]
+    if name:
+        argv += ["--hostname", name if "@" in name else f"{name}@%h"]
+    app.extensions["celery"].worker_main(argv)
 
 
 @click.command("beat")

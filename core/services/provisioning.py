@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -58,7 +58,10 @@ from core.services.people import owner_team
 log = logging.getLogger(__name__)
 
 #: How long a worker holds a request before another may take it up (its worker is presumed dead).
-LEASE = timedelta(minutes=5)
+#: A worker renews it every ``LEASE_RENEWAL`` while the product works (``renew_lease``), so a
+#: slow vendor keeps it; a dead worker's request is retaken by the sweep (every 15 s) within a minute.
+LEASE = timedelta(seconds=45)
+LEASE_RENEWAL = timedelta(seconds=15)
 #: Retryable failures before a request is given up.
 MAX_RETRIES = 8
 #: How late a due request may be before the sweep publishes it again.
@@ -298,9 +301,9 @@ def release_request(session: Session, request: ProvisioningRequest, step_key: st
 def sweep_requests(session: Session, limit: int = 500) -> list[int]:
     """Put right what fell through; return the ids of due requests to publish again.
 
-    A running request past its lease lost its worker: it is due again. An open request past
-    its deadline fails. A due request well past its time lost its task (a broker down at
-    commit time, say).
+    A running request past its lease lost its worker: it is due again, and published at once.
+    An open request past its deadline fails. A due request well past its time lost its task (a
+    broker down at commit time, say).
     """
     now = utcnow()
     for request in session.scalars(
@@ -309,6 +312,7 @@ def sweep_requests(session: Session, limit: int = 500) -> list[int]:
         .with_for_update(skip_locked=True).limit(limit)
     ):
         fail_request(session, request, _past_deadline(request))
+    retaken = []
     for request in session.scalars(
         select(ProvisioningRequest)
         .where(ProvisioningRequest.status == R.RUNNING, ProvisioningRequest.lease_until < now)
@@ -318,13 +322,26 @@ def sweep_requests(session: Session, limit: int = 500) -> list[int]:
         request.status = REQUEST_STATES.check(request.status, R.PENDING)
         request.lease_until = None
         request.detail = f"The worker of attempt {request.attempts} stopped; trying again."
+        retaken.append(request.id)
     session.flush()
-    return list(session.scalars(
+    lost = session.scalars(
         select(ProvisioningRequest.id)
         .where(ProvisioningRequest.status.in_((R.PENDING, R.WAITING)),
                ProvisioningRequest.next_attempt_at < now - SWEEP_GRACE)
         .order_by(ProvisioningRequest.id).limit(limit)
-    ))
+    )
+    return sorted({*retaken, *lost})
+
+
+def renew_lease(session: Session, request_id: int, attempt: int) -> bool:
+    """Hold the request ``LEASE`` longer for the worker running its attempt ``attempt``; answer
+    whether it still does (an answer recorded, or the request retaken, ends the renewals)."""
+    renewed = session.execute(
+        update(ProvisioningRequest)
+        .where(ProvisioningRequest.id == request_id, ProvisioningRequest.status == R.RUNNING,
+               ProvisioningRequest.attempts == attempt)
+        .values(lease_until=utcnow() + LEASE).execution_options(synchronize_session=False))
+    return renewed.rowcount == 1
 
 
 def _retry_later(session: Session, request: ProvisioningRequest, reason: str, now: datetime) -> None:

@@ -26,11 +26,12 @@ def worker(app, test_settings, smtp_server, tmp_path):
         broker_url=test_settings["broker_url"],
         mail_url=url,
     )
-    process = start_cascade("worker", "--concurrency", "1", env=env)
+    process = start_cascade("worker", "--concurrency", "1", "-n", "mailer", env=env)
     yield process
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
+    assert "mailer@" in output, "named as asked, so that several run on one machine"
 
 
 def _status(app, email_id):

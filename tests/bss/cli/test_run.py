@@ -59,6 +59,15 @@ def test_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
         # The worker and beat start beside the web server; on a loaded machine they may come last.
         wait_until(lambda: "celery@" in printed() and "ready" in printed() and "beat: Starting" in printed(), 90,
                    lambda: f"the worker and beat never said they started:\n{printed()}")
+        # A child that dies is started again, and the rest keeps serving meanwhile.
+        (worker,) = re.findall(r"started the worker \(pid (\d+)\)", printed())
+        os.kill(int(worker), signal.SIGKILL)
+        again = wait_until(lambda: re.findall(r"started the worker \(pid (\d+)\)", printed())[1:], 30,
+                           lambda: f"the worker was not started again:\n{printed()}")
+        assert again != [worker] and re.search(r"the worker exited with -9 after \d+ s; starting it again in 1 s",
+                                               printed())
+        assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+        wait_until(lambda: printed().count("ready") >= 2, 60, lambda: f"the new worker never got ready:\n{printed()}")
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         process.wait(timeout=60)

@@ -13,10 +13,12 @@ from core.services.manual_tasks import complete_task, list_tasks
 from core.services.orders import LineRequest, place_order
 from core.services.provisioning import (
     LEASE,
+    LEASE_RENEWAL,
     MAX_RETRIES,
     call_product,
     claim_request,
     record_answer,
+    renew_lease,
     request_provisioning,
     sweep_requests,
 )
@@ -188,7 +190,7 @@ def test_a_request_whose_worker_died_is_taken_up_again_with_the_same_key(frozen_
     db.commit()
     assert sweep_requests(db) == [] and request.status is R.RUNNING
     frozen_clock.advance(LEASE + timedelta(seconds=1))
-    sweep_requests(db)
+    assert sweep_requests(db) == [request.id]  # published again at once
     db.commit()
     assert request.status is R.PENDING
     provision_due(db)
@@ -196,6 +198,19 @@ def test_a_request_whose_worker_died_is_taken_up_again_with_the_same_key(frozen_
     # The dead worker's answer, arriving late, changes nothing.
     assert record_answer(db, request.id, lost.attempt, call_product(lost)) is None
     assert list(fake_plugin.vendor.effects) == [request.idempotency_key]
+
+
+def test_a_worker_at_work_keeps_its_request_by_renewing_the_lease(frozen_clock, db, order):
+    request = _request(db, order)
+    claim = claim_request(db, request.id)
+    db.commit()
+    for _ in range(8):  # a slow vendor: two minutes, renewed every 15 s
+        frozen_clock.advance(LEASE_RENEWAL)
+        assert renew_lease(db, request.id, claim.attempt)
+        assert sweep_requests(db) == []
+    frozen_clock.advance(LEASE + timedelta(seconds=1))  # the worker died: no renewal for a whole lease
+    assert sweep_requests(db) == [request.id]
+    assert not renew_lease(db, request.id, claim.attempt)  # its answer, if it ever comes, is too late
 
 
 def test_a_lost_task_is_published_again_by_the_sweep(frozen_clock, db, order):
