@@ -17,8 +17,9 @@ The directory holds:
 - ``holding/<key>.json``: written by a call that waits, so a test knows it got that far.
 
 The fixtures: ``vendor`` (registered in the test process), ``vendor_site`` (what a ``cascade``
-process needs in its environment to load the plugin) and ``shop`` (the demo with the widget on
-sale, committed for real so that workers and web servers see it, and removed after the test).
+process needs in its environment to load the plugin), ``shop`` (the demo with the widget on
+sale, committed for real so that workers and web servers see it, and removed after the test)
+and ``api_key`` (one of its buyer's, for the API).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ from core.money import Money
 from core.plugins import hookimpl, pm, product_types
 from core.product_lifecycle import LifecycleRequest, Result
 from core.products import PlanSpec, ProductType
+from core.services.api_keys import create_api_key
 from core.services.catalog import sync_catalog
 from core.services.demo import has_data, load_demo
+from core.services.people import owner_team
 from core.services.price_lists import set_price, set_product_offered
 from plugin_kit.testing import purge
 from tests.processes import rows_removed_afterwards
@@ -317,3 +320,15 @@ def shop(app: Flask, vendor: FileVendor) -> Iterator[Shop]:
             found = Shop(buyer_id=buyer.id, account_id=accounts["harbour"].id, plan_id=plan.id)
         yield found
         purge(app)  # what the test's commits published and no worker took
+
+
+@pytest.fixture
+def api_key(app: Flask, shop: Shop) -> str:
+    """An API key of Harbour Dental's owner team (committed; ``shop`` removes it afterwards)."""
+    with app.app_context():
+        session = database.session
+        account, user = session.get(Account, shop.account_id), session.get(User, shop.buyer_id)
+        assert account is not None and user is not None
+        secret = create_api_key(session, user=user, team=owner_team(session, account), name="load test").secret
+        session.commit()
+        return secret

@@ -28,14 +28,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from core.models.accounts import Account
 from core.models.idempotency import IdempotencyKey
 from core.models.orders import Order, OrderStatus
-from core.models.people import User
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription
-from core.services.api_keys import create_api_key
-from core.services.people import owner_team
 from plugin_kit.testing import free_port
 from tests.processes import CASCADE, cascade_env, start_logged, stop, wait_until
 from tests.vendor import Shop
@@ -89,18 +85,6 @@ def _healthy(base: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, ConnectionError, TimeoutError):  # a busy machine: ask again
         return False
-
-
-@pytest.fixture
-def api_key(app: Flask, shop: Shop) -> str:
-    """An API key of Harbour Dental's owner team (committed; ``shop`` removes it afterwards)."""
-    with app.app_context():
-        session = database.session
-        account, user = session.get(Account, shop.account_id), session.get(User, shop.buyer_id)
-        assert account is not None and user is not None
-        secret = create_api_key(session, user=user, team=owner_team(session, account), name="load test").secret
-        session.commit()
-        return secret
 
 
 def post_order(base: str, api_key: str, body: dict[str, Any], start: threading.Barrier | None = None) -> Answer:
