@@ -1,10 +1,14 @@
-"""dunning, reverse charge and attached documents
+"""billing (dunning, tax ids, cycles, volume discounts), card payments and sign-in pauses
 
-Invoices count the reminders sent and when dunning suspended what their recipient pays;
-sellers set their reminder schedule, reverse charge and the day they invoice customers on; accounts have a tax id; emails name the
-documents attached to them; orders count their declined card payments; a paused login keeps the hash of the link that lifts it; charges name the plan they are for (volume discounts count it).
-A subscription suspended because it was not renewed in time is now
-``expired``: ``overdue`` is dunning's, an unpaid invoice's.
+- Invoices keep the issuer's and recipient's tax ids as issued and whether the tax was reverse
+  charged, count the reminders sent, and keep when dunning suspended what their recipient pays.
+- Sellers' billing profiles have a reminder schedule, a suspension day, reverse charge, and the
+  day customers are invoiced on (the 1st or their anniversary); accounts have a tax id.
+- Charges name the plan they are for (volume discounts count it).
+- Emails name the documents attached to them; orders count their declined card payments; a
+  paused login keeps the hash of the link that lifts the pause.
+- A subscription suspended because it was not renewed in time is now ``expired``: ``overdue``
+  is dunning's, an unpaid invoice's.
 
 Revision ID: a36eac36ef84
 Revises: 4d844178dffc
