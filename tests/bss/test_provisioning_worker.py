@@ -165,3 +165,34 @@ def test_a_worker_killed_mid_request_is_replaced_without_acting_twice(
     (effect,) = vendor.effects().values()
     assert (effect.key, effect.action, effect.pid) == (key, "activate", first_call.pid)
     assert requests_of(app, placed) == 1
+
+
+def test_a_killed_workers_request_is_done_within_ninety_seconds_unaided(
+    app: Flask, shop: Shop, vendor: FileVendor, vendor_site: dict[str, str], test_settings: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    """As under ``cascade run``: beat sweeps, and the worker is started again once it died. Nobody
+    freezes the clock here: the lease runs out for real."""
+    env = cascade_env(tmp_path / "instance", env="testing", database_url=test_settings["database_url"],
+                      broker_url=test_settings["broker_url"]) | vendor_site
+    logs = {name: tmp_path / f"{name}.log" for name in ("worker-1", "worker-2", "beat")}
+    beat = start_logged("beat", env=env, log=logs["beat"])
+    first = start_logged("worker", "-n", "first", "--concurrency", "1", env=env, log=logs["worker-1"])
+    second = None
+    try:
+        vendor.hold()
+        placed = place(app, shop)
+        vendor.wait_until_holding(timeout=WORKER_SECONDS)
+        kill_group(first)
+        killed_at = time.monotonic()
+        vendor.release()
+        second = start_logged("worker", "-n", "second", "--concurrency", "1", env=env, log=logs["worker-2"])
+        wait_until(lambda: state(app, placed).subscription is SubscriptionStatus.ACTIVE, 90,
+                   lambda: "the request was not done: " + "\n".join(log.read_text()[-2000:] for log in logs.values()))
+        assert time.monotonic() - killed_at < 90
+    finally:
+        if second is not None:
+            assert stop(second) == 0, logs["worker-2"].read_text()
+        assert stop(beat) == 0, logs["beat"].read_text()
+    assert state(app, placed) == active_once(attempts=2)
+    assert len(vendor.effects()) == 1, "acted once at the vendor"
