@@ -1,0 +1,221 @@
+"""What the plugin's storefront pages say, in the shop's languages, kept in the plugin's own folder.
+
+The storefront's own messages are in the core's catalog (``core/translations``), which a plugin
+does not edit; so the plugin's pages write ``t("...")`` with the English text, and ``FRENCH``
+holds its translation (``tests/plugins/email_security/test_texts.py`` checks that every text the
+pages use has one, with the same placeholders). Placeholders are ``%(name)s``, as gettext's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.products import text_in
+from plugins.email_security.addons import Service
+from plugins.email_security.dns_records import Reason
+from web.formatting import current_locale
+
+FRENCH: dict[str, str] = {
+    '%(change)s per user a month': '%(change)s par utilisateur et par mois',
+    '%(count)s more extra domains: they count as soon as the service confirms.':
+        '%(count)s domaines supplémentaires de plus : ils comptent dès que le service le confirme.',
+    '%(domain)s is added: publish its MX records, then check the DNS.':
+        '%(domain)s est ajouté : publiez ses enregistrements MX, puis vérifiez le DNS.',
+    '%(domain)s is removed: its extra domain is free.': '%(domain)s est retiré : son domaine supplémentaire est libre.',
+    '%(free)s of %(bought)s extra domains are free.': '%(free)s domaines supplémentaires libres sur %(bought)s.',
+    '%(free)s of %(bought)s users free': '%(free)s utilisateurs libres sur %(bought)s',
+    '%(free)s users are free.': '%(free)s utilisateurs sont libres.',
+    "%(hosts)s also receive the domain's mail, which so goes round the filtering: remove them.":
+        '%(hosts)s reçoivent aussi le courrier du domaine, qui contourne ainsi le filtrage : retirez-les.',
+    '%(name)s can no longer sign in.': '%(name)s ne peut plus se connecter.',
+    '%(name)s can sign in again.': '%(name)s peut de nouveau se connecter.',
+    '%(name)s is deleted.': '%(name)s est supprimé.',
+    "%(name)s's mail is protected.": 'Le courrier de %(name)s est protégé.',
+    "%(name)s's user is free again.": "L'utilisateur de %(name)s est de nouveau libre.",
+    '%(service)s is being switched off: the rest of the period is credited back.':
+        '%(service)s est en cours de désactivation : le reste de la période vous est crédité.',
+    '%(service)s is being switched on: it is charged for the rest of the period.':
+        "%(service)s est en cours d'activation : il est facturé pour le reste de la période.",
+    "(the account's own)": '(celui du compte)',
+    'A domain of yours, such as example.fr.': 'Un de vos domaines, par exemple example.fr.',
+    'A service switched on is billed for the rest of the period at once; one switched off is credited back.':
+        'Un service activé est facturé aussitôt pour le reste de la période ; un service désactivé vous est crédité.',
+    'A temporary password is shown once the user is added.':
+        "Un mot de passe temporaire s'affiche une fois l'utilisateur ajouté.",
+    'Actions': 'Actions',
+    'Add a domain': 'Ajouter un domaine',
+    'Add a user': 'Ajouter un utilisateur',
+    'Add extra domains': 'Ajouter des domaines supplémentaires',
+    'Add the domain': 'Ajouter le domaine',
+    'Add the user': "Ajouter l'utilisateur",
+    'Address': 'Adresse',
+    'Allowed': 'Autorisée',
+    'Always on': 'Toujours actif',
+    'Archive': 'Archives',
+    'Archived messages, newest first': "Messages archivés, les plus récents d'abord",
+    'Ask a person who manages your subscriptions to buy more users.':
+        "Demandez à une personne qui gère vos abonnements d'acheter plus d'utilisateurs.",
+    'Back to the account': 'Retour au compte',
+    'Buy more users': "Acheter plus d'utilisateurs",
+    'Check DNS': 'Vérifier le DNS',
+    'Choose how many users to add, from 1 to %(most)s.': "Choisissez combien d'utilisateurs ajouter, de 1 à %(most)s.",
+    'Choose how many.': 'Choisissez combien.',
+    'DNS checked: %(protected)s of %(count)s domains protected.': 'DNS vérifié : %(protected)s domaines protégés sur %(count)s.',
+    'Delete %(name)s': 'Supprimer %(name)s',
+    'Disable': 'Désactiver',
+    'Disabled': 'Désactivée',
+    'Domain': 'Domaine',
+    'Domains': 'Domaines',
+    'Domains and services': 'Domaines et services',
+    "Each is billed every month; this period's rest is billed now.":
+        'Chacun est facturé chaque mois ; le reste de cette période est facturé maintenant.',
+    'Email security': 'Sécurité des e-mails',
+    'Enable': 'Réactiver',
+    'Every extra domain is in use: add extra domains to protect another domain.':
+        'Tous les domaines supplémentaires sont utilisés : ajoutez-en pour protéger un autre domaine.',
+    'Every user is in use: someone else is protected once a user is free.':
+        "Tous les utilisateurs sont pris : une autre personne peut être protégée dès qu'un utilisateur se libère.",
+    'Extra domains': 'Domaines supplémentaires',
+    'Extra domains to add': 'Domaines supplémentaires à ajouter',
+    'From': 'De',
+    'Give back a free extra domain': 'Rendre un domaine supplémentaire libre',
+    'Give it to them now: it is shown this once. They sign in as %(address)s and choose their own password.':
+        ("Transmettez-le maintenant : il n'est affiché qu'une fois. La personne se connecte en tant que %(address)s et choisit "
+         'son propre mot de passe.'),
+    'Hosted': 'Hébergée',
+    'How will you pay?': 'Comment allez-vous payer ?',
+    'Its domains and services can be changed while it is active.':
+        "Ses domaines et ses services se modifient tant qu'il est actif.",
+    'Last checked': 'Dernière vérification',
+    "Looks each domain's MX and SPF records up now.": 'Consulte maintenant les enregistrements MX et SPF de chaque domaine.',
+    'Mail goes through the service, and the SPF record includes it.':
+        "Le courrier passe par le service, et l'enregistrement SPF l'inclut.",
+    'Mailbox': 'Boîte aux lettres',
+    'Misconfigured': 'Mal configuré',
+    'More for this account': 'Plus pour ce compte',
+    'More users': "Plus d'utilisateurs",
+    'Name': 'Nom',
+    'No MX record of the domain leads to the service yet: publish the records below.':
+        'Aucun enregistrement MX du domaine ne mène encore au service : publiez les enregistrements ci-dessous.',
+    'No archived message matches.': 'Aucun message archivé ne correspond.',
+    'Nobody is protected yet.': "Personne n'est encore protégé.",
+    'Not allowed': 'Non autorisé',
+    'Not checked yet': 'Pas encore vérifié',
+    'Not protected': 'Non protégé',
+    'Not ready yet': 'Pas encore prêt',
+    'Not yet': 'Pas encore',
+    'Nothing was changed. Please correct the following:': "Rien n'a été modifié. Veuillez corriger ce qui suit :",
+    'Off': 'Désactivé',
+    'On': 'Activé',
+    'One extra domain fewer: the rest of its period is credited back.':
+        'Un domaine supplémentaire de moins : le reste de sa période vous est crédité.',
+    'Order %(id)s is placed for %(count)s extra domains.': 'La commande %(id)s de %(count)s domaines supplémentaires est passée.',
+    'Pending': 'En attente',
+    'Please try again': 'Veuillez réessayer',
+    'Priority': 'Priorité',
+    'Protect': 'Protéger',
+    'Protect it now': 'Le protéger maintenant',
+    'Protect their mail (%(free)s users free)': 'Protéger son courrier (%(free)s utilisateurs libres)',
+    'Protected': 'Protégé',
+    'Protection': 'Protection',
+    ('Publish these records for each domain where its DNS is managed. Mail reaches the filtering once the MX records lead to '
+     'it; changes can take a few hours to spread.'):
+        ('Publiez ces enregistrements pour chaque domaine là où son DNS est géré. Le courrier passe par le filtrage dès que les'
+         ' enregistrements MX y mènent ; les changements peuvent mettre quelques heures à se propager.'),
+    'Received': 'Reçu',
+    'Records to publish': 'Enregistrements à publier',
+    'Remove': 'Retirer',
+    'Remove any other MX record, or mail can go round the filtering.':
+        'Retirez tout autre enregistrement MX, sinon le courrier peut contourner le filtrage.',
+    'Rename or delete': 'Renommer ou supprimer',
+    'Reset the password': 'Réinitialiser le mot de passe',
+    'Restore to the mailbox': 'Restaurer dans la boîte aux lettres',
+    'Restored': 'Restauré',
+    'Save': 'Enregistrer',
+    'Saved: %(name)s, %(address)s.': 'Enregistré : %(name)s, %(address)s.',
+    'Search': 'Rechercher',
+    'Search the archived mail': 'Rechercher dans le courrier archivé',
+    'Services': 'Services',
+    'Sign-in': 'Connexion',
+    'Standing': 'État',
+    'Stop protecting': 'Ne plus protéger',
+    'Subject': 'Objet',
+    'Subscriptions': 'Abonnements',
+    'Switch off': 'Désactiver',
+    'Switch on': 'Activer',
+    'Temporary password for %(name)s': 'Mot de passe temporaire de %(name)s',
+    'The account does not have archiving: switch it on to keep and restore its mail.':
+        "Le compte n'a pas l'archivage : activez-le pour conserver et restaurer son courrier.",
+    'The account is not set up at the email security service yet.':
+        "Le compte n'est pas encore prêt au service de sécurité des e-mails.",
+    'The account is not set up at the email security service yet: try again once it is active.':
+        "Le compte n'est pas encore prêt au service de sécurité des e-mails : réessayez une fois qu'il est actif.",
+    'The domain has no SPF record: publish the one below.': "Le domaine n'a pas d'enregistrement SPF : publiez celui ci-dessous.",
+    'The domain has several SPF records: keep one, the one below.':
+        "Le domaine a plusieurs enregistrements SPF : n'en gardez qu'un, celui ci-dessous.",
+    "The domain's SPF record does not include the service: publish the one below instead.":
+        "L'enregistrement SPF du domaine n'inclut pas le service : publiez plutôt celui ci-dessous.",
+    "The domain's mail still goes to %(hosts)s: publish the records below instead.":
+        'Le courrier du domaine va encore à %(hosts)s : publiez plutôt les enregistrements ci-dessous.',
+    'The domains whose mail the account protects, and where each stands':
+        "Les domaines dont le compte protège le courrier, et l'état de chacun",
+    'The email security service is not answering just now. Try again in a minute.':
+        'Le service de sécurité des e-mails ne répond pas pour le moment. Réessayez dans une minute.',
+    'The email security service is not answering just now: try again in a minute.':
+        'Le service de sécurité des e-mails ne répond pas pour le moment : réessayez dans une minute.',
+    'The people whose mail the account protects': 'Les personnes dont le compte protège le courrier',
+    'The service did not answer. Nothing was changed: try again in a minute.':
+        "Le service n'a pas répondu. Rien n'a été modifié : réessayez dans une minute.",
+    'They count at once.': 'Ils comptent aussitôt.',
+    'To': 'À',
+    'Type': 'Type',
+    'Users': 'Utilisateurs',
+    'Users and mailboxes': 'Utilisateurs et boîtes aux lettres',
+    'Users to add': 'Utilisateurs à ajouter',
+    'Value': 'Valeur',
+    'Waiting for an extra domain': "En attente d'un domaine supplémentaire",
+    'Words from the sender, the recipient, the subject or the text.':
+        "Des mots de l'expéditeur, du destinataire, de l'objet ou du texte.",
+    'You are buying %(count)s users in all: they count as soon as the service confirms.':
+        'Vous achetez %(count)s utilisateurs en tout : ils comptent dès que le service le confirme.',
+    'You are here': 'Vous êtes ici',
+    'Your teams here may not do that. Ask a person who manages your organisation.':
+        'Vos équipes ici ne peuvent pas faire cela. Demandez à une personne qui gère votre organisation.',
+    'Your teams here may not read the archive. Ask a person who manages your organisation.':
+        'Vos équipes ici ne peuvent pas lire les archives. Demandez à une personne qui gère votre organisation.',
+    'Your users can be managed once the account is set up.': 'Vos utilisateurs se gèrent une fois le compte prêt.',
+    'Your users cannot be shown just now. Try again in a minute.':
+        'Vos utilisateurs ne peuvent pas être affichés pour le moment. Réessayez dans une minute.',
+    "name@domain, under one of the account's domains": "nom@domaine, sous l'un des domaines du compte",
+    '“%(subject)s” is delivered to %(to)s again.': '« %(subject)s » est de nouveau remis à %(to)s.',
+}
+
+
+def t(text: str, **values: Any) -> str:
+    """``text`` in the request's language, its placeholders filled with ``values``."""
+    chosen = FRENCH.get(text, text) if current_locale() == "fr" else text
+    return chosen % values if values else chosen
+
+
+def service_name(service: Service) -> str:
+    return text_in(service.name, current_locale())
+
+
+REASONS = {
+    Reason.NO_MX: "No MX record of the domain leads to the service yet: publish the records below.",
+    Reason.MX_ELSEWHERE: "The domain's mail still goes to %(hosts)s: publish the records below instead.",
+    Reason.MX_MIXED: "%(hosts)s also receive the domain's mail, which so goes round the filtering: remove them.",
+    Reason.NO_SPF: "The domain has no SPF record: publish the one below.",
+    Reason.SPF_TWICE: "The domain has several SPF records: keep one, the one below.",
+    Reason.SPF_WITHOUT_SERVICE: "The domain's SPF record does not include the service: publish the one below instead.",
+    Reason.OK: "Mail goes through the service, and the SPF record includes it.",
+}
+
+
+def reason_text(reason: str, hosts: tuple[str, ...] = ()) -> str:
+    """Why a DNS check came to its status, in words for the customer."""
+    try:
+        text = REASONS[Reason(reason)]
+    except ValueError:
+        return ""
+    return t(text, hosts=", ".join(hosts)) if "%(hosts)s" in text else t(text)
