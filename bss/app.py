@@ -69,8 +69,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.wsgi_app = HostDispatcher(  # type: ignore[method-assign]
         app.wsgi_app, storefronts, settings.storefront_domain, backoffice_hosts=backoffice_hosts(settings.base_url),
         session_factory=db.state(app).session_factory)
-    return app
     if settings.trusted_proxies:
         # Outermost: both apps see the client's address, scheme and host, as the proxies saw them.
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    return app
