@@ -1,6 +1,5 @@
 import re
 
-from bss import create_app
 from core.services.sign_in import MAX_FAILURES_PER_EMAIL_AND_ADDRESS
 from plugin_kit.testing import post_form
 from plugin_kit.testing.app import serving
@@ -75,8 +74,8 @@ def _sign_in_from(client, address, password):
                      headers={"X-Forwarded-For": address}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
 
 
-def test_behind_a_trusted_proxy_a_guesser_does_not_lock_the_owner_out(db, demo, test_settings):
-    behind = create_app({**test_settings, "trusted_proxies": 1})  # the proxy is 10.9.9.9
+def test_behind_a_trusted_proxy_a_guesser_does_not_lock_the_owner_out(db, demo, make_app):
+    behind = make_app(trusted_proxies=1)  # the proxy is 10.9.9.9
     with serving(behind, db.get_bind()):
         guesser, owner = behind.test_client(), behind.test_client()
         for _ in range(MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
