@@ -24,7 +24,9 @@ from web.config import load_settings
 from web.csrf import init_csrf
 from web.database import db
 from web.formatting import install_formatting
+from web.input_checks import init_input_checks
 from web.logging import configure_logging, init_request_ids
+from web.security_headers import init_security_headers
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -45,6 +47,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     celery_init_app(app)
     init_dispatch(app)
     init_request_ids(app)
+    init_input_checks(app)
+    init_security_headers(app, frame_src=links.storefront("*").rstrip("/"))  # its shops' previews
     init_csrf(app)
     init_auth(app)
     Babel(app, default_locale=DEFAULT_LOCALE)  # the back office is in English

@@ -73,3 +73,34 @@ class IllegalTransitionError(ConflictError):
     def __init__(self, machine: str, current: str, target: str) -> None:
         self.machine, self.current, self.target = machine, current, target
         super().__init__(f"A {machine} cannot go from {str(current)!r} to {str(target)!r}.")
+
+
+class UnknownReferenceError(ValidationError):
+    """A field names something by id (or name) that does not exist, or is not the caller's to name.
+
+    Invalid input like any other to a form, which shows it beside the field; the API answers it
+    as it answers such an id in a path: 404, the two never told apart.
+    """
+
+    title = "Not found"
+
+
+class ConflictingFieldError(ValidationError):
+    """A well-formed field clashes with the data: a slug or domain another account has, a price tier for an
+    account that has none. Invalid input to a form; the API answers 409, as for any clash with the data."""
+
+    title = "Conflict"
+
+
+def raise_field_errors(invalid: Mapping[str, Sequence[str]], *, unknown: Mapping[str, Sequence[str]] | None = None,
+                       taken: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Raise for every field at fault, if any: ``ValidationError`` (422) when a value is invalid, else
+    ``UnknownReferenceError`` (404) when one names nothing, else ``ConflictingFieldError`` (409) when one clashes
+    with the data (``taken``)."""
+    unknown, taken = unknown or {}, taken or {}
+    if invalid:
+        raise ValidationError({**invalid, **unknown, **taken})
+    if unknown:
+        raise UnknownReferenceError({**unknown, **taken})
+    if taken:
+        raise ConflictingFieldError(taken)

@@ -29,7 +29,9 @@ from storefront.themes import init_themes
 from web.config import Settings
 from web.csrf import init_csrf
 from web.database import DatabaseState, db
+from web.input_checks import init_input_checks
 from web.logging import init_request_ids
+from web.security_headers import init_security_headers
 
 #: Neutral: nothing a visitor's browser keeps names the platform.
 SESSION_COOKIE_NAME = "shop_session"
@@ -42,6 +44,8 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     app.config.update(settings.to_flask(), SESSION_COOKIE_NAME=SESSION_COOKIE_NAME)
     db.init_app(app, database)
     init_request_ids(app)
+    init_input_checks(app)  # before any route: they use its id converter
+    init_security_headers(app)
     init_themes(app)  # every theme.toml read and checked once, here
     init_hosts(app)
     init_preview(app)

@@ -39,6 +39,7 @@ from storefront.hosts import current_storefront
 from storefront.i18n import SESSION_KEY as LOCALE_KEY
 from web.formatting import current_locale
 from web.logging import REQUEST_ID_HEADER
+from web.security_headers import security_headers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -51,8 +52,7 @@ MAX_PAGES = 512
 _SHARED_SESSION_KEYS = frozenset({"_csrf", LOCALE_KEY, "_fresh"})
 _STAMP = select(Storefront.updated_at).where(Storefront.id == bindparam("id"))
 #: What a kept page is answered with: what Flask answers a visitor's page with.
-_HEADERS = (("Content-Type", "text/html; charset=utf-8"), ("Vary", "Cookie, Accept-Language"),
-            ("X-Frame-Options", "SAMEORIGIN"))
+_HEADERS = (("Content-Type", "text/html; charset=utf-8"), ("Vary", "Cookie, Accept-Language"))
 
 _Key = tuple[str, str, str, str]
 
@@ -127,15 +127,17 @@ class VisitorPages:
     """WSGI middleware: a browser with no session on the shop gets a kept page without Flask."""
 
     def __init__(self, app: WSGIApplication, cache: PageCache, session_factory: sessionmaker[Session],
-                 session_cookie: str) -> None:
+                 session_cookie: str, headers: Iterable[tuple[str, str]]) -> None:
         self.app, self.cache, self.session_factory = app, cache, session_factory
+        #: A kept page's headers, besides its length and request id: a page's own, and every answer's (``web.security_headers``).
+        self.headers = [*_HEADERS, *headers]
         self.cookie = f"{session_cookie}="
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         found = self._kept(environ) if environ.get("REQUEST_METHOD") == "GET" else None
         if found is None:
             return self.app(environ, start_response)
-        start_response("200 OK", [*_HEADERS, ("Content-Length", str(len(found.body))),
+        start_response("200 OK", [*self.headers, ("Content-Length", str(len(found.body))),
                                   (REQUEST_ID_HEADER, uuid.uuid4().hex)])
         return [found.body]
 
@@ -153,6 +155,7 @@ class VisitorPages:
 
 def init_page_cache(app: Flask, session_factory: sessionmaker[Session]) -> PageCache:
     cache = app.extensions["page_cache"] = PageCache()
-    app.wsgi_app = VisitorPages(app.wsgi_app, cache, session_factory,  # type: ignore[method-assign]
-                                app.config["SESSION_COOKIE_NAME"])
+    app.wsgi_app = VisitorPages(  # type: ignore[method-assign]
+        app.wsgi_app, cache, session_factory, app.config["SESSION_COOKIE_NAME"],
+        security_headers(production=app.config["CASCADE_ENV"] == "production").items())
     return cache

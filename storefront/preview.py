@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from core.models.storefronts import Storefront
 from core.services.branding import BRANDING_FIELDS, checked_branding
 from web.database import db
+from web.security_headers import allow_framing_by
 
 PARAMETER = "preview"
 MAX_AGE_SECONDS = 3600
@@ -48,7 +49,8 @@ def apply_preview(storefront: Storefront) -> bool:
     """Dress ``storefront`` in the previewed values, for this request only; whether a valid preview was asked."""
     if request.method != "GET" or _previewed_id() != storefront.id:  # a form never posts from a preview
         return False
-    wanted, _errors = checked_branding({field: request.args[field] for field in BRANDING_FIELDS if field in request.args})
+    wanted, _errors = checked_branding({field: request.args[field] for field in BRANDING_FIELDS if field in request.args},
+                                       storefront.account)
     theme = request.args.get("theme")
     db.session.expunge(storefront)  # from here on, nothing said to it reaches the database
     for field, value in wanted.items():
@@ -56,17 +58,14 @@ def apply_preview(storefront: Storefront) -> bool:
     if theme in current_app.extensions["themes"].themes:
         storefront.theme = theme
     g.previewing = True
+    base = urlsplit(current_app.config["CASCADE_BASE_URL"])
+    allow_framing_by(f"{base.scheme}://{base.netloc}")  # the back office, and no one else
     return True
 
 
 def init_preview(app: Flask) -> None:
     @app.after_request
-    def frame_rules(response: Response) -> Response:
-        """Pages are never framed by other sites; a preview is framed by the back office alone, and never cached."""
+    def never_keep_a_preview(response: Response) -> Response:
         if g.get("previewing"):
-            base = urlsplit(app.config["CASCADE_BASE_URL"])
-            response.headers["Content-Security-Policy"] = f"frame-ancestors {base.scheme}://{base.netloc}"
             response.headers["Cache-Control"] = "no-store"
-        else:
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response

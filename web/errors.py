@@ -5,10 +5,12 @@ from __future__ import annotations
 from core.errors import (
     CascadeError,
     ConflictError,
+    ConflictingFieldError,
     GoneError,
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
+    UnknownReferenceError,
     ValidationError,
     VendorUnavailableError,
 )
@@ -21,6 +23,8 @@ STATUS_BY_ERROR: dict[type[CascadeError], int] = {
     PermissionDeniedError: 403,
     ConflictError: 409,
     ValidationError: 422,
+    UnknownReferenceError: 404,
+    ConflictingFieldError: 409,
     VendorUnavailableError: 503,
 }
 

@@ -15,12 +15,11 @@ from core.errors import ValidationError
 from core.models.accounts import Account
 from core.services.accounts import list_accounts
 from web.database import db
+from web.input_checks import MAX_ID
 from web.pages import current_account
 
 #: How many accounts a select offers; past that, a seller finds an account on the accounts page.
 MAX_CHOICES = 1000
-#: Ids are 32-bit in forms: a longer number names nothing and must not reach the database as one.
-MAX_ID = 2**31 - 1
 
 Choice = TypeVar("Choice", bound=StrEnum)
 

@@ -5,14 +5,10 @@ any view runs, the core's and the plugins' alike (``api_routes`` hook), and
 ``/api/v1/openapi.json`` describes every route.
 """
 
-from typing import Any
-
 from flask import Blueprint, Flask
 
-from core.errors import NotFoundError
 from core.plugins import pm
 from web.api.auth import authenticate, challenge
-from web.api.fields import MAX_ID
 from web.api.idempotency import replay_repeated_write
 
 PREFIX = "/api/v1"
@@ -21,14 +17,6 @@ bp = Blueprint("api", __name__, url_prefix=PREFIX)
 bp.before_request(authenticate)
 bp.before_request(replay_repeated_write)
 bp.after_request(challenge)
-
-
-@bp.url_value_preprocessor
-def ids_fit_the_database(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """An id too big for any database integer names nothing (and must not reach the database)."""
-    for name, value in (values or {}).items():
-        if isinstance(value, int) and value > MAX_ID:
-            raise NotFoundError(f"No {name.removesuffix('_id')} {value}.")
 
 
 from bss.api import (  # noqa: E402,F401  (routes register on import)
@@ -50,10 +38,9 @@ from bss.api import (  # noqa: E402,F401  (routes register on import)
 
 def init_plugin_api(app: Flask) -> None:
     """Mount every plugin's API blueprint under ``/api/v1``, behind the same authentication,
-    idempotency, challenge and id checks as the core's routes."""
+    idempotency and challenge as the core's routes (ids past a database integer match no route: ``web.input_checks``)."""
     for found in pm.hook.api_routes():
         for blueprint in found or ():
             app.register_blueprint(blueprint, url_prefix=f"{PREFIX}{blueprint.url_prefix or ''}")
             app.before_request_funcs.setdefault(blueprint.name, []).extend([authenticate, replay_repeated_write])
             app.after_request_funcs.setdefault(blueprint.name, []).append(challenge)
-            app.url_value_preprocessors.setdefault(blueprint.name, []).append(ids_fit_the_database)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, fields, post_dump, validate
 
 from core.models.accounts import Account, AccountKind
-from web.api.fields import Id, Timestamp
+from core.services.accounts import DOMAIN_PATTERN, NAME_MAX_LENGTH, RESERVED_SLUGS, SLUG_PATTERN
+from core.typed_text import NAME_PATTERN
+from web.api.fields import Boolean, Id, Pattern, Timestamp
+from web.api.paging import Cursor
 
-_NAME = validate.Length(min=1, max=200)
+_NAME = (validate.Length(min=1, max=NAME_MAX_LENGTH),
+         Pattern(NAME_PATTERN, error="Use text that is not all spaces, without control or invisible characters."))
+_SLUG = (Pattern(SLUG_PATTERN, error="Use 1-63 lowercase letters, digits or '-', not starting or ending with '-'."),
+         validate.NoneOf(RESERVED_SLUGS, error="This slug is kept for the platform's own addresses: choose another."))
+#: A domain name in ASCII letters, digits and hyphens (an internationalised one, the service takes too).
+_DOMAIN = (validate.Length(max=253), Pattern(DOMAIN_PATTERN, error="Give a domain name such as example.com."))
+#: A tax number as tax offices print it, letters in either case and single spaces allowed.
+_TAX_ID = (validate.Length(max=60), Pattern(r"^[A-Za-z0-9](?: ?[A-Za-z0-9./-]){1,39}$", error=(
+    "Give the tax number as your tax office writes it, 2 to 40 letters and digits: FR40303265045.")))
 
 
 class AccountSchema(Schema):
@@ -51,7 +62,7 @@ class AccountQuerySchema(Schema):
     kind = fields.Enum(AccountKind, by_value=True, metadata={"description": "Only accounts of this kind."})
     q = fields.String(metadata={"description": "Search names, slugs and primary domains."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(metadata={"description": "From the previous page's `next`."})
+    cursor = Cursor()
 
 
 class AccountCreateSchema(Schema):
@@ -60,26 +71,32 @@ class AccountCreateSchema(Schema):
         validate=validate.OneOf([AccountKind.RESELLER, AccountKind.CUSTOMER]),
     )
     name = fields.String(required=True, validate=_NAME)
-    slug = fields.String(required=True, validate=validate.Length(min=1, max=63))
+    slug = fields.String(required=True, validate=_SLUG)
     parent_id = Id(
         load_default=None, allow_none=True,
         metadata={"description": "Your account or one below it; yours when left out."},
     )
-    reselling_enabled = fields.Boolean(load_default=False)
-    primary_domain = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=253))
+    reselling_enabled = Boolean(load_default=False)
+    primary_domain = fields.String(load_default=None, allow_none=True, validate=_DOMAIN)
+
+    #: A reseller resells: the document says so, as the service does.
+    json_schema: ClassVar[dict[str, Any]] = {
+        "if": {"properties": {"kind": {"const": "reseller"}}, "required": ["kind"]},
+        "then": {"properties": {"reselling_enabled": {"const": True}}, "required": ["reselling_enabled"]},
+    }
 
 
 class AccountChangeSchema(Schema):
     """Only these fields change; send the ones to change."""
 
     name = fields.String(validate=_NAME)
-    reselling_enabled = fields.Boolean(
+    reselling_enabled = Boolean(
         metadata={"description": "Cannot be turned off while the account has accounts of its own."}
     )
-    primary_domain = fields.String(allow_none=True, validate=validate.Length(max=253))
+    primary_domain = fields.String(allow_none=True, validate=_DOMAIN)
     tier = fields.String(allow_none=True, validate=validate.Length(max=40), metadata={
         "description": "A reseller's price tier, named by a wholesale price list of its seller's; null for the "
                        "default list. Set by its seller."})
-    tax_id = fields.String(allow_none=True, validate=validate.Length(max=60), metadata={
+    tax_id = fields.String(allow_none=True, validate=_TAX_ID, metadata={
         "description": "Its VAT, GST or sales tax number; sellers that reverse charge invoice it without tax."})
     parent_id = Id(metadata={"description": "Move the account, with all below it, under another seller of yours."})

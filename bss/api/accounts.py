@@ -16,8 +16,9 @@ from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
 from core.services.accounts import get_account, list_accounts
 from web.api.auth import current_caller
+from web.api.idempotency import commit_and_respond
 from web.api.operations import operation, request_args, request_body, respond
-from web.api.paging import decode_cursor, page_of
+from web.api.paging import page_of
 from web.database import db
 
 
@@ -34,7 +35,7 @@ def accounts() -> Response:
         current_caller().account,
         kind=args.get("kind"),
         search=args.get("q"),
-        after_id=decode_cursor(args.get("cursor")),
+        after_id=args.get("cursor"),
         limit=args["limit"] + 1,
     )
     return respond(page_of(rows, args["limit"]))
@@ -47,12 +48,14 @@ def accounts() -> Response:
     status=201,
     body=AccountCreateSchema,
     permission=Permission.MANAGE_ACCOUNTS,
+    idempotent=True,
+    description="A slug or primary domain another account has answers 409, naming the field.",
 )
 def create_account() -> Response:
     caller = current_caller()
     account = create_account_below(db.session, viewer=caller.account, by=caller.user, **request_body())
-    db.session.commit()
-    return respond(account, headers={"Location": url_for("api.account", account_id=account.id, _external=True)})
+    return commit_and_respond(
+        account, headers={"Location": url_for("api.account", account_id=account.id, _external=True)})
 
 
 @bp.get("/accounts/<int:account_id>")

@@ -27,7 +27,7 @@ from core.services.manual_charges import add_charge
 from web.api.auth import current_actor
 from web.api.idempotency import commit_and_respond
 from web.api.operations import operation, request_args, request_body, respond
-from web.api.paging import Page, decode_cursor, page_of
+from web.api.paging import Page, page_of
 from web.database import db
 
 
@@ -39,7 +39,7 @@ def invoices() -> Response:
     args = request_args()
     rows = list_invoices(db.session, current_actor(), issuer_id=args.get("issuer_id"),
                          recipient_id=args.get("recipient_id"), status=args.get("status"), period=args.get("period"),
-                         after_id=decode_cursor(args.get("cursor")), limit=args["limit"] + 1)
+                         after_id=args.get("cursor"), limit=args["limit"] + 1)
     return respond(page_of(rows, args["limit"]))
 
 

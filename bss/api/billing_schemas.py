@@ -5,6 +5,7 @@ Amounts are Money with decimal strings (``bss.api.price_schemas``).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ from core.permissions import PaymentMethod
 from core.services.credit_notes import MAX_REASON
 from core.services.manual_charges import KINDS, MAX_DESCRIPTION, MAX_QUANTITY
 from core.services.payment_details import MAX_REFERENCE
-from web.api.fields import Id, Timestamp
+from web.api.fields import Id, Integer, Pattern, Timestamp
 
 
 class PartySchema(Schema):
@@ -54,7 +55,7 @@ class InvoicePaymentCreateSchema(FlatErrorsSchema):
     method = fields.Enum(PaymentMethod, by_value=True, required=True)
     reference = fields.String(required=True, validate=validate.Length(min=1, max=MAX_REFERENCE),
                               metadata={"description": "The transfer's reference, a receipt number, ..."})
-    amount = Amount(required=True, metadata={"description": "A decimal string: all that is due, a part, or more "
+    amount = Amount(positive=True, required=True, metadata={"description": "A decimal string: all that is due, a part, or more "
                                                             "(the rest is a credit on the next invoice)."})
     paid_on = fields.Date(metadata={"description": "When it was paid; today when left out."})
 
@@ -62,7 +63,7 @@ class InvoicePaymentCreateSchema(FlatErrorsSchema):
 class CreditNoteCreateSchema(FlatErrorsSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=MAX_REASON),
                            metadata={"description": "Why: the recipient reads it on the credit note."})
-    amount = Amount(metadata={"description": "A decimal string, before tax; all that is left to credit when left "
+    amount = Amount(positive=True, metadata={"description": "A decimal string, before tax; all that is left to credit when left "
                                              "out (the invoice is then credited line by line)."})
 
 
@@ -105,15 +106,16 @@ class InvoicePageSchema(Schema):
     next = fields.String(required=True, allow_none=True)
 
 
+_MONTH = re.compile(r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])$")
+
+
 class Month(fields.Field):
     """A month as ``YYYY-MM``, loaded as its first day."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        try:
-            year, month = (int(part) for part in str(value).split("-"))
-            return date(year, month, 1)
-        except ValueError:
-            raise ValidationError("Write a month as YYYY-MM, such as 2026-03.") from None
+        if not isinstance(value, str) or not _MONTH.fullmatch(value):
+            raise ValidationError("Write a month as YYYY-MM, such as 2026-03.")
+        return date(int(value[:4]), int(value[5:]), 1)
 
 
 class InvoiceQuerySchema(PageQuerySchema):
@@ -121,7 +123,7 @@ class InvoiceQuerySchema(PageQuerySchema):
     recipient_id = Id(metadata={"description": "Only invoices to this account."})
     status = fields.Enum(InvoiceStatus, by_value=True, metadata={"description": "Only invoices in this status."})
     period = Month(metadata={"description": "Only invoices closing this month (YYYY-MM).",
-                             "json_schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}})
+                             "json_schema": {"type": "string", "pattern": _MONTH.pattern}})
 
 
 class ChargeSchema(InvoiceLineSchema):
@@ -149,7 +151,7 @@ class ChargeCreateSchema(FlatErrorsSchema):
                                                   "owed back: deducted from the next invoice)."})
     description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION),
                                 metadata={"description": "What the recipient reads on its invoice."})
-    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
-    unit_price = Amount(required=True, metadata={"description": "A decimal string above zero (a credit's too)."})
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"),
+    quantity = Integer(load_default=1, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    unit_price = Amount(positive=True, required=True, metadata={"description": "A decimal string above zero (a credit's too)."})
+    currency = fields.String(required=True, validate=Pattern(r"^[A-Z]{3}$", error="Give an ISO 4217 code, such as EUR."),
                              metadata={"description": "ISO 4217: EUR, GBP, USD."})

@@ -16,12 +16,17 @@ from werkzeug.routing import Rule
 
 from core.services.idempotency import KEY_LIFETIME, KEY_MAX_LENGTH
 from web.api.fields import Id
-from web.api.idempotency import HEADER, REPLAYED_HEADER
+from web.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER
 from web.api.operations import Operation, operation_of
+from web.input_checks import ID_PATTERN
 
 PREFIX = "/api/v1"
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _DIGITS = {"type": "string", "pattern": "^[0-9]+$"}
+#: An id in a path (``web.input_checks.IdConverter``): another number matches no route.
+_PATH_ID = {"type": "string", "pattern": ID_PATTERN}
+#: Text the API reads holds no NUL: no database stores one (``web.input_checks`` refuses it everywhere).
+_TEXT = r"^[^\u0000]*$"
 
 #: JSON Schema of each field type; the most specific class in a field's MRO wins.
 _FIELD_TYPES: dict[type[fields.Field], dict[str, Any]] = {
@@ -42,7 +47,8 @@ _FIELD_TYPES: dict[type[fields.Field], dict[str, Any]] = {
 _ERRORS = {
     401: "No valid API key in `Authorization: Bearer <key>`.",
     403: "The key's team lacks the permission this needs.",
-    404: "Not found, or not in your part of the account tree.",
+    404: "Not found, or not in your part of the account tree: the path's ids, and those the request names "
+         "(in its query or body), must name things of yours.",
     409: "The change clashes with the current data.",
     422: "Invalid input: `fields` names each field at fault.",
 }
@@ -51,7 +57,7 @@ _IDEMPOTENCY_KEY = {
     "name": HEADER,
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH},
+    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": KEY_PATTERN},
     "description": "Makes retrying safe: a request sent again with its key is not carried out again but "
     f"answered as the first time, with `{REPLAYED_HEADER}: true`; the key with another request answers 409. "
     f"Keys are yours alone (per account); only answers of writes that succeeded are kept, for "
@@ -79,9 +85,16 @@ class ProblemSchema(Schema):
 
 
 class _Builder:
+    """Builds the document's JSON Schemas. What a request holds (``reading``) is described as the API
+    reads it, every constraint stated; what an answer holds, as the API writes it."""
+
     def __init__(self) -> None:
         self.schemas: dict[str, dict[str, Any]] = {}
         self._classes: dict[str, type[Schema]] = {}
+        self.reading = False
+        #: Whether what was described since this was last reset names things by id (which must exist: 404 otherwise).
+        self.names_ids = False
+        self._naming_ids: dict[str, bool] = {}
 
     def ref(self, schema_class: type[Schema]) -> dict[str, Any]:
         name = schema_class.__name__.removesuffix("Schema")
@@ -90,7 +103,12 @@ class _Builder:
             raise ValueError(f"two API schemas are named {name}: {known} and {schema_class}")
         if name not in self.schemas:
             self.schemas[name] = {}  # a placeholder stops recursion
+            outer, self.names_ids = self.names_ids, False
             self.schemas[name] = self.object(schema_class())
+            self._naming_ids[name] = self.names_ids
+            self.names_ids = outer or self.names_ids
+        elif self._naming_ids.get(name):
+            self.names_ids = True
         return {"$ref": f"#/components/schemas/{name}"}
 
     def object(self, schema: Schema) -> dict[str, Any]:
@@ -99,6 +117,7 @@ class _Builder:
         described: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
         if required:
             described["required"] = required
+        described.update(getattr(schema, "json_schema", {}))
         if type(schema).__doc__:
             described["description"] = type(schema).__doc__.strip()
         return described
@@ -107,6 +126,11 @@ class _Builder:
         described = self._shape(field)
         for validator in field.validators:
             _constrain(described, validator)
+        if self.reading:
+            if isinstance(field, Id):
+                self.names_ids = True
+            if described.get("type") == "string" and not {"pattern", "enum", "format"} & described.keys():
+                described["pattern"] = _TEXT
         if description := field.metadata.get("description"):
             described["description"] = description
         if field.load_default is not missing and not callable(field.load_default):
@@ -120,6 +144,8 @@ class _Builder:
     def _shape(self, field: fields.Field) -> dict[str, Any]:
         if "json_schema" in field.metadata:
             return dict(field.metadata["json_schema"])
+        if self.reading and isinstance(field, Id):
+            return dict(Id.json_schema)
         if isinstance(field, fields.Nested):
             target = self.ref(type(field.schema))
             return {"type": "array", "items": target} if field.many else target
@@ -149,6 +175,10 @@ def _constrain(described: dict[str, Any], validator: Any) -> None:
             described[low] = validator.min
         if validator.max is not None:
             described[high] = validator.max
+    elif isinstance(validator, validate.Regexp):
+        described["pattern"] = validator.regex.pattern
+    elif isinstance(validator, validate.NoneOf):
+        described["not"] = {"enum": sorted(validator.iterable)}
     elif isinstance(validator, validate.Range) and kind in ("integer", "number"):
         if validator.min is not None:
             described["minimum" if validator.min_inclusive else "exclusiveMinimum"] = validator.min
@@ -171,7 +201,7 @@ def _path_of(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
             "name": match["name"],
             "in": "path",
             "required": True,
-            "schema": dict(_DIGITS) if match["converter"] == "int" else {"type": "string"},
+            "schema": dict(_PATH_ID) if match["converter"] == "int" else {"type": "string", "pattern": _TEXT},
         }
         for match in _ARGUMENT.finditer(rule.rule)
     ]
@@ -188,6 +218,7 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
     if declared is None:
         return {"operationId": rule.endpoint, "summary": "(undocumented)", "tags": [tag],
                 "parameters": parameters, "responses": {"default": {"description": "Undocumented."}}}
+    builder.reading, builder.names_ids = True, False
     if declared.query is not None:
         for name, field in declared.query().fields.items():
             schema = builder.field(field)
@@ -197,6 +228,13 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
             parameters.append({**parameter, "schema": schema})
     if declared.idempotent:
         parameters.append(dict(_IDEMPOTENCY_KEY))
+    request_body = None
+    if declared.body is not None:
+        body = declared.body()
+        required = any(field.required for field in body.fields.values()) or bool(
+            getattr(body, "json_schema", {}).get("minProperties"))
+        request_body = {"required": required, "content": {"application/json": {"schema": builder.ref(declared.body)}}}
+    builder.reading, names_ids = False, builder.names_ids
     success: dict[str, Any] = {"description": HTTPStatus(declared.status).phrase}
     if declared.idempotent:
         success["headers"] = {REPLAYED_HEADER: dict(_REPLAYED)}
@@ -208,7 +246,7 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
     failures = [
         (401, not declared.public),
         (403, declared.permission is not None or declared.forbids),
-        (404, bool(rule.arguments)),
+        (404, bool(rule.arguments) or names_ids),
         (409, declared.conflicts or declared.idempotent),
         (422, declared.query is not None or declared.body is not None or declared.idempotent),
     ]
@@ -227,10 +265,8 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
         notes.append(f"Needs the `{declared.permission}` permission.")
     if notes:
         described["description"] = " ".join(notes)
-    if declared.body is not None:
-        required = any(field.required for field in declared.body().fields.values())
-        content = {"application/json": {"schema": builder.ref(declared.body)}}
-        described["requestBody"] = {"required": required, "content": content}
+    if request_body is not None:
+        described["requestBody"] = request_body
     if declared.public:
         described["security"] = []
     return described

@@ -6,7 +6,7 @@ dumped only for viewers that may see it: see ``SubscriptionSchema``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
@@ -20,7 +20,8 @@ from core.product_lifecycle import LifecycleAction
 from core.products import Timing
 from core.services.manual_tasks import NOTE_MAX_LENGTH
 from core.services.orders import MAX_LINES, MAX_QUANTITY, Payer
-from web.api.fields import Id, Timestamp
+from web.api.fields import Id, Integer, Timestamp
+from web.api.paging import Cursor
 
 _NOTE = validate.Length(max=NOTE_MAX_LENGTH)
 _QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
@@ -28,7 +29,7 @@ _QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
 
 class PageQuerySchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(metadata={"description": "From the previous page's `next`."})
+    cursor = Cursor()
 
 
 # --- /orders --------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ class OrderQuerySchema(PageQuerySchema):
 
 class OrderLineRequestSchema(Schema):
     plan_id = Id(required=True)
-    quantity = fields.Integer(load_default=1, strict=True, validate=_QUANTITY)
+    quantity = Integer(load_default=1, validate=_QUANTITY)
     params = fields.Dict(keys=fields.String(), load_default=dict,
                          metadata={"description": "What the plan asks for (its order parameters)."})
 
@@ -119,7 +120,7 @@ class PaymentConfirmationSchema(FlatErrorsSchema):
     method = fields.Enum(PaymentMethod, by_value=True, required=True)
     reference = fields.String(required=True, validate=validate.Length(min=1, max=200),
                               metadata={"description": "The transfer's reference, a receipt number, ..."})
-    amount = Amount(required=True, metadata={"description": "A decimal string; at least the order's amount_due."})
+    amount = Amount(positive=True, required=True, metadata={"description": "A decimal string; at least the order's amount_due."})
 
 
 class OrderCancellationSchema(Schema):
@@ -234,7 +235,9 @@ class SubscriptionChangeSchema(Schema):
     """The new plan, quantity or both; the product decides whether now or at the end of the term."""
 
     plan_id = Id(metadata={"description": "Another plan of the same product."})
-    quantity = fields.Integer(strict=True, validate=_QUANTITY)
+    quantity = Integer(validate=_QUANTITY)
+
+    json_schema: ClassVar[dict[str, Any]] = {"minProperties": 1}
 
     @validates_schema
     def something_to_change(self, data: dict[str, Any], **_: Any) -> None:

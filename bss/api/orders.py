@@ -28,7 +28,7 @@ from core.services.orders import (
 from web.api.auth import current_actor, current_caller
 from web.api.idempotency import commit_and_respond
 from web.api.operations import operation, request_args, request_body, respond
-from web.api.paging import decode_cursor, page_of
+from web.api.paging import page_of
 from web.database import db
 
 
@@ -43,7 +43,7 @@ def orders() -> Response:
         account_id=args.get("account_id"),
         status=args.get("status"),
         seller_id=args.get("seller_id"),
-        after_id=decode_cursor(args.get("cursor")),
+        after_id=args.get("cursor"),
         limit=args["limit"] + 1,
     )
     return respond(page_of(rows, args["limit"]))

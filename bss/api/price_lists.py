@@ -20,7 +20,7 @@ from bss.api.price_schemas import (
     PriceListPageSchema,
     PriceListQuerySchema,
 )
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, UnknownReferenceError
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.prices import PriceEntry, PriceList
@@ -36,7 +36,7 @@ from core.services.price_lists import (
 )
 from web.api.auth import current_caller
 from web.api.operations import operation, request_args, request_body, respond
-from web.api.paging import decode_cursor, page_of
+from web.api.paging import page_of
 from web.database import db
 
 
@@ -62,7 +62,7 @@ class CheckedPriceList:
 def price_lists() -> Response:
     args = request_args()
     query = select(PriceList).where(PriceList.seller_id == current_caller().account.id)
-    if (after_id := decode_cursor(args.get("cursor"))) is not None:
+    if (after_id := args.get("cursor")) is not None:
         query = query.where(PriceList.id > after_id)
     rows = list(db.session.scalars(query.order_by(PriceList.id).limit(args["limit"] + 1)))
     return respond(page_of(rows, args["limit"]))
@@ -75,6 +75,8 @@ def price_lists() -> Response:
     status=201,
     body=PriceListCreateSchema,
     permission=Permission.MANAGE_PRICES,
+    conflicts=True,
+    description="A list for the same buyers answers 409.",
 )
 def open_price_list() -> Response:
     caller = current_caller()
@@ -102,8 +104,9 @@ def price_list(price_list_id: int) -> Response:
     response=PriceListDetailSchema,
     body=PriceChangeSchema,
     permission=Permission.MANAGE_PRICES,
+    conflicts=True,
     description="Amounts are decimal strings; a JSON number is refused. The answer is the whole list, "
-    "with a warning if the price is below your own cost.",
+    "with a warning if the price is below your own cost. A plan not on sale in your catalog answers 409.",
 )
 def set_plan_price(price_list_id: int, plan_id: int) -> Response:
     own, plan = _own_list(price_list_id), _plan(plan_id)
@@ -152,4 +155,4 @@ def _buyer(seller: Account, buyer_id: int | None) -> Account | None:
     try:
         return get_account(db.session, seller, buyer_id)
     except NotFoundError:
-        raise ValidationError({"buyer_id": [f"No account {buyer_id}."]}) from None
+        raise UnknownReferenceError({"buyer_id": [f"No account {buyer_id}."]}) from None

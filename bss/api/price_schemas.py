@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from core.models.catalog import BillingPeriod
 from core.models.prices import PriceListKind
 from core.money import Money, decimal_text
-from web.api.fields import Id, Timestamp
+from web.api.fields import Id, Integer, Pattern, Timestamp
+from web.api.operations import flat_messages
+from web.api.paging import Cursor
 
 _DECIMAL = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 _DECIMAL_JSON = {"type": "string", "pattern": _DECIMAL.pattern}
@@ -28,20 +30,45 @@ def amount_text(money: Money) -> str:
     return str(rounded) if rounded == money.amount else decimal_text(money.amount)
 
 
-class DecimalString(fields.Field):
-    """A decimal number written as a string (``"12.50"``); a JSON number is refused."""
+def decimal_pattern(places: int, digits: int, *, signed: bool = False, positive: bool = False,
+                    negative_digits: int | None = None) -> str:
+    """The decimal strings of at most ``digits`` digits before the point and ``places`` after, no
+    leading zero; above zero only when ``positive``; below zero too when ``signed``, with at most
+    ``negative_digits`` digits before the point (``digits`` unless told)."""
+    fraction = f"(?:\\.[0-9]{{1,{places}}})?" if places else ""
 
-    default_error_messages = {
+    def upto(most: int) -> str:
+        return f"[1-9][0-9]{{0,{most - 1}}}{fraction}"
+
+    if positive:
+        tiny = "|".join(f"0{{{zeros}}}[1-9][0-9]{{0,{places - zeros - 1}}}" for zeros in range(places))
+        number = f"{upto(digits)}|0\\.(?:{tiny})" if places else upto(digits)
+    else:
+        number = f"{upto(digits)}|0{fraction}"
+    if signed:
+        number += f"|-(?:{upto(negative_digits or digits)}|0{fraction})"
+    return f"^(?:{number})$"
+
+
+class DecimalString(fields.Field):
+    """A decimal number written as a string (``"12.50"``); a JSON number is refused.
+
+    It reads exactly the strings its pattern (``decimal_pattern``) describes in the document.
+    """
+
+    default_error_messages = {  # noqa: RUF012 (marshmallow merges them)
         "not_string": 'Send amounts as decimal strings, such as "12.50", never as JSON numbers.',
-        "invalid": 'Not a decimal number: use digits, an optional "-" and an optional ".".',
-        "places": "Use at most {places} decimals.",
-        "too_large": "Use at most {digits} digits before the decimal point.",
+        "invalid": "Write a decimal number of at most {digits} digits before the point and {places} after it, "
+                   "such as 12.50{sign}.",
     }
 
-    def __init__(self, *, places: int, digits: int, **kwargs: Any) -> None:
-        metadata = {"json_schema": dict(_DECIMAL_JSON), **kwargs.pop("metadata", {})}
+    def __init__(self, *, places: int, digits: int, signed: bool = False, positive: bool = False,
+                 negative_digits: int | None = None, **kwargs: Any) -> None:
+        self.places, self.digits, self.signed = places, digits, signed
+        self.pattern = re.compile(decimal_pattern(places, digits, signed=signed, positive=positive,
+                                                  negative_digits=negative_digits))
+        metadata = {"json_schema": {"type": "string", "pattern": self.pattern.pattern}, **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
-        self.places, self.digits = places, digits
 
     def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else decimal_text(value)
@@ -49,39 +76,24 @@ class DecimalString(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Decimal:
         if not isinstance(value, str):
             raise self.make_error("not_string")
-        text = value.strip()
-        if not _DECIMAL.fullmatch(text):
-            raise self.make_error("invalid")
-        number = Decimal(text)
-        exponent = number.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > self.places:
-            raise self.make_error("places", places=self.places)
-        if abs(number) >= Decimal(10) ** self.digits:
-            raise self.make_error("too_large", digits=self.digits)
-        return number
+        if not self.pattern.fullmatch(value):
+            sign = ' (or below zero: "-" first)' if self.signed else ""
+            raise self.make_error("invalid", digits=self.digits, places=self.places, sign=sign)
+        return Decimal(value)
 
 
 class Amount(DecimalString):
-    """A price as a decimal string, as precise as the database keeps it (4 decimals)."""
+    """A price as a decimal string, as precise as the database keeps it (4 decimals); ``positive``: above zero."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(places=4, digits=14, **kwargs)
+    def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
+        super().__init__(places=4, digits=14, positive=positive, **kwargs)
 
 
 class FlatErrorsSchema(Schema):
     """Report nested errors by dotted path (``volume_tiers.0.unit_price``), as problem details expect."""
 
     def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
-        raise ValidationError(_flatten(error.messages))
-
-
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    if not isinstance(messages, dict):
-        return {prefix or "_schema": [str(message) for message in messages]}
-    flat: dict[str, list[str]] = {}
-    for key, nested in messages.items():
-        flat.update(_flatten(nested, f"{prefix}.{key}" if prefix else str(key)))
-    return flat
+        raise ValidationError(flat_messages(error.messages))
 
 
 class MoneySchema(Schema):
@@ -192,7 +204,7 @@ class PriceListSchema(Schema):
     tier = fields.String(required=True, allow_none=True, metadata={"description": "For resellers of this tier."})
     buyer_id = Id(required=True, allow_none=True, metadata={"description": "For this one buyer."})
     markup_percent = DecimalString(
-        places=3, digits=4, required=True, allow_none=True,
+        places=3, digits=4, signed=True, negative_digits=2, required=True, allow_none=True,
         metadata={"description": "Plans without a price cost this much over your own cost."},
     )
     created_at = Timestamp(required=True)
@@ -213,25 +225,33 @@ class PriceListPageSchema(Schema):
 
 class PriceListQuerySchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(metadata={"description": "From the previous page's `next`."})
+    cursor = Cursor()
 
 
 class PriceListCreateSchema(FlatErrorsSchema):
     kind = fields.Enum(PriceListKind, by_value=True, required=True,
                        metadata={"description": "wholesale (a distributor's, for resellers) or retail."})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    currency = fields.String(required=True, validate=validate.Length(equal=3), metadata={"description": "ISO 4217."})
+    currency = fields.String(required=True, validate=Pattern(r"^[A-Za-z]{3}$", error="Give an ISO 4217 code, such as EUR."),
+                             metadata={"description": "ISO 4217, in either case."})
     tier = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),
                          metadata={"description": "Wholesale only: for the resellers of this tier."})
     buyer_id = Id(load_default=None, allow_none=True, metadata={"description": "For this one account you sell to."})
     markup_percent = DecimalString(
-        places=3, digits=4, load_default=None, allow_none=True,
+        places=3, digits=4, signed=True, negative_digits=2,  # above -100 %, below 10 000 %
+        load_default=None, allow_none=True,
         metadata={"description": "A decimal string: plans without a price cost this much over your own cost."},
     )
 
+    #: A tier is for wholesale lists alone, and not with a buyer: the document says so, as the service does.
+    json_schema: ClassVar[dict[str, Any]] = {
+        "if": {"properties": {"tier": {"type": "string"}}, "required": ["tier"]},
+        "then": {"properties": {"kind": {"const": "wholesale"}, "buyer_id": {"type": "null"}}},
+    }
+
 
 class VolumeTierChangeSchema(Schema):
-    min_quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=2))
+    min_quantity = Integer(required=True, validate=validate.Range(min=2))
     unit_price = Amount(required=True)
 
 

@@ -9,7 +9,7 @@ once: Cascade keeps it nowhere, so those two take no ``Idempotency-Key`` (whose 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Response
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -28,6 +28,7 @@ from core.services.product_users import (
     update_product_user,
 )
 from web.api.auth import current_actor
+from web.api.fields import Boolean
 from web.api.idempotency import commit_and_respond
 from web.api.operations import operation, request_body, respond
 from web.database import db
@@ -73,12 +74,14 @@ class ProductUserCreationSchema(Schema):
     display_name = fields.String(required=True, validate=_DISPLAY_NAME)
     user_principal_name = fields.String(required=True, validate=_PRINCIPAL_NAME,
                                         metadata={"description": "name@domain, under one of the tenant's domains."})
-    licensed = fields.Boolean(load_default=True, metadata={"description": "Give them a seat at once."})
+    licensed = Boolean(load_default=True, metadata={"description": "Give them a seat at once."})
 
 
 class ProductUserChangeSchema(Schema):
     display_name = fields.String(validate=_DISPLAY_NAME)
     user_principal_name = fields.String(validate=_PRINCIPAL_NAME)
+
+    json_schema: ClassVar[dict[str, Any]] = {"minProperties": 1}
 
     @validates_schema
     def something_to_change(self, data: dict[str, Any], **_: Any) -> None:

@@ -38,7 +38,7 @@ from core.services.subscriptions import (
 from web.api.auth import current_actor, current_caller
 from web.api.idempotency import commit_and_respond
 from web.api.operations import operation, request_args, request_body, respond
-from web.api.paging import Page, decode_cursor, page_of
+from web.api.paging import Page, page_of
 from web.database import db
 
 #: What each action does, and the body it takes (``None``: no body).
@@ -89,7 +89,7 @@ def subscriptions() -> Response:
         account_id=args.get("account_id"),
         product_id=args.get("product_id"),
         status=args.get("status"),
-        after_id=decode_cursor(args.get("cursor")),
+        after_id=args.get("cursor"),
         limit=args["limit"] + 1,
     )
     page = page_of(rows, args["limit"])

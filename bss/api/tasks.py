@@ -15,7 +15,7 @@ from core.services.manual_tasks import complete_task, decline_task, get_task, li
 from web.api.auth import current_actor
 from web.api.idempotency import commit_and_respond
 from web.api.operations import operation, request_args, request_body, respond
-from web.api.paging import decode_cursor, page_of
+from web.api.paging import page_of
 from web.database import db
 
 
@@ -28,7 +28,7 @@ def tasks() -> Response:
         db.session,
         current_actor(),
         status=None if args["status"] == "all" else TaskStatus(args["status"]),
-        after_id=decode_cursor(args.get("cursor")),
+        after_id=args.get("cursor"),
         limit=args["limit"] + 1,
     )
     return respond(page_of(rows, args["limit"]))

@@ -8,19 +8,32 @@ from typing import Any
 from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnknownReferenceError,
+    ValidationError,
+    raise_field_errors,
+)
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
-from core.services.accounts import ALLOWED_PARENTS, DOMAIN_PATTERN, create_account, get_account
+from core.services.accounts import (
+    ALLOWED_PARENTS,
+    NAME_MAX_LENGTH,
+    checked_primary_domain,
+    create_account,
+    get_account,
+)
 from core.services.audit import record_event
 from core.services.orders import grant_starter_plans
 from core.services.price_lists import wholesale_tiers
+from core.typed_text import checked_name
 
 #: What a seller may change on an account after creating it.
 CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id", "tax_id", "tier"})
 #: A VAT, GST or sales tax number as tax offices print them, spaces aside: ``FR40303265045``, ``GB123456789``.
 _TAX_ID = re.compile(r"^[A-Z0-9][A-Z0-9./-]{1,39}$")
-_NAME_MAX = 200
 
 
 def create_account_below(
@@ -47,7 +60,7 @@ def create_account_below(
         try:
             parent = get_account(session, viewer, parent_id)
         except NotFoundError:
-            raise ValidationError({"parent_id": [f"No account {parent_id}."]}) from None
+            raise UnknownReferenceError({"parent_id": [f"No account {parent_id}."]}) from None
     account = create_account(
         session,
         kind=kind,
@@ -104,13 +117,11 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
         field: ["This field cannot be changed."] for field in changes if field not in CHANGEABLE_FIELDS
     }
     wanted: dict[str, Any] = {}
+    unknown: dict[str, list[str]] = {}
+    taken: dict[str, list[str]] = {}
     if "name" in changes:
-        name = changes["name"].strip() if isinstance(changes["name"], str) else ""
-        if not name:
-            errors["name"] = ["Give the account a name."]
-        elif len(name) > _NAME_MAX:
-            errors["name"] = [f"Use at most {_NAME_MAX} characters."]
-        wanted["name"] = name
+        wanted["name"] = checked_name(changes["name"], "name", errors, missing="Give the account a name.",
+                                      max_length=NAME_MAX_LENGTH)
     if "reselling_enabled" in changes:
         if not isinstance(changes["reselling_enabled"], bool):
             errors["reselling_enabled"] = ["Say true or false."]
@@ -122,16 +133,10 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
     if "primary_domain" in changes:
         domain = changes["primary_domain"]
         if domain is not None:
-            domain = domain.strip().lower() if isinstance(domain, str) else ""
-            if not DOMAIN_PATTERN.match(domain):
-                errors["primary_domain"] = [f"{domain!r} is not a domain name."]
-            elif session.scalar(
-                select(exists().where(Account.primary_domain == domain, Account.id != account.id))
-            ):
-                errors["primary_domain"] = [f"The domain {domain!r} already belongs to another account."]
+            domain = checked_primary_domain(session, domain, errors, taken, account=account)
         wanted["primary_domain"] = domain
     if "tier" in changes:
-        wanted["tier"] = _tier(session, account, changes["tier"], errors)
+        wanted["tier"] = _tier(session, account, changes["tier"], unknown, taken)
     if "tax_id" in changes:
         tax_id = changes["tax_id"]
         if tax_id is not None:
@@ -140,20 +145,20 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
                 errors["tax_id"] = ["Give the tax number as your tax office writes it, 2 to 40 letters and digits: "
                                     "FR40303265045."]
         wanted["tax_id"] = tax_id or None
-    if errors:
-        raise ValidationError(errors)
+    raise_field_errors(errors, unknown=unknown, taken=taken)
     return wanted
 
 
-def _tier(session: Session, account: Account, tier: object, errors: dict[str, list[str]]) -> str | None:
+def _tier(session: Session, account: Account, tier: object, unknown: dict[str, list[str]],
+          clashes: dict[str, list[str]]) -> str | None:
     """A reseller's tier, named by one of its seller's wholesale price lists (or ``None``: the default list)."""
     if tier is None or tier == "":
         return None
     name = tier.strip() if isinstance(tier, str) else ""
     if account.kind is not AccountKind.RESELLER:
-        errors["tier"] = ["Only a reseller has a price tier."]
+        clashes["tier"] = ["Only a reseller has a price tier."]
     elif account.parent_id is None or name not in wholesale_tiers(session, account.parent_id):
-        errors["tier"] = [f"No wholesale price list is for tier {name!r}: make one first, then choose it."]
+        unknown["tier"] = [f"No wholesale price list is for tier {name!r}: make one first, then choose it."]
     return name
 
 
@@ -164,7 +169,7 @@ def _check_move(session: Session, viewer: Account, account: Account, parent_id: 
     try:
         parent = get_account(session, viewer, parent_id)
     except NotFoundError:
-        raise ValidationError({"parent_id": [f"No account {parent_id}."]}) from None
+        raise UnknownReferenceError({"parent_id": [f"No account {parent_id}."]}) from None
     if parent.path.startswith(account.path):
         raise ValidationError({"parent_id": ["An account cannot be moved under itself or an account of its own."]})
     if parent.kind not in ALLOWED_PARENTS[account.kind]:

@@ -9,15 +9,32 @@ from collections.abc import Iterable
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFoundError, ValidationError
+from core.domain_names import DomainNameError, to_ascii
+from core.errors import NotFoundError, raise_field_errors
 from core.models.accounts import Account, AccountKind
 from core.models.people import Team, User
 from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS
 from core.services.audit import record_event
 from core.services.storefronts import sync_storefront
+from core.typed_text import checked_name
 
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+_SLUG = re.compile(SLUG_PATTERN)
+#: An ASCII domain name of two labels or more, each of letters, digits and hyphens, none first or last, and
+#: not two in third and fourth place (that is an internationalised label's, which the service reads too).
+_LABEL = (r"(?:[a-z0-9](?:[a-z0-9-]?[a-z0-9])?|[a-z0-9][a-z0-9-][a-z0-9][a-z0-9-]{0,59}[a-z0-9]"
+          r"|[a-z0-9][a-z0-9-]-[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?)").replace("a-z", "a-zA-Z")
+DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})+$"
+NAME_MAX_LENGTH = 200
+#: Slugs no account may take: each names a storefront host (``<slug>.<storefront domain>``), and these
+#: are the hosts a platform keeps for itself (its web, mail and name servers, its API and back office)
+#: or that would pass for the platform's own pages. README.md ("Accounts, people and permissions") lists them.
+RESERVED_SLUGS = frozenset({
+    "admin", "administrator", "api", "app", "assets", "auth", "autoconfig", "autodiscover", "billing", "blog", "bss",
+    "cascade", "cdn", "dashboard", "dev", "docs", "ftp", "help", "imap", "localhost", "login", "mail", "mx", "ns1",
+    "ns2", "operator", "platform", "pop", "pop3", "portal", "root", "secure", "shop", "signin", "smtp", "ssl", "staging",
+    "static", "status", "support", "test", "webmail", "www",
+})
 
 #: Which kinds of account may sell to which.
 ALLOWED_PARENTS = {
@@ -44,29 +61,25 @@ def create_account(
     """Add an account under ``parent`` with its owner team, checking the tree's rules and names."""
     kind = AccountKind(kind)
     errors: dict[str, list[str]] = {}
-    name = name.strip()
-    if not name:
-        errors["name"] = ["Give the account a name."]
-    slug = slug.strip().lower()
+    taken: dict[str, list[str]] = {}
+    name = checked_name(name, "name", errors, missing="Give the account a name.", max_length=NAME_MAX_LENGTH)
+    slug = slug.strip().lower() if isinstance(slug, str) else ""
     if not _SLUG.match(slug):
         errors["slug"] = ["Use 1-63 lowercase letters, digits or '-', not starting or ending with '-'."]
+    elif slug in RESERVED_SLUGS:
+        errors["slug"] = [f"The slug {slug!r} is kept for the platform's own addresses: choose another."]
     elif session.scalar(select(exists().where(Account.slug == slug))):
-        errors["slug"] = [f"The slug {slug!r} is already taken."]
+        taken["slug"] = [f"The slug {slug!r} is already taken."]
     allowed = ALLOWED_PARENTS[kind]
     if parent is None and allowed:
         errors["parent_id"] = [f"A {kind} account needs a parent ({' or '.join(sorted(allowed))})."]
     elif parent is not None and parent.kind not in allowed:
-        errors["parent_id"] = [f"A {kind} account cannot be placed under a {parent.kind}."]
+        taken["parent_id"] = [f"A {kind} account cannot be placed under a {parent.kind}."]
     if kind is AccountKind.RESELLER and not reselling_enabled:
         errors["reselling_enabled"] = ["Only accounts with reselling enabled can be resellers."]
     if primary_domain is not None:
-        primary_domain = primary_domain.strip().lower()
-        if not DOMAIN_PATTERN.match(primary_domain):
-            errors["primary_domain"] = [f"{primary_domain!r} is not a domain name."]
-        elif session.scalar(select(exists().where(Account.primary_domain == primary_domain))):
-            errors["primary_domain"] = [f"The domain {primary_domain!r} already belongs to another account."]
-    if errors:
-        raise ValidationError(errors)
+        primary_domain = checked_primary_domain(session, primary_domain, errors, taken)
+    raise_field_errors(errors, taken=taken)
     account = Account(
         kind=kind,
         name=name,
@@ -102,6 +115,24 @@ def create_account(
         changes={"kind": str(kind), "name": name, "slug": slug, "parent_id": parent.id if parent else None},
     )
     return account
+
+
+def checked_primary_domain(session: Session, value: object, errors: dict[str, list[str]], taken: dict[str, list[str]],
+                           *, account: Account | None = None) -> str:
+    """``value`` as an account's primary domain, in its ASCII form: a domain name (IDNA2008) no other
+    account than ``account`` has; what is wrong with it goes in ``errors["primary_domain"]``, or in
+    ``taken`` when another account has it."""
+    try:
+        domain = to_ascii(value if isinstance(value, str) else "")
+    except DomainNameError as error:
+        errors["primary_domain"] = [str(error)]
+        return value if isinstance(value, str) else ""
+    other = exists().where(Account.primary_domain == domain)
+    if account is not None:
+        other = other.where(Account.id != account.id)
+    if session.scalar(select(other)):
+        taken["primary_domain"] = [f"The domain {domain!r} already belongs to another account."]
+    return domain
 
 
 def get_account(session: Session, viewer: Account, account_id: int) -> Account:

@@ -8,19 +8,21 @@ is a PNG, JPEG or WebP image by its own bytes (never SVG, which can carry script
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError, ValidationError
-from core.models.accounts import AccountKind
+from core.models.accounts import Account, AccountKind
 from core.models.storefronts import Storefront
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.entitlements import OWN_SENDER_NAME, THEME_CHOICE
 from core.services.storefronts import storefront_of
+from core.typed_text import name_problem
 
 #: The largest logo accepted, in bytes.
 LOGO_MAX_BYTES = 256 * 1024
@@ -33,8 +35,7 @@ CONTACT_EMAIL_MAX = 254
 _COLOUR = re.compile(r"#[0-9a-f]{6}")
 _PHONE = re.compile(r"[0-9 +\-()]+")
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[A-Za-z]{2,}")
-#: Control characters: none in a one-line value; a text keeps only its line breaks and tabs.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Control characters: a text keeps only its line breaks and tabs.
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -57,7 +58,7 @@ def update_branding(
     Nothing is saved unless every value is valid; every field at fault is named at once.
     """
     storefront = brandable_storefront(session, actor)
-    wanted, errors = checked_branding(values)
+    wanted, errors = checked_branding(values, actor.account)
     if wanted.get("sender_name") and OWN_SENDER_NAME not in storefront.entitlements:
         errors["sender_name"] = [f"The plan {actor.account.name} is on sends in the shop's name: "
                                  "a sender name of your own comes with Standard."]
@@ -86,8 +87,12 @@ def update_branding(
     return storefront
 
 
-def checked_branding(values: Mapping[str, object]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """The branding fields in ``values``, normalised, and what is wrong with the others, by field."""
+def checked_branding(values: Mapping[str, object], seller: Account) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The branding fields in ``values`` for ``seller``'s shop, normalised, and what is wrong with the others, by field.
+
+    A shop goes by its seller's own name: never by the name of a seller above it (its distributor),
+    whom its customers never see.
+    """
     errors: dict[str, list[str]] = {}
     wanted: dict[str, str] = {}
     for field, value in values.items():
@@ -99,7 +104,26 @@ def checked_branding(values: Mapping[str, object]) -> tuple[dict[str, str], dict
             wanted[field] = check(value if isinstance(value, str) else "")
         except ValueError as error:
             errors[field] = [str(error)]
+    for field in _NAME_FIELDS:
+        if wanted.get(field) and (above := _seller_above_named(seller, wanted[field])) is not None:
+            errors[field] = [f"{above.name} is the name of the company you buy from: brand the shop in your own name."]
+            del wanted[field]
     return wanted, errors
+
+
+def _seller_above_named(seller: Account, name: str) -> Account | None:
+    """The account above ``seller`` whose name ``name`` holds, however it is cased, spaced or written (NFKC)."""
+    folded = _folded(name)
+    above = seller.parent
+    while above is not None:
+        if _folded(above.name) in folded:
+            return above
+        above = above.parent
+    return None
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def remove_logo(session: Session, *, actor: Actor) -> Storefront:
@@ -149,10 +173,10 @@ def brandable_storefront(session: Session, actor: Actor) -> Storefront:
 
 def _display_name(value: str) -> str:
     name = value.strip()
-    if _CONTROL.search(name):
-        raise ValueError("Use one line of text.")
     if len(name) > DISPLAY_NAME_MAX:
         raise ValueError(f"Use at most {DISPLAY_NAME_MAX} characters.")
+    if (problem := name_problem(name)) is not None:
+        raise ValueError(problem)
     return name  # empty: the shop goes by the account's name
 
 
@@ -224,5 +248,7 @@ _FIELDS: dict[str, Callable[[str], str]] = {
     "welcome_text": _welcome_text,
 }
 
+#: The fields that name the shop to its customers.
+_NAME_FIELDS = ("display_name", "sender_name")
 #: The fields ``update_branding`` takes in ``values``.
 BRANDING_FIELDS = tuple(_FIELDS)

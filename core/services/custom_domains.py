@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import end_before_outside_call
 from core.dns import LookupFailedError
+from core.domain_names import DomainNameError, to_ascii
 from core.errors import PermissionDeniedError, ValidationError
 from core.models.storefronts import Storefront
 from core.services.actors import Actor
@@ -27,9 +28,6 @@ from core.tokens import new_secret
 
 RECORD_PREFIX = "_cascade-verification"
 TOKEN_PREFIX = "cascade-verification="
-
-# A public host name: dot-separated labels and a letter-only top-level domain.
-_LABEL_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def verification_record(storefront: Storefront) -> tuple[str, str]:
@@ -45,13 +43,12 @@ def set_custom_domain(session: Session, *, actor: Actor, domain: str, storefront
     platform's own: no seller may claim them or a host below the storefront domain.
     """
     storefront = _entitled_storefront(session, actor)
-    domain = domain.strip().lower().rstrip(".")
-    if not domain:
+    if not domain.strip().rstrip("."):
         return _forget(session, actor, storefront)
     try:
-        domain = domain.encode("idna").decode("ascii")  # "café.example" is "xn--caf-dma.example" on the wire
-    except UnicodeError:
-        raise ValidationError({"custom_domain": [f"{domain} is not a host name."]}) from None
+        domain = to_ascii(domain)  # "café.example" is "xn--caf-dma.example" on the wire
+    except DomainNameError as error:
+        raise ValidationError({"custom_domain": [str(error)]}) from None
     problem = _domain_problem(domain, storefront_domain, reserved_hosts)
     if problem is None and session.scalar(select(exists().where(
             Storefront.custom_domain == domain, Storefront.id != storefront.id))):
@@ -114,11 +111,9 @@ def _entitled_storefront(session: Session, actor: Actor) -> Storefront:
 
 
 def _domain_problem(domain: str, storefront_domain: str, reserved_hosts: frozenset[str]) -> str | None:
-    labels = domain.split(".")
-    if len(domain) > 253 or len(labels) < 2 or not all(
-            0 < len(label) <= 63 and set(label) <= _LABEL_CHARS and not label.startswith("-") and not label.endswith("-")
-            for label in labels) or not labels[-1].isalpha():
-        return "Give a host name such as shop.example.com (letters, digits and hyphens; internationalised names in their xn-- form)."
+    top_level = domain.rpartition(".")[2]
+    if not (top_level.isalpha() or top_level.startswith("xn--")):
+        return f"Give a host name such as shop.example.com: .{top_level} is no top-level domain."
     if storefront_label(domain, storefront_domain) is not None or domain in reserved_hosts:
         return f"{domain} belongs to the platform: give a domain of your own."
     return None

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.db import end_before_outside_call
-from core.errors import ConflictError, NotFoundError, ValidationError
+from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import ORDER_STATES, Order, OrderLine, OrderLineKind, OrderStatus, Payment
@@ -392,10 +392,10 @@ def confirm_payment(
         raise NotFoundError(f"No order {order_id} waits for {actor.account.name} to confirm its payment.")
     errors: dict[str, list[str]] = {}
     details = checked_payment(method, reference, amount, order.currency, errors)
+    short: dict[str, list[str]] = {}
     if details.amount is not None and details.amount < order.amount_due:
-        errors["amount"] = [f"The order needs {order.amount_due}; {details.amount} does not cover it."]
-    if errors:
-        raise ValidationError(errors)
+        short["amount"] = [f"The order needs {order.amount_due}; {details.amount} does not cover it."]
+    raise_field_errors(errors, taken=short)
     assert details.method is not None and details.amount is not None
     if order.status is not OrderStatus.AWAITING_PAYMENT:
         raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: it does not wait for a payment.")

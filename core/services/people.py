@@ -13,7 +13,9 @@ from core.models.people import Membership, Team, User
 from core.passwords import MIN_LENGTH, hash_password
 from core.permissions import Permission
 from core.services.audit import record_event
+from core.typed_text import checked_name
 
+PERSON_NAME_MAX_LENGTH = 200
 _EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[A-Za-z]{2,}$")
 
 
@@ -44,13 +46,12 @@ def create_user(session: Session, *, email: str, name: str, password: str | None
         errors["email"] = [f"{email!r} is not an email address."]
     elif session.scalar(select(exists().where(User.email == email))):
         errors["email"] = ["A person with this email already exists."]
-    if not name.strip():
-        errors["name"] = ["Give the person's name."]
+    name = checked_name(name, "name", errors, missing="Give the person's name.", max_length=PERSON_NAME_MAX_LENGTH)
     if password is not None and (problems := check_password_strength(password)):
         errors["password"] = problems
     if errors:
         raise ValidationError(errors)
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password) if password else None)
+    user = User(email=email, name=name, password_hash=hash_password(password) if password else None)
     session.add(user)
     session.flush()
     return user

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from core.errors import NotFoundError, PermissionDeniedError, ValidationError, raise_field_errors
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
 from core.models.people import User
@@ -112,6 +112,8 @@ def create_price_list(
     if seller.kind is AccountKind.CUSTOMER:
         raise PermissionDeniedError(f"{seller.name} sells to nobody: a customer keeps no price lists.")
     errors: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
+    taken: dict[str, list[str]] = {}
     buyer_kind = _BUYER_KINDS[kind]
     if kind is PriceListKind.WHOLESALE and seller.kind is not AccountKind.DISTRIBUTOR:
         errors["kind"] = ["Only a distributor sells wholesale, to its resellers."]
@@ -123,8 +125,10 @@ def create_price_list(
         errors.update(error.fields)
     if tier is not None and kind is not PriceListKind.WHOLESALE:
         errors["tier"] = ["Tiers are for the wholesale lists of resellers."]
+    elif tier is not None and buyer is not None:
+        errors["tier"] = ["A list is for one reseller tier or one buyer: leave the tier out for a buyer's own list."]
     if buyer is not None and (buyer.parent_id != seller.id or buyer.kind is not buyer_kind):
-        errors["buyer_id"] = [f"The buyer must be a {buyer_kind} that {seller.name} sells to."]
+        unknown["buyer_id"] = [f"The buyer must be a {buyer_kind} that {seller.name} sells to."]
     markup = None
     if markup_percent is not None:
         markup = to_decimal(markup_percent, "markup_percent")
@@ -133,9 +137,8 @@ def create_price_list(
     audience = audience_key(tier or None, buyer.id if buyer else None)
     if session.scalar(select(PriceList.id).where(PriceList.seller_id == seller.id, PriceList.kind == kind,
                                                  PriceList.audience == audience)):
-        errors["audience"] = ["This seller already has a list for these buyers: change that one."]
-    if errors:
-        raise ValidationError(errors)
+        taken["audience"] = ["This seller already has a list for these buyers: change that one."]
+    raise_field_errors(errors, unknown=unknown, taken=taken)
     price_list = PriceList(
         seller=seller, kind=kind, name=name.strip(), currency=currency, tier=tier or None,
         buyer_id=buyer.id if buyer else None, audience=audience, markup_percent=markup,
@@ -180,8 +183,9 @@ def set_price(
     """Set a plan's price in a list, replacing any earlier one with its volume tiers."""
     _require(session, by, price_list.seller)
     errors: dict[str, list[str]] = {}
+    off_sale: dict[str, list[str]] = {}
     if plan.id not in {p.id for p in purchasable_plans(session, price_list.seller)}:
-        errors["plan_id"] = [f"{plan.name} is not on sale in {price_list.seller.name}'s catalog."]
+        off_sale["plan_id"] = [f"{plan.name} is not on sale in {price_list.seller.name}'s catalog."]
     amount = to_decimal(unit_price, "unit_price")
     fee = to_decimal(setup_fee, "setup_fee") if setup_fee is not None else None
     tiers = sorted((int(quantity), to_decimal(price, "volume_tiers")) for quantity, price in volume_tiers)
@@ -196,8 +200,7 @@ def set_price(
         later > earlier for (_, earlier), (_, later) in zip([(1, amount), *tiers], tiers, strict=False)
     ):
         errors["volume_tiers"] = ["The more units, the lower (or equal) the unit price; never negative."]
-    if errors:
-        raise ValidationError(errors)
+    raise_field_errors(errors, taken=off_sale)
     entry = session.scalar(
         select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
     )

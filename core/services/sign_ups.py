@@ -25,11 +25,12 @@ from core.models.people import User
 from core.models.sign_ups import SignUp
 from core.models.storefronts import Storefront
 from core.passwords import hash_password
-from core.services.accounts import create_account
+from core.services.accounts import NAME_MAX_LENGTH, RESERVED_SLUGS, create_account
 from core.services.audit import record_event
 from core.services.notifications import sender_name_for
 from core.services.outbox import queue_email
 from core.services.people import (
+    PERSON_NAME_MAX_LENGTH,
     add_member,
     check_password_strength,
     create_user,
@@ -38,6 +39,7 @@ from core.services.people import (
     owner_team,
 )
 from core.tokens import new_secret, secret_hash
+from core.typed_text import checked_name
 
 LIFETIME = timedelta(days=2)
 #: Sign-ups one email may start per ``LIFETIME`` on one storefront: enough for a lost email, too few to flood an inbox.
@@ -73,14 +75,9 @@ def start_sign_up(
     errors: dict[str, list[str]] = {}
     if not is_email_address(email):
         errors["email"] = ["Enter an email address, such as name@example.com."]
-    if not name.strip():
-        errors["name"] = ["Give your name."]
-    elif len(name.strip()) > 200:
-        errors["name"] = ["Use at most 200 characters."]
-    if not company_name.strip():
-        errors["company_name"] = ["Give your organisation's name (or your own, if you buy for yourself)."]
-    elif len(company_name.strip()) > 200:
-        errors["company_name"] = ["Use at most 200 characters."]
+    name = checked_name(name, "name", errors, missing="Give your name.", max_length=PERSON_NAME_MAX_LENGTH)
+    company_name = checked_name(company_name, "company_name", errors, max_length=NAME_MAX_LENGTH,
+                                missing="Give your organisation's name (or your own, if you buy for yourself).")
     if problems := check_password_strength(password):
         errors["password"] = problems
     if errors:
@@ -92,7 +89,7 @@ def start_sign_up(
         return None
     token = new_secret()
     locale = supported(locale)
-    sign_up = SignUp(storefront=storefront, email=email, name=name.strip(), company_name=company_name.strip(),
+    sign_up = SignUp(storefront=storefront, email=email, name=name, company_name=company_name,
                      password_hash=hash_password(password), locale=locale, token_hash=secret_hash(token),
                      expires_at=now + LIFETIME)
     session.add(sign_up)
@@ -147,11 +144,11 @@ def confirm_sign_up(session: Session, token: str) -> Confirmed:
 
 
 def _free_slug(session: Session, name: str) -> str:
-    """A slug made of the name (``"Café Noël"`` -> ``cafe-noel``), numbered when taken."""
+    """A slug made of the name (``"Café Noël"`` -> ``cafe-noel``), numbered when taken or reserved (``www-2``)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50].strip("-") or "customer"
     slug, number = base, 1
-    while session.scalar(select(exists().where(Account.slug == slug))):
+    while slug in RESERVED_SLUGS or session.scalar(select(exists().where(Account.slug == slug))):
         number += 1
         slug = f"{base}-{number}"
     return slug

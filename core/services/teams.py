@@ -22,6 +22,7 @@ from core.models.people import LoginSession, Membership, Team, User
 from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS, Permission
 from core.services.audit import record_event
 from core.services.people import accounts_of, require_permission
+from core.typed_text import checked_name
 
 NAME_MAX_LENGTH = 100
 
@@ -91,13 +92,9 @@ def create_team(
 ) -> Team:
     """Add a team to the account; its name is unique there (ignoring case)."""
     require_permission(session, by, account, Permission.MANAGE_TEAM)
-    name = name.strip()
     errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = ["Give the team a name."]
-    elif len(name) > NAME_MAX_LENGTH:
-        errors["name"] = [f"Use at most {NAME_MAX_LENGTH} characters."]
-    elif session.scalar(
+    name = checked_name(name, "name", errors, missing="Give the team a name.", max_length=NAME_MAX_LENGTH)
+    if "name" not in errors and session.scalar(
         select(exists().where(Team.account_id == account.id, func.lower(Team.name) == name.lower()))
     ):
         errors["name"] = [f"{account.name} already has a team called {name!r}."]

@@ -12,11 +12,11 @@ from flask import Blueprint, flash, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from core.domain_names import to_unicode
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.product_lifecycle import RetryableError
 from core.services.subscriptions import get_subscription, list_subscriptions, shows_price_to
 from plugin_kit.vendor_http import VendorError
-from plugins.hosting.domain_names import to_unicode
 from plugins.hosting.domain_registration import KEY
 from plugins.hosting.domains import list_domains, registrar_record, set_auto_renew, set_nameservers, standing
 from plugins.hosting.models import Website, WebsiteStatus

@@ -21,6 +21,7 @@ from typing import Any
 
 import marshmallow
 
+from core.domain_names import DomainNameError, to_unicode
 from core.errors import ValidationError
 from core.models.catalog import BillingPeriod
 from core.money import Money
@@ -28,7 +29,7 @@ from core.plugins import product_types
 from core.product_lifecycle import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
 from core.products import OrderLineContext, PlanSpec, ProductType
 from plugin_kit.vendor_http import VendorError
-from plugins.hosting.domain_names import DomainNameError, registrable, to_unicode
+from plugins.hosting.domain_names import registrable
 from plugins.hosting.registrar import Contact, DomainRecord, Registrar, http_registrar
 
 KEY = "domain-name"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.db import end_before_outside_call
+from core.domain_names import DomainNameError, to_ascii
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Product
@@ -31,7 +32,6 @@ from core.services.audit import record_event
 from core.services.lifecycle import record_change
 from core.services.provisioning import request_provisioning
 from core.services.subscriptions import get_subscription
-from plugins.hosting.domain_names import DomainNameError, to_ascii
 from plugins.hosting.domain_registration import KEY, installed
 from plugins.hosting.registrar import GRACE_PERIOD, REDEMPTION_PERIOD, DomainRecord
 

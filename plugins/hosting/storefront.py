@@ -13,11 +13,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from core.domain_names import to_unicode
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.subscriptions import Subscription
 from core.product_lifecycle import RetryableError
 from plugin_kit.vendor_http import VendorError
-from plugins.hosting.domain_names import to_unicode
 from plugins.hosting.models import Website
 from plugins.hosting.settings import hosting_settings
 from plugins.hosting.websites import (

@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
+from core.domain_names import to_unicode
 from core.links import links
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
@@ -22,7 +23,6 @@ from core.product_lifecycle import LifecycleAction
 from core.services.audit import record_event
 from core.services.notifications import email_owners
 from core.services.provisioning import request_provisioning
-from plugins.hosting.domain_names import to_unicode
 from plugins.hosting.models import WEBSITE_STATES, Website, WebsiteStatus
 from plugins.hosting.websites import next_trial_reminder, on_free_trial
 

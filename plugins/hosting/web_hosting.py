@@ -13,12 +13,12 @@ from typing import Any
 
 import marshmallow
 
+from core.domain_names import DomainNameError, to_ascii, to_unicode
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import LifecycleRequest, Result
 from core.products import PlanSpec, ProductType
 from plugin_kit.vendor_http import VendorError
-from plugins.hosting.domain_names import DomainNameError, to_ascii, to_unicode
 from plugins.hosting.panel import HostingPanel, http_panel
 
 #: A year paid up front costs ten months.

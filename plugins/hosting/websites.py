@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.db import end_before_outside_call
+from core.domain_names import DomainNameError, to_ascii, to_unicode
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account
 from core.models.catalog import Plan
@@ -27,7 +28,6 @@ from core.services.audit import record_event
 from core.services.orders import start_trial
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
 from core.services.subscriptions import get_subscription
-from plugins.hosting.domain_names import DomainNameError, to_ascii, to_unicode
 from plugins.hosting.models import WEBSITE_STATES, Website, WebsiteStatus
 from plugins.hosting.panel import HostingPanel, http_panel
 from plugins.hosting.settings import hosting_settings

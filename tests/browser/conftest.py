@@ -89,6 +89,11 @@ class LiveShop:
         """Bright IT's storefront; Chromium resolves ``*.localhost`` to loopback."""
         return f"http://bright.shop.localhost:{self.port}"
 
+    @property
+    def backoffice_url(self) -> str:
+        """The back office (``CASCADE_BASE_URL``)."""
+        return f"http://127.0.0.1:{self.port}"
+
     def run_worker(self) -> int:
         """Carry out every provisioning request that is due, with the worker's task; return how many ran."""
         return run_worker(self.app, self.reader)
@@ -197,8 +202,9 @@ def live_server(app: Flask, test_settings: dict[str, Any], tmp_path_factory: pyt
             session.commit()
         run_worker(app, sessionmaker(reader))
         port = free_port()
+        # The back office where the browser reaches it: its pages frame and link the shops on this port.
         env = cascade_env(directory / "instance", env="testing", database_url=test_settings["database_url"],
-                          broker_url=test_settings["broker_url"])
+                          broker_url=test_settings["broker_url"], base_url=f"http://127.0.0.1:{port}")
         # The vendors' simulators the session serves: orders check their parameters with the vendor.
         env |= {simulator.url_setting: os.environ[simulator.url_setting] for simulator in local_simulators().values()}
         log = directory / "gunicorn.log"

@@ -52,6 +52,12 @@ def test_signing_up_creates_nothing_until_the_emailed_link_is_confirmed(client, 
     assert "Café Noël" in text_of(client.get("/account", base_url=BRIGHT))
 
 
+def test_a_company_named_like_a_reserved_host_gets_a_numbered_slug(client, db, shops, shop_post):
+    shop_post("/sign-up", {**SIGN_UP, "company_name": "WWW"})
+    assert shop_post(link_in_email(db, "zoe@noel.example", "/sign-up/confirm/"), {}).status_code == 302
+    assert db.scalar(select(Account).where(Account.name == "WWW")).slug == "www-2"
+
+
 def test_a_confirmation_link_works_once_and_only_on_its_own_shop(client, db, shops, shop_post, reseller_plan):
     reseller_plan("corner", "free")
     shop_post("/sign-up", SIGN_UP)

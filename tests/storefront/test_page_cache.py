@@ -39,7 +39,7 @@ def test_a_visitor_without_a_session_gets_the_kept_page_for_one_indexed_read(cli
                               select.split()[-1]]  # the stamp, by primary key, and nothing else
     assert again.headers["Content-Type"] == "text/html; charset=utf-8"
     assert again.headers["X-Request-ID"] != first.headers["X-Request-ID"]
-    assert again.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert again.headers["X-Frame-Options"] == "DENY"
 
 
 def test_new_branding_and_a_closed_shop_show_at_once(client, db, shops, actor_for, close_bright):

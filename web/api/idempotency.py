@@ -13,6 +13,7 @@ unique per calling account and may be used for a new request 24 hours after thei
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ from web.api.operations import operation_of, request_json, respond
 from web.database import db
 
 HEADER = "Idempotency-Key"
+#: Printable ASCII, with no space first or last (HTTP would trim it): what a header carries unchanged.
+KEY_PATTERN = r"^[!-~](?:[ -~]*[!-~])?$"
 REPLAYED_HEADER = "Idempotent-Replayed"
 #: Headers of the first answer that a replay carries again.
 KEPT_HEADERS = ("Location",)
@@ -50,8 +53,8 @@ def replay_repeated_write() -> Response | None:
     key = request.headers.get(HEADER)
     if declared is None or not declared.idempotent or key is None:
         return None
-    if not 1 <= len(key) <= KEY_MAX_LENGTH:
-        raise ValidationError({HEADER: [f"Send a key of 1 to {KEY_MAX_LENGTH} characters."]})
+    if not (len(key) <= KEY_MAX_LENGTH and re.fullmatch(KEY_PATTERN, key)):
+        raise ValidationError({HEADER: [f"Send a key of 1 to {KEY_MAX_LENGTH} printable ASCII characters."]})
     fingerprint = request_hash(request.method, request.path, request_json())
     pending = _PendingKey(current_caller().account.id, key, fingerprint)
     stored = pending.stored()

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import marshmallow
 from flask import Response, current_app, jsonify, request
 from marshmallow import Schema
 
@@ -66,12 +67,29 @@ def current_operation() -> Operation:
     return found
 
 
+def flat_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested error messages by dotted path (``lines.0.plan_id``), as problem details name fields."""
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": [str(message) for message in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, nested in messages.items():
+        flat.update(flat_messages(nested, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def _load(schema: Schema, data: Any) -> dict[str, Any]:
+    try:
+        return schema.load(data)
+    except marshmallow.ValidationError as error:
+        raise marshmallow.ValidationError(flat_messages(error.messages)) from None
+
+
 def request_args() -> dict[str, Any]:
     """Load the query string with the operation's query schema."""
     schema = current_operation().query
     if schema is None:
         raise LookupError(f"the view {request.endpoint} declares no query schema")
-    return schema().load(request.args.to_dict())
+    return _load(schema(), request.args.to_dict())
 
 
 def request_json() -> Any:
@@ -87,7 +105,7 @@ def request_body() -> dict[str, Any]:
     body = request_json()
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["Send a JSON object with Content-Type: application/json."]})
-    return schema().load(body)
+    return _load(schema(), body)
 
 
 def respond(result: Any, headers: Mapping[str, str] | None = None) -> Response:

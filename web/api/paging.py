@@ -1,21 +1,26 @@
-"""Keyset paging for lists: ``{"items": [...], "next": <url or null>}`` with an opaque cursor."""
+"""Keyset paging for lists: ``{"items": [...], "next": <url or null>}`` with an opaque cursor.
+
+A cursor is the id a page continues after, in base 36 (``"2s"``): up to 12 digits and lower-case
+letters, a shape the document states as a pattern, so that every cursor it allows is one to read.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from flask import request, url_for
+from marshmallow import fields
 
-from core.errors import ValidationError
-from web.api.fields import MAX_ID
+from web.input_checks import MAX_ID
 
 Item = TypeVar("Item")
 
-_CURSOR_PREFIX = "after:"
+CURSOR_PATTERN = r"^[0-9a-z]{0,12}$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -26,21 +31,29 @@ class Page(Generic[Item]):
 
 
 def encode_cursor(after_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{after_id}".encode()).decode().rstrip("=")
+    digits = ""
+    while True:
+        after_id, digit = divmod(after_id, 36)
+        digits = _DIGITS[digit] + digits
+        if not after_id:
+            return digits
 
 
-def decode_cursor(cursor: str | None) -> int | None:
-    """Return the id a cursor continues after; a cursor we never gave out is invalid input."""
-    if not cursor:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    after = text.removeprefix(_CURSOR_PREFIX)
-    if not (text.startswith(_CURSOR_PREFIX) and after.isascii() and after.isdigit() and int(after) <= MAX_ID):
-        raise ValidationError({"cursor": ["This cursor is not one the API gave out."]})
-    return int(after)
+class Cursor(fields.String):
+    """The ``cursor`` of a list's query, loaded as the id its page continues after (empty: the first page)."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "This cursor is not one the API gave out."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"description": "From the previous page's `next`.",
+                                       "json_schema": {"type": "string", "pattern": CURSOR_PATTERN}})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | None:  # type: ignore[override]
+        if not isinstance(value, str) or not _CURSOR.fullmatch(value):
+            raise self.make_error("invalid")
+        # A cursor past the largest id continues after every row: its page is empty.
+        return min(int(value, 36), MAX_ID) if value else None
 
 
 def page_of(rows: Sequence[Any], limit: int) -> Page[Any]:

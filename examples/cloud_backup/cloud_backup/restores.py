@@ -17,7 +17,7 @@ from cloud_backup.product import KEY
 from cloud_backup.settings import RETENTION_DAYS
 from core.clock import utcnow
 from core.db import Base, UTCDateTime
-from core.errors import ConflictError, NotFoundError, ValidationError
+from core.errors import ConflictError, NotFoundError, raise_field_errors
 from core.models._columns import created_at_column, enum_column
 from core.models.accounts import Account
 from core.models.subscriptions import Subscription, SubscriptionStatus
@@ -67,16 +67,16 @@ def request_restore(session: Session, *, actor: Actor, subscription_id: int, res
     actor.require(Permission.MANAGE_SUBSCRIPTIONS)
     subscription = _vault(session, actor.account, subscription_id)
     errors: dict[str, list[str]] = {}
+    no_copy: dict[str, list[str]] = {}
     today = utcnow().date()
     earliest = max(subscription.created_at.date(), today - timedelta(days=RETENTION_DAYS.read()))
     if restore_point is None:
         errors["restore_point"] = ["Choose the day to restore."]
     elif not (earliest <= restore_point <= today):
-        errors["restore_point"] = [f"Choose a day from {earliest:%d %B %Y} to today: the vault keeps no older copy."]
+        no_copy["restore_point"] = [f"Choose a day from {earliest:%d %B %Y} to today: the vault keeps no older copy."]
     if len(note) > MAX_NOTE:
         errors["note"] = [f"Write at most {MAX_NOTE} characters."]
-    if errors:
-        raise ValidationError(errors)
+    raise_field_errors(errors, unknown=no_copy)
     if subscription.status is not SubscriptionStatus.ACTIVE:
         raise ConflictError(f"The vault is {subscription.status.value}: it can be restored once active.")
     restore = Restore(subscription=subscription, restore_point=restore_point, note=note.strip(),

@@ -42,14 +42,19 @@ def test_create_below_an_account_in_the_subtree(api_as, demo):
     [
         ({"name": ""}, ["name"]),
         ({"slug": "Not A Slug"}, ["slug"]),
-        ({"slug": "harbour"}, ["slug"]),
-        ({"primary_domain": "maple-bakery.example"}, ["primary_domain"]),
         ({"primary_domain": "nodot"}, ["primary_domain"]),
         ({"kind": "distributor"}, ["kind"]),
         ({"kind": "reseller"}, ["parent_id", "reselling_enabled"]),
         ({"parent_id": "corner"}, ["parent_id"]),
         ({"tier": "diamond"}, ["tier"]),
         ({"name": None, "slug": 7}, ["name", "slug"]),
+        ({"reselling_enabled": 0}, ["reselling_enabled"]),  # 0 is no boolean
+        ({"name": "Harbour \u202egpj.exe"}, ["name"]),  # a right-to-left override: reads "exe.jpg"
+        ({"name": "Harbour\u200bDental"}, ["name"]),  # a zero-width space: looks like another's name
+        ({"slug": "www"}, ["slug"]),
+        ({"slug": "api"}, ["slug"]),
+        ({"primary_domain": "\U0001f4a9.example"}, ["primary_domain"]),
+        ({"primary_domain": "xn--ls8h.example"}, ["primary_domain"]),
     ],
 )
 def test_invalid_accounts_name_their_fields_and_create_nothing(api_as, db, demo, changes, fields):
@@ -61,11 +66,33 @@ def test_invalid_accounts_name_their_fields_and_create_nothing(api_as, db, demo,
     assert count(db, Account) == before
 
 
+@pytest.mark.parametrize(("changes", "field"), [({"slug": "harbour"}, "slug"),
+                                                ({"primary_domain": "maple-bakery.example"}, "primary_domain")])
+def test_a_slug_or_domain_another_account_has_is_a_conflict_naming_it(api_as, db, demo, changes, field):
+    before = count(db, Account)
+    response = api_as("bright").post("/api/v1/accounts", json={**NEW_CUSTOMER, **changes})
+    assert response.status_code == 409 and response.mimetype == "application/problem+json"
+    assert list(response.json["fields"]) == [field]
+    assert count(db, Account) == before
+
+
+def test_opening_an_account_honours_its_idempotency_key(api_as, db, demo):
+    bright, key = api_as("bright"), {"Idempotency-Key": "open-lighthouse"}
+    first = bright.post("/api/v1/accounts", json=NEW_CUSTOMER, headers=key)
+    again = bright.post("/api/v1/accounts", json=NEW_CUSTOMER, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == first.headers["Location"]
+    assert count(db, Account, Account.slug == "lighthouse") == 1
+    other = bright.post("/api/v1/accounts", json={**NEW_CUSTOMER, "slug": "other"}, headers=key)
+    assert other.status_code == 409 and count(db, Account, Account.slug == "other") == 0
+
+
 @pytest.mark.parametrize("parent", ["corner", "northwind", "solo"])
 def test_no_account_is_created_outside_the_subtree(api_as, db, demo, parent):
     before = count(db, Account)
     response = api_as("bright").post("/api/v1/accounts", json={**NEW_CUSTOMER, "parent_id": str(demo[parent].id)})
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert response.json["fields"] == {"parent_id": [f"No account {demo[parent].id}."]}
     assert demo[parent].name not in response.get_data(as_text=True)
     assert count(db, Account) == before
@@ -121,22 +148,24 @@ def test_a_primary_domain_can_be_cleared_or_kept(api_as, db, demo):
 
 
 @pytest.mark.parametrize(
-    ("changes", "fields"),
+    ("changes", "fields", "status"),
     [
-        ({"slug": "renamed"}, ["slug"]),
-        ({"kind": "reseller"}, ["kind"]),
-        ({"name": "  "}, ["name"]),
-        ({"name": "x" * 201}, ["name"]),
-        ({"primary_domain": "maple-bakery.example"}, ["primary_domain"]),
-        ({"primary_domain": "not a domain"}, ["primary_domain"]),
-        ({"reselling_enabled": "maybe"}, ["reselling_enabled"]),
-        ({"name": "Fine", "parent_id": "1"}, ["parent_id"]),
+        ({"slug": "renamed"}, ["slug"], 422),
+        ({"kind": "reseller"}, ["kind"], 422),
+        ({"name": "  "}, ["name"], 422),
+        ({"name": "x" * 201}, ["name"], 422),
+        ({"primary_domain": "not a domain"}, ["primary_domain"], 422),
+        ({"primary_domain": "xn--ls8h.example"}, ["primary_domain"], 422),
+        ({"name": "Harbour\u2066Dental"}, ["name"], 422),
+        ({"reselling_enabled": "maybe"}, ["reselling_enabled"], 422),
+        ({"primary_domain": "maple-bakery.example"}, ["primary_domain"], 409),  # another account's
+        ({"name": "Fine", "parent_id": "1"}, ["parent_id"], 404),  # not below the caller
     ],
 )
-def test_invalid_changes_name_their_fields_and_change_nothing(api_as, db, demo, changes, fields):
+def test_invalid_changes_name_their_fields_and_change_nothing(api_as, db, demo, changes, fields, status):
     harbour = demo["harbour"]
     response = api_as("bright").patch(f"/api/v1/accounts/{harbour.id}", json={"name": "Should not stick", **changes})
-    assert response.status_code == 422
+    assert response.status_code == status
     assert sorted(response.json["fields"]) == fields
     db.expire_all()
     assert db.get(Account, harbour.id).name == "Harbour Dental"

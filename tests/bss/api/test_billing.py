@@ -147,7 +147,7 @@ def test_a_charge_by_hand_is_refused_by_field_and_only_to_an_account_sold_to(api
     refused = bright.post("/api/v1/charges", json={"recipient_id": str(demo["harbour"].id), "kind": "gift",
                                                    "description": "", "unit_price": "-1", "currency": "euro"})
     assert refused.status_code == 422
-    assert set(refused.json["fields"]) == {"kind", "description", "currency"}
+    assert set(refused.json["fields"]) == {"kind", "description", "unit_price", "currency"}
     priced = bright.post("/api/v1/charges", json={"recipient_id": str(demo["harbour"].id), "description": "x",
                                                   "unit_price": "1.234", "currency": "EUR"})
     assert priced.status_code == 422 and list(priced.json["fields"]) == ["unit_price"]

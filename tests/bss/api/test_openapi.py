@@ -3,6 +3,7 @@ import re
 from flask import Blueprint
 
 from bss.api.openapi import openapi_document
+from core.typed_text import NAME_PATTERN
 
 API_ROUTE = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
 
@@ -105,7 +106,7 @@ def test_security_and_errors_are_described(client):
     paths = document["paths"]
     assert paths["/api/v1/openapi.json"]["get"]["security"] == []
     create = paths["/api/v1/accounts"]["post"]
-    assert set(create["responses"]) == {"201", "401", "403", "422"}
+    assert set(create["responses"]) == {"201", "401", "403", "404", "409", "422"}  # parent_id names an account
     assert create["responses"]["422"]["content"]["application/problem+json"]["schema"] == {
         "$ref": "#/components/schemas/Problem"
     }
@@ -122,7 +123,9 @@ def test_field_types_follow_the_conventions(client):
     assert account["addons"] == {"type": "array", "items": {"type": "string"}, "description": "Distributors only."}
     create = document["components"]["schemas"]["AccountCreate"]
     assert create["properties"]["kind"] == {"type": "string", "enum": ["reseller", "customer"]}
-    assert create["properties"]["name"] == {"type": "string", "minLength": 1, "maxLength": 200}
+    assert create["properties"]["name"] == {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NAME_PATTERN}
+    assert create["properties"]["parent_id"]["anyOf"][0]["type"] == ["string", "integer"]  # an id is read either way
+    assert create["properties"]["reselling_enabled"]["type"] == "boolean"
     assert create["required"] == ["kind", "name", "slug"]
     assert create["additionalProperties"] is False
     limit = next(p for p in document["paths"]["/api/v1/accounts"]["get"]["parameters"] if p["name"] == "limit")
@@ -173,3 +176,22 @@ def test_the_docs_page_lists_every_operation_and_schema_offline(client):
     for name in document["components"]["schemas"]:
         assert f'id="schema-{name}"' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "the docs page loads nothing from elsewhere"
+
+
+def test_the_document_states_every_constraint_the_api_checks(client):
+    """What the API refuses, the document forbids: cursors, slugs, ids, text without NUL, which ids must
+    exist (404) and which values another may hold (409)."""
+    document = client.get("/api/v1/openapi.json").json
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    cursor = next(p for p in paths["/api/v1/accounts"]["get"]["parameters"] if p["name"] == "cursor")
+    assert cursor["schema"] == {"type": "string", "pattern": "^[0-9a-z]{0,12}$"}
+    slug = schemas["AccountCreate"]["properties"]["slug"]
+    assert slug["pattern"] == "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$" and {"www", "api", "bss"} <= set(slug["not"]["enum"])
+    q = next(p for p in paths["/api/v1/accounts"]["get"]["parameters"] if p["name"] == "q")
+    assert q["schema"]["pattern"] == "^[^\\u0000]*$"
+    assert "404" in paths["/api/v1/products"]["get"]["responses"], "?account_id= names an account"
+    assert "409" in paths["/api/v1/price-lists"]["post"]["responses"], "one list per audience"
+    assert schemas["SubscriptionChange"]["minProperties"] == 1
+    assert schemas["AccountCreate"]["then"] == {
+        "properties": {"reselling_enabled": {"const": True}}, "required": ["reselling_enabled"]}
+

@@ -76,7 +76,7 @@ def test_a_key_longer_than_255_characters_is_invalid_input(api_as, db, order_bod
     harbour = api_as("harbour")
     too_long = harbour.post("/api/v1/orders", json=order_body, **keyed("k" * 256))
     assert too_long.status_code == 422
-    assert too_long.json["fields"] == {"Idempotency-Key": ["Send a key of 1 to 255 characters."]}
+    assert too_long.json["fields"] == {"Idempotency-Key": ["Send a key of 1 to 255 printable ASCII characters."]}
     assert harbour.post("/api/v1/orders", json=order_body, **keyed("")).status_code == 422
     assert count(db, Order) == 0
     assert harbour.post("/api/v1/orders", json=order_body, **keyed("k" * 255)).status_code == 201
@@ -165,7 +165,7 @@ def test_the_document_describes_the_header_and_the_replay(client):
     create = document["paths"]["/api/v1/orders"]["post"]
     [header] = [parameter for parameter in create["parameters"] if parameter["in"] == "header"]
     assert (header["name"], header["required"], header["schema"]) == (
-        "Idempotency-Key", False, {"type": "string", "minLength": 1, "maxLength": 255})
+        "Idempotency-Key", False, {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~](?:[ -~]*[!-~])?$"})
     assert "24 hours" in header["description"]
     assert set(create["responses"]["201"]["headers"]) == {"Idempotent-Replayed"}
     assert {"409", "422"} <= set(create["responses"])

@@ -61,6 +61,9 @@ def test_a_change_is_audited_without_the_logos_bytes(db, bright):
 @pytest.mark.parametrize(("field", "value"), [
     ("display_name", "x" * 81),
     ("display_name", "two\nlines"),
+    ("display_name", "Bright \u202eCloud"),  # a right-to-left override
+    ("display_name", "Bright\u200dCloud"),  # a zero-width joiner
+    ("sender_name", "Bright\ufeffIT"),
     ("primary_colour", "red"),
     ("primary_colour", "#12345"),
     ("primary_colour", "#1234567"),
@@ -92,6 +95,19 @@ def test_each_bad_value_is_refused_by_name_and_nothing_is_saved(db, bright, fiel
     storefront = storefront_of(db, bright.account)
     assert storefront.display_name == "" and storefront.primary_colour == "#2456c7" and not storefront.has_logo
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "storefront.branding_changed")) is None
+
+
+@pytest.mark.parametrize("name", ["Northwind Distribution", "  NORTHWIND   distribution shop", "Ｎorthwind Distribution"])
+@pytest.mark.parametrize("field", ["display_name", "sender_name"])
+def test_a_reseller_may_not_brand_itself_with_its_distributors_name(db, bright, field, name):
+    with pytest.raises(ValidationError) as refused:
+        update_branding(db, actor=bright, values={field: name})
+    assert list(refused.value.fields) == [field] and "your own name" in refused.value.fields[field][0]
+
+
+def test_a_distributor_brands_its_own_shop_in_its_own_name(db, shops, actor_for):
+    storefront = update_branding(db, actor=actor_for("northwind"), values={"display_name": "Northwind Distribution"})
+    assert storefront.shop_name == "Northwind Distribution"
 
 
 def test_every_bad_field_is_reported_at_once(db, bright):

@@ -87,10 +87,12 @@ def test_a_domain_renamed_while_its_record_is_looked_up_is_not_verified(db, shop
 
 
 @pytest.mark.parametrize(("domain", "problem"), [
-    ("localhost", "Give a host name"),
-    ("not a domain.example", "Give a host name"),
-    ("-bad.example", "Give a host name"),
+    ("localhost", "has no extension"),
+    ("not a domain.example", "more than a name"),
+    ("-bad.example", "cannot start or end with a hyphen"),
     ("shop.example.123", "Give a host name"),
+    ("💩.example", "IDNA2008"),  # no emoji, in either form
+    ("xn--ls8h.example", "not a valid internationalised"),
     ("corner.shop.localhost", "belongs to the platform"),
     ("shop.localhost", "belongs to the platform"),
 ])
