@@ -7,7 +7,8 @@ non-transitional: ``BÜCHER。de`` is ``bücher.de`` and ``ß`` stays ``ß``), t
 IDNA2008: an emoji or a symbol is no part of a domain name, in either form (``💩.la`` and
 ``xn--ls8h.la`` alike). The labels follow the host name rules (RFC 1035, RFC 5891): 1 to 63
 letters, digits or hyphens in ASCII form, no hyphen first or last, ``--`` in third and fourth
-place only for an ``xn--`` label, and the whole name at most 253 characters.
+place only for an ``xn--`` label, an extension of letters only, and the whole name at most 253
+characters.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def to_ascii(value: str) -> str:
     labels = [_label(label) for label in name.split(".")]
     if len(labels) < 2:
         raise DomainNameError(f"{name} has no extension: give the whole name, such as {name}.com.")
+    if not (labels[-1].isalpha() or labels[-1].startswith("xn--")):
+        raise DomainNameError(f"{labels[-1]} is not an extension: an extension has letters only, such as .com.")
     ascii_name = ".".join(labels)
     if len(ascii_name) > MAX_NAME_LENGTH:
         raise DomainNameError(f"A domain name has at most {MAX_NAME_LENGTH} characters (in IDNA form); this one has "

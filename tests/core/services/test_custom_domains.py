@@ -90,7 +90,7 @@ def test_a_domain_renamed_while_its_record_is_looked_up_is_not_verified(db, shop
     ("localhost", "has no extension"),
     ("not a domain.example", "more than a name"),
     ("-bad.example", "cannot start or end with a hyphen"),
-    ("shop.example.123", "Give a host name"),
+    ("shop.example.123", "123 is not an extension"),
     ("💩.example", "IDNA2008"),  # no emoji, in either form
     ("xn--ls8h.example", "not a valid internationalised"),
     ("corner.shop.localhost", "belongs to the platform"),

@@ -23,7 +23,8 @@ def test_a_domain_is_kept_in_its_ascii_form_and_shown_as_typed(typed, kept):
     ("co.uk", "co.uk is an extension, not a domain: give the whole name, such as example.co.uk."),
     ("example", "example has no extension: give the whole name, such as example.com."),
     ("https://example.com", "Give the name alone, such as example.com: 'https://example.com' is more than a name."),
-    ("💩.la", "💩 cannot be written as an internationalised name (IDNA)."),
+    ("💩.la", "💩 cannot be written as an internationalised name (IDNA2008): use letters, digits and hyphens, "
+              "no symbols or emoji."),
     ("xn--ls8h.la", "xn--ls8h is not a valid internationalised (xn--) label."),
     ("-maple.com", "-maple cannot start or end with a hyphen."),
     ("ma--ple.com", "ma--ple cannot have two hyphens in third and fourth place."),
