@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -9,7 +11,7 @@ from werkzeug.wrappers import Response
 from bss.auth import current_actor
 from bss.backoffice import bp
 from core.errors import ValidationError
-from core.models.provisioning import TaskStatus
+from core.models.provisioning import ManualTask, TaskStatus
 from core.services.manual_tasks import complete_task, decline_task, list_tasks
 from web.database import db
 from web.redirects import safe_next
@@ -44,29 +46,24 @@ def tasks() -> tuple[str, int]:
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required
 def complete_task_view(task_id: int) -> Response | tuple[str, int]:
-    note = request.form.get("note", "")
-    try:
-        task = complete_task(db.session, actor=current_actor(), task_id=task_id, note=note)
-    except ValidationError as error:
-        db.session.rollback()
-        return _tasks_page(error.fields, task_id, note)
-    db.session.commit()
-    subscription = task.request.subscription
-    flash(f"Done: {task.title}. {subscription.product.name} for {subscription.owner.name} goes on.", "info")
-    return redirect(safe_next(request.form.get("next"), url_for("backoffice.tasks")))
+    return _close(task_id, complete_task, "Done: {task}. {product} for {owner} goes on.")
 
 
 @bp.post("/tasks/<int:task_id>/decline")
 @login_required
 def decline_task_view(task_id: int) -> Response | tuple[str, int]:
+    return _close(task_id, decline_task, "Declined: {task}. {product} for {owner} stays as it was.")
+
+
+def _close(task_id: int, close: Callable[..., ManualTask], said: str) -> Response | tuple[str, int]:
+    """Complete or decline a task with the note typed; back to where the form was, saying so."""
     note = request.form.get("note", "")
     try:
-        task = decline_task(db.session, actor=current_actor(), task_id=task_id, note=note)
+        task = close(db.session, actor=current_actor(), task_id=task_id, note=note)
     except ValidationError as error:
         db.session.rollback()
         return _tasks_page(error.fields, task_id, note)
     db.session.commit()
     subscription = task.request.subscription
-    flash(f"Declined: {task.title}. {subscription.product.name} for {subscription.owner.name} stays as it was.",
-          "info")
+    flash(said.format(task=task.title, product=subscription.product.name, owner=subscription.owner.name), "info")
     return redirect(safe_next(request.form.get("next"), url_for("backoffice.tasks")))
