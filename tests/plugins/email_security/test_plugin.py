@@ -20,10 +20,9 @@ ROOT = Path(__file__).resolve().parents[3]
 PLUGIN = ROOT / "plugins" / "email_security"
 #: The only places of the repository that may mention the plugin: its folder and its tests'.
 OWN = ("plugins/email_security/", "tests/plugins/email_security/")
-#: Its lines in pyproject.toml: its entry point, its package and its package data.
+#: Its lines in pyproject.toml: its entry point and its package data.
 PYPROJECT_LINES = {
     'email_security = "plugins.email_security"',
-    '    "plugins.email_security",',
     ('"plugins.email_security" = ["templates/email_security/*.html", "templates/email_security/backoffice/*.html", '
     '"migrations/*.py"]'),
 }
