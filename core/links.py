@@ -28,6 +28,11 @@ class Links:
         """The absolute URL of a back-office page, ``path`` relative to ``/bss/``."""
         return f"{self.base_url}/bss/{path.lstrip('/')}"
 
+    def storefront_host(self, slug: str) -> str:
+        """A seller's storefront host on the platform, ``<slug>.<storefront domain>``: what its own
+        domain's CNAME record points at (a host name, no scheme, no port)."""
+        return f"{slug}.{self.storefront_domain}"
+
     def storefront(self, slug: str) -> str:
         """The home of a seller's storefront: ``<slug>.<storefront domain>``, on the back office's scheme and port."""
         base = urlsplit(self.base_url)

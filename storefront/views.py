@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, send_file
@@ -14,6 +15,9 @@ from storefront.page_cache import visitor_page
 from storefront.themes import current_theme, render_page, themes
 
 bp = Blueprint("shop", __name__)
+
+#: A CSS comment: ``/* ... */``, over lines.
+_CSS_COMMENT = re.compile(rb"/\*.*?\*/", re.DOTALL)
 
 
 @bp.app_context_processor
@@ -57,7 +61,10 @@ def theme_static(filename: str) -> Response:
         abort(404)
     # Read whole (a theme's files are small), so no file stays open whoever consumes the answer.
     stat = found.stat()
-    response = send_file(io.BytesIO(found.read_bytes()), download_name=found.name, max_age=3600, conditional=True,
+    content = found.read_bytes()
+    if found.suffix == ".css":  # our notes on how a style sheet is built are not for the shop's visitors
+        content = _CSS_COMMENT.sub(b"", content)
+    response = send_file(io.BytesIO(content), download_name=found.name, max_age=3600, conditional=True,
                          etag=f"{stat.st_mtime_ns:x}-{stat.st_size:x}", last_modified=stat.st_mtime)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

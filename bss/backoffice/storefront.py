@@ -41,6 +41,7 @@ def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] 
         account=account,
         storefront=storefront,
         address=links.storefront(account.slug),
+        cname_target=links.storefront_host(account.slug),
         subscription=storefront_subscription(db.session, account),
         plans=plans,
         features=[OWN_STOREFRONT, *features],
@@ -140,6 +141,6 @@ def verify_domain() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(errors=error.fields)
     db.session.commit()
-    flash(f"{storefront.custom_domain} is verified: point it at the platform (a CNAME record) and your customers "
-          "reach your storefront there.", "info")
+    flash(f"{storefront.custom_domain} is verified: point it at {links.storefront_host(storefront.account.slug)} "
+          "with a CNAME record, and your customers reach your storefront there.", "info")
     return redirect(url_for("backoffice.storefront") + "#domain")

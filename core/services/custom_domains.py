@@ -1,7 +1,8 @@
 """A seller's own domain for its storefront (``shop.example.com``), proven by a DNS TXT record.
 
 The seller names the domain; the platform gives it a token to publish as a TXT record at
-``_cascade-verification.<domain>``; once a look-up finds it, visitors reach the shop at that
+``_domain-verification.<domain>`` (a neutral name: DNS is public, and the seller's customers may
+read it); once a look-up finds it, visitors reach the shop at that
 host. The domain keeps working while the seller's plan has ``custom_domain``: losing it (a
 downgrade) stops the domain at once, and getting it back restores it, still verified.
 """
@@ -26,8 +27,8 @@ from core.services.entitlements import CUSTOM_DOMAIN
 from core.services.storefront_hosts import storefront_label
 from core.tokens import new_secret
 
-RECORD_PREFIX = "_cascade-verification"
-TOKEN_PREFIX = "cascade-verification="
+RECORD_PREFIX = "_domain-verification"
+TOKEN_PREFIX = "domain-verification="
 
 
 def verification_record(storefront: Storefront) -> tuple[str, str]:

@@ -311,3 +311,10 @@ def test_error_pages_name_nobody(client: FlaskClient, forbidden: set[str], close
     assert [crawler.fetch(path)[0].status for path in ("/", "/sign-in", "/no-such-page")] == [404, 404, 404]
     assert crawler.fetch("/theme/components.css")[0].status == 200  # a closed shop's pages still load their style
     assert_names_nobody(crawler.answers, forbidden)
+
+
+def test_the_shops_style_sheet_carries_none_of_our_notes(client, shops):
+    css = client.get("/theme/components.css", base_url=BRIGHT).get_data(as_text=True)
+    assert "/*" not in css and ".py" not in css and "--accent" in css
+    page = client.get("/", base_url=BRIGHT).get_data(as_text=True)
+    assert "/*" not in page

@@ -28,7 +28,7 @@ def test_a_domain_is_named_proven_and_then_serves_the_shop(client, shops, login_
     assert response.status_code == 302
     page = client.get("/bss/storefront").get_data(as_text=True)
     name, value = re.search(r"<td>TXT</td><td><code>([^<]+)</code></td><td><code>([^<]+)</code>", page).groups()
-    assert name == f"_cascade-verification.{DOMAIN}"
+    assert name == f"_domain-verification.{DOMAIN}"
 
     refused = post("/bss/storefront/domain/verify")
     assert refused.status_code == 422 and "No TXT record" in text_of(refused)
@@ -36,7 +36,9 @@ def test_a_domain_is_named_proven_and_then_serves_the_shop(client, shops, login_
 
     dns_server.txt[name] = [unescape(value)]
     assert post("/bss/storefront/domain/verify").status_code == 302
-    assert f"Your customers reach your storefront at {DOMAIN}" in text_of(client.get("/bss/storefront"))
+    verified = text_of(client.get("/bss/storefront"))
+    assert f"Your customers reach your storefront at {DOMAIN}" in verified
+    assert f"Keep a CNAME record pointing {DOMAIN} at bright.shop.localhost." in verified  # a host: no scheme, no port
     shop = client.get("/", base_url=f"http://{DOMAIN}")
     assert shop.status_code == 200 and "<title>Bright IT</title>" in shop.get_data(as_text=True)
 

@@ -45,10 +45,10 @@ def test_a_domain_serves_the_shop_once_its_txt_record_is_found(db, shops, actor_
     assert find_storefront(db, "shop.bright-it.example", "shop.localhost") is None  # not before it is proven
 
     name, value = verification_record(storefront)
-    assert name == "_cascade-verification.shop.bright-it.example" and value.startswith("cascade-verification=")
+    assert name == "_domain-verification.shop.bright-it.example" and value.startswith("domain-verification=")
     with pytest.raises(ValidationError, match="No TXT record"):
         verify_custom_domain(db, actor=actor_for("bright"), lookup=lookup)
-    dns_server.txt[name] = ["v=spf1 -all", "cascade-verification=someone-elses"]
+    dns_server.txt[name] = ["v=spf1 -all", "domain-verification=someone-elses"]
     with pytest.raises(ValidationError, match="No TXT record"):
         verify_custom_domain(db, actor=actor_for("bright"), lookup=lookup)
 
