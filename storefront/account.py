@@ -9,7 +9,15 @@ from werkzeug.wrappers import Response
 
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.passwords import MIN_LENGTH
-from core.services.sign_in import SignInError, ThrottledError, sign_in, sign_out, switch_account, unlock_sign_in
+from core.services.sign_in import (
+    SignInError,
+    ThrottledError,
+    open_session,
+    sign_in,
+    sign_out,
+    switch_account,
+    unlock_sign_in,
+)
 from core.services.sign_ups import confirm_sign_up, pending_sign_up, start_sign_up
 from storefront.auth import customer_account, customer_accounts
 from storefront.cart import clear_cart
@@ -116,13 +124,18 @@ def confirm(token: str) -> str | Response | tuple[str, int, dict[str, str]]:
     if request.method == "GET":
         return render_page("sign_up_confirm.html", error=None, sign_up=sign_up), 200, _PRIVATE
     confirmed = confirm_sign_up(db.session, token)
-    db.session.commit()
-    if confirmed.existing_login:
+    if confirmed.existing_login:  # its password was set elsewhere: it proves who signs in, not this link
+        db.session.commit()
         flash(_("Your account is ready. Sign in with the password you already use for %(email)s.",
                 email=confirmed.user.email), "info")
-    else:
-        flash(_("Your email is confirmed and your account is ready. Sign in to start."), "info")
-    return redirect(url_for("shop_account.sign_in"))
+        return redirect(url_for("shop_account.sign_in"))
+    signed_in = open_session(db.session, confirmed.user, confirmed.account, storefront=current_storefront(),
+                             ip_address=request.remote_addr, user_agent=request.user_agent.string)
+    db.session.commit()
+    rotate_csrf_token()
+    login_user(SignedInUser(signed_in.login_session, signed_in.token))
+    flash(_("Your email is confirmed and your account is ready."), "info")
+    return redirect(url_for("shop_account.home"))
 
 
 @bp.get("/account")

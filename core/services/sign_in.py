@@ -129,11 +129,19 @@ def sign_in(
     _count_success(session, counts)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
+    return open_session(session, user, accounts[0] if accounts else None, storefront=storefront,
+                        ip_address=ip_address, user_agent=user_agent)
+
+
+def open_session(session: Session, user: User, account: Account | None, *, storefront: Storefront | None = None,
+                 ip_address: str | None = None, user_agent: str | None = None) -> SignedIn:
+    """Open a session for ``user`` acting for ``account``: once its password is checked (``sign_in``),
+    or its email proven by a link it just followed (a sign-up's confirmation)."""
     token = new_secret()
     login_session = LoginSession(
         token_hash=secret_hash(token),
         user=user,
-        account_id=accounts[0].id if accounts else None,
+        account_id=account.id if account is not None else None,
         storefront_id=storefront.id if storefront is not None else None,
         ip_address=ip_address,
         user_agent=(user_agent or "")[:300] or None,
@@ -205,7 +213,7 @@ def _email_unlock_link(session: Session, user: User, paused: LoginThrottle, stor
               f"If it was you, or to sign in now, lift the pause here:\n{link}\n\n"
               f"Then consider choosing a new password.\n"),
         sender_name=sender_name_for(session, storefront.account) if storefront is not None else None,
-        reply_to=(storefront.contact_email or None) if storefront is not None else None,
+        brand=storefront,
     )
 
 

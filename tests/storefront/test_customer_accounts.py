@@ -43,13 +43,15 @@ def test_signing_up_creates_nothing_until_the_emailed_link_is_confirmed(client, 
     assert client.get(path, base_url=BRIGHT).status_code == 200  # a page with a button: opening the link confirms nothing
     assert db.scalar(select(Account).where(Account.name == "Café Noël")) is None
     response = shop_post(path, {})
-    assert response.status_code == 302 and response.location == "/sign-in"
+    assert response.status_code == 302 and response.location == "/account"  # signed in: the link proved the email
 
     account = db.scalar(select(Account).where(Account.name == "Café Noël"))
     assert account.kind is AccountKind.CUSTOMER and account.parent == shops["bright"] and account.slug == "cafe-noel"
+    home = text_of(client.get("/account", base_url=BRIGHT))
+    assert "Café Noël" in home and "Your email is confirmed and your account is ready." in home
+    shop_post("/sign-out", {})
     response = shop_post("/sign-in", {"email": "zoe@noel.example", "password": "a long secret 1"})
     assert response.status_code == 302
-    assert "Café Noël" in text_of(client.get("/account", base_url=BRIGHT))
 
 
 def test_a_company_named_like_a_reserved_host_gets_a_numbered_slug(client, db, shops, shop_post):
