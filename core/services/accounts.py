@@ -24,7 +24,8 @@ _SLUG = re.compile(SLUG_PATTERN)
 #: not two in third and fourth place (that is an internationalised label's, which the service reads too).
 _LABEL = (r"(?:[a-z0-9](?:[a-z0-9-]?[a-z0-9])?|[a-z0-9][a-z0-9-][a-z0-9][a-z0-9-]{0,59}[a-z0-9]"
           r"|[a-z0-9][a-z0-9-]-[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?)").replace("a-z", "a-zA-Z")
-DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})+$"
+#: A domain name in ASCII, as the API takes it: host name labels, the last (its extension) of letters only.
+DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.[a-zA-Z]{{1,63}}$"
 NAME_MAX_LENGTH = 200
 #: Slugs no account may take: each names a storefront host (``<slug>.<storefront domain>``), and these
 #: are the hosts a platform keeps for itself (its web, mail and name servers, its API and back office)
