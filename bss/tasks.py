@@ -48,7 +48,8 @@ def mail_transport() -> MailTransport:
 @shared_task(bind=True, max_retries=None)
 def send_email(self: Task, email_id: int) -> None:
     """Deliver one outbox email; retry with backoff while the failure is temporary."""
-    email = deliver_email(db.session, email_id, mail_transport(), current_app.config["CASCADE_MAIL_FROM"])
+    config = current_app.config
+    email = deliver_email(db.session, email_id, mail_transport(), config["CASCADE_MAIL_FROM"], config["CASCADE_MAIL_DOMAIN"])
     db.session.commit()
     if email is None:
         return

@@ -14,6 +14,7 @@ from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.csrf import rotate_csrf_token
 from web.database import db
+from web.formatting import current_locale
 
 bp = Blueprint("shop_password", __name__)
 
@@ -29,7 +30,7 @@ def forgot_password() -> str | tuple[str, int]:
     if not email:
         errors = {"email": [_("Give the email address you sign in with.")]}
         return render_page("password_forgot.html", sent=False, errors=errors), 422
-    request_password_reset(db.session, email=email, storefront=current_storefront(),
+    request_password_reset(db.session, email=email, storefront=current_storefront(), locale=current_locale(),
                            link_for=lambda token: url_for("shop_password.reset", token=token, _external=True))
     db.session.commit()
     # The same answer whoever the address belongs to, and the form comes back empty: nothing tells who has a login.

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +49,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     mail_url: str = ""
     mail_from: str = "Cascade <no-reply@cascade.localhost>"
+    #: Shops' emails go from ``<mailbox of mail_from>@<shop slug>.<this>``; defaults to mail_from's domain (see ``load_settings``).
+    mail_domain: str = ""
     log_level: str = "INFO"
     log_format: str = "text"
     #: ``host[:port]`` of the DNS server that custom domains' TXT records are looked up on; empty: the system's.
@@ -94,6 +97,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     instance = values["instance_path"] = Path(values.get("instance_path", INSTANCE_PATH))
     values.setdefault("database_url", f"sqlite:///{instance / 'cascade.db'}")
     values.setdefault("broker_url", f"sqla+sqlite:///{instance / 'broker.db'}")
+    values.setdefault("mail_domain", parseaddr(values.get("mail_from", Settings.mail_from))[1].rpartition("@")[2].lower())
     settings = Settings(**values)
     validate(settings)
     return settings
@@ -125,6 +129,8 @@ def validate(settings: Settings) -> None:
         _fail("MAIL_URL", f"{settings.mail_url!r}: use smtp://host:port or smtps://host:port")
     if "@" not in settings.mail_from:
         _fail("MAIL_FROM", f"{settings.mail_from!r} has no email address")
+    if not _HOSTNAME.match(settings.mail_domain):
+        _fail("MAIL_DOMAIN", f"{settings.mail_domain!r} is not a lowercase host name")
     if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         _fail("LOG_LEVEL", f"{settings.log_level!r} is not DEBUG, INFO, WARNING or ERROR")
     if settings.log_format not in ("text", "json"):

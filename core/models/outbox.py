@@ -39,6 +39,8 @@ class OutboxEmail(Base):
     #: Display name of the sender: the seller whose customers receive the email.
     sender_name: Mapped[str | None] = mapped_column(String(200))
     reply_to: Mapped[str | None] = mapped_column(String(320))
+    #: The seller's storefront slug: the email goes from ``no-reply@<it>.<mail domain>``, else from the platform's address.
+    sender_subdomain: Mapped[str | None] = mapped_column(String(63))
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)

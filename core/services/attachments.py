@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from core.models.invoices import Invoice
+from core.models.storefronts import Storefront
+from core.services.email_layout import LOGO_CONTENT_ID, LOGO_REFERENCE_KIND
 from core.services.invoice_documents import MEDIA_TYPE, invoice_filename, invoice_pdf
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ class Attachment:
     #: ``application/pdf``, ...
     media_type: str
     content: bytes
+    #: Set on an image the HTML part shows inline (``cid:``): it goes with that part, not as a file to open.
+    content_id: str | None = None
 
 
 def resolve_attachments(session: Session, references: Iterable[str]) -> list[Attachment]:
@@ -57,5 +61,14 @@ def _invoice(session: Session, key: str) -> Attachment | None:
     return Attachment(invoice_filename(invoice), MEDIA_TYPE, invoice_pdf(session, invoice))
 
 
+def _logo(session: Session, key: str) -> Attachment | None:
+    """A shop's logo, shown inline at the head of its email (``core.services.email_layout``)."""
+    storefront = session.get(Storefront, int(key)) if key.isdigit() else None
+    if storefront is None or not storefront.has_logo or storefront.logo is None:
+        return None
+    extension = storefront.logo_media_type.rpartition("/")[2].replace("jpeg", "jpg")
+    return Attachment(f"logo.{extension}", storefront.logo_media_type, storefront.logo, content_id=LOGO_CONTENT_ID)
+
+
 #: Each kind of reference and how it turns into a file.
-_RESOLVERS: dict[str, Callable[[Session, str], Attachment | None]] = {"invoice": _invoice}
+_RESOLVERS: dict[str, Callable[[Session, str], Attachment | None]] = {"invoice": _invoice, LOGO_REFERENCE_KIND: _logo}

@@ -43,21 +43,28 @@ def _people(session: Session, teams_of: Account, *, only: Iterable[Team] | None 
 def sender_name_for(session: Session, seller: Account) -> str:
     """The name ``seller``'s customers get their emails from: the name its shop goes by, or the
     sender name of its own where its plan has one."""
-    storefront = session.scalar(select(Storefront).where(Storefront.account_id == seller.id))
-    if storefront is None or not storefront.is_live:
+    storefront = live_storefront_of(session, seller)
+    if storefront is None:
         return seller.name
     if storefront.sender_name and OWN_SENDER_NAME in storefront.entitlements:
         return storefront.sender_name
     return storefront.shop_name
 
 
+def live_storefront_of(session: Session, seller: Account) -> Storefront | None:
+    """``seller``'s storefront while it is live: the brand its customers' emails go out in."""
+    storefront = session.scalar(select(Storefront).where(Storefront.account_id == seller.id))
+    return storefront if storefront is not None and storefront.is_live else None
+
+
 def _send(session: Session, account: Account, people: Iterable[User], subject: str, text: str, *,
           attachments: Sequence[str] = ()) -> None:
-    """Email ``people`` of ``account`` in the name of the account that sells to it."""
+    """Email ``people`` of ``account`` in the name (and the shop's brand) of the account that sells to it."""
     sender = sender_name_for(session, account.parent) if account.parent is not None else None
+    brand = live_storefront_of(session, account.parent) if account.parent is not None else None
     for person in {person.email: person for person in people}.values():
         queue_email(session, to=person.email, subject=subject, text=f"Hello {person.name},\n\n{text}\n",
-                    sender_name=sender, attachments=attachments)
+                    sender_name=sender, attachments=attachments, brand=brand)
 
 
 def _send_to_owners(session: Session, account: Account, subject: str, text: str) -> None:

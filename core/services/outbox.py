@@ -21,9 +21,12 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import end_before_outside_call
 from core.errors import ValidationError
+from core.i18n import DEFAULT_LOCALE
 from core.mail import MailTransport
 from core.models.outbox import EMAIL_STATES, EmailStatus, OutboxEmail
+from core.models.storefronts import Storefront
 from core.services.attachments import Attachment, resolve_attachments
+from core.services.email_layout import email_html, logo_reference
 
 #: Attempts before an email that keeps failing for a temporary reason is given up.
 MAX_ATTEMPTS = 5
@@ -44,10 +47,16 @@ def queue_email(
     sender_name: str | None = None,
     reply_to: str | None = None,
     attachments: Sequence[str] = (),
+    brand: Storefront | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> OutboxEmail:
     """Write an email to the outbox; it is sent once the caller's transaction commits.
 
-    ``attachments`` names documents (``invoice:42``) rendered and attached when it is sent."""
+    ``attachments`` names documents (``invoice:42``) rendered and attached when it is sent. An
+    email to a shop's customers goes in the shop's ``brand``: with an HTML part in its layout
+    (``core.services.email_layout``) beside the plain text, from the shop's own subdomain of the
+    mail domain, and answered (unless ``reply_to`` says otherwise) at the shop's contact email.
+    ``locale`` is the language its text is written in."""
     errors: dict[str, list[str]] = {}
     for field, value in (("to", to), ("reply_to", reply_to)):
         if value is not None and not _ADDRESS.match(value):
@@ -59,12 +68,18 @@ def queue_email(
         errors["subject"] = ["An email needs a subject."]
     if errors:
         raise ValidationError(errors)
+    if brand is not None:
+        reply_to = reply_to or brand.contact_email or None
+        if html is None:
+            html = email_html(brand, subject.strip(), text, lang=locale)
+            attachments = [*attachments, *logo_reference(brand)]
     email = OutboxEmail(
         to_address=to,
         subject=subject.strip(),
         text_body=text,
         html_body=html,
         sender_name=sender_name,
+        sender_subdomain=brand.account.slug if brand is not None else None,
         reply_to=reply_to,
         attachments=list(attachments),
     )
@@ -73,10 +88,18 @@ def queue_email(
     return email
 
 
-def build_message(email: OutboxEmail, sender: str, attachments: Sequence[Attachment] = ()) -> EmailMessage:
+def build_message(email: OutboxEmail, sender: str, attachments: Sequence[Attachment] = (),
+                  mail_domain: str | None = None) -> EmailMessage:
     """Render an outbox row as a MIME message from ``sender`` ("Name <address>"), with the files its
-    references resolved to (``core.services.attachments``)."""
+    references resolved to (``core.services.attachments``).
+
+    A shop's email goes from the same mailbox on the shop's subdomain of ``mail_domain`` (by
+    default ``sender``'s domain): its From, its envelope sender (SMTP takes it from From) and its
+    Message-ID all name the shop's domain, never the platform's or the distributor's."""
     default_name, address = parseaddr(sender)
+    if email.sender_subdomain:
+        mailbox, _, sender_domain = address.rpartition("@")
+        address = f"{mailbox}@{email.sender_subdomain}.{mail_domain or sender_domain}"
     message = EmailMessage()
     message["From"] = formataddr((email.sender_name or default_name, address))
     message["To"] = email.to_address
@@ -87,16 +110,24 @@ def build_message(email: OutboxEmail, sender: str, attachments: Sequence[Attachm
     domain = Address(addr_spec=address).domain or "cascade.invalid"
     message["Message-ID"] = f"<outbox-{email.id}.{int(email.created_at.timestamp())}@{domain}>"
     message.set_content(email.text_body)
+    html = None
     if email.html_body:
         message.add_alternative(email.html_body, subtype="html")
+        html = message.get_body(("html",))
     for attachment in attachments:
         maintype, _, subtype = attachment.media_type.partition("/")
+        if attachment.content_id is not None:
+            # An image the HTML part shows: it travels with that part (multipart/related), or not at all.
+            if html is not None:
+                html.add_related(attachment.content, maintype=maintype, subtype=subtype, disposition="inline",
+                                 filename=attachment.filename, cid=f"<{attachment.content_id}>")
+            continue
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 
 def deliver_email(
-    session: Session, email_id: int, transport: MailTransport, sender: str
+    session: Session, email_id: int, transport: MailTransport, sender: str, mail_domain: str | None = None
 ) -> OutboxEmail | None:
     """Send one pending email that is due, and record the outcome.
 
@@ -119,7 +150,7 @@ def deliver_email(
     email.attempts += 1
     email.next_attempt_at = now + SEND_LEASE
     # Its documents are read and rendered now, while the session is open; the send comes after.
-    message = build_message(email, sender, resolve_attachments(session, email.attachments))
+    message = build_message(email, sender, resolve_attachments(session, email.attachments), mail_domain)
     end_before_outside_call(session)  # the claim stands on its own
     try:
         transport.send(message)

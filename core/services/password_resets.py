@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
+from core.i18n import DEFAULT_LOCALE, supported, translations
 from core.models.invitations import PasswordReset
 from core.models.people import LoginSession, LoginThrottle, User
 from core.models.storefronts import Storefront
@@ -36,12 +37,14 @@ class ResetLinkGoneError(GoneError):
 
 
 def request_password_reset(
-    session: Session, *, email: str, link_for: Callable[[str], str], storefront: Storefront | None = None
+    session: Session, *, email: str, link_for: Callable[[str], str], storefront: Storefront | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> PasswordReset | None:
     """Email a reset link if ``email`` belongs to an active person; return the reset, if any.
 
     ``link_for`` turns the token into the absolute URL of the page that sets the password. Asked
-    on a ``storefront``, only a person who signs in there gets a link, in the shop's name.
+    on a ``storefront``, only a person who signs in there gets a link, in the shop's name. The
+    email is in ``locale``, the language the link was asked for in.
     """
     user = session.scalar(select(User).where(User.email == normalise_email(email), User.active))
     if user is None or _recent_requests(session, user) >= MAX_REQUESTS_PER_LIFETIME:
@@ -53,19 +56,19 @@ def request_password_reset(
     session.add(reset)
     # Nobody is signed in when asking: the event has no actor.
     _record(session, user, None, "password_reset.requested", reset, {"email": user.email})
+    locale = supported(locale)
+    _ = translations(locale).gettext
     queue_email(
         session,
         to=user.email,
-        subject="Reset your password",
-        text=(
-            f"Hello {user.name},\n\n"
-            f"Someone, probably you, asked to reset the password of the login {user.email}.\n\n"
-            f"Choose a new password here:\n{link_for(token)}\n\n"
-            f"The link works once and expires in one hour. Setting a new password signs you out "
-            f"everywhere.\nIf you did not ask for this, ignore this email: your password stays as it is.\n"
-        ),
+        subject=_("Reset your password"),
+        text=_("Hello %(name)s,\n\nSomeone, probably you, asked to reset the password of the login %(email)s.\n\n"
+               "Choose a new password here:\n%(link)s\n\nThe link works once and expires in one hour. Setting a "
+               "new password signs you out everywhere.\nIf you did not ask for this, ignore this email: your "
+               "password stays as it is.\n") % {"name": user.name, "email": user.email, "link": link_for(token)},
         sender_name=sender_name_for(session, storefront.account) if storefront is not None else None,
-        reply_to=(storefront.contact_email or None) if storefront is not None else None,
+        brand=storefront,
+        locale=locale,
     )
     return reset
 

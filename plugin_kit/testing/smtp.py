@@ -19,6 +19,8 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        #: Each message's envelope sender (SMTP's ``MAIL FROM``, the Return-Path), in the same order.
+        self.envelope_senders: list[str] = []
         self.refuse_with: str | None = None
         self._arrived = threading.Condition()
 
@@ -28,6 +30,7 @@ class Mailbox:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._arrived:
             self.messages.append(message)  # type: ignore[arg-type]
+            self.envelope_senders.append(envelope.mail_from)
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 

@@ -23,6 +23,11 @@ def test_defaults_need_no_server(tmp_path):
     assert settings.env == "development"
 
 
+def test_shops_mail_from_the_mail_from_addresss_domain_unless_told_otherwise():
+    assert load_settings({"CASCADE_MAIL_FROM": "Mail <no-reply@Mail.Example.com>"}).mail_domain == "mail.example.com"
+    assert load_settings({"CASCADE_MAIL_DOMAIN": "shops.example.net"}).mail_domain == "shops.example.net"
+
+
 def test_environment_variables_override_defaults():
     settings = load_settings(PRODUCTION | {"CASCADE_STOREFRONT_DOMAIN": "shop.northwind.example"})
     assert settings.production
@@ -39,6 +44,7 @@ def test_environment_variables_override_defaults():
         ({"CASCADE_SECRET_KEY": "short"}, "CASCADE_SECRET_KEY"),
         ({"CASCADE_STOREFRONT_DOMAIN": "Not A Host"}, "CASCADE_STOREFRONT_DOMAIN"),
         ({"CASCADE_MAIL_URL": "http://mail"}, "CASCADE_MAIL_URL"),
+        ({"CASCADE_MAIL_DOMAIN": "mail example"}, "CASCADE_MAIL_DOMAIN"),
         ({"CASCADE_BASE_URL": "bss.northwind.example"}, "CASCADE_BASE_URL"),
         ({"CASCADE_BASE_URL": "ftp://bss.northwind.example"}, "CASCADE_BASE_URL"),
         ({"CASCADE_ENV": "staging"}, "CASCADE_ENV"),

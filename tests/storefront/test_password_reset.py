@@ -35,6 +35,15 @@ def test_the_reset_email_comes_in_the_shops_name_and_never_mentions_the_distribu
     assert "http://bright.shop.localhost/password/reset/" in email.text_body and "/bss/" not in email.text_body
 
 
+def test_a_reset_asked_for_in_french_arrives_in_french(client, db, shops, shop_post):
+    client.get("/language/fr", base_url=BRIGHT)
+    shop_post("/password/forgot", {"email": "owner@harbour.example"})
+    [email] = db.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "owner@harbour.example",
+                                                   OutboxEmail.subject == "Réinitialisez votre mot de passe")).all()
+    assert "Choisissez un nouveau mot de passe ici :\nhttp://bright.shop.localhost/password/reset/" in email.text_body
+    assert '<html lang="fr">' in email.html_body and "Choisissez un nouveau mot de passe" in email.html_body
+
+
 def test_the_emailed_link_sets_a_new_password_that_signs_in_on_the_shop(client, db, shops, shop_post, shop_sign_in):
     shop_sign_in()  # a session that the reset ends
     shop_post("/password/forgot", {"email": "owner@harbour.example"})
