@@ -187,6 +187,8 @@ def serve_command(info: ScriptInfo, port: int, workers: int) -> None:
         app.run(host=HOST, port=port, use_reloader=False)
         return
 
+    _send_no_server_header()
+
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{HOST}:{port}")
@@ -199,6 +201,18 @@ def serve_command(info: ScriptInfo, port: int, workers: int) -> None:
 
     click.echo(f"Cascade web on http://{HOST}:{port}/")
     Server().run()
+
+
+def _send_no_server_header() -> None:
+    """gunicorn names itself in a ``Server`` header of every answer, with no setting to stop it; a
+    reseller's customers must not learn what serves their shop, so its answers go without one."""
+    from gunicorn.http import wsgi
+
+    class Response(wsgi.Response):  # type: ignore[misc]
+        def default_headers(self) -> list[str]:
+            return [header for header in super().default_headers() if not header.startswith("Server:")]
+
+    wsgi.Response = Response
 
 
 @click.command("worker")

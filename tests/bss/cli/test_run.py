@@ -21,6 +21,7 @@ def _get(url, host=None):
     request = urllib.request.Request(url, headers={"Host": host} if host else {})
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
+            assert "Server" not in response.headers, "nothing names the software that serves a shop"
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
