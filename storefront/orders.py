@@ -149,7 +149,6 @@ def cancel(order_id: int) -> Response:
     return redirect(url_for("shop_orders.order", order_id=order_id), 303)
 
 
-
 def read_card(form: Mapping[str, str]) -> CardDetails:
     """The card form as typed (spaces and dashes in the number allowed, the expiry as MM/YY); a
     ``ValidationError`` naming each field at fault. Whether the card is valid is its provider's to say."""

@@ -105,7 +105,8 @@ def start_sign_up(
                "ignore this email: nothing is created without it.\n") % {"name": sign_up.name, "shop": shop,
                                                                         "link": link_for(token)},
         sender_name=sender_name_for(session, storefront.account),
-        reply_to=storefront.contact_email or None,
+        brand=storefront,
+        locale=locale,
     )
     return sign_up
 

@@ -38,6 +38,8 @@ def test_signing_up_creates_nothing_until_the_emailed_link_is_confirmed(client, 
     [email] = _emails_to(db, "zoe@noel.example")
     assert email.subject == "Confirm your email for Bright IT"
     assert email.sender_name == "Bright IT" and "Northwind" not in email.text_body
+    assert email.html_body and "Bright IT" in email.html_body and "Northwind" not in email.html_body  # in its brand
+    assert email.sender_subdomain == "bright"
 
     path = link_in_email(db, "zoe@noel.example", "/sign-up/confirm/")
     assert client.get(path, base_url=BRIGHT).status_code == 200  # a page with a button: opening the link confirms nothing
