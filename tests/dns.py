@@ -1,4 +1,4 @@
-"""A DNS server for tests: answers TXT queries from a dict over real UDP, NXDOMAIN for anything else."""
+"""A DNS server for tests: answers TXT and MX queries from dicts over real UDP, NXDOMAIN for any other name."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ class DnsServer:
     def __init__(self) -> None:
         #: name (no trailing dot) -> the texts of its TXT records
         self.txt: dict[str, list[str]] = {}
+        #: name (no trailing dot) -> its MX records, as (preference, host)
+        self.mx: dict[str, list[tuple[int, str]]] = {}
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.socket.bind(("127.0.0.1", 0))
         self.address = f"127.0.0.1:{self.socket.getsockname()[1]}"
@@ -32,12 +34,14 @@ class DnsServer:
             response = dns.message.make_response(query)
             question = query.question[0]
             name = question.name.to_text().rstrip(".").lower()
-            texts = self.txt.get(name)
-            if texts is None:
+            if name not in self.txt and name not in self.mx:
                 response.set_rcode(dns.rcode.NXDOMAIN)
-            elif question.rdtype == dns.rdatatype.TXT:
+            elif question.rdtype == dns.rdatatype.TXT and self.txt.get(name):
                 response.answer.append(dns.rrset.from_text_list(
-                    question.name, 60, "IN", "TXT", [f'"{text}"' for text in texts]))
+                    question.name, 60, "IN", "TXT", [f'"{text}"' for text in self.txt[name]]))
+            elif question.rdtype == dns.rdatatype.MX and self.mx.get(name):
+                response.answer.append(dns.rrset.from_text_list(
+                    question.name, 60, "IN", "MX", [f"{preference} {host}." for preference, host in self.mx[name]]))
             self.socket.sendto(response.to_wire(), peer)
 
     @contextmanager

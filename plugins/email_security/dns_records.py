@@ -14,10 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import dns.exception
-import dns.resolver
-
-from core.dns import LIFETIME_SECONDS, LookupFailedError, nameserver, txt_records
+from core.dns import mx_hosts, txt_records
 from plugins.email_security.connector import MxRecord
 from plugins.email_security.models import DnsStatus
 
@@ -88,19 +85,3 @@ def look_up(resolver_address: str = "") -> Lookup:
 
     return records
 
-
-def mx_hosts(name: str, resolver_address: str = "") -> list[str]:
-    """The hosts of ``name``'s MX records, by preference (none when the name or the record does not exist)."""
-    resolver = dns.resolver.Resolver(configure=not resolver_address)
-    if resolver_address:
-        host, port = nameserver(resolver_address)
-        resolver.nameservers, resolver.port = [host], port
-    resolver.lifetime = LIFETIME_SECONDS
-    try:
-        answer = resolver.resolve(name, "MX")
-    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
-        return []
-    except (dns.exception.Timeout, dns.resolver.NoNameservers) as error:
-        raise LookupFailedError(str(error)) from error
-    found = sorted(answer, key=lambda record: record.preference)
-    return [record.exchange.to_text().rstrip(".").lower() for record in found]

@@ -9,10 +9,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import dns.message
-import dns.rcode
-import dns.rdatatype
-import dns.rrset
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -108,37 +104,12 @@ def account(order_account: Callable[..., Order]) -> Callable[..., Subscription]:
 
 
 class ZoneServer(DnsServer):
-    """The suite's DNS server (``tests.dns``), answering MX queries as well as TXT ones."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        #: name (no trailing dot) -> its MX records, as (preference, host)
-        self.mx: dict[str, list[tuple[int, str]]] = {}
+    """The suite's DNS server (``tests.dns``), with a way to publish a zone's MX and TXT records at once."""
 
     def publish(self, name: str, *, mx: list[str] = (), txt: list[str] = ()) -> None:  # type: ignore[assignment]
         """Publish ``name``'s MX hosts (by preference, in order) and TXT texts."""
         self.mx[name] = [(10 * (n + 1), host) for n, host in enumerate(mx)]
         self.txt[name] = list(txt)
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                data, peer = self.socket.recvfrom(4096)
-            except OSError:
-                return  # closed
-            query = dns.message.from_wire(data)
-            response = dns.message.make_response(query)
-            question = query.question[0]
-            name = question.name.to_text().rstrip(".").lower()
-            if name not in self.txt and name not in self.mx:
-                response.set_rcode(dns.rcode.NXDOMAIN)
-            elif question.rdtype == dns.rdatatype.TXT and self.txt.get(name):
-                response.answer.append(dns.rrset.from_text_list(
-                    question.name, 60, "IN", "TXT", [f'"{text}"' for text in self.txt[name]]))
-            elif question.rdtype == dns.rdatatype.MX and self.mx.get(name):
-                response.answer.append(dns.rrset.from_text_list(
-                    question.name, 60, "IN", "MX", [f"{preference} {host}." for preference, host in self.mx[name]]))
-            self.socket.sendto(response.to_wire(), peer)
 
 
 @pytest.fixture
