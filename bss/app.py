@@ -18,6 +18,7 @@ from bss.worker import celery_init_app, celery_settings
 from core.i18n import DEFAULT_LOCALE
 from core.links import links
 from core.plugins import load_plugins
+from core.reply_addresses import reply_addresses
 from core.settings import check_settings
 from web import assets
 from web.config import load_settings
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings.to_flask(), CELERY=celery_settings(settings))
     configure_logging(settings.log_level, settings.log_format)
     links.configure(settings.base_url, settings.storefront_domain)
+    reply_addresses.configure(settings.secret_key, settings.mail_domain)
 
     db.init_app(app)
     celery_init_app(app)

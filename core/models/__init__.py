@@ -21,6 +21,16 @@ from core.models.subscriptions import (
     SubscriptionStatus,
     SuspendReason,
 )
+from core.models.support import (
+    Ticket,
+    TicketAttachment,
+    TicketDesk,
+    TicketEvent,
+    TicketMessage,
+    TicketPriority,
+    TicketStatus,
+    Visibility,
+)
 
 __all__ = [
     "Account",
@@ -67,6 +77,14 @@ __all__ = [
     "SuspendReason",
     "TaskStatus",
     "Team",
+    "Ticket",
+    "TicketAttachment",
+    "TicketDesk",
+    "TicketEvent",
+    "TicketMessage",
+    "TicketPriority",
+    "TicketStatus",
     "User",
+    "Visibility",
     "VolumeTier",
 ]

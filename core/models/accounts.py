@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
@@ -46,6 +46,8 @@ class Account(Base):
     service_manager_active: Mapped[bool] = mapped_column(Boolean, default=False)
     #: As a seller: the payment methods whose orders wait for it to confirm the payment.
     payment_confirmation_methods: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: As a seller: the hours within which it means to answer a new support request first.
+    first_response_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     created_at: Mapped[datetime] = created_at_column()
 
     parent: Mapped[Account | None] = relationship(remote_side=[id], back_populates="children")

@@ -3,7 +3,8 @@
 A plan's features are data its plugin declares. The core reads a few of them by name:
 ``own_storefront`` opens the seller's storefront, ``api_access`` lets a reseller use the API,
 ``theme_choice`` lets it choose its storefront's theme, ``custom_domain`` gives the storefront a
-domain of the seller's own, ``own_sender_name`` a sender name of its own on customer emails.
+domain of the seller's own, ``own_sender_name`` a sender name of its own on customer emails,
+``fast_track_support`` puts its escalated support tickets first in its seller's queue.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ THEME_CHOICE = "theme_choice"
 CUSTOM_DOMAIN = "custom_domain"
 #: The feature that lets a seller send its customers' emails under a name of its choice.
 OWN_SENDER_NAME = "own_sender_name"
+#: The feature that puts a seller's escalations first on its own seller's support desk (the seed's "fast-tracked support").
+FAST_TRACK_SUPPORT = "fast_track_support"
 #: What a distributor holds without a plan: the platform is its own, storefront and all.
 DISTRIBUTOR_ENTITLEMENTS = frozenset({OWN_STOREFRONT, API_ACCESS, THEME_CHOICE, CUSTOM_DOMAIN, OWN_SENDER_NAME})
 

@@ -7,7 +7,7 @@ appear only in emails to the account that pays them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -57,25 +57,37 @@ def live_storefront_of(session: Session, seller: Account) -> Storefront | None:
     return storefront if storefront is not None and storefront.is_live else None
 
 
-def _send(session: Session, account: Account, people: Iterable[User], subject: str, text: str, *,
-          attachments: Sequence[str] = ()) -> None:
-    """Email ``people`` of ``account`` in the name (and the shop's brand) of the account that sells to it."""
+def email_people(session: Session, account: Account, people: Iterable[User], subject: str, text: str, *,
+                 attachments: Sequence[str] = (), reply_to: Callable[[User, str | None], str] | None = None) -> None:
+    """Email ``people`` of ``account`` in the name (and the shop's brand) of the account that sells to it.
+
+    ``reply_to`` gives each person's Reply-To from the person and the subdomain of the mail domain the
+    email goes from (the shop's, or ``None``): where an answer to the email reaches."""
     sender = sender_name_for(session, account.parent) if account.parent is not None else None
     brand = live_storefront_of(session, account.parent) if account.parent is not None else None
+    subdomain = brand.account.slug if brand is not None else None
     for person in {person.email: person for person in people}.values():
         queue_email(session, to=person.email, subject=subject, text=f"Hello {person.name},\n\n{text}\n",
-                    sender_name=sender, attachments=attachments, brand=brand)
+                    sender_name=sender, attachments=attachments, brand=brand,
+                    reply_to=reply_to(person, subdomain) if reply_to is not None else None)
 
 
 def _send_to_owners(session: Session, account: Account, subject: str, text: str) -> None:
     """Email the members of ``account``'s owner team."""
-    _send(session, account, _people(session, account, owners=True), subject, text)
+    email_people(session, account, _people(session, account, owners=True), subject, text)
 
 
 def email_owners(session: Session, account: Account, subject: str, text: str) -> None:
     """Email ``account``'s owner team in the name of the account that sells to it: for news a
     plugin tells (a trial about to end, say), white-labelled like every email here."""
     _send_to_owners(session, account, subject, text)
+
+
+def people_with(session: Session, account: Account, permission: Permission) -> list[User]:
+    """The people of ``account``'s owner team and of its teams with ``permission``."""
+    teams = [team for team in session.scalars(select(Team).where(Team.account_id == account.id))
+             if team.is_owner or permission in team.permissions]
+    return _people(session, account, only=teams)
 
 
 def _describe(subscription: Subscription) -> str:
@@ -107,7 +119,7 @@ def notify_order_received(session: Session, order: Order, *, by_card_now: bool =
     else:
         next_step = f"{order.seller.name} starts on it once they have confirmed your payment of {order.amount_due}."
     people = _people(session, order.payer, owners=True) + ([order.placed_by] if order.placed_by else [])
-    _send(session, order.payer, people, f"Order {order.id} received",
+    email_people(session, order.payer, people, f"Order {order.id} received",
           f"We have received order {order.id} for {order.owner.name}:\n\n{lines}\n\n{next_step}\n\n"
           f"Follow it here: {links.for_account(session, order.payer, f'orders/{order.id}', f'orders/{order.id}')}")
 
@@ -130,7 +142,7 @@ def notify_subscription_active(session: Session, subscription: Subscription) -> 
 
 def notify_task_waiting(session: Session, task: ManualTask) -> None:
     subscription = task.request.subscription
-    _send(session, task.account, _people(session, task.account, only=[task.team]),
+    email_people(session, task.account, _people(session, task.account, only=[task.team]),
           f"A task waits for you: {task.title}",
           f"{task.title}\n\nFor {subscription.owner.name}: {_describe(subscription)}.\n"
           + (f"\n{task.instructions}\n" if task.instructions else "")
@@ -164,7 +176,7 @@ def notify_renewal_due(session: Session, subscription: Subscription, days: int) 
         price = f" The renewal costs {subscription.total}." if account is subscription.payer else ""
         if account is subscription.payer and not subscription.auto_renew and account.parent is not None:
             price += f"\n\n{_how_to_pay(session, account.parent)}"
-        _send(session, account, _people(session, account, reminders=True), subject,
+        email_people(session, account, _people(session, account, reminders=True), subject,
               f"{_describe(subscription)} of {subscription.owner.name} {what}.{price}\n\n"
               f"Manage it here: {_subscription_link(session, account, subscription)}")
 
@@ -199,17 +211,17 @@ def notify_invoice_issued(session: Session, invoice: Invoice) -> None:
     """Tell the recipient's owners and the people of its teams that see billing that an invoice (or a
     credit note) is issued."""
     recipient, issuer = invoice.recipient, sender_name_for(session, invoice.issuer)
-    link, people = _invoice_link(session, invoice), _billing_people(session, recipient)
+    link, people = _invoice_link(session, invoice), people_with(session, recipient, Permission.VIEW_BILLING)
     attached = [f"invoice:{invoice.id}"]
     if invoice.credited_invoice is not None:
-        _send(session, recipient, people, f"Credit note {invoice.number} from {issuer}",
+        email_people(session, recipient, people, f"Credit note {invoice.number} from {issuer}",
               f"{issuer} has issued credit note {invoice.number} to {recipient.name}: it takes "
               f"{-invoice.total} off invoice {invoice.credited_invoice.number}.\n\nSee it here: {link}",
               attachments=attached)
         return
     due = "Nothing is due: it is paid already." if invoice.status is InvoiceStatus.PAID else (
         f"It is due by {_day(invoice.due_on)}.")
-    _send(session, recipient, people, f"Invoice {invoice.number} from {issuer}",
+    email_people(session, recipient, people, f"Invoice {invoice.number} from {issuer}",
           f"{issuer} has issued invoice {invoice.number} to {recipient.name} for {invoice.period_start:%B %Y}: "
           f"{invoice.total}. {due}\n\nSee it here: {link}", attachments=attached)
 
@@ -220,7 +232,7 @@ def notify_invoice_overdue(session: Session, invoice: Invoice, *, suspend_on: da
     issuer = sender_name_for(session, invoice.issuer)
     warning = (f"\n\nIf it is still unpaid on {_day(suspend_on)}, the services {invoice.recipient.name} buys from "
                f"{issuer} will be suspended until it is paid." if suspend_on else "")
-    _send(session, invoice.recipient, _billing_people(session, invoice.recipient),
+    email_people(session, invoice.recipient, people_with(session, invoice.recipient, Permission.VIEW_BILLING),
           f"Reminder: invoice {invoice.number} from {issuer} is overdue",
           f"Invoice {invoice.number} from {issuer} was due on {_day(invoice.due_on)} and "
           f"{invoice.balance_due} of it is still unpaid. If you have paid it in the meantime, thank you, "
@@ -232,17 +244,10 @@ def notify_suspended_for_invoice(session: Session, invoice: Invoice, subscriptio
     """Tell the recipient's billing people which services are suspended for an unpaid invoice."""
     issuer = sender_name_for(session, invoice.issuer)
     listed = "\n".join(f"- {_describe(subscription)}" for subscription in subscriptions)
-    _send(session, invoice.recipient, _billing_people(session, invoice.recipient),
+    email_people(session, invoice.recipient, people_with(session, invoice.recipient, Permission.VIEW_BILLING),
           f"Services suspended: invoice {invoice.number} is unpaid",
           f"Invoice {invoice.number} from {issuer} is still unpaid ({invoice.balance_due}), so these services are "
           f"suspended:\n{listed}\n\nThey come back as soon as it is paid: {_invoice_link(session, invoice)}")
-
-
-def _billing_people(session: Session, account: Account) -> list[User]:
-    """The people of ``account``'s owner team and of its teams that see billing."""
-    teams = [team for team in session.scalars(select(Team).where(Team.account_id == account.id))
-             if team.is_owner or Permission.VIEW_BILLING in team.permissions]
-    return _people(session, account, only=teams)
 
 
 def _invoice_link(session: Session, invoice: Invoice) -> str:

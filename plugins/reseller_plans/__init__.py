@@ -70,7 +70,7 @@ class ResellerPlan(ProductType):
             billing_period=BillingPeriod.MONTHLY,
             rank=10,
             features={"own_storefront": False, "custom_domain": False, "theme_choice": False, "api_access": False,
-                      "own_sender_name": False},
+                      "own_sender_name": False, "fast_track_support": False},
         ),
         PlanSpec(
             code="free",
@@ -78,7 +78,7 @@ class ResellerPlan(ProductType):
             billing_period=BillingPeriod.MONTHLY,
             rank=20,
             features={"own_storefront": True, "custom_domain": False, "theme_choice": False, "api_access": False,
-                      "own_sender_name": False},
+                      "own_sender_name": False, "fast_track_support": False},
         ),
         PlanSpec(
             code="standard",
@@ -86,7 +86,7 @@ class ResellerPlan(ProductType):
             billing_period=BillingPeriod.MONTHLY,
             rank=30,
             features={"own_storefront": True, "custom_domain": True, "theme_choice": True, "api_access": True,
-                      "own_sender_name": True},
+                      "own_sender_name": True, "fast_track_support": True},
         ),
     )
 

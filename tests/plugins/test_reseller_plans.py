@@ -56,7 +56,7 @@ def test_activating_standard_issues_a_licence_opens_the_storefront_and_invites_t
     assert licence["plan"] == "standard" and licence["key"].startswith("RSL-") and licence["valid_from"]
     storefront = _storefront(db, demo["bright"])
     assert storefront.status is StorefrontStatus.LIVE
-    assert storefront.entitlements == ["api_access", "custom_domain", "own_sender_name", "theme_choice"]
+    assert storefront.entitlements == ["api_access", "custom_domain", "fast_track_support", "own_sender_name", "theme_choice"]
     (invitation,) = _invitations(db)
     assert invitation.to_address == "owner@bright.example"
     assert "http://bright.shop.localhost:5000/" in invitation.subject
