@@ -51,6 +51,8 @@ from core.services.ticket_notices import notify_finished, notify_message
 #: A resolved ticket reopens when its asker writes within this time; after it, it is closed.
 REOPEN_WINDOW = timedelta(days=14)
 MAX_SUBJECT = 200
+#: The longest first-response target a seller may set: 30 days.
+MAX_TARGET_HOURS = 720
 MAX_BODY = 20_000
 #: Where a ticket came in, or a message was written.
 SOURCES = ("web", "api", "email")
@@ -505,6 +507,20 @@ def escalate_ticket(
                  changes={"upstream": upstream.name, "copied": len(wanted)})
     notify_message(session, ticket, message, opens=True)
     return view
+
+
+def set_first_response_target(session: Session, *, actor: Actor, hours: Any) -> Account:
+    """Set within how many hours the actor's account means to answer a request (1 to 720): a ticket waiting
+    longer stands out as late on its home and in its inbox."""
+    actor.require(Permission.SUPPORT)
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= MAX_TARGET_HOURS:
+        raise ValidationError({"first_response_hours": [f"Give a whole number of hours from 1 to {MAX_TARGET_HOURS}."]})
+    account = actor.account
+    if hours != account.first_response_hours:
+        record_event(session, account=account, by=actor.user, action="support.target_changed", target=account,
+                     changes={"first_response_hours": [account.first_response_hours, hours]})
+        account.first_response_hours = hours
+    return account
 
 
 def close_resolved_tickets(session: Session, now: datetime | None = None) -> int:

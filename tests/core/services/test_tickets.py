@@ -22,6 +22,7 @@ from core.services.tickets import (
     history,
     list_tickets,
     open_ticket,
+    set_first_response_target,
     shown_author,
     thread,
     update_ticket,
@@ -108,8 +109,8 @@ def test_answering_takes_the_support_permission(db, ticket, actor_for, make_team
         get_ticket(db, actor_for("bright", team=buyers), ticket.id)
 
 
-def test_a_resolved_ticket_reopens_when_the_customer_writes_within_14_days_and_closes_after(db, ticket, actor_for,
-                                                                                             frozen_clock):
+def test_a_resolved_ticket_reopens_when_the_customer_writes_within_14_days_and_closes_after(frozen_clock, db, ticket,
+                                                                                             actor_for):
     bright, harbour = actor_for("bright"), actor_for("harbour")
     update_ticket(db, actor=bright, ticket_id=ticket.id, status="resolved")
     assert "resolved" in emails_to(db, "owner@harbour.example")[-1].text_body
@@ -164,3 +165,15 @@ def test_fast_tracked_escalations_come_first_on_the_distributors_home(db, shops,
     escalated = open_ticket(db, actor=actor_for("harbour"), subject="Harbour asks", body="?")
     escalate_ticket(db, actor=actor_for("bright"), ticket_id=escalated.id, body="Bright IT is on Standard.")
     assert [view.id for view in awaiting_answer(db, actor_for("northwind"))][:2] == [escalated.id, slow.id]
+
+
+def test_a_ticket_waiting_longer_than_the_sellers_target_is_late(frozen_clock, db, ticket, actor_for):
+    bright = actor_for("bright")
+    set_first_response_target(db, actor=bright, hours=4)
+    frozen_clock.advance(timedelta(hours=3))
+    assert not get_ticket(db, bright, ticket.id).late
+    frozen_clock.advance(timedelta(hours=2))
+    assert get_ticket(db, bright, ticket.id).late
+    with pytest.raises(ValidationError) as refused:
+        set_first_response_target(db, actor=bright, hours=0)
+    assert "first_response_hours" in refused.value.fields
