@@ -31,6 +31,7 @@ from core.services.provisioning import (
     sweep_requests,
 )
 from core.services.renewals import run_period_ends, send_renewal_reminders
+from core.services.tickets import close_resolved_tickets
 from web.database import db
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,15 @@ def purge_idempotency() -> None:
     purged = purge_idempotency_keys(db.session)
     db.session.commit()
     log.info("idempotency keys: %s past their lifetime deleted", purged)
+
+
+@shared_task
+def close_resolved() -> None:
+    """Close the support tickets resolved long enough ago that an answer no longer reopens them."""
+    closed = close_resolved_tickets(db.session)
+    db.session.commit()
+    if closed:
+        log.info("support: %s resolved tickets closed", closed)
 
 
 @shared_task

@@ -58,6 +58,7 @@ BEAT_SCHEDULE = {
     "run-billing": {"task": "bss.tasks.run_billing_daily", "schedule": 3600.0},
     "run-scheduled-jobs": {"task": "bss.tasks.run_scheduled_jobs", "schedule": 60.0},
     "purge-idempotency-keys": {"task": "bss.tasks.purge_idempotency", "schedule": 3600.0},
+    "close-resolved-tickets": {"task": "bss.tasks.close_resolved", "schedule": 3600.0},
 }
 
 

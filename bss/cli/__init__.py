@@ -19,7 +19,7 @@ from core.settings import ConfigError
 
 
 def register_commands(app: Flask) -> None:
-    from bss.cli import api_keys, billing, catalog, database, demo, platform, plugins, settings
+    from bss.cli import api_keys, billing, catalog, database, demo, platform, plugins, settings, support
 
     for command in (
         database.group,
@@ -29,6 +29,7 @@ def register_commands(app: Flask) -> None:
         plugins.group,
         settings.group,
         api_keys.group,
+        support.group,
         platform.distributor_group,
         platform.operator_group,
         *(command for found in pm.hook.cli_commands() for command in found or ()),

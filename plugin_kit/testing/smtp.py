@@ -21,6 +21,8 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         #: Each message's envelope sender (SMTP's ``MAIL FROM``, the Return-Path), in the same order.
         self.envelope_senders: list[str] = []
+        #: Each message's envelope recipients (SMTP's ``RCPT TO``), in the same order.
+        self.envelope_recipients: list[list[str]] = []
         self.refuse_with: str | None = None
         self._arrived = threading.Condition()
 
@@ -31,6 +33,7 @@ class Mailbox:
         with self._arrived:
             self.messages.append(message)  # type: ignore[arg-type]
             self.envelope_senders.append(envelope.mail_from)
+            self.envelope_recipients.append(list(envelope.rcpt_tos))
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 

@@ -5,15 +5,17 @@ import pytest
 from celery.exceptions import Retry
 from sqlalchemy import func, select
 
-from bss.tasks import provision, run_billing_daily, send_email, sweep_outbox
+from bss.tasks import close_resolved, provision, run_billing_daily, send_email, sweep_outbox
 from core.models.invoices import Invoice
 from core.models.outbox import EmailStatus
 from core.models.people import User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
+from core.models.support import TicketStatus
 from core.product_lifecycle import LifecycleAction, RetryableError
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, place_order
 from core.services.outbox import queue_email
+from core.services.tickets import get_ticket, open_ticket, update_ticket
 from plugin_kit.testing import free_port, published, purge
 
 
@@ -90,3 +92,13 @@ def test_the_hourly_billing_task_invoices_the_month_that_is_over(app, db, frozen
     frozen_clock.advance(timedelta(days=30))  # 1 April
     run_billing_daily()
     assert db.scalar(select(func.count()).select_from(Invoice).where(Invoice.period_start == date(2026, 3, 1))) == 2
+
+
+def test_the_hourly_support_task_closes_what_was_resolved_over_14_days_ago(app, db, frozen_clock, shops, actor_for):
+    ticket = open_ticket(db, actor=actor_for("harbour"), subject="Mail stopped", body="Since this morning.")
+    update_ticket(db, actor=actor_for("bright"), ticket_id=ticket.id, status="resolved")
+    db.commit()
+    frozen_clock.advance(timedelta(days=14, hours=1))
+    close_resolved()
+    db.expire_all()  # sessions keep what they loaded past a commit: read the desk afresh
+    assert get_ticket(db, actor_for("harbour"), ticket.id).status is TicketStatus.CLOSED
