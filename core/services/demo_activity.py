@@ -1,5 +1,5 @@
-"""Demo activity: orders and subscriptions at different points of their life, to try the back
-office's day with (``cascade demo load`` adds them after ``load_demo``); plugins add theirs
+"""Demo activity: orders and subscriptions at different points of their life, and support requests,
+to try the back office's day with (``cascade demo load`` adds them after ``load_demo``); plugins add theirs
 through the ``load_demo_activity`` hook, with ``demo_order``.
 
 Kept apart from the demo accounts so that tests start from a tree with no orders in it.
@@ -16,7 +16,7 @@ from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.models.people import User
 from core.plugins import pm
-from core.services.actors import acting_as
+from core.services.actors import Actor, acting_as
 from core.services.branding import update_branding
 from core.services.orders import (
     LineRequest,
@@ -25,6 +25,7 @@ from core.services.orders import (
     set_payment_confirmation,
 )
 from core.services.provisioning import provision_pending_now
+from core.services.tickets import add_message, escalate_ticket, get_ticket, open_ticket, thread
 
 
 def load_demo_activity(session: Session) -> None:
@@ -49,6 +50,27 @@ def load_demo_activity(session: Session) -> None:
         "welcome_text": "IT for small businesses, looked after by people you know.\n"
                         "Order here, and we set it up the same day.",
     })
+    _load_demo_tickets(session, accounts)
+
+
+def _load_demo_tickets(session: Session, accounts: Mapping[str, Account]) -> None:
+    """Support requests at each stage: answered, waiting for a first answer, escalated to Northwind."""
+    def actor(slug: str) -> Actor:
+        return acting_as(session, demo_user(session, accounts[slug]), accounts[slug])
+
+    mailbox = open_ticket(session, actor=actor("harbour"), subject="A shared mailbox for reception",
+                          body="Could reception have one mailbox that both of our receptionists read?")
+    add_message(session, actor=actor("bright"), ticket_id=mailbox.id,
+                body="Yes: a shared mailbox needs no licence. Which address would you like, reception@?")
+    open_ticket(session, actor=actor("maple"), subject="Our invoices should go to accounts@",
+                body="Please send our invoices to accounts@maple-bakery.example from next month.")
+    bounces = open_ticket(session, actor=actor("harbour"), subject="Emails to some clinics bounce",
+                          body="Since Monday, our emails to two partner clinics come back undelivered.")
+    escalate_ticket(session, actor=actor("bright"), ticket_id=bounces.id, copy_message_ids=[
+        message.id for message in thread(session, get_ticket(session, actor("bright"), bounces.id))],
+        body="Harbour Dental's mail to two domains bounces; their DNS looks right from here. Can you check the relay?")
+    open_ticket(session, actor=actor("solo"), subject="When does our subscription renew?",
+                body="We would like to add seats before the renewal: when is it?")
 
 
 def demo_user(session: Session, account: Account) -> User:

@@ -265,15 +265,15 @@ def list_tickets(
 
 
 def awaiting_answer(session: Session, actor: Actor, limit: int = 20) -> list[TicketView]:
-    """The tickets the actor's desk owes an answer, for its home: escalations from sellers with fast-tracked
-    support first (the seed's "fast-tracked support" for resellers on a paid plan), then the longest waiting."""
+    """The tickets the actor's desk owes an answer (not those it escalated: it waits on them too), for its home:
+    escalations from sellers with fast-tracked support first (the seed's "fast-tracked support" for resellers on a paid plan), then the longest waiting."""
     if Permission.SUPPORT not in actor.permissions:
         return []
     me = actor.account
     tickets = session.scalars(
         select(Ticket).join(TicketDesk, TicketDesk.ticket_id == Ticket.id)
         .where(TicketDesk.account_id == me.id, TicketDesk.awaiting_since.is_not(None),
-               TicketDesk.status.not_in(FINISHED))
+               TicketDesk.status.not_in((*FINISHED, TicketStatus.WAITING_ON_UPSTREAM)))
         .order_by(TicketDesk.awaiting_since).limit(limit * 5)
         .options(selectinload(Ticket.desks).joinedload(TicketDesk.assignee), joinedload(Ticket.requester),
                  joinedload(Ticket.seller))

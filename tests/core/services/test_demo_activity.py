@@ -8,6 +8,7 @@ from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.plugins import product_types
 from core.services.attention import needs_attention
 from core.services.demo_activity import load_demo_activity
+from core.services.tickets import Side, awaiting_answer
 
 #: The plugins shipped with Cascade; an installed one (the example plugin) adds demo orders of its own.
 SHIPPED = {"reseller_plans", "office365", "hosting"}
@@ -35,3 +36,12 @@ def test_the_demo_shows_a_resellers_day(db, demo, actor_for):
     today = needs_attention(db, actor_for("bright"))
     assert today.awaiting_payment == [waiting]
     assert today.renewals_due == [subscriptions[("harbour", "domain-name")]]
+
+
+def test_the_demo_has_support_requests_waiting_on_both_desks(db, demo, actor_for):
+    load_demo_activity(db)
+    db.commit()
+    bright = [(view.ticket.requester.slug, view.ticket.subject) for view in awaiting_answer(db, actor_for("bright"))]
+    assert bright == [("maple", "Our invoices should go to accounts@")]
+    northwind = [(view.ticket.requester.slug, view.side) for view in awaiting_answer(db, actor_for("northwind"))]
+    assert northwind == [("harbour", Side.UPSTREAM), ("solo", Side.SELLER)]  # Bright IT's escalation is fast-tracked
