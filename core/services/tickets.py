@@ -596,7 +596,7 @@ def _set_status(session: Session, view: TicketView, actor: Actor, desk: TicketDe
     _event(session, view.ticket, actor, thread_of, "status", {"status": [old, status]}, account=desk.account)
     record_event(session, account=actor.account, by=actor.user, action="ticket.status_changed", target=view.ticket,
                  changes={"status": [str(old), str(status)], "desk": desk.account.name})
-    if status in FINISHED and desk.account_id == view.ticket.seller_id:
+    if status in FINISHED and desk.account_id == view.ticket.seller_id and actor.account.id != view.ticket.requester_id:
         notify_finished(session, view.ticket, status)
 
 

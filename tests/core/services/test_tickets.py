@@ -177,3 +177,13 @@ def test_a_ticket_waiting_longer_than_the_sellers_target_is_late(frozen_clock, d
     with pytest.raises(ValidationError) as refused:
         set_first_response_target(db, actor=bright, hours=0)
     assert "first_response_hours" in refused.value.fields
+
+
+def test_a_customer_marking_its_own_request_solved_gets_no_email_about_it(db, ticket, actor_for):
+    before = len(emails_to(db, "owner@harbour.example"))
+    view = update_ticket(db, actor=actor_for("harbour"), ticket_id=ticket.id, status="resolved")
+    assert view.status is TicketStatus.RESOLVED
+    assert len(emails_to(db, "owner@harbour.example")) == before
+    with pytest.raises(ValidationError) as refused:
+        update_ticket(db, actor=actor_for("harbour"), ticket_id=ticket.id, priority="urgent")
+    assert "priority" in refused.value.fields
