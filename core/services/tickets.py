@@ -266,7 +266,8 @@ def list_tickets(
 
 def awaiting_answer(session: Session, actor: Actor, limit: int = 20) -> list[TicketView]:
     """The tickets the actor's desk owes an answer (not those it escalated: it waits on them too), for its home:
-    escalations from sellers with fast-tracked support first (the seed's "fast-tracked support" for resellers on a paid plan), then the longest waiting."""
+    escalations from sellers with fast-tracked support first (the seed's "fast-tracked support" for resellers on
+    a paid plan), then the longest waiting."""
     if Permission.SUPPORT not in actor.permissions:
         return []
     me = actor.account
@@ -373,8 +374,6 @@ def open_ticket(
                                    awaiting_since=now))
     message = _write(session, ticket, actor, Visibility.CUSTOMER, body, files, source)
     _event(session, ticket, actor, Visibility.CUSTOMER, "opened", {"subject": [None, subject]})
-    record_event(session, account=requester, by=actor.user, action="ticket.opened", target=ticket,
-                 changes={"subject": subject, "seller": requester.parent.name})
     notify_message(session, ticket, message, opens=True)
     return TicketView(ticket, Side.REQUESTER, requester)
 
@@ -503,8 +502,6 @@ def escalate_ticket(
     message = _write(session, ticket, actor, Visibility.UPSTREAM, body, files, source)
     _set_status(session, view, actor, view.desk, TicketStatus.WAITING_ON_UPSTREAM)
     _event(session, ticket, actor, Visibility.UPSTREAM, "escalated", {"upstream": [None, upstream.name]})
-    record_event(session, account=actor.account, by=actor.user, action="ticket.escalated", target=ticket,
-                 changes={"upstream": upstream.name, "copied": len(wanted)})
     notify_message(session, ticket, message, opens=True)
     return view
 
@@ -530,10 +527,12 @@ def close_resolved_tickets(session: Session, now: datetime | None = None) -> int
         select(TicketDesk).where(TicketDesk.status == TicketStatus.RESOLVED, TicketDesk.resolved_at < now - REOPEN_WINDOW)
         .options(joinedload(TicketDesk.ticket))
     ).all()
+    closed = {"status": [str(TicketStatus.RESOLVED), str(TicketStatus.CLOSED)]}
     for desk in desks:
         desk.status = TicketStatus.CLOSED
         session.add(TicketEvent(ticket=desk.ticket, visibility=_desk_thread(desk), account_id=desk.account_id,
-                                by_id=None, action="status", changes={"status": [TicketStatus.RESOLVED, TicketStatus.CLOSED]}))
+                                by_id=None, action="status", changes=closed))
+        record_event(session, account=desk.account, by=None, action="ticket.status", target=desk.ticket, changes=closed)
     return len(desks)
 
 
@@ -594,8 +593,6 @@ def _set_status(session: Session, view: TicketView, actor: Actor, desk: TicketDe
     # A requester reads an escalated ticket as open: that it waits on anyone above its seller is the seller's own.
     thread_of = Visibility.INTERNAL if TicketStatus.WAITING_ON_UPSTREAM in (old, status) else _desk_thread(desk)
     _event(session, view.ticket, actor, thread_of, "status", {"status": [old, status]}, account=desk.account)
-    record_event(session, account=actor.account, by=actor.user, action="ticket.status_changed", target=view.ticket,
-                 changes={"status": [str(old), str(status)], "desk": desk.account.name})
     if status in FINISHED and desk.account_id == view.ticket.seller_id and actor.account.id != view.ticket.requester_id:
         notify_finished(session, view.ticket, status)
 
@@ -622,10 +619,12 @@ def _write(session: Session, ticket: Ticket, actor: Actor, visibility: Visibilit
 
 def _event(session: Session, ticket: Ticket, actor: Actor, visibility: Visibility, action: str,
            changes: dict[str, list[Any]], *, account: Account | None = None) -> None:
+    """Write a change to the ticket's history, for the readers of ``visibility``'s thread (``account``'s own, for an
+    internal one), and to the audit log of the actor's account (``ticket.<action>``)."""
+    shown = {name: [None if value is None else str(value) for value in pair] for name, pair in changes.items()}
     session.add(TicketEvent(ticket=ticket, visibility=visibility, account_id=(account or actor.account).id,
-                            by_id=actor.user.id, action=action,
-                            changes={name: [None if value is None else str(value) for value in pair]
-                                     for name, pair in changes.items()}))
+                            by_id=actor.user.id, action=action, changes=shown))
+    record_event(session, account=actor.account, by=actor.user, action=f"ticket.{action}", target=ticket, changes=shown)
 
 
 def _subject(value: Any, errors: dict[str, list[str]]) -> str:
