@@ -32,6 +32,7 @@ from core.services.provisioning import (
 )
 from core.services.renewals import run_period_ends, send_renewal_reminders
 from core.services.tickets import close_resolved_tickets
+from core.services.transfers import expire_transfers
 from web.database import db
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,15 @@ def close_resolved() -> None:
     db.session.commit()
     if closed:
         log.info("support: %s resolved tickets closed", closed)
+
+
+@shared_task
+def expire_unanswered_transfers() -> None:
+    """End the transfers that waited for an answer longer than their distributor allows."""
+    expired = expire_transfers(db.session)
+    db.session.commit()
+    if expired:
+        log.info("transfers: %s expired unanswered", expired)
 
 
 @shared_task

@@ -59,6 +59,7 @@ BEAT_SCHEDULE = {
     "run-scheduled-jobs": {"task": "bss.tasks.run_scheduled_jobs", "schedule": 60.0},
     "purge-idempotency-keys": {"task": "bss.tasks.purge_idempotency", "schedule": 3600.0},
     "close-resolved-tickets": {"task": "bss.tasks.close_resolved", "schedule": 3600.0},
+    "expire-transfers": {"task": "bss.tasks.expire_unanswered_transfers", "schedule": 3600.0},
 }
 
 

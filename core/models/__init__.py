@@ -31,6 +31,7 @@ from core.models.support import (
     TicketStatus,
     Visibility,
 )
+from core.models.transfers import Transfer, TransferKind, TransferStatus
 
 __all__ = [
     "Account",
@@ -84,6 +85,9 @@ __all__ = [
     "TicketMessage",
     "TicketPriority",
     "TicketStatus",
+    "Transfer",
+    "TransferKind",
+    "TransferStatus",
     "User",
     "Visibility",
     "VolumeTier",

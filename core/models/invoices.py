@@ -76,6 +76,10 @@ class BillingProfile(Base):
     suspend_after_days: Mapped[int | None] = mapped_column(default=DEFAULT_SUSPEND_AFTER_DAYS, server_default="24")
     #: Invoice recipients with a tax id without tax, the recipient accounting for it (EU VAT reverse charge).
     reverse_charge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: A distributor's: what a reseller receiving a customer by transfer is charged, in the reseller's currency.
+    transfer_fee: Mapped[Decimal] = mapped_column(AMOUNT, default=Decimal("25.00"), server_default="25.00")
+    #: A distributor's: days a transfer waits for its answers before it expires.
+    transfer_expiry_days: Mapped[int] = mapped_column(default=14, server_default="14")
     updated_at: Mapped[datetime] = updated_at_column()
 
     account: Mapped[Account] = relationship()

@@ -100,7 +100,7 @@ def update_account(
         if getattr(account, field) != value
     }
     if "parent_id" in changed:
-        _move_subtree(session, account, get_account(session, viewer, changed["parent_id"][1]))
+        move_subtree(session, account, get_account(session, viewer, changed["parent_id"][1]))
     for field, (_before, after) in changed.items():
         setattr(account, field, after)
     if changed:
@@ -176,7 +176,7 @@ def _check_move(session: Session, viewer: Account, account: Account, parent_id: 
         raise ValidationError({"parent_id": [f"A {account.kind} account cannot be placed under a {parent.kind}."]})
 
 
-def _move_subtree(session: Session, account: Account, parent: Account) -> None:
+def move_subtree(session: Session, account: Account, parent: Account) -> None:
     """Rewrite the path of ``account`` and everything below it to hang under ``parent``."""
     old_path, new_path = account.path, f"{parent.path}{account.id}/"
     session.execute(

@@ -9,7 +9,8 @@ seller's margin can be read off the ledger.
 
 Money events: a billing period beginning (an activation, a renewal, a trial ending), the setup
 fee of a first purchase, a change of plan or quantity made mid-period, prorated, and a
-cancellation of a product that refunds unused time (the rest of the period, credited back). Money
+cancellation of a product that refunds unused time (the rest of the period, credited back), and an
+account moving to another seller (the rest of the period credited along the old chain, charged along the new). Money
 received ahead of an invoice (an order paid when placed, an invoice paid beyond its total) is a
 credit: a negative charge that the payer's next invoice deducts.
 
@@ -108,9 +109,17 @@ def refund_rest_of_period(session: Session, subscription: Subscription, *, at: d
                            describe=lambda left, days: f"Refund of {_describe(terms)}, {left} of {days} days unused")
 
 
-def _charge_rest_of_period(session: Session, subscription: Subscription, before: PlanTerms, after: PlanTerms | None,
-                           at: datetime, *, key: str, describe: Callable[[int, int], str]) -> None:
-    """Charge the difference between ``after`` (``None``: nothing) and ``before`` for the whole days
+def charge_rest_of_period(session: Session, subscription: Subscription, *, at: datetime, event: str) -> None:
+    """Charge what is left of the period of a subscription its account brought along from another seller at ``at``,
+    at every level of its new chain; ``event`` names the move (once)."""
+    terms = PlanTerms.of(subscription)
+    _charge_rest_of_period(session, subscription, None, terms, at, key=f"moved-in:{event}",
+                           describe=lambda left, days: f"{_describe(terms)}, {left} of {days} days")
+
+
+def _charge_rest_of_period(session: Session, subscription: Subscription, before: PlanTerms | None,
+                           after: PlanTerms | None, at: datetime, *, key: str, describe: Callable[[int, int], str]) -> None:
+    """Charge the difference between ``after`` and ``before`` (either ``None``: nothing) for the whole days
     left of the current period after ``at``, over its days: the one proration rule."""
     start, end = subscription.current_period_start, subscription.current_period_end
     if start is None or end is None or at >= end:
@@ -119,14 +128,15 @@ def _charge_rest_of_period(session: Session, subscription: Subscription, before:
     if days <= 0 or left <= 0:
         return
     session.flush()
-    olds = _levels(session, subscription, before)
-    news = _levels(session, subscription, after) if after is not None else olds
     terms = after or before
+    assert terms is not None
+    news = _levels(session, subscription, terms)
+    olds = _levels(session, subscription, before) if before is not None else news
     charges = []
     for old, new in zip(olds, news, strict=False):
         if (old.issuer.id, old.recipient.id) != (new.issuer.id, new.recipient.id):
             break
-        was = old.unit_price * before.quantity
+        was = old.unit_price * before.quantity if before is not None else Money.zero(old.unit_price.currency)
         difference = (new.unit_price * after.quantity if after is not None else Money.zero(was.currency)) - was
         amount = Money(difference.amount * left / days, difference.currency)
         if amount.rounded().amount:

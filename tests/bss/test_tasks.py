@@ -5,17 +5,19 @@ import pytest
 from celery.exceptions import Retry
 from sqlalchemy import func, select
 
-from bss.tasks import close_resolved, provision, run_billing_daily, send_email, sweep_outbox
+from bss.tasks import close_resolved, expire_unanswered_transfers, provision, run_billing_daily, send_email, sweep_outbox
 from core.models.invoices import Invoice
 from core.models.outbox import EmailStatus
 from core.models.people import User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.support import TicketStatus
+from core.models.transfers import TransferStatus
 from core.product_lifecycle import LifecycleAction, RetryableError
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, place_order
 from core.services.outbox import queue_email
 from core.services.tickets import get_ticket, open_ticket, update_ticket
+from core.services.transfers import get_transfer, start_transfer
 from plugin_kit.testing import free_port, published, purge
 
 
@@ -102,3 +104,12 @@ def test_the_hourly_support_task_closes_what_was_resolved_over_14_days_ago(app, 
     close_resolved()
     db.expire_all()  # sessions keep what they loaded past a commit: read the desk afresh
     assert get_ticket(db, actor_for("harbour"), ticket.id).status is TicketStatus.CLOSED
+
+
+def test_the_hourly_transfer_task_expires_what_nobody_answered(app, db, frozen_clock, shops, actor_for):
+    started = start_transfer(db, actor=actor_for("bright"), domain="solo-consulting.example")
+    db.commit()
+    frozen_clock.advance(timedelta(days=14))
+    expire_unanswered_transfers()
+    db.expire_all()
+    assert get_transfer(db, actor_for("bright"), started.transfer.id).transfer.status is TransferStatus.EXPIRED

@@ -1,0 +1,437 @@
+"""Transfers: a customer moves from direct to a reseller, between resellers, or is released.
+
+The seeds' rules: the customer "must open a ticket in their account authorizing the transfer",
+and the receiving reseller "must then open a ticket in their control panel accepting the
+customer into their account" ("we don't want to surprise them with any unauthorized bills").
+So every transfer needs both, whoever started it:
+
+- the customer's consent, by its owner team, written on a ticket to its seller in exact words
+  ("We, harbour-dental.example, authorize the transfer of our account to Bright Cloud");
+- the receiving seller's acceptance, by its team with the purchase permission, written on a
+  ticket to its own seller (a release needs none: the distributor receives its own customer).
+
+The party that starts a transfer gives its own part at once: a customer naming its new
+reseller by its storefront's address has consented; a reseller naming a customer's primary
+domain has accepted, and learns nothing of the account until its owners consent. The giving
+reseller may release a customer but cannot block one leaving: it is told. The distributor sees
+every transfer in its tree, may start one of any kind and cancel any. A transfer nobody answers
+expires after the distributor's number of days (14 by default).
+
+With both given, completing it is one transaction (``complete``): the account hangs under its
+new seller; its running subscriptions are credited for the rest of their period at every level
+of the old chain, then sold by the new seller at its price and charged from today to the end of
+the period at every level of the new one; the receiving reseller owes its distributor the
+transfer fee. The account keeps its people, domain and subscriptions: no second account, no
+temporary domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from core.clock import utcnow
+from core.db import insert_new
+from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
+from core.links import links
+from core.models.accounts import Account, AccountKind
+from core.models.charges import Charge, ChargeKind
+from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.models.transfers import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferStatus
+from core.money import Money
+from core.permissions import Permission
+from core.services.account_changes import move_subtree
+from core.services.actors import Actor
+from core.services.audit import record_event
+from core.services.billing_profiles import billing_profile
+from core.services.charges import charge_rest_of_period, refund_rest_of_period
+from core.services.notifications import sender_name_for
+from core.services.pricing import price_list_for, prospect_prices
+from core.services.storefront_hosts import find_storefront
+from core.services.tickets import open_ticket
+from core.services.transfer_notices import notify_transfer
+
+#: Subscriptions that move with their account and whose money is cut over; a trial has had no charge yet.
+MOVING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED, SubscriptionStatus.PENDING_CANCELLATION,
+          SubscriptionStatus.TRIAL)
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class TransferView:
+    """A transfer as one account reads it: a receiving seller learns nothing of the account before its consent."""
+
+    transfer: Transfer
+    reader: Account
+
+    @property
+    def reveals_account(self) -> bool:
+        return self.reader.id != self.transfer.to_seller_id or self.transfer.consented_at is not None
+
+    @property
+    def may_consent(self) -> bool:
+        return self.reader.id == self.transfer.account_id and self.transfer.consented_at is None and self.transfer.is_open
+
+    @property
+    def may_accept(self) -> bool:
+        return self.reader.id == self.transfer.to_seller_id and self.transfer.accepted_at is None and self.transfer.is_open
+
+    @property
+    def may_cancel(self) -> bool:
+        return self.transfer.is_open and self.reader.id in (self.transfer.started_by_account_id, _top_of(self.transfer))
+
+
+# --- starting -------------------------------------------------------------------------------------
+
+
+def start_transfer(
+    session: Session,
+    *,
+    actor: Actor,
+    account_id: int | None = None,
+    domain: str | None = None,
+    to_account_id: int | None = None,
+    to_storefront: str | None = None,
+    release: bool = False,
+) -> TransferView:
+    """Start moving an account: the customer itself (``to_storefront``), a receiving reseller (``domain``),
+    the giving reseller (``account_id`` and ``release``) or the distributor (``account_id`` with
+    ``to_account_id`` or ``release``). Each problem is named by field; nothing is written."""
+    me = actor.account
+    account = _moving_account(session, actor, account_id, domain)
+    to_seller = _receiving_seller(session, actor, account, to_account_id, to_storefront, release)
+    if to_seller.id == account.parent_id:
+        raise ValidationError({"to_account_id": [f"{account.name} buys from {to_seller.name} already."]})
+    now = utcnow()
+    transfer = Transfer(account=account, kind=_kind(account.parent, to_seller), status=TransferStatus.REQUESTED,
+                        from_seller=account.parent, to_seller=to_seller, started_by_account=me, started_by=actor.user,
+                        expires_at=now + timedelta(days=billing_profile(session, _top(account)).transfer_expiry_days))
+    try:
+        with session.begin_nested():  # a transfer of the account started meanwhile is refused by the unique index
+            session.add(transfer)
+            session.flush()
+    except IntegrityError:
+        raise ConflictError(f"A transfer of {_shown_name(account, me)} is under way already: "
+                            "answer or cancel it first.") from None
+    record_event(session, account=me, by=actor.user, action="transfer.started", target=transfer,
+                 changes={"kind": str(transfer.kind), "to": to_seller.name})
+    if me.id == account.id:
+        _consent(session, actor, transfer)
+    if me.id == to_seller.id or transfer.kind is TransferKind.RELEASE:
+        _accept(session, actor, transfer, by_rule=me.id != to_seller.id)
+    return _advance(session, actor, transfer)
+
+
+def _moving_account(session: Session, actor: Actor, account_id: int | None, domain: str | None) -> Account:
+    me = actor.account
+    if domain is not None:
+        actor.require(Permission.PURCHASE)
+        wanted = domain.strip().lower().rstrip(".")
+        account = session.scalar(select(Account).where(Account.primary_domain == wanted,
+                                                       Account.kind == AccountKind.CUSTOMER))
+        if account is None or _top(account).id != _top(me).id or account.parent_id == me.id:
+            raise UnknownReferenceError({"domain": [f"No customer you could receive has the domain {wanted!r}."]})
+        return account
+    if account_id is None or account_id == me.id:
+        if me.kind is not AccountKind.CUSTOMER or not actor.in_owner_team:
+            raise PermissionDeniedError("Only a customer's owners move their account; sellers name the account.")
+        return me
+    actor.require(Permission.MANAGE_ACCOUNTS)
+    account = session.get(Account, account_id)
+    if account is None or account.kind is not AccountKind.CUSTOMER or not account.path.startswith(me.path) \
+            or account.id == me.id:
+        raise UnknownReferenceError({"account_id": [f"No customer {account_id} is yours to move."]})
+    return account
+
+
+def _receiving_seller(session: Session, actor: Actor, account: Account, to_account_id: int | None,
+                      to_storefront: str | None, release: bool) -> Account:
+    me, top = actor.account, _top(account)
+    named = [name for name, given in (("to_account_id", to_account_id), ("to_storefront", to_storefront),
+                                      ("release", release or None)) if given is not None]
+    if me.kind is AccountKind.RESELLER and me.id != account.parent_id:  # a receiving reseller, naming a domain
+        if named:
+            raise ValidationError({named[0]: ["A reseller receiving a customer names its domain only."]})
+        return me
+    if len(named) != 1:
+        raise ValidationError({"to_account_id": ["Name the new seller: to_account_id, to_storefront, or release: true."]})
+    if release:
+        return top
+    if to_storefront is not None:
+        host = urlsplit(to_storefront if "//" in to_storefront else f"//{to_storefront}").hostname or ""
+        storefront = find_storefront(session, host, links.storefront_domain)
+        seller = storefront.account if storefront is not None and storefront.is_live else None
+        field = "to_storefront"
+    else:
+        seller = session.get(Account, to_account_id)
+        field = "to_account_id"
+    if seller is None or seller.kind is not AccountKind.RESELLER or seller.parent_id != top.id:
+        raise UnknownReferenceError({field: ["No reseller of the same distributor has this address."
+                                             if field == "to_storefront" else f"No reseller {to_account_id}."]})
+    return seller
+
+
+def _kind(from_seller: Account | None, to_seller: Account) -> TransferKind:
+    if to_seller.kind is AccountKind.DISTRIBUTOR:
+        return TransferKind.RELEASE
+    if from_seller is not None and from_seller.kind is AccountKind.DISTRIBUTOR:
+        return TransferKind.TO_RESELLER
+    return TransferKind.BETWEEN_RESELLERS
+
+
+# --- answering ------------------------------------------------------------------------------------
+
+
+def consent_to_transfer(session: Session, *, actor: Actor, transfer_id: int) -> TransferView:
+    """The customer's owners authorize the move, in the words the transfer shows them."""
+    transfer = _open_transfer(session, actor, transfer_id)
+    if actor.account.id != transfer.account_id or not actor.in_owner_team:
+        raise PermissionDeniedError("Only the owners of the account that moves consent to its transfer.")
+    if transfer.consented_at is not None:
+        raise ConflictError(f"{transfer.account.name} consented already.")
+    _consent(session, actor, transfer)
+    return _advance(session, actor, transfer)
+
+
+def accept_transfer(session: Session, *, actor: Actor, transfer_id: int) -> TransferView:
+    """The receiving seller's team with the purchase permission takes the customer, and its bills, in."""
+    transfer = _open_transfer(session, actor, transfer_id)
+    if actor.account.id != transfer.to_seller_id:
+        raise PermissionDeniedError("Only the seller the account moves to accepts it.")
+    actor.require(Permission.PURCHASE)
+    if transfer.accepted_at is not None:
+        raise ConflictError(f"{transfer.to_seller.name} accepted already.")
+    _accept(session, actor, transfer, by_rule=False)
+    return _advance(session, actor, transfer)
+
+
+def reject_transfer(session: Session, *, actor: Actor, transfer_id: int, reason: str = "") -> TransferView:
+    """The customer or the receiving seller says no; the giving reseller cannot block a customer's move."""
+    transfer = _open_transfer(session, actor, transfer_id)
+    if actor.account.id not in (transfer.account_id, transfer.to_seller_id):
+        raise PermissionDeniedError("Only the customer and the seller it would move to refuse a transfer.")
+    if actor.account.id == transfer.account_id and not actor.in_owner_team:
+        raise PermissionDeniedError("Only the account's owners answer for it.")
+    if actor.account.id == transfer.to_seller_id:
+        actor.require(Permission.PURCHASE)
+    return _end(session, actor, transfer, TransferStatus.REJECTED, reason)
+
+
+def cancel_transfer(session: Session, *, actor: Actor, transfer_id: int, reason: str = "") -> TransferView:
+    """Who started it, or the distributor, calls it off."""
+    transfer = _open_transfer(session, actor, transfer_id)
+    if actor.account.id not in (transfer.started_by_account_id, _top_of(transfer)):
+        raise PermissionDeniedError("Only who started a transfer, or the distributor, cancels it.")
+    return _end(session, actor, transfer, TransferStatus.CANCELLED, reason)
+
+
+def expire_transfers(session: Session) -> int:
+    """End the transfers nobody finished answering in time; answer how many (the scheduler runs it)."""
+    due = session.scalars(select(Transfer).where(Transfer.status.in_(OPEN_TRANSFER_STATES),
+                                                 Transfer.status != TransferStatus.APPROVED,
+                                                 Transfer.expires_at <= utcnow()).with_for_update(skip_locked=True)).all()
+    for transfer in due:
+        transfer.status = TransferStatus.EXPIRED
+        record_event(session, account=transfer.account, by=None, action="transfer.expired", target=transfer)
+        notify_transfer(session, transfer)
+    return len(due)
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def get_transfer(session: Session, actor: Actor, transfer_id: int) -> TransferView:
+    """A transfer the actor's account is part of, or is the distributor of; "not found" for anyone else."""
+    transfer = session.scalar(select(Transfer).where(Transfer.id == transfer_id).options(
+        joinedload(Transfer.account), joinedload(Transfer.from_seller), joinedload(Transfer.to_seller)))
+    if transfer is None or not _party(transfer, actor.account):
+        raise NotFoundError(f"No transfer {transfer_id}.")
+    return TransferView(transfer, actor.account)
+
+
+def list_transfers(session: Session, actor: Actor, *, status: TransferStatus | None = None,
+                   after_id: int | None = None, limit: int = 50) -> list[TransferView]:
+    """The transfers the actor's account is part of (every one in its tree, for the distributor), newest first."""
+    me = actor.account
+    query = select(Transfer).join(Account, Account.id == Transfer.account_id)
+    if me.parent_id is None:
+        query = query.where(Account.path.startswith(me.path, autoescape=True))
+    else:
+        query = query.where(or_(Transfer.account_id == me.id, Transfer.from_seller_id == me.id,
+                                Transfer.to_seller_id == me.id))
+    if status is not None:
+        query = query.where(Transfer.status == status)
+    if after_id is not None:
+        query = query.where(Transfer.id < after_id)
+    transfers = session.scalars(query.order_by(Transfer.id.desc()).limit(limit).options(
+        joinedload(Transfer.account), joinedload(Transfer.from_seller), joinedload(Transfer.to_seller)))
+    return [TransferView(transfer, me) for transfer in transfers]
+
+
+def consent_words(session: Session, transfer: Transfer) -> str:
+    """What the customer's owners authorize, exactly."""
+    account = transfer.account
+    if transfer.kind is TransferKind.RELEASE:
+        return (f"We, {account.primary_domain or account.name}, authorize the transfer of our account to "
+                f"{transfer.to_seller.name}, as its direct customer, paying for our subscriptions ourselves.")
+    return (f"We, {account.primary_domain or account.name}, authorize the transfer of our account to "
+            f"{sender_name_for(session, transfer.to_seller)}.")
+
+
+def acceptance_words(transfer: Transfer) -> str:
+    """What the receiving seller accepts, exactly."""
+    account = transfer.account
+    return (f"We, {transfer.to_seller.name}, accept {account.primary_domain or account.name} into our account, "
+            "with its subscriptions and their charges from the day the transfer completes.")
+
+
+# --- the rules behind it --------------------------------------------------------------------------
+
+
+def _open_transfer(session: Session, actor: Actor, transfer_id: int) -> Transfer:
+    transfer = session.scalar(select(Transfer).where(Transfer.id == transfer_id).with_for_update(of=Transfer))
+    if transfer is None or not _party(transfer, actor.account):
+        raise NotFoundError(f"No transfer {transfer_id}.")
+    if not transfer.is_open:
+        raise ConflictError(f"Transfer {transfer.id} is {transfer.status.replace('_', ' ')}: it can change no more.")
+    if transfer.expires_at <= utcnow():
+        raise ConflictError(f"Transfer {transfer.id} has expired: start a new one.")
+    return transfer
+
+
+def _party(transfer: Transfer, account: Account) -> bool:
+    return account.id in (transfer.account_id, transfer.from_seller_id, transfer.to_seller_id, _top_of(transfer))
+
+
+def _consent(session: Session, actor: Actor, transfer: Transfer) -> None:
+    words = consent_words(session, transfer)
+    ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.name}", body=words)
+    transfer.customer_ticket_id = ticket.id
+    transfer.consented_by, transfer.consented_at = actor.user, utcnow()
+    record_event(session, account=transfer.account, by=actor.user, action="transfer.consented", target=transfer,
+                 changes={"words": words})
+
+
+def _accept(session: Session, actor: Actor, transfer: Transfer, *, by_rule: bool) -> None:
+    """Record the receiving seller's acceptance: its words on a ticket to its own seller, or, for a release
+    (``by_rule``), the distributor taking its own customer back."""
+    transfer.accepted_at = utcnow()
+    if by_rule:
+        return
+    words = acceptance_words(transfer)
+    if actor.account.parent is not None:
+        ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.primary_domain or 'a customer'}",
+                             body=words)
+        transfer.receiver_ticket_id = ticket.id
+    transfer.accepted_by = actor.user
+    record_event(session, account=actor.account, by=actor.user, action="transfer.accepted", target=transfer,
+                 changes={"words": words})
+
+
+def _advance(session: Session, actor: Actor, transfer: Transfer) -> TransferView:
+    """Move the transfer to the state its answers put it in; complete it once it has both."""
+    consented, accepted = transfer.consented_at is not None, transfer.accepted_at is not None
+    transfer.status = (TransferStatus.APPROVED if consented and accepted else TransferStatus.AWAITING_ACCEPTANCE
+                       if consented else TransferStatus.AWAITING_CONSENT if accepted else TransferStatus.REQUESTED)
+    if transfer.status is TransferStatus.APPROVED:
+        complete(session, transfer, by=actor)
+    notify_transfer(session, transfer)
+    return TransferView(transfer, actor.account)
+
+
+def _end(session: Session, actor: Actor, transfer: Transfer, status: TransferStatus, reason: str) -> TransferView:
+    said = (reason or "").strip()
+    if len(said) > MAX_REASON:
+        raise ValidationError({"reason": [f"Say why in at most {MAX_REASON} characters."]})
+    transfer.status, transfer.reason = status, said or None
+    record_event(session, account=actor.account, by=actor.user, action=f"transfer.{status}", target=transfer,
+                 changes={"reason": said} if said else None)
+    notify_transfer(session, transfer)
+    return TransferView(transfer, actor.account)
+
+
+def complete(session: Session, transfer: Transfer, *, by: Actor) -> None:
+    """Move the account, its subscriptions and their money to the new seller, in the caller's transaction:
+    anything in the way raises before a row is changed, so it is all or nothing."""
+    account, to_seller, at = transfer.account, transfer.to_seller, utcnow()
+    subscriptions = session.scalars(select(Subscription).where(Subscription.owner_id == account.id)
+                                    .with_for_update().options(joinedload(Subscription.plan))).all()
+    _check_movable(session, account, to_seller, subscriptions)
+    billed = [subscription for subscription in subscriptions if subscription.status in MOVING
+              and subscription.status is not SubscriptionStatus.TRIAL]
+    for subscription in billed:
+        refund_rest_of_period(session, subscription, at=at, event=f"transfer-{transfer.id}")
+    account.tier = None  # a price tier is the old seller's
+    move_subtree(session, account, to_seller)
+    for subscription in subscriptions:
+        if subscription.status not in MOVING:
+            continue
+        subscription.seller, subscription.payer = to_seller, account
+        price = prospect_prices(session, to_seller, [subscription.plan], subscription.quantity)[subscription.plan_id]
+        subscription.unit_amount, subscription.currency = price.unit_price.amount, price.unit_price.currency
+    for subscription in billed:
+        charge_rest_of_period(session, subscription, at=at, event=f"transfer-{transfer.id}")
+    _charge_fee(session, transfer)
+    transfer.status, transfer.completed_at = TransferStatus.COMPLETED, at
+    record_event(session, account=account, by=by.user, action="transfer.completed", target=transfer,
+                 changes={"from": transfer.from_seller.name, "to": to_seller.name,
+                          "subscriptions": len([s for s in subscriptions if s.status in MOVING])})
+
+
+def _check_movable(session: Session, account: Account, to_seller: Account, subscriptions: Iterable[Subscription]) -> None:
+    """Refuse, naming what is in the way, a move that could only be half done."""
+    waiting = [subscription.id for subscription in subscriptions if subscription.status is SubscriptionStatus.PENDING]
+    if waiting:
+        raise ConflictError(f"{account.name} has subscriptions being set up ({', '.join(map(str, waiting))}): "
+                            "complete the transfer once they are active.")
+    moving = [subscription for subscription in subscriptions if subscription.status in MOVING]
+    # Priced as the account buys once moved: at the new seller's price for all its customers (no tier, no list of its own).
+    priced = prospect_prices(session, to_seller, {subscription.plan for subscription in moving})
+    unpriced = sorted({subscription.plan.title() for subscription in moving if subscription.plan_id not in priced})
+    if unpriced:
+        raise ConflictError(f"{to_seller.name} does not sell {', '.join(unpriced)}: it must put them on sale, "
+                            "with a price, before the transfer completes.")
+
+
+def _charge_fee(session: Session, transfer: Transfer) -> None:
+    """The receiving reseller owes its distributor the transfer fee, on its next monthly invoice (once)."""
+    to_seller = transfer.to_seller
+    if transfer.kind is TransferKind.RELEASE or to_seller.parent is None:
+        return
+    fee = billing_profile(session, to_seller.parent).transfer_fee
+    price_list = price_list_for(session, to_seller)
+    if not fee or price_list is None:
+        return
+    amount = Money(Decimal(fee), price_list.currency).rounded()
+    key = f"transfer:{transfer.id}:fee"
+    insert_new(session, Charge.__table__, [{
+        "key": key, "issuer_id": to_seller.parent.id, "recipient_id": to_seller.id, "subscription_id": None,
+        "plan_id": None, "kind": ChargeKind.FEE, "quantity": 1, "unit_amount": amount.amount, "amount": amount.amount,
+        "currency": amount.currency, "description": f"Transfer of {transfer.account.name} to your account",
+        "period_start": None, "period_end": None,
+    }], key="key")
+    transfer.fee_charge_key = key
+
+
+def _top(account: Account) -> Account:
+    while account.parent is not None:
+        account = account.parent
+    return account
+
+
+def _top_of(transfer: Transfer) -> int:
+    return int(transfer.account.path.strip("/").split("/")[0])
+
+
+def _shown_name(account: Account, reader: Account) -> str:
+    """The account as a reader that may not know it yet is told of it: by its domain."""
+    if reader.id in (account.id, account.parent_id) or reader.parent_id is None:
+        return account.name
+    return account.primary_domain or "this account"
