@@ -138,3 +138,25 @@ def test_an_unknown_domain_or_storefront_is_refused_by_field(db, actor_for, mid_
     with pytest.raises(UnknownReferenceError) as unknown:
         start_transfer(db, actor=actor_for("solo"), to_storefront="nowhere.shop.localhost")
     assert "to_storefront" in unknown.value.fields
+
+
+def test_a_completion_cut_short_leaves_the_old_state_whole(db, demo, actor_for, mid_period, monkeypatch):
+    """Completing is one transaction: a process dying halfway (here, after the old chain's credits and the
+    move are written) leaves nothing of it once the database rolls the transaction back."""
+    subscription = mid_period["solo"]
+    started = start_transfer(db, actor=actor_for("solo"), to_storefront="bright.shop.localhost")
+    db.commit()
+
+    def dies(*args, **kwargs):
+        db.flush()
+        raise KeyboardInterrupt("the worker is killed")
+
+    monkeypatch.setattr("core.services.transfers.charge_rest_of_period", dies)
+    with pytest.raises(KeyboardInterrupt):
+        accept_transfer(db, actor=actor_for("bright"), transfer_id=started.transfer.id)
+    db.rollback()
+    db.expire_all()
+
+    assert (demo["solo"].parent.slug, subscription.seller.slug) == ("northwind", "northwind")
+    assert charges_of(db, subscription, f"transfer-{started.transfer.id}") == {}
+    assert get_transfer(db, actor_for("solo"), started.transfer.id).transfer.status is TransferStatus.AWAITING_ACCEPTANCE
