@@ -33,6 +33,7 @@ from bss.api import (  # noqa: E402,F401  (routes register on import)
     subscriptions,
     tasks,
     teams,
+    transfers,
 )
 
 

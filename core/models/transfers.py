@@ -63,6 +63,9 @@ class Transfer(Base):
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: What the customer's owners authorize, and what the receiving seller accepts, in the exact words each is asked.
+    consent_words: Mapped[str] = mapped_column(Text)
+    acceptance_words: Mapped[str] = mapped_column(Text)
     #: Why it was rejected or cancelled, in the words of who did it.
     reason: Mapped[str | None] = mapped_column(Text)
     #: The customer's ticket with its seller, where its consent is written; the receiving seller's with its own.

@@ -65,6 +65,15 @@ MAX_REASON = 500
 
 
 @dataclass(frozen=True)
+class ShownAccount:
+    """The account that moves as a reader may know it: by its domain only, to a receiving seller before consent."""
+
+    id: int | None
+    name: str | None
+    domain: str | None
+
+
+@dataclass(frozen=True)
 class TransferView:
     """A transfer as one account reads it: a receiving seller learns nothing of the account before its consent."""
 
@@ -72,8 +81,19 @@ class TransferView:
     reader: Account
 
     @property
+    def id(self) -> int:
+        return self.transfer.id
+
+    @property
     def reveals_account(self) -> bool:
         return self.reader.id != self.transfer.to_seller_id or self.transfer.consented_at is not None
+
+    @property
+    def account(self) -> ShownAccount:
+        account = self.transfer.account
+        if not self.reveals_account:
+            return ShownAccount(None, None, account.primary_domain)
+        return ShownAccount(account.id, account.name, account.primary_domain)
 
     @property
     def may_consent(self) -> bool:
@@ -110,7 +130,10 @@ def start_transfer(
     if to_seller.id == account.parent_id:
         raise ValidationError({"to_account_id": [f"{account.name} buys from {to_seller.name} already."]})
     now = utcnow()
-    transfer = Transfer(account=account, kind=_kind(account.parent, to_seller), status=TransferStatus.REQUESTED,
+    kind = _kind(account.parent, to_seller)
+    transfer = Transfer(account=account, kind=kind, status=TransferStatus.REQUESTED,
+                        consent_words=consent_words(session, account, to_seller, kind),
+                        acceptance_words=acceptance_words(account, to_seller),
                         from_seller=account.parent, to_seller=to_seller, started_by_account=me, started_by=actor.user,
                         expires_at=now + timedelta(days=billing_profile(session, _top(account)).transfer_expiry_days))
     try:
@@ -275,20 +298,18 @@ def list_transfers(session: Session, actor: Actor, *, status: TransferStatus | N
     return [TransferView(transfer, me) for transfer in transfers]
 
 
-def consent_words(session: Session, transfer: Transfer) -> str:
-    """What the customer's owners authorize, exactly."""
-    account = transfer.account
-    if transfer.kind is TransferKind.RELEASE:
+def consent_words(session: Session, account: Account, to_seller: Account, kind: TransferKind) -> str:
+    """What the account's owners are asked to authorize, exactly."""
+    if kind is TransferKind.RELEASE:
         return (f"We, {account.primary_domain or account.name}, authorize the transfer of our account to "
-                f"{transfer.to_seller.name}, as its direct customer, paying for our subscriptions ourselves.")
+                f"{to_seller.name}, as its direct customer, paying for our subscriptions ourselves.")
     return (f"We, {account.primary_domain or account.name}, authorize the transfer of our account to "
-            f"{sender_name_for(session, transfer.to_seller)}.")
+            f"{sender_name_for(session, to_seller)}.")
 
 
-def acceptance_words(transfer: Transfer) -> str:
-    """What the receiving seller accepts, exactly."""
-    account = transfer.account
-    return (f"We, {transfer.to_seller.name}, accept {account.primary_domain or account.name} into our account, "
+def acceptance_words(account: Account, to_seller: Account) -> str:
+    """What the receiving seller is asked to accept, exactly."""
+    return (f"We, {to_seller.name}, accept {account.primary_domain or account.name} into our account, "
             "with its subscriptions and their charges from the day the transfer completes.")
 
 
@@ -311,7 +332,7 @@ def _party(transfer: Transfer, account: Account) -> bool:
 
 
 def _consent(session: Session, actor: Actor, transfer: Transfer) -> None:
-    words = consent_words(session, transfer)
+    words = transfer.consent_words
     ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.name}", body=words)
     transfer.customer_ticket_id = ticket.id
     transfer.consented_by, transfer.consented_at = actor.user, utcnow()
@@ -325,7 +346,7 @@ def _accept(session: Session, actor: Actor, transfer: Transfer, *, by_rule: bool
     transfer.accepted_at = utcnow()
     if by_rule:
         return
-    words = acceptance_words(transfer)
+    words = transfer.acceptance_words
     if actor.account.parent is not None:
         ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.primary_domain or 'a customer'}",
                              body=words)

@@ -28,6 +28,8 @@ def upgrade() -> None:
     sa.Column('consented_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('accepted_by_id', sa.Integer(), nullable=True),
     sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('consent_words', sa.Text(), nullable=False),
+    sa.Column('acceptance_words', sa.Text(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('customer_ticket_id', sa.Integer(), nullable=True),
     sa.Column('receiver_ticket_id', sa.Integer(), nullable=True),
