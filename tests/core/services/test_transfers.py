@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError
 from core.models.charges import Charge, ChargeKind
+from core.models.invoices import Invoice
 from core.models.support import TicketMessage
 from core.models.transfers import TransferKind, TransferStatus
 from core.money import Money
+from core.services.billing_run import run_billing
 from core.services.pricing import prospect_prices, resolve_prices
 from core.services.transfers import (
     accept_transfer,
@@ -66,6 +68,11 @@ def test_a_direct_customer_moves_to_a_reseller_it_names_by_its_storefront(db, de
     fee = db.scalar(select(Charge).where(Charge.key == done.transfer.fee_charge_key))
     assert (fee.issuer.slug, fee.recipient.slug, fee.kind, str(fee.money)) == ("northwind", "bright", ChargeKind.FEE,
                                                                                "25.00 EUR")
+    run_billing(db, date(2026, 4, 1))
+    invoice = db.scalar(select(Invoice).where(Invoice.issuer_id == demo["northwind"].id,
+                                              Invoice.recipient_id == demo["bright"].id))
+    assert ("fee", "Transfer of Solo Consulting to your account", "25.00 EUR") in {
+        (line.kind, line.description, str(line.money)) for line in invoice.lines}
 
 
 def days_of(price):
