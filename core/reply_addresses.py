@@ -34,7 +34,7 @@ class ReplyTarget:
 
 class ReplyAddresses:
     def __init__(self) -> None:
-        self.configure("", "cascade.localhost")
+        self.configure("", "mail.localhost")
 
     def configure(self, secret_key: str, mail_domain: str) -> None:
         self._key = hashlib.sha256(f"ticket-replies:{secret_key}".encode()).digest()

@@ -48,7 +48,8 @@ class Settings:
     #: Where people reach the back office: links in emails (also those the worker sends) start here.
     base_url: str = "http://127.0.0.1:5000"
     mail_url: str = ""
-    mail_from: str = "Cascade <no-reply@cascade.localhost>"
+    #: The platform's own mailbox; its domain is a neutral relay's (shops' customers see it under the shop's subdomain).
+    mail_from: str = "Cascade <no-reply@mail.localhost>"
     #: Shops' emails go from ``<mailbox of mail_from>@<shop slug>.<this>``; defaults to mail_from's domain (see ``load_settings``).
     mail_domain: str = ""
     log_level: str = "INFO"
