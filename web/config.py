@@ -46,6 +46,7 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     storefront_domain: str = "shop.localhost"
     #: Where people reach the back office: links in emails (also those the worker sends) start here.
+    #: Defaults to 127.0.0.1 on the port in ``PORT`` (see ``load_settings``).
     base_url: str = "http://127.0.0.1:5000"
     mail_url: str = ""
     #: The platform's own mailbox; its domain is a neutral relay's (shops' customers see it under the shop's subdomain).
@@ -98,6 +99,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     instance = values["instance_path"] = Path(values.get("instance_path", INSTANCE_PATH))
     values.setdefault("database_url", f"sqlite:///{instance / 'cascade.db'}")
     values.setdefault("broker_url", f"sqla+sqlite:///{instance / 'broker.db'}")
+    # Links in emails and pages lead where the app listens: `cascade run` and `serve` put their port in PORT.
+    values.setdefault("base_url", f"http://127.0.0.1:{environ.get('PORT', '').strip() or 5000}")
     values.setdefault("mail_domain", parseaddr(values.get("mail_from", Settings.mail_from))[1].rpartition("@")[2].lower())
     settings = Settings(**values)
     validate(settings)

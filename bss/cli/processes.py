@@ -56,7 +56,7 @@ port_option = click.option(
 def run_command(info: ScriptInfo, port: int) -> None:
     """Start the local vendor simulators, migrate, sync the catalog, load the demo into an empty
     database, then start web, worker and beat."""
-    app = info.load_app()
+    app = _load_app_on(info, port)
     # First: the demo's orders are provisioned against them.
     local = simulators_to_start()
     # Each keeps its state in the instance folder, so that a restart finds what the database speaks of.
@@ -84,6 +84,13 @@ def run_command(info: ScriptInfo, port: int) -> None:
     click.echo(f"Storefronts on http://<slug>.{app.config['CASCADE_STOREFRONT_DOMAIN']}:{port}/")
     children.start({"web": ["serve", "--port", str(port)], "worker": ["worker"], "beat": ["beat"]})
     children.supervise()
+
+
+def _load_app_on(info: ScriptInfo, port: int) -> Flask:
+    """The app, knowing the port it is served on: unless ``CASCADE_BASE_URL`` says otherwise, its links (and those
+    of the worker and beat started from here, which inherit ``PORT``) lead there."""
+    os.environ["PORT"] = str(port)
+    return info.load_app()
 
 
 class Children:
@@ -180,7 +187,7 @@ def _wait_until_listening(children: Children, ports: list[int]) -> None:
 @pass_script_info
 def serve_command(info: ScriptInfo, port: int, workers: int) -> None:
     """Serve the web app only: with gunicorn when installed, else Flask's development server."""
-    app = info.load_app()
+    app = _load_app_on(info, port)
     try:
         from gunicorn.app.base import BaseApplication
     except ImportError:

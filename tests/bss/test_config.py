@@ -85,3 +85,8 @@ def test_links_in_emails_start_at_the_base_url(make_app):
         assert links.backoffice("orders/7") == "https://bss.northwind.example/bss/orders/7"
     finally:
         make_app()  # the suite's own base URL again
+
+
+def test_links_lead_to_the_port_the_app_is_served_on_unless_the_base_url_is_set():
+    assert load_settings({"PORT": "8080"}).base_url == "http://127.0.0.1:8080"
+    assert load_settings({"PORT": "8080", "CASCADE_BASE_URL": "https://bss.example"}).base_url == "https://bss.example"
