@@ -15,6 +15,7 @@ from storefront import (
     organisation,
     password,
     subscriptions,
+    support,
     views,
 )
 from storefront.auth import init_customer_auth
@@ -65,6 +66,7 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     app.register_blueprint(subscriptions.bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(invitations.bp)
+    app.register_blueprint(support.bp)
     init_plugin_pages(app)
     register_error_handlers(app)
     return app

@@ -71,6 +71,8 @@ class Ticket(Base):
     #: The seller lets the account above write in the customer's thread, as the seller.
     upstream_writes_to_customer: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the customer's thread was last written in: what the requester sees as its last update.
+    last_message_at: Mapped[datetime] = created_at_column()
     created_at: Mapped[datetime] = created_at_column()
 
     requester: Mapped[Account] = relationship(foreign_keys=[requester_id])

@@ -552,6 +552,8 @@ def _follow(session: Session, view: TicketView, actor: Actor, visibility: Visibi
         _answered(session, ticket, actor, seller_desk, now)
         if view.side is Side.UPSTREAM and upstream_desk is not None:
             _answered(session, ticket, actor, upstream_desk, now)
+            if seller_desk.status is TicketStatus.WAITING_ON_UPSTREAM:  # the customer has its answer
+                _set_status(session, _desk_view(ticket, seller_desk), actor, seller_desk, TicketStatus.WAITING_ON_CUSTOMER)
     elif view.side is Side.SELLER:  # the seller writes upstream: the upstream's turn
         assert upstream_desk is not None
         _asked(session, ticket, actor, upstream_desk, now, reopens=True)
@@ -591,8 +593,12 @@ def _set_status(session: Session, view: TicketView, actor: Actor, desk: TicketDe
     if status in FINISHED:
         desk.awaiting_since = None
     # A requester reads an escalated ticket as open: that it waits on anyone above its seller is the seller's own.
-    thread_of = Visibility.INTERNAL if TicketStatus.WAITING_ON_UPSTREAM in (old, status) else _desk_thread(desk)
-    _event(session, view.ticket, actor, thread_of, "status", {"status": [old, status]}, account=desk.account)
+    shown_old = TicketStatus.OPEN if old is TicketStatus.WAITING_ON_UPSTREAM else old
+    if status is TicketStatus.WAITING_ON_UPSTREAM or shown_old is status:
+        _event(session, view.ticket, actor, Visibility.INTERNAL, "status", {"status": [old, status]}, account=desk.account)
+    else:
+        _event(session, view.ticket, actor, _desk_thread(desk), "status", {"status": [shown_old, status]},
+               account=desk.account)
     if status in FINISHED and desk.account_id == view.ticket.seller_id and actor.account.id != view.ticket.requester_id:
         notify_finished(session, view.ticket, status)
 
@@ -610,6 +616,8 @@ def _write(session: Session, ticket: Ticket, actor: Actor, visibility: Visibilit
            files: Sequence[Any], source: str) -> TicketMessage:
     message = TicketMessage(ticket=ticket, visibility=visibility, author=actor.user, author_account=actor.account,
                             body=body, source=source if source in SOURCES else "web")
+    if visibility is Visibility.CUSTOMER:
+        ticket.last_message_at = utcnow()
     message.attachments = [TicketAttachment(filename=file.filename, media_type=file.media_type,
                                             size=len(file.content), content=file.content) for file in files]
     session.add(message)
@@ -654,6 +662,9 @@ def _visibility(value: Any, view: TicketView, errors: dict[str, list[str]]) -> V
 
 def _status(value: Any, view: TicketView, errors: dict[str, list[str]]) -> TicketStatus | None:
     choice = _choice(TicketStatus, value, "status", errors)
+    if choice is not None and not view.answering and view.desk.status is TicketStatus.CLOSED:
+        errors["status"] = ["This request is closed for good: open a new one."]
+        return None
     settable = _SETTABLE[view.side] - ({TicketStatus.WAITING_ON_UPSTREAM} if view.ticket.upstream_id is None else set())
     if choice is not None and choice not in settable:
         errors["status"] = [f"Choose {', '.join(sorted(settable))}."]

@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('upstream_writes_to_customer', sa.Boolean(), nullable=False),
     sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_message_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['opened_by_id'], ['users.id'], name=op.f('fk_tickets_opened_by_id_users')),
     sa.ForeignKeyConstraint(['requester_id'], ['accounts.id'], name=op.f('fk_tickets_requester_id_accounts')),

@@ -187,3 +187,19 @@ def test_a_customer_marking_its_own_request_solved_gets_no_email_about_it(db, ti
     with pytest.raises(ValidationError) as refused:
         update_ticket(db, actor=actor_for("harbour"), ticket_id=ticket.id, priority="urgent")
     assert "priority" in refused.value.fields
+
+
+def test_what_an_escalated_customer_reads_of_its_requests_status(db, ticket, actor_for):
+    bright, northwind, harbour = actor_for("bright"), actor_for("northwind"), actor_for("harbour")
+    escalate_ticket(db, actor=bright, ticket_id=ticket.id, body="Over to you.")
+    update_ticket(db, actor=bright, ticket_id=ticket.id, upstream_writes_to_customer=True)
+    add_message(db, actor=northwind, ticket_id=ticket.id, body="Fixed: the relay is back.", visibility="customer")
+    assert get_ticket(db, harbour, ticket.id).status is TicketStatus.WAITING_ON_CUSTOMER  # it has its answer
+
+    update_ticket(db, actor=harbour, ticket_id=ticket.id, status="closed")
+    changes = [event.changes for event in history(db, get_ticket(db, harbour, ticket.id)) if event.action == "status"]
+    assert changes[-1] == {"status": ["waiting_on_customer", "closed"]}
+    assert not any("waiting_on_upstream" in str(change) for change in changes)
+    with pytest.raises(ValidationError) as refused:
+        update_ticket(db, actor=harbour, ticket_id=ticket.id, status="resolved")
+    assert "closed for good" in refused.value.fields["status"][0]
