@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bss.auth import init_auth
@@ -14,8 +13,8 @@ from bss.backoffice.plugin_pages import init_plugin_pages
 from bss.cli import register_commands
 from bss.dispatch import init_dispatch
 from bss.errors import register_error_handlers
+from bss.i18n import init_i18n
 from bss.worker import celery_init_app, celery_settings
-from core.i18n import DEFAULT_LOCALE
 from core.links import links
 from core.plugins import load_plugins
 from core.reply_addresses import reply_addresses
@@ -53,7 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_security_headers(app, frame_src=links.storefront("*").rstrip("/"))  # its shops' previews
     init_csrf(app)
     init_auth(app)
-    Babel(app, default_locale=DEFAULT_LOCALE)  # the back office is in English
+    init_i18n(app)
     install_formatting(app)
 
     from bss import api, backoffice, health, home

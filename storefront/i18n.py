@@ -6,26 +6,17 @@ The language comes from the switcher (kept in the session), else from the browse
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Flask, redirect, request, session, url_for
-from flask_babel import Babel, Domain
 from werkzeug.wrappers import Response
 
-from core.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES, supported, translations
-from web.formatting import current_locale, install_formatting
+from core.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES, supported
+from web.formatting import install_formatting
+from web.i18n import install_babel
 from web.redirects import safe_next
 
 SESSION_KEY = "locale"
 
 bp = Blueprint("shop_language", __name__)
-
-
-class CatalogDomain(Domain):
-    """Flask-Babel's domain, reading ``core.i18n``'s in-memory catalogs instead of ``.mo`` files."""
-
-    def get_translations(self) -> Any:
-        return translations(current_locale())
 
 
 def select_locale() -> str:
@@ -43,9 +34,7 @@ def choose_language(code: str) -> Response:
 
 
 def init_i18n(app: Flask) -> None:
-    babel = Babel(app, locale_selector=select_locale)
-    # ``domain_instance`` is a cached property of Babel's: filling its slot replaces the .mo-reading Domain.
-    babel.__dict__["domain_instance"] = CatalogDomain()
+    install_babel(app, select_locale)
     install_formatting(app)
-    app.jinja_env.globals.update(languages=LANGUAGE_NAMES, current_locale=current_locale)
+    app.jinja_env.globals["languages"] = LANGUAGE_NAMES
     app.register_blueprint(bp)

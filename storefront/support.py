@@ -24,7 +24,7 @@ from core.models.support import TicketEvent, TicketStatus
 from core.services.notifications import sender_name_for
 from core.services.subscriptions import list_subscriptions
 from core.services.teams import members_of
-from core.services.ticket_files import MAX_FILE_BYTES, MAX_FILES, MAX_UPLOAD_BYTES, UploadedFile, checked_files
+from core.services.ticket_files import MAX_FILE_BYTES, MAX_FILES, UploadedFile, checked_files
 from core.services.tickets import (
     FINISHED,
     MAX_BODY,
@@ -47,6 +47,7 @@ from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.database import db
 from web.formatting import current_locale, moment
+from web.forms import accept_files, uploaded_files
 from web.pages import sign_in_required
 
 bp = Blueprint("shop_support", __name__)
@@ -64,8 +65,7 @@ STATUS_LABELS = {
 }
 ACCEPTED = lazy_gettext("PDF, PNG, JPEG, plain text (.txt) or e-mail (.eml)")
 
-#: The views that take files: they alone may receive a request of ``MAX_UPLOAD_BYTES``.
-_UPLOADS = frozenset({"shop_support.new_ticket", "shop_support.reply"})
+accept_files(bp, ("shop_support.new_ticket", "shop_support.reply"))
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,6 @@ class HistoryLine:
     when: str
     what: str
     who: str
-
-
-@bp.url_value_preprocessor
-def allow_uploads(endpoint: str | None, _values: dict[str, Any] | None) -> None:
-    """Raise the size limit for the views that take files; it runs before any check reads the form."""
-    if endpoint in _UPLOADS:
-        request.max_content_length = MAX_UPLOAD_BYTES
 
 
 @bp.app_template_filter("ticket_status")
@@ -105,7 +98,7 @@ def tickets() -> str:
 def new_ticket() -> Response | tuple[str, int]:
     if request.method == "GET":
         return _new_page({"subscription_id": request.args.get("subscription", "")})
-    form, files = request.form, _uploads()
+    form, files = request.form, uploaded_files()
     try:
         view = open_ticket(db.session, actor=current_customer_actor(), subject=form.get("subject", ""),
                            body=form.get("body", ""), subscription_id=form.get("subscription_id", type=int),
@@ -128,7 +121,7 @@ def ticket(ticket_id: int) -> tuple[str, int]:
 @sign_in_required
 def reply(ticket_id: int) -> Response | tuple[str, int]:
     view = _own_ticket(ticket_id)
-    form, files = request.form, _uploads()
+    form, files = request.form, uploaded_files()
     try:
         add_message(db.session, actor=current_customer_actor(), ticket_id=view.id, body=form.get("body", ""),
                     attachments=files)
@@ -177,12 +170,6 @@ def _own_ticket(ticket_id: int) -> TicketView:
     if not _of_this_shop(view):
         abort(404)
     return view
-
-
-def _uploads() -> list[UploadedFile]:
-    """The files the form carries; a file input left empty sends a nameless part, which is no file."""
-    return [UploadedFile(file.filename or "", file.read()) for file in request.files.getlist("attachments")
-            if file.filename]
 
 
 def _in_words(error: ValidationError | UnknownReferenceError, files: list[UploadedFile]) -> dict[str, list[str]]:

@@ -6,14 +6,16 @@ page shows it beside the field and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from flask import request
+from flask import Blueprint, request
 
 from core.errors import ValidationError
 from core.models.accounts import Account
 from core.services.accounts import list_accounts
+from core.services.ticket_files import MAX_UPLOAD_BYTES, UploadedFile
 from web.database import db
 from web.input_checks import MAX_ID
 from web.pages import current_account
@@ -55,3 +57,20 @@ def whole_number(
         errors[field] = [f"Write a whole number from 1 to {at_most}."]
         return None
     return int(text)
+
+
+def accept_files(blueprint: Blueprint, endpoints: Iterable[str]) -> None:
+    """Let the forms of ``endpoints`` carry files, weighing up to ``MAX_UPLOAD_BYTES`` where every other form
+    keeps the app's limit. The limit is raised in a URL value preprocessor: those run before any
+    ``before_request`` function, the CSRF check among them, reads the form."""
+    taking = frozenset(endpoints)
+
+    @blueprint.url_value_preprocessor
+    def allow_files(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+        if endpoint in taking:
+            request.max_content_length = MAX_UPLOAD_BYTES
+
+
+def uploaded_files(field: str = "attachments") -> list[UploadedFile]:
+    """The files the form sends under ``field``; a file input left empty sends a part with no name, which is no file."""
+    return [UploadedFile(upload.filename or "", upload.read()) for upload in request.files.getlist(field) if upload.filename]

@@ -10,10 +10,12 @@ from flask import Blueprint, Flask
 from core.plugins import pm
 from web.api.auth import authenticate, challenge
 from web.api.idempotency import replay_repeated_write
+from web.api.operations import allow_uploads
 
 PREFIX = "/api/v1"
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
+bp.url_value_preprocessor(allow_uploads)
 bp.before_request(authenticate)
 bp.before_request(replay_repeated_write)
 bp.after_request(challenge)
@@ -33,6 +35,7 @@ from bss.api import (  # noqa: E402,F401  (routes register on import)
     subscriptions,
     tasks,
     teams,
+    tickets,
     transfers,
 )
 
@@ -43,5 +46,6 @@ def init_plugin_api(app: Flask) -> None:
     for found in pm.hook.api_routes():
         for blueprint in found or ():
             app.register_blueprint(blueprint, url_prefix=f"{PREFIX}{blueprint.url_prefix or ''}")
+            app.url_value_preprocessors.setdefault(blueprint.name, []).append(allow_uploads)
             app.before_request_funcs.setdefault(blueprint.name, []).extend([authenticate, replay_repeated_write])
             app.after_request_funcs.setdefault(blueprint.name, []).append(challenge)

@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, missing, validate
 from werkzeug.routing import Rule
 
 from core.services.idempotency import KEY_LIFETIME, KEY_MAX_LENGTH
+from core.services.ticket_files import MAX_UPLOAD_BYTES
 from web.api.fields import Id
 from web.api.idempotency import HEADER, KEY_PATTERN, REPLAYED_HEADER
 from web.api.operations import Operation, operation_of
@@ -50,6 +51,7 @@ _ERRORS = {
     404: "Not found, or not in your part of the account tree: the path's ids, and those the request names "
          "(in its query or body), must name things of yours.",
     409: "The change clashes with the current data.",
+    413: f"The request is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB, files and all.",
     422: "Invalid input: `fields` names each field at fault.",
 }
 
@@ -208,6 +210,17 @@ def _path_of(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
     return _ARGUMENT.sub(r"{\g<name>}", rule.rule), parameters
 
 
+def _form(builder: _Builder, body: Schema, files: str) -> dict[str, Any]:
+    """A ``multipart/form-data`` body: the JSON body's fields, and files (several) under ``files``."""
+    described = builder.object(body)
+    described["properties"][files] = {
+        "type": "array",
+        "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+        "description": "Files, each a part of its own under this name.",
+    }
+    return described
+
+
 def _problem(builder: _Builder, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/problem+json": {"schema": builder.ref(ProblemSchema)}}}
 
@@ -234,6 +247,8 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
         required = any(field.required for field in body.fields.values()) or bool(
             getattr(body, "json_schema", {}).get("minProperties"))
         request_body = {"required": required, "content": {"application/json": {"schema": builder.ref(declared.body)}}}
+        if declared.files is not None:
+            request_body["content"]["multipart/form-data"] = {"schema": _form(builder, body, declared.files)}
     builder.reading, names_ids = False, builder.names_ids
     success: dict[str, Any] = {"description": HTTPStatus(declared.status).phrase}
     if declared.idempotent:
@@ -248,6 +263,7 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
         (403, declared.permission is not None or declared.forbids),
         (404, bool(rule.arguments) or names_ids),
         (409, declared.conflicts or declared.idempotent),
+        (413, declared.files is not None),
         (422, declared.query is not None or declared.body is not None or declared.idempotent),
     ]
     for status, applies in failures:

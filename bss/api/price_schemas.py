@@ -231,7 +231,8 @@ class PriceListQuerySchema(Schema):
 class PriceListCreateSchema(FlatErrorsSchema):
     kind = fields.Enum(PriceListKind, by_value=True, required=True,
                        metadata={"description": "wholesale (a distributor's, for resellers) or retail."})
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=100),
+                                                  Pattern(r"^[^\u0000]*[^\s\u0000][^\u0000]*$", error="Name the list.")])
     currency = fields.String(required=True, validate=Pattern(r"^[A-Za-z]{3}$", error="Give an ISO 4217 code, such as EUR."),
                              metadata={"description": "ISO 4217, in either case."})
     tier = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),

@@ -23,4 +23,5 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     subscriptions,
     tasks,
     teams,
+    tickets,
 )

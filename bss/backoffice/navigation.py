@@ -7,12 +7,20 @@ from collections.abc import Iterable
 from flask import Flask
 from flask_login import current_user
 
-from bss.auth import acting_account, can, open_task_count
+from bss.auth import acting_account, can, current_actor, open_task_count
 from core.models.accounts import AccountKind
 from core.permissions import Permission
+from core.services.tickets import count_awaiting
+from web.database import db
 from web.pages import NavEntry, Section
 
 _SELLERS = frozenset({AccountKind.DISTRIBUTOR, AccountKind.RESELLER})
+
+
+def awaiting_ticket_count() -> int:
+    """How many tickets wait for the acting account's answer (for the navigation)."""
+    return count_awaiting(db.session, current_actor())
+
 
 #: The core's own entries; plugins' entries join their section after these.
 CORE_NAV = (
@@ -22,6 +30,8 @@ CORE_NAV = (
     NavEntry("Subscriptions", "backoffice.subscriptions"),
     NavEntry("Invoices", "backoffice.invoices", permission=Permission.VIEW_BILLING),
     NavEntry("Tasks", "backoffice.tasks", kinds=_SELLERS, badge=open_task_count),
+    NavEntry("Support", "backoffice.tickets", permission=Permission.SUPPORT, kinds=_SELLERS,
+             badge=awaiting_ticket_count),
     NavEntry("Storefront", "backoffice.storefront", Section.SELLING, kinds=_SELLERS),
     NavEntry("Revenue", "backoffice.revenue", Section.SELLING, Permission.VIEW_BILLING, kinds=_SELLERS),
     NavEntry("Payment settings", "backoffice.payment_settings", Section.SELLING, Permission.PAY, kinds=_SELLERS),

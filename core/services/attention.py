@@ -2,7 +2,7 @@
 
 The seed's promise: running a reseller business takes "5-10 minutes of your time each day".
 Each item here is one click from being done: a manual task to complete, an order whose payment
-to confirm, a failed provisioning to retry, a renewal to make.
+to confirm, a failed provisioning to retry, a renewal to make, a support request to answer.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from core.models.provisioning import ManualTask, ProvisioningRequest, RequestSta
 from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
 from core.services.actors import Actor
 from core.services.manual_tasks import list_tasks
+from core.services.tickets import TicketView, awaiting_answer, fast_tracked
 
 #: How far ahead renewals are shown.
 RENEWAL_HORIZON = timedelta(days=30)
@@ -32,10 +33,15 @@ class Attention:
     awaiting_payment: list[Order]
     failed: list[ProvisioningRequest]
     renewals_due: list[Subscription]
+    #: Fast-tracked escalations first, then the longest waiting.
+    tickets: list[TicketView]
+    #: The ids of the tickets among them that are fast-tracked escalations.
+    fast_tracked: frozenset[int]
 
     @property
     def count(self) -> int:
-        return len(self.tasks) + len(self.awaiting_payment) + len(self.failed) + len(self.renewals_due)
+        return (len(self.tasks) + len(self.awaiting_payment) + len(self.failed) + len(self.renewals_due)
+                + len(self.tickets))
 
 
 def needs_attention(session: Session, actor: Actor) -> Attention:
@@ -75,4 +81,7 @@ def needs_attention(session: Session, actor: Actor) -> Attention:
         .options(joinedload(Subscription.owner), joinedload(Subscription.product), joinedload(Subscription.plan))
         .order_by(Subscription.current_period_end).limit(LIMIT)
     ))
-    return Attention(list_tasks(session, actor, status=TaskStatus.OPEN, limit=LIMIT), awaiting, failed, renewals)
+    tickets = awaiting_answer(session, actor, limit=LIMIT)
+    return Attention(list_tasks(session, actor, status=TaskStatus.OPEN, limit=LIMIT), awaiting, failed, renewals,
+                     tickets, fast_tracked(session, tickets))
+

@@ -217,6 +217,7 @@ def list_tickets(
     status: TicketStatus | None = None,
     account_id: int | None = None,
     assignee_id: int | None = None,
+    unassigned: bool = False,
     search: str | None = None,
     waiting_longer_than: timedelta | None = None,
     asked: bool | None = None,
@@ -226,7 +227,7 @@ def list_tickets(
     """The tickets the actor's account reads, newest first (after ``after_id``, for paging).
 
     ``asked`` narrows them to those it asked (``True``) or answers (``False``); ``account_id`` to those
-    one account asked; ``assignee_id`` to those one person holds at the reader's desk; ``search``
+    one account asked; ``assignee_id`` to those one person holds at the reader's desk (``unassigned``: nobody); ``search``
     to a ticket number or words of the subject; ``waiting_longer_than`` to those whose answer the
     reader's desk has owed for longer."""
     me = actor.account.id
@@ -249,6 +250,8 @@ def list_tickets(
         query = query.where(Ticket.requester_id == account_id)
     if assignee_id is not None:
         query = query.where(TicketDesk.assignee_id == assignee_id, TicketDesk.account_id == me)
+    if unassigned:
+        query = query.where(TicketDesk.assignee_id.is_(None), TicketDesk.account_id == me)
     if search and (words := search.strip()):
         number = words.lstrip("#")
         query = query.where(or_(func.lower(Ticket.subject).contains(words.lower(), autoescape=True),
@@ -272,24 +275,36 @@ def awaiting_answer(session: Session, actor: Actor, limit: int = 20) -> list[Tic
         return []
     me = actor.account
     tickets = session.scalars(
-        select(Ticket).join(TicketDesk, TicketDesk.ticket_id == Ticket.id)
-        .where(TicketDesk.account_id == me.id, TicketDesk.awaiting_since.is_not(None),
-               TicketDesk.status.not_in((*FINISHED, TicketStatus.WAITING_ON_UPSTREAM)))
+        select(Ticket).join(TicketDesk, TicketDesk.ticket_id == Ticket.id).where(_owed_by(me.id))
         .order_by(TicketDesk.awaiting_since).limit(limit * 5)
         .options(selectinload(Ticket.desks).joinedload(TicketDesk.assignee), joinedload(Ticket.requester),
                  joinedload(Ticket.seller))
     ).unique().all()
     views = [TicketView(ticket, _side(ticket, me) or Side.SELLER, me) for ticket in tickets]
-    fast = {seller.id for seller in {view.ticket.seller for view in views if view.side is Side.UPSTREAM}
-            if FAST_TRACK_SUPPORT in entitlements_of(session, seller)}
-    views.sort(key=lambda view: (not (view.side is Side.UPSTREAM and view.ticket.seller_id in fast),
-                                 view.desk.awaiting_since))
+    fast = fast_tracked(session, views)
+    views.sort(key=lambda view: (view.id not in fast, view.desk.awaiting_since))
     return views[:limit]
 
 
-def fast_tracked(session: Session, view: TicketView) -> bool:
-    """An escalation the reader owes a seller whose plan fast-tracks its support."""
-    return view.side is Side.UPSTREAM and FAST_TRACK_SUPPORT in entitlements_of(session, view.ticket.seller)
+def count_awaiting(session: Session, actor: Actor) -> int:
+    """How many tickets the actor's desk owes an answer (what ``awaiting_answer`` lists, counted)."""
+    if Permission.SUPPORT not in actor.permissions:
+        return 0
+    return session.scalar(select(func.count()).select_from(TicketDesk).where(_owed_by(actor.account.id))) or 0
+
+
+def _owed_by(account_id: int) -> Any:
+    """The desks of ``account_id`` that owe an answer: waited on, neither finished nor waiting on the account above."""
+    return and_(TicketDesk.account_id == account_id, TicketDesk.awaiting_since.is_not(None),
+                TicketDesk.status.not_in((*FINISHED, TicketStatus.WAITING_ON_UPSTREAM)))
+
+
+def fast_tracked(session: Session, views: Iterable[TicketView]) -> frozenset[int]:
+    """The ids of ``views`` that are escalations the reader owes a seller whose plan fast-tracks its support."""
+    escalations = [view for view in views if view.side is Side.UPSTREAM]
+    fast_sellers = {seller.id for seller in {view.ticket.seller for view in escalations}
+                    if FAST_TRACK_SUPPORT in entitlements_of(session, seller)}
+    return frozenset(view.id for view in escalations if view.ticket.seller_id in fast_sellers)
 
 
 def thread(session: Session, view: TicketView) -> list[TicketMessage]:

@@ -27,6 +27,8 @@ from core.models.people import Membership, Team, User
 from core.models.prices import PriceEntry, PriceList, PriceListKind
 from core.models.provisioning import ManualTask, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionEvent
+from core.models.support import Ticket, TicketAttachment, TicketDesk, TicketMessage
+from core.models.transfers import Transfer
 from core.product_lifecycle import LifecycleAction, ManualStep, Result
 from core.services.accounts import create_account
 from core.services.actors import acting_as
@@ -34,6 +36,9 @@ from core.services.api_keys import create_api_key
 from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user, owner_team
 from core.services.price_lists import create_price_list, set_product_offered
+from core.services.ticket_files import UploadedFile
+from core.services.tickets import open_ticket
+from core.services.transfers import start_transfer
 from plugin_kit.testing import form_token, post_form, provision_due
 from plugins.hosting.models import Website, WebsiteStatus
 
@@ -59,7 +64,7 @@ BUYERS = {"corner": "corner", "maple": "maple", "southwind": "southern"}
 def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
     """The demo platform (both resellers on Standard, which has the API), a second distributor,
     narrow teams for the staff roles, and an order of each sibling tenant whose subscription's
-    activation waits for a person's task."""
+    activation waits for a person's task, and a support ticket it asked its seller, with a file."""
     for reseller in ("bright", "corner"):
         reseller_plan(reseller, "standard")
     southwind = create_account(db, kind=AccountKind.DISTRIBUTOR, name="Southwind Distribution", slug="southwind")
@@ -91,6 +96,8 @@ def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
         owner = db.scalar(select(User).join(Membership).where(Membership.team_id == owner_team(db, buyer).id))
         place_order(db, actor=acting_as(db, owner, buyer), lines=[LineRequest(fake_catalog["small"].id)],
                     payment_method="on_account")
+        open_ticket(db, actor=acting_as(db, owner, buyer), subject="Help", body="Please.",
+                    attachments=[UploadedFile("notes.txt", b"Some notes\n")])
     db.commit()
     provision_due(db)
     assert db.scalar(select(func.count()).select_from(ManualTask)) == len(BUYERS)
@@ -104,6 +111,13 @@ def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
                        period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), issued_on=date(2026, 4, 1),
                        due_on=date(2026, 4, 15), tax_name="Tax", tax_rate=0, subtotal_amount=10, tax_amount=0,
                        total_amount=10))
+    for buyer_slug in BUYERS.values():  # and a transfer under way: its seller releasing it (or a client of its)
+        buyer = accounts[buyer_slug]
+        customer = buyer if buyer.kind is AccountKind.CUSTOMER else create_account(
+            db, kind=AccountKind.CUSTOMER, name=f"{buyer.name} client", slug=f"{buyer_slug}-client", parent=buyer,
+            primary_domain=f"{buyer_slug}-client.example")
+        seller_owner = db.scalar(select(User).join(Membership).where(Membership.team_id == owner_team(db, customer.parent).id))
+        start_transfer(db, actor=acting_as(db, seller_owner, customer.parent), account_id=customer.id, release=True)
     db.commit()
     return accounts
 
@@ -127,6 +141,10 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
         "invoice_id": db.scalar(select(Invoice.id).where(Invoice.recipient_id.in_(mine))),
         "task_id": db.scalar(select(ManualTask.id).join(ProvisioningRequest)
                              .where(ProvisioningRequest.subscription_id == subscription_id)),
+        "ticket_id": db.scalar(select(Ticket.id).where(Ticket.requester_id.in_(mine))),
+        "transfer_id": db.scalar(select(Transfer.id).where(Transfer.account_id.in_(mine))),
+        "attachment_id": db.scalar(select(TicketAttachment.id).join(TicketMessage).join(Ticket)
+                                   .where(Ticket.requester_id.in_(mine))),
         # The catalog is shared: a plan or product id names nobody's data, so both runs use real ones.
         "plan_id": db.scalar(select(Plan.id).order_by(Plan.id)),
         "product_id": db.scalar(select(Product.id).order_by(Product.id)),
@@ -135,7 +153,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
 
 #: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
 FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "order_id",
-           "subscription_id", "task_id", "website_id", "invoice_id", "id"}
+           "subscription_id", "task_id", "website_id", "invoice_id", "ticket_id", "attachment_id", "transfer_id", "id"}
 #: Parameters naming shared catalog rows: the same real id in both runs.
 SHARED = {"plan_id", "product_id"}
 ID_ALIASES = {"id": "account_id"}
@@ -190,6 +208,13 @@ def _snapshot(db, sibling: Account):
         "websites": db.execute(select(Website.id, Website.status, Website.live_at).where(Website.account_id.in_(mine))).all(),
         "tasks": db.execute(select(ManualTask.id, ManualTask.status, ManualTask.note).join(ProvisioningRequest)
                             .where(ProvisioningRequest.subscription_id.in_(subscriptions))).all(),
+        "tickets": db.execute(select(Ticket.id, Ticket.upstream_id, Ticket.upstream_writes_to_customer, TicketDesk.status,
+                                     TicketDesk.priority, TicketDesk.assignee_id).join(TicketDesk)
+                              .where(Ticket.requester_id.in_(mine))).all(),
+        "transfers": db.execute(select(Transfer.id, Transfer.status, Transfer.consented_at, Transfer.accepted_at)
+                                .where(Transfer.account_id.in_(mine))).all(),
+        "ticket_messages": db.scalar(select(func.count()).select_from(TicketMessage).join(Ticket)
+                                     .where(Ticket.requester_id.in_(mine))),
     }
 
 

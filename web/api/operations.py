@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 import marshmallow
 from flask import Response, current_app, jsonify, request
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from core.errors import ValidationError
 from core.permissions import Permission
+from core.services.ticket_files import MAX_UPLOAD_BYTES, UploadedFile
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -31,6 +32,9 @@ class Operation:
     query: type[Schema] | None = None
     #: Schema of the JSON body, loaded by ``request_body()``.
     body: type[Schema] | None = None
+    #: The field of a ``multipart/form-data`` body that carries files: the body may come as such a form, with the
+    #: JSON body's fields and files under this name, up to ``MAX_UPLOAD_BYTES`` in all.
+    files: str | None = None
     #: The permission the caller's team needs (403 without it).
     permission: Permission | None = None
     #: Answered without an API key.
@@ -98,14 +102,39 @@ def request_json() -> Any:
 
 
 def request_body() -> dict[str, Any]:
-    """Load the JSON body with the operation's body schema."""
-    schema = current_operation().body
-    if schema is None:
+    """Load the JSON body (or the form, for an operation that takes files) with the operation's body schema."""
+    declared = current_operation()
+    if declared.body is None:
         raise LookupError(f"the view {request.endpoint} declares no body schema")
+    if declared.files is not None and request.mimetype == "multipart/form-data":
+        return _form_body(declared.body(), declared.files)
     body = request_json()
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["Send a JSON object with Content-Type: application/json."]})
-    return _load(schema(), body)
+    return _load(declared.body(), body)
+
+
+def allow_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Let a form with files, sent to an operation that takes them, weigh up to ``MAX_UPLOAD_BYTES``; any other
+    request keeps the app's limit.
+
+    Registered as a URL value preprocessor: those run before any ``before_request`` function reads the body."""
+    declared = operation_of(current_app.view_functions[endpoint]) if endpoint else None
+    if declared is not None and declared.files is not None and request.mimetype == "multipart/form-data":
+        request.max_content_length = MAX_UPLOAD_BYTES
+
+
+def _form_body(schema: Schema, files: str) -> dict[str, Any]:
+    """The form's fields loaded as the JSON body's (a list field from its repeated values), its files under ``files``."""
+    lists = {field.data_key or name for name, field in schema.fields.items() if isinstance(field, fields.List)}
+    body = {name: values if name in lists or len(values) > 1 else values[0]
+            for name, values in request.form.lists()}
+    misplaced = {name: [f"Send files under {files} only."] for name in request.files if name != files}
+    if misplaced:
+        raise ValidationError(misplaced)
+    loaded = _load(schema, body)
+    loaded[files] = [UploadedFile(upload.filename or "", upload.read()) for upload in request.files.getlist(files)]
+    return loaded
 
 
 def respond(result: Any, headers: Mapping[str, str] | None = None) -> Response:

@@ -48,11 +48,14 @@ def run_schemathesis(base_url: str, api_key: str) -> tuple[list[str], list[str],
         "headers": {"Authorization": f"Bearer {api_key}"},
         "generation": {"max-examples": EXAMPLES, "database": "none"},  # nor of hypothesis' examples
         # What no JSON Schema says: each plan's own parameters and prerequisites (an order), the decimals of
-        # each currency (a charge), volume tiers' prices falling as their quantities rise (a price). These
-        # answer 422 with the field at fault to a request the document allows; every other check still runs.
+        # each currency (a charge), volume tiers' prices falling as their quantities rise (a price), what a
+        # file's bytes are (a new ticket's attachments), which of a transfer's fields the caller's part in it takes
+        # (a customer names a storefront, a reseller a domain). These answer 422 with the field at fault to a
+        # request the document allows; every other check still runs.
         "operations": [{"include-name": name, "checks": {"positive_data_acceptance": {
             "expected-statuses": [*POSITIVE_STATUSES, 422]}}} for name in (
-            "POST /api/v1/orders", "POST /api/v1/charges", "PUT /api/v1/price-lists/{price_list_id}/prices/{plan_id}")],
+            "POST /api/v1/orders", "POST /api/v1/charges", "PUT /api/v1/price-lists/{price_list_id}/prices/{plan_id}",
+            "POST /api/v1/tickets", "POST /api/v1/transfers")],
     })
     schema = schemathesis.openapi.from_url(f"{base_url}/api/v1/openapi.json", config=config)
     failures: dict[str, set[str]] = defaultdict(set)

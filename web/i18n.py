@@ -1,0 +1,27 @@
+"""Flask-Babel over ``core.i18n``'s in-memory catalogs: how both web apps, and the emails, are translated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask_babel import Babel, Domain
+
+from core.i18n import DEFAULT_LOCALE, translations
+from web.formatting import current_locale
+
+
+class CatalogDomain(Domain):
+    """Flask-Babel's domain, reading ``core.i18n``'s in-memory catalogs instead of ``.mo`` files."""
+
+    def get_translations(self) -> Any:
+        return translations(current_locale())
+
+
+def install_babel(app: Flask, locale_selector: Callable[[], str]) -> None:
+    """Translate ``app`` into the language ``locale_selector`` chooses for each request."""
+    babel = Babel(app, default_locale=DEFAULT_LOCALE, locale_selector=locale_selector)
+    # ``domain_instance`` is a cached property of Babel's: filling its slot replaces the .mo-reading Domain.
+    babel.__dict__["domain_instance"] = CatalogDomain()
+    app.jinja_env.globals["current_locale"] = current_locale
