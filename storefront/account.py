@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.passwords import MIN_LENGTH
 from core.services.sign_in import (
+    NotACustomerHereError,
     SignInError,
     ThrottledError,
     open_session,
@@ -19,10 +20,11 @@ from core.services.sign_in import (
     unlock_sign_in,
 )
 from core.services.sign_ups import confirm_sign_up, pending_sign_up, start_sign_up
-from storefront.auth import customer_account, customer_accounts
+from storefront.auth import current_customer_actor, customer_account, customer_accounts
 from storefront.cart import clear_cart
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
+from storefront.transfers import account_transfers, moved_away
 from web.csrf import rotate_csrf_token
 from web.database import db
 from web.formatting import current_locale
@@ -66,9 +68,10 @@ def sign_in_page() -> str | Response | tuple[str, int]:
                                 unlock_link=lambda token: url_for("shop_account.unlock", token=token, _external=True))
         except SignInError as error:
             db.session.commit()  # keep the failure count
+            moved = moved_away(error.user) if isinstance(error, NotACustomerHereError) else None
             message = (_("Too many failed attempts. Wait a few minutes, then try again.")
                        if isinstance(error, ThrottledError) else _("That email and password do not match an account here."))
-            return render_page("sign_in.html", email=email, error=message), 401
+            return render_page("sign_in.html", email=email, error=None if moved else message, moved=moved), 401
         db.session.commit()
         rotate_csrf_token()
         login_user(SignedInUser(signed_in.login_session, signed_in.token))
@@ -141,7 +144,8 @@ def confirm(token: str) -> str | Response | tuple[str, int, dict[str, str]]:
 @bp.get("/account")
 @sign_in_required
 def home() -> str:
-    return render_page("account.html", account=customer_account(), accounts=customer_accounts())
+    return render_page("account.html", account=customer_account(), accounts=customer_accounts(),
+                       transfers=account_transfers(), may_move=current_customer_actor().in_owner_team)
 
 
 @bp.post("/account/switch")

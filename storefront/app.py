@@ -16,6 +16,7 @@ from storefront import (
     password,
     subscriptions,
     support,
+    transfers,
     views,
 )
 from storefront.auth import init_customer_auth
@@ -67,6 +68,7 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     app.register_blueprint(organisation.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(support.bp)
+    app.register_blueprint(transfers.bp)
     init_plugin_pages(app)
     register_error_handlers(app)
     return app

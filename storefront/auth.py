@@ -37,15 +37,20 @@ def customer_accounts() -> list[Account]:
     return accounts_of(db.session, current_user.user, customers_of=current_storefront().account)
 
 
-def customer_account() -> Account:
-    """The account the signed-in customer acts for; it must still buy from this storefront's seller."""
+def signed_in_account() -> Account | None:
+    """The account the signed-in customer acts for while it still buys from this storefront's seller, else ``None``."""
     if "customer_account" not in g:
         account_id = current_user.login_session.account_id
-        account = next((account for account in customer_accounts() if account.id == account_id), None)
-        if account is None:
-            abort(403, "You are no longer a customer of this shop.")
-        g.customer_account = account
+        g.customer_account = next((account for account in customer_accounts() if account.id == account_id), None)
     return g.customer_account
+
+
+def customer_account() -> Account:
+    """The account the signed-in customer acts for; it must still buy from this storefront's seller."""
+    account = signed_in_account()
+    if account is None:
+        abort(403, "You are no longer a customer of this shop.")
+    return account
 
 
 def current_customer_actor() -> Actor:
@@ -56,7 +61,9 @@ def current_customer_actor() -> Actor:
 
 
 def customer_can(permission: Permission) -> bool:
-    return permission in current_customer_actor().permissions
+    """Whether the signed-in customer's teams hold ``permission``; never, for a person whose account no longer
+    buys here (the pages that say so must render, navigation and all)."""
+    return signed_in_account() is not None and permission in current_customer_actor().permissions
 
 
 def init_customer_auth(app: Flask) -> None:

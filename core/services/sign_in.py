@@ -62,6 +62,15 @@ class ThrottledError(SignInError):
     title = "Too many attempts"
 
 
+class NotACustomerHereError(SignInError):
+    """The password is right, but none of the person's accounts buys from the storefront's seller:
+    the same refusal, holding the person, for a storefront that tells them where their account went."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__("That email and password do not match an active account.")
+        self.user = user
+
+
 @dataclass(frozen=True)
 class SignedIn:
     login_session: LoginSession
@@ -99,11 +108,12 @@ def sign_in(
     On a ``storefront``, only a member of an account its seller sells to directly signs in, and
     the session works on that storefront alone; without one, it is a back-office session.
     Raises ``SignInError`` with the same message whether the email is unknown, the password
-    wrong, the person disabled or not a customer of the storefront; ``ThrottledError`` while
-    the attempts are throttled. Commits the attempt's count before the password is checked (see
-    the module's docstring); the session it opens is for the caller to commit. A caller in the
-    middle of a transaction of its own (accepting an invitation) passes ``commit_attempt=False``:
-    the count then holds its rows' locks until the caller commits.
+    wrong, the person disabled or not a customer of the storefront (``NotACustomerHereError``,
+    holding the person, for the last); ``ThrottledError`` while the attempts are throttled.
+    Commits the attempt's count before the password is checked (see the module's docstring); the
+    session it opens is for the caller to commit. A caller in the middle of a transaction of its
+    own (accepting an invitation) passes ``commit_attempt=False``: the count then holds its rows'
+    locks until the caller commits.
     ``unlock_link`` turns a token into the page that lifts a paused login, for the email sent
     when one is paused (the back office's when not given).
     """
@@ -124,8 +134,10 @@ def sign_in(
         raise SignInError("That email and password do not match an active account.")
     user = session.get_one(User, user_id)
     accounts = accounts_of(session, user, customers_of=storefront.account if storefront is not None else None)
-    if not user.active or (storefront is not None and not accounts):
+    if not user.active:
         raise SignInError("That email and password do not match an active account.")
+    if storefront is not None and not accounts:
+        raise NotACustomerHereError(user)
     _count_success(session, counts)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)

@@ -96,16 +96,22 @@ class TransferView:
         return ShownAccount(account.id, account.name, account.primary_domain)
 
     @property
+    def answerable(self) -> bool:
+        """Still open to answers: under way and not past its expiry (which the scheduler records within the hour)."""
+        return self.transfer.is_open and utcnow() < self.transfer.expires_at
+
+    @property
     def may_consent(self) -> bool:
-        return self.reader.id == self.transfer.account_id and self.transfer.consented_at is None and self.transfer.is_open
+        """The reader's account is the one that moves and has not consented (its owner team answers for it)."""
+        return self.answerable and self.reader.id == self.transfer.account_id and self.transfer.consented_at is None
 
     @property
     def may_accept(self) -> bool:
-        return self.reader.id == self.transfer.to_seller_id and self.transfer.accepted_at is None and self.transfer.is_open
+        return self.answerable and self.reader.id == self.transfer.to_seller_id and self.transfer.accepted_at is None
 
     @property
     def may_cancel(self) -> bool:
-        return self.transfer.is_open and self.reader.id in (self.transfer.started_by_account_id, _top_of(self.transfer))
+        return self.answerable and self.reader.id in (self.transfer.started_by_account_id, _top_of(self.transfer))
 
 
 # --- starting -------------------------------------------------------------------------------------
@@ -252,6 +258,8 @@ def cancel_transfer(session: Session, *, actor: Actor, transfer_id: int, reason:
     transfer = _open_transfer(session, actor, transfer_id)
     if actor.account.id not in (transfer.started_by_account_id, _top_of(transfer)):
         raise PermissionDeniedError("Only who started a transfer, or the distributor, cancels it.")
+    if actor.account.id == transfer.account_id and not actor.in_owner_team:
+        raise PermissionDeniedError("Only the account's owners answer for it.")
     return _end(session, actor, transfer, TransferStatus.CANCELLED, reason)
 
 

@@ -167,3 +167,12 @@ def test_a_completion_cut_short_leaves_the_old_state_whole(db, demo, actor_for, 
     assert (demo["solo"].parent.slug, subscription.seller.slug) == ("northwind", "northwind")
     assert charges_of(db, subscription, f"transfer-{started.transfer.id}") == {}
     assert get_transfer(db, actor_for("solo"), started.transfer.id).transfer.status is TransferStatus.AWAITING_ACCEPTANCE
+
+
+def test_only_the_customers_owners_answer_for_it(db, demo, actor_for, mid_period, make_team):
+    started = start_transfer(db, actor=actor_for("solo"), to_storefront="bright.shop.localhost")
+    clerks = make_team("solo", "Clerks", ["view_billing"])
+    for answer in (cancel_transfer, reject_transfer):
+        with pytest.raises(PermissionDeniedError):
+            answer(db, actor=actor_for("solo", team=clerks), transfer_id=started.transfer.id)
+    assert get_transfer(db, actor_for("solo"), started.transfer.id).may_cancel
