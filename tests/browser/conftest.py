@@ -57,8 +57,8 @@ REQUIRE_VARIABLE = "CASCADE_REQUIRE_BROWSER"
 #: How long a step may wait for the page (ms); a real failure shows in seconds, not the default 30.
 STEP_TIMEOUT_MS = 10_000
 #: The storefront fields the package's tests may change, put back after each test.
-BRANDING = ("display_name", "primary_colour", "accent_colour", "contact_email", "contact_phone", "support_url",
-            "welcome_text", "theme")
+BRANDING = ("display_name", "sender_name", "primary_colour", "accent_colour", "contact_email", "contact_phone",
+            "support_url", "welcome_text", "theme")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -49,6 +49,11 @@ def open_ticket_page(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(SUBJECT)
 
 
+def author_of(page: Page, text: str) -> str:
+    """Who a message of the customer's thread is from, as the page shows it."""
+    return page.get_by_role("listitem").filter(has_text=text).locator("strong").first.inner_text()
+
+
 def reply(page: Page, thread: str, text: str) -> None:
     form = page.locator("form").filter(has=page.get_by_role("button", name="Send", exact=True))
     thread_choice = form.get_by_role("radio", name=thread, exact=True)
@@ -104,8 +109,8 @@ def test_customer_reseller_distributor_reseller_customer(browsing: Browsing, liv
     northwind.reload()
     reply(northwind, "Customer", "We have also added your partners to our allow list.")
     customer.reload()
-    message = customer.get_by_role("listitem").filter(has_text="added your partners to our allow list")
-    expect(message).to_contain_text("Bright IT")
+    expect(customer.get_by_text("added your partners to our allow list")).to_be_visible()
+    assert author_of(customer, "added your partners to our allow list") == author_of(customer, "Fixed: your emails")
     names_nobody_above(customer)
 
     emails = live_shop.emails_to("owner@harbour.example")
