@@ -99,4 +99,3 @@ class AccountChangeSchema(Schema):
                        "default list. Set by its seller."})
     tax_id = fields.String(allow_none=True, validate=_TAX_ID, metadata={
         "description": "Its VAT, GST or sales tax number; sellers that reverse charge invoice it without tax."})
-    parent_id = Id(metadata={"description": "Move the account, with all below it, under another seller of yours."})

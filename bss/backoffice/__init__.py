@@ -24,4 +24,5 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     tasks,
     teams,
     tickets,
+    transfers,
 )

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, can, current_actor
 from bss.backoffice import bp
-from core.errors import ValidationError
+from bss.backoffice.transfers import shown_name
+from core.errors import ConflictError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.permissions import Permission
 from core.services.account_changes import create_account_below, update_account
-from core.services.accounts import ALLOWED_PARENTS, get_account, list_accounts
+from core.services.accounts import get_account, list_accounts
 from core.services.invoices import uninvoiced_charges
 from core.services.manual_charges import KINDS, add_charge
 from core.services.people import require_permission
 from core.services.price_lists import wholesale_tiers
 from core.services.pricing import price_list_for
+from core.services.transfers import start_transfer
 from web.database import db
+from web.forms import MAX_CHOICES, whole_number
 
 PAGE_SIZE = 50
 
@@ -94,23 +98,32 @@ def open_account() -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.account", account_id=account.id))
 
 
+def _movable_to(viewer: Account, shown: Account) -> tuple[list[Account], bool]:
+    """Where the viewer may move the customer ``shown``: the resellers it may go to (the distributor's choice),
+    and whether it may go to the distributor, as its direct customer."""
+    if shown.kind is not AccountKind.CUSTOMER or shown.id == viewer.id or not can(Permission.MANAGE_ACCOUNTS):
+        return [], False
+    if viewer.kind is AccountKind.DISTRIBUTOR:
+        resellers = list_accounts(db.session, viewer, kind=AccountKind.RESELLER, limit=MAX_CHOICES)
+        return [reseller for reseller in resellers if reseller.id != shown.parent_id], shown.parent_id != viewer.id
+    return [], shown.parent_id == viewer.id
+
+
 def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, status: int = 200, *,
-                    charge_form: dict[str, str] | None = None) -> tuple[str, int]:
-    """The account's page; with ``charge_form``, the charge form as posted, ``errors`` being its own."""
+                    charge_form: dict[str, str] | None = None,
+                    transfer_errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
+    """The account's page; with ``charge_form``, the charge form as posted, ``errors`` being its own; with
+    ``transfer_errors``, why the transfer asked for was not started."""
     viewer = acting_account()
     may_edit = can(Permission.MANAGE_ACCOUNTS)
     bills = shown.parent_id == viewer.id and can(Permission.PAY) and can(Permission.VIEW_BILLING)
     price_list = price_list_for(db.session, shown) if bills else None
-    sellers = []
-    if may_edit and shown.id != viewer.id:
-        candidates = [viewer, *list_accounts(db.session, viewer, kind=AccountKind.RESELLER, limit=1000)]
-        sellers = [seller for seller in candidates if seller.kind in ALLOWED_PARENTS[shown.kind]]
+    resellers, releasable = _movable_to(viewer, shown)
     page = render_template(
         "backoffice/account.html",
         shown=shown,
         acting_account_id=viewer.id,
         may_edit=may_edit,
-        sellers=sellers,
         tiers=wholesale_tiers(db.session, viewer.id) if may_edit and shown.kind is AccountKind.RESELLER
         and shown.parent_id == viewer.id else [],
         errors=errors or {},
@@ -120,6 +133,9 @@ def _render_account(shown: Account, errors: dict[str, list[str]] | None = None, 
         charge_failed=charge_form is not None,
         charge_form=charge_form or {"kind": "manual", "quantity": "1",
                                     "currency": price_list.currency if price_list else ""},
+        resellers=resellers,
+        releasable=releasable,
+        transfer_errors=transfer_errors or {},
     )
     return page, status
 
@@ -147,6 +163,32 @@ def add_account_charge(account_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.account", account_id=account_id) + "#charges")
 
 
+@bp.post("/accounts/<int:account_id>/transfer")
+@login_required
+def transfer_account(account_id: int) -> Response | tuple[str, int]:
+    """Start moving a customer: its reseller releases it; its distributor moves it to a reseller or makes it direct."""
+    shown = get_account(db.session, acting_account(), account_id)
+    to = request.form.get("to", "")
+    errors: dict[str, list[str]] = {}
+    release = to == "release"
+    to_account_id = None if release else whole_number(to, "to_account_id", errors,
+                                                      required=gettext("Choose the reseller it moves to."))
+    try:
+        if errors:
+            raise ValidationError(errors)
+        view = start_transfer(db.session, actor=current_actor(), account_id=account_id, to_account_id=to_account_id,
+                              release=release)
+    except ValidationError as error:
+        db.session.rollback()
+        return _render_account(shown, status=422, transfer_errors=error.fields)
+    except ConflictError as error:
+        db.session.rollback()
+        return _render_account(shown, status=409, transfer_errors={"transfer": [error.detail]})
+    db.session.commit()
+    flash(gettext("The transfer of %(account)s is started.", account=shown_name(view)), "info")
+    return redirect(url_for("backoffice.transfer", transfer_id=view.id))
+
+
 @bp.post("/accounts/<int:account_id>")
 @login_required
 def edit_account(account_id: int) -> Response | tuple[str, int]:
@@ -161,8 +203,6 @@ def edit_account(account_id: int) -> Response | tuple[str, int]:
         changes["reselling_enabled"] = request.form.get("reselling_enabled") == "on"
         if "tier" in request.form:
             changes["tier"] = request.form["tier"] or None
-        if request.form.get("parent_id", type=int):
-            changes["parent_id"] = request.form.get("parent_id", type=int)
     try:
         update_account(db.session, viewer=viewer, account_id=account_id, by=current_user.user, changes=changes)
     except ValidationError as error:

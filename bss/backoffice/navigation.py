@@ -11,6 +11,7 @@ from bss.auth import acting_account, can, current_actor, open_task_count
 from core.models.accounts import AccountKind
 from core.permissions import Permission
 from core.services.tickets import count_awaiting
+from core.services.transfers import count_awaiting_acceptance
 from web.database import db
 from web.pages import NavEntry, Section
 
@@ -20,6 +21,11 @@ _SELLERS = frozenset({AccountKind.DISTRIBUTOR, AccountKind.RESELLER})
 def awaiting_ticket_count() -> int:
     """How many tickets wait for the acting account's answer (for the navigation)."""
     return count_awaiting(db.session, current_actor())
+
+
+def transfers_to_accept() -> int:
+    """How many transfers wait for the acting account to accept a customer (for the navigation)."""
+    return count_awaiting_acceptance(db.session, current_actor())
 
 
 #: The core's own entries; plugins' entries join their section after these.
@@ -32,6 +38,7 @@ CORE_NAV = (
     NavEntry("Tasks", "backoffice.tasks", kinds=_SELLERS, badge=open_task_count),
     NavEntry("Support", "backoffice.tickets", permission=Permission.SUPPORT, kinds=_SELLERS,
              badge=awaiting_ticket_count),
+    NavEntry("Transfers", "backoffice.transfers", kinds=_SELLERS, badge=transfers_to_accept),
     NavEntry("Storefront", "backoffice.storefront", Section.SELLING, kinds=_SELLERS),
     NavEntry("Revenue", "backoffice.revenue", Section.SELLING, Permission.VIEW_BILLING, kinds=_SELLERS),
     NavEntry("Payment settings", "backoffice.payment_settings", Section.SELLING, Permission.PAY, kinds=_SELLERS),

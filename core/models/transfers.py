@@ -68,7 +68,7 @@ class Transfer(Base):
     acceptance_words: Mapped[str] = mapped_column(Text)
     #: Why it was rejected or cancelled, in the words of who did it.
     reason: Mapped[str | None] = mapped_column(Text)
-    #: The customer's ticket with its seller, where its consent is written; the receiving seller's with its own.
+    #: The customer's ticket to the seller it moves to, where its consent is written; the receiving seller's to its own.
     customer_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     receiver_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     #: The fee charged to the receiving seller, as its charge's key; ``None`` when there is none.

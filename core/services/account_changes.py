@@ -19,7 +19,6 @@ from core.errors import (
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.accounts import (
-    ALLOWED_PARENTS,
     NAME_MAX_LENGTH,
     checked_primary_domain,
     create_account,
@@ -31,7 +30,10 @@ from core.services.price_lists import wholesale_tiers
 from core.typed_text import checked_name
 
 #: What a seller may change on an account after creating it.
-CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "parent_id", "tax_id", "tier"})
+#: Why an account's seller is not changed like its other fields.
+MOVED_BY_TRANSFER = ("An account moves to another seller by a transfer, with its consent and its subscriptions: "
+                     "start one (POST /api/v1/transfers, or the account's page).")
+CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "tax_id", "tier"})
 #: A VAT, GST or sales tax number as tax offices print them, spaces aside: ``FR40303265045``, ``GB123456789``.
 _TAX_ID = re.compile(r"^[A-Z0-9][A-Z0-9./-]{1,39}$")
 
@@ -78,9 +80,8 @@ def create_account_below(
 def update_account(
     session: Session, *, viewer: Account, account_id: int, by: User, changes: dict[str, Any]
 ) -> Account:
-    """Change the name, reselling box, primary domain, tax id, price tier or seller (``parent_id``) of an account.
-
-    The account is ``viewer`` or one below it; moving it takes everything below it along.
+    """Change the name, reselling box, primary domain, tax id or price tier of an account (``viewer`` or one below
+    it). Its seller changes only by a transfer (``core.services.transfers``), with the customer's consent.
 
     Only the seller decides whether an account may resell, and a reseller's tier (which of its
     seller's wholesale price lists, with their volume tiers, prices it): ``viewer`` cannot change
@@ -88,8 +89,6 @@ def update_account(
     """
     account = get_account(session, viewer, account_id)
     wanted = _validated(session, account, changes)
-    if "parent_id" in wanted:
-        _check_move(session, viewer, account, wanted["parent_id"])
     if "reselling_enabled" in wanted:
         _check_reselling_change(session, viewer, account, wanted["reselling_enabled"])
     if "tier" in wanted and account.id == viewer.id:
@@ -99,8 +98,6 @@ def update_account(
         for field, value in wanted.items()
         if getattr(account, field) != value
     }
-    if "parent_id" in changed:
-        move_subtree(session, account, get_account(session, viewer, changed["parent_id"][1]))
     for field, (_before, after) in changed.items():
         setattr(account, field, after)
     if changed:
@@ -114,7 +111,8 @@ def update_account(
 def _validated(session: Session, account: Account, changes: dict[str, Any]) -> dict[str, Any]:
     """Return ``changes`` normalised, or raise naming every field at fault."""
     errors: dict[str, list[str]] = {
-        field: ["This field cannot be changed."] for field in changes if field not in CHANGEABLE_FIELDS
+        field: [MOVED_BY_TRANSFER if field == "parent_id" else "This field cannot be changed."]
+        for field in changes if field not in CHANGEABLE_FIELDS
     }
     wanted: dict[str, Any] = {}
     unknown: dict[str, list[str]] = {}
@@ -126,10 +124,6 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
         if not isinstance(changes["reselling_enabled"], bool):
             errors["reselling_enabled"] = ["Say true or false."]
         wanted["reselling_enabled"] = changes["reselling_enabled"]
-    if "parent_id" in changes:
-        if not isinstance(changes["parent_id"], int) or isinstance(changes["parent_id"], bool):
-            errors["parent_id"] = ["Give the id of the seller to move the account under."]
-        wanted["parent_id"] = changes["parent_id"]
     if "primary_domain" in changes:
         domain = changes["primary_domain"]
         if domain is not None:
@@ -160,20 +154,6 @@ def _tier(session: Session, account: Account, tier: object, unknown: dict[str, l
     elif account.parent_id is None or name not in wholesale_tiers(session, account.parent_id):
         unknown["tier"] = [f"No wholesale price list is for tier {name!r}: make one first, then choose it."]
     return name
-
-
-def _check_move(session: Session, viewer: Account, account: Account, parent_id: int) -> None:
-    """A seller moves an account below it under another of its accounts (direct to resold)."""
-    if account.id == viewer.id:
-        raise PermissionDeniedError("Only your seller can move your account.")
-    try:
-        parent = get_account(session, viewer, parent_id)
-    except NotFoundError:
-        raise UnknownReferenceError({"parent_id": [f"No account {parent_id}."]}) from None
-    if parent.path.startswith(account.path):
-        raise ValidationError({"parent_id": ["An account cannot be moved under itself or an account of its own."]})
-    if parent.kind not in ALLOWED_PARENTS[account.kind]:
-        raise ValidationError({"parent_id": [f"A {account.kind} account cannot be placed under a {parent.kind}."]})
 
 
 def move_subtree(session: Session, account: Account, parent: Account) -> None:

@@ -361,9 +361,11 @@ def open_ticket(
     subscription_id: int | None = None,
     attachments: Sequence[UploadedFile] = (),
     source: str = "web",
+    seller: Account | None = None,
 ) -> TicketView:
     """Ask the actor's account's seller for help; its support people are told. Every problem is
-    named by field, and nothing is stored."""
+    named by field, and nothing is stored. ``seller`` asks another account than the requester's seller:
+    the one a transfer moves it to, where the two talk about the move."""
     requester = actor.account
     errors: dict[str, list[str]] = {}
     subject = _subject(subject, errors)
@@ -379,14 +381,14 @@ def open_ticket(
         subscription = session.get(Subscription, subscription_id)
         if subscription is None or subscription.owner_id != requester.id:
             raise UnknownReferenceError({"subscription_id": [f"{requester.name} has no subscription {subscription_id}."]})
-    if requester.parent is None:
+    asked = seller or requester.parent
+    if asked is None:
         raise ConflictError(f"{requester.name} sells to others and buys from nobody: there is no one to ask.")
-    ticket = Ticket(requester=requester, seller=requester.parent, subscription_id=subscription_id,
-                    opened_by=actor.user, subject=subject)
+    ticket = Ticket(requester=requester, seller=asked, subscription_id=subscription_id, opened_by=actor.user,
+                    subject=subject)
     session.add(ticket)
-    now = utcnow()
-    ticket.desks.append(TicketDesk(account=requester.parent, status=TicketStatus.OPEN, priority=TicketPriority.NORMAL,
-                                   awaiting_since=now))
+    ticket.desks.append(TicketDesk(account=asked, status=TicketStatus.OPEN, priority=TicketPriority.NORMAL,
+                                   awaiting_since=utcnow()))
     message = _write(session, ticket, actor, Visibility.CUSTOMER, body, files, source)
     _event(session, ticket, actor, Visibility.CUSTOMER, "opened", {"subject": [None, subject]})
     notify_message(session, ticket, message, opens=True)

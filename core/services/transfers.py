@@ -33,7 +33,7 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -86,7 +86,9 @@ class TransferView:
 
     @property
     def reveals_account(self) -> bool:
-        return self.reader.id != self.transfer.to_seller_id or self.transfer.consented_at is not None
+        """A receiving reseller knows the account once it consented; every other party, always."""
+        return (self.reader.id != self.transfer.to_seller_id or self.reader.parent_id is None
+                or self.transfer.consented_at is not None)
 
     @property
     def account(self) -> ShownAccount:
@@ -306,6 +308,13 @@ def list_transfers(session: Session, actor: Actor, *, status: TransferStatus | N
     return [TransferView(transfer, me) for transfer in transfers]
 
 
+def count_awaiting_acceptance(session: Session, actor: Actor) -> int:
+    """How many transfers wait for the actor's account to accept a customer (for the navigation's badge)."""
+    return session.scalar(select(func.count()).select_from(Transfer).where(
+        Transfer.to_seller_id == actor.account.id, Transfer.accepted_at.is_(None),
+        Transfer.status.in_(OPEN_TRANSFER_STATES), Transfer.expires_at > utcnow())) or 0
+
+
 def consent_words(session: Session, account: Account, to_seller: Account, kind: TransferKind) -> str:
     """What the account's owners are asked to authorize, exactly."""
     if kind is TransferKind.RELEASE:
@@ -340,8 +349,11 @@ def _party(transfer: Transfer, account: Account) -> bool:
 
 
 def _consent(session: Session, actor: Actor, transfer: Transfer) -> None:
+    """Record the customer's consent: its words open a ticket to the seller it moves to, where the two talk about
+    any further step (its seller of the day is told by email)."""
     words = transfer.consent_words
-    ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.name}", body=words)
+    ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.name}", body=words,
+                         seller=transfer.to_seller)
     transfer.customer_ticket_id = ticket.id
     transfer.consented_by, transfer.consented_at = actor.user, utcnow()
     record_event(session, account=transfer.account, by=actor.user, action="transfer.consented", target=transfer,

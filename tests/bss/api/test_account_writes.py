@@ -159,7 +159,7 @@ def test_a_primary_domain_can_be_cleared_or_kept(api_as, db, demo):
         ({"name": "Harbour\u2066Dental"}, ["name"], 422),
         ({"reselling_enabled": "maybe"}, ["reselling_enabled"], 422),
         ({"primary_domain": "maple-bakery.example"}, ["primary_domain"], 409),  # another account's
-        ({"name": "Fine", "parent_id": "1"}, ["parent_id"], 404),  # not below the caller
+        ({"name": "Fine", "parent_id": "1"}, ["parent_id"], 422),  # a seller changes by a transfer only
     ],
 )
 def test_invalid_changes_name_their_fields_and_change_nothing(api_as, db, demo, changes, fields, status):

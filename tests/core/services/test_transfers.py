@@ -13,6 +13,7 @@ from core.models.invoices import Invoice
 from core.models.support import TicketMessage
 from core.models.transfers import TransferKind, TransferStatus
 from core.money import Money
+from core.services.accounts import get_account
 from core.services.billing_run import run_billing
 from core.services.pricing import prospect_prices, resolve_prices
 from core.services.transfers import (
@@ -55,6 +56,10 @@ def test_a_direct_customer_moves_to_a_reseller_it_names_by_its_storefront(db, de
 
     assert done.transfer.status is TransferStatus.COMPLETED
     assert (demo["solo"].parent.slug, subscription.seller.slug, subscription.payer.slug) == ("bright", "bright", "solo")
+    assert demo["solo"].path == f"{demo['bright'].path}{demo['solo'].id}/"
+    assert get_account(db, demo["bright"], demo["solo"].id) is demo["solo"], "its new seller sees it"
+    with pytest.raises(NotFoundError):
+        get_account(db, demo["corner"], demo["solo"].id)
     brights_price = subscription.unit_price
     wholesale = resolve_prices(db, demo["bright"], [subscription.plan])[subscription.plan_id].unit_price
     assert brights_price == prospect_prices(db, demo["bright"], [subscription.plan])[subscription.plan_id].unit_price
