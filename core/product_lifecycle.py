@@ -38,6 +38,8 @@ class LifecycleAction(StrEnum):
     RESUME = "resume"
     CANCEL = "cancel"
     RENEW = "renew"
+    #: The subscription's account moved to another seller (``core.services.transfers``): tell the vendor.
+    TRANSFER = "transfer"
 
 
 class Outcome(StrEnum):
@@ -109,6 +111,8 @@ class AccountRef:
     slug: str
     #: It sells to accounts of its own (a reseller or a distributor), rather than being an end customer.
     resells: bool = False
+    #: It is a distributor: the top of its tree, buying from the vendors itself.
+    distributor: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,3 +150,5 @@ class LifecycleRequest:
     price: Money | None = None
     #: It renews by itself at its period's end: a ``renew`` then is nobody's request.
     auto_renew: bool = False
+    #: For ``transfer``: the seller the subscription had before its account moved to ``seller``.
+    previous_seller: AccountRef | None = None

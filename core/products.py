@@ -343,6 +343,16 @@ class ProductType:
         """Extend the service for another period (or from a trial into the first paid one)."""
         return Result.done()
 
+    @property
+    def tells_vendor_of_transfers(self) -> bool:
+        """It has a vendor to tell of a new seller: its type overrides ``transfer``."""
+        return type(self).transfer is not ProductType.transfer
+
+    def transfer(self, request: LifecycleRequest) -> Result:
+        """Tell the vendor that ``request.seller`` now sells the subscription, which ``request.previous_seller`` sold
+        (its account moved to another seller). Asked only of product types that override it."""
+        return Result.done()
+
     def poll(self, request: LifecycleRequest) -> Result:
         """Ask the vendor again about a request it answered ``pending`` to."""
         return Result.done()

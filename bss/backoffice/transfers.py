@@ -30,6 +30,7 @@ from core.services.transfers import (
     list_transfers,
     reject_transfer,
     start_transfer,
+    vendor_steps,
 )
 from web.database import db
 from web.forms import enum_arg
@@ -116,6 +117,8 @@ def _transfer_page(transfer_id: int, errors: Mapping[str, list[str]] | None = No
         opens_account=view.reveals_account and moving.account_id != me.id and moving.account.path.startswith(me.path),
         consent_ticket=_readable_ticket(moving.customer_ticket_id),
         acceptance_ticket=_readable_ticket(moving.receiver_ticket_id),
+        steps=vendor_steps(db.session, moving) if view.reveals_account and moving.account.path.startswith(me.path)
+        else [],
         may_accept=view.may_accept and buys,
         may_refuse=moving.is_open and buys and me.id == moving.to_seller_id and moving.started_by_account_id != me.id,
         errors=errors or {},

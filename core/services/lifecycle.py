@@ -114,6 +114,9 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
                 _cancel(session, subscription, payload, now, by)
             case LifecycleAction.RENEW:
                 _renew(session, subscription, payload, now, by)
+            case LifecycleAction.TRANSFER:
+                record_change(session, subscription, action="transferred", by=by,
+                              reason=f"The vendor now knows {subscription.seller.name} sells it.")
     if OWN_STOREFRONT in subscription.plan.features:
         sync_storefront(session, subscription.owner)
     if request.order_line is not None:

@@ -414,9 +414,10 @@ def _lifecycle_request(request: ProvisioningRequest) -> LifecycleRequest:
         payer=_ref(subscription.payer),
         price=subscription.total,
         auto_renew=subscription.auto_renew,
+        previous_seller=AccountRef(**payload["previous_seller"]) if request.action is LifecycleAction.TRANSFER else None,
     )
 
 
 def _ref(account: Any) -> AccountRef:
     return AccountRef(id=account.id, name=account.name, slug=account.slug,
-                      resells=account.kind is not AccountKind.CUSTOMER)
+                      resells=account.kind is not AccountKind.CUSTOMER, distributor=account.kind is AccountKind.DISTRIBUTOR)

@@ -21,8 +21,8 @@ With both given, completing it is one transaction (``complete``): the account ha
 new seller; its running subscriptions are credited for the rest of their period at every level
 of the old chain, then sold by the new seller at its price and charged from today to the end of
 the period at every level of the new one; the receiving reseller owes its distributor the
-transfer fee. The account keeps its people, domain and subscriptions: no second account, no
-temporary domain.
+transfer fee; each product with a vendor to tell of the new seller gets a provisioning request.
+The account keeps its people, domain and subscriptions: no second account, no temporary domain.
 """
 
 from __future__ import annotations
@@ -43,17 +43,21 @@ from core.errors import ConflictError, NotFoundError, PermissionDeniedError, Unk
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
+from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.models.transfers import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferStatus
 from core.money import Money
 from core.permissions import Permission
+from core.product_lifecycle import LifecycleAction
 from core.services.account_changes import move_subtree
 from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.billing_profiles import billing_profile
+from core.services.catalog import declared_type
 from core.services.charges import charge_rest_of_period, refund_rest_of_period
 from core.services.notifications import sender_name_for
 from core.services.pricing import price_list_for, prospect_prices
+from core.services.provisioning import request_provisioning
 from core.services.storefront_hosts import find_storefront
 from core.services.tickets import open_ticket
 from core.services.transfer_notices import notify_transfer
@@ -419,6 +423,8 @@ def complete(session: Session, transfer: Transfer, *, by: Actor) -> None:
         subscription.unit_amount, subscription.currency = price.unit_price.amount, price.unit_price.currency
     for subscription in billed:
         charge_rest_of_period(session, subscription, at=at, event=f"transfer-{transfer.id}")
+    _tell_vendors(session, transfer, [subscription for subscription in subscriptions if subscription.status in MOVING],
+                  by=by)
     _charge_fee(session, transfer)
     transfer.status, transfer.completed_at = TransferStatus.COMPLETED, at
     record_event(session, account=account, by=by.user, action="transfer.completed", target=transfer,
@@ -439,6 +445,29 @@ def _check_movable(session: Session, account: Account, to_seller: Account, subsc
     if unpriced:
         raise ConflictError(f"{to_seller.name} does not sell {', '.join(unpriced)}: it must put them on sale, "
                             "with a price, before the transfer completes.")
+
+
+def _tell_vendors(session: Session, transfer: Transfer, moved: Iterable[Subscription], *, by: Actor) -> None:
+    """Ask each product with a vendor to tell of its new seller (the partner of record of a Microsoft 365
+    tenant, say) to do so: a provisioning request, carried out by the worker after the commit. One that fails
+    stands on the new seller's list of failed provisioning to retry, and on the transfer's page."""
+    previous = transfer.from_seller
+    for subscription in moved:
+        if declared_type(subscription.product).tells_vendor_of_transfers:
+            request_provisioning(session, subscription, LifecycleAction.TRANSFER, by=by.user, payload={
+                "transfer_id": transfer.id,
+                "previous_seller": {"id": previous.id, "name": previous.name, "slug": previous.slug, "resells": True,
+                                    "distributor": previous.kind is AccountKind.DISTRIBUTOR}})
+
+
+def vendor_steps(session: Session, transfer: Transfer) -> list[ProvisioningRequest]:
+    """What completing ``transfer`` asked of the products' vendors, with how each went."""
+    return list(session.scalars(
+        select(ProvisioningRequest).join(Subscription)
+        .where(Subscription.owner_id == transfer.account_id, ProvisioningRequest.action == LifecycleAction.TRANSFER,
+               ProvisioningRequest.payload["transfer_id"].as_integer() == transfer.id)
+        .order_by(ProvisioningRequest.id).options(joinedload(ProvisioningRequest.subscription))
+    ))
 
 
 def _charge_fee(session: Session, transfer: Transfer) -> None:

@@ -1,5 +1,8 @@
 """transfers: one state machine, consents on tickets; distributors' transfer fee and expiry
 
+Provisioning requests may also ask a product to tell its vendor of a subscription's new seller
+(``transfer``).
+
 Revision ID: 912a7d74f387
 Revises: f00a6835adde
 Created: 2026-12-07 01:38:46.994233
@@ -57,10 +60,12 @@ def upgrade() -> None:
     with op.batch_alter_table('billing_profiles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('transfer_fee', sa.Numeric(precision=18, scale=4), server_default='25.00', nullable=False))
         batch_op.add_column(sa.Column('transfer_expiry_days', sa.Integer(), server_default='14', nullable=False))
-
+    _lifecycle_actions(['activate', 'change', 'suspend', 'resume', 'cancel', 'renew', 'transfer'])
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM provisioning_requests WHERE action = 'transfer'")
+    _lifecycle_actions(['activate', 'change', 'suspend', 'resume', 'cancel', 'renew'])
     with op.batch_alter_table('billing_profiles', schema=None) as batch_op:
         batch_op.drop_column('transfer_expiry_days')
         batch_op.drop_column('transfer_fee')
@@ -71,3 +76,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_transfers_account_id'))
 
     op.drop_table('transfers')
+
+
+def _lifecycle_actions(actions: list[str]) -> None:
+    with op.batch_alter_table('provisioning_requests', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_provisioning_requests_lifecycle_action'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_provisioning_requests_lifecycle_action'), sa.column('action').in_(actions))

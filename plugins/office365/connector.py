@@ -96,18 +96,21 @@ class Office365Client:
         return _customer(self._call("POST", "/v1/customers", body=body, request_key=request_key))
 
     def create_subscription(self, customer_id: str, *, offer_id: str, quantity: int, term_duration: str,
-                            request_key: str) -> VendorSubscription:
-        body = {"offerId": offer_id, "quantity": quantity, "termDuration": term_duration, "billingCycle": "monthly"}
+                            partner_id: str, request_key: str) -> VendorSubscription:
+        """Subscribe the customer to ``offer_id``, sold by the indirect reseller ``partner_id`` (empty: by us)."""
+        body = {"offerId": offer_id, "quantity": quantity, "termDuration": term_duration, "billingCycle": "monthly",
+                "partnerId": partner_id}
         return _subscription(self._call("POST", f"/v1/customers/{quote(customer_id)}/subscriptions", body=body,
                                         request_key=request_key))
 
     def update_subscription(self, customer_id: str, subscription_id: str, *, quantity: int | None = None,
                             offer_id: str | None = None, term_duration: str | None = None,
-                            status: str | None = None) -> VendorSubscription:
-        """Change the quantity, the offer or the commitment, or suspend (``suspended``), reactivate
-        (``active``) or cancel (``deleted``): each sets a value, so repeating it does nothing more."""
+                            status: str | None = None, partner_id: str | None = None) -> VendorSubscription:
+        """Change the quantity, the offer, the commitment or the reseller of record, or suspend (``suspended``),
+        reactivate (``active``) or cancel (``deleted``): each sets a value, so repeating it does nothing more."""
         body = {name: value for name, value in (("quantity", quantity), ("offerId", offer_id),
-                                                ("termDuration", term_duration), ("status", status))
+                                                ("termDuration", term_duration), ("status", status),
+                                                ("partnerId", partner_id))
                 if value is not None}
         path = f"/v1/customers/{quote(customer_id)}/subscriptions/{quote(subscription_id)}"
         return _subscription(self._call("PATCH", path, body=body))

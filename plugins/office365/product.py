@@ -17,7 +17,7 @@ from marshmallow import fields, validate
 
 from core.models.catalog import BillingPeriod
 from core.money import Money
-from core.product_lifecycle import LifecycleRequest, Result
+from core.product_lifecycle import AccountRef, LifecycleRequest, Result
 from core.product_users import UserDirectory
 from core.products import Cancellation, OrderLineContext, PlanChange, PlanSpec, ProductType, Timing
 from plugin_kit.vendor_http import VendorError
@@ -111,7 +111,7 @@ class Microsoft365(ProductType):
             subscription = client.create_subscription(
                 customer.id, offer_id=offer_of(request.plan_code).offer_id, quantity=request.quantity,
                 term_duration=term_duration(self.plan(request.plan_code).term_months),
-                request_key=f"{request.idempotency_key}:subscription")
+                partner_id=partner_of_record(request.seller), request_key=f"{request.idempotency_key}:subscription")
             return {"customer_id": customer.id, "tenant_domain": customer.domain,
                     "vendor_subscription_id": subscription.id}
 
@@ -136,6 +136,18 @@ class Microsoft365(ProductType):
         if "vendor_subscription_id" not in request.data:
             return Result.done()  # never set up at Microsoft: nothing to end there
         return _at_microsoft(request, lambda client: _update(client, request, status="deleted"))
+
+    def transfer(self, request: LifecycleRequest) -> Result:
+        """Its account moved to another seller: Microsoft records the new reseller of record."""
+        if "vendor_subscription_id" not in request.data:
+            return Result.done()
+        return _at_microsoft(request, lambda client: _update(client, request, partner_id=partner_of_record(request.seller)))
+
+
+def partner_of_record(seller: AccountRef) -> str:
+    """The indirect reseller Microsoft records for a subscription ``seller`` sells: the reseller, by its
+    Cascade reference; none (empty) where the distributor sells it directly."""
+    return "" if seller.distributor else seller.slug
 
 
 def _update(client: Office365Client, request: LifecycleRequest, **changes: Any) -> dict[str, Any]:

@@ -52,10 +52,12 @@ class Subscription:
     quantity: int
     termDuration: str
     status: str = "active"
+    #: The indirect reseller of record (Partner Center's ``partnerId``); empty: the provider sells it itself.
+    partnerId: str = ""
 
     def shown(self) -> dict[str, Any]:
         return {"id": self.id, "offerId": self.offerId, "quantity": self.quantity, "status": self.status,
-                "termDuration": self.termDuration, "billingCycle": "monthly"}
+                "termDuration": self.termDuration, "billingCycle": "monthly", "partnerId": self.partnerId}
 
 
 @dataclass
@@ -173,7 +175,8 @@ class Office365Simulator(VendorSimulator):
             raise Refusal(400, "InvalidOffer", f"There is no offer {asked.get('offerId')!r}.")
         subscription = Subscription(id=str(uuid.uuid4()), offerId=asked["offerId"],
                                     quantity=_quantity(asked.get("quantity")),
-                                    termDuration=_term(asked.get("termDuration")))
+                                    termDuration=_term(asked.get("termDuration")),
+                                    partnerId=_partner(asked.get("partnerId", "")))
         customer.subscriptions[subscription.id] = subscription
         return 201, subscription.shown()
 
@@ -205,6 +208,8 @@ class Office365Simulator(VendorSimulator):
             subscription.quantity = quantity
         if "termDuration" in asked:
             subscription.termDuration = _term(asked["termDuration"])
+        if "partnerId" in asked:
+            subscription.partnerId = _partner(asked["partnerId"])
         if "status" in asked:
             if asked["status"] not in ("active", "suspended", "deleted"):
                 raise Refusal(400, "InvalidStatus", f"Status {asked['status']!r} is not active, suspended or deleted.")
@@ -314,6 +319,12 @@ def _quantity(value: Any) -> int:
 def _term(value: Any) -> str:
     if value not in ("P1Y", "P1M"):
         raise Refusal(400, "InvalidTermDuration", "The term duration must be P1Y or P1M.")
+    return value
+
+
+def _partner(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > 64:
+        raise Refusal(400, "InvalidPartnerId", "The partner id must be text of at most 64 characters.")
     return value
 
 
