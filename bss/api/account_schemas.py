@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from core.models.accounts import Account, AccountKind
+from core.services.account_changes import MOVED_BY_TRANSFER
 from core.services.accounts import DOMAIN_PATTERN, NAME_MAX_LENGTH, RESERVED_SLUGS, SLUG_PATTERN
 from core.typed_text import NAME_PATTERN
 from web.api.fields import Boolean, Id, Pattern, Timestamp
@@ -87,7 +88,8 @@ class AccountCreateSchema(Schema):
 
 
 class AccountChangeSchema(Schema):
-    """Only these fields change; send the ones to change."""
+    """Only these fields change; send the ones to change. An account's seller changes by a transfer
+    (``/transfers``), with its consent."""
 
     name = fields.String(validate=_NAME)
     reselling_enabled = Boolean(
@@ -99,3 +101,9 @@ class AccountChangeSchema(Schema):
                        "default list. Set by its seller."})
     tax_id = fields.String(allow_none=True, validate=_TAX_ID, metadata={
         "description": "Its VAT, GST or sales tax number; sellers that reverse charge invoice it without tax."})
+
+    def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
+        """``parent_id`` is no unknown field to an integrator: say how an account's seller changes."""
+        if "parent_id" in error.messages:
+            error.messages["parent_id"] = [MOVED_BY_TRANSFER]
+        raise error
