@@ -1,5 +1,6 @@
 """A seller's payment settings: which payment methods' orders wait for it to confirm the payment,
-and how it invoices (its invoice numbers, its tax, its payment terms)."""
+how it invoices (its invoice numbers, its tax, its payment terms), and, for a distributor, the
+terms of transfers (the fee a receiving reseller pays, how long answers may take)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.permissions import PaymentMethod, Permission
 from core.services.actors import Actor
 from core.services.billing_profiles import read_billing_profile, update_billing_profile
 from core.services.orders import set_payment_confirmation
+from core.services.transfers import set_transfer_terms
 from web.database import db
 from web.formatting import plain, words
 
@@ -34,7 +36,7 @@ def _seller() -> Actor:
 
 
 def _page(chosen: list[str], errors: dict[str, list[str]] | None = None,
-          invoicing: Mapping[str, str] | None = None) -> tuple[str, int]:
+          invoicing: Mapping[str, str] | None = None, transfers: Mapping[str, str] | None = None) -> tuple[str, int]:
     account = current_actor().account
     profile = read_billing_profile(db.session, account)
     return render_template(
@@ -51,6 +53,8 @@ def _page(chosen: list[str], errors: dict[str, list[str]] | None = None,
             "reverse_charge": "on" if profile.reverse_charge else "",
             "customer_cycle": str(profile.customer_cycle),
         },
+        transfers=transfers or {"transfer_fee": plain(profile.transfer_fee),
+                                "transfer_expiry_days": str(profile.transfer_expiry_days)},
     ), 422 if errors else 200
 
 
@@ -75,6 +79,22 @@ def save_invoicing() -> Response | tuple[str, int]:
     db.session.commit()
     flash("Saved: the invoices you send from now on are numbered, taxed, due and chased as you said.", "info")
     return redirect(url_for("backoffice.payment_settings") + "#invoicing")
+
+
+@bp.post("/payments/transfers")
+@login_required
+def save_transfer_terms() -> Response | tuple[str, int]:
+    """A distributor's terms for transfers: the fee a receiving reseller pays, the days answers may take."""
+    form = {field: request.form.get(field, "") for field in ("transfer_fee", "transfer_expiry_days")}
+    actor = _seller()
+    try:
+        set_transfer_terms(db.session, actor=actor, **form)
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(actor.account.payment_confirmation_methods, error.fields, transfers=form)
+    db.session.commit()
+    flash("Saved: transfers started from now on follow these terms.", "info")
+    return redirect(url_for("backoffice.payment_settings") + "#transfers")
 
 
 @bp.post("/payments/settings")

@@ -84,7 +84,8 @@ def _defaults(account: Account) -> dict[str, object]:
     return {"account_id": account.id, "invoice_prefix": f"{account.slug.upper()[:19]}-", "next_number": 1,
             "tax_name": "Tax", "tax_rate": Decimal(0), "payment_terms_days": 14,
             "reminder_days": list(DEFAULT_REMINDER_DAYS), "suspend_after_days": DEFAULT_SUSPEND_AFTER_DAYS,
-            "reverse_charge": False, "customer_cycle": BillingCycle.FIRST}
+            "reverse_charge": False, "customer_cycle": BillingCycle.FIRST, "transfer_fee": Decimal("25.00"),
+            "transfer_expiry_days": 14}
 
 
 def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: str, tax_name: str, tax_rate: str,

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
@@ -66,6 +66,8 @@ from core.services.transfer_notices import notify_transfer
 MOVING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED, SubscriptionStatus.PENDING_CANCELLATION,
           SubscriptionStatus.TRIAL)
 MAX_REASON = 500
+MAX_TRANSFER_FEE = Decimal("10000")
+MAX_EXPIRY_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,34 @@ def list_transfers(session: Session, actor: Actor, *, status: TransferStatus | N
     transfers = session.scalars(query.order_by(Transfer.id.desc()).limit(limit).options(
         joinedload(Transfer.account), joinedload(Transfer.from_seller), joinedload(Transfer.to_seller)))
     return [TransferView(transfer, me) for transfer in transfers]
+
+
+def set_transfer_terms(session: Session, *, actor: Actor, transfer_fee: str, transfer_expiry_days: str) -> None:
+    """A distributor sets what a reseller receiving a customer pays it (0: nothing), and how many days a
+    transfer waits for its answers; every problem is named by field, and nothing changes."""
+    actor.require(Permission.PAY)
+    if actor.account.kind is not AccountKind.DISTRIBUTOR:
+        raise PermissionDeniedError("Only a distributor sets the terms of transfers in its tree.")
+    errors: dict[str, list[str]] = {}
+    try:
+        fee = Decimal(transfer_fee.strip() or "0")
+    except InvalidOperation:
+        fee = Decimal("NaN")
+    if not fee.is_finite() or not 0 <= fee <= MAX_TRANSFER_FEE or int(fee.as_tuple().exponent) < -2:
+        errors["transfer_fee"] = [f"Give an amount from 0 to {MAX_TRANSFER_FEE}, with at most 2 decimals: 25.00."]
+    days = transfer_expiry_days.strip()
+    if not days.isdigit() or not 1 <= int(days) <= MAX_EXPIRY_DAYS:
+        errors["transfer_expiry_days"] = [f"Give a whole number of days from 1 to {MAX_EXPIRY_DAYS}."]
+    if errors:
+        raise ValidationError(errors)
+    profile = billing_profile(session, actor.account)
+    changes = {field: [str(getattr(profile, field)), str(value)]
+               for field, value in (("transfer_fee", fee), ("transfer_expiry_days", int(days)))
+               if getattr(profile, field) != value}
+    if changes:
+        profile.transfer_fee, profile.transfer_expiry_days = fee, int(days)
+        record_event(session, account=actor.account, by=actor.user, action="transfer_terms.changed",
+                     target=actor.account, changes=changes)
 
 
 def count_awaiting_acceptance(session: Session, actor: Actor) -> int:

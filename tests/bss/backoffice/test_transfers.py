@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.models.charges import Charge
 from core.models.transfers import Transfer, TransferStatus
 from core.services.transfers import consent_to_transfer, start_transfer
 from plugin_kit.testing import text_of
@@ -207,3 +208,21 @@ def test_the_transfer_pages_speak_french_to_a_french_browser(client, db, shops, 
     page = text_of(client.get(f"/bss/transfers/{atlas_to_bright}", headers=french))
     assert "Le consentement du client" in page and "Refuser le transfert" in page
     assert "Receive a customer" in text_of(client.get("/bss/transfers"))
+
+
+def test_the_distributor_sets_the_transfer_fee_and_the_days_to_answer(frozen_clock, client, db, demo, shops, login_as, post,
+                                                                   actor_for):
+    login_as("admin@northwind.example")
+    assert "Transfer fee" in text_of(client.get("/bss/payments/settings"))
+    refused = post("/bss/payments/transfers", {"transfer_fee": "-5", "transfer_expiry_days": "0"})
+    assert refused.status_code == 422
+    assert "Transfer fee: Give an amount from 0" in text_of(refused) and "Days to answer: Give a whole number" in text_of(refused)
+    assert post("/bss/payments/transfers", {"transfer_fee": "40", "transfer_expiry_days": "7"}).status_code == 302
+
+    started = start_transfer(db, actor=actor_for("bright"), domain="solo-consulting.example")
+    assert started.transfer.expires_at - started.transfer.created_at == timedelta(days=7)
+    consent_to_transfer(db, actor=actor_for("solo"), transfer_id=started.id)
+    fee = db.scalar(select(Charge).where(Charge.key == started.transfer.fee_charge_key))
+    assert str(fee.money) == "40.00 EUR"
+    sign_in_again(client, login_as, "owner@bright.example")
+    assert "Transfer fee" not in text_of(client.get("/bss/payments/settings"))  # a distributor's terms
