@@ -45,7 +45,7 @@ from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.entitlements import FAST_TRACK_SUPPORT, entitlements_of
 from core.services.notifications import sender_name_for
-from core.services.ticket_files import UploadedFile, checked_files
+from core.services.ticket_files import CheckedFile, UploadedFile, checked_files
 from core.services.ticket_notices import notify_finished, notify_message
 
 #: A resolved ticket reopens when its asker writes within this time; after it, it is closed.
@@ -370,11 +370,7 @@ def open_ticket(
     errors: dict[str, list[str]] = {}
     subject = _subject(subject, errors)
     body = _body(body, errors)
-    try:
-        files = checked_files(list(attachments))
-    except ValidationError as refused:
-        errors.update(refused.fields)
-        files = []
+    files = _files(attachments, errors)
     if errors:
         raise ValidationError(errors)
     if subscription_id is not None:
@@ -411,11 +407,7 @@ def add_message(
     errors: dict[str, list[str]] = {}
     thread_of = _visibility(visibility, view, errors)
     body = _body(body, errors)
-    try:
-        files = checked_files(list(attachments))
-    except ValidationError as refused:
-        errors.update(refused.fields)
-        files = []
+    files = _files(attachments, errors)
     if errors:
         raise ValidationError(errors)
     assert thread_of is not None
@@ -496,11 +488,7 @@ def escalate_ticket(
     readable = {message.id: message for message in thread(session, view) if message.visibility is not Visibility.UPSTREAM}
     if unknown := [str(message_id) for message_id in wanted if message_id not in readable]:
         errors["copy_message_ids"] = [f"Ticket {ticket.id} has no message {', '.join(unknown)} to copy."]
-    try:
-        files = checked_files(list(attachments))
-    except ValidationError as refused:
-        errors.update(refused.fields)
-        files = []
+    files = _files(attachments, errors)
     if errors:
         raise ValidationError(errors)
     now = utcnow()
@@ -630,7 +618,7 @@ def _desk_view(ticket: Ticket, desk: TicketDesk) -> TicketView:
 
 
 def _write(session: Session, ticket: Ticket, actor: Actor, visibility: Visibility, body: str,
-           files: Sequence[Any], source: str) -> TicketMessage:
+           files: Sequence[CheckedFile], source: str) -> TicketMessage:
     message = TicketMessage(ticket=ticket, visibility=visibility, author=actor.user, author_account=actor.account,
                             body=body, source=source if source in SOURCES else "web")
     if visibility is Visibility.CUSTOMER:
@@ -650,6 +638,15 @@ def _event(session: Session, ticket: Ticket, actor: Actor, visibility: Visibilit
     session.add(TicketEvent(ticket=ticket, visibility=visibility, account_id=(account or actor.account).id,
                             by_id=actor.user.id, action=action, changes=shown))
     record_event(session, account=actor.account, by=actor.user, action=f"ticket.{action}", target=ticket, changes=shown)
+
+
+def _files(attachments: Sequence[UploadedFile], errors: dict[str, list[str]]) -> list[CheckedFile]:
+    """The attachments as checked by their bytes; the refused ones are named in ``errors``."""
+    try:
+        return checked_files(list(attachments))
+    except ValidationError as refused:
+        errors.update(refused.fields)
+        return []
 
 
 def _subject(value: Any, errors: dict[str, list[str]]) -> str:
