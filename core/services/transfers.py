@@ -44,7 +44,7 @@ from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
 from core.models.provisioning import ProvisioningRequest
-from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
 from core.models.transfers import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferStatus
 from core.money import Money
 from core.permissions import Permission
@@ -468,6 +468,8 @@ def _check_movable(session: Session, account: Account, to_seller: Account, subsc
     if waiting:
         raise ConflictError(f"{account.name} has subscriptions being set up ({', '.join(map(str, waiting))}): "
                             "complete the transfer once they are active.")
+    if any(subscription.suspend_reason is SuspendReason.OVERDUE for subscription in subscriptions):
+        raise ConflictError(f"{account.name} has services suspended for an overdue invoice: it moves once it is paid.")
     moving = [subscription for subscription in subscriptions if subscription.status in MOVING]
     # Priced as the account buys once moved: at the new seller's price for all its customers (no tier, no list of its own).
     priced = prospect_prices(session, to_seller, {subscription.plan for subscription in moving})

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError
 from core.models.charges import Charge, ChargeKind
 from core.models.invoices import Invoice
+from core.models.subscriptions import SubscriptionStatus, SuspendReason
 from core.models.support import TicketMessage
 from core.models.transfers import TransferKind, TransferStatus
 from core.money import Money
@@ -181,3 +182,12 @@ def test_only_the_customers_owners_answer_for_it(db, demo, actor_for, mid_period
         with pytest.raises(PermissionDeniedError):
             answer(db, actor=actor_for("solo", team=clerks), transfer_id=started.transfer.id)
     assert get_transfer(db, actor_for("solo"), started.transfer.id).may_cancel
+
+
+def test_an_account_with_services_suspended_for_an_unpaid_invoice_moves_once_it_is_paid(db, demo, actor_for,
+                                                                                       mid_period):
+    mid_period["solo"].status, mid_period["solo"].suspend_reason = SubscriptionStatus.SUSPENDED, SuspendReason.OVERDUE
+    started = start_transfer(db, actor=actor_for("solo"), to_storefront="bright.shop.localhost")
+    with pytest.raises(ConflictError) as refused:
+        accept_transfer(db, actor=actor_for("bright"), transfer_id=started.id)
+    assert "overdue invoice" in refused.value.detail
