@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.clock import utcnow
 from core.db import insert_new
@@ -437,7 +437,7 @@ def complete(session: Session, transfer: Transfer, *, by: Actor) -> None:
     anything in the way raises before a row is changed, so it is all or nothing."""
     account, to_seller, at = transfer.account, transfer.to_seller, utcnow()
     subscriptions = session.scalars(select(Subscription).where(Subscription.owner_id == account.id)
-                                    .with_for_update().options(joinedload(Subscription.plan))).all()
+                                    .with_for_update().options(selectinload(Subscription.plan))).all()
     _check_movable(session, account, to_seller, subscriptions)
     billed = [subscription for subscription in subscriptions if subscription.status in MOVING
               and subscription.status is not SubscriptionStatus.TRIAL]
