@@ -55,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
     install_formatting(app)
 
-    from bss import api, backoffice, health, home
+    from bss import api, backoffice, health, home, tmf
     from storefront.app import create_storefront_app
     from storefront.hosts import HostDispatcher, backoffice_hosts
 
@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_plugin_pages(app)
     app.register_blueprint(api.bp)
     api.init_plugin_api(app)
+    tmf.init_tmf(app)
     register_error_handlers(app)
     register_commands(app)
 

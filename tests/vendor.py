@@ -300,6 +300,7 @@ class Shop:
 
     buyer_id: int  # owner@harbour.example
     account_id: int  # Harbour Dental, a customer of Bright IT
+    seller_id: int  # Bright IT
     plan_id: int
 
 
@@ -317,7 +318,8 @@ def shop(app: Flask, vendor: FileVendor) -> Iterator[Shop]:
             buyer = session.scalar(select(User).where(User.email == "owner@harbour.example"))
             assert buyer is not None
             session.commit()
-            found = Shop(buyer_id=buyer.id, account_id=accounts["harbour"].id, plan_id=plan.id)
+            found = Shop(buyer_id=buyer.id, account_id=accounts["harbour"].id, seller_id=accounts["bright"].id,
+                         plan_id=plan.id)
         yield found
         purge(app)  # what the test's commits published and no worker took
 

@@ -1,6 +1,7 @@
 """CSRF protection for every form: a per-session token, checked on each unsafe request.
 
-The JSON API under ``/api/`` is exempt because it never accepts cookies, only bearer keys.
+The JSON APIs under ``/api/`` and ``/tmf-api/`` are exempt because they never accept cookies, only
+bearer keys.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ SESSION_KEY = "_csrf"
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Paths of the APIs authenticated by bearer keys alone.
+_BEARER_ONLY = ("/api/", "/tmf-api/")
 
 
 def csrf_token() -> str:
@@ -34,7 +37,7 @@ def init_csrf(app: Flask) -> None:
 
     @app.before_request
     def check_csrf_token() -> None:
-        if request.method not in _UNSAFE or request.path.startswith("/api/") or request.routing_exception:
+        if request.method not in _UNSAFE or request.path.startswith(_BEARER_ONLY) or request.routing_exception:
             return  # safe, API, or bound for a 404/405 anyway
         sent = request.form.get(FIELD) or request.headers.get(HEADER) or ""
         expected = session.get(SESSION_KEY) or ""

@@ -50,8 +50,19 @@ class _PendingKey:
 def replay_repeated_write() -> Response | None:
     """Before an idempotent write: answer a key already answered, or keep it for ``commit_and_respond``."""
     declared = operation_of(current_app.view_functions[request.endpoint or ""])
+    if declared is None or not declared.idempotent:
+        return None
+    return replay_keyed_write()
+
+
+def replay_keyed_write() -> Response | None:
+    """Answer the request's key if it was answered already, or keep it for ``commit_answer``; no key, no answer.
+
+    For a write whose view answers without an operation's schemas (the TMF APIs): it calls this
+    before writing anything.
+    """
     key = request.headers.get(HEADER)
-    if declared is None or not declared.idempotent or key is None:
+    if key is None:
         return None
     if not (len(key) <= KEY_MAX_LENGTH and re.fullmatch(KEY_PATTERN, key)):
         raise ValidationError({HEADER: [f"Send a key of 1 to {KEY_MAX_LENGTH} printable ASCII characters."]})
@@ -67,7 +78,11 @@ def replay_repeated_write() -> Response | None:
 def commit_and_respond(result: Any, headers: Mapping[str, str] | None = None) -> Response:
     """Commit the write and answer it; the answer is kept under the request's key, if any, in the same transaction."""
     db.session.flush()  # the write's own rows first: their ids go into the answer
-    response = respond(result, headers)
+    return commit_answer(respond(result, headers))
+
+
+def commit_answer(response: Response) -> Response:
+    """Commit the write answered by ``response``, kept under the request's key, if any, in the same transaction."""
     pending: _PendingKey | None = g.pop("idempotency_key", None)
     if pending is not None:
         try:

@@ -1,0 +1,124 @@
+"""What a Cascade subscription is in TMF637 terms, and what a TMF637 request asks of the subscription services.
+
+A subscription is a ``Product``: its plan the ``productOffering``, its product the
+``productSpecification``, its parameters and its quantity the ``productCharacteristic``s, its
+owner, payer and seller the ``relatedParty``s the viewer may see (``bss.tmf.parties``), and its
+price a ``productPrice`` for its payer and the sellers above it only. ``docs/tmf.md`` has the
+table of fields and of statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bss.tmf.catalog_mapping import offering_key
+from bss.tmf.common import PREFIX, timestamp
+from bss.tmf.ordering_mapping import OFFERINGS, PRODUCTS, characteristics, money
+from bss.tmf.parties import visible_parties
+from core.errors import ValidationError
+from core.models.accounts import Account
+from core.models.catalog import BillingPeriod
+from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.services.orders import MAX_QUANTITY
+from core.services.subscriptions import shows_price_to
+
+SPECIFICATIONS = f"{PREFIX}/productCatalogManagement/v4/productSpecification"
+#: The characteristic that carries a subscription's quantity (TMF637's ``Product`` has no quantity).
+QUANTITY = "quantity"
+
+#: Each status as a TMF ``ProductStatusType``; a cancelled subscription that never ran is ``cancelled``
+#: instead (see ``product_status``). ``aborted `` is spelt as the v4 specification spells it.
+STATUSES: dict[SubscriptionStatus, str] = {
+    SubscriptionStatus.PENDING: "pendingActive",
+    SubscriptionStatus.TRIAL: "active",
+    SubscriptionStatus.ACTIVE: "active",
+    SubscriptionStatus.SUSPENDED: "suspended",
+    SubscriptionStatus.PENDING_CANCELLATION: "pendingTerminate",
+    SubscriptionStatus.CANCELLED: "terminated",
+    SubscriptionStatus.TERMINATED: "terminated",
+    SubscriptionStatus.FAILED: "aborted ",
+}
+#: Every ``ProductStatusType`` of the specification.
+TMF_STATUSES = ("created", "pendingActive", "cancelled", "active", "pendingTerminate", "terminated", "suspended",
+                "aborted ")
+PERIODS = {BillingPeriod.MONTHLY: "month", BillingPeriod.YEARLY: "year"}
+
+
+def product_href(subscription_id: int) -> str:
+    return f"{PRODUCTS}/{subscription_id}"
+
+
+def product_status(subscription: Subscription) -> str:
+    """The TMF status of a subscription."""
+    if subscription.status is SubscriptionStatus.CANCELLED and subscription.started_at is None:
+        return "cancelled"
+    return STATUSES[subscription.status]
+
+
+def status_filter(value: str) -> str:
+    """A ``status`` a list filters on: one of TMF's (a status no subscription is in finds nothing)."""
+    if value not in TMF_STATUSES:
+        raise ValueError(f"Use one of {', '.join(repr(status) for status in TMF_STATUSES)}.")
+    return value
+
+
+def product(subscription: Subscription, viewer: Account) -> dict[str, Any]:
+    """A subscription as a ``Product``, as ``viewer`` may see it."""
+    plan, specification = subscription.plan, subscription.product
+    resource: dict[str, Any] = {
+        "id": str(subscription.id),
+        "href": product_href(subscription.id),
+        "@type": "Product",
+        "name": f"{specification.name} {plan.name}",
+        "isBundle": False,
+        "status": product_status(subscription),
+        "orderDate": timestamp(subscription.created_at),
+        "productOffering": {"id": offering_key(subscription.seller_id, plan.id),
+                            "href": f"{OFFERINGS}/{offering_key(subscription.seller_id, plan.id)}", "name": plan.name,
+                            "@referredType": "ProductOffering"},
+        "productSpecification": {"id": str(specification.id), "href": f"{SPECIFICATIONS}/{specification.id}",
+                                 "name": specification.name, "@referredType": "ProductSpecification"},
+        "productCharacteristic": [*characteristics(subscription.params),
+                                  {"name": QUANTITY, "value": subscription.quantity, "valueType": "integer"}],
+        "relatedParty": visible_parties(viewer, (subscription.owner, "customer"), (subscription.payer, "payer"),
+                                        (subscription.seller, "seller")),
+    }
+    if subscription.started_at is not None:
+        resource["startDate"] = timestamp(subscription.started_at)
+    ends = subscription.ended_at or subscription.cancel_at
+    if ends is not None:
+        resource["terminationDate"] = timestamp(ends)
+    if shows_price_to(subscription, viewer):
+        resource["productPrice"] = [_price(subscription)]
+    return resource
+
+
+def _price(subscription: Subscription) -> dict[str, Any]:
+    price: dict[str, Any] = {"name": f"{subscription.quantity} × {subscription.plan.name}", "@type": "ProductPrice",
+                             "priceType": "recurring" if subscription.plan.billing_period in PERIODS else "oneTime",
+                             "price": {"dutyFreeAmount": money(subscription.total), "@type": "Price"}}
+    if subscription.plan.billing_period in PERIODS:
+        price["recurringChargePeriod"] = PERIODS[subscription.plan.billing_period]
+    return price
+
+
+def quantity_change(body: Mapping[str, Any]) -> int:
+    """The new quantity a ``Product_Update`` asks for, its only change Cascade takes; a 400 naming the field otherwise."""
+    others = sorted(set(body) - {"productCharacteristic", "@type"})
+    if others:
+        raise ValidationError({name: ["Only the quantity characteristic can be changed here."] for name in others})
+    found = body.get("productCharacteristic")
+    if not (isinstance(found, list) and len(found) == 1 and isinstance(found[0], dict)
+            and found[0].get("name") == QUANTITY):
+        raise ValidationError({"productCharacteristic": [f"Send the {QUANTITY} characteristic alone."]})
+    value = found[0].get("value")
+    if type(value) is not int or not 1 <= value <= MAX_QUANTITY:
+        raise ValidationError({f"productCharacteristic.{QUANTITY}": [f"Give a whole number from 1 to {MAX_QUANTITY}."]})
+    return value
+
+
+def service_fields(error: ValidationError) -> ValidationError:
+    """The change service's errors renamed to the fields of the ``Product_Update``."""
+    names = {"quantity": f"productCharacteristic.{QUANTITY}", "plan_id": "productOffering.id"}
+    return ValidationError({names.get(name, name): messages for name, messages in error.fields.items()})

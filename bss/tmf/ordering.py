@@ -1,0 +1,100 @@
+"""TMF622 (v4) over Cascade's orders: ``productOrder`` (create, list, read) and ``cancelProductOrder`` (create, read).
+
+A ``ProductOrder`` is placed by ``place_order`` with the same checks as ``POST /api/v1/orders``
+and the same ``Idempotency-Key`` (``web.api.idempotency``), and read by ``get_order`` and
+``list_orders``: the caller sees the orders its account or an account below it pays. What each
+field means is in ``bss.tmf.ordering_mapping``. Orders are never deleted nor edited in Cascade,
+so ``PATCH`` and ``DELETE`` are not served; an order is withdrawn with ``cancelProductOrder``.
+"""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from bss.tmf.common import filters, json_body, list_response, one_response, page_args, paged, tmf_blueprint
+from bss.tmf.ordering_mapping import (
+    cancellation,
+    cancellation_request,
+    order_href,
+    order_request,
+    order_state,
+    product_order,
+    service_fields,
+)
+from core.errors import NotFoundError, ValidationError
+from core.models.orders import OrderStatus
+from core.services.orders import cancel_order, get_order, list_orders, place_order
+from web.api.auth import current_actor, current_caller
+from web.api.idempotency import commit_answer, replay_keyed_write
+from web.database import db
+
+bp = tmf_blueprint("tmf_ordering", "productOrderingManagement")
+
+#: Lists read every order the caller sees, to count them.
+EVERY = 2**31 - 1
+
+
+@bp.get("/productOrder")
+def product_orders() -> Response:
+    """List the orders the caller's account or the accounts below it pay, newest first."""
+    offset, limit = page_args()
+    wanted = filters({"state": order_state})
+    viewer = current_caller().account
+    if "state" in wanted and wanted["state"] is None:
+        return list_response([], 0)
+    rows = list_orders(db.session, viewer, status=wanted.get("state"), limit=EVERY)
+    page, total = paged(rows, offset, limit)
+    return list_response([product_order(order, viewer) for order in page], total)
+
+
+@bp.get("/productOrder/<order_id>")
+def product_order_view(order_id: str) -> Response:
+    """Read an order the caller's account or an account below it pays."""
+    viewer = current_caller().account
+    return one_response(product_order(get_order(db.session, viewer, _id(order_id)), viewer))
+
+
+@bp.post("/productOrder")
+def create_product_order() -> Response:
+    """Order plans for the caller's account or one it sells to: a ``ProductOrder_Create``."""
+    if (replayed := replay_keyed_write()) is not None:
+        return replayed
+    actor = current_actor()
+    asked = order_request(json_body(), actor.account.id, actor.payment_methods)
+    try:
+        order = place_order(db.session, actor=actor, owner_id=asked.owner_id, payer=asked.payer,
+                            payment_method=asked.payment_method, lines=asked.lines)
+    except ValidationError as error:
+        raise service_fields(error) from None
+    asked.check_seller(order)  # raising, the whole order is rolled back with the request
+    db.session.flush()
+    return commit_answer(one_response(product_order(order, actor.account), 201,
+                                      location=request.host_url.rstrip("/") + order_href(order.id)))
+
+
+@bp.post("/cancelProductOrder")
+def cancel_product_order() -> Response:
+    """Withdraw an order that still waits for its payment; any other answers 409."""
+    if (replayed := replay_keyed_write()) is not None:
+        return replayed
+    order_id, reason = cancellation_request(json_body())
+    order = cancel_order(db.session, actor=current_actor(), order_id=order_id, reason=reason)
+    db.session.flush()
+    return commit_answer(one_response(cancellation(order, reason), 201))
+
+
+@bp.get("/cancelProductOrder/<order_id>")
+def cancel_product_order_view(order_id: str) -> Response:
+    """Read the cancellation of a cancelled order the caller sees; its id is the order's."""
+    viewer = current_caller().account
+    order = get_order(db.session, viewer, _id(order_id))
+    if order.status is not OrderStatus.CANCELLED:
+        raise NotFoundError(f"Order {order.id} was not cancelled.")
+    return one_response(cancellation(order))
+
+
+def _id(value: str) -> int:
+    """A resource id from the path: another tenant's, a missing one and one that is no number alike are not found."""
+    if not value.isdigit() or len(value) > 18:
+        raise NotFoundError(f"No order {value}.")
+    return int(value)
