@@ -128,6 +128,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
     # The sibling's subscription whose activation waits for a task (not its reseller plan).
     subscription_id = db.scalar(select(Subscription.id).join(ProvisioningRequest).join(ManualTask)
                                 .where(Subscription.owner_id.in_(mine)))
+    plan = db.scalar(select(Plan.id).order_by(Plan.id))
     return {
         "account_id": account.id,
         "team_id": team.id,
@@ -143,17 +144,21 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
                              .where(ProvisioningRequest.subscription_id == subscription_id)),
         "ticket_id": db.scalar(select(Ticket.id).where(Ticket.requester_id.in_(mine))),
         "transfer_id": db.scalar(select(Transfer.id).where(Transfer.account_id.in_(mine))),
+        # The sibling's own catalog (TMF620): an offering and a price of it, named as the catalog names them.
+        "offering_id": f"{account.id}-{plan}",
+        "price_id": f"{account.id}-{plan}-price",
         "attachment_id": db.scalar(select(TicketAttachment.id).join(TicketMessage).join(Ticket)
                                    .where(Ticket.requester_id.in_(mine))),
         # The catalog is shared: a plan or product id names nobody's data, so both runs use real ones.
-        "plan_id": db.scalar(select(Plan.id).order_by(Plan.id)),
+        "plan_id": plan,
         "product_id": db.scalar(select(Product.id).order_by(Product.id)),
     }
 
 
 #: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
 FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "order_id",
-           "subscription_id", "task_id", "website_id", "invoice_id", "ticket_id", "attachment_id", "transfer_id", "id"}
+           "subscription_id", "task_id", "website_id", "invoice_id",
+           "ticket_id", "attachment_id", "transfer_id", "offering_id", "price_id", "id"}
 #: Parameters naming shared catalog rows: the same real id in both runs.
 SHARED = {"plan_id", "product_id"}
 ID_ALIASES = {"id": "account_id"}
@@ -171,6 +176,12 @@ API_BODIES = {
     "api.subscription_cancel": lambda ids: {"when": "now", "note": "Hijacked"},
     "api.subscription_terminate": lambda ids: {"note": "Hijacked"},
     "api.mark_task_done": lambda ids: {"note": "Hijacked"},
+    "tmf_ordering.create_product_order": lambda ids: {
+        "relatedParty": [{"id": str(ids["account_id"]), "role": "customer"}],
+        "productOrderItem": [{"id": "1", "action": "add", "productOffering": {"id": ids["offering_id"]}}]},
+    "tmf_ordering.cancel_product_order": lambda ids: {"productOrder": {"id": str(ids["order_id"])}},
+    "tmf_inventory.patch_product": lambda ids: {"productCharacteristic": [{"name": "quantity", "value": 3}]},
+    "tmf_catalog.change_product_offering": lambda ids: {"lifecycleStatus": "Retired"},
 }
 
 
@@ -228,7 +239,7 @@ def _routes(app):
         if app.view_functions[rule.endpoint].__module__.split(".")[0] not in SHIPPED:
             continue
         # Signing in and out would change who walks; they are tested on their own.
-        if rule.rule.startswith(("/bss", "/api/v1")) and rule.rule not in ("/bss/login", "/bss/logout"):
+        if rule.rule.startswith(("/bss", "/api/v1", "/tmf-api")) and rule.rule not in ("/bss/login", "/bss/logout"):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, method
 
@@ -248,7 +259,7 @@ def _request(client, rule, method, url, ids, bearer):
     fields = {"name": "Hijacked", "account_id": ids["account_id"], "team_id": ids["team_id"],
               "parent_id": ids["account_id"], "email": "intruder@example.com", "quantity": 3, "when": "now",
               "note": "Hijacked", "method": "on_account", "reference": "HIJACK", "amount": "1000"}
-    if url.startswith("/api/"):
+    if url.startswith(("/api/", "/tmf-api/")):
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
         json = API_BODIES.get(rule.endpoint, lambda ids: {"name": "Hijacked", "parent_id": str(ids["account_id"])})(ids)
         body = {"json": json} if method in ("POST", "PATCH", "PUT") else {}
