@@ -29,6 +29,8 @@ PREFIX = "/tmf-api"
 #: The longest page a list answers.
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
+#: The limit that reads every row a caller sees, for lists whose services count nothing (X-Total-Count needs the whole).
+EVERY = 2**31 - 1
 #: Attributes every resource keeps, whatever ``fields`` asks.
 ALWAYS = ("id", "href", "@type")
 
