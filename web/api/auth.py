@@ -87,5 +87,5 @@ def authenticate() -> None:
 def challenge(response: Response) -> Response:
     """Tell a client without a valid key how to authenticate (RFC 6750)."""
     if response.status_code == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="cascade"'
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'  # white label: no platform's name
     return response
