@@ -28,6 +28,7 @@ from core.money import Money
 from core.plugins import product_types
 from core.product_lifecycle import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
 from core.products import OrderLineContext, PlanSpec, ProductType
+from plugin_kit.naming import brand_prefix
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import registrable
 from plugins.hosting.registrar import Contact, DomainRecord, Registrar, http_registrar
@@ -193,7 +194,8 @@ def _confirm_payment(request: LifecycleRequest, what: str) -> ManualStep:
 
 
 def _contact(account: AccountRef) -> Contact:
-    return Contact(handle=f"CAS-{account.id}", name=account.name)
+    """The registry contact of ``account`` (the reseller WHOIS names), its handle named after it, never the platform."""
+    return Contact(handle=f"{brand_prefix(account)}-{account.id}", name=account.name)
 
 
 def _transferring(record: DomainRecord) -> Result | None:

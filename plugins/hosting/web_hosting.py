@@ -16,8 +16,9 @@ import marshmallow
 from core.domain_names import DomainNameError, to_ascii, to_unicode
 from core.models.catalog import BillingPeriod
 from core.money import Money
-from core.product_lifecycle import LifecycleRequest, Result
+from core.product_lifecycle import AccountRef, LifecycleRequest, Result
 from core.products import PlanSpec, ProductType
+from plugin_kit.naming import brand_prefix
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.panel import HostingPanel, http_panel
 
@@ -82,7 +83,7 @@ class WebHosting(ProductType):
         return to_unicode(params["domain"]) if params.get("domain") else ""
 
     def activate(self, request: LifecycleRequest) -> Result:
-        username = account_name(request.subscription_id)
+        username = account_name(request.seller, request.subscription_id)
         return self._at_panel(lambda panel: panel.create_account(
             username=username, domain=request.params["domain"], package=PACKAGE_OF[request.plan_code],
             key=request.idempotency_key), data={"panel_username": username})
@@ -114,6 +115,7 @@ class WebHosting(ProductType):
         return Result.done(data=data)
 
 
-def account_name(subscription_id: int) -> str:
-    """The panel account of a subscription: stable, so a repeated activation names the same one."""
-    return f"cas{subscription_id}"
+def account_name(seller: AccountRef, subscription_id: int) -> str:
+    """The panel account of a subscription, named after the seller its customer sees (never the platform's name):
+    stable, so a repeated activation names the same one."""
+    return f"{brand_prefix(seller).lower()}{subscription_id}"

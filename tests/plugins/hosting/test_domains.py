@@ -49,6 +49,8 @@ def test_a_reseller_registers_a_customers_domain_at_once_on_its_own_account(orde
     whois = _whois(registrar, "harbour-dental.com")
     assert whois["registrant"] == {"name": "Bright IT"} and whois["technical"] == {"name": "Bright IT"}
     assert "Northwind" not in json.dumps(whois)
+    held = vendor(registrar, "GET", "/domains/harbour-dental.com")
+    assert held["registrant"] == {"handle": f"BRIGHT-{domain.payer_id}", "name": "Bright IT"}  # named after the reseller
 
 
 def test_a_customers_domain_waits_for_its_reseller_to_confirm_the_payment(

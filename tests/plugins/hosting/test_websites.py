@@ -46,7 +46,7 @@ def test_a_reseller_starts_a_customers_free_trial_on_the_hosting_panel(frozen_cl
     assert website.trial_ends_at == frozen_clock.now() + timedelta(days=14)
     assert hosting.status is S.TRIAL and hosting.current_period_end is None, "a free trial: nothing renews or is billed"
     assert (hosting.payer.slug, hosting.seller.slug, str(hosting.unit_price)) == ("harbour", "bright", "4.99 EUR")
-    assert _account(panel, website) == {"username": f"cas{hosting.id}", "domain": "www.harbour-dental.com",
+    assert _account(panel, website) == {"username": f"bright{hosting.id}", "domain": "www.harbour-dental.com",  # its seller's
                                         "package": "starter", "status": "active", "suspend_reason": ""}
 
 
