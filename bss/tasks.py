@@ -12,13 +12,16 @@ from celery import Task, shared_task
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from bss.tmf.hubs import event_body
 from bss.worker import forget_delivered_messages
 from core.clock import utcnow
 from core.jobs import scheduled_jobs
 from core.mail import MailTransport, transport_for
+from core.models.event_hubs import DeliveryStatus
 from core.models.outbox import EmailStatus
 from core.services.billing_run import run_billing
 from core.services.dunning import run_dunning
+from core.services.event_hubs import deliver, overdue_delivery_ids
 from core.services.idempotency import purge_idempotency_keys
 from core.services.invoice_notices import announce_all
 from core.services.outbox import deliver_email, overdue_email_ids
@@ -64,9 +67,26 @@ def send_email(self: Task, email_id: int) -> None:
 
 @shared_task
 def sweep_outbox() -> None:
-    """Publish again the emails whose task was lost (broker down at commit time, say)."""
+    """Publish again the emails and TMF events whose task was lost (broker down at commit time, say)."""
     for email_id in overdue_email_ids(db.session, OUTBOX_GRACE):
         send_email.delay(email_id)
+    for delivery_id in overdue_delivery_ids(db.session, OUTBOX_GRACE):
+        send_event.delay(delivery_id)
+
+
+@shared_task(bind=True, max_retries=None)
+def send_event(self: Task, delivery_id: int) -> None:
+    """Send one TMF event to its hub; retry with backoff while the failure is temporary."""
+    delivery = deliver(db.session, delivery_id, event_body)
+    db.session.commit()
+    if delivery is None:
+        return
+    if delivery.status is DeliveryStatus.PENDING:
+        countdown = max((delivery.next_attempt_at - utcnow()).total_seconds(), 0)
+        log.warning("event %s: attempt %s failed (%s), retrying in %ss", delivery.id, delivery.attempts,
+                    delivery.last_error, countdown)
+        raise self.retry(countdown=countdown)
+    log.info("event %s (%s) to hub %s: %s", delivery.id, delivery.event_type, delivery.hub_id, delivery.status)
 
 
 @shared_task

@@ -24,6 +24,7 @@ from sqlalchemy import and_, select
 from bss.tmf import catalog_mapping as tmf
 from bss.tmf.catalog_mapping import LAUNCHED, RETIRED, Shelf
 from bss.tmf.common import filters, json_body, list_response, one_response, page_args, paged, tmf_blueprint
+from bss.tmf.hubs import serve_hub
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
@@ -35,6 +36,7 @@ from web.api.auth import current_caller
 from web.database import db
 
 bp = tmf_blueprint("tmf_catalog", "productCatalogManagement")
+serve_hub(bp, "productCatalogManagement")
 
 Resource = dict[str, Any]
 #: An attribute filter: how its value is read from the query, and what it is compared with in a resource

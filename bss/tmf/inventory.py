@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Response
 
 from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, tmf_blueprint
+from bss.tmf.hubs import serve_hub
 from bss.tmf.inventory_mapping import product, product_status, quantity_change, service_fields, status_filter
 from core.errors import NotFoundError, ValidationError
 from core.products import Timing
@@ -22,6 +23,7 @@ from web.api.idempotency import commit_answer, replay_keyed_write
 from web.database import db
 
 bp = tmf_blueprint("tmf_inventory", "productInventoryManagement")
+serve_hub(bp, "productInventoryManagement")
 
 @bp.get("/product")
 def products() -> Response:

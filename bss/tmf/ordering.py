@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, tmf_blueprint
+from bss.tmf.hubs import serve_hub
 from bss.tmf.ordering_mapping import (
     cancellation,
     cancellation_request,
@@ -29,6 +30,7 @@ from web.api.idempotency import commit_answer, replay_keyed_write
 from web.database import db
 
 bp = tmf_blueprint("tmf_ordering", "productOrderingManagement")
+serve_hub(bp, "productOrderingManagement")
 
 @bp.get("/productOrder")
 def product_orders() -> Response:

@@ -5,6 +5,7 @@ from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
 from core.models.catalog import BillingPeriod, Plan, Product
 from core.models.charges import Charge, ChargeKind
+from core.models.event_hubs import DeliveryStatus, EventDelivery, EventHub
 from core.models.idempotency import IdempotencyKey
 from core.models.invitations import Invitation, PasswordReset
 from core.models.invoices import BillingProfile, Invoice, InvoiceLine, InvoicePayment, InvoiceStatus
@@ -42,7 +43,10 @@ __all__ = [
     "BillingProfile",
     "Charge",
     "ChargeKind",
+    "DeliveryStatus",
     "EmailStatus",
+    "EventDelivery",
+    "EventHub",
     "HiddenPlan",
     "IdempotencyKey",
     "Invitation",

@@ -21,6 +21,7 @@ from core.product_lifecycle import LifecycleAction
 from core.services.catalog import declared_type
 from core.services.charges import PlanTerms, charge_change, charge_period, charge_setup, refund_rest_of_period
 from core.services.entitlements import OWN_STOREFRONT
+from core.services.event_hubs import INVENTORY, account_ids, publish
 from core.services.notifications import (
     notify_cancellation_confirmed,
     notify_provisioning_failed,
@@ -56,6 +57,10 @@ def record_change(
         reason=reason,
     )
     session.add(event)
+    if action == "created" or subscription.status is not before:
+        publish(session, account_ids(subscription.owner.path), INVENTORY,
+                "ProductCreateEvent" if action == "created" else "ProductStateChangeEvent",
+                lambda: {"subscription_id": subscription.id, "status": str(subscription.status)})
     return event
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.models.orders import ORDER_STATES, Order, OrderLine, OrderStatus
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest, RequestStatus
+from core.services.event_hubs import ORDERING, account_ids, publish
 
 
 def refresh_order_status(session: Session, order: Order) -> None:
@@ -35,5 +36,12 @@ def refresh_order_status(session: Session, order: Order) -> None:
     else:
         target = OrderStatus.COMPLETED
     if target is not order.status:
-        order.status = ORDER_STATES.check(order.status, target)
+        move_order(session, order, target)
         order.completed_at = utcnow() if target is OrderStatus.COMPLETED else None
+
+
+def move_order(session: Session, order: Order, target: OrderStatus) -> None:
+    """Move ``order`` to ``target`` (checked), and tell the hubs of its payer and the sellers above it."""
+    order.status = ORDER_STATES.check(order.status, target)
+    publish(session, account_ids(order.payer.path), ORDERING, "ProductOrderStateChangeEvent",
+            lambda: {"order_id": order.id, "status": str(target)})

@@ -29,7 +29,7 @@ from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
-from core.models.orders import ORDER_STATES, Order, OrderLine, OrderLineKind, OrderStatus, Payment
+from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
 from core.models.people import User
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import LIVE_STATUSES, Subscription
@@ -43,8 +43,9 @@ from core.services.actors import Actor
 from core.services.audit import record_event
 from core.services.charges import credit
 from core.services.eligibility import purchase_blockers
+from core.services.event_hubs import ORDERING, account_ids, publish
 from core.services.notifications import notify_order_received, notify_payment_awaited
-from core.services.order_status import refresh_order_status
+from core.services.order_status import move_order, refresh_order_status
 from core.services.payment_details import checked_payment
 from core.services.pricing import purchasable_plans, resolve_prices
 from core.services.subscription_changes import change_plan, start_subscription, start_trial_subscription
@@ -247,6 +248,8 @@ def _record_order(
         changes={"owner_id": owner.id, "payer_id": payer.id, "payment_method": str(method),
                  "lines": [{"plan": line.plan.code, "quantity": line.quantity} for line in lines]},
     )
+    publish(session, account_ids(payer.path), ORDERING, "ProductOrderCreateEvent",
+            lambda: {"order_id": order.id, "status": str(order.status)})
     return order
 
 
@@ -369,7 +372,7 @@ def _change_problem(session: Session, subscription: Subscription, plan: Plan, ow
 
 def _accept(session: Session, order: Order, actor: Actor | None) -> None:
     """Create or change each line's subscription and ask for its provisioning."""
-    order.status = ORDER_STATES.check(order.status, OrderStatus.IN_PROGRESS)
+    move_order(session, order, OrderStatus.IN_PROGRESS)
     user = actor.user if actor else None
     for line in order.lines:
         if line.kind is OrderLineKind.NEW:
@@ -437,7 +440,7 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str =
     if order.status is not OrderStatus.AWAITING_PAYMENT:
         raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: only an order waiting for its "
                             "payment can be cancelled. Cancel its subscriptions instead.")
-    order.status = ORDER_STATES.check(order.status, OrderStatus.CANCELLED)
+    move_order(session, order, OrderStatus.CANCELLED)
     record_event(session, account=actor.account, by=actor.user, action="order.cancelled", target=order,
                  changes={"reason": reason.strip()})
     return order

@@ -20,6 +20,7 @@ from core.models.accounts import Account, AccountKind
 from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
 from core.models.catalog import Plan, Product
+from core.models.event_hubs import EventHub
 from core.models.invitations import Invitation
 from core.models.invoices import Invoice
 from core.models.orders import Order, Payment
@@ -33,6 +34,7 @@ from core.product_lifecycle import LifecycleAction, ManualStep, Result
 from core.services.accounts import create_account
 from core.services.actors import acting_as
 from core.services.api_keys import create_api_key
+from core.services.event_hubs import ORDERING, register_hub
 from core.services.orders import LineRequest, place_order
 from core.services.people import add_member, create_user, owner_team
 from core.services.price_lists import create_price_list, set_product_offered
@@ -118,6 +120,8 @@ def world(db, demo, fake_catalog, fake_plugin, reseller_plan):
             primary_domain=f"{buyer_slug}-client.example")
         seller_owner = db.scalar(select(User).join(Membership).where(Membership.team_id == owner_team(db, customer.parent).id))
         start_transfer(db, actor=acting_as(db, seller_owner, customer.parent), account_id=customer.id, release=True)
+        register_hub(db, buyer, api=ORDERING, callback=f"https://{buyer_slug}.example/events", query=None,
+                     event_types=(), by=None)  # and a TMF listener of its own
     db.commit()
     return accounts
 
@@ -144,6 +148,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
                              .where(ProvisioningRequest.subscription_id == subscription_id)),
         "ticket_id": db.scalar(select(Ticket.id).where(Ticket.requester_id.in_(mine))),
         "transfer_id": db.scalar(select(Transfer.id).where(Transfer.account_id.in_(mine))),
+        "hub_id": db.scalar(select(EventHub.id).where(EventHub.account_id.in_(mine))),
         # The sibling's own catalog (TMF620): an offering and a price of it, named as the catalog names them.
         "offering_id": f"{account.id}-{plan}",
         "price_id": f"{account.id}-{plan}-price",
@@ -158,7 +163,7 @@ def _foreign_ids(db, account: Account) -> dict[str, int]:
 #: Parameters that name an object by id; ``FOREIGN`` maps each to the sibling tenant's object.
 FOREIGN = {"account_id", "team_id", "membership_id", "api_key_id", "invitation_id", "price_list_id", "order_id",
            "subscription_id", "task_id", "website_id", "invoice_id",
-           "ticket_id", "attachment_id", "transfer_id", "offering_id", "price_id", "id"}
+           "ticket_id", "attachment_id", "transfer_id", "offering_id", "price_id", "hub_id", "id"}
 #: Parameters naming shared catalog rows: the same real id in both runs.
 SHARED = {"plan_id", "product_id"}
 ID_ALIASES = {"id": "account_id"}
@@ -224,6 +229,7 @@ def _snapshot(db, sibling: Account):
                               .where(Ticket.requester_id.in_(mine))).all(),
         "transfers": db.execute(select(Transfer.id, Transfer.status, Transfer.consented_at, Transfer.accepted_at)
                                 .where(Transfer.account_id.in_(mine))).all(),
+        "hubs": db.execute(select(EventHub.id, EventHub.callback).where(EventHub.account_id.in_(mine))).all(),
         "ticket_messages": db.scalar(select(func.count()).select_from(TicketMessage).join(Ticket)
                                      .where(Ticket.requester_id.in_(mine))),
     }
