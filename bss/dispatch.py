@@ -2,7 +2,8 @@
 
 New outbox emails get a ``send_email`` task, new TMF events a ``send_event`` task; a
 provisioning request that becomes due (new, to retry, to poll, released by a completed task)
-gets a ``provision`` task timed for its next attempt. Rows are found by watching flushes, so services never think about Celery.
+gets a ``provision`` task timed for its next attempt. Rows are found by watching flushes, so
+services never think about Celery.
 """
 
 from __future__ import annotations
