@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 from sqlalchemy.orm import Session
 
 from bss.tmf.common import PREFIX, json_body, one_response, timestamp
@@ -50,7 +50,8 @@ def serve_hub(bp: Blueprint, api: str) -> None:
         """Register a listener: an ``EventSubscriptionInput``, answered with its ``EventSubscription``."""
         body, caller = json_body(), current_caller()
         hub = register_hub(db.session, caller.account, api=api, callback=body.get("callback"),
-                           query=body.get("query"), event_types=documented_events(api), by=caller.user)
+                           query=body.get("query"), event_types=documented_events(api), by=caller.user,
+                           public_only=current_app.config["CASCADE_ENV"] == "production")
         db.session.commit()
         response = one_response(event_subscription(hub), 201, location=f"{PREFIX}/{api}/v4/hub/{hub.id}")
         response.headers[SECRET_HEADER] = hub.secret

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 import urllib.error
@@ -51,15 +52,19 @@ Render = Callable[[Session, EventDelivery], dict[str, Any]]
 
 
 def register_hub(session: Session, account: Account, *, api: str, callback: Any, query: Any,
-                 event_types: Collection[str], by: User | None) -> EventHub:
+                 event_types: Collection[str], by: User | None, public_only: bool = True) -> EventHub:
     """Register a listener of ``api`` for ``account``; ``event_types`` are those a query may name.
 
     ``callback`` is an http or https URL; ``query`` is empty or ``eventType=`` with one or more
     comma-separated types of ``event_types``. The hub's secret is made here: show it once.
+    With ``public_only`` (production), a callback may not name this machine or a private network
+    by its address or a local name: the platform would otherwise post into its own network.
     """
     errors: dict[str, list[str]] = {}
     if not isinstance(callback, str) or not _is_web_url(callback):
         errors["callback"] = ["Give an http or https URL of at most 2000 characters."]
+    elif public_only and _is_local(urlsplit(callback).hostname or ""):
+        errors["callback"] = ["Give a public address: listeners on this machine or a private network are refused."]
     wanted = _event_types(query, event_types, errors)
     if errors:
         raise ValidationError(errors)
@@ -74,6 +79,16 @@ def register_hub(session: Session, account: Account, *, api: str, callback: Any,
 def _is_web_url(value: str) -> bool:
     parts = urlsplit(value)
     return len(value) <= 2000 and parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_local(host: str) -> bool:
+    """Whether ``host`` is a local name or an address that is not on the public internet."""
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")) or "." not in host.strip("[]"):
+        return True
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_global
+    except ValueError:
+        return False
 
 
 def _event_types(query: Any, known: Collection[str], errors: dict[str, list[str]]) -> list[str]:

@@ -13,7 +13,9 @@ from celery.exceptions import Retry
 from sqlalchemy import select
 
 from bss.tasks import send_event, sweep_outbox
+from core.errors import ValidationError
 from core.models.event_hubs import DeliveryStatus, EventDelivery
+from core.services.event_hubs import register_hub
 from plugin_kit.testing import free_port, provision_due, published, purge
 from tests.tmf.conftest import conforms
 from tests.tmf.test_ordering import item, order
@@ -222,6 +224,18 @@ def test_a_bad_callback_or_query_is_refused(api_as, db, demo, body, field):
     assert answer.status_code == 400, answer.json
     conforms("TMF622", "Error", answer.json)
     assert field in answer.json["message"]
+
+
+@pytest.mark.parametrize("callback", ["http://127.0.0.1:8080/events", "https://10.0.0.7/events", "http://[::1]/x",
+                                      "http://localhost/events", "http://metadata.internal/", "http://intranet/events",
+                                      "https://169.254.169.254/latest/meta-data"])
+def test_in_production_a_listener_on_this_machine_or_a_private_network_is_refused(db, demo, callback):
+    with pytest.raises(ValidationError) as refused:
+        register_hub(db, demo["harbour"], api="productOrderingManagement", callback=callback, query=None,
+                     event_types=(), by=None)
+    assert "public address" in refused.value.fields["callback"][0]
+    assert register_hub(db, demo["harbour"], api="productOrderingManagement", callback="https://listener.example/events",
+                        query=None, event_types=(), by=None).id
 
 
 def test_a_new_event_is_published_once_committed_and_again_by_the_sweep_when_its_task_was_lost(
