@@ -60,7 +60,7 @@ def tickets() -> Response:
 
 @bp.post("/tickets")
 @operation(summary="Ask your seller for help.", response=TicketSchema, status=201, body=TicketCreateSchema,
-           files=FILES, conflicts=True,
+           files=FILES, conflicts=True, idempotent=True,
            description=f"The seller's support people are told. {_FILES_NOTE} An account that buys from nobody "
            "answers 409.")
 def open_support_ticket() -> Response:
@@ -95,7 +95,7 @@ def ticket_messages(ticket_id: int) -> Response:
 
 @bp.post("/tickets/<int:ticket_id>/messages")
 @operation(summary="Write in one of a ticket's threads.", response=TicketMessageSchema, status=201,
-           body=TicketMessageCreateSchema, files=FILES, forbids=True, conflicts=True,
+           body=TicketMessageCreateSchema, files=FILES, forbids=True, conflicts=True, idempotent=True,
            description=f"The other side is told; the account that asked writing reopens a resolved ticket. "
            f"{_FILES_NOTE} A closed ticket answers 409.")
 def write_message(ticket_id: int) -> Response:
@@ -107,7 +107,7 @@ def write_message(ticket_id: int) -> Response:
 
 @bp.post("/tickets/<int:ticket_id>/escalate")
 @operation(summary="Hand a ticket you sell on to your own seller.", response=TicketSchema,
-           body=TicketEscalationSchema, files=FILES, forbids=True, conflicts=True,
+           body=TicketEscalationSchema, files=FILES, forbids=True, conflicts=True, idempotent=True,
            description=f"It opens a thread between you and your seller, with the messages you copy there; the "
            f"customer never reads it. Only the ticket's seller escalates it, once. {_FILES_NOTE}")
 def escalate(ticket_id: int) -> Response:

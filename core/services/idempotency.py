@@ -39,7 +39,8 @@ class StoredAnswer:
 
 
 def request_hash(method: str, path: str, body: Any) -> str:
-    """Hash what makes two requests the same: method, path and JSON body (key order and spacing aside)."""
+    """Hash what makes two requests the same: method, path and what they say (a JSON body, or a form with its
+    files' names and hashes), key order and spacing aside."""
     canonical = json.dumps([method.upper(), path, body], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

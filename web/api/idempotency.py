@@ -3,8 +3,8 @@
 An operation declared ``idempotent=True`` accepts the header, and its view answers with
 ``commit_and_respond``. Before the view runs, a key already answered is replayed (the same
 status and body, with ``Idempotent-Replayed: true``) and a key first sent with another request
-(method, path or JSON body) is refused with 409. Otherwise the view writes, and
-``commit_and_respond`` stores the answer under the key in the same transaction. Two concurrent
+(method, path, or body: JSON, or a form with its files) is refused with 409. Otherwise the view
+writes, and ``commit_and_respond`` stores the answer under the key in the same transaction. Two concurrent
 requests with one key make one write: the second one's insert of the key waits until the first
 commits, then fails; the second request rolls its write back and answers with the first one's
 answer. A write that fails stores nothing, so it may be sent again with the same key. Keys are
@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import ValidationError
 from core.services.idempotency import KEY_MAX_LENGTH, StoredAnswer, request_hash, store_answer, stored_answer
 from web.api.auth import current_caller
-from web.api.operations import operation_of, request_json, respond
+from web.api.operations import operation_of, request_content, respond
 from web.database import db
 
 HEADER = "Idempotency-Key"
@@ -66,7 +66,7 @@ def replay_keyed_write() -> Response | None:
         return None
     if not (len(key) <= KEY_MAX_LENGTH and re.fullmatch(KEY_PATTERN, key)):
         raise ValidationError({HEADER: [f"Send a key of 1 to {KEY_MAX_LENGTH} printable ASCII characters."]})
-    fingerprint = request_hash(request.method, request.path, request_json())
+    fingerprint = request_hash(request.method, request.path, request_content())
     pending = _PendingKey(current_caller().account.id, key, fingerprint)
     stored = pending.stored()
     if stored is not None:

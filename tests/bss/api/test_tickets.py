@@ -211,3 +211,18 @@ def test_the_list_pages_newest_first(api_as):
     first = harbour.get("/api/v1/tickets?limit=2").json
     assert [item["id"] for item in first["items"]] == ids[:0:-1]
     assert [item["id"] for item in harbour.get(first["next"]).json["items"]] == ids[:1]
+
+
+def test_a_message_with_files_sent_again_with_its_key_is_written_once(api_as, asked):
+    harbour = api_as("harbour")
+    url, key = f"/api/v1/tickets/{asked['id']}/messages", {"Idempotency-Key": "reply-0001"}
+
+    def send(content):
+        return harbour.post(url, headers=key, **multipart(body="The scan.", attachments=file(content, "scan.pdf")))
+
+    first, again = send(PDF), send(PDF)
+    assert (first.status_code, again.status_code) == (201, 201), again.json
+    assert again.json["id"] == first.json["id"] and again.headers["Idempotent-Replayed"] == "true"
+    assert bodies(harbour.get(url)).count("The scan.") == 1
+    other = send(PDF.replace(b"1.4", b"1.7"))  # the same key with another file: another request
+    assert other.status_code == 409, other.json
