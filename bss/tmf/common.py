@@ -21,9 +21,10 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from core.clock import as_utc
-from core.errors import CascadeError, ValidationError
+from core.errors import CascadeError, NotFoundError, ValidationError
 from web.api.auth import authenticate, challenge
 from web.errors import status_for
+from web.input_checks import MAX_ID
 
 PREFIX = "/tmf-api"
 #: The longest page a list answers.
@@ -71,6 +72,14 @@ def _invalid_body(error: marshmallow.ValidationError) -> Response:
 
 def _http_error(error: HTTPException) -> Response:
     return error_response(error.code or 500, str(error.code or 500), error.name, error.description or error.name)
+
+
+def path_id(value: str, what: str) -> int:
+    """A Cascade id a TMF path names (TMF ids are strings): one that is no such number, or is past what a database
+    integer holds, is not found, like another tenant's or a missing one."""
+    if not (value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID):
+        raise NotFoundError(f"No {what} {value}.")
+    return int(value)
 
 
 def timestamp(moment: datetime | None) -> str | None:

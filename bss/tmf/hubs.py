@@ -18,10 +18,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from sqlalchemy.orm import Session
 
-from bss.tmf.common import PREFIX, json_body, one_response, timestamp
+from bss.tmf.common import PREFIX, json_body, one_response, path_id, timestamp
 from bss.tmf.inventory_mapping import STATUSES, product
 from bss.tmf.ordering_mapping import STATES, product_order
-from core.errors import NotFoundError
 from core.models.event_hubs import EventDelivery, EventHub
 from core.models.orders import Order, OrderStatus
 from core.models.subscriptions import Subscription, SubscriptionStatus
@@ -60,10 +59,8 @@ def serve_hub(bp: Blueprint, api: str) -> None:
     @bp.delete("/hub/<hub_id>")
     def unregister_listener(hub_id: str) -> Response:
         """Remove a listener the caller's account registered; any other answers 404."""
-        if not hub_id.isdigit() or len(hub_id) > 18:
-            raise NotFoundError(f"No hub {hub_id}.")
         caller = current_caller()
-        delete_hub(db.session, caller.account, api=api, hub_id=int(hub_id), by=caller.user)
+        delete_hub(db.session, caller.account, api=api, hub_id=path_id(hub_id, "hub"), by=caller.user)
         db.session.commit()
         return Response(status=204)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from flask import Response
 
-from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, tmf_blueprint
+from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, path_id, tmf_blueprint
 from bss.tmf.hubs import serve_hub
 from bss.tmf.inventory_mapping import product, product_status, quantity_change, service_fields, status_filter
-from core.errors import NotFoundError, ValidationError
+from core.errors import ValidationError
 from core.products import Timing
 from core.services.subscriptions import act_on_subscription, get_subscription, list_subscriptions
 from web.api.auth import current_actor, current_caller
@@ -42,7 +42,7 @@ def products() -> Response:
 def product_view(subscription_id: str) -> Response:
     """Read a subscription of the caller's account or of one below it."""
     viewer = current_caller().account
-    return one_response(product(get_subscription(db.session, viewer, _id(subscription_id)), viewer))
+    return one_response(product(get_subscription(db.session, viewer, path_id(subscription_id, "product")), viewer))
 
 
 @bp.patch("/product/<subscription_id>")
@@ -53,8 +53,8 @@ def patch_product(subscription_id: str) -> Response:
     actor = current_actor()
     quantity = quantity_change(json_body())
     try:
-        changed = act_on_subscription(db.session, actor=actor, subscription_id=_id(subscription_id), action="change",
-                                      quantity=quantity)
+        changed = act_on_subscription(db.session, actor=actor, subscription_id=path_id(subscription_id, "product"),
+                                      action="change", quantity=quantity)
     except ValidationError as error:
         raise service_fields(error) from None
     db.session.flush()
@@ -64,14 +64,8 @@ def patch_product(subscription_id: str) -> Response:
 @bp.delete("/product/<subscription_id>")
 def delete_product(subscription_id: str) -> Response:
     """Cancel a subscription at the end of its term; until then it is ``pendingTerminate``."""
-    act_on_subscription(db.session, actor=current_actor(), subscription_id=_id(subscription_id), action="cancel",
+    act_on_subscription(db.session, actor=current_actor(), subscription_id=path_id(subscription_id, "product"), action="cancel",
                         when=Timing.END_OF_TERM)
     db.session.commit()
     return Response(status=204)
 
-
-def _id(value: str) -> int:
-    """A subscription id from the path: another tenant's, a missing one and one that is no number alike are not found."""
-    if not value.isdigit() or len(value) > 18:
-        raise NotFoundError(f"No product {value}.")
-    return int(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, tmf_blueprint
+from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, path_id, tmf_blueprint
 from bss.tmf.hubs import serve_hub
 from bss.tmf.ordering_mapping import (
     cancellation,
@@ -49,7 +49,7 @@ def product_orders() -> Response:
 def product_order_view(order_id: str) -> Response:
     """Read an order the caller's account or an account below it pays."""
     viewer = current_caller().account
-    return one_response(product_order(get_order(db.session, viewer, _id(order_id)), viewer))
+    return one_response(product_order(get_order(db.session, viewer, path_id(order_id, "order")), viewer))
 
 
 @bp.post("/productOrder")
@@ -85,14 +85,8 @@ def cancel_product_order() -> Response:
 def cancel_product_order_view(order_id: str) -> Response:
     """Read the cancellation of a cancelled order the caller sees; its id is the order's."""
     viewer = current_caller().account
-    order = get_order(db.session, viewer, _id(order_id))
+    order = get_order(db.session, viewer, path_id(order_id, "order"))
     if order.status is not OrderStatus.CANCELLED:
         raise NotFoundError(f"Order {order.id} was not cancelled.")
     return one_response(cancellation(order))
 
-
-def _id(value: str) -> int:
-    """A resource id from the path: another tenant's, a missing one and one that is no number alike are not found."""
-    if not value.isdigit() or len(value) > 18:
-        raise NotFoundError(f"No order {value}.")
-    return int(value)
