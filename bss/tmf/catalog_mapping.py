@@ -14,13 +14,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from flask import url_for
 
 from bss.tmf.common import timestamp
+from core.errors import ValidationError
 from core.models.accounts import Account
 from core.models.catalog import BillingPeriod, Plan, Product
 from core.money import Money
@@ -32,6 +34,8 @@ from core.services.pricing import ResolvedPrice
 CHARGE_PERIODS = {BillingPeriod.MONTHLY: "month", BillingPeriod.YEARLY: "year"}
 #: The lifecycle statuses of an offering: on sale, or hidden by its distributor.
 LAUNCHED, RETIRED = "Launched", "Retired"
+#: The ends of a price's id after its offering's: the unit price, and the setup fee.
+UNIT, SETUP = "-price", "-setup"
 #: TMF's value type of a characteristic, by the kind of form field a plan's parameter is.
 VALUE_TYPES = {"number": "number", "checkbox": "boolean"}
 
@@ -204,8 +208,8 @@ def product_offering_prices(shelf: Shelf, plan: Plan) -> list[dict[str, Any]]:
     identifier = offering_id(shelf, plan)
     period = CHARGE_PERIODS.get(plan.billing_period)
     unit_price = {
-        "id": f"{identifier}-price",
-        "href": _href("product_offering_prices", f"{identifier}-price"),
+        "id": f"{identifier}{UNIT}",
+        "href": _href("product_offering_prices", f"{identifier}{UNIT}"),
         "name": f"{plan.title()} price",
         "description": f"Per {plan.product.unit}" + (f", each {period}" if period else ", once"),
         "isBundle": False,
@@ -220,8 +224,8 @@ def product_offering_prices(shelf: Shelf, plan: Plan) -> list[dict[str, Any]]:
     prices = [unit_price]
     if resolved.setup_fee is not None:
         prices.append({
-            "id": f"{identifier}-setup",
-            "href": _href("product_offering_prices", f"{identifier}-setup"),
+            "id": f"{identifier}{SETUP}",
+            "href": _href("product_offering_prices", f"{identifier}{SETUP}"),
             "name": f"{plan.title()} setup fee",
             "description": "Once, when the plan is first bought",
             "isBundle": False,
@@ -231,3 +235,28 @@ def product_offering_prices(shelf: Shelf, plan: Plan) -> list[dict[str, Any]]:
             "@type": "ProductOfferingPrice",
         })
     return prices
+
+
+def parse_price_id(price_id: str) -> tuple[str, str]:
+    """The offering a price's id names and which of its prices it is (``UNIT`` or ``SETUP``); ``("", "")`` for
+    an id that is no price's."""
+    for part in (UNIT, SETUP):
+        if price_id.endswith(part):
+            return price_id.removesuffix(part), part
+    return "", ""
+
+
+def price_change(body: Mapping[str, Any], currency: str) -> Decimal:
+    """The amount a ``ProductOfferingPrice_Update`` sets, its ``price`` in ``currency`` (its one change); a 400
+    naming the field otherwise. The body is read with its numbers as decimals (``json_body``): never a float."""
+    errors = {name: ["Only the price changes here."] for name in sorted(set(body) - {"price", "@type"})}
+    price = body.get("price")
+    value = price.get("value") if isinstance(price, dict) else None
+    if not isinstance(price, dict) or price.get("unit") != currency:
+        errors["price.unit"] = [f"Give the price in {currency}, the currency of your retail list."]
+    if not isinstance(value, (int, Decimal)) or isinstance(value, bool) or not 0 <= value < 10**9 \
+            or Decimal(value) != Decimal(value).quantize(Decimal("0.01")):
+        errors["price.value"] = ["Give an amount of 0 or more, with at most two decimals."]
+    if errors:
+        raise ValidationError(errors)
+    return Decimal(value)

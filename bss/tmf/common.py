@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import marshmallow
@@ -71,7 +73,9 @@ def _invalid_body(error: marshmallow.ValidationError) -> Response:
 
 
 def _http_error(error: HTTPException) -> Response:
-    return error_response(error.code or 500, str(error.code or 500), error.name, error.description or error.name)
+    response = error_response(error.code or 500, str(error.code or 500), error.name, error.description or error.name)
+    response.headers.extend((name, value) for name, value in error.get_headers() if name.lower() != "content-type")
+    return response
 
 
 def path_id(value: str, what: str) -> int:
@@ -88,8 +92,12 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 saying it is not one."""
-    body = request.get_json(silent=True)
+    """The request's JSON object, its numbers with a fraction read as ``Decimal`` (an amount is never a float), or
+    a 400 saying it is not one."""
+    try:
+        body = json.loads(request.get_data(cache=True), parse_float=Decimal) if request.is_json else None
+    except ValueError:
+        body = None
     if not isinstance(body, dict):
         raise ValidationError({"body": ["Send a JSON object (Content-Type: application/json)."]})
     return body

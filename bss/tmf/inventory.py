@@ -1,22 +1,35 @@
-"""TMF637 (v4) over Cascade's subscriptions: ``product`` (list, read, patch its quantity, delete).
+"""TMF637 (v4) over Cascade's subscriptions: ``product`` (create, list, read, patch its quantity, delete).
 
 The caller sees the subscriptions of its account and of the accounts below it, as
 ``/api/v1/subscriptions`` does; what each field means is in ``bss.tmf.inventory_mapping``.
-``PATCH`` changes the quantity through the subscription's ``change`` action, ``DELETE`` cancels
-it at the end of its term through ``cancel``: both as ``/api/v1`` does, with its permissions (and
-``PATCH`` with its ``Idempotency-Key``); a change the vendor carries out reaches the product once
-it is done. Products are created by ordering them (TMF622), so ``POST /product`` is not served.
+``POST`` orders the product: a one-line order placed as TMF622's ``productOrder`` places it,
+answered with the subscription it starts. ``PATCH`` changes the quantity through the
+subscription's ``change`` action, ``DELETE`` cancels it at the end of its term through
+``cancel``: all as ``/api/v1`` does, with its permissions (and ``POST`` and ``PATCH`` with its
+``Idempotency-Key``); a change the vendor carries out reaches the product once it is done.
 """
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
 from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, path_id, tmf_blueprint
 from bss.tmf.hubs import serve_hub
-from bss.tmf.inventory_mapping import product, product_status, quantity_change, service_fields, status_filter
-from core.errors import ValidationError
+from bss.tmf.inventory_mapping import (
+    product,
+    product_fields,
+    product_href,
+    product_request,
+    product_status,
+    quantity_change,
+    service_fields,
+    status_filter,
+)
+from bss.tmf.ordering_mapping import service_fields as order_fields
+from core.errors import ConflictError, ValidationError
+from core.models.orders import OrderLineKind
 from core.products import Timing
+from core.services.orders import place_order
 from core.services.subscriptions import act_on_subscription, get_subscription, list_subscriptions
 from web.api.auth import current_actor, current_caller
 from web.api.idempotency import commit_answer, replay_keyed_write
@@ -43,6 +56,36 @@ def product_view(subscription_id: str) -> Response:
     """Read a subscription of the caller's account or of one below it."""
     viewer = current_caller().account
     return one_response(product(get_subscription(db.session, viewer, path_id(subscription_id, "product")), viewer))
+
+
+@bp.post("/product")
+def create_product() -> Response:
+    """Order a product for the caller's account or one it sells to: a ``Product_Create``, answered with the new product.
+
+    Only an order that goes ahead at once starts a product; one that must wait for its payment
+    (the seller confirms bank transfers first, say) is refused and nothing is ordered: place it
+    as a TMF622 ``productOrder``, whose answer is the order to pay.
+    """
+    if (replayed := replay_keyed_write()) is not None:
+        return replayed
+    actor = current_actor()
+    asked = product_request(json_body(), actor.account.id, actor.payment_methods)
+    try:
+        order = place_order(db.session, actor=actor, owner_id=asked.owner_id, payer=asked.payer,
+                            payment_method=asked.payment_method, lines=asked.lines)
+        asked.check_seller(order)  # raising, the whole order is rolled back with the request
+    except ValidationError as error:
+        raise product_fields(order_fields(error)) from None
+    [line] = order.lines
+    if line.kind is not OrderLineKind.NEW:
+        raise ValidationError({"productOffering.id": [f"{order.owner.name} has {line.plan.product.name} already: "
+                                                      "change its plan with a productOrder item of action modify."]})
+    if line.subscription is None:
+        raise ConflictError(f"The order waits for a payment by {order.payment_method.replace('_', ' ')} first: place "
+                            "it as a productOrder (TMF622), whose answer is the order to pay.")
+    db.session.flush()
+    return commit_answer(one_response(product(line.subscription, actor.account), 201,
+                                      location=request.host_url.rstrip("/") + product_href(line.subscription.id)))
 
 
 @bp.patch("/product/<subscription_id>")

@@ -14,12 +14,13 @@ from typing import Any
 
 from bss.tmf.catalog_mapping import offering_key
 from bss.tmf.common import PREFIX, timestamp
-from bss.tmf.ordering_mapping import OFFERINGS, PRODUCTS, characteristics, money
+from bss.tmf.ordering_mapping import OFFERINGS, PRODUCTS, OrderRequest, characteristics, money, order_request
 from bss.tmf.parties import visible_parties
 from core.errors import ValidationError
 from core.models.accounts import Account
 from core.models.catalog import BillingPeriod
 from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.permissions import PaymentMethod
 from core.services.orders import MAX_QUANTITY
 from core.services.subscriptions import shows_price_to
 
@@ -39,6 +40,8 @@ STATUSES: dict[SubscriptionStatus, str] = {
     SubscriptionStatus.TERMINATED: "terminated",
     SubscriptionStatus.FAILED: "aborted ",
 }
+#: What a ``Product_Create`` may say: the rest (status, dates, prices) is Cascade's to set.
+CREATE_FIELDS = frozenset({"productOffering", "productCharacteristic", "relatedParty", "@type"})
 #: Every ``ProductStatusType`` of the specification.
 TMF_STATUSES = ("created", "pendingActive", "cancelled", "active", "pendingTerminate", "terminated", "suspended",
                 "aborted ")
@@ -122,3 +125,40 @@ def service_fields(error: ValidationError) -> ValidationError:
     """The change service's errors renamed to the fields of the ``Product_Update``."""
     names = {"quantity": f"productCharacteristic.{QUANTITY}", "plan_id": "productOffering.id"}
     return ValidationError({names.get(name, name): messages for name, messages in error.fields.items()})
+
+
+def product_request(body: Mapping[str, Any], buyer_id: int, methods: frozenset[PaymentMethod]) -> OrderRequest:
+    """The one-line order a ``Product_Create`` asks for: its ``productOffering``, its ``productCharacteristic``s
+    (the ``quantity`` one among them, 1 without it) and its ``relatedParty``s as a new order reads them."""
+    others = sorted(set(body) - CREATE_FIELDS)
+    if others:
+        raise ValidationError({name: ["Cascade sets this itself: send productOffering, productCharacteristic and "
+                                      "relatedParty."] for name in others})
+    found = body.get("productCharacteristic", [])
+    quantity = 1
+    if isinstance(found, list):
+        quantity = next((each.get("value") for each in found if isinstance(each, dict) and each.get("name") == QUANTITY), 1)
+        found = [each for each in found if not (isinstance(each, dict) and each.get("name") == QUANTITY)]
+    item = {"action": "add", "quantity": quantity, "productOffering": body.get("productOffering"),
+            "product": {"productCharacteristic": found}}
+    try:
+        return order_request({"relatedParty": body.get("relatedParty", []), "productOrderItem": [item]}, buyer_id, methods)
+    except ValidationError as error:
+        raise product_fields(error) from None
+
+
+def product_fields(error: ValidationError) -> ValidationError:
+    """An order's errors, in TMF622's names, renamed to the fields of the ``Product_Create`` its one item came from."""
+    item = "productOrderItem.0."
+    renamed: dict[str, list[str]] = {}
+    for name, messages in error.fields.items():
+        if name == f"{item}quantity":
+            name = f"productCharacteristic.{QUANTITY}"
+        elif name.startswith(f"{item}product."):
+            name = name.removeprefix(f"{item}product.")
+        elif name.startswith(item):
+            name = name.removeprefix(item)
+        elif name == "productOrderItem":
+            name = "productOffering"
+        renamed.setdefault(name, []).extend(messages)
+    return ValidationError(renamed)

@@ -1,10 +1,15 @@
-"""TMF622 (v4) over Cascade's orders: ``productOrder`` (create, list, read) and ``cancelProductOrder`` (create, read).
+"""TMF622 (v4) over Cascade's orders: ``productOrder`` (create, list, read, patch, delete) and
+``cancelProductOrder`` (create, read).
 
 A ``ProductOrder`` is placed by ``place_order`` with the same checks as ``POST /api/v1/orders``
 and the same ``Idempotency-Key`` (``web.api.idempotency``), and read by ``get_order`` and
 ``list_orders``: the caller sees the orders its account or an account below it pays. What each
-field means is in ``bss.tmf.ordering_mapping``. Orders are never deleted nor edited in Cascade,
-so ``PATCH`` and ``DELETE`` are not served; an order is withdrawn with ``cancelProductOrder``.
+field means is in ``bss.tmf.ordering_mapping``.
+
+What was ordered is never edited nor erased: an order is a record of a sale. So the one change
+a ``PATCH`` makes is withdrawing an order that still waits for its payment (``state``
+``cancelled``, with an optional ``cancellationReason``), as ``cancelProductOrder`` does, and a
+``DELETE`` withdraws it the same way: the order stays readable, ``cancelled``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from bss.tmf.hubs import serve_hub
 from bss.tmf.ordering_mapping import (
     cancellation,
     cancellation_request,
+    order_change,
     order_href,
     order_request,
     order_state,
@@ -68,6 +74,29 @@ def create_product_order() -> Response:
     db.session.flush()
     return commit_answer(one_response(product_order(order, actor.account), 201,
                                       location=request.host_url.rstrip("/") + order_href(order.id)))
+
+
+@bp.patch("/productOrder/<order_id>")
+def patch_product_order(order_id: str) -> Response:
+    """Withdraw an order that still waits for its payment: a ``ProductOrder_Update`` of its ``state`` to ``cancelled``."""
+    if (replayed := replay_keyed_write()) is not None:
+        return replayed
+    actor = current_actor()
+    reason = order_change(json_body())
+    order = cancel_order(db.session, actor=actor, order_id=path_id(order_id, "order"), reason=reason)
+    db.session.flush()
+    return commit_answer(one_response(product_order(order, actor.account) | {"cancellationReason": reason}))
+
+
+@bp.delete("/productOrder/<order_id>")
+def delete_product_order(order_id: str) -> Response:
+    """Withdraw an order that still waits for its payment; it stays readable, ``cancelled``. Done twice, it is done once."""
+    actor = current_actor()
+    order = get_order(db.session, actor.account, path_id(order_id, "order"))
+    if order.status is not OrderStatus.CANCELLED:
+        cancel_order(db.session, actor=actor, order_id=order.id)
+        db.session.commit()
+    return Response(status=204)
 
 
 @bp.post("/cancelProductOrder")

@@ -67,6 +67,8 @@ def product_order(order: Order, viewer: Account) -> dict[str, Any]:
         resource["orderTotalPrice"].append(_price("oneTime", order.setup_total))
     if order.completed_at is not None:
         resource["completionDate"] = timestamp(order.completed_at)
+    if order.status is OrderStatus.CANCELLED:
+        resource["cancellationDate"] = timestamp(order.updated_at)
     return resource
 
 
@@ -260,15 +262,34 @@ def cancellation_request(body: Mapping[str, Any]) -> tuple[int, str]:
     """The order a ``CancelProductOrder_Create`` names, and why; a 400 naming the field otherwise."""
     ordered = body.get("productOrder")
     order_id = ordered.get("id") if isinstance(ordered, dict) else None
-    reason = body.get("cancellationReason", "")
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not (isinstance(order_id, str) and order_id.isdigit() and len(order_id) <= 18):
         errors["productOrder.id"] = ["Name the order to cancel by its id."]
-    if not isinstance(reason, str) or len(reason) > NOTE_MAX_LENGTH:
-        errors["cancellationReason"] = [f"Give a text of at most {NOTE_MAX_LENGTH} characters."]
+    reason = _reason(body, errors)
     if errors:
         raise ValidationError(errors)
     return int(order_id), reason
+
+
+def order_change(body: Mapping[str, Any]) -> str:
+    """The reason of a ``ProductOrder_Update`` withdrawing an order (``state`` ``cancelled``), its one change Cascade
+    takes; a 400 naming each other attribute, since what was ordered is never edited."""
+    errors = {name: ["What was ordered does not change: withdraw the order (state cancelled) and order again."]
+              for name in sorted(set(body) - {"state", "cancellationReason", "@type"})}
+    if body.get("state") != "cancelled":
+        errors["state"] = ["Give cancelled: withdrawing an order that waits for its payment is the one change it takes."]
+    reason = _reason(body, errors)
+    if errors:
+        raise ValidationError(errors)
+    return reason
+
+
+def _reason(body: Mapping[str, Any], errors: dict[str, list[str]]) -> str:
+    reason = body.get("cancellationReason", "")
+    if not isinstance(reason, str) or len(reason) > NOTE_MAX_LENGTH:
+        errors["cancellationReason"] = [f"Give a text of at most {NOTE_MAX_LENGTH} characters."]
+        return ""
+    return reason
 
 
 def cancellation(order: Order, reason: str | None = None) -> dict[str, Any]:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from core.models.catalog import Product
+from core.plugins import product_types
+from core.services.catalog import sync_catalog
+from tests.fakes import FakeProduct
 from tests.tmf.conftest import conforms
 
 API = "/tmf-api/productCatalogManagement/v4"
@@ -192,3 +197,111 @@ def test_only_a_distributor_retires_its_own_offerings(api_as, shops, demo, plans
     url = f"{API}/productOffering/{demo[seller].id}-{basic.id}"
     refused(api_as(slug).patch(url, json={"lifecycleStatus": "Retired"}), status)
     assert api_as("harbour").get(f"{API}/productOffering/{demo['bright'].id}-{basic.id}").status_code == 200
+
+
+def test_a_distributor_deletes_an_offering_which_stays_readable_retired_and_creates_it_again(api_as, shops, demo, plans):
+    northwind, bright = api_as("northwind"), api_as("bright")
+    basic = plans["microsoft-365/business-basic"]
+    offering = f"{demo['northwind'].id}-{basic.id}"
+    assert northwind.open("DELETE", f"{API}/productOffering/{offering}").status_code == 204
+    assert northwind.open("DELETE", f"{API}/productOffering/{offering}").status_code == 204  # done twice, done once
+    assert northwind.get(f"{API}/productOffering/{offering}").json["lifecycleStatus"] == "Retired"
+    refused(bright.get(f"{API}/productOffering/{offering}"), 404)
+
+    body = {"name": basic.title(), "productSpecification": {"id": str(basic.product_id)}, "@type": "ProductOffering"}
+    created = northwind.post(f"{API}/productOffering", json=body)
+    assert created.status_code == 201, created.json
+    conforms("TMF620", "ProductOffering", created.json)
+    assert (created.json["id"], created.json["lifecycleStatus"]) == (offering, "Launched")
+    assert created.headers["Location"] == created.json["href"]
+    assert bright.get(f"{API}/productOffering/{offering}").status_code == 200
+    refused(northwind.post(f"{API}/productOffering", json=body), 409)
+
+
+def test_creating_an_offering_of_a_product_not_on_sale_puts_that_one_plan_on_sale(api_as, db, shops, demo, fake_plugin):
+    sync_catalog(db, product_types())
+    db.commit()
+    product = db.scalar(select(Product).where(Product.key == FakeProduct.key))
+    small, large = sorted(product.plans, key=lambda plan: plan.rank)
+    northwind = api_as("northwind")
+    specification = f"{API}/productSpecification/{product.id}"
+    assert northwind.get(specification).status_code == 200  # a distributor sees what it may put on sale
+    assert api_as("bright").get(specification).status_code == 404
+
+    created = northwind.post(f"{API}/productOffering", json={"name": "small", "productSpecification": {"id": str(product.id)}})
+    assert created.status_code == 201, created.json
+    statuses = {item["id"]: item["lifecycleStatus"] for item in listed(northwind, "productOffering").json}
+    assert statuses[f"{demo['northwind'].id}-{small.id}"] == "Launched"
+    assert statuses[f"{demo['northwind'].id}-{large.id}"] == "Retired"
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"name": "Nothing", "productSpecification": {"id": "{product}"}}, 400, "name"),
+    ({"name": "{plan}", "productSpecification": {"id": "987654321"}}, 400, "productSpecification.id"),
+    ({"name": "{plan}"}, 400, "productSpecification.id"),
+    ({"name": "{plan}", "productSpecification": {"id": "{product}"}, "isSellable": False}, 400, "isSellable"),
+    ({"name": "{plan}", "productSpecification": {"id": "{product}"}, "lifecycleStatus": "Retired"}, 400, "lifecycleStatus"),
+])
+def test_an_offering_that_cannot_be_created_is_refused_naming_the_field(api_as, shops, demo, plans, body, status, field):
+    basic = plans["microsoft-365/business-basic"]
+    northwind = api_as("northwind")
+    assert northwind.open("DELETE", f"{API}/productOffering/{demo['northwind'].id}-{basic.id}").status_code == 204
+    filled = {name: value.format(plan=basic.code) if isinstance(value, str) else value for name, value in body.items()}
+    if "productSpecification" in body:
+        filled["productSpecification"] = {"id": body["productSpecification"]["id"].format(product=basic.product_id)}
+    refused(northwind.post(f"{API}/productOffering", json=filled), status, field)
+    assert northwind.get(f"{API}/productOffering/{demo['northwind'].id}-{basic.id}").json["lifecycleStatus"] == "Retired"
+    refused(api_as("bright").post(f"{API}/productOffering", json={"name": basic.code, "productSpecification": {
+        "id": str(basic.product_id)}}), 403)
+
+
+def test_a_seller_sets_its_retail_price_and_setup_fee_and_takes_them_out(api_as, shops, demo, plans):
+    bright, harbour = api_as("bright"), api_as("harbour")
+    basic = plans["microsoft-365/business-basic"]
+    own, bought = f"{demo['bright'].id}-{basic.id}", f"{demo['bright'].id}-{basic.id}"
+    set_at = bright.patch(f"{API}/productOfferingPrice/{own}-price", json={"price": {"unit": "EUR", "value": 7.35}})
+    assert set_at.status_code == 200, set_at.json
+    conforms("TMF620", "ProductOfferingPrice", set_at.json)
+    assert set_at.json["price"] == {"unit": "EUR", "value": 7.35}
+    assert price(harbour, basic, demo["bright"].id) == {"unit": "EUR", "value": 7.35}  # Harbour pays it at once
+    fee = bright.patch(f"{API}/productOfferingPrice/{bought}-setup", json={"price": {"unit": "EUR", "value": 20}})
+    assert (fee.status_code, fee.json["price"]) == (200, {"unit": "EUR", "value": 20.0}), fee.json
+    assert harbour.get(f"{API}/productOfferingPrice/{own}-setup").json["priceType"] == "oneTime"
+
+    assert bright.open("DELETE", f"{API}/productOfferingPrice/{own}-setup").status_code == 204
+    refused(harbour.get(f"{API}/productOfferingPrice/{own}-setup"), 404)
+    assert bright.open("DELETE", f"{API}/productOfferingPrice/{own}-price").status_code == 204
+    assert price(harbour, basic, demo["bright"].id) != {"unit": "EUR", "value": 7.35}  # back to the list's markup
+    refused(bright.open("DELETE", f"{API}/productOfferingPrice/{own}-price"), 404)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"price": {"unit": "EUR", "value": "7.35"}}, "price.value"),
+    ({"price": {"unit": "EUR", "value": 7.355}}, "price.value"),
+    ({"price": {"unit": "EUR", "value": -1}}, "price.value"),
+    ({"price": {"unit": "USD", "value": 7}}, "price.unit"),
+    ({"price": {"unit": "EUR", "value": 7}, "priceType": "oneTime"}, "priceType"),
+    ({}, "price.unit"),
+])
+def test_a_price_that_cannot_be_set_is_refused_naming_the_field_and_nothing_changes(api_as, shops, demo, plans, body, field):
+    bright, basic = api_as("bright"), plans["microsoft-365/business-basic"]
+    before = price(bright, basic, demo["bright"].id)
+    refused(bright.patch(f"{API}/productOfferingPrice/{demo['bright'].id}-{basic.id}-price", json=body), 400, field)
+    assert price(bright, basic, demo["bright"].id) == before
+
+
+@pytest.mark.parametrize(("slug", "seller", "status"), [("bright", "northwind", 403), ("harbour", "bright", 403),
+                                                         ("harbour", "corner", 404), ("bright", "corner", 404)])
+def test_only_the_seller_sets_its_prices(api_as, shops, demo, plans, slug, seller, status):
+    basic = plans["microsoft-365/business-basic"]
+    url = f"{API}/productOfferingPrice/{demo[seller].id}-{basic.id}-price"
+    refused(api_as(slug).patch(url, json={"price": {"unit": "EUR", "value": 1}}), status)
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "catalog"), ("DELETE", "catalog/1"), ("POST", "category"),
+                                              ("PATCH", "category/microsoft_365"), ("POST", "productSpecification"),
+                                              ("DELETE", "productSpecification/1"), ("POST", "productOfferingPrice")])
+def test_what_cascade_does_not_create_or_change_here_answers_405_saying_why(api_as, shops, method, path):
+    answer = api_as("northwind").open(method, f"{API}/{path}", json={"name": "New"})
+    refused(answer, 405)
+    assert answer.headers["Allow"] == "GET" and len(answer.json["message"]) > 30

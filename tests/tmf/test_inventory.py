@@ -2,8 +2,9 @@
 specification; ordered through TMF622 and provisioned by the worker."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from core.models.orders import Order
 from core.models.subscriptions import Subscription
 from plugin_kit.testing import KeyClient, provision_due
 from tests.processes import cascade_env, start_logged, stop, wait_until
@@ -155,6 +156,68 @@ def test_a_patch_that_cannot_be_made_is_refused_naming_the_field(api_as, db, dem
     assert refused.status_code == 400 and field in refused.json["message"], refused.json
     conforms("TMF637", "Error", refused.json)
     assert quantity_of(harbour.get(f"{PRODUCTS}/{product_id}").json) == 2
+
+
+def test_a_product_posted_is_ordered_and_answered_then_activated(api_as, db, demo, fake_catalog):
+    offering = f"{demo['bright'].id}-{fake_catalog['small'].id}"
+    bright = api_as("bright")
+    created = bright.post(PRODUCTS, json={"productOffering": {"id": offering},
+                                          "productCharacteristic": [{"name": "quantity", "value": 4}],
+                                          "relatedParty": [{"id": str(demo["harbour"].id), "role": "customer"}]},
+                          headers={"Idempotency-Key": "tmf-product-1"})
+    assert created.status_code == 201, created.json
+    conforms("TMF637", "Product", created.json)
+    body = created.json
+    assert created.headers["Location"].endswith(f"{PRODUCTS}/{body['id']}")
+    assert (body["status"], quantity_of(body), body["productOffering"]["id"]) == ("pendingActive", 4, offering)
+    assert parties(body)["customer"] == str(demo["harbour"].id)
+    again = bright.post(PRODUCTS, json={"productOffering": {"id": offering},
+                                        "productCharacteristic": [{"name": "quantity", "value": 4}],
+                                        "relatedParty": [{"id": str(demo["harbour"].id), "role": "customer"}]},
+                        headers={"Idempotency-Key": "tmf-product-1"})
+    assert again.json == body and again.headers["Idempotent-Replayed"] == "true"
+
+    provision_due(db)
+    active = api_as("harbour").get(f"{PRODUCTS}/{body['id']}")
+    assert (active.json["status"], quantity_of(active.json)) == ("active", 4)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({}, "productOffering.id"),
+    ({"productOffering": {"id": "nope"}}, "productOffering.id"),
+    ({"productOffering": {"id": "{distributor}-{plan}"}}, "productOffering.id"),
+    ({"productOffering": {"id": "{seller}-{plan}"}, "productCharacteristic": [{"name": "quantity", "value": "2"}]},
+     "productCharacteristic.quantity"),
+    ({"productOffering": {"id": "{seller}-{plan}"}, "productCharacteristic": [{"name": "quantity", "value": 0}]},
+     "productCharacteristic.quantity"),
+    ({"productOffering": {"id": "{seller}-{plan}"}, "productCharacteristic": "big"}, "productCharacteristic"),
+    ({"productOffering": {"id": "{seller}-{plan}"}, "status": "active"}, "status"),
+    ({"productOffering": {"id": "{seller}-{plan}"}, "relatedParty": [{"id": "x", "role": "owner"}]}, "relatedParty.0.role"),
+])
+def test_a_product_that_cannot_be_ordered_is_refused_naming_the_field_and_nothing_is_ordered(api_as, db, demo, fake_catalog,
+                                                                                            body, field):
+    ids = {"seller": demo["bright"].id, "distributor": demo["northwind"].id, "plan": fake_catalog["small"].id}
+    if "productOffering" in body:
+        body = {**body, "productOffering": {"id": body["productOffering"]["id"].format(**ids)}}
+    orders = db.scalar(select(func.count()).select_from(Order))
+    refused = api_as("harbour").post(PRODUCTS, json=body)
+    assert refused.status_code == 400 and field in refused.json["message"], refused.json
+    conforms("TMF637", "Error", refused.json)
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Order)) == orders
+
+
+def test_a_product_whose_order_must_wait_for_its_payment_is_refused_and_nothing_is_ordered(api_as, db, demo,
+                                                                                          fake_catalog):
+    demo["bright"].payment_confirmation_methods = ["card"]
+    db.commit()
+    orders = db.scalar(select(func.count()).select_from(Order))
+    offering = {"id": f"{demo['bright'].id}-{fake_catalog['small'].id}"}
+    waiting = api_as("harbour").post(PRODUCTS, json={"productOffering": offering})
+    assert waiting.status_code == 409 and "productOrder" in waiting.json["message"], waiting.json
+    conforms("TMF637", "Error", waiting.json)
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Order)) == orders
 
 
 @pytest.mark.integration

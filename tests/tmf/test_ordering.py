@@ -240,3 +240,46 @@ def test_an_order_sent_again_with_its_idempotency_key_is_placed_once(api_as, dem
     assert other.status_code == 409, other.json
     conforms("TMF622", "Error", other.json)
     assert orders_in(db) == before + 1
+
+
+def test_a_patch_or_a_delete_withdraws_an_order_waiting_for_payment_and_it_stays_readable(api_as, demo, db, fake_catalog,
+                                                                                          waits_for_transfers):
+    harbour = api_as("harbour")
+    patched = order(harbour, item(fake_catalog["small"], demo["bright"]), payment=[{"id": "bank_transfer"}]).json
+    withdrawn = harbour.patch(f"{ORDERS}/{patched['id']}", json={"state": "cancelled", "cancellationReason": "Too many"})
+    assert withdrawn.status_code == 200, withdrawn.json
+    conforms("TMF622", "ProductOrder", withdrawn.json)
+    assert (withdrawn.json["state"], withdrawn.json["cancellationReason"]) == ("cancelled", "Too many")
+    assert withdrawn.json["cancellationDate"].endswith("Z")
+
+    deleted = order(harbour, item(fake_catalog["small"], demo["bright"]), payment=[{"id": "bank_transfer"}]).json
+    assert harbour.open("DELETE", f"{ORDERS}/{deleted['id']}").status_code == 204
+    assert harbour.open("DELETE", f"{ORDERS}/{deleted['id']}").status_code == 204  # done twice, done once
+    read = harbour.get(f"{ORDERS}/{deleted['id']}")
+    conforms("TMF622", "ProductOrder", read.json)
+    assert read.json["state"] == "cancelled"
+    assert harbour.get(f"{CANCELLATIONS}/{deleted['id']}").json["state"] == "done"
+
+
+def test_a_started_order_is_not_withdrawn_and_nothing_else_of_an_order_changes(api_as, demo, db, fake_catalog,
+                                                                               waits_for_transfers):
+    harbour = api_as("harbour")
+    going = order(harbour, item(fake_catalog["small"], demo["bright"]), payment=[{"id": "card"}]).json
+    for clash in (harbour.patch(f"{ORDERS}/{going['id']}", json={"state": "cancelled"}),
+                  harbour.open("DELETE", f"{ORDERS}/{going['id']}")):
+        assert clash.status_code == 409, clash.json
+        conforms("TMF622", "Error", clash.json)
+    assert harbour.get(f"{ORDERS}/{going['id']}").json["state"] == "inProgress"
+
+    waiting = order(harbour, item(fake_catalog["small"], demo["bright"]), payment=[{"id": "bank_transfer"}]).json
+    refused(harbour.patch(f"{ORDERS}/{waiting['id']}", json={"state": "completed"}), "state")
+    refused(harbour.patch(f"{ORDERS}/{waiting['id']}", json={"state": "cancelled", "productOrderItem": []}),
+            "productOrderItem")
+    refused(harbour.patch(f"{ORDERS}/{waiting['id']}", json={"state": "cancelled", "cancellationReason": 7}),
+            "cancellationReason")
+    assert harbour.get(f"{ORDERS}/{waiting['id']}").json["state"] == "acknowledged"
+    for missing in (harbour.patch(f"{ORDERS}/{MISSING_ID}", json={"state": "cancelled"}),
+                    harbour.open("DELETE", f"{ORDERS}/{MISSING_ID}"),
+                    api_as("maple").open("DELETE", f"{ORDERS}/{waiting['id']}")):
+        assert missing.status_code == 404, missing.json
+        conforms("TMF622", "Error", missing.json)
