@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -385,4 +385,4 @@ def _one(resources: list[Resource], resource_id: str, kind: str, status: int = 2
     found = next((resource for resource in resources if resource["id"] == resource_id), None)
     if found is None:
         raise NotFoundError(f"No {kind} {resource_id}.")
-    return one_response(found, status, location=found["href"] if status == 201 else None)
+    return one_response(found, status, location=request.host_url.rstrip("/") + found["href"] if status == 201 else None)

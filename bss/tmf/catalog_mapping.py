@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask import url_for
-
-from bss.tmf.common import timestamp
+from bss.tmf.common import PREFIX, timestamp
 from core.errors import ValidationError
 from core.models.accounts import Account
 from core.models.catalog import BillingPeriod, Plan, Product
@@ -77,13 +75,22 @@ def parse_offering_key(offering: object) -> tuple[int, int] | None:
     return int(seller), int(plan)
 
 
-def _href(collection: str, resource_id: str) -> str:
-    """Where the resource ``resource_id`` is read: its collection's URL, then its id."""
-    return f"{url_for(f'tmf_catalog.{collection}', _external=True)}/{resource_id}"
+def catalog_href(collection: str, resource_id: str) -> str:
+    """Where the resource ``resource_id`` of TMF620's ``collection`` (``productOffering``, ...) is read."""
+    return f"{PREFIX}/productCatalogManagement/v4/{collection}/{resource_id}"
 
 
 def _ref(collection: str, resource_id: str, name: str, referred: str) -> dict[str, Any]:
-    return {"id": resource_id, "href": _href(collection, resource_id), "name": name, "@referredType": referred}
+    return {"id": resource_id, "href": catalog_href(collection, resource_id), "name": name, "@referredType": referred}
+
+
+def offering_ref(seller_id: int, plan: Plan) -> dict[str, Any]:
+    """A reference to ``plan`` as the seller ``seller_id`` offers it."""
+    return _ref("productOffering", offering_key(seller_id, plan.id), plan.title(), "ProductOffering")
+
+
+def specification_ref(product: Product) -> dict[str, Any]:
+    return _ref("productSpecification", str(product.id), product.name, "ProductSpecification")
 
 
 def _money(money: Money) -> dict[str, Any]:
@@ -102,12 +109,12 @@ def catalog(shelf: Shelf) -> dict[str, Any]:
     audience = "its customers" if shelf.own else "you"
     return {
         "id": shelf.id,
-        "href": _href("catalogs", shelf.id),
+        "href": catalog_href("catalog", shelf.id),
         "name": f"{seller.name} catalog",
         "description": f"What {seller.name} offers {audience}, at its prices for {audience}.",
         "catalogType": "ProductCatalog",
         "lifecycleStatus": "Active",
-        "category": [_ref("categories", plugin, category_name(plugin), "Category")
+        "category": [_ref("category", plugin, category_name(plugin), "Category")
                      for plugin in sorted({plan.product.plugin for plan in shelf.plans})],
         "relatedParty": [{"id": str(seller.id), "name": seller.name, "role": "Seller",
                           "@referredType": "Organization"}],
@@ -119,11 +126,11 @@ def category(plugin: str, offerings: Iterable[tuple[Shelf, Plan]]) -> dict[str, 
     """The category of ``plugin``'s products, with the caller's offerings of them."""
     return {
         "id": plugin,
-        "href": _href("categories", plugin),
+        "href": catalog_href("category", plugin),
         "name": category_name(plugin),
         "isRoot": True,
         "lifecycleStatus": "Active",
-        "productOffering": [_ref("product_offerings", offering_id(shelf, plan), plan.title(), "ProductOffering")
+        "productOffering": [_ref("productOffering", offering_id(shelf, plan), plan.title(), "ProductOffering")
                             for shelf, plan in offerings],
         "@type": "Category",
     }
@@ -133,7 +140,7 @@ def product_specification(product: Product, plans: Iterable[Plan]) -> dict[str, 
     """``product`` with the order parameters of ``plans`` (those of its plans the caller sees)."""
     return {
         "id": str(product.id),
-        "href": _href("product_specifications", str(product.id)),
+        "href": catalog_href("productSpecification", str(product.id)),
         "name": product.name,
         "description": product.description,
         "productNumber": product.key,
@@ -181,16 +188,16 @@ def product_offering(shelf: Shelf, plan: Plan) -> dict[str, Any]:
     product = plan.product
     offering = {
         "id": identifier,
-        "href": _href("product_offerings", identifier),
+        "href": catalog_href("productOffering", identifier),
         "name": plan.title(),
         "description": product.description,
         "isBundle": False,
         "isSellable": plan.id in shelf.prices,
         "lifecycleStatus": RETIRED if plan.id in shelf.retired else LAUNCHED,
         "lastUpdate": timestamp(plan.updated_at),
-        "category": [_ref("categories", product.plugin, category_name(product.plugin), "Category")],
-        "productSpecification": _ref("product_specifications", str(product.id), product.name, "ProductSpecification"),
-        "productOfferingPrice": [_ref("product_offering_prices", price["id"], price["name"], "ProductOfferingPrice")
+        "category": [_ref("category", product.plugin, category_name(product.plugin), "Category")],
+        "productSpecification": specification_ref(product),
+        "productOfferingPrice": [_ref("productOfferingPrice", price["id"], price["name"], "ProductOfferingPrice")
                                  for price in product_offering_prices(shelf, plan)],
         "@type": "ProductOffering",
     }
@@ -209,7 +216,7 @@ def product_offering_prices(shelf: Shelf, plan: Plan) -> list[dict[str, Any]]:
     period = CHARGE_PERIODS.get(plan.billing_period)
     unit_price = {
         "id": f"{identifier}{UNIT}",
-        "href": _href("product_offering_prices", f"{identifier}{UNIT}"),
+        "href": catalog_href("productOfferingPrice", f"{identifier}{UNIT}"),
         "name": f"{plan.title()} price",
         "description": f"Per {plan.product.unit}" + (f", each {period}" if period else ", once"),
         "isBundle": False,
@@ -225,7 +232,7 @@ def product_offering_prices(shelf: Shelf, plan: Plan) -> list[dict[str, Any]]:
     if resolved.setup_fee is not None:
         prices.append({
             "id": f"{identifier}{SETUP}",
-            "href": _href("product_offering_prices", f"{identifier}{SETUP}"),
+            "href": catalog_href("productOfferingPrice", f"{identifier}{SETUP}"),
             "name": f"{plan.title()} setup fee",
             "description": "Once, when the plan is first bought",
             "isBundle": False,

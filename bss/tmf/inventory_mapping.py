@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bss.tmf.catalog_mapping import offering_key
-from bss.tmf.common import PREFIX, timestamp
-from bss.tmf.ordering_mapping import OFFERINGS, PRODUCTS, OrderRequest, characteristics, money, order_request
+from bss.tmf.catalog_mapping import offering_ref, specification_ref
+from bss.tmf.common import timestamp
+from bss.tmf.ordering_mapping import PRODUCTS, OrderRequest, characteristics, money, order_request
 from bss.tmf.parties import visible_parties
 from core.errors import ValidationError
 from core.models.accounts import Account
@@ -24,7 +24,6 @@ from core.permissions import PaymentMethod
 from core.services.orders import MAX_QUANTITY
 from core.services.subscriptions import shows_price_to
 
-SPECIFICATIONS = f"{PREFIX}/productCatalogManagement/v4/productSpecification"
 #: The characteristic that carries a subscription's quantity (TMF637's ``Product`` has no quantity).
 QUANTITY = "quantity"
 
@@ -77,11 +76,8 @@ def product(subscription: Subscription, viewer: Account) -> dict[str, Any]:
         "isBundle": False,
         "status": product_status(subscription),
         "orderDate": timestamp(subscription.created_at),
-        "productOffering": {"id": offering_key(subscription.seller_id, plan.id),
-                            "href": f"{OFFERINGS}/{offering_key(subscription.seller_id, plan.id)}", "name": plan.name,
-                            "@referredType": "ProductOffering"},
-        "productSpecification": {"id": str(specification.id), "href": f"{SPECIFICATIONS}/{specification.id}",
-                                 "name": specification.name, "@referredType": "ProductSpecification"},
+        "productOffering": offering_ref(subscription.seller_id, plan),
+        "productSpecification": specification_ref(specification),
         "productCharacteristic": [*characteristics(subscription.params),
                                   {"name": QUANTITY, "value": subscription.quantity, "valueType": "integer"}],
         "relatedParty": visible_parties(viewer, (subscription.owner, "customer"), (subscription.payer, "payer"),

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bss.tmf.catalog_mapping import offering_key, parse_offering_key
+from bss.tmf.catalog_mapping import offering_ref, parse_offering_key
 from bss.tmf.common import PREFIX, timestamp
 from bss.tmf.parties import visible_parties
 from core.errors import ValidationError
@@ -26,7 +26,6 @@ from core.services.orders import LineRequest, Payer
 
 ORDERS = f"{PREFIX}/productOrderingManagement/v4/productOrder"
 PRODUCTS = f"{PREFIX}/productInventoryManagement/v4/product"
-OFFERINGS = f"{PREFIX}/productCatalogManagement/v4/productOffering"
 
 #: Each Cascade order status as a TMF ``ProductOrderStateType``; the other TMF states are never reached.
 STATES: dict[OrderStatus, str] = {
@@ -80,8 +79,7 @@ def _item(line: OrderLine, status: OrderStatus, seller_id: int) -> dict[str, Any
         "action": ACTIONS[line.kind],
         "quantity": line.quantity,
         "state": STATES[status],
-        "productOffering": {"id": offering_key(seller_id, plan.id), "href": f"{OFFERINGS}/{offering_key(seller_id, plan.id)}",
-                            "name": f"{plan.product.name} {plan.name}", "@referredType": "ProductOffering"},
+        "productOffering": offering_ref(seller_id, plan),
         "itemPrice": [_price("recurring", line.unit_price)],
         "itemTotalPrice": [_price("recurring", line.total)],
         "product": {"@type": "ProductRefOrValue", "productCharacteristic": characteristics(line.params)},

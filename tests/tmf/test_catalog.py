@@ -213,7 +213,7 @@ def test_a_distributor_deletes_an_offering_which_stays_readable_retired_and_crea
     assert created.status_code == 201, created.json
     conforms("TMF620", "ProductOffering", created.json)
     assert (created.json["id"], created.json["lifecycleStatus"]) == (offering, "Launched")
-    assert created.headers["Location"] == created.json["href"]
+    assert created.headers["Location"] == f"http://localhost{created.json['href']}"
     assert bright.get(f"{API}/productOffering/{offering}").status_code == 200
     refused(northwind.post(f"{API}/productOffering", json=body), 409)
 
