@@ -5,7 +5,8 @@ names among those the API's specification documents, about what the account of t
 registered it may see. The answer is TMF's ``EventSubscription``; the secret that signs every
 event sent to it (``X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>``) comes once, in
 the ``X-Hub-Secret`` header of that answer. The worker renders each event here, at send time
-(``event_body``), as the hub's account may see the resource.
+(``event_body``), as the hub's account may see the resource: an order, a product, or an
+offering or its price (heard by the hubs of its seller and of the accounts buying from it).
 """
 
 from __future__ import annotations
@@ -18,9 +19,21 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from sqlalchemy.orm import Session
 
+from bss.tmf.catalog_mapping import (
+    LAUNCHED,
+    RETIRED,
+    SETUP,
+    UNIT,
+    catalog_href,
+    offering_key,
+    product_offering,
+    product_offering_prices,
+)
 from bss.tmf.common import PREFIX, json_body, one_response, path_id, timestamp
 from bss.tmf.inventory_mapping import STATUSES, product
 from bss.tmf.ordering_mapping import STATES, product_order
+from bss.tmf.shelves import find_offering
+from core.models.accounts import Account
 from core.models.event_hubs import EventDelivery, EventHub
 from core.models.orders import Order, OrderStatus
 from core.models.subscriptions import Subscription, SubscriptionStatus
@@ -82,6 +95,8 @@ def event_body(session: Session, delivery: EventDelivery) -> dict[str, Any]:
         for item in resource["productOrderItem"]:
             item["state"] = resource["state"]
         event = {"productOrder": resource}
+    elif "plan_id" in payload:
+        event = _catalog_event(session, viewer, payload)
     else:
         subscription = session.get_one(Subscription, payload["subscription_id"])
         status = SubscriptionStatus(payload["status"])
@@ -90,3 +105,21 @@ def event_body(session: Session, delivery: EventDelivery) -> dict[str, Any]:
         event = {"product": product(subscription, viewer) | {"status": shown}}
     return {"eventId": delivery.event_id, "eventTime": timestamp(delivery.event_time), "eventType": delivery.event_type,
             "event": event}
+
+
+def _catalog_event(session: Session, viewer: Account, payload: dict[str, Any]) -> dict[str, Any]:
+    """An offering in the ``lifecycleStatus`` the event announces, or one of its prices, as ``viewer`` sees it now;
+    one it does not see (retired, taken off sale, priced no more) as a bare reference."""
+    offering = offering_key(payload["seller_id"], payload["plan_id"])
+    found = find_offering(session, viewer, offering)
+    if "price" in payload:
+        price_id = offering + (UNIT if payload["price"] == "unit" else SETUP)
+        prices = product_offering_prices(*found) if found else []
+        resource = next((price for price in prices if price["id"] == price_id), None)
+        return {"productOfferingPrice": resource or _gone("productOfferingPrice", price_id, "ProductOfferingPrice")}
+    resource = product_offering(*found) if found else _gone("productOffering", offering, "ProductOffering")
+    return {"productOffering": resource | {"lifecycleStatus": LAUNCHED if payload["on_sale"] else RETIRED}}
+
+
+def _gone(collection: str, resource_id: str, kind: str) -> dict[str, Any]:
+    return {"id": resource_id, "href": catalog_href(collection, resource_id), "lifecycleStatus": RETIRED, "@type": kind}

@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
@@ -125,17 +125,28 @@ def publish(session: Session, seen_by: Iterable[int], api: str, event_type: str,
     ``about`` gives the event's payload, asked only when a hub hears it, once the session is
     flushed (a resource added in this transaction has its id then).
     """
-    hubs = [hub for hub in session.scalars(select(EventHub).where(EventHub.api == api,
-                                                                  EventHub.account_id.in_(list(seen_by)))
-                                           .order_by(EventHub.id))
+    _publish(session, EventHub.account_id.in_(list(seen_by)), api, event_type, lambda: [about()])
+
+
+def publish_to_buyers(session: Session, seller: Account, event_type: str, payloads: Iterable[dict[str, Any]]) -> None:
+    """Write catalog events about what ``seller`` offers (one per payload: a ``seller_id`` and ``plan_id``, and for a
+    price which one), heard by the hubs of the seller and of the accounts that buy from it."""
+    buyers = select(Account.id).where(or_(Account.id == seller.id, Account.parent_id == seller.id))
+    _publish(session, EventHub.account_id.in_(buyers), CATALOG, event_type, lambda: list(payloads))
+
+
+def _publish(session: Session, listening: ColumnElement[bool], api: str, event_type: str,
+             about: Callable[[], list[dict[str, Any]]]) -> None:
+    hubs = [hub for hub in session.scalars(select(EventHub).where(EventHub.api == api, listening).order_by(EventHub.id))
             if hub.hears(event_type)]
     if not hubs:
         return
     session.flush()
-    payload, now = about(), utcnow()
+    payloads, now = about(), utcnow()
     for hub in hubs:
-        session.add(EventDelivery(hub=hub, event_id=str(uuid.uuid4()), event_type=event_type, event_time=now,
-                                  payload=payload, next_attempt_at=now))
+        for payload in payloads:
+            session.add(EventDelivery(hub=hub, event_id=str(uuid.uuid4()), event_type=event_type, event_time=now,
+                                      payload=payload, next_attempt_at=now))
 
 
 def account_ids(path: str) -> list[int]:

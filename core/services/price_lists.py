@@ -1,4 +1,8 @@
-"""Keeping price lists: what a seller offers down its tree and what it charges for it."""
+"""Keeping price lists: what a seller offers down its tree and what it charges for it.
+
+Each change is announced to the TMF catalog listeners of the seller and of its buyers
+(``publish_to_buyers``): an offering created, retired or launched, or deleted, and a price changed.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from core.models.prices import HiddenPlan, OfferedProduct, PriceEntry, PriceList
 from core.money import Money, to_decimal
 from core.permissions import Permission
 from core.services.audit import record_event
+from core.services.event_hubs import publish_to_buyers
 from core.services.people import require_permission
 from core.services.pricing import audience_key, purchasable_plans, seller_costs
 
@@ -75,6 +80,10 @@ def set_product_offered(
         return
     record_event(session, account=distributor, by=by, action="catalog.product_offered" if offered
                  else "catalog.product_withdrawn", target=product, changes={"product": product.key})
+    hidden = set(session.scalars(select(HiddenPlan.plan_id).where(HiddenPlan.distributor_id == distributor.id)))
+    plans = [plan for plan in product.plans if plan.retired_at is None and plan.id not in hidden]
+    publish_to_buyers(session, distributor, "ProductOfferingCreateEvent" if offered else "ProductOfferingDeleteEvent",
+                      [_offering(distributor, plan, on_sale=offered) for plan in plans])
 
 
 def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidden: bool, by: User | None) -> None:
@@ -92,6 +101,20 @@ def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidde
         return
     record_event(session, account=distributor, by=by, action="catalog.plan_hidden" if hidden
                  else "catalog.plan_shown", target=plan, changes={"plan": plan.code})
+    publish_to_buyers(session, distributor, "ProductOfferingStateChangeEvent",
+                      [_offering(distributor, plan, on_sale=not hidden)])
+
+
+def _offering(seller: Account, plan: Plan, *, on_sale: bool) -> dict[str, object]:
+    return {"seller_id": seller.id, "plan_id": plan.id, "on_sale": on_sale}
+
+
+def _prices_changed(session: Session, price_list: PriceList, plans: Iterable[Plan], *, setup_fee: bool = False) -> None:
+    """Announce new prices of ``plans`` in ``price_list`` (and their setup fees, with ``setup_fee``)."""
+    parts = ("unit", "setup") if setup_fee else ("unit",)
+    publish_to_buyers(session, price_list.seller, "ProductOfferingPriceAttributeValueChangeEvent",
+                      [{"seller_id": price_list.seller_id, "plan_id": plan.id, "price": part}
+                       for plan in plans for part in parts])
 
 
 def create_price_list(
@@ -168,6 +191,9 @@ def set_markup(
     record_event(session, account=price_list.seller, by=by, action="price_list.markup_changed",
                  target=price_list, changes={"before": str(before) if before is not None else None,
                                              "markup_percent": str(markup) if markup is not None else None})
+    by_hand = {entry.plan_id for entry in price_list.entries}
+    marked_up = [plan for plan in purchasable_plans(session, price_list.seller) if plan.id not in by_hand]
+    _prices_changed(session, price_list, marked_up)
 
 
 def set_price(
@@ -204,7 +230,7 @@ def set_price(
     entry = session.scalar(
         select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
     )
-    before = None
+    before, had_fee = None, entry is not None and entry.setup_fee is not None
     if entry is None:
         entry = PriceEntry(price_list=price_list, plan=plan)
         session.add(entry)
@@ -218,6 +244,7 @@ def set_price(
                  changes={"plan": plan.code, "before": before, "unit_price": str(amount),
                           "setup_fee": str(fee) if fee is not None else None,
                           "volume_tiers": [[q, str(p)] for q, p in tiers]})
+    _prices_changed(session, price_list, [plan], setup_fee=had_fee or fee is not None)
     return entry
 
 
@@ -232,6 +259,7 @@ def remove_price(session: Session, *, price_list: PriceList, plan: Plan, by: Use
     session.delete(entry)  # with its volume tiers
     record_event(session, account=price_list.seller, by=by, action="price.removed", target=price_list,
                  changes={"plan": plan.code})
+    _prices_changed(session, price_list, [plan], setup_fee=entry.setup_fee is not None)
 
 
 @dataclass(frozen=True)

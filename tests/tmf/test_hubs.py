@@ -14,13 +14,18 @@ from sqlalchemy import select
 
 from bss.tasks import send_event, sweep_outbox
 from core.errors import ValidationError
+from core.models.catalog import Product
 from core.models.event_hubs import DeliveryStatus, EventDelivery
+from core.plugins import product_types
+from core.services.catalog import sync_catalog
 from core.services.event_hubs import register_hub
 from plugin_kit.testing import free_port, provision_due, published, purge
+from tests.fakes import FakeProduct
 from tests.tmf.conftest import conforms
 from tests.tmf.test_ordering import item, order
 
 ORDERING = "/tmf-api/productOrderingManagement/v4"
+CATALOG = "/tmf-api/productCatalogManagement/v4"
 INVENTORY = "/tmf-api/productInventoryManagement/v4"
 
 
@@ -123,6 +128,54 @@ def test_products_created_and_activated_reach_an_inventory_listener(api_as, db, 
         ("ProductCreateEvent", "pendingActive"), ("ProductStateChangeEvent", "active")]
     for event in events:
         conforms("TMF637", event["eventType"], event)
+
+
+def test_offerings_retired_launched_and_priced_reach_the_listeners_of_their_catalog(api_as, db, shops, demo, plans,
+                                                                                    listener):
+    bright, harbour, northwind = api_as("bright"), api_as("harbour"), api_as("northwind")
+    query = "eventType=ProductOfferingStateChangeEvent,ProductOfferingPriceAttributeValueChangeEvent"
+    assert register(bright, CATALOG, listener.url, query).status_code == 201
+    assert register(harbour, CATALOG, listener.url, query).status_code == 201
+    basic = plans["microsoft-365/business-basic"]
+    bought = f"{demo['northwind'].id}-{basic.id}"  # what Bright IT buys
+    assert northwind.patch(f"{CATALOG}/productOffering/{bought}", json={"lifecycleStatus": "Retired"}).status_code == 200
+    assert northwind.patch(f"{CATALOG}/productOffering/{bought}", json={"lifecycleStatus": "Launched"}).status_code == 200
+    sold = f"{demo['bright'].id}-{basic.id}-price"  # what Harbour pays Bright IT
+    priced = bright.patch(f"{CATALOG}/productOfferingPrice/{sold}", json={"price": {"unit": "EUR", "value": 6.4}})
+    assert priced.status_code == 200, priced.json
+    send_due(db)
+
+    events = listener.events()
+    for event in events:
+        conforms("TMF620", event["eventType"], event)
+    offerings = [(event["event"]["productOffering"]["id"], event["event"]["productOffering"]["lifecycleStatus"])
+                 for event in events if event["eventType"] == "ProductOfferingStateChangeEvent"]
+    assert offerings == [(bought, "Retired"), (bought, "Launched")]  # Bright IT's; Harbour does not buy from Northwind
+    prices = [event["event"]["productOfferingPrice"] for event in events
+              if event["eventType"] == "ProductOfferingPriceAttributeValueChangeEvent"]
+    assert [(price["id"], price["price"]) for price in prices] == [(sold, {"unit": "EUR", "value": 6.4})] * 2
+
+
+def test_a_product_put_on_sale_and_taken_off_announces_each_of_its_offerings(api_as, db, shops, demo, fake_plugin,
+                                                                             listener):
+    sync_catalog(db, product_types())
+    db.commit()
+    product = db.scalar(select(Product).where(Product.key == FakeProduct.key))
+    query = "eventType=ProductOfferingCreateEvent,ProductOfferingDeleteEvent"
+    assert register(api_as("bright"), CATALOG, listener.url, query).status_code == 201
+    northwind = api_as("northwind")
+    assert northwind.open("PUT", f"/api/v1/catalog/products/{product.id}").status_code == 200
+    assert northwind.open("DELETE", f"/api/v1/catalog/products/{product.id}").status_code == 200
+    send_due(db)
+
+    events = listener.events()
+    for event in events:
+        conforms("TMF620", event["eventType"], event)
+    offerings = sorted(f"{demo['northwind'].id}-{plan.id}" for plan in product.plans)
+    assert [(event["eventType"], event["event"]["productOffering"]["id"]) for event in events] == [
+        *(("ProductOfferingCreateEvent", offering) for offering in offerings),
+        *(("ProductOfferingDeleteEvent", offering) for offering in offerings)]
+    assert {event["event"]["productOffering"]["lifecycleStatus"] for event in events[len(offerings):]} == {"Retired"}
 
 
 def test_an_event_the_listener_failed_is_sent_again_with_the_same_id(api_as, db, demo, fake_catalog, listener,
