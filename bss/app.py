@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bss.auth import init_auth
 from bss.backoffice.plugin_pages import init_plugin_pages
+from bss.brand import init_brand
 from bss.cli import register_commands
 from bss.dispatch import init_dispatch
 from bss.errors import register_error_handlers
@@ -52,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_security_headers(app, frame_src=links.storefront("*").rstrip("/"))  # its shops' previews
     init_csrf(app)
     init_auth(app)
+    init_brand(app)
     init_i18n(app)
     install_formatting(app)
 

@@ -20,12 +20,17 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 
+#: What every host answers, storefronts' included, from ``default``: the APIs (a reseller's customers and
+#: integrators call them on the shop's own address) and the files their documentation page is dressed in.
+SHARED_PATHS = ("/api/", "/tmf-api/", "/bss/assets/")
+
+
 class HostDispatcher:
     """WSGI middleware: storefront hosts go to the storefronts, any other to ``default``.
 
-    A storefront host is one below the storefront domain, or a seller's verified custom domain.
-    The back office's own hosts are known without asking the database; any other host costs one
-    indexed look-up.
+    A storefront host is one below the storefront domain, or a seller's verified custom domain;
+    on every host, the ``SHARED_PATHS`` go to ``default``. The back office's own hosts are known
+    without asking the database; any other host costs one indexed look-up.
     """
 
     def __init__(self, default: WSGIApplication, storefronts: WSGIApplication, storefront_domain: str,
@@ -45,7 +50,8 @@ class HostDispatcher:
             return is_custom_domain(session, host)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        app = self.storefronts if self.is_storefront_host(get_host(environ)) else self.default
+        shared = environ.get("PATH_INFO", "").startswith(SHARED_PATHS)
+        app = self.storefronts if not shared and self.is_storefront_host(get_host(environ)) else self.default
         return app(environ, start_response)
 
 

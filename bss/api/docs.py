@@ -1,4 +1,5 @@
-"""The API describing itself: ``/api/v1/openapi.json`` for tools, ``/api/v1/docs`` for people."""
+"""The API describing itself: ``/api/v1/openapi.json`` for tools, ``/api/v1/docs`` for people, each titled with
+the name of the seller or distributor whose host it is read on (``bss.brand``)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,25 @@ from flask import Response, current_app, jsonify, render_template
 
 from bss.api import bp
 from bss.api.openapi import openapi_document
+from bss.brand import current_brand
 from web.api.operations import operation
 
 
 @bp.get("/openapi.json")
 @operation(summary="This API, as an OpenAPI 3.1 document.", response=None, public=True)
 def openapi_json() -> Response:
-    return jsonify(openapi_document(current_app))
+    return jsonify(openapi_document(current_app, _title()))
 
 
 @bp.get("/docs")
 @operation(summary="This API, as a page to read.", response=None, public=True, media_type="text/html")
 def docs() -> str:
-    return render_template("api/docs.html", document=openapi_document(current_app), type_label=type_label)
+    return render_template("api/docs.html", document=openapi_document(current_app, _title()), type_label=type_label)
+
+
+def _title() -> str:
+    """The API's name where it is read: the seller's on its storefront's host, the distributor's elsewhere."""
+    return f"{current_brand().name} API" if current_brand().name else "API"
 
 
 def type_label(described: dict[str, Any]) -> str:

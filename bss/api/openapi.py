@@ -288,8 +288,8 @@ def _operation(builder: _Builder, rule: Rule, declared: Operation | None) -> dic
     return described
 
 
-def openapi_document(app: Flask) -> dict[str, Any]:
-    """Describe every route under ``/api/v1`` of ``app`` as an OpenAPI 3.1 document."""
+def openapi_document(app: Flask, title: str = "API") -> dict[str, Any]:
+    """Describe every route under ``/api/v1`` of ``app`` as an OpenAPI 3.1 document titled ``title``."""
     builder = _Builder()
     builder.ref(ProblemSchema)
     paths: dict[str, dict[str, Any]] = {}
@@ -303,7 +303,7 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Cascade API",
+            "title": title,
             "version": "1",
             "description": "Ids are strings, times are ISO 8601 UTC ending in Z, lists answer "
             "{items, next} and take limit and cursor, errors are application/problem+json.",

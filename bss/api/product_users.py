@@ -90,7 +90,7 @@ class ProductUserChangeSchema(Schema):
 
 
 _MANAGE = {"permission": Permission.MANAGE_PRODUCT_USERS, "conflicts": True}
-_ONCE = ("Not idempotent: the answer carries a password Cascade keeps nowhere, so no answer is kept to replay. "
+_ONCE = ("Not idempotent: the answer carries a password that is kept nowhere, so no answer is kept to replay. "
          "Answers 503 when the vendor does not answer.")
 
 

@@ -18,7 +18,7 @@ A plugin installed in the same environment as Cascade gets, with no conftest of 
   resolver called inside a database transaction fails the test (``outside_io``).
 
 The plain helpers are importable from here: ``provision_due``, ``post_form``, ``form_token``,
-``text_of``, ``link_in_email``, ``free_port``, ``serve``, ``purge``, ``published``...
+``text_of``, ``main_of``, ``link_in_email``, ``free_port``, ``serve``, ``purge``, ``published``...
 
 Tests run on SQLite by default; ``CASCADE_TEST_DATABASE_URL`` points them at PostgreSQL and
 ``CASCADE_TEST_BROKER_URL`` at Redis or RabbitMQ. Under pytest-xdist (``-n auto``), each worker
@@ -42,14 +42,14 @@ from plugin_kit.testing.api import KeyClient  # noqa: E402
 from plugin_kit.testing.broker import published, purge  # noqa: E402
 from plugin_kit.testing.databases import BROKER_VARIABLE, FROZEN_AT, TestDatabases, worker_id  # noqa: E402
 from plugin_kit.testing.forms import BRIGHT, CORNER, NORTHWIND, form_token, post_form  # noqa: E402
-from plugin_kit.testing.pages import link_in_email, text_of  # noqa: E402
+from plugin_kit.testing.pages import link_in_email, main_of, text_of  # noqa: E402
 from plugin_kit.testing.provisioning import provision_due  # noqa: E402
 from plugin_kit.testing.simulators import ServedSimulator, serve  # noqa: E402
 from plugin_kit.testing.smtp import Mailbox, free_port  # noqa: E402
 
 __all__ = [
     "BRIGHT", "CORNER", "FROZEN_AT", "KeyClient", "NORTHWIND", "Mailbox", "ServedSimulator", "TestDatabases", "form_token",
-    "free_port", "link_in_email", "post_form", "provision_due", "published", "purge", "serve", "text_of",
+    "free_port", "link_in_email", "main_of", "post_form", "provision_due", "published", "purge", "serve", "text_of",
     "worker_id",
 ]
 

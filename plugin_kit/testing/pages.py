@@ -19,6 +19,15 @@ def text_of(response: Any) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
+def main_of(response: Any) -> str:
+    """The text of a page's ``<main>``, as ``text_of`` reads it: what the page is about, without the frame around it
+    (the back office's header wears its distributor's brand on every page)."""
+    page = response.get_data(as_text=True)
+    start, end = page.find("<main"), page.rfind("</main>")
+    assert start != -1 and end != -1, "the page has no <main>"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page[start:end])).split())
+
+
 def link_in_email(db: Session, to: str, path: str) -> str:
     """Return the site-relative link under ``path`` in the newest email to ``to``, checking it is absolute."""
     email = db.scalars(

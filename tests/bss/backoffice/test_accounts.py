@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from core.models.accounts import AccountKind
 from core.models.charges import Charge
-from plugin_kit.testing import post_form, text_of
+from plugin_kit.testing import main_of, post_form, text_of
 
 
 def test_a_distributor_sees_its_whole_tree(client, demo, login_as):
@@ -14,7 +14,7 @@ def test_a_distributor_sees_its_whole_tree(client, demo, login_as):
 
 def test_a_reseller_sees_only_its_own_customers(client, demo, login_as):
     login_as("owner@bright.example")
-    page = client.get("/bss/accounts").get_data(as_text=True)
+    page = main_of(client.get("/bss/accounts"))  # the header wears Northwind's brand: Bright IT buys from it
     assert "Harbour Dental" in page and "Maple Bakery" in page
     for hidden in ("Corner Computers", "Solo Consulting", "Atlas Legal", "Northwind"):
         assert hidden not in page
@@ -26,7 +26,7 @@ def test_another_tenants_account_answers_404(client, demo, login_as):
     for other in ("corner", "northwind", "solo"):
         response = client.get(f"/bss/accounts/{demo[other].id}", headers={"Accept": "text/html"})
         assert response.status_code == 404
-        assert demo[other].name not in response.get_data(as_text=True)
+        assert demo[other].name not in main_of(response)
 
 
 def test_search_and_kind_filter(client, demo, login_as):

@@ -38,7 +38,7 @@ def test_a_failed_provisioning_is_retried_from_the_home(client, db, fake_plugin,
     provision_all()
     assert subscription.status is SubscriptionStatus.ACTIVE
     page = text_of(client.get(f"/bss/subscriptions/{subscription.id}"))
-    assert "Cascade Activate failed pending → failed The vendor is out of widgets." in page
+    assert "Automatic Activate failed pending → failed The vendor is out of widgets." in page
     assert "Owner at Bright Retried failed → pending" in page
 
 

@@ -28,7 +28,7 @@ def test_a_reseller_sees_what_it_invoiced_and_what_it_was_invoiced(frozen_clock,
 
     invoice = db.scalars(select(Invoice).where(Invoice.number == "BRIGHT-000001")).one()
     response = client.get(f"/bss/invoices/{invoice.id}")
-    assert "<title>Invoice BRIGHT-000001 · Cascade</title>" in response.get_data(as_text=True)
+    assert "<title>Invoice BRIGHT-000001 · Northwind Distribution</title>" in response.get_data(as_text=True)
     page = text_of(response)
     assert "From Bright IT To Harbour Dental For 1 Mar 2026 to 31 Mar 2026 Issued 1 Apr 2026 Due 15 Apr 2026" in page
     assert "3 x Fake product Small" in page and "2 Mar 2026 to 2 Apr 2026 3 €14.38 €43.14" in page
