@@ -187,6 +187,12 @@ API_BODIES = {
     "tmf_ordering.cancel_product_order": lambda ids: {"productOrder": {"id": str(ids["order_id"])}},
     "tmf_inventory.patch_product": lambda ids: {"productCharacteristic": [{"name": "quantity", "value": 3}]},
     "tmf_catalog.change_product_offering": lambda ids: {"lifecycleStatus": "Retired"},
+    "tmf_catalog.change_product_offering_price": lambda ids: {"price": {"unit": "EUR", "value": 1}},
+    "tmf_catalog.create_product_offering": lambda ids: {"name": "Hijacked", "productSpecification": {
+        "id": str(ids["product_id"])}},
+    "tmf_ordering.patch_product_order": lambda ids: {"state": "cancelled", "cancellationReason": "Hijacked"},
+    "tmf_inventory.create_product": lambda ids: {
+        "productOffering": {"id": ids["offering_id"]}, "relatedParty": [{"id": str(ids["account_id"]), "role": "customer"}]},
 }
 
 
