@@ -23,9 +23,11 @@ def _extracted() -> set[str]:
             for message in extract_from_dir(str(ROOT), method_map, keywords={"_": None, "gettext": None, "lazy_gettext": None})}
 
 
-def test_every_message_has_a_french_translation_with_the_same_placeholders():
+def test_every_message_has_a_french_translation_with_the_same_placeholders_and_none_is_a_guess():
     with (TRANSLATIONS_ROOT / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as file:
         catalog = read_po(file, locale="fr")
+    fuzzy = sorted(message.id for message in catalog if message.id and message.fuzzy)
+    assert not fuzzy, f"check these guesses and drop their fuzzy flag: {fuzzy}"
     translated = {message.id: message.string for message in catalog if message.id}
     missing = sorted(message for message in _extracted() if not translated.get(message))
     assert not missing, f"translate these in core/translations/fr/LC_MESSAGES/messages.po: {missing}"
