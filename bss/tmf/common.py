@@ -20,11 +20,13 @@ from typing import Any
 
 import marshmallow
 from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
 from core.clock import as_utc
 from core.errors import CascadeError, NotFoundError, ValidationError
 from web.api.auth import authenticate, challenge
+from web.database import db
 from web.errors import status_for
 from web.input_checks import MAX_ID
 
@@ -32,8 +34,6 @@ PREFIX = "/tmf-api"
 #: The longest page a list answers.
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
-#: The limit that reads every row a caller sees, for lists whose services count nothing (X-Total-Count needs the whole).
-EVERY = 2**31 - 1
 #: Attributes every resource keeps, whatever ``fields`` asks.
 ALWAYS = ("id", "href", "@type")
 
@@ -167,3 +167,10 @@ def paged(items: Iterable[Any], offset: int, limit: int) -> tuple[list[Any], int
     """The page of ``items`` from ``offset``, at most ``limit`` long, and how many there are in all."""
     every = list(items)
     return every[offset:offset + limit], len(every)
+
+
+def paged_rows(query: Select[Any], offset: int, limit: int) -> tuple[list[Any], int]:
+    """The page of the rows ``query`` selects, in its order, from ``offset``, and how many it selects in all: two
+    statements, however many rows there are."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return list(db.session.scalars(query.offset(offset).limit(limit)).unique()), total or 0

@@ -13,24 +13,25 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, path_id, tmf_blueprint
+from bss.tmf.common import filters, json_body, list_response, one_response, page_args, paged_rows, path_id, tmf_blueprint
 from bss.tmf.hubs import serve_hub
 from bss.tmf.inventory_mapping import (
     product,
     product_fields,
     product_href,
     product_request,
-    product_status,
     quantity_change,
     service_fields,
+    status_condition,
     status_filter,
 )
 from bss.tmf.ordering_mapping import service_fields as order_fields
 from core.errors import ConflictError, ValidationError
 from core.models.orders import OrderLineKind
+from core.models.subscriptions import Subscription
 from core.products import Timing
 from core.services.orders import place_order
-from core.services.subscriptions import act_on_subscription, get_subscription, list_subscriptions
+from core.services.subscriptions import act_on_subscription, get_subscription, visible_subscriptions
 from web.api.auth import current_actor, current_caller
 from web.api.idempotency import commit_answer, replay_keyed_write
 from web.database import db
@@ -44,10 +45,10 @@ def products() -> Response:
     offset, limit = page_args()
     wanted = filters({"status": status_filter})
     viewer = current_caller().account
-    rows = list_subscriptions(db.session, viewer, limit=EVERY)
+    query = visible_subscriptions(viewer).order_by(Subscription.id)
     if "status" in wanted:
-        rows = [row for row in rows if product_status(row) == wanted["status"]]
-    page, total = paged(rows, offset, limit)
+        query = query.where(status_condition(wanted["status"]))
+    page, total = paged_rows(query, offset, limit)
     return list_response([product(row, viewer) for row in page], total)
 
 

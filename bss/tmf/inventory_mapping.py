@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, false, or_
+
 from bss.tmf.catalog_mapping import offering_ref, specification_ref
 from bss.tmf.common import timestamp
 from bss.tmf.ordering_mapping import PRODUCTS, OrderRequest, characteristics, money, order_request
@@ -56,6 +58,15 @@ def product_status(subscription: Subscription) -> str:
     if subscription.status is SubscriptionStatus.CANCELLED and subscription.started_at is None:
         return "cancelled"
     return STATUSES[subscription.status]
+
+
+def status_condition(status: str) -> ColumnElement[bool]:
+    """Which subscriptions are in the TMF ``status`` (as ``product_status`` says), as a condition a query selects them
+    by."""
+    cancelled = Subscription.status == SubscriptionStatus.CANCELLED
+    plain = [each for each, word in STATUSES.items() if word == status and each is not SubscriptionStatus.CANCELLED]
+    ran = {"terminated": Subscription.started_at.is_not(None), "cancelled": Subscription.started_at.is_(None)}.get(status)
+    return or_(Subscription.status.in_(plain), and_(cancelled, ran) if ran is not None else false())
 
 
 def status_filter(value: str) -> str:

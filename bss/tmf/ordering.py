@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from bss.tmf.common import EVERY, filters, json_body, list_response, one_response, page_args, paged, path_id, tmf_blueprint
+from bss.tmf.common import filters, json_body, list_response, one_response, page_args, paged_rows, path_id, tmf_blueprint
 from bss.tmf.hubs import serve_hub
 from bss.tmf.ordering_mapping import (
     cancellation,
@@ -29,8 +29,8 @@ from bss.tmf.ordering_mapping import (
     service_fields,
 )
 from core.errors import NotFoundError, ValidationError
-from core.models.orders import OrderStatus
-from core.services.orders import cancel_order, get_order, list_orders, place_order
+from core.models.orders import Order, OrderStatus
+from core.services.orders import cancel_order, get_order, place_order, visible_orders
 from web.api.auth import current_actor, current_caller
 from web.api.idempotency import commit_answer, replay_keyed_write
 from web.database import db
@@ -46,8 +46,10 @@ def product_orders() -> Response:
     viewer = current_caller().account
     if "state" in wanted and wanted["state"] is None:
         return list_response([], 0)
-    rows = list_orders(db.session, viewer, status=wanted.get("state"), limit=EVERY)
-    page, total = paged(rows, offset, limit)
+    query = visible_orders(viewer).order_by(Order.id.desc())
+    if "state" in wanted:
+        query = query.where(Order.status == wanted["state"])
+    page, total = paged_rows(query, offset, limit)
     return list_response([product_order(order, viewer) for order in page], total)
 
 

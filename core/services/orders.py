@@ -448,7 +448,7 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str =
 
 def get_order(session: Session, viewer: Account, order_id: int) -> Order:
     """Return an order the viewer may see: one whose payer is the viewer or below it."""
-    order = session.scalar(_orders_query(viewer).where(Order.id == order_id))
+    order = session.scalar(visible_orders(viewer).where(Order.id == order_id))
     if order is None:
         raise NotFoundError(f"No order {order_id}.")
     return order
@@ -465,7 +465,7 @@ def list_orders(
     limit: int = 50,
 ) -> list[Order]:
     """Orders the viewer may see, newest first, filtered by owner, status or seller, paged by keyset."""
-    query = _orders_query(viewer)
+    query = visible_orders(viewer)
     if account_id is not None:
         query = query.where(Order.owner_id == account_id)
     if status is not None:
@@ -477,7 +477,8 @@ def list_orders(
     return list(session.scalars(query.order_by(Order.id.desc()).limit(limit)))
 
 
-def _orders_query(viewer: Account) -> Any:
+def visible_orders(viewer: Account) -> Any:
+    """The query of the orders ``viewer`` may see: those it or an account below it pays."""
     return (
         select(Order)
         .join(Account, Account.id == Order.payer_id)

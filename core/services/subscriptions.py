@@ -39,7 +39,8 @@ S = SubscriptionStatus
 #: The step a renewal its owner asked for waits on when another account (its reseller) pays for it.
 APPROVE_RENEWAL = "approve-renewal"
 
-def _query(viewer: Account) -> Any:
+def visible_subscriptions(viewer: Account) -> Any:
+    """The query of the subscriptions ``viewer`` may see: its own and those of the accounts below it."""
     return (
         select(Subscription)
         .join(Account, Account.id == Subscription.owner_id)
@@ -51,7 +52,7 @@ def _query(viewer: Account) -> Any:
 
 def get_subscription(session: Session, viewer: Account, subscription_id: int, *, for_update: bool = False) -> Subscription:
     """Return a subscription whose owner is the viewer or below it; any other is not found."""
-    query = _query(viewer).where(Subscription.id == subscription_id)
+    query = visible_subscriptions(viewer).where(Subscription.id == subscription_id)
     if for_update:
         query = query.with_for_update(of=Subscription)
     subscription = session.scalar(query)
@@ -72,7 +73,7 @@ def list_subscriptions(
     limit: int = 50,
 ) -> list[Subscription]:
     """Subscriptions the viewer may see, by id, filtered and paged by keyset."""
-    query = _query(viewer)
+    query = visible_subscriptions(viewer)
     if account_id is not None:
         query = query.where(Subscription.owner_id == account_id)
     if product_id is not None:

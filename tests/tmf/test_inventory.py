@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models.orders import Order
-from core.models.subscriptions import Subscription
+from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
 from plugin_kit.testing import KeyClient, provision_due
 from tests.processes import cascade_env, start_logged, stop, wait_until
 from tests.tmf.conftest import conforms
@@ -118,6 +118,25 @@ def test_the_list_is_an_array_paged_with_counts_filtered_by_status_and_fields(ap
         refused = harbour.get(f"{PRODUCTS}?{query}")
         assert refused.status_code == 400 and field in refused.json["message"], refused.json
         conforms("TMF637", "Error", refused.json)
+
+
+def test_the_status_filter_finds_each_product_in_the_status_it_reads(api_as, db, demo, fake_catalog):
+    """Every Cascade status, a cancellation before and after the product ran included, filtered in the database as
+    the product reads."""
+    harbour = api_as("harbour")
+    statuses = [(status, ran) for status in SubscriptionStatus for ran in (False, True)]
+    ids = [int(product_of(order(harbour, f"{demo['bright'].id}-{fake_catalog['small'].id}"))) for _ in statuses]
+    for subscription_id, (status, ran) in zip(ids, statuses, strict=True):
+        subscription = db.get(Subscription, subscription_id)
+        subscription.status, subscription.started_at = status, subscription.created_at if ran else None
+        subscription.suspend_reason = SuspendReason.BY_SELLER if status is SubscriptionStatus.SUSPENDED else None
+    db.commit()
+    shown = {each["id"]: each["status"] for each in harbour.get(f"{PRODUCTS}?limit=1000").json}
+    for status in set(shown.values()):
+        found = harbour.get(f"{PRODUCTS}?status={status}&limit=1000")
+        assert found.headers["X-Total-Count"] == str(len(found.json))
+        assert {each["id"] for each in found.json} == {id_ for id_, seen in shown.items() if seen == status}, status
+    assert {"cancelled", "terminated", "active", "aborted "} <= set(shown.values())
 
 
 def test_a_patch_changes_the_quantity_and_a_delete_cancels_at_the_end_of_the_term(api_as, db, demo, fake_catalog):
