@@ -101,3 +101,15 @@ def test_the_main_pages_have_no_accessibility_violation(browser: Browser, live_s
         finally:
             context.close()
     assert not found, "\n".join(found)
+
+
+def test_the_back_office_s_first_tab_stop_skips_to_the_content(browser: Browser, live_shop: LiveShop) -> None:
+    page = browser.new_page(base_url=live_shop.backoffice_url)
+    try:
+        page.goto("/bss/login")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+    finally:
+        page.close()
