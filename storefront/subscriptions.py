@@ -77,6 +77,7 @@ _EVENTS = {
     "trial_ended": lazy_gettext("Trial ended"),
     "retried": lazy_gettext("Set-up started again"),
     "activate_failed": lazy_gettext("Set-up failed"),
+    "moved": lazy_gettext("Moved to another provider"),
 }
 
 #: The fields an event's ``changes`` name, as the customer reads them.
@@ -86,6 +87,7 @@ _FIELDS = {
     "unit_price": lazy_gettext("Unit price"),
     "cancel_at": lazy_gettext("Ends on"),
     "current_period_end": lazy_gettext("Period ends"),
+    "seller": lazy_gettext("Provider"),
 }
 
 

@@ -31,6 +31,9 @@ from core.services.order_status import refresh_order_status
 from core.services.storefronts import sync_storefront
 
 S = SubscriptionStatus
+#: The actions that change what TMF637 shows of a product without changing its status: its plan, quantity or price,
+#: its seller and payer (the account moved to another seller).
+ATTRIBUTE_CHANGES = frozenset({"changed", "moved"})
 
 
 def record_change(
@@ -43,7 +46,8 @@ def record_change(
     changes: dict[str, Any] | None = None,
     reason: str = "",
 ) -> SubscriptionEvent:
-    """Move the subscription to ``to_status`` (checked) and record who did what, from what, and why."""
+    """Move the subscription to ``to_status`` (checked) and record who did what, from what, and why; TMF637's
+    listeners hear of a new subscription, a new status, or a change of what it is (``ATTRIBUTE_CHANGES``)."""
     before = subscription.status
     if to_status is not None and to_status is not before:
         subscription.status = SUBSCRIPTION_STATES.check(before, to_status)
@@ -57,10 +61,16 @@ def record_change(
         reason=reason,
     )
     session.add(event)
-    if action == "created" or subscription.status is not before:
-        publish(session, account_ids(subscription.owner.path), INVENTORY,
-                "ProductCreateEvent" if action == "created" else "ProductStateChangeEvent",
-                lambda: {"subscription_id": subscription.id, "status": str(subscription.status)})
+    if action == "created":
+        event_type = "ProductCreateEvent"
+    elif subscription.status is not before:
+        event_type = "ProductStateChangeEvent"
+    elif action in ATTRIBUTE_CHANGES:
+        event_type = "ProductAttributeValueChangeEvent"
+    else:
+        return event
+    publish(session, account_ids(subscription.owner.path), INVENTORY, event_type,
+            lambda: {"subscription_id": subscription.id, "status": str(subscription.status)})
     return event
 
 

@@ -55,6 +55,7 @@ from core.services.audit import record_event
 from core.services.billing_profiles import billing_profile
 from core.services.catalog import declared_type
 from core.services.charges import charge_rest_of_period, refund_rest_of_period
+from core.services.lifecycle import record_change
 from core.services.notifications import sender_name_for
 from core.services.pricing import price_list_for, prospect_prices
 from core.services.provisioning import request_provisioning
@@ -448,9 +449,14 @@ def complete(session: Session, transfer: Transfer, *, by: Actor) -> None:
     for subscription in subscriptions:
         if subscription.status not in MOVING:
             continue
+        changes = {"seller": [subscription.seller.name, to_seller.name],
+                   "unit_price": [format(subscription.unit_price.rounded().amount, "f")]}
         subscription.seller, subscription.payer = to_seller, account
         price = prospect_prices(session, to_seller, [subscription.plan], subscription.quantity)[subscription.plan_id]
         subscription.unit_amount, subscription.currency = price.unit_price.amount, price.unit_price.currency
+        changes["unit_price"].append(format(price.unit_price.amount, "f"))
+        record_change(session, subscription, action="moved", by=by.user, changes=changes,
+                      reason=f"{account.name} moved to {to_seller.name}.")
     for subscription in billed:
         charge_rest_of_period(session, subscription, at=at, event=f"transfer-{transfer.id}")
     _tell_vendors(session, transfer, [subscription for subscription in subscriptions if subscription.status in MOVING],

@@ -178,6 +178,26 @@ def test_a_product_put_on_sale_and_taken_off_announces_each_of_its_offerings(api
     assert {event["event"]["productOffering"]["lifecycleStatus"] for event in events[len(offerings):]} == {"Retired"}
 
 
+def test_a_quantity_changed_reaches_an_inventory_listener_as_an_attribute_change(api_as, db, demo, fake_catalog,
+                                                                                  listener):
+    harbour = api_as("harbour")
+    assert register(harbour, INVENTORY, listener.url, "eventType=ProductAttributeValueChangeEvent").status_code == 201
+    product_id = order(harbour, item(fake_catalog["small"], demo["bright"], 2),
+                       payment=[{"id": "card"}]).json["productOrderItem"][0]["product"]["id"]
+    provision_due(db)
+    changed = harbour.patch(f"{INVENTORY}/product/{product_id}",
+                            json={"productCharacteristic": [{"name": "quantity", "value": 5}]})
+    assert changed.status_code == 200, changed.json
+    provision_due(db)
+    send_due(db)
+
+    [event] = listener.events()
+    conforms("TMF637", "ProductAttributeValueChangeEvent", event)
+    product = event["event"]["product"]
+    assert (product["id"], product["status"]) == (product_id, "active")
+    assert {"name": "quantity", "value": 5, "valueType": "integer"} in product["productCharacteristic"]
+
+
 def test_an_event_the_listener_failed_is_sent_again_with_the_same_id(api_as, db, demo, fake_catalog, listener,
                                                                        frozen_clock):
     harbour = api_as("harbour")

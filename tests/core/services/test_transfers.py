@@ -71,6 +71,9 @@ def test_a_direct_customer_moves_to_a_reseller_it_names_by_its_storefront(db, de
         ("bright", "solo", ChargeKind.PRORATION): str(days_of(brights_price)),
         ("northwind", "bright", ChargeKind.PRORATION): str(days_of(wholesale)),
     }
+    [moved] = [event for event in subscription.events if event.action == "moved"]  # in its history, for its people
+    assert moved.changes == {"seller": ["Northwind Distribution", "Bright IT"],
+                             "unit_price": [str(northwinds_price.rounded().amount), str(brights_price.rounded().amount)]}
     fee = db.scalar(select(Charge).where(Charge.key == done.transfer.fee_charge_key))
     assert (fee.issuer.slug, fee.recipient.slug, fee.kind, str(fee.money)) == ("northwind", "bright", ChargeKind.FEE,
                                                                                "25.00 EUR")
