@@ -17,7 +17,13 @@ from core.models.accounts import AccountKind
 from core.services.branding import BRANDING_FIELDS, LOGO_MAX_BYTES, choose_theme, remove_logo, update_branding
 from core.services.custom_domains import set_custom_domain, verification_record, verify_custom_domain
 from core.services.eligibility import purchase_blockers
-from core.services.entitlements import CUSTOM_DOMAIN, OWN_SENDER_NAME, OWN_STOREFRONT, THEME_CHOICE
+from core.services.entitlements import (
+    CUSTOM_DOMAIN,
+    DISTRIBUTOR_ENTITLEMENTS,
+    OWN_SENDER_NAME,
+    OWN_STOREFRONT,
+    THEME_CHOICE,
+)
 from core.services.pricing import resolve_prices
 from core.services.storefronts import storefront_of, storefront_plans, storefront_subscription
 from storefront.hosts import backoffice_hosts
@@ -32,7 +38,8 @@ def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] 
     if account.kind is AccountKind.CUSTOMER:
         raise NotFoundError("Storefronts are for sellers: this page is for resellers and distributors.")
     storefront = storefront_of(db.session, account)
-    plans = storefront_plans(db.session, account)
+    # A distributor holds every feature without a plan: the plans are its resellers' to choose.
+    plans = storefront_plans(db.session, account) if account.kind is AccountKind.RESELLER else []
     features = sorted({name for plan in plans for name in plan.features} - {OWN_STOREFRONT})
     if values is None:
         values = {field: getattr(storefront, field) for field in BRANDING_FIELDS} if storefront else {}
@@ -45,6 +52,7 @@ def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] 
         subscription=storefront_subscription(db.session, account),
         plans=plans,
         features=[OWN_STOREFRONT, *features],
+        held=sorted(DISTRIBUTOR_ENTITLEMENTS) if account.kind is AccountKind.DISTRIBUTOR else [],
         prices=resolve_prices(db.session, account, plans),
         blockers=purchase_blockers(db.session, account, plans),
         values=values,

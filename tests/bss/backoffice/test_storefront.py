@@ -25,7 +25,8 @@ def test_a_reseller_on_basic_compares_the_plans_and_can_choose_one(client, plans
     response = client.get("/bss/storefront")
     page = text_of(response)
     assert "You have no storefront of your own yet" in page
-    assert "Own storefront No Yes Yes" in page and "Custom domain No No Yes" in page
+    assert "Storefront of your own No Yes Yes" in page and "Domain of your own No No Yes" in page
+    assert "API access No No Yes" in page  # features in words, never their code names
     assert "Price €0.00 monthly €0.00 monthly €49.00 monthly" in page
     body = response.get_data(as_text=True)
     assert f'href="/bss/orders/new?plan_id={plans["reseller-plan/standard"].id}"' in body
@@ -36,6 +37,13 @@ def test_a_closed_shop_says_so_and_how_to_open_it_again(client, close_bright, lo
     login_as("owner@bright.example")
     page = text_of(client.get("/bss/storefront"))
     assert "Closed since" in page and "Choose a plan with a storefront below to open it again, as it was." in page
+
+
+def test_a_distributor_s_page_says_its_storefront_has_every_feature_and_offers_no_plan(client, demo, login_as):
+    login_as("admin@northwind.example")
+    page = text_of(client.get("/bss/storefront"))
+    assert "As the distributor, your storefront is yours without a plan, with every feature: API access," in page
+    assert "What you get" not in page and "not on sale to you" not in page
 
 
 def test_only_resellers_have_the_page(client, demo, login_as):
