@@ -41,6 +41,7 @@ from storefront.auth import current_customer_actor, customer_account
 from storefront.hosts import current_storefront
 from storefront.plugin_pages import subscription_links
 from storefront.themes import render_page
+from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
 from web.formatting import changed_value, current_locale, day, moment
 from web.pages import sign_in_required
@@ -139,10 +140,17 @@ def subscription(subscription_id: int) -> tuple[str, int]:
 @bp.post("/subscriptions/<int:subscription_id>/<action>")
 @sign_in_required
 def act(subscription_id: int, action: str) -> Response | tuple[str, int]:
+    """Carry out a customer's action; cancelling now asks first (``web.confirmation``)."""
     if action not in CUSTOMER_ACTIONS:
         abort(404)
     subscription = _own_subscription(subscription_id)
     form = request.form
+    if action == "cancel" and form.get("when") == "now" and not is_confirmed():
+        name = subscription.product.name_in(current_locale())
+        return render_page("confirm.html", question=Question(
+            _("Cancel %(product)s now?", product=name), _("The service stops today. It cannot be undone."),
+            _("Yes, cancel it now"), url_for("shop_subscriptions.subscription", subscription_id=subscription_id)),
+            fields=carried_fields()), 200
     try:
         changed = act_on_subscription(db.session, actor=current_customer_actor(), subscription_id=subscription.id,
                                       action=action, **_arguments(action, form))

@@ -28,8 +28,9 @@ from core.services.subscriptions import (
     requests_of,
     shows_price_to,
 )
+from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
-from web.formatting import changed_value, day, words
+from web.formatting import changed_value, day, plan_name, words
 from web.forms import account_choices, enum_arg, whole_number
 from web.redirects import safe_next
 
@@ -146,8 +147,17 @@ def _what_happens_next(action: str, subscription: Subscription) -> str:
 
 @bp.post("/subscriptions/<int:subscription_id>/<action>")
 @login_required
-def act_on_subscription_view(subscription_id: int, action: str) -> Response | tuple[str, int]:
+def act_on_subscription_view(subscription_id: int, action: str) -> Response | str | tuple[str, int]:
     form = request.form
+    if (action == "terminate" or (action == "cancel" and form.get("when") == "now")) and not is_confirmed():
+        subscription = get_subscription(db.session, acting_account(), subscription_id)
+        what = f"{plan_name(subscription.plan)} for {subscription.owner.name}"
+        back = url_for("backoffice.subscription", subscription_id=subscription_id)
+        question = (Question(f"Terminate {what}?", "The service ends now, as its seller decides. It cannot be undone.",
+                             "Yes, terminate it", back) if action == "terminate" else
+                    Question(f"Cancel {what} now?", "The service stops today. It cannot be undone.",
+                             "Yes, cancel it now", back))
+        return render_template("backoffice/confirm.html", question=question, fields=carried_fields())
     try:
         changed = act_on_subscription(db.session, actor=current_actor(), subscription_id=subscription_id,
                                       action=action, **_arguments(action, form))

@@ -106,6 +106,8 @@ def test_a_customer_signs_up_orders_changes_and_cancels_a_subscription(browsing:
     page.get_by_label("Now: the service stops today").check()
     page.get_by_label("Why are you cancelling?").fill("We are moving to another provider.")
     page.get_by_role("button", name="Cancel the subscription").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Cancel Microsoft 365 now\?"), level=1)).to_be_visible()
+    page.get_by_role("button", name="Yes, cancel it now").click()  # a destructive action asks first
     assert live_shop.run_worker() == 1
     page.reload()
     expect(page.locator(".page-head").get_by_text("Cancelled", exact=True)).to_be_visible()

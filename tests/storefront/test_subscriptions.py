@@ -97,8 +97,13 @@ def test_cancelling_at_the_end_of_the_term_then_keeping_it(client, db, harbour, 
     assert harbour.status is SubscriptionStatus.ACTIVE
 
 
-def test_cancelling_now_ends_it_and_leaves_nothing_to_do(client, db, harbour, shop_post):
-    assert "being cancelled" in flashed(client, act(shop_post, harbour, "cancel", when="now"))
+def test_cancelling_now_asks_first_then_ends_it_and_leaves_nothing_to_do(client, db, harbour, shop_post):
+    asked = act(shop_post, harbour, "cancel", when="now", note="Too dear")
+    assert asked.status_code == 200 and harbour.status is SubscriptionStatus.ACTIVE
+    assert "Cancel Fake product now? The service stops today. It cannot be undone." in text_of(asked)
+    assert 'name="note" value="Too dear"' in asked.get_data(as_text=True) and "Northwind" not in text_of(asked)
+    assert "being cancelled" in flashed(client, act(shop_post, harbour, "cancel", when="now", note="Too dear",
+                                                   confirmed="1"))
     provision_due(db)
     text = text_of(page_of(client, harbour))
     assert "Cancelled" in text and "Ended on 2 Mar 2026" in text and "Manage" not in text
@@ -248,7 +253,7 @@ def test_a_reseller_cancels_its_plan_back_to_basic_then_undoes_it(client, db, sh
 def test_a_reseller_cancelling_its_plan_now_closes_its_shop(client, db, shops, reseller_plan, shop_sign_in, shop_post):
     standard = reseller_plan("bright", "standard")
     shop_sign_in("owner@bright.example", base=NORTHWIND)
-    flashed(client, act(shop_post, standard, "cancel", base=NORTHWIND, when="now"), base=NORTHWIND)
+    flashed(client, act(shop_post, standard, "cancel", base=NORTHWIND, when="now", confirmed="1"), base=NORTHWIND)
     provision_due(db)
     assert "Reseller plan Basic" in text_of(page_of(client, standard, base=NORTHWIND))
     assert client.get("/", base_url=BRIGHT).status_code == 404  # its storefront is closed

@@ -80,7 +80,11 @@ def test_the_seller_suspends_resumes_changes_cancels_and_terminates(client, db, 
     page = text_of(client.get(url))
     assert "The cancellation is undone: it keeps running." in page and subscription.status is SubscriptionStatus.ACTIVE
 
-    post(f"{url}/terminate", {"note": "Fraud"})
+    asked = post(f"{url}/terminate", {"note": "Fraud"})  # a destructive action asks first, changing nothing
+    assert asked.status_code == 200 and "Terminate Fake product Small for Harbour Dental?" in text_of(asked)
+    assert "It cannot be undone." in text_of(asked) and 'name="note" value="Fraud"' in asked.get_data(as_text=True)
+    assert subscription.status is SubscriptionStatus.ACTIVE and "Terminating" not in text_of(client.get(url))
+    post(f"{url}/terminate", {"note": "Fraud", "confirmed": "1"})
     assert "Terminating: the vendor confirms in a moment." in text_of(client.get(url))
     provision_all()
     page = text_of(client.get(url))
@@ -100,7 +104,9 @@ def test_the_owner_cancels_but_never_suspends(client, db, frozen_clock, login_as
     assert refused.status_code == 403 and "Only the seller of Fake product can suspend it." in text_of(refused)
     assert _history_size(db, subscription) == before
 
-    post(f"{url}/cancel", {"when": "now"})
+    asked = post(f"{url}/cancel", {"when": "now"})
+    assert "Cancel Fake product Small for Harbour Dental now? The service stops today." in text_of(asked)
+    post(f"{url}/cancel", {"when": "now", "confirmed": "1"})
     assert "Cancelling: the vendor confirms in a moment." in text_of(client.get(url))
     provision_all()
     page = text_of(client.get(url))
