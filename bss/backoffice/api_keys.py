@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
 from bss.backoffice import bp
-from core.errors import ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.models.people import Membership, Team
 from core.services.api_keys import api_keys_of, create_api_key, revoke_api_key
 from core.services.entitlements import api_refusal
+from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
 
 
@@ -64,7 +65,16 @@ def create_key() -> tuple[str, int]:
 
 @bp.post("/api-keys/<int:api_key_id>/revoke")
 @login_required
-def revoke_key(api_key_id: int) -> Response:
+def revoke_key(api_key_id: int) -> Response | str:
+    if not is_confirmed():
+        shown = next((key for key in api_keys_of(db.session, acting_account(), current_user.user) if key.id == api_key_id),
+                     None)
+        if shown is None:
+            raise NotFoundError(f"No API key {api_key_id}.")
+        return render_template("backoffice/confirm.html", fields=carried_fields(), question=Question(
+            f"Revoke the key {shown.name} ({shown.prefix}…)?",
+            "Every program that uses it is refused from then on. It cannot be undone: make a new key instead.",
+            "Yes, revoke it", url_for("backoffice.api_keys")))
     api_key = revoke_api_key(db.session, account=acting_account(), api_key_id=api_key_id, by=current_user.user)
     db.session.commit()
     flash(f"The key {api_key.name} ({api_key.prefix}…) no longer works.", "info")

@@ -10,11 +10,12 @@ from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
 from bss.backoffice import bp
-from core.errors import ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.models.people import Team
 from core.permissions import PaymentMethod, Permission
 from core.services.invitations import pending_invitations
 from core.services.teams import create_team, delete_team, get_team, list_teams, remove_member, update_team
+from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
 
 
@@ -83,8 +84,13 @@ def update_team_view(team_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/teams/<int:team_id>/delete")
 @login_required
-def delete_team_view(team_id: int) -> Response | tuple[str, int]:
+def delete_team_view(team_id: int) -> Response | str | tuple[str, int]:
     account, user = acting_account(), current_user.user
+    if not is_confirmed():
+        shown = get_team(db.session, account=account, team_id=team_id, by=user)
+        return render_template("backoffice/confirm.html", fields=carried_fields(), question=Question(
+            f"Delete the team {shown.name}?", "Its members lose what the team let them do here, and its API keys stop "
+            "working. It cannot be undone.", "Yes, delete it", url_for("backoffice.team", team_id=team_id)))
     try:
         delete_team(db.session, account=account, team_id=team_id, by=user)
     except ValidationError as error:
@@ -97,8 +103,16 @@ def delete_team_view(team_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/teams/<int:team_id>/members/<int:membership_id>/remove")
 @login_required
-def remove_member_view(team_id: int, membership_id: int) -> Response | tuple[str, int]:
+def remove_member_view(team_id: int, membership_id: int) -> Response | str | tuple[str, int]:
     account, user = acting_account(), current_user.user
+    if not is_confirmed():
+        shown = get_team(db.session, account=account, team_id=team_id, by=user)
+        member = next((each for each in shown.memberships if each.id == membership_id), None)
+        if member is None:
+            raise NotFoundError(f"No member {membership_id} in the team {shown.name}.")
+        return render_template("backoffice/confirm.html", fields=carried_fields(), question=Question(
+            f"Remove {member.user.email} from {shown.name}?", "They lose what the team lets them do here, and the "
+            "team's API keys they made stop working.", "Yes, remove them", url_for("backoffice.team", team_id=team_id)))
     try:
         membership = remove_member(
             db.session, account=account, team_id=team_id, membership_id=membership_id, by=user

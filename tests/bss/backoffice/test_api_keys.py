@@ -30,7 +30,10 @@ def test_a_revoked_key_stops_working(client, demo, login_as, db):
     login_as("owner@bright.example")
     secret = re.search(r"(csk_[\w-]+)", _create(client).get_data(as_text=True)).group(1)
     key_id = db.scalars(select(ApiKey.id)).one()
-    post_form(client, f"/bss/api-keys/{key_id}/revoke")
+    asked = post_form(client, f"/bss/api-keys/{key_id}/revoke")  # asks first, changing nothing
+    assert asked.status_code == 200 and "Every program that uses it is refused from then on." in asked.get_data(as_text=True)
+    assert authenticate_api_key(db, secret) is not None
+    post_form(client, f"/bss/api-keys/{key_id}/revoke", {"confirmed": "1"})
     assert authenticate_api_key(db, secret) is None
     assert "revoked" in client.get("/bss/api-keys").get_data(as_text=True)
 
@@ -49,8 +52,8 @@ def test_keys_of_other_accounts_cannot_be_revoked(client, demo, login_as, db):
     corner_key = db.scalars(select(ApiKey)).one()
     post_form(client, "/bss/logout")
     login_as("owner@bright.example")
-    response = post_form(client, f"/bss/api-keys/{corner_key.id}/revoke")
-    assert response.status_code == 404
+    for confirmed in ({}, {"confirmed": "1"}):
+        assert post_form(client, f"/bss/api-keys/{corner_key.id}/revoke", confirmed).status_code == 404
     db.refresh(corner_key)
     assert corner_key.revoked_at is None
 

@@ -108,7 +108,7 @@ def test_the_last_owner_cannot_be_removed(client, db, demo, login_as, post):
     login_as("owner@bright.example")
     owners = owner_team(db, demo["bright"])
     (only,) = owners.memberships
-    response = post(f"/bss/teams/{owners.id}/members/{only.id}/remove")
+    response = post(f"/bss/teams/{owners.id}/members/{only.id}/remove", {"confirmed": "1"})
     assert response.status_code == 422
     assert "membership: owner@bright.example is the last active owner" in response.get_data(as_text=True)
     assert db.scalar(select(Membership).where(Membership.id == only.id)) is not None
@@ -119,16 +119,22 @@ def test_removing_a_member_and_deleting_a_team(client, db, demo, login_as, post,
     login_as("owner@bright.example")
     buyers = _team(db, demo["bright"], "Buyers")
     (membership,) = buyers.memberships
-    response = post(f"/bss/teams/{buyers.id}/members/{membership.id}/remove")
+    asked = post(f"/bss/teams/{buyers.id}/members/{membership.id}/remove")  # asks first, changing nothing
+    assert asked.status_code == 200 and "Remove buyer@bright.example from Buyers?" in asked.get_data(as_text=True)
+    assert db.scalar(select(Membership).where(Membership.id == membership.id)) is not None
+    response = post(f"/bss/teams/{buyers.id}/members/{membership.id}/remove", {"confirmed": "1"})
     assert response.status_code == 302
     assert "buyer@bright.example is no longer in the team" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.scalar(select(Membership).where(Membership.id == membership.id)) is None
 
-    response = post(f"/bss/teams/{buyers.id}/delete")
+    asked = post(f"/bss/teams/{buyers.id}/delete")
+    assert asked.status_code == 200 and "Delete the team Buyers?" in asked.get_data(as_text=True)
+    assert _team(db, demo["bright"], "Buyers") is not None
+    response = post(f"/bss/teams/{buyers.id}/delete", {"confirmed": "1"})
     assert response.status_code == 302 and response.headers["Location"] == "/bss/teams"
     assert _team(db, demo["bright"], "Buyers") is None
     owners = owner_team(db, demo["bright"])
-    assert post(f"/bss/teams/{owners.id}/delete").status_code == 422
+    assert post(f"/bss/teams/{owners.id}/delete", {"confirmed": "1"}).status_code == 422
     assert db.scalar(select(Team).where(Team.id == owners.id)) is not None
 
 
@@ -141,7 +147,9 @@ def test_another_tenants_team_answers_404_and_is_left_alone(client, db, demo, lo
     for url, data in (
         (f"/bss/teams/{corner.id}", {"permissions": ["purchase"]}),
         (f"/bss/teams/{corner.id}/delete", {}),
+        (f"/bss/teams/{corner.id}/delete", {"confirmed": "1"}),
         (f"/bss/teams/{corner.id}/members/{membership.id}/remove", {}),
+        (f"/bss/teams/{corner.id}/members/{membership.id}/remove", {"confirmed": "1"}),
         (f"/bss/teams/{corner.id}/invitations", {"email": "spy@bright.example"}),
     ):
         response = post(url, data, headers=html)
