@@ -1,32 +1,40 @@
-"""The storefront's catalog page under load: requests per second against a bare Flask "hello world".
+"""The storefront's catalog page under load, for a visitor and for a signed-in customer, against a bare Flask "hello world".
 
 Builds the demo platform in a fresh SQLite file (and, with ``--postgres``, in scratch PostgreSQL
-databases it creates and drops). Northwind sells only a catalog of its own: 50 plans in 5
-products, from a plugin installed as a distribution like any third party's, priced wholesale,
-which Bright IT resells on its Standard storefront at its demo markup. The database then holds
-10 storefronts; a copy of it is grown to 10,000 (resellers and live storefronts bulk-inserted).
-Three gunicorn servers run side by side with the same options: the real app on each database,
-and a bare Flask app answering "Hello, World!". ``wrk``, another process, loads each in turn on
-keep-alive connections, round after round, so that whatever else the machine does falls on the
-three alike. It prints the median requests per second of each, the median of each round's
-ratios, and the targets: the catalog at 25 % of hello world at least, and as fast with 10,000
-storefronts as with 10.
+databases it creates and drops, with Redis as the broker). Northwind sells only a catalog of its
+own: 50 plans in 5 products, from a plugin installed as a distribution like any third party's,
+priced wholesale, which Bright IT resells on its Standard storefront at its demo markup. The
+database then holds 10 storefronts; a copy of it is grown to 10,000 (resellers and live
+storefronts bulk-inserted). Three gunicorn servers run side by side with the same options: the
+real app on each database, and a bare Flask app answering "Hello, World!". Harbour Dental's owner,
+a customer of Bright IT, signs in once on each catalog server through the shop's sign-in form.
+``wrk``, another process, then loads in turn, round after round, the catalog as a visitor sees it
+(no cookie: the kept page), the catalog as the signed-in customer sees it (its session cookie on
+every request: rendered for it), on both databases, and hello world; taking turns spreads
+whatever else the machine does over all of them alike. The memory of the web workers is read
+after the load.
 
-The page is ``/products`` when the storefront has it, else the shop's home, which lists the
-same plans. ``--profile`` adds a pyinstrument profile of the page, served in process.
+It prints a table, then one JSON line per figure (``bench/figures.py``), each from the round with
+its median ratio: each catalog against hello world, the time of a page with 10,000 storefronts
+against 10, and the workers' memory. ``--quick`` is a shorter run (within 90 s per database);
+``--smoke`` a run of a few seconds on 10 and 20 storefronts, with a handful of requests sent one
+after the other instead of ``wrk`` (which it does without), that proves the bench works (its
+figures mean nothing). ``--profile`` adds a pyinstrument profile of the signed-in customer's
+page, served in process.
 
 Run from the repository root (never part of the test suite)::
 
     apt-get install wrk                     # the load generator (Debian's package)
     .venv/bin/pip install pyinstrument      # only for --profile
-    .venv/bin/python bench/storefront_catalog.py [--rounds 5] [--duration 4] [--workers 2] [--threads 4]
-        [--connections 8] [--profile] [--postgres]
+    .venv/bin/python bench/storefront_catalog.py [--quick | --smoke] [--rounds 5] [--duration 4] [--workers 2]
+        [--threads 4] [--connections 8] [--profile] [--postgres]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/cascade_bench_catalog]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import re
 import secrets
@@ -40,14 +48,15 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 from argon2 import PasswordHasher, profiles
+from figures import figure
 from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -63,21 +72,27 @@ from core.models.storefronts import Storefront, StorefrontStatus
 from core.passwords import hasher
 from core.plugins import load_plugins
 from core.services.actors import acting_as
-from core.services.demo import load_demo
+from core.services.demo import DEMO_PASSWORD, load_demo
 from core.services.orders import LineRequest, place_order
 from core.services.price_lists import set_price, set_product_offered
 from core.services.provisioning import provision_pending_now
 from core.services.storefront_hosts import find_storefront
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cascade_bench_catalog"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 #: Databases this script will never create, use or drop.
 PROTECTED_DATABASES = {"test", "postgres", "root", "template0", "template1"}
 PRODUCTS, PLANS_PER_PRODUCT = 5, 10
-SHOP_HOST = "bright.shop.localhost"
+SHOP_HOST, CATALOG_PATH = "bright.shop.localhost", "/products"
+#: The storefront's session cookie (``storefront.app.SESSION_COOKIE_NAME``).
+SHOP_COOKIE = "shop_session"
+#: A customer of Bright IT, and what its catalog says that a visitor's does not.
+CUSTOMER, SIGNED_IN_MARK = "owner@harbour.example", "Prices for Harbour Dental"
 STOREFRONT_COUNTS = (10, 10_000)
-TARGET_RATIO = 0.25
-#: "As fast": within the noise of a shared machine.
-SAME_SPEED = 0.9
+SMOKE_STOREFRONT_COUNTS = (10, 20)
+#: The targets of the issue: each catalog against hello world (at least), a page with many
+#: storefronts against few (at most), a worker's memory in MiB (at most).
+VISITOR_TARGET, SIGNED_IN_TARGET, FLAT_TARGET, MEMORY_TARGET_MIB = 0.60, 0.15, 1.1, 150
 
 #: The catalog's plugin, as a third party would ship it: 5 products of 10 monthly plans each.
 PLUGIN = textwrap.dedent(f'''\
@@ -187,17 +202,26 @@ def add_storefronts(engine: Engine, total: int) -> None:
         assert session.scalar(select(func.count()).select_from(Storefront)) == total
 
 
-# --- serving and loading --------------------------------------------------------------------------
+# --- serving --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Stack:
-    """One database server's pass: a database with 10 storefronts and a copy of it with 10,000."""
+    """One database server's pass: a database with few storefronts and a copy of it with many."""
 
     title: str
     few_url: str
     many_url: str
+    broker_url: str
     directory: Path
+
+
+@dataclass(frozen=True)
+class Server:
+    """A gunicorn server running: its port and its master's process id."""
+
+    port: int
+    pid: int
 
 
 def free_port() -> int:
@@ -206,37 +230,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_env(stack: Stack, database_url: str, site: Path) -> dict[str, str]:
+def app_env(database_url: str, broker_url: str, directory: Path, site: Path | None = None) -> dict[str, str]:
     """A production environment of the app: settings set explicitly, warnings only in the log."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("CASCADE_")}
     env.update({
         "CASCADE_ENV": "production",
         "CASCADE_DATABASE_URL": database_url,
-        "CASCADE_BROKER_URL": f"sqla+sqlite:///{stack.directory / 'broker.db'}",  # nothing is published by a GET
+        "CASCADE_BROKER_URL": broker_url,
         "CASCADE_SECRET_KEY": secrets.token_urlsafe(48),
-        "CASCADE_INSTANCE_PATH": str(stack.directory / "instance"),
+        "CASCADE_INSTANCE_PATH": str(directory / "instance"),
         "CASCADE_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(filter(None, (str(site), env.get("PYTHONPATH")))),
     })
+    if site is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(site), env.get("PYTHONPATH"))))
     return env
 
 
 @contextmanager
-def served(app: str, env: dict[str, str], args: argparse.Namespace, log: Path) -> Iterator[int]:
-    """Run ``gunicorn`` on ``app`` with the bench's workers and threads for the block; yield its port."""
+def served(app: str, env: dict[str, str], workers: int, threads: int, log: Path) -> Iterator[Server]:
+    """Run ``gunicorn`` on ``app`` with ``workers`` processes of ``threads`` threads for the block."""
     port = free_port()
     with open(log, "ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", str(args.threads),
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
             env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while not _listening(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"gunicorn {app} did not start; see {log}")
             time.sleep(0.1)
-        yield port
+        yield Server(port, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -251,119 +276,246 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def get(port: int, path: str, host: str) -> tuple[int, str]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+def worker_pids(server: Server) -> list[int]:
+    """The process ids of ``server``'s workers: the children of its master (Linux's ``/proc``)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:  # the parent's id follows the state
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+    assert pids, f"gunicorn {server.pid} has no workers"
+    return pids
+
+
+def workers_rss_mib(server: Server) -> float:
+    """The resident memory of the largest of ``server``'s worker processes, in MiB."""
+    return max(int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1))  # type: ignore[union-attr]
+               for pid in worker_pids(server)) / 1024
+
+
+# --- talking to it --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: str
+
+    def cookie(self, name: str) -> str | None:
+        """The value the answer sets cookie ``name`` to, if it sets it."""
+        for header in self.headers.get_all("Set-Cookie") or ():
+            morsel = SimpleCookie(header).get(name)
+            if morsel is not None:
+                return morsel.value
+        return None
+
+
+def ask(connection: http.client.HTTPConnection, method: str, path: str, host: str, cookie: str = "",
+        form: dict[str, str] | None = None) -> Answer:
+    """Send one request on ``connection`` (kept alive) and read the whole answer."""
+    headers = {"Host": host, **({"Cookie": cookie} if cookie else {})}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    return Answer(response.status, response.headers, response.read().decode())
+
+
+def get(port: int, path: str, host: str, cookie: str = "") -> Answer:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+        return ask(connection, "GET", path, host, cookie)
+    finally:
+        connection.close()
+
+
+def form_token(page: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has a form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(port: int, host: str, path: str, cookie_name: str, email: str, password: str = DEMO_PASSWORD) -> str:
+    """Sign in through the form at ``path`` as a browser does; answer the ``Cookie`` header of the signed-in session."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        form = ask(connection, "GET", path, host)
+        anonymous = f"{cookie_name}={form.cookie(cookie_name)}"
+        signed_in = ask(connection, "POST", path, host, anonymous,
+                        {"email": email, "password": password, "csrf_token": form_token(form.body)})
+    finally:
+        connection.close()
+    value = signed_in.cookie(cookie_name)
+    if signed_in.status != 302 or value is None:
+        raise SystemExit(f"signing in as {email} at {host}{path} answered {signed_in.status}")
+    return f"{cookie_name}={value}"
+
+
+# --- loading --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Target:
-    """One server under load: what it is called in the table, its port, the page and the host asked for."""
+    """One page under load: what it is called in the table, the server, the page, the host and the cookie sent."""
 
     label: str
-    port: int
+    server: Server
     path: str
     host: str
+    cookie: str = ""
 
 
-@dataclass(frozen=True)
-class Load:
-    """What one ``wrk`` run measured."""
-
-    per_second: float
-    p50_ms: float
-    p99_ms: float
-
-
-def _ms(value: str, unit: str) -> float:
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def wrk(target: Target, seconds: int, args: argparse.Namespace) -> Load:
-    """Load ``target`` from another process (wrk) for ``seconds`` on ``--connections`` keep-alive connections."""
-    out = subprocess.run(
-        ["wrk", "--threads", "1", "--connections", str(args.connections), "--duration", f"{seconds}s", "--latency",
-         "-H", f"Host: {target.host}", f"http://127.0.0.1:{target.port}{target.path}"],
-        check=True, capture_output=True, text=True).stdout
+def wrk(target: Target, seconds: int, connections: int) -> float:
+    """Load ``target`` from another process (wrk) for ``seconds`` on ``connections`` keep-alive connections; req/s."""
+    command = ["wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
+               "-H", f"Host: {target.host}"]
+    if target.cookie:
+        command += ["-H", f"Cookie: {target.cookie}"]
+    out = subprocess.run([*command, f"http://127.0.0.1:{target.server.port}{target.path}"],
+                         check=True, capture_output=True, text=True).stdout
     if bad := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         raise SystemExit(f"{bad.group(1)} answers of {target.label} were errors:\n{out}")
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
-    assert rate and p50 and p99, out
-    return Load(float(rate.group(1)), _ms(*p50.groups()), _ms(*p99.groups()))
+    assert rate, out
+    return float(rate.group(1))
 
 
-def catalog_path(port: int, plans: list[str]) -> str:
-    """``/products`` when the shop has it, else its home; either must list every plan on sale."""
-    for path in ("/products", "/"):
-        status, page = get(port, path, SHOP_HOST)
-        if status == 200:
-            missing = [name for name in plans if f">{name}<" not in page]
-            if missing:
-                raise SystemExit(f"{path} does not list {len(missing)} of the plans, e.g. {missing[0]}")
-            return path
-    raise SystemExit(f"the shop at {SHOP_HOST} answers neither /products nor /")
+def sequential(target: Target, requests: int) -> float:
+    """Send ``requests`` requests one after the other on one connection (the smoke run's load); req/s."""
+    connection = http.client.HTTPConnection("127.0.0.1", target.server.port, timeout=60)
+    try:
+        started = time.perf_counter()
+        for _ in range(requests):
+            answer = ask(connection, "GET", target.path, target.host, target.cookie)
+            if answer.status != 200:
+                raise SystemExit(f"{target.label} answered {answer.status}")
+        return requests / (time.perf_counter() - started)
+    finally:
+        connection.close()
 
 
-def measure(stack: Stack, site: Path, plans: list[str], args: argparse.Namespace) -> tuple[str, dict[str, list[Load]]]:
-    """Serve the catalog on both databases and hello world, all at once; load each in turn, round after round.
+def check_catalog(server: Server, plans: list[str], cookie: str = "") -> None:
+    """The catalog lists every plan on sale; with a customer's ``cookie``, priced for that customer."""
+    answer = get(server.port, CATALOG_PATH, SHOP_HOST, cookie)
+    if answer.status != 200:
+        raise SystemExit(f"{SHOP_HOST}{CATALOG_PATH} answered {answer.status}")
+    missing = [name for name in plans if f">{name}<" not in answer.body]
+    if missing:
+        raise SystemExit(f"{CATALOG_PATH} does not list {len(missing)} of the plans, e.g. {missing[0]}")
+    if cookie and SIGNED_IN_MARK not in answer.body:
+        raise SystemExit(f"{CATALOG_PATH} is not the signed-in customer's page")
 
-    Taking turns in short runs spreads whatever else the machine does over the three alike, so
+
+@dataclass
+class Measured:
+    """What one database's pass measured: each target's rate per round, and the workers' memory."""
+
+    title: str
+    rates: dict[str, list[float]]
+    catalog_rss_mib: float = 0.0
+    hello_rss_mib: float = 0.0
+
+
+VISITOR_FEW, VISITOR_MANY, CUSTOMER_FEW, CUSTOMER_MANY, HELLO_WORLD = (
+    "visitor, few storefronts", "visitor, many storefronts", "signed in, few storefronts",
+    "signed in, many storefronts", "hello world")
+
+
+def measure(stack: Stack, site: Path, plans: list[str], args: argparse.Namespace) -> Measured:
+    """Serve the catalog on both databases and hello world, all at once; load each page in turn, round after round.
+
+    Taking turns in short runs spreads whatever else the machine does over them all alike, so
     the ratios of a round hold even when the absolute rates drift.
     """
-    few, many = STOREFRONT_COUNTS
     with ExitStack() as running:
-        few_port = running.enter_context(served("bss:create_app()", server_env(stack, stack.few_url, site), args,
-                                                stack.directory / "catalog-few.log"))
-        many_port = running.enter_context(served("bss:create_app()", server_env(stack, stack.many_url, site), args,
-                                                 stack.directory / "catalog-many.log"))
-        hello_port = running.enter_context(served("bench_hello:app", server_env(stack, stack.few_url, site), args,
-                                                  stack.directory / "hello.log"))
-        path = catalog_path(few_port, plans)
-        assert catalog_path(many_port, plans) == path
-        assert get(hello_port, "/", "127.0.0.1") == (200, "Hello, World!")
-        targets = [Target(f"catalog, {few} storefronts", few_port, path, SHOP_HOST),
-                   Target(f"catalog, {many} storefronts", many_port, path, SHOP_HOST),
-                   Target("hello world", hello_port, "/", "127.0.0.1")]
-        for target in targets:
-            wrk(target, 2, args)  # warm-up: every worker has loaded what it caches
-        loads: dict[str, list[Load]] = {target.label: [] for target in targets}
-        for n in range(args.rounds):
+        def serve(app: str, database_url: str, log: str) -> Server:
+            env = app_env(database_url, stack.broker_url, stack.directory, site)
+            return running.enter_context(served(app, env, args.workers, args.threads, stack.directory / log))
+
+        few, many = (serve("bss:create_app()", url, f"catalog-{name}.log")
+                     for url, name in ((stack.few_url, "few"), (stack.many_url, "many")))
+        hello = serve("bench_hello:app", stack.few_url, "hello.log")
+        check_catalog(few, plans)
+        check_catalog(many, plans)
+        assert get(hello.port, "/", "127.0.0.1").body == "Hello, World!"
+        cookies = {server: sign_in(server.port, SHOP_HOST, "/sign-in", SHOP_COOKIE, CUSTOMER) for server in (few, many)}
+        for server, cookie in cookies.items():
+            check_catalog(server, plans, cookie)
+        targets = [Target(VISITOR_FEW, few, CATALOG_PATH, SHOP_HOST), Target(VISITOR_MANY, many, CATALOG_PATH, SHOP_HOST),
+                   Target(CUSTOMER_FEW, few, CATALOG_PATH, SHOP_HOST, cookies[few]),
+                   Target(CUSTOMER_MANY, many, CATALOG_PATH, SHOP_HOST, cookies[many]),
+                   Target(HELLO_WORLD, hello, "/", "127.0.0.1")]
+        load: Callable[[Target], float] = ((lambda target: sequential(target, 5)) if args.smoke
+                                           else (lambda target: wrk(target, args.duration, args.connections)))
+        if not args.smoke:
             for target in targets:
-                loads[target.label].append(wrk(target, args.duration, args))
+                wrk(target, 1, args.connections)  # warm-up: every worker has loaded what it keeps
+        measured = Measured(stack.title, {target.label: [] for target in targets})
+        for n in range(args.rounds):
+            for target in targets[n % len(targets):] + targets[:n % len(targets)]:  # each round starts elsewhere
+                measured.rates[target.label].append(load(target))
             print(f"  round {n + 1}/{args.rounds}: " + ", ".join(
-                f"{label} {measured[-1].per_second:.1f} req/s" for label, measured in loads.items()))
-    return path, loads
+                f"{label} {rates[-1]:.1f}" for label, rates in measured.rates.items()) + " req/s")
+        measured.catalog_rss_mib = max(workers_rss_mib(few), workers_rss_mib(many))
+        measured.hello_rss_mib = workers_rss_mib(hello)
+    return measured
 
 
-def report(stack: Stack, path: str, loads: dict[str, list[Load]], args: argparse.Namespace) -> None:
-    """The table: the median of the rounds for each server, and the median of each round's ratios."""
-    print(f"\n== {stack.title}: {SHOP_HOST}{path}, {PRODUCTS * PLANS_PER_PRODUCT} plans; gunicorn --workers "
-          f"{args.workers} --threads {args.threads}; wrk 1 thread, {args.connections} connections; "
-          f"{args.rounds} rounds of {args.duration} s each")
-    print(f"  {'':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}   req/s of each round")
-    for label, measured in loads.items():
-        print(f"  {label:<28}{statistics.median(m.per_second for m in measured):>10.1f}"
-              f"{statistics.median(m.p50_ms for m in measured):>9.2f}{statistics.median(m.p99_ms for m in measured):>9.2f}"
-              f"   {' '.join(f'{m.per_second:.0f}' for m in measured)}")
-    few, many, hello = (loads[label] for label in loads)
-
-    def ratio(top: list[Load], bottom: list[Load]) -> float:
-        return statistics.median(a.per_second / b.per_second for a, b in zip(top, bottom, strict=True))
-
-    at_few, at_many, growth = ratio(few, hello), ratio(many, hello), ratio(many, few)
-    print(f"  catalog/hello: {at_few:.1%} with {STOREFRONT_COUNTS[0]} storefronts, {at_many:.1%} with "
-          f"{STOREFRONT_COUNTS[1]} (target >= {TARGET_RATIO:.0%}: {'met' if min(at_few, at_many) >= TARGET_RATIO else 'NOT met'})")
-    print(f"  catalog {STOREFRONT_COUNTS[1]}/{STOREFRONT_COUNTS[0]} storefronts: {growth:.2f}x "
-          f"(target: as fast, >= {SAME_SPEED:.2f}x: {'met' if growth >= SAME_SPEED else 'NOT met'})")
+def report(stack: Stack, measured: Measured, args: argparse.Namespace) -> None:
+    """The table: each page's median rate over the rounds, the median of each round's ratios, the memory."""
+    few, many = STOREFRONT_COUNTS if not args.smoke else SMOKE_STOREFRONT_COUNTS
+    print(f"\n== {stack.title}: {SHOP_HOST}{CATALOG_PATH}, {PRODUCTS * PLANS_PER_PRODUCT} plans; few = {few} storefronts, "
+          f"many = {many}; gunicorn --workers {args.workers} --threads {args.threads}; "
+          + ("a few requests each (smoke)" if args.smoke else
+             f"wrk 1 thread, {args.connections} connections; {args.rounds} rounds of {args.duration} s each"))
+    rates = measured.rates
+    hello = rates[HELLO_WORLD]
+    print(f"  {'':<30}{'req/s':>10}{'of hello':>10}   req/s of each round")
+    for label, each in rates.items():
+        of_hello = statistics.median(a / b for a, b in zip(each, hello, strict=True))
+        print(f"  {label:<30}{statistics.median(each):>10.1f}{of_hello:>10.1%}   {' '.join(f'{r:.0f}' for r in each)}")
+    for who, at_few, at_many in (("visitor", VISITOR_FEW, VISITOR_MANY), ("signed in", CUSTOMER_FEW, CUSTOMER_MANY)):
+        slower = statistics.median(a / b for a, b in zip(rates[at_few], rates[at_many], strict=True))
+        print(f"  {who}: a page with {many} storefronts takes {slower:.2f}x the time of one with {few}")
+    print(f"  largest web worker: {measured.catalog_rss_mib:.0f} MiB (hello world's: {measured.hello_rss_mib:.0f} MiB)")
 
 
-def host_lookups(stack: Stack, blocks: int = 20, calls: int = 200) -> tuple[float, float]:
+def median_round(values: list[float], baselines: list[float]) -> tuple[float, float]:
+    """The value and baseline of the round whose ratio is the median (the lower one of an even count).
+
+    Each round measures both within seconds, so its ratio holds while the machine's load drifts
+    between rounds; medians taken apart would pair a quiet round's value with a busy one's baseline."""
+    rounds = sorted(zip(values, baselines, strict=True), key=lambda pair: pair[0] / pair[1] if pair[1] else float("inf"))
+    return rounds[(len(rounds) - 1) // 2]
+
+
+def figures(measured: Measured) -> None:
+    """One JSON line per figure of the issue, each from the round with its median ratio."""
+    rates = measured.rates
+    where = measured.title.split()[0]
+
+    def page_ms(label: str) -> list[float]:
+        return [1000 / rate for rate in rates[label]]
+
+    figure(f"catalog for a visitor vs hello world ({where})", *median_round(rates[VISITOR_MANY], rates[HELLO_WORLD]),
+           VISITOR_TARGET, unit="req/s")
+    figure(f"catalog for a visitor, page time with many vs few storefronts ({where})",
+           *median_round(page_ms(VISITOR_MANY), page_ms(VISITOR_FEW)), FLAT_TARGET, at_least=False, unit="ms")
+    figure(f"catalog for a signed-in customer vs hello world ({where})",
+           *median_round(rates[CUSTOMER_MANY], rates[HELLO_WORLD]), SIGNED_IN_TARGET, unit="req/s")
+    figure(f"catalog for a signed-in customer, page time with many vs few storefronts ({where})",
+           *median_round(page_ms(CUSTOMER_MANY), page_ms(CUSTOMER_FEW)), FLAT_TARGET, at_least=False, unit="ms")
+    figure(f"web worker memory after the load ({where})", measured.catalog_rss_mib, measured.hello_rss_mib,
+           MEMORY_TARGET_MIB, at_least=False, absolute=True, unit="MiB")
+
+
+def host_lookups(stack: Stack, blocks: int, calls: int = 200) -> tuple[float, float]:
     """The median time (µs) of ``find_storefront`` for Bright IT's host on each database, in alternating blocks."""
     engines = [make_engine(url) for url in (stack.few_url, stack.many_url)]
     timings: list[list[float]] = [[], []]
@@ -385,8 +537,8 @@ def host_lookups(stack: Stack, blocks: int = 20, calls: int = 200) -> tuple[floa
     return statistics.median(timings[0]), statistics.median(timings[1])
 
 
-def profile(stack: Stack, site: Path, path: str, requests: int = 300) -> None:
-    """Profile ``requests`` catalog pages served in process (pyinstrument), with 10,000 storefronts."""
+def profile(stack: Stack, requests: int = 300) -> None:
+    """Profile ``requests`` catalog pages of the signed-in customer, served in process (pyinstrument), on many storefronts."""
     try:
         from pyinstrument import Profiler
     except ImportError:
@@ -396,56 +548,63 @@ def profile(stack: Stack, site: Path, path: str, requests: int = 300) -> None:
     from web.database import db
 
     app = create_app({"env": "production", "database_url": stack.many_url, "secret_key": secrets.token_urlsafe(48),
-                      "broker_url": f"sqla+sqlite:///{stack.directory / 'broker.db'}",
-                      "instance_path": stack.directory / "instance", "log_level": "WARNING"})
-    client = app.test_client()
+                      "broker_url": stack.broker_url, "instance_path": stack.directory / "instance",
+                      "log_level": "WARNING"})
+    client, shop = app.test_client(), f"http://{SHOP_HOST}"
+    token = form_token(client.get("/sign-in", base_url=shop).get_data(as_text=True))
+    signed_in = client.post("/sign-in", base_url=shop, data={"email": CUSTOMER, "password": DEMO_PASSWORD,
+                                                              "csrf_token": token})
+    assert signed_in.status_code == 302, signed_in.status_code
     for _ in range(20):
-        assert client.get(path, base_url=f"http://{SHOP_HOST}").status_code == 200
+        assert SIGNED_IN_MARK in client.get(CATALOG_PATH, base_url=shop).get_data(as_text=True)
     statements = []
     event.listen(db.state(app).engine, "before_cursor_execute", lambda *_: statements.append(1))
     started = time.perf_counter()
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(requests):
-        client.get(path, base_url=f"http://{SHOP_HOST}")
+        client.get(CATALOG_PATH, base_url=shop)
     profiler.stop()
     each = (time.perf_counter() - started) / requests
-    print(f"\n  profile of {requests} x {SHOP_HOST}{path}, in process: {each * 1000:.1f} ms and "
+    print(f"\n  profile of {requests} x {SHOP_HOST}{CATALOG_PATH} signed in, in process: {each * 1000:.1f} ms and "
           f"{len(statements) / requests:.0f} SQL statements per page (profiler included)")
     print(textwrap.indent(profiler.output_text(unicode=True, color=False, show_all=False), "  "))
     db.state(app).engine.dispose()
 
 
-def build_both(stack: Stack, copy: Callable[[], None]) -> list[str]:
-    """Build the platform with 10 storefronts, ``copy`` it, and grow the copy to 10,000; return the plan names."""
+def build_both(stack: Stack, copy: Callable[[], None], counts: tuple[int, int]) -> list[str]:
+    """Build the platform with few storefronts, ``copy`` it, and grow the copy to many; return the plan names."""
     engine = make_engine(stack.few_url)
     try:
         plans = build(engine)
-        add_storefronts(engine, STOREFRONT_COUNTS[0])
+        add_storefronts(engine, counts[0])
     finally:
         engine.dispose()
     copy()
     engine = make_engine(stack.many_url)
     try:
-        add_storefronts(engine, STOREFRONT_COUNTS[1])
+        add_storefronts(engine, counts[1])
     finally:
         engine.dispose()
     return plans
 
 
-def run(stack: Stack, site: Path, copy: Callable[[], None], args: argparse.Namespace) -> None:
+def run(stack: Stack, site: Path, copy: Callable[[], None], args: argparse.Namespace) -> Measured:
     print(f"\n== {stack.title}: building")
-    plans = build_both(stack, copy)
-    path, loads = measure(stack, site, plans, args)
-    report(stack, path, loads, args)
-    few, many = host_lookups(stack)
-    print(f"  host lookup (find_storefront, in process): {few:.0f} µs with {STOREFRONT_COUNTS[0]} storefronts, "
-          f"{many:.0f} µs with {STOREFRONT_COUNTS[1]} ({many / few:.2f}x)")
+    counts = SMOKE_STOREFRONT_COUNTS if args.smoke else STOREFRONT_COUNTS
+    plans = build_both(stack, copy, counts)
+    measured = measure(stack, site, plans, args)
+    report(stack, measured, args)
+    if not args.smoke:
+        few, many = host_lookups(stack, blocks=5 if args.quick else 20)
+        print(f"  host lookup (find_storefront, in process): {few:.0f} µs with {counts[0]} storefronts, "
+              f"{many:.0f} µs with {counts[1]} ({many / few:.2f}x)")
     if args.profile:
-        profile(stack, site, path)
+        profile(stack)
+    return measured
 
 
-def run_sqlite(site: Path, directory: Path, args: argparse.Namespace) -> None:
+def run_sqlite(site: Path, directory: Path, args: argparse.Namespace) -> Measured:
     folder = directory / "sqlite"
     folder.mkdir()
     few, many = folder / "few.db", folder / "many.db"
@@ -454,7 +613,9 @@ def run_sqlite(site: Path, directory: Path, args: argparse.Namespace) -> None:
         with sqlite3.connect(few) as source, sqlite3.connect(many) as target:
             source.backup(target)
 
-    run(Stack(f"SQLite {sqlite3.sqlite_version}", f"sqlite:///{few}", f"sqlite:///{many}", folder), site, copy, args)
+    stack = Stack(f"SQLite {sqlite3.sqlite_version}", f"sqlite:///{few}", f"sqlite:///{many}",
+                  f"sqla+sqlite:///{folder / 'broker.db'}", folder)  # nothing is published by a page view
+    return run(stack, site, copy, args)
 
 
 def admin_engine(url: str) -> Engine:
@@ -462,65 +623,102 @@ def admin_engine(url: str) -> Engine:
                        connect_args={"connect_timeout": 5})
 
 
-def run_postgres(site: Path, directory: Path, args: argparse.Namespace) -> None:
-    """The PostgreSQL pass, on two scratch databases (``<name>`` and ``<name>_many``) created for it and dropped after."""
-    url = make_url(args.postgres_url)
-    few, many = url.database or "", f"{url.database}_many"
-    admin = admin_engine(args.postgres_url)
+@contextmanager
+def scratch_databases(url: str, names: tuple[str, ...]) -> Iterator[tuple[Engine, str] | None]:
+    """Create the first of ``names`` on ``url``'s server (dropping any left over), drop them all after the block.
+
+    Yields the maintenance engine (to create the others) and the server's version, or ``None``
+    when the server does not answer."""
+    admin = admin_engine(url)
     try:
         with admin.connect() as connection:
             version = connection.exec_driver_sql("SHOW server_version").scalar()
-            for name in (few, many):
+            for name in names:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.exec_driver_sql(f'CREATE DATABASE "{few}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{names[0]}"')
     except OperationalError as error:
-        print(f"\n== PostgreSQL: SKIPPED, {url.render_as_string()} does not answer ({error.orig})")
+        print(f"\n== PostgreSQL: SKIPPED, {make_url(url).render_as_string()} does not answer ({error.orig})")
+        admin.dispose()
+        yield None
         return
-
-    def copy() -> None:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{many}" TEMPLATE "{few}"')
-
     try:
-        folder = directory / "postgres"
-        folder.mkdir()
-        run(Stack(f"PostgreSQL {version}", url.render_as_string(hide_password=False),
-                  url.set(database=many).render_as_string(hide_password=False), folder), site, copy, args)
+        yield admin, str(version)
     finally:
         with admin.connect() as connection:
-            for name in (few, many):
+            for name in names:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
 
+def run_postgres(site: Path, directory: Path, args: argparse.Namespace) -> Measured | None:
+    """The PostgreSQL pass, on two scratch databases (``<name>`` and ``<name>_many``) created for it and dropped after."""
+    url = make_url(args.postgres_url)
+    few, many = url.database or "", f"{url.database}_many"
+    with scratch_databases(args.postgres_url, (few, many)) as scratch:
+        if scratch is None:
+            return None
+        admin, version = scratch
+
+        def copy() -> None:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'CREATE DATABASE "{many}" TEMPLATE "{few}"')
+
+        folder = directory / "postgres"
+        folder.mkdir()
+        stack = Stack(f"PostgreSQL {version}", url.render_as_string(hide_password=False),
+                      url.set(database=many).render_as_string(hide_password=False), REDIS_URL, folder)
+        return run(stack, site, copy, args)
+
+
+def options(description: str) -> argparse.ArgumentParser:
+    """The options every web bench takes: how long, on which databases."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="a shorter run, within 90 s")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds, a handful of requests: proves the bench runs")
+    parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL, with Redis as the broker")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="scratch database, created and dropped")
+    return parser
+
+
+def check_postgres_url(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.postgres and (make_url(args.postgres_url).database or "") in PROTECTED_DATABASES | {""}:
+        parser.error("refusing that database: give a scratch database name")
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds, each loading every server in turn (5)")
-    parser.add_argument("--duration", type=int, default=4, help="seconds of load per server and round (4)")
+    parser = options(__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds, each loading every page in turn (5)")
+    parser.add_argument("--duration", type=int, default=4, help="seconds of load per page and round (4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (4)")
     parser.add_argument("--connections", type=int, default=8, help="keep-alive connections wrk keeps open (8)")
-    parser.add_argument("--profile", action="store_true", help="also profile the catalog page (pyinstrument)")
-    parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="scratch database, created and dropped")
+    parser.add_argument("--profile", action="store_true", help="also profile the signed-in catalog page (pyinstrument)")
     args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.duration = 3, 2
+    if args.smoke:
+        args.rounds, args.workers, args.threads = 1, 1, 2
     if min(args.rounds, args.duration, args.workers, args.threads, args.connections) < 1:
         parser.error("rounds, duration, workers, threads and connections must be at least 1")
-    if args.postgres and (make_url(args.postgres_url).database or "") in PROTECTED_DATABASES | {""}:
-        parser.error("refusing that database: give a scratch database name")
-    if shutil.which("wrk") is None:
-        parser.error("wrk is the load generator: install it with `apt-get install wrk`")
+    check_postgres_url(parser, args)
+    if shutil.which("wrk") is None and not args.smoke:
+        print("wrk is the load generator: install it with `apt-get install wrk`", file=sys.stderr)
+        return 2
 
     with tempfile.TemporaryDirectory(prefix="cascade-bench-catalog-") as scratch:
         directory = Path(scratch)
         site = directory / "site"
         install_site(site)
         sys.path.insert(0, str(site))  # this process syncs the catalog with the bench plugin too
-        run_sqlite(site, directory, args)
+        passes = [run_sqlite(site, directory, args)]
         if args.postgres:
-            run_postgres(site, directory, args)
+            passes.append(run_postgres(site, directory, args))
         else:
             print("\n== PostgreSQL: skipped (pass --postgres)")
+    print()
+    for measured in passes:
+        if measured is not None:
+            figures(measured)
     return 0
 
 

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import Session, contains_eager
 
 from core.clock import utcnow
 from core.db import insert_new
@@ -132,17 +132,20 @@ def sign_in(
         raise ThrottledError("Too many failed attempts. Wait a few minutes, then try again.")
     if user_id is None or not verify_password(password_hash, password):
         raise SignInError("That email and password do not match an active account.")
+    # A hash of older parameters is made again now, like the check, before the next transaction holds anything.
+    rehashed = hash_password(password) if needs_rehash(password_hash or "") else None
     user = session.get_one(User, user_id)
     accounts = accounts_of(session, user, customers_of=storefront.account if storefront is not None else None)
     if not user.active:
         raise SignInError("That email and password do not match an active account.")
     if storefront is not None and not accounts:
         raise NotACustomerHereError(user)
-    _count_success(session, counts)
-    if needs_rehash(user.password_hash or ""):
-        user.password_hash = hash_password(password)
-    return open_session(session, user, accounts[0] if accounts else None, storefront=storefront,
-                        ip_address=ip_address, user_agent=user_agent)
+    if rehashed is not None:
+        user.password_hash = rehashed
+    signed_in = open_session(session, user, accounts[0] if accounts else None, storefront=storefront,
+                             ip_address=ip_address, user_agent=user_agent)
+    _count_success(session, counts)  # last: the counts' rows stay locked only until the caller commits
+    return signed_in
 
 
 def open_session(session: Session, user: User, account: Account | None, *, storefront: Storefront | None = None,
@@ -202,14 +205,14 @@ def _count_attempt(session: Session, counts: list[_Count], now: datetime) -> tup
 def _count_success(session: Session, counts: list[_Count]) -> None:
     """The attempt signed in: it was no failure. Its email and address start afresh; the wider
     counts only lose this attempt (a success must not wipe out someone else's guesses), and stop
-    making others wait if that takes them back under their limit."""
-    pair, *wider = counts
-    for row in session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_([count.key for count in counts]))
-                               .with_for_update()):
-        limit = next(count.limit for count in counts if count.key == row.key)
-        row.failures = 0 if row.key == pair.key else max(row.failures - 1, 0)
-        if row.failures < limit:
-            row.locked_until = None
+    making others wait if that takes them back under their limit. One statement, whatever the counts."""
+    pair = counts[0]
+    rows = LoginThrottle.__table__.c
+    failures = case((rows.key == pair.key, 0), (rows.failures > 0, rows.failures - 1), else_=0)
+    limit = case({count.key: count.limit for count in counts}, value=rows.key)
+    # On the table, not the entity: the next attempt reloads the rows (populate_existing) before it reads them.
+    session.execute(update(LoginThrottle.__table__).where(rows.key.in_([count.key for count in counts]))
+                    .values(failures=failures, locked_until=case((failures < limit, None), else_=rows.locked_until)))
 
 
 def _email_unlock_link(session: Session, user: User, paused: LoginThrottle, storefront: Storefront | None,
@@ -231,19 +234,17 @@ def _email_unlock_link(session: Session, user: User, paused: LoginThrottle, stor
 
 def resume_session(session: Session, token: str, storefront: Storefront | None = None) -> LoginSession | None:
     """Return the live session for a cookie's token, or ``None`` if it is over or began elsewhere
-    (on another storefront, or in the back office when ``storefront`` is given, and the reverse)."""
-    login_session = session.scalar(
-        select(LoginSession).where(
+    (on another storefront, or in the back office when ``storefront`` is given, and the reverse).
+    One query, the person included: every signed-in request begins with it."""
+    return session.scalar(
+        select(LoginSession).join(LoginSession.user).options(contains_eager(LoginSession.user)).where(
             LoginSession.token_hash == secret_hash(token),
             LoginSession.revoked_at.is_(None),
+            LoginSession.created_at >= utcnow() - SESSION_LIFETIME,
+            User.active.is_(True),
             LoginSession.storefront_id.is_(None) if storefront is None else LoginSession.storefront_id == storefront.id,
         )
     )
-    if login_session is None or not login_session.user.active:
-        return None
-    if utcnow() - login_session.created_at > SESSION_LIFETIME:
-        return None
-    return login_session
 
 
 def sign_out(session: Session, login_session: LoginSession) -> None:

@@ -3,12 +3,14 @@ import threading
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher, Type
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError
 from core.models.outbox import OutboxEmail
 from core.models.people import LoginSession
+from core.passwords import PARAMETERS, needs_rehash
 from core.services.people import create_user
 from core.services.sign_in import (
     MAX_FAILURES_PER_ADDRESS,
@@ -108,6 +110,29 @@ def _fails(db, times, ip_address=None, email="ann@example.com"):
     for _ in range(times):
         with pytest.raises(SignInError):
             sign_in(db, email=email, password="guess guess guess", ip_address=ip_address)
+
+
+def test_signing_in_leaves_the_guesses_made_from_the_same_address_counted(db, person):
+    for n in range(MAX_FAILURES_PER_ADDRESS - 2):
+        _fails(db, 1, "203.0.113.9", email=f"guess{n}@example.com")
+    assert sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="203.0.113.9").token
+    _fails(db, 2, "203.0.113.9", email="guess@example.com")  # the address's last two before its limit
+    with pytest.raises(ThrottledError):
+        sign_in(db, email="ann@example.com", password=PASSWORD, ip_address="203.0.113.9")
+
+
+def test_a_password_hashed_at_older_parameters_is_hashed_again_at_sign_in(db, person):
+    person.password_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1, hash_len=8, salt_len=8).hash(PASSWORD)
+    db.commit()
+    sign_in(db, email="ann@example.com", password=PASSWORD)
+    assert not needs_rehash(person.password_hash)
+    assert sign_in(db, email="ann@example.com", password=PASSWORD).token, "the new hash holds the same password"
+
+
+def test_passwords_are_hashed_with_argon2id_above_owasps_minimum():
+    """OWASP's Password Storage Cheat Sheet: argon2id with at least 19 MiB of memory, 2 passes, 1 lane."""
+    assert PARAMETERS.type is Type.ID
+    assert PARAMETERS.memory_cost >= 19 * 1024 and PARAMETERS.time_cost >= 2 and PARAMETERS.parallelism >= 1
 
 
 def test_someone_guessing_from_one_address_never_locks_the_owner_out_from_another(db, person):
