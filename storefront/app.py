@@ -20,6 +20,7 @@ from storefront import (
     views,
 )
 from storefront.auth import init_customer_auth
+from storefront.catalog import init_kept_catalogs
 from storefront.errors import register_error_handlers
 from storefront.hosts import init_hosts
 from storefront.i18n import init_i18n
@@ -52,6 +53,7 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     init_hosts(app)
     init_preview(app)
     init_page_cache(app, database.session_factory)
+    init_kept_catalogs(app)
     init_csrf(app)
     init_i18n(app)
     init_customer_auth(app)

@@ -2,7 +2,8 @@
 
 Prices are always the viewer's own: a signed-in customer's from its seller's lists for it, a
 visitor's those the seller charges a new customer. A plan with no price for the viewer is not
-offered at all.
+offered at all. Each process keeps the priced catalogs (``core.services.catalog_cache``), and
+shares them through Redis when the broker is Redis.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g
+from flask import Blueprint, Flask, abort, current_app, g
 from flask_login import current_user
 
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.plugins import product_types
 from core.products import ParamField
+from core.services.catalog_cache import CatalogCache
 from core.services.storefronts import Offer, storefront_catalog
 from storefront.auth import customer_account
 from storefront.hosts import current_storefront
@@ -36,7 +39,8 @@ def shop_buyer() -> Account | None:
 def shop_catalog() -> dict[Product, list[Offer]]:
     """What this storefront offers its viewer, by product; resolved once per request."""
     if "shop_catalog" not in g:
-        g.shop_catalog = storefront_catalog(db.session, current_storefront().account, shop_buyer())
+        g.shop_catalog = storefront_catalog(db.session, current_app.extensions["catalog_cache"],
+                                            current_storefront().account, shop_buyer())
     catalog: dict[Product, list[Offer]] = g.shop_catalog
     return catalog
 
@@ -79,6 +83,12 @@ def feature_label(key: str) -> str:
 @bp.get("/products")
 def catalog() -> str:
     return visitor_page(lambda: render_page("products.html", catalog=shop_catalog(), held_once=held_once))
+
+
+def init_kept_catalogs(app: Flask) -> None:
+    """Keep priced catalogs in this process, and share them through the broker's Redis when it is one."""
+    broker = app.config["CASCADE_BROKER_URL"]
+    app.extensions["catalog_cache"] = CatalogCache(broker if urlsplit(broker).scheme in ("redis", "rediss") else None)
 
 
 @bp.get("/products/<product_key>")

@@ -5,12 +5,16 @@ One definition of each, used as a Jinja filter of the same name in every app
 (``install_formatting``) and from Python where a message needs one. Money is written as
 ``core.money`` rounds it (half-up to the currency's minor unit), never re-rounded by Babel's
 own rule; times are UTC, like every time Cascade keeps.
+
+A catalog writes fifty prices a page: each amount is formatted by Babel once per language and
+kept (a few thousand of them at most), not once per price shown.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask
@@ -34,7 +38,14 @@ def money(value: Money | Decimal | None, currency: str | None = None) -> str:
     """
     if value is None:
         return ""
-    return money_text(value if isinstance(value, Money) else Money(value, currency or ""), current_locale())
+    amount = value if isinstance(value, Money) else Money(value, currency or "")
+    return _money_text(str(amount.amount), amount.currency, current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _money_text(amount: str, currency: str, locale: str) -> str:
+    # Keyed by the amount as written, so that -0 stays apart from 0.
+    return money_text(Money(Decimal(amount), currency), locale)
 
 
 def day(value: datetime | None) -> str:

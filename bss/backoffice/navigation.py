@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from flask import Flask
 from flask_login import current_user
 
-from bss.auth import acting_account, can, current_actor, open_task_count
+from bss.auth import acting_account, current_actor, open_task_count
 from core.models.accounts import AccountKind
 from core.permissions import Permission
 from core.services.tickets import count_awaiting
@@ -62,6 +62,6 @@ def navigation(entries: Iterable[NavEntry]) -> list[NavEntry]:
     """The entries the signed-in person sees in the account they act for."""
     if not current_user.is_authenticated or current_user.login_session.account_id is None:
         return []
-    kind = acting_account().kind
+    kind, granted = acting_account().kind, current_actor().permissions  # the actor's teams, loaded once a request
     return [entry for entry in entries
-            if kind in entry.kinds and (entry.permission is None or can(entry.permission))]
+            if kind in entry.kinds and (entry.permission is None or entry.permission in granted)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, can, current_actor
@@ -44,9 +45,13 @@ def orders() -> str:
     status = enum_arg(OrderStatus, "status", "an order status")
     page = list_orders(db.session, acting_account(), status=status, after_id=request.args.get("after", type=int),
                        limit=PAGE_SIZE + 1)
+    shown = page[:PAGE_SIZE]
     return render_template(
         "backoffice/orders.html",
-        orders=page[:PAGE_SIZE],
+        orders=shown,
+        # Who each order is for, in one query rather than one per order.
+        owners={account.id: account for account in db.session.scalars(
+            select(Account).where(Account.id.in_({order.owner_id for order in shown})))},
         status=status,
         statuses=list(OrderStatus),
         next_after=page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None,

@@ -1,8 +1,9 @@
 """Price resolution: what a buyer pays for a plan, always from its own seller's lists.
 
-Resolution takes a bounded number of queries however many plans are priced: the seller chain,
-the purchasable plans, the buyer's list with its entries and tiers, and, for markup lists, the
-same again one level up. Prices are rounded once, here, half-up to the currency's minor unit.
+Resolution takes a bounded number of queries however many plans are priced: the purchasable
+plans (once: a seller's tree is its buyer's), the buyer's list with its entries and tiers, and,
+for markup lists, the seller's own list one level up. Prices are rounded once, here, half-up to
+the currency's minor unit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from core.money import Money
 
 #: The list kind a buyer is priced from, by the buyer's kind.
 LIST_KIND_FOR_BUYER = {AccountKind.RESELLER: PriceListKind.WHOLESALE, AccountKind.CUSTOMER: PriceListKind.RETAIL}
+#: What pricing from a list reads besides the list: its entries and their volume tiers, in two more statements.
+WITH_PRICES = selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers)
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,9 @@ def purchasable_plans(session: Session, buyer: Account) -> list[Plan]:
     )
 
 
-def price_list_for(session: Session, buyer: Account) -> PriceList | None:
-    """The most specific list of the buyer's seller that fits it: its own, its tier's, or the default."""
+def price_list_for(session: Session, buyer: Account, *, with_prices: bool = True) -> PriceList | None:
+    """The most specific list of the buyer's seller that fits it: its own, its tier's, or the default;
+    ``with_prices=False`` to know which one without reading its prices."""
     kind = LIST_KIND_FOR_BUYER.get(buyer.kind)
     if kind is None or buyer.parent_id is None:
         return None
@@ -81,7 +85,7 @@ def price_list_for(session: Session, buyer: Account) -> PriceList | None:
         for price_list in session.scalars(
             select(PriceList)
             .where(PriceList.seller_id == buyer.parent_id, PriceList.kind == kind, PriceList.audience.in_(audiences))
-            .options(selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers))
+            .options(*([WITH_PRICES] if with_prices else []))
         )
     }
     return next((candidates[key] for key in audiences if key in candidates), None)
@@ -106,13 +110,24 @@ def prospect_prices(
     A new customer has no list of its own and no tier, so its price comes from the seller's
     retail list for all its customers: exactly what it pays once it signs up.
     """
-    price_list = session.scalar(
+    return _priced_from(session, prospect_price_list(session, seller), plans, quantity)
+
+
+def prospect_price_list(session: Session, seller: Account, *, with_prices: bool = True) -> PriceList | None:
+    """The list ``seller`` prices a new customer from: its retail list for all its customers."""
+    return session.scalar(
         select(PriceList)
         .where(PriceList.seller_id == seller.id, PriceList.kind == PriceListKind.RETAIL,
                PriceList.audience == audience_key(None, None))
-        .options(selectinload(PriceList.entries).selectinload(PriceEntry.volume_tiers))
+        .options(*([WITH_PRICES] if with_prices else []))
     )
-    return _priced_from(session, price_list, plans, quantity)
+
+
+def list_prices(session: Session, price_list: PriceList) -> tuple[list[Plan], dict[int, ResolvedPrice]]:
+    """Every plan on sale in the tree of ``price_list``'s seller, in catalog order, and what the list
+    charges for one unit of those it prices."""
+    on_sale = purchasable_plans(session, price_list.seller)
+    return on_sale, _priced_on_sale(session, price_list, on_sale, 1)
 
 
 def _priced_from(
@@ -123,11 +138,20 @@ def _priced_from(
         raise ValueError("quantity must be at least 1")
     if price_list is None:
         return {}
-    on_sale = purchasable_plans(session, price_list.seller)
-    if plans is not None:
-        wanted = {plan.id for plan in plans}
-        on_sale = [plan for plan in on_sale if plan.id in wanted]
-    plans = on_sale
+    return _priced_on_sale(session, price_list, _on_sale(session, price_list.seller, plans), quantity)
+
+
+def _on_sale(session: Session, account: Account, plans: Iterable[Plan] | None) -> list[Plan]:
+    """``plans`` (default: all) that are on sale in ``account``'s tree, in catalog order."""
+    on_sale = purchasable_plans(session, account)
+    if plans is None:
+        return on_sale
+    wanted = {plan.id for plan in plans}
+    return [plan for plan in on_sale if plan.id in wanted]
+
+
+def _priced_on_sale(session: Session, price_list: PriceList, plans: list[Plan], quantity: int) -> dict[int, ResolvedPrice]:
+    """Price ``plans``, on sale in the tree of the list's seller, from the list, or by its markup over the seller's cost."""
     if not plans:
         return {}
     entries = {entry.plan_id: entry for entry in price_list.entries}
@@ -140,7 +164,8 @@ def _priced_from(
             continue
         resolved[plan.id] = _from_entry(entry, price_list.currency, quantity)
     if unpriced and price_list.markup_percent is not None:
-        costs = seller_costs(session, price_list.seller, unpriced, quantity)
+        # The seller's tree is the buyer's: the plans it sells are on sale to it too.
+        costs = _costs_on_sale(session, price_list.seller, unpriced, quantity)
         for plan in unpriced:
             unit = marked_up(costs.get(plan.id), price_list)
             if unit is not None:
@@ -158,9 +183,18 @@ def marked_up(cost: Money | None, price_list: PriceList) -> Money | None:
 def seller_costs(session: Session, seller: Account, plans: Iterable[Plan], quantity: int = 1) -> dict[int, Money]:
     """What ``seller`` itself pays for each plan: its wholesale price, or for a distributor the
     vendor's cost price."""
+    if seller.kind is not AccountKind.DISTRIBUTOR:
+        plans = _on_sale(session, seller, plans)
+    return _costs_on_sale(session, seller, plans, quantity)
+
+
+def _costs_on_sale(session: Session, seller: Account, plans: Iterable[Plan], quantity: int) -> dict[int, Money]:
     if seller.kind is AccountKind.DISTRIBUTOR:
         return {plan.id: plan.cost_price for plan in plans if plan.cost_price is not None}
-    return {plan_id: price.unit_price for plan_id, price in resolve_prices(session, seller, plans, quantity).items()}
+    price_list = price_list_for(session, seller)
+    if price_list is None:
+        return {}
+    return {plan_id: price.unit_price for plan_id, price in _priced_on_sale(session, price_list, list(plans), quantity).items()}
 
 
 def _from_entry(entry: PriceEntry, currency: str, quantity: int) -> ResolvedPrice:

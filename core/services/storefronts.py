@@ -18,6 +18,7 @@ from core.models.catalog import Plan, Product
 from core.models.storefronts import Storefront, StorefrontStatus
 from core.models.subscriptions import LIVE_STATUSES, Subscription
 from core.plugins import product_types
+from core.services.catalog_cache import CatalogCache, kept_catalog
 from core.services.eligibility import purchase_blockers
 from core.services.entitlements import OWN_STOREFRONT, entitlements_of
 from core.services.notifications import notify_storefront_open
@@ -73,22 +74,13 @@ def storefront_subscription(session: Session, account: Account) -> Subscription 
 class Offer:
     """A plan a storefront offers its viewer, at the viewer's own price."""
 
+    #: Kept for every viewer (``core.services.catalog_cache``): read it, never change it or put it in a session.
     plan: Plan
     price: ResolvedPrice
     #: The buyer runs this plan already, of a product it holds once (its reseller plan): nothing to order.
     held: bool = False
     #: Why the buyer may not buy the plan yet (the product's prerequisites); a visitor is told at checkout.
     blockers: tuple[str, ...] = ()
-
-
-def offered_plans(session: Session, seller: Account, buyer: Account | None = None) -> list[Plan]:
-    """The plans on sale in ``seller``'s tree that its storefront may offer ``buyer`` (``None``: a visitor).
-
-    The plans that decide a seller's own storefront (the reseller plans) are for resellers, so
-    only a signed-in reseller sees them, on its distributor's storefront.
-    """
-    for_sellers = buyer is not None and buyer.kind is AccountKind.RESELLER
-    return [plan for plan in purchasable_plans(session, seller) if for_sellers or OWN_STOREFRONT not in plan.features]
 
 
 def storefront_prices(
@@ -102,24 +94,29 @@ def storefront_prices(
     return resolve_prices(session, buyer, plans, quantity)
 
 
-def storefront_catalog(session: Session, seller: Account, buyer: Account | None = None) -> dict[Product, list[Offer]]:
+def storefront_catalog(
+    session: Session, kept: CatalogCache, seller: Account, buyer: Account | None = None
+) -> dict[Product, list[Offer]]:
     """What ``seller``'s storefront offers ``buyer`` (``None``: a visitor), by product, at the buyer's prices.
 
-    A plan with no price for the buyer is not offered.
+    A plan with no price for the buyer is not offered. The plans that decide a seller's own
+    storefront (the reseller plans) are for resellers, so only a signed-in reseller sees them, on
+    its distributor's storefront. Prices come from ``kept`` catalogs: for showing, never for an order.
     """
-    plans = offered_plans(session, seller, buyer)
-    prices = storefront_prices(session, seller, buyer, plans)
-    plans = [plan for plan in plans if plan.id in prices]
+    assert buyer is None or buyer.parent_id == seller.id, "a storefront offers its own seller's customers only"
+    catalog = kept_catalog(session, kept, seller, buyer)
+    for_sellers = buyer is not None and buyer.kind is AccountKind.RESELLER
+    plans = [plan for plan in catalog.plans if for_sellers or OWN_STOREFRONT not in plan.features]
     held: set[int] = set()
     blockers: dict[int, list[str]] = {}
     if buyer is not None:
         held = _held_plan_ids(session, buyer, plans)
         blockers = purchase_blockers(session, buyer, plans)
-    catalog: dict[Product, list[Offer]] = {}
+    offers: dict[Product, list[Offer]] = {}
     for plan in plans:
-        offer = Offer(plan, prices[plan.id], plan.id in held, tuple(blockers.get(plan.id, ())))
-        catalog.setdefault(plan.product, []).append(offer)
-    return catalog
+        offer = Offer(plan, catalog.prices[plan.id], plan.id in held, tuple(blockers.get(plan.id, ())))
+        offers.setdefault(plan.product, []).append(offer)
+    return offers
 
 
 def _held_plan_ids(session: Session, buyer: Account, plans: Iterable[Plan]) -> set[int]:

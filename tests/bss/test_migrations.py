@@ -29,12 +29,12 @@ from core.db import Base, make_engine
 from core.plugins import PROJECT, hookimpl
 from web.database import db as database
 
-CORE_HEAD = "a61320b9bb35"
+CORE_HEAD = "e2ea71c015fa"
 #: Where the core stood when one history held the plugins' revisions too, and the tables it added since.
 SINGLE_HISTORY_CORE = "5f1e2a7c9b10"
 CORE_TABLES_SINCE = {"charges", "billing_profiles", "invoices", "invoice_lines", "invoice_payments", "tickets", "ticket_desks",
                      "ticket_messages", "ticket_attachments", "ticket_events", "transfers", "event_hubs",
-                     "event_deliveries"}
+                     "event_deliveries", "price_versions"}
 OFFICE365_HEAD = "8b3c4d5e6f70"
 HOSTING_HEAD = "9c4d5e6f7a81"
 BUILT_IN_TABLES = {"office365_tenants", "hosting_websites"}
