@@ -9,7 +9,7 @@ from core.models.accounts import Account
 from core.permissions import Permission
 from core.services.actors import Actor, acting_as
 from core.services.manual_tasks import count_open_tasks
-from core.services.people import accounts_of, permissions_in
+from core.services.people import accounts_of
 from core.services.sign_in import resume_session
 from web.database import db
 from web.sessions import SignedInUser
@@ -54,7 +54,7 @@ def current_actor() -> Actor:
 
 def can(permission: Permission) -> bool:
     """Whether the signed-in person may do ``permission`` in the account they act for."""
-    return permission in permissions_in(db.session, current_user.user, acting_account())
+    return permission in current_actor().permissions  # read once per request, however many times a page asks
 
 
 def open_task_count() -> int:
