@@ -31,7 +31,7 @@ from bss.tmf.catalog_mapping import (
 )
 from bss.tmf.common import PREFIX, json_body, one_response, path_id, timestamp
 from bss.tmf.inventory_mapping import STATUSES, product
-from bss.tmf.ordering_mapping import STATES, product_order
+from bss.tmf.ordering_mapping import STATES, cancellation, product_order
 from bss.tmf.shelves import find_offering
 from core.models.accounts import Account
 from core.models.event_hubs import EventDelivery, EventHub
@@ -89,7 +89,9 @@ def event_subscription(hub: EventHub) -> dict[str, Any]:
 def event_body(session: Session, delivery: EventDelivery) -> dict[str, Any]:
     """The TMF event a delivery sends: its resource as it is now, in the state the event announces."""
     payload, viewer = delivery.payload, delivery.hub.account
-    if "order_id" in payload:
+    if "cancelled_order_id" in payload:
+        event = {"cancelProductOrder": cancellation(session.get_one(Order, payload["cancelled_order_id"]), payload["reason"])}
+    elif "order_id" in payload:
         resource = product_order(session.get_one(Order, payload["order_id"]), viewer)
         resource["state"] = STATES[OrderStatus(payload["status"])]
         for item in resource["productOrderItem"]:

@@ -443,6 +443,8 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str =
     move_order(session, order, OrderStatus.CANCELLED)
     record_event(session, account=actor.account, by=actor.user, action="order.cancelled", target=order,
                  changes={"reason": reason.strip()})
+    publish(session, account_ids(order.payer.path), ORDERING, "CancelProductOrderCreateEvent",
+            lambda: {"cancelled_order_id": order.id, "reason": reason.strip()})
     return order
 
 

@@ -198,6 +198,28 @@ def test_a_quantity_changed_reaches_an_inventory_listener_as_an_attribute_change
     assert {"name": "quantity", "value": 5, "valueType": "integer"} in product["productCharacteristic"]
 
 
+def test_an_order_withdrawn_reaches_the_listener_as_a_cancellation_and_a_state_change(api_as, db, demo, fake_catalog,
+                                                                                      listener):
+    demo["bright"].payment_confirmation_methods = ["bank_transfer"]  # Harbour's order waits for its payment
+    db.commit()
+    harbour = api_as("harbour")
+    query = "eventType=CancelProductOrderCreateEvent,ProductOrderStateChangeEvent"
+    assert register(harbour, ORDERING, listener.url, query).status_code == 201
+    placed = order(harbour, item(fake_catalog["small"], demo["bright"]), payment=[{"id": "bank_transfer"}]).json
+    withdrawn = harbour.post(f"{ORDERING}/cancelProductOrder", json={"productOrder": {"id": placed["id"]},
+                                                                     "cancellationReason": "Ordered twice"})
+    assert withdrawn.status_code == 201, withdrawn.json
+    send_due(db)
+
+    events = listener.events()
+    for event in events:
+        conforms("TMF622", event["eventType"], event)
+    assert [event["eventType"] for event in events] == ["ProductOrderStateChangeEvent", "CancelProductOrderCreateEvent"]
+    cancelled = events[1]["event"]["cancelProductOrder"]
+    assert (cancelled["productOrder"]["id"], cancelled["state"], cancelled["cancellationReason"]) == (
+        placed["id"], "done", "Ordered twice")
+
+
 def test_an_event_the_listener_failed_is_sent_again_with_the_same_id(api_as, db, demo, fake_catalog, listener,
                                                                        frozen_clock):
     harbour = api_as("harbour")
