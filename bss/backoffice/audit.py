@@ -1,16 +1,26 @@
-"""The audit log of the acting account and the accounts below it."""
+"""The audit log of the acting account and the accounts below it: newest first, narrowed by who, what and when,
+a page at a time, each change in words ("status: active → suspended")."""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from bss.auth import acting_account
 from bss.backoffice import bp
+from core.errors import ValidationError
 from core.permissions import Permission
-from core.services.audit import audit_events
+from core.services.audit import AUTOMATIC, AuditFilter, audit_choices, audit_events
 from core.services.people import require_permission
 from web.database import db
+from web.formatting import words
+from web.forms import whole_number
+
+#: Events per page.
+PAGE = 50
 
 
 @bp.get("/audit")
@@ -18,4 +28,67 @@ from web.database import db
 def audit() -> str:
     account = acting_account()
     require_permission(db.session, current_user.user, account, Permission.MANAGE_TEAM)
-    return render_template("backoffice/audit.html", account=account, events=audit_events(db.session, account))
+    people, areas = audit_choices(db.session, account)
+    errors: dict[str, list[str]] = {}
+    filters = AuditFilter(actor_id=_who(errors), area=_area(areas, errors), since=_day("since", errors),
+                          until=_day("until", errors, next_day=True))
+    before = whole_number(request.args.get("before"), "before", errors)
+    if errors:
+        raise ValidationError(errors)
+    events = audit_events(db.session, account, filters, before_id=before, limit=PAGE + 1)
+    return render_template("backoffice/audit.html", account=account, events=events[:PAGE], people=people, areas=areas,
+                           more=events[PAGE - 1].id if len(events) > PAGE else None, shown=request.args,
+                           change_of=change_of, AUTOMATIC=AUTOMATIC)
+
+
+def _who(errors: dict[str, list[str]]) -> int | None:
+    raw = request.args.get("who") or ""
+    return AUTOMATIC if raw == "automatic" else whole_number(raw, "who", errors)
+
+
+def _area(areas: list[str], errors: dict[str, list[str]]) -> str:
+    area = request.args.get("area") or ""
+    if area and area not in areas:
+        errors["area"] = [f"Choose one of {', '.join(areas)}."]
+    return area
+
+
+def _day(name: str, errors: dict[str, list[str]], *, next_day: bool = False) -> datetime | None:
+    """A day the query names (``YYYY-MM-DD``) as the moment it starts, UTC; ``next_day`` for the moment it ends."""
+    raw = request.args.get(name) or ""
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = ["Give a day as YYYY-MM-DD."]
+        return None
+    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(tzinfo=UTC))
+
+
+#: Recorded fields whose value is a list of its own, not what a field was and became.
+VALUE_LISTS = frozenset({"nameservers", "members", "lines", "volume_tiers"})
+
+
+def change_of(field: str, value: Any) -> tuple[str, str, str | None]:
+    """A recorded change as people read it: its field in words, then its value, or what it was and became.
+
+    The services record a change as ``[before, after]`` (``status``, ``plan``, the payment methods
+    a seller confirms); a field whose value is itself a list says so in ``VALUE_LISTS``.
+    """
+    if isinstance(value, list) and len(value) == 2 and field not in VALUE_LISTS:
+        return words(field), text_of(value[0]), text_of(value[1])
+    return words(field), text_of(value), None
+
+
+def text_of(value: Any) -> str:
+    """A recorded value in words: nothing as a dash, yes or no, lists and mappings spelt out."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{words(key)}: {text_of(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(text_of(item) for item in value)
+    return str(value)
