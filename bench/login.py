@@ -44,9 +44,7 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 
 from figures import figure
-from sqlalchemy import Engine, select
-from sqlalchemy.engine import make_url
-from storefront_catalog import (
+from serving import (
     REDIS_URL,
     Server,
     app_env,
@@ -59,6 +57,8 @@ from storefront_catalog import (
     served,
     worker_pids,
 )
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
 
 from bss.migrations import upgrade_database
 from core.db import make_engine, make_session_factory
@@ -271,8 +271,7 @@ def run_postgres(directory: Path, args: argparse.Namespace) -> Measured | None:
 
 
 def main() -> int:
-    parser = options(__doc__.splitlines()[0])
-    parser.set_defaults(postgres_url=DEFAULT_POSTGRES_URL)
+    parser = options(__doc__.splitlines()[0], DEFAULT_POSTGRES_URL)
     parser.add_argument("--rounds", type=int, default=10, help="rounds, each timing the sign-ins then the hash (10)")
     parser.add_argument("--duration", type=float, default=4, help="seconds of each, per round (4)")
     parser.add_argument("--clients", type=int, default=4, help="people signing in at once (4)")
