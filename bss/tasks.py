@@ -12,6 +12,7 @@ from celery import Task, shared_task
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from bss.dispatch import keep_emails
 from bss.tmf.hubs import event_body
 from bss.worker import forget_delivered_messages
 from core.clock import utcnow
@@ -24,7 +25,7 @@ from core.services.dunning import run_dunning
 from core.services.event_hubs import deliver, overdue_delivery_ids
 from core.services.idempotency import purge_idempotency_keys
 from core.services.invoice_notices import announce_all
-from core.services.outbox import deliver_email, overdue_email_ids
+from core.services.outbox import deliver_emails, overdue_email_ids
 from core.services.provisioning import (
     LEASE_RENEWAL,
     call_product,
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: How late a pending email may be before the sweep publishes it again.
 OUTBOX_GRACE = timedelta(minutes=2)
+#: Overdue emails the sweep publishes together, in one task.
+EMAILS_PER_TASK = 50
 
 
 def mail_transport() -> MailTransport:
@@ -50,26 +53,12 @@ def mail_transport() -> MailTransport:
     return transport_for(config["CASCADE_MAIL_URL"], config["CASCADE_INSTANCE_PATH"] / "outbox")
 
 
-@shared_task(bind=True, max_retries=None)
-def send_email(self: Task, email_id: int) -> None:
-    """Deliver one outbox email; retry with backoff while the failure is temporary."""
-    config = current_app.config
-    email = deliver_email(db.session, email_id, mail_transport(), config["CASCADE_MAIL_FROM"], config["CASCADE_MAIL_DOMAIN"])
-    db.session.commit()
-    if email is None:
-        return
-    if email.status is EmailStatus.PENDING:
-        countdown = max((email.next_attempt_at - utcnow()).total_seconds(), 0)
-        log.warning("email %s: attempt %s failed (%s), retrying in %ss", email.id, email.attempts, email.last_error, countdown)
-        raise self.retry(countdown=countdown)
-    log.info("email %s to %s: %s", email.id, email.to_address, email.status)
-
-
 @shared_task
 def sweep_outbox() -> None:
     """Publish again the emails and TMF events whose task was lost (broker down at commit time, say)."""
-    for email_id in overdue_email_ids(db.session, OUTBOX_GRACE):
-        send_email.delay(email_id)
+    overdue = overdue_email_ids(db.session, OUTBOX_GRACE)
+    for start in range(0, len(overdue), EMAILS_PER_TASK):
+        carry_out.delay([], overdue[start:start + EMAILS_PER_TASK])
     for delivery_id in overdue_delivery_ids(db.session, OUTBOX_GRACE):
         send_event.delay(delivery_id)
 
@@ -90,22 +79,72 @@ def send_event(self: Task, delivery_id: int) -> None:
 
 
 @shared_task
+def carry_out(request_ids: list[int], email_ids: list[int]) -> None:
+    """Carry out what one commit made due (``bss.dispatch``): its provisioning requests, then its
+    emails and those the requests' answers queued, all in one go.
+
+    An order is one task: its activation first (what the customer waits for), then the emails
+    saying it was received and is ready. Running it twice, or again after a worker died, is
+    harmless: a request is carried out once (``provision``) and an email sent once.
+    """
+    emails = list(email_ids)
+    for request_id in request_ids:
+        emails += _provision(request_id)
+    _send_emails(emails)
+
+
+@shared_task
 def provision(request_id: int) -> None:
-    """Carry out one provisioning request: claim it, call its product, record the answer.
+    """Carry out one provisioning request: claim it, call its product, record the answer; then send
+    the emails the answer queued.
 
     Running it twice, or again after a worker died, is harmless: a claimed or finished request
     is not claimed again, and the product dedupes on the request's idempotency key.
     """
+    _send_emails(_provision(request_id))
+
+
+def _provision(request_id: int) -> list[int]:
+    """Claim, call, record, each claim and answer committed; return the emails they queued, unpublished."""
     claim = claim_request(db.session, request_id)
-    db.session.commit()
+    emails = _commit_keeping_emails()
     if claim is None:
-        return
+        return emails
     with lease_kept(request_id, claim.attempt):
         answer = call_product(claim)
     request = record_answer(db.session, request_id, claim.attempt, answer)
-    db.session.commit()
+    emails += _commit_keeping_emails()
     if request is not None:
         log.info("provisioning request %s (%s): %s %s", request.id, request.action, request.status, request.detail)
+    return emails
+
+
+def _commit_keeping_emails() -> list[int]:
+    """Commit the session; return the emails its transaction queued, which this task sends itself."""
+    emails = keep_emails(db.session)
+    db.session.commit()
+    return emails
+
+
+def _send_emails(email_ids: list[int]) -> None:
+    """Send these outbox emails, all in one go; publish those a temporary failure kept again, for
+    when the last of them is due."""
+    if not email_ids:
+        return
+    config = current_app.config
+    emails = deliver_emails(db.session, email_ids, mail_transport(), config["CASCADE_MAIL_FROM"],
+                            config["CASCADE_MAIL_DOMAIN"])
+    db.session.commit()
+    again = [email for email in emails if email.status is EmailStatus.PENDING]
+    for email in emails:
+        if email in again:
+            log.warning("email %s: attempt %s failed (%s), retrying at %s", email.id, email.attempts, email.last_error,
+                        email.next_attempt_at)
+        else:
+            log.info("email %s to %s: %s", email.id, email.to_address, email.status)
+    if again:
+        countdown = max((max(email.next_attempt_at for email in again) - utcnow()).total_seconds(), 0)
+        carry_out.apply_async(([], [email.id for email in again]), countdown=countdown)
 
 
 @contextmanager

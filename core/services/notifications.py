@@ -43,12 +43,15 @@ def _people(session: Session, teams_of: Account, *, only: Iterable[Team] | None 
 def sender_name_for(session: Session, seller: Account) -> str:
     """The name ``seller``'s customers get their emails from: the name its shop goes by, or the
     sender name of its own where its plan has one."""
-    storefront = live_storefront_of(session, seller)
-    if storefront is None:
+    return _sender_name(seller, live_storefront_of(session, seller))
+
+
+def _sender_name(seller: Account, live_storefront: Storefront | None) -> str:
+    if live_storefront is None:
         return seller.name
-    if storefront.sender_name and OWN_SENDER_NAME in storefront.entitlements:
-        return storefront.sender_name
-    return storefront.shop_name
+    if live_storefront.sender_name and OWN_SENDER_NAME in live_storefront.entitlements:
+        return live_storefront.sender_name
+    return live_storefront.shop_name
 
 
 def live_storefront_of(session: Session, seller: Account) -> Storefront | None:
@@ -63,8 +66,8 @@ def email_people(session: Session, account: Account, people: Iterable[User], sub
 
     ``reply_to`` gives each person's Reply-To from the person and the subdomain of the mail domain the
     email goes from (the shop's, or ``None``): where an answer to the email reaches."""
-    sender = sender_name_for(session, account.parent) if account.parent is not None else None
     brand = live_storefront_of(session, account.parent) if account.parent is not None else None
+    sender = _sender_name(account.parent, brand) if account.parent is not None else None
     subdomain = brand.account.slug if brand is not None else None
     for person in {person.email: person for person in people}.values():
         queue_email(session, to=person.email, subject=subject, text=f"Hello {person.name},\n\n{text}\n",

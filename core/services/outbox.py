@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import smtplib
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -129,43 +130,75 @@ def build_message(email: OutboxEmail, sender: str, attachments: Sequence[Attachm
 def deliver_email(
     session: Session, email_id: int, transport: MailTransport, sender: str, mail_domain: str | None = None
 ) -> OutboxEmail | None:
-    """Send one pending email that is due, and record the outcome.
+    """Send one pending email that is due, and record the outcome (``deliver_emails`` for one);
+    ``None`` when there is nothing to do."""
+    delivered = deliver_emails(session, [email_id], transport, sender, mail_domain)
+    return delivered[0] if delivered else None
 
-    It claims the email in a transaction of its own (committed: a claimed email is not due for
-    ``SEND_LEASE``), sends it with no transaction open, a mail server being as slow as it likes,
-    then records the outcome in the session's new transaction, for the caller to commit. Returns
-    ``None`` when there is nothing to do: the email was sent or given up already, is not due
-    yet, or another worker holds it. A temporary failure leaves it pending (the caller retries)
-    until ``MAX_ATTEMPTS``; a permanent refusal from the server fails it at once.
+
+def deliver_emails(
+    session: Session, email_ids: Iterable[int], transport: MailTransport, sender: str, mail_domain: str | None = None
+) -> list[OutboxEmail]:
+    """Send the pending emails among ``email_ids`` that are due, in the order they were queued, and
+    record each outcome; return those it tried.
+
+    It claims them all in a transaction of its own (committed: a claimed email is not due for
+    ``SEND_LEASE``), sends them with no transaction open, a mail server being as slow as it likes,
+    then records the outcomes in the session's new transaction, for the caller to commit. An
+    email that was sent or given up already, is not due yet, or that another worker holds is
+    left out. A temporary failure leaves its email pending (the caller retries) until
+    ``MAX_ATTEMPTS``; a permanent refusal from the server fails it at once.
     """
+    ids = sorted(set(email_ids))
+    if not ids:
+        return []
     now = utcnow()
-    email = session.scalar(
+    emails = list(session.scalars(
         select(OutboxEmail)
-        .where(OutboxEmail.id == email_id, OutboxEmail.status == EmailStatus.PENDING,
-               OutboxEmail.next_attempt_at <= now)
+        .where(OutboxEmail.id.in_(ids), OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
+        .order_by(OutboxEmail.id)
         .with_for_update(skip_locked=True)
-    )
-    if email is None:
-        return None
-    email.attempts += 1
-    email.next_attempt_at = now + SEND_LEASE
-    # Its documents are read and rendered now, while the session is open; the send comes after.
-    message = build_message(email, sender, resolve_attachments(session, email.attachments), mail_domain)
-    end_before_outside_call(session)  # the claim stands on its own
+    ))
+    if not emails:
+        return []
+    messages = []
+    for email in emails:
+        email.attempts += 1
+        email.next_attempt_at = now + SEND_LEASE
+        # Its documents are read and rendered now, while the session is open; the send comes after.
+        messages.append(build_message(email, sender, resolve_attachments(session, email.attachments), mail_domain))
+    end_before_outside_call(session)  # the claims stand on their own
+    outcomes = [_send(message, transport) for message in messages]  # the rows are written to once all are sent
+    for email, outcome in zip(emails, outcomes, strict=True):
+        if outcome.sent_at is not None:
+            email.status = EMAIL_STATES.check(email.status, EmailStatus.SENT)
+            email.sent_at = outcome.sent_at
+            email.last_error = None
+        else:
+            _record_failure(email, outcome.error or "", permanent=outcome.permanent)
+    session.flush()
+    return emails
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of a message handed to the mail server: sent when, or the server's error."""
+
+    sent_at: datetime | None = None
+    error: str | None = None
+    permanent: bool = False
+
+
+def _send(message: EmailMessage, transport: MailTransport) -> _Outcome:
     try:
         transport.send(message)
     except smtplib.SMTPResponseException as exc:
-        _record_failure(email, f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500)
+        return _Outcome(error=f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500)
     except smtplib.SMTPRecipientsRefused as exc:
-        _record_failure(email, f"recipients refused: {exc.recipients}", permanent=True)
+        return _Outcome(error=f"recipients refused: {exc.recipients}", permanent=True)
     except (OSError, smtplib.SMTPException) as exc:
-        _record_failure(email, f"{type(exc).__name__}: {exc}", permanent=False)
-    else:
-        email.status = EMAIL_STATES.check(email.status, EmailStatus.SENT)
-        email.sent_at = utcnow()
-        email.last_error = None
-    session.flush()
-    return email
+        return _Outcome(error=f"{type(exc).__name__}: {exc}")
+    return _Outcome(sent_at=utcnow())
 
 
 def retry_delay(attempts: int) -> timedelta:

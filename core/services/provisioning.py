@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.errors import ConflictError
@@ -177,12 +177,28 @@ class Answer:
     retry_reason: str | None = None
 
 
+def _locked(request_id: int, *, skip_locked: bool = False) -> Select[tuple[ProvisioningRequest]]:
+    """The request, locked, with what carrying it out reads (its subscription, plan, product, accounts
+    and order) loaded in the same statement rather than one at a time."""
+    subscription = joinedload(ProvisioningRequest.subscription, innerjoin=True)
+    return (
+        select(ProvisioningRequest)
+        .where(ProvisioningRequest.id == request_id)
+        .options(
+            subscription.joinedload(Subscription.plan, innerjoin=True).joinedload(Plan.product, innerjoin=True),
+            *(subscription.joinedload(account, innerjoin=True)
+              for account in (Subscription.owner, Subscription.seller, Subscription.payer)),
+            joinedload(ProvisioningRequest.order_line).joinedload(OrderLine.order),
+            joinedload(ProvisioningRequest.requested_by),
+        )
+        .with_for_update(of=ProvisioningRequest, skip_locked=skip_locked)
+    )
+
+
 def claim_request(session: Session, request_id: int) -> Claim | None:
     """Take up a due request for this worker; ``None`` when there is nothing to do now."""
     request = session.scalar(
-        select(ProvisioningRequest)
-        .where(ProvisioningRequest.id == request_id, ProvisioningRequest.status.in_((R.PENDING, R.WAITING)))
-        .with_for_update(skip_locked=True)
+        _locked(request_id, skip_locked=True).where(ProvisioningRequest.status.in_((R.PENDING, R.WAITING)))
     )
     if request is None:
         return None
@@ -225,9 +241,7 @@ def call_product(claim: Claim) -> Answer:
 
 def record_answer(session: Session, request_id: int, attempt: int, answer: Answer) -> ProvisioningRequest | None:
     """Apply the product's answer; an answer for an attempt that lost its lease is ignored."""
-    request = session.scalar(
-        select(ProvisioningRequest).where(ProvisioningRequest.id == request_id).with_for_update()
-    )
+    request = session.scalar(_locked(request_id))
     if request is None or request.status is not R.RUNNING or request.attempts != attempt:
         return None
     request.lease_until = None

@@ -6,28 +6,11 @@ builds its platform, serves it, loads it and prints one JSON line per figure.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
+from tests.bench import smoke_figures
+
 pytestmark = pytest.mark.integration  # each bench starts gunicorn servers and processes of its own
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def smoke_figures(bench: str) -> dict[str, dict[str, object]]:
-    """Run ``bench/<bench>`` with ``--smoke`` to the end; answer its figures by name."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / bench), "--smoke"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    figures = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    for found in figures:
-        assert set(found) >= {"figure", "value", "baseline", "ratio", "target", "met"}, found
-        assert isinstance(found["met"], bool), found
-    return {str(found["figure"]): found for found in figures}
 
 
 def test_the_catalog_bench_reports_the_visitor_the_signed_in_customer_and_the_memory():

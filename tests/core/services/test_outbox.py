@@ -6,7 +6,7 @@ import pytest
 from core.errors import ValidationError
 from core.mail import FileTransport, SMTPTransport
 from core.models.outbox import EmailStatus
-from core.services.outbox import MAX_ATTEMPTS, deliver_email, overdue_email_ids, queue_email
+from core.services.outbox import MAX_ATTEMPTS, deliver_email, deliver_emails, overdue_email_ids, queue_email
 from plugin_kit.testing import free_port
 
 SENDER = "Cascade <no-reply@cascade.example>"
@@ -40,6 +40,17 @@ def test_delivering_twice_sends_once(db, smtp_server):
     assert deliver_email(db, email.id, SMTPTransport(url), SENDER) is not None
     assert deliver_email(db, email.id, SMTPTransport(url), SENDER) is None
     assert len(mailbox.wait_for(1)) == 1
+
+
+def test_emails_delivered_together_are_each_sent_once_in_the_order_they_were_queued(db, smtp_server):
+    url, mailbox = smtp_server
+    received, ready, invoice = (_queue(db, subject=subject) for subject in ("Received", "Ready", "Invoice"))
+    deliver_email(db, invoice.id, SMTPTransport(url), SENDER)  # one of them went out already
+    delivered = deliver_emails(db, [invoice.id, ready.id, received.id, received.id], SMTPTransport(url), SENDER)
+    assert delivered == [received, ready]
+    assert deliver_emails(db, [received.id, ready.id], SMTPTransport(url), SENDER) == []  # delivered again: nothing
+    assert [message["Subject"] for message in mailbox.wait_for(3)] == ["Invoice", "Received", "Ready"]
+    assert {email.status for email in (received, ready, invoice)} == {EmailStatus.SENT}
 
 
 def test_a_server_that_is_down_is_retried_with_backoff_then_given_up(db, frozen_clock):
