@@ -23,6 +23,8 @@ def figure(name: str, value: float, baseline: float, target: float, *, at_least:
     line: dict[str, object] = {
         "figure": name, "value": round(value, 4), "baseline": round(baseline, 4), "ratio": round(ratio, 4),
         "target": target, "met": bounded >= target if at_least else bounded <= target,
+        # What the target bounds, and how: for the table, and for anyone reading the line alone.
+        "bounds": "value" if absolute else "ratio", "at_least": at_least,
     }
     if unit:
         line["unit"] = unit
@@ -32,14 +34,16 @@ def figure(name: str, value: float, baseline: float, target: float, *, at_least:
 
 def table(lines: Iterable[str]) -> str:
     """The Markdown table of the figures among ``lines`` (a bench's output; other lines are skipped)."""
-    rows = ["| figure | value | baseline | ratio | target | met |", "|---|---:|---:|---:|---:|:---:|"]
+    rows = ["| figure | value | baseline | ratio | target | met |", "|---|---:|---:|---:|---|:---:|"]
     for text in lines:
         if not text.startswith("{"):
             continue
         found = json.loads(text)
         unit = f" {found['unit']}" if found.get("unit") else ""
-        rows.append(f"| {found['figure']} | {found['value']:g}{unit} | {found['baseline']:g}{unit} | "
-                    f"{found['ratio']:.3g} | {found['target']:g} | {'yes' if found['met'] else 'no'} |")
+        bound = "≥" if found.get("at_least", True) else "≤"
+        target = f"{bound} {found['target']:g}{unit}" if found.get("bounds") == "value" else f"ratio {bound} {found['target']:g}"
+        rows.append(f"| {found['figure']} | {found['value']:.4g}{unit} | {found['baseline']:.4g}{unit} | "
+                    f"{found['ratio']:.3g} | {target} | {'yes' if found['met'] else 'no'} |")
     return "\n".join(rows)
 
 
