@@ -3,7 +3,7 @@
 
 A plugin installed in the same environment as Cascade gets, with no conftest of its own:
 
-- ``app``, ``db``, ``client``, ``runner``, ``make_app``, ``frozen_clock``, ``selects``: the app on
+- ``app``, ``db``, ``client``, ``runner``, ``make_app``, ``frozen_clock``, ``selects``, ``statements``: the app on
   a migrated database, each test in a transaction rolled back after it (``app``);
 - ``demo``, ``plans``, ``actor_for``, ``make_account``, ``make_team``, ``reseller_plan``, ``shops``,
   ``close_bright``, ``subscribe`` (with ``subscription_plans`` to override): the demo platform,

@@ -195,16 +195,36 @@ def frozen_clock() -> Iterator[FrozenTime]:
         yield frozen
 
 
+#: What ``statements`` leaves out: the transactions around the statements.
+_TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
+
+
 @pytest.fixture
 def selects(db: Session) -> Iterator[list[str]]:
     """The SELECT statements sent to the test's database while the test runs."""
+    with _recorded(db, lambda statement: statement.startswith("SELECT")) as sent:
+        yield sent
+
+
+@pytest.fixture
+def statements(db: Session) -> Iterator[list[str]]:
+    """The SQL statements sent to the test's database while the test runs, transaction control left out."""
+    with _recorded(db, lambda statement: not statement.startswith(_TRANSACTION_CONTROL)) as sent:
+        yield sent
+
+
+@contextmanager
+def _recorded(db: Session, keep: Callable[[str], bool]) -> Iterator[list[str]]:
+    """The statements ``keep`` keeps (it reads them upper-cased, leading space stripped), as they are sent."""
     sent: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if keep(statement.lstrip().upper()):
             sent.append(statement)
 
     engine = db.get_bind().engine
     event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

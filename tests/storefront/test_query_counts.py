@@ -3,12 +3,9 @@ invoices, tickets) as with one: a page that queried once per row would fail here
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.models.invoices import Invoice
 from core.models.orders import Order
@@ -28,24 +25,6 @@ CUSTOMER_PAGES = {
     "/invoices": 10, "/invoices/{invoice}": 10, "/support": 7, "/support/{ticket}": 14, "/organisation": 12,
     "/transfers/new": 5,
 }
-_TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
-
-
-@pytest.fixture
-def statements(db) -> Iterator[list[str]]:
-    """The SQL statements sent to the test's database while the test runs, transaction control left out."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
-            sent.append(statement)
-
-    engine = db.get_bind().engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
-
-
 def _counted(client, statements, pages) -> dict[str, int]:
     counts = {}
     for page in pages:

@@ -3,12 +3,9 @@ that queried once per account, order, subscription, invoice or ticket listed wou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from core.models.accounts import AccountKind
 from core.services.billing_run import run_billing
@@ -31,24 +28,6 @@ RESELLER_PAGES = {
     "/bss/": 17, "/bss/accounts": 12, "/bss/orders": 16, "/bss/subscriptions": 13, "/bss/invoices": 15,
     "/bss/tickets": 16, "/bss/audit": 12, "/bss/prices": 14, "/bss/storefront": 22,
 }
-_TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
-
-
-@pytest.fixture
-def statements(db) -> Iterator[list[str]]:
-    """The SQL statements sent to the test's database while the test runs, transaction control left out."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
-            sent.append(statement)
-
-    engine = db.get_bind().engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield sent
-    event.remove(engine, "before_cursor_execute", record)
-
-
 def _counted(client, statements, pages) -> dict[str, int]:
     counts = {}
     for page in pages:
