@@ -13,6 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from core.errors import ValidationError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: The largest amount a number typed in may be (a price, a charge, a payment): far below what the database keeps
+#: (18 digits, 4 of them decimals), so that sums of many such amounts still fit.
+MAX_AMOUNT = Decimal(10) ** 12
 
 #: Minor units of the currencies that do not use two decimals (ISO 4217).
 _MINOR_UNITS = {
@@ -51,6 +54,8 @@ def to_decimal(value: Decimal | int | str, field: str = "amount") -> Decimal:
         raise ValidationError({field: [f"Unsupported type {type(value).__name__}."]})
     if not result.is_finite():
         raise ValidationError({field: ["Must be a finite number."]})
+    if abs(result) >= MAX_AMOUNT:
+        raise ValidationError({field: [f"Must be less than {MAX_AMOUNT:,}."]})
     return result
 
 

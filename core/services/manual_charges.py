@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.errors import NotFoundError, ValidationError
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
-from core.money import Money, minor_units, to_decimal
+from core.money import MAX_AMOUNT, Money, minor_units, to_decimal
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
@@ -49,6 +49,8 @@ def add_charge(session: Session, *, actor: Actor, recipient_id: int, description
     if not _CURRENCY.match(code):
         errors["currency"] = ["Give the currency's three-letter ISO code: EUR, GBP, USD."]
     unit = _unit_price(unit_price, minor_units(code), errors)
+    if unit is not None and "quantity" not in errors and unit * quantity >= MAX_AMOUNT:
+        errors["unit_price"] = [f"The charge comes to {unit * quantity:,}: it must be less than {MAX_AMOUNT:,} in all."]
     if errors:
         raise ValidationError(errors)
     assert unit is not None
