@@ -13,9 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from core.errors import ValidationError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-#: The largest amount a number typed in may be (a price, a charge, a payment): far below what the database keeps
-#: (18 digits, 4 of them decimals), so that sums of many such amounts still fit.
-MAX_AMOUNT = Decimal(10) ** 12
+#: How many digits before the point an amount typed in may have (a price, a payment): far fewer than the database
+#: keeps (18 digits, 4 of them decimals), so that sums of many such amounts still fit.
+MAX_AMOUNT_DIGITS = 12
+MAX_AMOUNT = Decimal(10) ** MAX_AMOUNT_DIGITS
 
 #: Minor units of the currencies that do not use two decimals (ISO 4217).
 _MINOR_UNITS = {

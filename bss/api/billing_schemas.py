@@ -18,7 +18,7 @@ from core.models.invoices import InvoiceStatus
 from core.money import decimal_text
 from core.permissions import PaymentMethod
 from core.services.credit_notes import MAX_REASON
-from core.services.manual_charges import KINDS, MAX_DESCRIPTION, MAX_QUANTITY
+from core.services.manual_charges import KINDS, MAX_DESCRIPTION, MAX_QUANTITY, UNIT_PRICE_DIGITS
 from core.services.payment_details import MAX_REFERENCE
 from web.api.fields import Id, Integer, Pattern, Timestamp
 
@@ -152,6 +152,7 @@ class ChargeCreateSchema(FlatErrorsSchema):
     description = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION),
                                 metadata={"description": "What the recipient reads on its invoice."})
     quantity = Integer(load_default=1, validate=validate.Range(min=1, max=MAX_QUANTITY))
-    unit_price = Amount(positive=True, required=True, metadata={"description": "A decimal string above zero (a credit's too)."})
+    unit_price = Amount(positive=True, digits=UNIT_PRICE_DIGITS, required=True,
+                        metadata={"description": "A decimal string above zero (a credit's too)."})
     currency = fields.String(required=True, validate=Pattern(r"^[A-Z]{3}$", error="Give an ISO 4217 code, such as EUR."),
                              metadata={"description": "ISO 4217: EUR, GBP, USD."})

@@ -15,7 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from core.models.catalog import BillingPeriod
 from core.models.prices import PriceListKind
-from core.money import Money, decimal_text
+from core.money import MAX_AMOUNT_DIGITS, Money, decimal_text
 from web.api.fields import Id, Integer, Pattern, Timestamp
 from web.api.operations import flat_messages
 from web.api.paging import Cursor
@@ -83,10 +83,11 @@ class DecimalString(fields.Field):
 
 
 class Amount(DecimalString):
-    """A price as a decimal string, as precise as the database keeps it (4 decimals); ``positive``: above zero."""
+    """A price as a decimal string, as precise as the database keeps it (4 decimals), of at most ``digits`` digits
+    before the point (``MAX_AMOUNT_DIGITS``: what any amount typed in may be); ``positive``: above zero."""
 
-    def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
-        super().__init__(places=4, digits=14, positive=positive, **kwargs)
+    def __init__(self, *, positive: bool = False, digits: int = MAX_AMOUNT_DIGITS, **kwargs: Any) -> None:
+        super().__init__(places=4, digits=digits, positive=positive, **kwargs)
 
 
 class FlatErrorsSchema(Schema):

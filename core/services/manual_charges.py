@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.errors import NotFoundError, ValidationError
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
-from core.money import MAX_AMOUNT, Money, minor_units, to_decimal
+from core.money import Money, minor_units, to_decimal
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
@@ -25,6 +25,8 @@ from core.services.audit import record_event
 #: What a seller adds by hand: a charge, a one-off fee, or a credit.
 KINDS = (ChargeKind.MANUAL, ChargeKind.FEE, ChargeKind.CREDIT)
 MAX_QUANTITY = 10_000
+#: A unit price below this, times the largest quantity, stays below ``MAX_AMOUNT``: what any amount may be.
+UNIT_PRICE_DIGITS = 8
 MAX_DESCRIPTION = 300
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -49,8 +51,6 @@ def add_charge(session: Session, *, actor: Actor, recipient_id: int, description
     if not _CURRENCY.match(code):
         errors["currency"] = ["Give the currency's three-letter ISO code: EUR, GBP, USD."]
     unit = _unit_price(unit_price, minor_units(code), errors)
-    if unit is not None and "quantity" not in errors and unit * quantity >= MAX_AMOUNT:
-        errors["unit_price"] = [f"The charge comes to {unit * quantity:,}: it must be less than {MAX_AMOUNT:,} in all."]
     if errors:
         raise ValidationError(errors)
     assert unit is not None
@@ -72,7 +72,8 @@ def _unit_price(value: Decimal | str, decimals: int, errors: dict[str, list[str]
         unit = to_decimal(value, "unit_price")
     except ValidationError:
         unit = None
-    if unit is None or unit <= 0 or -int(unit.as_tuple().exponent) > decimals:
-        errors["unit_price"] = [f"Give an amount above zero with at most {decimals} decimals: 25.00."]
+    if unit is None or unit <= 0 or -int(unit.as_tuple().exponent) > decimals or unit >= 10 ** UNIT_PRICE_DIGITS:
+        errors["unit_price"] = [f"Give an amount above zero and below {10 ** UNIT_PRICE_DIGITS:,}, with at most {decimals} "
+                                "decimals: 25.00."]
         return None
     return unit
