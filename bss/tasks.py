@@ -105,15 +105,21 @@ def provision(request_id: int) -> None:
 
 
 def _provision(request_id: int) -> list[int]:
-    """Claim, call, record, each claim and answer committed; return the emails they queued, unpublished."""
-    claim = claim_request(db.session, request_id)
+    """Claim (committed), call, record; return the emails they queued, unpublished.
+
+    The answer's transaction is left open: ``_send_emails`` commits it with the claim of the
+    emails, one transaction fewer per order; a request after it commits it before its claim.
+    """
     emails = _commit_keeping_emails()
+    claim = claim_request(db.session, request_id)
+    emails += _commit_keeping_emails()
     if claim is None:
         return emails
     with lease_kept(request_id, claim.attempt):
         answer = call_product(claim)
     request = record_answer(db.session, request_id, claim.attempt, answer)
-    emails += _commit_keeping_emails()
+    db.session.flush()
+    emails += keep_emails(db.session)
     if request is not None:
         log.info("provisioning request %s (%s): %s %s", request.id, request.action, request.status, request.detail)
     return emails
@@ -127,9 +133,11 @@ def _commit_keeping_emails() -> list[int]:
 
 
 def _send_emails(email_ids: list[int]) -> None:
-    """Send these outbox emails, all in one go; publish those a temporary failure kept again, for
-    when the last of them is due."""
+    """Commit the session's transaction with the claim of these outbox emails, send them all in one go,
+    and commit their outcomes; publish those a temporary failure kept again, for when the last of
+    them is due."""
     if not email_ids:
+        db.session.commit()
         return
     config = current_app.config
     emails = deliver_emails(db.session, email_ids, mail_transport(), config["CASCADE_MAIL_FROM"],

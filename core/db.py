@@ -3,7 +3,8 @@
 SQLite (the embedded default) and PostgreSQL (production) are both first-class. On SQLite every
 connection runs in WAL mode with a busy timeout and foreign keys on, and each transaction starts
 with ``BEGIN IMMEDIATE`` so that two processes writing at once wait for each other instead of
-failing with "database is locked" when a read transaction upgrades to a write.
+failing with "database is locked" when a read transaction upgrades to a write. A connection that
+only reads (``READ_ONLY``) begins with a plain ``BEGIN`` and so waits for nobody.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: The execution option of a connection that only reads (``connection(execution_options={READ_ONLY: True})``):
+#: on SQLite its transaction takes no write lock. Never for work that may write: a write in such a
+#: transaction fails at once if another process has written since it began.
+READ_ONLY = "cascade_read_only"
 
 
 class Base(DeclarativeBase):
@@ -84,7 +89,7 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(bind: Engine | None = None) -> sessionmaker[Session]:

@@ -10,6 +10,7 @@ from flask import Flask, abort, current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wsgi import get_host
 
+from core.db import READ_ONLY
 from core.models.storefronts import Storefront
 from core.services.storefront_hosts import find_storefront, host_name, is_custom_domain, storefront_label
 from storefront.preview import apply_preview
@@ -47,6 +48,7 @@ class HostDispatcher:
         if host_name(host) in self.backoffice_hosts:
             return False
         with self.session_factory() as session:
+            session.connection(execution_options={READ_ONLY: True})  # one read: no write lock to wait for
             return is_custom_domain(session, host)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -8,9 +8,9 @@ process. A price change reaches visitors within ``LIFETIME_SECONDS``; signed-in 
 cart, checkout and the order itself always price afresh.
 
 A browser without the shop's cookie is served a kept page before Flask builds a request
-(``VisitorPages``): one indexed read of the stamp and nothing else. Anyone with something of
-their own in the session (signed in, a cart, a message to show) gets a page rendered for them,
-and so does a preview.
+(``VisitorPages``): one indexed read of the stamp, on the session's connection (no ORM), and
+nothing else. Anyone with something of their own in the session (signed in, a cart, a message
+to show) gets a page rendered for them, and so does a preview.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wsgi import get_host
 
+from core.db import READ_ONLY
 from core.i18n import DEFAULT_LOCALE, LOCALES
 from core.models.storefronts import Storefront
 from core.services.storefront_hosts import host_name
@@ -149,7 +150,7 @@ class VisitorPages:
         if found is None:
             return None
         with self.session_factory() as session:
-            stamp = session.scalar(_STAMP, {"id": found.storefront_id})
+            stamp = session.connection(execution_options={READ_ONLY: True}).scalar(_STAMP, {"id": found.storefront_id})
         return found if stamp == found.stamp else None
 
 

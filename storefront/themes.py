@@ -31,7 +31,7 @@ THEMES_ROOT = Path(__file__).resolve().parent.parent / "themes"
 PAGES = ("base.html", "home.html", "closed.html", "error.html", "sign_in.html", "sign_up.html", "sign_up_sent.html",
          "sign_up_confirm.html", "account.html", "password_forgot.html", "password_reset.html", "subscriptions.html",
          "subscription.html", "organisation.html", "team.html", "invitation_accept.html", "products.html", "product.html",
-         "cart.html", "checkout.html", "orders.html", "order.html")
+         "product_cards.html", "cart.html", "checkout.html", "orders.html", "order.html")
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 _KEYS = {"name", "version", "parent", "description"}

@@ -22,7 +22,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -75,22 +75,22 @@ class KeptCatalog:
 NOTHING = KeptCatalog((), {})
 
 
-class _Kept:
+class Kept:
     """Values kept by one process, the least recently served going first beyond ``size``."""
 
     def __init__(self, size: int) -> None:
-        self.values: OrderedDict[str, Any] = OrderedDict()
+        self.values: OrderedDict[Hashable, Any] = OrderedDict()
         self.size = size
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> Any:
+    def get(self, key: Hashable) -> Any:
         with self.lock:
             found = self.values.get(key)
             if found is not None:
                 self.values.move_to_end(key)
             return found
 
-    def keep(self, key: str, value: Any) -> None:
+    def keep(self, key: Hashable, value: Any) -> None:
         with self.lock:
             self.values[key] = value
             self.values.move_to_end(key)
@@ -102,9 +102,9 @@ class CatalogCache:
     """The catalogs one process keeps (and which list prices each buyer) and, given a Redis URL, what it shares."""
 
     def __init__(self, redis_url: str | None = None) -> None:
-        self.lists = _Kept(MAX_LISTS)
-        self.catalogs = _Kept(MAX_CATALOGS)
-        self.trees = _Kept(MAX_TREES)
+        self.lists = Kept(MAX_LISTS)
+        self.catalogs = Kept(MAX_CATALOGS)
+        self.trees = Kept(MAX_TREES)
         self.shared = redis.Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS,
                                            socket_connect_timeout=REDIS_TIMEOUT_SECONDS) if redis_url else None
 

@@ -12,9 +12,11 @@ import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.headerregistry import Address
+from email import policy
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import cache, lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +38,24 @@ MAX_ATTEMPTS = 5
 SEND_LEASE = timedelta(minutes=5)
 
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+class _ParsedOnce(HeaderRegistry):
+    """The standard library's header registry without its cost per header, most of building a message: it
+    makes a new class for every header, and parses the same From, To and Content-Type lines for every
+    message again. A parsed header is read-only, so one serves every message that has it."""
+
+    @cache
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        return super().__getitem__(name)
+
+    @lru_cache(maxsize=1024)
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+
+#: The standard library's default policy (what ``EmailMessage()`` uses), with headers parsed once.
+_POLICY = policy.default.clone(header_factory=_ParsedOnce())
 
 
 def queue_email(
@@ -101,7 +121,7 @@ def build_message(email: OutboxEmail, sender: str, attachments: Sequence[Attachm
     if email.sender_subdomain:
         mailbox, _, sender_domain = address.rpartition("@")
         address = f"{mailbox}@{email.sender_subdomain}.{mail_domain or sender_domain}"
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = formataddr((email.sender_name or default_name, address))
     message["To"] = email.to_address
     if email.reply_to:
@@ -142,9 +162,10 @@ def deliver_emails(
     """Send the pending emails among ``email_ids`` that are due, in the order they were queued, and
     record each outcome; return those it tried.
 
-    It claims them all in a transaction of its own (committed: a claimed email is not due for
-    ``SEND_LEASE``), sends them with no transaction open, a mail server being as slow as it likes,
-    then records the outcomes in the session's new transaction, for the caller to commit. An
+    It claims them all in the session's transaction and commits it (with what the caller wrote
+    before: a claimed email is not due for ``SEND_LEASE``), builds and sends them with no
+    transaction open, a mail server being as slow as it likes, then records the outcomes in the
+    session's new transaction, for the caller to commit. An
     email that was sent or given up already, is not due yet, or that another worker holds is
     left out. A temporary failure leaves its email pending (the caller retries) until
     ``MAX_ATTEMPTS``; a permanent refusal from the server fails it at once.
@@ -161,14 +182,16 @@ def deliver_emails(
     ))
     if not emails:
         return []
-    messages = []
+    attachments = []
     for email in emails:
         email.attempts += 1
         email.next_attempt_at = now + SEND_LEASE
         # Its documents are read and rendered now, while the session is open; the send comes after.
-        messages.append(build_message(email, sender, resolve_attachments(session, email.attachments), mail_domain))
+        attachments.append(resolve_attachments(session, email.attachments))
     end_before_outside_call(session)  # the claims stand on their own
-    outcomes = [_send(message, transport) for message in messages]  # the rows are written to once all are sent
+    messages = [build_message(email, sender, files, mail_domain) for email, files in zip(emails, attachments, strict=True)]
+    with transport.batch():
+        outcomes = [_send(message, transport) for message in messages]  # the rows are written to once all are sent
     for email, outcome in zip(emails, outcomes, strict=True):
         if outcome.sent_at is not None:
             email.status = EMAIL_STATES.check(email.status, EmailStatus.SENT)

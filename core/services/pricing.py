@@ -8,11 +8,11 @@ the currency's minor unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, inspect, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.models.accounts import Account, AccountKind
@@ -58,19 +58,25 @@ def root_distributor_id(account: Account) -> int:
 
 def purchasable_plans(session: Session, buyer: Account) -> list[Plan]:
     """Plans on sale in the buyer's tree: offered by its distributor, not hidden, not retired."""
+    return _purchasable(session, buyer, None)
+
+
+def _purchasable(session: Session, buyer: Account, plan_ids: Collection[int] | None) -> list[Plan]:
+    """The plans on sale in the buyer's tree, in catalog order; only those of ``plan_ids`` unless it is ``None``."""
     distributor_id = root_distributor_id(buyer)
-    return list(
-        session.scalars(
-            select(Plan)
-            .join(Product, Product.id == Plan.product_id)
-            .join(OfferedProduct, and_(OfferedProduct.product_id == Product.id,
-                                       OfferedProduct.distributor_id == distributor_id))
-            .outerjoin(HiddenPlan, and_(HiddenPlan.plan_id == Plan.id, HiddenPlan.distributor_id == distributor_id))
-            .where(HiddenPlan.id.is_(None), Plan.retired_at.is_(None), Product.retired_at.is_(None))
-            .options(contains_eager(Plan.product))
-            .order_by(Product.name, Plan.rank)
-        )
+    statement = (
+        select(Plan)
+        .join(Product, Product.id == Plan.product_id)
+        .join(OfferedProduct, and_(OfferedProduct.product_id == Product.id,
+                                   OfferedProduct.distributor_id == distributor_id))
+        .outerjoin(HiddenPlan, and_(HiddenPlan.plan_id == Plan.id, HiddenPlan.distributor_id == distributor_id))
+        .where(HiddenPlan.id.is_(None), Plan.retired_at.is_(None), Product.retired_at.is_(None))
+        .options(contains_eager(Plan.product))
+        .order_by(Product.name, Plan.rank)
     )
+    if plan_ids is not None:
+        statement = statement.where(Plan.id.in_(plan_ids))
+    return list(session.scalars(statement))
 
 
 def price_list_for(session: Session, buyer: Account, *, with_prices: bool = True) -> PriceList | None:
@@ -97,9 +103,9 @@ def resolve_prices(
     """Price ``plans`` (default: every purchasable plan) for ``buyer`` at ``quantity`` units.
 
     A plan that is not on sale in the buyer's tree, or that the seller has no price for, is
-    left out: it is not for sale to this buyer.
+    left out: it is not for sale to this buyer. Given ``plans``, only their entries are read.
     """
-    return _priced_from(session, price_list_for(session, buyer), plans, quantity)
+    return _priced_from(session, price_list_for(session, buyer, with_prices=plans is None), plans, quantity)
 
 
 def prospect_prices(
@@ -143,18 +149,14 @@ def _priced_from(
 
 def _on_sale(session: Session, account: Account, plans: Iterable[Plan] | None) -> list[Plan]:
     """``plans`` (default: all) that are on sale in ``account``'s tree, in catalog order."""
-    on_sale = purchasable_plans(session, account)
-    if plans is None:
-        return on_sale
-    wanted = {plan.id for plan in plans}
-    return [plan for plan in on_sale if plan.id in wanted]
+    return _purchasable(session, account, None if plans is None else {plan.id for plan in plans})
 
 
 def _priced_on_sale(session: Session, price_list: PriceList, plans: list[Plan], quantity: int) -> dict[int, ResolvedPrice]:
     """Price ``plans``, on sale in the tree of the list's seller, from the list, or by its markup over the seller's cost."""
     if not plans:
         return {}
-    entries = {entry.plan_id: entry for entry in price_list.entries}
+    entries = _entries(session, price_list, plans)
     resolved: dict[int, ResolvedPrice] = {}
     unpriced: list[Plan] = []
     for plan in plans:
@@ -171,6 +173,17 @@ def _priced_on_sale(session: Session, price_list: PriceList, plans: list[Plan], 
             if unit is not None:
                 resolved[plan.id] = ResolvedPrice(plan.id, quantity, unit, None, "markup")
     return resolved
+
+
+def _entries(session: Session, price_list: PriceList, plans: list[Plan]) -> dict[int, PriceEntry]:
+    """The list's entries with their tiers, by plan: all those it has loaded, or else only those of ``plans``."""
+    if "entries" not in inspect(price_list).unloaded:
+        return {entry.plan_id: entry for entry in price_list.entries}
+    return {entry.plan_id: entry for entry in session.scalars(
+        select(PriceEntry)
+        .where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id.in_([plan.id for plan in plans]))
+        .options(selectinload(PriceEntry.volume_tiers))
+    )}
 
 
 def marked_up(cost: Money | None, price_list: PriceList) -> Money | None:

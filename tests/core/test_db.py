@@ -2,8 +2,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
-from core.db import after_commit, make_engine
+from core.db import READ_ONLY, after_commit, make_engine
 from core.models.outbox import OutboxEmail
 
 
@@ -77,3 +78,18 @@ def test_foreign_keys_are_enforced(db):
         db.flush()
     db.rollback()
     assert db.scalars(select(Plan).where(Plan.product_id == 999_999)).all() == []
+
+
+def test_a_read_only_connection_reads_while_another_holds_the_write_lock(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'locks.db'}")
+    with engine.begin() as setup:
+        setup.exec_driver_sql("CREATE TABLE counters (value INTEGER)")
+        setup.exec_driver_sql("INSERT INTO counters VALUES (1)")
+    with engine.connect() as writer, engine.connect().execution_options(**{READ_ONLY: True}) as reader:
+        writer.exec_driver_sql("UPDATE counters SET value = 2")  # holds the write lock until it commits
+        reader.connection.driver_connection.execute("PRAGMA busy_timeout=0")  # a wait fails at once, not in 10 s
+        assert reader.exec_driver_sql("SELECT value FROM counters").scalar() == 1, "it reads what was committed"
+        with engine.connect() as other, pytest.raises(OperationalError, match="locked"):  # an ordinary one waits
+            other.connection.driver_connection.execute("PRAGMA busy_timeout=0")
+            other.exec_driver_sql("SELECT value FROM counters")
+        writer.commit()

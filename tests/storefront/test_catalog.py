@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core.models.prices import PriceList, PriceListKind
 from core.models.storefronts import Storefront
+from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.services.price_lists import create_price_list, set_price
 from plugin_kit.testing import text_of
 from tests.storefront.conftest import BRIGHT, NORTHWIND
@@ -86,6 +87,20 @@ def test_reseller_plans_are_for_resellers_on_the_distributors_storefront(client,
     assert "Own storefront ✓ Included" in page and "Custom domain Not included" in page
     assert page.count("Add to cart") == 2  # not for the plan it is on
     assert "Microsoft 365 Business Basic €5.87 per seat" in text_of(client.get("/products", base_url=NORTHWIND))
+
+
+def test_the_kept_product_cards_show_what_the_buyer_holds_at_once(client, db, shops, shop_sign_in):
+    shop_sign_in("owner@corner.example", base=NORTHWIND)
+    held = text_of(client.get("/products", base_url=NORTHWIND))
+    assert "Basic Your plan €0.00" in held
+    assert text_of(client.get("/products", base_url=NORTHWIND)) == held  # now kept
+
+    basic = db.scalar(select(Subscription).where(Subscription.owner_id == shops["corner"].id,
+                                                 Subscription.plan.has(code="basic")))
+    basic.status = SubscriptionStatus.CANCELLED  # no price changes: the cards must tell by themselves
+    db.commit()
+    page = text_of(client.get("/products", base_url=NORTHWIND))
+    assert "Basic €0.00" in page and "Your plan" not in page
 
 
 def test_a_plan_the_buyer_may_not_buy_yet_says_why(client, db, shops, plans, shop_sign_in, add_to_cart):

@@ -1,3 +1,4 @@
+import smtplib
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -10,6 +11,7 @@ from core.services.outbox import MAX_ATTEMPTS, deliver_email, deliver_emails, ov
 from plugin_kit.testing import free_port
 
 SENDER = "Cascade <no-reply@cascade.example>"
+connect = smtplib.SMTP.connect
 
 
 def _queue(db, **values):
@@ -51,6 +53,37 @@ def test_emails_delivered_together_are_each_sent_once_in_the_order_they_were_que
     assert deliver_emails(db, [received.id, ready.id], SMTPTransport(url), SENDER) == []  # delivered again: nothing
     assert [message["Subject"] for message in mailbox.wait_for(3)] == ["Invoice", "Received", "Ready"]
     assert {email.status for email in (received, ready, invoice)} == {EmailStatus.SENT}
+
+
+def test_emails_delivered_together_share_one_connection_to_the_server(db, smtp_server, monkeypatch):
+    url, mailbox = smtp_server
+    connections = []
+
+    def counted(client, *args, **kwargs):
+        connections.append(args)
+        return connect(client, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", counted)
+    emails = [_queue(db, subject=subject) for subject in ("Received", "Ready", "Invoice")]
+    deliver_emails(db, [email.id for email in emails], SMTPTransport(url), SENDER)
+    assert [message["Subject"] for message in mailbox.wait_for(3)] == ["Received", "Ready", "Invoice"]
+    assert len(connections) == 1
+
+
+def test_a_refused_email_leaves_the_others_of_its_batch_sent(db, smtp_server):
+    url, mailbox = smtp_server
+    refused, accepted = _queue(db, to="gone@customer.example"), _queue(db)
+    handle_data = mailbox.handle_DATA
+
+    async def refuse_gone(server, session, envelope):
+        if envelope.rcpt_tos == ["gone@customer.example"]:
+            return "550 No such user here"
+        return await handle_data(server, session, envelope)
+
+    mailbox.handle_DATA = refuse_gone
+    deliver_emails(db, [refused.id, accepted.id], SMTPTransport(url), SENDER)
+    assert (refused.status, accepted.status) == (EmailStatus.FAILED, EmailStatus.SENT)
+    assert len(mailbox.wait_for(1)) == 1
 
 
 def test_a_server_that_is_down_is_retried_with_backoff_then_given_up(db, frozen_clock):

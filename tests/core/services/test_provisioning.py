@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.models.outbox import OutboxEmail
 from core.models.provisioning import ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
@@ -253,3 +253,14 @@ def test_prerequisites_are_checked_again_before_the_vendor_is_asked(db, demo, pl
     assert request.status is R.FAILED and request.attempts == 0
     assert request.detail == "No longer eligible: Northwind Distribution has not activated the Service Manager."
     assert order.lines[0].subscription.status is SubscriptionStatus.FAILED
+
+
+def test_an_answer_for_a_request_retaken_since_its_claim_changes_nothing(db, order, fake_plugin):
+    request = _request(db, order)
+    claim = claim_request(db, request.id)
+    db.commit()
+    # Another worker took it up meanwhile: its row changed behind this session's back.
+    db.execute(update(ProvisioningRequest).where(ProvisioningRequest.id == request.id)
+               .values(attempts=claim.attempt + 1).execution_options(synchronize_session=False))
+    assert record_answer(db, request.id, claim.attempt, call_product(claim)) is None
+    assert order.lines[0].subscription.status is not SubscriptionStatus.ACTIVE
