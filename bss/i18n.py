@@ -1,19 +1,19 @@
-"""The back office in its reader's language: English, or French where the browser asks for it.
-
-Messages come from ``core.i18n``'s catalogs, as the storefronts' do. The pages written with
-``_()`` (the navigation and the support pages so far) change language; the others are still
-English only.
+"""The back office in its reader's language: the one the person chose in their settings, else the one
+their browser asks for, else English. Messages come from ``core.i18n``'s catalogs, as the storefronts' do.
 """
 
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_login import current_user
 
 from core.i18n import DEFAULT_LOCALE, LOCALES
 from web.i18n import install_babel
 
 
 def select_locale() -> str:
+    if current_user.is_authenticated and current_user.user.locale in LOCALES:
+        return current_user.user.locale
     return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
 
 

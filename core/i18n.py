@@ -7,6 +7,7 @@ time a language is asked for: nothing generated is kept on disk. The storefront'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
@@ -19,6 +20,7 @@ from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
 from core.money import Money
+from core.permissions import PaymentMethod
 
 #: What the storefront offers, the first being the default.
 LOCALES = ("en", "fr")
@@ -59,3 +61,37 @@ def money_text(value: Money, locale: str) -> str:
 def day_text(value: date | datetime, locale: str) -> str:
     """A day as ``locale`` writes it: ``2 Mar 2026``, ``2 mars 2026`` (a time's UTC day)."""
     return format_date(value.date() if isinstance(value, datetime) else value, "d MMM y", locale=locale)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Writes in one language: its messages, its days and its amounts (an email, for its reader)."""
+
+    locale: str
+
+    @classmethod
+    def for_setting(cls, locale: str | None) -> Translator:
+        """The translator of a person's language setting: the default language when unset or not spoken."""
+        return cls(supported(locale))
+
+    def gettext(self, message: str) -> str:
+        """``message`` in this language."""
+        return translations(self.locale).gettext(message)
+
+    def day(self, value: date | datetime) -> str:
+        """A day as this language writes it (``day_text``)."""
+        return day_text(value, self.locale)
+
+    def month(self, value: date) -> str:
+        """A month as this language writes it: ``March 2026``, ``mars 2026``."""
+        return format_date(value, "LLLL y", locale=self.locale)
+
+    def money(self, value: Money) -> str:
+        """An amount as this language writes it (``money_text``)."""
+        return money_text(value, self.locale)
+
+    def payment_method(self, method: PaymentMethod) -> str:
+        """A way to pay, as this language names it."""
+        _ = self.gettext
+        return {PaymentMethod.CARD: _("Card"), PaymentMethod.BANK_TRANSFER: _("Bank transfer"),
+                PaymentMethod.DIRECT_DEBIT: _("Direct debit"), PaymentMethod.ON_ACCOUNT: _("On account")}[method]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
@@ -16,9 +17,10 @@ from core.services.password_resets import (
 from web.csrf import rotate_csrf_token
 from web.database import db
 from web.errors import status_for
+from web.formatting import current_locale
 
 #: The one answer to every request for a link, so that it never tells who has a login.
-SENT = "If an account exists for that address, we have sent a link to reset its password. It works for one hour."
+SENT = lazy_gettext("If an account exists for that address, we have sent a link to reset its password. It works for one hour.")
 
 #: The URL carries the token: keep it out of Referer headers and caches.
 _PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -34,9 +36,9 @@ def forgot_password() -> str | tuple[str, int]:
         return render_template("backoffice/password_forgot.html", sent=None, errors={}, email="")
     email = request.form.get("email", "").strip()
     if not email:
-        errors = {"email": ["Give the email address you sign in with."]}
+        errors = {"email": [gettext("Give the email address you sign in with.")]}
         return render_template("backoffice/password_forgot.html", sent=None, errors=errors, email=""), 422
-    request_password_reset(db.session, email=email, link_for=_reset_link)
+    request_password_reset(db.session, email=email, link_for=_reset_link, locale=current_locale())
     db.session.commit()
     # The form comes back empty: echoing the address would be the only difference between pages.
     return render_template("backoffice/password_forgot.html", sent=SENT, errors={}, email="")
@@ -63,7 +65,7 @@ def reset_password_view(token: str) -> Response | tuple[str, int, dict[str, str]
     db.session.commit()
     logout_user()  # this browser's session, if any, was revoked with all the others
     rotate_csrf_token()
-    flash("Your password is changed and you are signed out everywhere. Sign in with your new password.", "info")
+    flash(gettext("Your password is changed and you are signed out everywhere. Sign in with your new password."), "info")
     return redirect(url_for("backoffice.login"))
 
 

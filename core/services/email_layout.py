@@ -15,6 +15,7 @@ import re
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from core.i18n import DEFAULT_LOCALE
 from core.models.storefronts import Storefront
 
 #: The Content-ID of the inline logo, which the layout's ``<img>`` names as ``cid:``.
@@ -64,8 +65,8 @@ _environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True
 _layout = _environment.from_string(_LAYOUT)
 
 
-def email_html(storefront: Storefront, subject: str, text: str, *, lang: str = "en") -> str:
-    """The email's ``text`` as HTML in ``storefront``'s brand, its links clickable."""
+def email_html(storefront: Storefront, subject: str, text: str, *, lang: str = DEFAULT_LOCALE) -> str:
+    """The email's ``text`` as HTML in ``storefront``'s brand, its links clickable, in the language ``lang``."""
     return _layout.render(
         lang=lang,
         subject=subject,

@@ -44,7 +44,7 @@ def request_password_reset(
 
     ``link_for`` turns the token into the absolute URL of the page that sets the password. Asked
     on a ``storefront``, only a person who signs in there gets a link, in the shop's name. The
-    email is in ``locale``, the language the link was asked for in.
+    email is in the person's chosen language, else ``locale``, the language the link was asked for in.
     """
     user = session.scalar(select(User).where(User.email == normalise_email(email), User.active))
     if user is None or _recent_requests(session, user) >= MAX_REQUESTS_PER_LIFETIME:
@@ -56,7 +56,7 @@ def request_password_reset(
     session.add(reset)
     # Nobody is signed in when asking: the event has no actor.
     _record(session, user, None, "password_reset.requested", reset, {"email": user.email})
-    locale = supported(locale)
+    locale = supported(user.locale or locale)  # the person's own choice, else the page's language
     _ = translations(locale).gettext
     queue_email(
         session,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from core.i18n import Translator
 from core.links import links
 from core.models.accounts import Account
 from core.models.people import User
@@ -35,8 +36,8 @@ def notify_message(session: Session, ticket: Ticket, message: TicketMessage, *, 
     elif message.visibility is Visibility.CUSTOMER:
         _to_requester(session, ticket, message)
         if by == ticket.upstream_id:
-            _to_desk(session, ticket, ticket.seller, message, Visibility.CUSTOMER,
-                     f"{_name(ticket.upstream)}, in your name to {ticket.requester.name}", opens)
+            _to_desk(session, ticket, ticket.seller, message, Visibility.CUSTOMER, _name(ticket.upstream), opens,
+                     in_name_to=ticket.requester.name)
     elif by == ticket.seller_id and ticket.upstream is not None:
         _to_desk(session, ticket, ticket.upstream, message, Visibility.UPSTREAM, ticket.seller.name, opens)
     elif by == ticket.upstream_id:
@@ -45,34 +46,59 @@ def notify_message(session: Session, ticket: Ticket, message: TicketMessage, *, 
 
 def notify_finished(session: Session, ticket: Ticket, status: TicketStatus) -> None:
     """Tell the requester its seller resolved or closed its request."""
-    support = sender_name_for(session, ticket.seller)
-    after = (f"If it is not solved, reply to this email within 14 days and {support} picks it up again."
-             if status is TicketStatus.RESOLVED else "To ask anything more, open a new request.")
-    email_people(session, ticket.requester, _requester_people(session, ticket), _subject(ticket),
-                 f"{support} marked your request \"{ticket.subject}\" {status}. {after}\n\n"
-                 f"See it here: {_link(session, ticket, ticket.requester)}",
+    named = {"support": sender_name_for(session, ticket.seller), "subject": ticket.subject,
+             "link": _link(session, ticket, ticket.requester)}
+
+    def wording(translator: Translator) -> tuple[str, str]:
+        _ = translator.gettext
+        if status is TicketStatus.RESOLVED:
+            text = _("%(support)s marked your request \"%(subject)s\" resolved. If it is not solved, reply to this email "
+                     "within 14 days and %(support)s picks it up again.\n\nSee it here: %(link)s") % named
+        else:
+            text = _("%(support)s marked your request \"%(subject)s\" closed. To ask anything more, open a new request."
+                     "\n\nSee it here: %(link)s") % named
+        return _subject(ticket), text
+
+    email_people(session, ticket.requester, _requester_people(session, ticket), wording,
                  reply_to=_replies(ticket, Visibility.CUSTOMER))
 
 
 def _to_requester(session: Session, ticket: Ticket, message: TicketMessage) -> None:
-    support = sender_name_for(session, ticket.seller)
-    email_people(session, ticket.requester, _requester_people(session, ticket), _subject(ticket),
-                 f"{support} answered your request:\n\n{_quoted(message)}\n\n"
-                 f"Reply to this email, or read the whole conversation here: {_link(session, ticket, ticket.requester)}",
+    named = {"support": sender_name_for(session, ticket.seller), "link": _link(session, ticket, ticket.requester)}
+
+    def wording(translator: Translator) -> tuple[str, str]:
+        _ = translator.gettext
+        return _subject(ticket), _("%(support)s answered your request:\n\n%(message)s\n\nReply to this email, or read "
+                                   "the whole conversation here: %(link)s") % {**named,
+                                                                              "message": _quoted(translator, message)}
+
+    email_people(session, ticket.requester, _requester_people(session, ticket), wording,
                  reply_to=_replies(ticket, Visibility.CUSTOMER))
 
 
 def _to_desk(session: Session, ticket: Ticket, desk_account: Account, message: TicketMessage,
-             visibility: Visibility, written_by: str, opens: bool) -> None:
-    """Email the desk's assignee, or the people of its account that answer support."""
+             visibility: Visibility, written_by: str, opens: bool, *, in_name_to: str | None = None) -> None:
+    """Email the desk's assignee, or the people of its account that answer support; ``in_name_to``: the
+    requester the account above (``written_by``) answered in the desk's name."""
     desk = ticket.desk_of(desk_account.id)
     people = [desk.assignee] if desk is not None and desk.assignee is not None and desk.assignee.active else (
         people_with(session, desk_account, Permission.SUPPORT))
-    opening = ("escalated a request" if visibility is Visibility.UPSTREAM else "opened a request") if opens else "wrote"
-    email_people(session, desk_account, people, _subject(ticket),
-                 f"{message.author.name} ({written_by}) {opening}:\n\n{_quoted(message)}\n\n"
-                 f"Reply to this email, or answer here: {links.backoffice(f'tickets/{ticket.id}')}",
-                 reply_to=_replies(ticket, visibility))
+    named = {"author": message.author.name, "link": links.backoffice(f"tickets/{ticket.id}")}
+
+    def wording(translator: Translator) -> tuple[str, str]:
+        _ = translator.gettext
+        by = written_by if in_name_to is None else (
+            _("%(account)s, in your name to %(requester)s") % {"account": written_by, "requester": in_name_to})
+        if not opens:
+            said = _("%(author)s (%(by)s) wrote:") % {**named, "by": by}
+        elif visibility is Visibility.UPSTREAM:
+            said = _("%(author)s (%(by)s) escalated a request:") % {**named, "by": by}
+        else:
+            said = _("%(author)s (%(by)s) opened a request:") % {**named, "by": by}
+        return _subject(ticket), _("%(said)s\n\n%(message)s\n\nReply to this email, or answer here: %(link)s") % {
+            **named, "said": said, "message": _quoted(translator, message)}
+
+    email_people(session, desk_account, people, wording, reply_to=_replies(ticket, visibility))
 
 
 def _requester_people(session: Session, ticket: Ticket) -> list[User]:
@@ -98,9 +124,10 @@ def _subject(ticket: Ticket) -> str:
     return f"[#{ticket.id}] {ticket.subject}"
 
 
-def _quoted(message: TicketMessage) -> str:
+def _quoted(translator: Translator, message: TicketMessage) -> str:
     body = message.body if len(message.body) <= QUOTED else f"{message.body[:QUOTED]}\n[...]"
-    files = "".join(f"\n[Attached: {file.filename}]" for file in message.attachments)
+    files = "".join("\n" + translator.gettext("[Attached: %(file)s]") % {"file": file.filename}
+                    for file in message.attachments)
     return f"{body}{files}"
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.domain_names import to_unicode
+from core.i18n import Translator
 from core.links import links
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
@@ -106,27 +107,53 @@ def _remind(session: Session, website: Website, days: int) -> None:
     site, customer = to_unicode(website.domain), website.account
     reseller = customer.parent
     assert reseller is not None and website.trial_ends_at is not None
-    left = f"{days} day{'s' if days != 1 else ''}"
-    email_owners(session, customer, f"Your free trial of {site} ends in {left}",
-                 f"The free trial of {site} ends on {website.trial_ends_at:%d %B %Y}. To keep the site, ask "
-                 f"{reseller.name} to put it on a hosting plan and take it live; otherwise it is closed then.\n\n"
-                 f"See it here: {_link_for(session, website)}")
-    email_owners(session, reseller, f"{customer.name}'s free trial of {site} ends in {left}",
-                 f"{customer.name}'s free trial of {site} ends on {website.trial_ends_at:%d %B %Y}. Once they have paid "
-                 "you, end its trial on the right plan and switch it live; otherwise it is closed then.\n\n"
-                 f"See it here: {links.backoffice(f'websites/{website.id}')}")
+    ends = website.trial_ends_at
+    named = {"site": site, "customer": customer.name, "reseller": reseller.name, "days": days,
+             "link": _link_for(session, website), "backoffice": links.backoffice(f"websites/{website.id}")}
+
+    def to_customer(translator: Translator) -> tuple[str, str]:
+        _ = translator.gettext
+        subject = (_("Your free trial of %(site)s ends in 1 day") if days == 1
+                   else _("Your free trial of %(site)s ends in %(days)s days"))
+        return (subject % named,
+                _("The free trial of %(site)s ends on %(day)s. To keep the site, ask %(reseller)s to put it on a hosting "
+                  "plan and take it live; otherwise it is closed then.\n\nSee it here: %(link)s")
+                % {**named, "day": translator.day(ends)})
+
+    def to_reseller(translator: Translator) -> tuple[str, str]:
+        _ = translator.gettext
+        subject = (_("%(customer)s's free trial of %(site)s ends in 1 day") if days == 1
+                   else _("%(customer)s's free trial of %(site)s ends in %(days)s days"))
+        return (subject % named,
+                _("%(customer)s's free trial of %(site)s ends on %(day)s. Once they have paid you, end its trial on the "
+                  "right plan and switch it live; otherwise it is closed then.\n\nSee it here: %(backoffice)s")
+                % {**named, "day": translator.day(ends)})
+
+    email_owners(session, customer, to_customer)
+    email_owners(session, reseller, to_reseller)
 
 
 def _tell_trial_expired(session: Session, website: Website) -> None:
     site, customer = to_unicode(website.domain), website.account
     reseller = customer.parent
     assert reseller is not None
-    email_owners(session, customer, f"Your free trial of {site} has ended",
-                 f"The free trial of {site} has ended and the site is closed. {reseller.name} can start it again "
-                 "for you on a hosting plan.")
-    email_owners(session, reseller, f"{customer.name}'s free trial of {site} has ended",
-                 f"{customer.name}'s free trial of {site} ended without going live: the site is closed and its trial "
-                 f"hosting cancelled.\n\nSee it here: {links.backoffice(f'websites/{website.id}')}")
+    named = {"site": site, "customer": customer.name, "reseller": reseller.name,
+             "backoffice": links.backoffice(f"websites/{website.id}")}
+
+    def to_customer(translator: Translator) -> tuple[str, str]:
+        _ = translator.gettext
+        return (_("Your free trial of %(site)s has ended") % named,
+                _("The free trial of %(site)s has ended and the site is closed. %(reseller)s can start it again for you "
+                  "on a hosting plan.") % named)
+
+    def to_reseller(translator: Translator) -> tuple[str, str]:
+        _ = translator.gettext
+        return (_("%(customer)s's free trial of %(site)s has ended") % named,
+                _("%(customer)s's free trial of %(site)s ended without going live: the site is closed and its trial "
+                  "hosting cancelled.\n\nSee it here: %(backoffice)s") % named)
+
+    email_owners(session, customer, to_customer)
+    email_owners(session, reseller, to_reseller)
 
 
 def _link_for(session: Session, website: Website) -> str:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from core.models.invitations import PasswordReset
 from core.models.outbox import OutboxEmail
+from core.models.people import User
 from plugin_kit.testing import link_in_email, post_form
 
 HTML = {"Accept": "text/html"}
@@ -24,6 +25,17 @@ def test_the_forgot_page_answers_the_same_for_known_and_unknown_emails(client, d
     assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
     assert "If an account exists for that address, we have sent a link" in known.get_data(as_text=True)
     assert [email.to_address for email in db.scalars(select(OutboxEmail))] == ["owner@bright.example"]
+
+
+def test_the_link_comes_in_the_person_s_language_else_the_page_s(client, db, demo):
+    post_form(client, "/bss/password/forgot", {"email": "owner@bright.example"},
+              headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    person = db.scalar(select(User).where(User.email == "owner@corner.example"))
+    person.locale = "fr"
+    db.commit()
+    _ask_for_link(client, "owner@corner.example")  # asked on an English page
+    assert [email.subject for email in db.scalars(select(OutboxEmail).order_by(OutboxEmail.id))] == [
+        "Réinitialisez votre mot de passe"] * 2
 
 
 def test_a_blank_email_is_refused_naming_the_field(client, db, demo):

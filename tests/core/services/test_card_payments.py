@@ -95,7 +95,7 @@ def test_a_card_order_asks_the_seller_to_confirm_nothing(db, card_order):
     subjects = {email.subject: email for email in db.scalars(select(OutboxEmail))}
     assert not any("waits for your payment confirmation" in subject for subject in subjects)
     received = subjects[f"Order {card_order.id} received"]
-    assert "It is set up as soon as your card payment of 28.76 EUR goes through." in received.text_body
+    assert "It is set up as soon as your card payment of €28.76 goes through." in received.text_body
 
 
 def test_paying_twice_charges_once(db, demo, card_order, actor_for, processor):

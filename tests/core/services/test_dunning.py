@@ -65,8 +65,8 @@ def test_reminders_go_out_once_each_on_the_issuers_schedule(frozen_clock, db, de
     _dun(db, date(2026, 4, 18))
     (first,) = _reminders(db, invoice.number)
     assert first.sender_name == "Bright IT" and first.attachments == [f"invoice:{invoice.id}"]
-    assert "was due on 15 April 2026 and 14.38 EUR of it is still unpaid" in first.text_body
-    assert "If it is still unpaid on 09 May 2026, the services Harbour Dental buys from Bright IT will be suspended" in (
+    assert "was due on 15 Apr 2026 and €14.38 of it is still unpaid" in first.text_body
+    assert "If it is still unpaid on 9 May 2026, the services Harbour Dental buys from Bright IT will be suspended" in (
         first.text_body)
     _dun(db, date(2026, 5, 3))  # the scheduler was away on 25 April and 2 May: one reminder, not two
     assert len(_reminders(db, invoice.number)) == 2
@@ -85,7 +85,7 @@ def test_after_the_last_reminder_what_the_recipient_pays_for_is_suspended_until_
     assert (subscription.status, subscription.suspend_reason) == (S.SUSPENDED, SuspendReason.OVERDUE)
     suspended = db.scalars(select(OutboxEmail).where(OutboxEmail.subject.startswith("Services suspended"),
                                                      OutboxEmail.to_address == "owner@harbour.example")).one()
-    assert f"Invoice {invoice.number} from Bright IT is still unpaid (14.38 EUR)" in suspended.text_body
+    assert f"Invoice {invoice.number} from Bright IT is still unpaid (€14.38)" in suspended.text_body
     assert _dun(db, date(2026, 5, 10)).suspended == 0  # once
 
     frozen_clock.advance(timedelta(days=70))

@@ -42,8 +42,8 @@ def test_an_invoice_is_emailed_once_to_the_people_who_see_billing_in_the_shops_n
     assert "buyers@harbour.example" not in addresses
     email = emails[0]
     assert email.sender_name == "Bright IT" and email.subject == "Invoice BRIGHT-000001 from Bright IT"
-    assert "Bright IT has issued invoice BRIGHT-000001 to Harbour Dental for March 2026: 14.38 EUR. " \
-           "It is due by 15 April 2026." in email.text_body
+    assert "Bright IT has issued invoice BRIGHT-000001 to Harbour Dental for March 2026: €14.38. " \
+           "It is due by 15 Apr 2026." in email.text_body
     assert "http://bright.shop.localhost:5000/invoices/" in email.text_body  # on its shop, not the back office
     assert "Northwind" not in email.text_body and "/bss/" not in email.text_body
     to_reseller = {email.to_address: email for email in _emails(db, "Invoice NORTHWIND-")}["owner@bright.example"]
@@ -58,7 +58,7 @@ def test_a_credit_note_is_announced_as_one(frozen_clock, db, demo, actor_for, su
     note = issue_credit_note(db, actor=actor_for("bright"), invoice_id=invoice.id, reason="Never used")
     assert announce_all(db) == 1
     (email,) = [email for email in _emails(db, f"Credit note {note.number}") if email.to_address == "owner@harbour.example"]
-    assert f"Bright IT has issued credit note {note.number} to Harbour Dental: it takes 14.38 EUR off invoice " \
+    assert f"Bright IT has issued credit note {note.number} to Harbour Dental: it takes €14.38 off invoice " \
            f"{invoice.number}." in email.text_body
 
 

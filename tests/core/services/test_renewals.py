@@ -118,7 +118,7 @@ def test_renewal_reminders_go_out_once_at_each_reminder_day(frozen_clock, db, de
     subjects = [email.subject for email in reminders()]
     assert subjects == ["Domain name is due for renewal in 30 days", "Domain name is due for renewal in 7 days",
                         "Domain name is due for renewal in 1 day"]
-    assert "The renewal costs 9.20 EUR." in reminders()[0].text_body
+    assert "The renewal costs €9.20." in reminders()[0].text_body
 
 
 def test_a_customer_whose_reseller_pays_is_reminded_to_see_its_reseller(frozen_clock, db, demo, plans, actor_for):
@@ -130,9 +130,9 @@ def test_a_customer_whose_reseller_pays_is_reminded_to_see_its_reseller(frozen_c
     send_renewal_reminders(db)
     emails = {email.to_address: email for email in db.scalars(select(OutboxEmail).where(OutboxEmail.subject.like("%renewal%")))}
     customer, reseller = emails["owner@harbour.example"], emails["owner@bright.example"]
-    assert "renew it with Bright IT" in customer.text_body and "EUR" not in customer.text_body
+    assert "renew it with Bright IT" in customer.text_body and "€" not in customer.text_body
     assert "Northwind" not in customer.text_body + customer.subject + (customer.sender_name or "")
-    assert "renew it with Northwind Distribution" in reseller.text_body and "9.20 EUR" in reseller.text_body
+    assert "renew it with Northwind Distribution" in reseller.text_body and "€9.20" in reseller.text_body
 
 
 def test_reminders_reach_the_teams_that_receive_them_in_the_sellers_name(frozen_clock, db, demo, subscribe):
