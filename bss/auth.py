@@ -39,7 +39,7 @@ def acting_account() -> Account:
         account_id = current_user.login_session.account_id
         account = db.session.get(Account, account_id) if account_id is not None else None
         # Belonging is checked on every request, not only when the session chose the account.
-        if account is None or account not in accounts_of(db.session, current_user.user):
+        if account is None or account not in accounts_of(db.session, current_user.user, staff=True):
             abort(403, "You are not a member of any account yet.")
         g.acting_account = account
     return g.acting_account

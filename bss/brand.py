@@ -1,10 +1,10 @@
 """Whose brand the back office and the API's pages wear: a distributor's or a seller's, never the platform's.
 
-On a storefront's host (the API answers there too) it is that seller's; for a signed-in person,
-the distributor at the top of the tree of the account they act for (a customer's seller, for a
-customer: it never sees the distributor behind it); before anyone signs in, the
-one distributor the platform runs (a platform running several says only "Back office"). Its
-name, logo and main colour are the storefront branding that account sets.
+On a storefront's host (the API answers there too) it is that seller's; for a signed-in person (a
+distributor's or a reseller's staff: customers serve themselves on their shops), the distributor at
+the top of the tree of the account they act for; before anyone signs in, the one distributor the
+platform runs (a platform running several says only "Back office"). Its name, logo and main colour
+are the storefront branding that account sets.
 """
 
 from __future__ import annotations
@@ -59,10 +59,7 @@ def _brand() -> Brand:
             return _of(shop, logo_url="/logo", home_url="/")  # the shop's own addresses
     if current_user.is_authenticated and current_user.login_session.account_id is not None:
         account = db.session.get(Account, current_user.login_session.account_id)
-        if account is not None and account.kind is AccountKind.CUSTOMER and account.parent_id is not None:
-            owner_id: int | None = account.parent_id  # a customer sees its seller, never the distributor behind it
-        else:
-            owner_id = root_distributor_id(account) if account is not None else None
+        owner_id = root_distributor_id(account) if account is not None else None
     else:
         distributors = db.session.scalars(select(Account.id).where(Account.kind == AccountKind.DISTRIBUTOR).limit(2)).all()
         owner_id = distributors[0] if len(distributors) == 1 else None

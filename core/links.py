@@ -39,15 +39,26 @@ class Links:
         port = f":{base.port}" if base.port else ""
         return f"{base.scheme}://{slug}.{self.storefront_domain}{port}/"
 
+    def shop(self, storefront: Storefront) -> str:
+        """The home of ``storefront``: at the seller's own domain once it serves it, else on the platform's host."""
+        if storefront.serves_custom_domain:
+            base = urlsplit(self.base_url)
+            port = f":{base.port}" if base.port else ""
+            return f"{base.scheme}://{storefront.custom_domain}{port}/"
+        return self.storefront(storefront.account.slug)
+
+    def shop_of(self, session: Session, account: Account) -> str | None:
+        """The home of the storefront where customer ``account`` serves itself: its seller's, while live."""
+        if account.kind is not AccountKind.CUSTOMER or account.parent_id is None:
+            return None
+        storefront = session.scalar(select(Storefront).where(
+            Storefront.account_id == account.parent_id, Storefront.status == StorefrontStatus.LIVE))
+        return self.shop(storefront) if storefront is not None else None
+
     def for_account(self, session: Session, account: Account, storefront_path: str, backoffice_path: str) -> str:
         """Where ``account``'s people follow a link to: for a customer whose seller's storefront is live,
         its page there (white label: the back office's host would reveal the platform), else the back office's."""
-        seller = account.parent
-        if account.kind is AccountKind.CUSTOMER and seller is not None and session.scalar(
-            select(Storefront.id).where(Storefront.account_id == seller.id, Storefront.status == StorefrontStatus.LIVE)
-        ) is not None:
-            return self.storefront(seller.slug) + storefront_path.lstrip("/")
-        return self.backoffice(backoffice_path)
-
+        shop = self.shop_of(session, account)
+        return shop + storefront_path.lstrip("/") if shop is not None else self.backoffice(backoffice_path)
 
 links = Links()

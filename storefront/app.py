@@ -6,6 +6,7 @@ from flask import Flask
 
 from storefront import (
     account,
+    api_keys,
     cart,
     catalog,
     checkout,
@@ -68,6 +69,7 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     app.register_blueprint(password.bp)
     app.register_blueprint(subscriptions.bp)
     app.register_blueprint(organisation.bp)
+    app.register_blueprint(api_keys.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(support.bp)
     app.register_blueprint(transfers.bp)

@@ -16,6 +16,7 @@ from bss.backoffice import (  # noqa: E402,F401  (routes register on import)
     payment_settings,
     platform,
     prices,
+    profile,
     product_users,
     revenue,
     session,

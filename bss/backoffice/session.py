@@ -9,9 +9,12 @@ from werkzeug.wrappers import Response
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
 from core.errors import NotFoundError
+from core.links import links
+from core.models.accounts import Account
+from core.models.people import User
 from core.services.attention import needs_attention
 from core.services.people import accounts_of
-from core.services.sign_in import SignInError, sign_in, sign_out, switch_account, unlock_sign_in
+from core.services.sign_in import NotStaffError, SignInError, sign_in, sign_out, switch_account, unlock_sign_in
 from web.csrf import rotate_csrf_token
 from web.database import db
 from web.redirects import safe_next
@@ -35,6 +38,9 @@ def login() -> str | Response | tuple[str, int]:
                 ip_address=request.remote_addr,
                 user_agent=request.user_agent.string,
             )
+        except NotStaffError as error:
+            db.session.commit()
+            return render_template("backoffice/not_staff.html", shops=_shops_of(error.user)), 403
         except SignInError as error:
             db.session.commit()  # keep the failure count
             return render_template("backoffice/login.html", email=email, error=error.detail), 401
@@ -43,6 +49,11 @@ def login() -> str | Response | tuple[str, int]:
         login_user(SignedInUser(signed_in.login_session, signed_in.token))
         return redirect(safe_next(request.args.get("next"), url_for("backoffice.home")))
     return render_template("backoffice/login.html", email=email, error=None)
+
+
+def _shops_of(user: User) -> list[tuple[Account, str | None]]:
+    """Each of the person's accounts with the storefront it serves itself on (``None``: its seller has none open)."""
+    return [(account, links.shop_of(db.session, account)) for account in accounts_of(db.session, user)]
 
 
 @bp.route("/sign-in/unlock/<token>", methods=["GET", "POST"])
@@ -88,6 +99,6 @@ def home() -> str | Response:
     return render_template(
         "backoffice/home.html",
         account=acting_account(),
-        my_accounts=accounts_of(db.session, current_user.user),
+        my_accounts=accounts_of(db.session, current_user.user, staff=True),
         attention=needs_attention(db.session, current_actor()),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain_names import DomainNameError, to_ascii
@@ -29,10 +29,11 @@ DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.[a-zA-Z]{{1,63}}$"
 NAME_MAX_LENGTH = 200
 #: Slugs no account may take: each names a storefront host (``<slug>.<storefront domain>``), and these
 #: are the hosts a platform keeps for itself (its web, mail and name servers, its API and back office)
-#: or that would pass for the platform's own pages. README.md ("Accounts, people and permissions") lists them.
+#: or that would pass for the platform's own pages; never the platform's own name, which the API's description of
+#: a slug shows a reseller's customers. README.md ("Accounts, people and permissions") lists them.
 RESERVED_SLUGS = frozenset({
     "admin", "administrator", "api", "app", "assets", "auth", "autoconfig", "autodiscover", "billing", "blog", "bss",
-    "cascade", "cdn", "dashboard", "dev", "docs", "ftp", "help", "imap", "localhost", "login", "mail", "mx", "ns1",
+    "cdn", "dashboard", "dev", "docs", "ftp", "help", "imap", "localhost", "login", "mail", "mx", "ns1",
     "ns2", "operator", "platform", "pop", "pop3", "portal", "root", "secure", "shop", "signin", "smtp", "ssl", "staging",
     "static", "status", "support", "test", "webmail", "www",
 })
@@ -146,16 +147,8 @@ def get_account(session: Session, viewer: Account, account_id: int) -> Account:
     return account
 
 
-def list_accounts(
-    session: Session,
-    viewer: Account,
-    *,
-    kind: AccountKind | None = None,
-    search: str | None = None,
-    after_id: int | None = None,
-    limit: int = 50,
-) -> list[Account]:
-    """Return accounts below ``viewer`` (not itself), by id, filtered and paged by keyset."""
+def accounts_below(viewer: Account, *, kind: AccountKind | None = None, search: str | None = None) -> Select[tuple[Account]]:
+    """The query of the accounts below ``viewer`` (not itself), of ``kind``, whose name, slug or domain holds ``search``."""
     query = select(Account).where(
         Account.path.startswith(viewer.path, autoescape=True), Account.id != viewer.id
     )
@@ -170,6 +163,20 @@ def list_accounts(
                 Account.primary_domain.icontains(term, autoescape=True),
             )
         )
+    return query
+
+
+def list_accounts(
+    session: Session,
+    viewer: Account,
+    *,
+    kind: AccountKind | None = None,
+    search: str | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Account]:
+    """Return accounts below ``viewer`` (not itself), by id, filtered and paged by keyset."""
+    query = accounts_below(viewer, kind=kind, search=search)
     if after_id is not None:
         query = query.where(Account.id > after_id)
     return list(session.scalars(query.order_by(Account.id).limit(limit)))

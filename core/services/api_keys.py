@@ -27,6 +27,15 @@ class NewApiKey:
     secret: str
 
 
+def key_teams(session: Session, account: Account, user: User) -> list[Team]:
+    """``account``'s teams ``user`` is in, the owners' first: a key ``user`` makes can act only as one of them."""
+    return list(session.scalars(
+        select(Team).join(Membership)
+        .where(Team.account_id == account.id, Membership.user_id == user.id)
+        .order_by(Team.is_owner.desc(), Team.name)
+    ))
+
+
 def create_api_key(session: Session, *, user: User, team: Team, name: str) -> NewApiKey:
     """Make a key that acts for ``team``'s account with ``team``'s permissions; ``user`` must be in it."""
     if not name.strip():

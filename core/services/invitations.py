@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
+from core.i18n import Translator
 from core.models.accounts import Account
 from core.models.invitations import Invitation
 from core.models.people import Membership, Team, User
@@ -86,19 +87,20 @@ def invite_person(
         changes={"team": team.name, "email": email},
     )
     link = link_for(token)
+    translator = Translator.for_setting(existing.locale if existing is not None else None)
+    _ = translator.gettext
+    named = {"by": by.name, "by_email": by.email, "account": account.name, "team": team.name, "link": link,
+             "day": translator.day(invitation.expires_at), "time": f"{invitation.expires_at:%H:%M}"}
     queue_email(
         session,
         to=email,
-        subject=f"{by.name} invited you to join {account.name}",
-        text=(
-            f"Hello,\n\n"
-            f"{by.name} ({by.email}) invited you to join {account.name}, in the team {team.name}.\n\n"
-            f"Accept the invitation here:\n{link}\n\n"
-            f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
-            f"If you did not expect this invitation, ignore this email.\n"
-        ),
+        subject=_("%(by)s invited you to join %(account)s") % named,
+        text=_("Hello,\n\n%(by)s (%(by_email)s) invited you to join %(account)s, in the team %(team)s.\n\n"
+               "Accept the invitation here:\n%(link)s\n\nThe link works once and expires on %(day)s at %(time)s UTC.\n"
+               "If you did not expect this invitation, ignore this email.\n") % named,
         sender_name=sender_name or account.name,
         reply_to=by.email,
+        locale=translator.locale,
     )
     return invitation
 
@@ -187,7 +189,7 @@ def accept_invitation(
     try:
         signed_in = sign_in(
             session, email=invitation.email, password=password, ip_address=ip_address, user_agent=user_agent,
-            commit_attempt=False,
+            storefront=storefront, commit_attempt=False, joining=invitation.team,
         )
     except SignInError as error:
         # A newcomer fails only while their email is locked out: undo their login, keep nothing.
@@ -201,11 +203,6 @@ def accept_invitation(
         session, account=team.account, by=user, action="invitation.accepted", target=invitation,
         changes={"team": team.name, "email": invitation.email},
     )
-    # Land in the account just joined, not whichever of the person's accounts sorts first.
-    signed_in.login_session.account_id = team.account_id
-    if storefront is not None:
-        signed_in.login_session.storefront_id = storefront.id
-    session.flush()
     return signed_in
 
 

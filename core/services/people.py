@@ -8,7 +8,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError, ValidationError
-from core.models.accounts import Account
+from core.i18n import LOCALES
+from core.models.accounts import Account, AccountKind
 from core.models.people import Membership, Team, User
 from core.passwords import MIN_LENGTH, hash_password
 from core.permissions import Permission
@@ -57,6 +58,20 @@ def create_user(session: Session, *, email: str, name: str, password: str | None
     return user
 
 
+def update_profile(session: Session, user: User, *, name: str, locale: str | None) -> User:
+    """Set what the person says of themselves: their name, and the language pages and emails use for them
+    (``None``: their browser's on pages, English in emails)."""
+    errors: dict[str, list[str]] = {}
+    name = checked_name(name, "name", errors, missing="Give your name.", max_length=PERSON_NAME_MAX_LENGTH)
+    if locale is not None and locale not in LOCALES:
+        errors["locale"] = [f"Choose one of: {', '.join(LOCALES)}."]
+    if errors:
+        raise ValidationError(errors)
+    user.name, user.locale = name, locale
+    session.flush()
+    return user
+
+
 def owner_team(session: Session, account: Account) -> Team:
     return session.scalars(select(Team).where(Team.account_id == account.id, Team.is_owner)).one()
 
@@ -75,14 +90,17 @@ def add_member(session: Session, team: Team, user: User, *, by: User | None = No
     return membership
 
 
-def accounts_of(session: Session, user: User, *, customers_of: Account | None = None) -> list[Account]:
+def accounts_of(session: Session, user: User, *, customers_of: Account | None = None, staff: bool = False) -> list[Account]:
     """Return the accounts ``user`` belongs to through any team, by name; only those ``customers_of``
-    sells to directly when given (what a storefront's sign-in reaches)."""
+    sells to directly when given (what a storefront's sign-in reaches); only the distributors and
+    resellers when ``staff`` (what a back-office sign-in reaches)."""
     query = select(Account).where(
         Account.id.in_(select(Team.account_id).join(Membership).where(Membership.user_id == user.id))
     )
     if customers_of is not None:
         query = query.where(Account.parent_id == customers_of.id)
+    if staff:
+        query = query.where(Account.kind != AccountKind.CUSTOMER)
     return list(session.scalars(query.order_by(Account.name)))
 
 

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session, contains_eager
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import NotAuthenticatedError, NotFoundError
+from core.i18n import Translator
 from core.links import links
-from core.models.accounts import Account
-from core.models.people import LoginSession, LoginThrottle, User
+from core.models.accounts import Account, AccountKind
+from core.models.people import LoginSession, LoginThrottle, Team, User
 from core.models.storefronts import Storefront
 from core.passwords import hash_password, needs_rehash, verify_password
 from core.services.notifications import sender_name_for
@@ -71,6 +72,15 @@ class NotACustomerHereError(SignInError):
         self.user = user
 
 
+class NotStaffError(SignInError):
+    """The password is right, but the person works for no distributor or reseller: the back office is
+    for sellers' staff, and customers serve themselves on their seller's storefront."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__("The back office is for the staff of distributors and resellers.")
+        self.user = user
+
+
 @dataclass(frozen=True)
 class SignedIn:
     login_session: LoginSession
@@ -102,11 +112,15 @@ def sign_in(
     storefront: Storefront | None = None,
     unlock_link: Callable[[str], str] | None = None,
     commit_attempt: bool = True,
+    joining: Team | None = None,
 ) -> SignedIn:
     """Check the credentials and open a new session (a new token at every sign-in).
 
     On a ``storefront``, only a member of an account its seller sells to directly signs in, and
-    the session works on that storefront alone; without one, it is a back-office session.
+    the session works on that storefront alone; without one, it is a back-office session, for a
+    member of a distributor or a reseller (or a platform operator) only: anyone else is refused
+    with ``NotStaffError``, holding the person, once the password is checked. The session acts for
+    ``joining``'s account when given (the team an invitation being accepted adds the person to).
     Raises ``SignInError`` with the same message whether the email is unknown, the password
     wrong, the person disabled or not a customer of the storefront (``NotACustomerHereError``,
     holding the person, for the last); ``ThrottledError`` while the attempts are throttled.
@@ -135,11 +149,17 @@ def sign_in(
     # A hash of older parameters is made again now, like the check, before the next transaction holds anything.
     rehashed = hash_password(password) if needs_rehash(password_hash or "") else None
     user = session.get_one(User, user_id)
-    accounts = accounts_of(session, user, customers_of=storefront.account if storefront is not None else None)
+    if joining is not None:
+        accounts = [joining.account]
+    else:
+        accounts = accounts_of(session, user, customers_of=storefront.account if storefront is not None else None,
+                               staff=storefront is None)
     if not user.active:
         raise SignInError("That email and password do not match an active account.")
     if storefront is not None and not accounts:
         raise NotACustomerHereError(user)
+    if storefront is None and not user.platform_operator and all(account.kind is AccountKind.CUSTOMER for account in accounts):
+        raise NotStaffError(user)
     if rehashed is not None:
         user.password_hash = rehashed
     signed_in = open_session(session, user, accounts[0] if accounts else None, storefront=storefront,
@@ -221,14 +241,17 @@ def _email_unlock_link(session: Session, user: User, paused: LoginThrottle, stor
     token = new_secret()
     paused.unlock_token_hash = secret_hash(token)
     link = (unlock_link or (lambda secret: links.backoffice(f"sign-in/unlock/{secret}")))(token)
+    translator = Translator.for_setting(user.locale)
+    _ = translator.gettext
     queue_email(
-        session, to=user.email, subject="Sign-ins to your login are paused",
-        text=(f"Hello {user.name},\n\nSomeone tried many times, from several places, to sign in as {user.email} "
-              f"with a wrong password. To keep them out, sign-ins to this login are paused for a day.\n\n"
-              f"If it was you, or to sign in now, lift the pause here:\n{link}\n\n"
-              f"Then consider choosing a new password.\n"),
+        session, to=user.email, subject=_("Sign-ins to your login are paused"),
+        text=_("Hello %(name)s,\n\nSomeone tried many times, from several places, to sign in as %(email)s with a wrong "
+               "password. To keep them out, sign-ins to this login are paused for a day.\n\nIf it was you, or to sign "
+               "in now, lift the pause here:\n%(link)s\n\nThen consider choosing a new password.\n")
+        % {"name": user.name, "email": user.email, "link": link},
         sender_name=sender_name_for(session, storefront.account) if storefront is not None else None,
         brand=storefront,
+        locale=translator.locale,
     )
 
 
@@ -252,9 +275,11 @@ def sign_out(session: Session, login_session: LoginSession) -> None:
 
 
 def switch_account(session: Session, login_session: LoginSession, account_id: int) -> Account:
-    """Act for another of the person's accounts (on a storefront, of its seller's customers), without signing in again."""
+    """Act for another of the person's accounts without signing in again: on a storefront, of its seller's
+    customers; in the back office, of the distributors and resellers."""
     storefront = session.get(Storefront, login_session.storefront_id) if login_session.storefront_id else None
-    for account in accounts_of(session, login_session.user, customers_of=storefront.account if storefront else None):
+    for account in accounts_of(session, login_session.user, customers_of=storefront.account if storefront else None,
+                               staff=storefront is None):
         if account.id == account_id:
             login_session.account_id = account.id
             return account

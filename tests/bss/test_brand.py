@@ -32,11 +32,6 @@ def test_a_reseller_s_staff_see_their_distributor_s_brand(client, login_as, shop
     assert "Northwind Cloud" in home and "Cascade" not in home
 
 
-def test_a_customer_signed_in_sees_its_seller_s_brand_never_the_distributor_s(client, login_as, shops, northwind_brand):
-    home = login_as("owner@harbour.example").get("/bss/").get_data(as_text=True)
-    assert "Bright IT" in home and "Northwind" not in home
-
-
 def test_without_branding_the_distributor_s_name_is_shown(client, demo):
     page = client.get("/bss/login").get_data(as_text=True)
     assert demo["northwind"].name in page and "Cascade" not in page

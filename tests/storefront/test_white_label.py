@@ -152,6 +152,7 @@ class Crawler:
         # Binary answers (a logo) are searched as the bytes they are, any text in them included.
         body = response.get_data().decode("utf-8" if response.mimetype.startswith(("text/", "image/svg")) else "latin-1",
                                           errors="replace")
+        response.close()  # a file it served (a style sheet) is read in full by now
         answer = Answer(method, f"{parts.netloc}{path}", response.status_code, f"{headers}\n\n{body}")
         self.answers.append(answer)
         return answer, response

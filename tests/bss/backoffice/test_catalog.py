@@ -82,8 +82,7 @@ def northwind_clerk(db, demo):
 
 @pytest.mark.usefixtures("northwind_clerk")
 @pytest.mark.parametrize(("who", "password"), [("clerk@northwind.example", PASSWORD),
-                                               ("owner@bright.example", DEMO_PASSWORD),
-                                               ("owner@harbour.example", DEMO_PASSWORD)])
+                                               ("owner@bright.example", DEMO_PASSWORD)])
 def test_only_a_distributor_with_manage_prices_reaches_the_catalog(client, db, demo, login_as, plans, post,
                                                                    who, password):
     login_as(who, password)

@@ -39,16 +39,15 @@ def test_an_invoice_downloads_as_a_pdf_from_its_page(frozen_clock, client, db, l
     subscribe("harbour", quantity=3)
     run_billing(db, date(2026, 4, 1))
     invoice = db.scalars(select(Invoice).where(Invoice.number == "BRIGHT-000001")).one()
-    for person in ("owner@bright.example", "owner@harbour.example"):  # its issuer and its recipient
-        login_as(person)
-        page = client.get(f"/bss/invoices/{invoice.id}")
-        assert f'<a href="/bss/invoices/{invoice.id}/pdf" download>Download PDF</a>' in page.get_data(as_text=True)
-        pdf = client.get(f"/bss/invoices/{invoice.id}/pdf")
-        assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
-        assert pdf.headers["Content-Disposition"] == "attachment; filename=BRIGHT-000001.pdf"
-        text = PdfReader(BytesIO(pdf.data)).pages[0].extract_text()
-        assert "Invoice BRIGHT-000001" in text and "3 x Fake product Small" in text
-        sign_out(client)
+    login_as("owner@bright.example")  # its issuer; its recipient reads it on the shop
+    page = client.get(f"/bss/invoices/{invoice.id}")
+    assert f'<a href="/bss/invoices/{invoice.id}/pdf" download>Download PDF</a>' in page.get_data(as_text=True)
+    pdf = client.get(f"/bss/invoices/{invoice.id}/pdf")
+    assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+    assert pdf.headers["Content-Disposition"] == "attachment; filename=BRIGHT-000001.pdf"
+    text = PdfReader(BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Invoice BRIGHT-000001" in text and "3 x Fake product Small" in text
+    sign_out(client)
     login_as("owner@corner.example")
     assert client.get(f"/bss/invoices/{invoice.id}/pdf").status_code == 404
 
@@ -95,12 +94,6 @@ def test_bad_invoicing_settings_are_refused_by_field_and_change_nothing(client, 
                     "Suspension: Give a whole number of days past the due date after the last reminder, from 1"):
         assert message in page
     assert db.scalar(select(BillingProfile).where(BillingProfile.account_id == demo["bright"].id)) is None
-
-
-def test_a_customer_invoices_nobody(client, login_as, post, demo):
-    login_as("owner@harbour.example")
-    assert post("/bss/payments/invoicing", {"invoice_prefix": "H-", "tax_name": "VAT", "tax_rate": "0",
-                                            "payment_terms_days": "7"}).status_code == 403
 
 
 def test_the_issuer_records_payments_until_the_invoice_is_paid(frozen_clock, client, db, demo, login_as, post,

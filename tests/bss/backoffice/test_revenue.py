@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from plugin_kit.testing import text_of
-from tests.bss.backoffice.conftest import PASSWORD, sign_out
+from tests.bss.backoffice.conftest import PASSWORD
 
 
 def _bars(page: str, kind: str) -> list[float]:
@@ -54,11 +54,7 @@ def test_a_seller_with_nothing_billed_yet_is_told_so(frozen_clock, client, demo,
     assert "Nothing was billed to or by Corner Computers from April 2025 to March 2026" in page
 
 
-def test_a_customer_or_a_person_without_billing_is_refused(client, login_as, buyer):
-    login_as("owner@harbour.example")
-    assert client.get("/bss/revenue").status_code == 403
-    assert 'href="/bss/revenue"' not in client.get("/bss/").get_data(as_text=True)
-    sign_out(client)
+def test_a_person_without_billing_is_refused(client, login_as, buyer):
     login_as(buyer, PASSWORD)
     assert client.get("/bss/revenue").status_code == 403
     assert 'href="/bss/revenue"' not in client.get("/bss/").get_data(as_text=True)

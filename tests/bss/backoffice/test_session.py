@@ -1,8 +1,12 @@
 import re
 
+from core.links import links
+from core.services.demo import DEMO_PASSWORD
+from core.services.people import add_member, create_user, owner_team
 from core.services.sign_in import MAX_FAILURES_PER_EMAIL_AND_ADDRESS
-from plugin_kit.testing import post_form
+from plugin_kit.testing import post_form, text_of
 from plugin_kit.testing.app import serving
+from tests.bss.backoffice.conftest import PASSWORD
 
 
 def test_the_sign_in_form_carries_a_csrf_token(client):
@@ -51,22 +55,43 @@ def test_signing_out_kills_the_session_on_the_server(client, demo, login_as):
 
 
 def test_after_sign_in_only_local_pages_are_followed(client, demo):
-    for target, expected in (("/bss/accounts", "/bss/accounts"), ("//evil.example/x", "/bss/"), ("https://evil.example", "/bss/")):
+    for target, expected in (("/bss/accounts", "/bss/accounts"), ("//evil.example/x", "/bss/"),
+                             ("https://evil.example", "/bss/")):
         post_form(client, "/bss/logout")
         response = post_form(client, f"/bss/login?next={target}",
                              {"email": "admin@northwind.example", "password": "cascade-demo"})
         assert response.headers["Location"] == expected
 
 
-def test_a_person_in_two_accounts_switches_without_signing_in_again(client, demo, login_as):
-    login_as("sam@books.example")
+def test_a_person_in_two_accounts_switches_without_signing_in_again(client, db, demo, login_as):
+    person = create_user(db, email="pat@books.example", name="Pat", password=PASSWORD)
+    for account in (demo["bright"], demo["corner"], demo["harbour"]):
+        add_member(db, owner_team(db, account), person)
+    db.commit()
+    login_as("pat@books.example", PASSWORD)
     page = client.get("/bss/").get_data(as_text=True)
-    assert "<h1>Harbour Dental</h1>" in page and "Maple Bakery" in page
-    post_form(client, "/bss/switch", {"account_id": demo["maple"].id})
-    assert "<h1>Maple Bakery</h1>" in client.get("/bss/").get_data(as_text=True)
-    response = post_form(client, "/bss/switch", {"account_id": demo["bright"].id})
-    assert response.status_code == 404
-    assert "<h1>Maple Bakery</h1>" in client.get("/bss/").get_data(as_text=True)
+    assert "<h1>Bright IT</h1>" in page and "Corner" in page and "Harbour Dental" not in page
+    post_form(client, "/bss/switch", {"account_id": demo["corner"].id})
+    assert f"<h1>{demo['corner'].name}</h1>" in client.get("/bss/").get_data(as_text=True)
+    for elsewhere in (demo["harbour"], demo["northwind"]):  # a customer's, and one the person is not in
+        assert post_form(client, "/bss/switch", {"account_id": elsewhere.id}).status_code == 404
+    assert f"<h1>{demo['corner'].name}</h1>" in client.get("/bss/").get_data(as_text=True)
+
+
+def test_a_customer_is_sent_to_its_provider_s_shop_and_gets_no_session(client, shops):
+    response = post_form(client, "/bss/login", {"email": "sam@books.example", "password": DEMO_PASSWORD})
+    assert response.status_code == 403
+    page = text_of(response)
+    assert "This sign-in is for the staff of distributors and resellers." in page
+    assert f'href="{links.storefront("bright")}sign-in"' in response.get_data(as_text=True)
+    assert "Sign in for Harbour Dental" in page and "Sign in for Maple Bakery" in page
+    assert client.get("/bss/").status_code == 302, "not signed in"
+
+
+def test_a_customer_whose_seller_has_no_shop_open_is_told_whom_to_ask(client, demo):
+    response = post_form(client, "/bss/login", {"email": "owner@harbour.example", "password": DEMO_PASSWORD})
+    assert response.status_code == 403
+    assert "Harbour Dental: ask Bright IT, your provider, for access." in text_of(response)
 
 
 def _sign_in_from(client, address, password):

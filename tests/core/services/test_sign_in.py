@@ -11,11 +11,12 @@ from core.errors import NotFoundError
 from core.models.outbox import OutboxEmail
 from core.models.people import LoginSession
 from core.passwords import PARAMETERS, needs_rehash
-from core.services.people import create_user
+from core.services.people import add_member, create_user, owner_team
 from core.services.sign_in import (
     MAX_FAILURES_PER_ADDRESS,
     MAX_FAILURES_PER_EMAIL,
     MAX_FAILURES_PER_EMAIL_AND_ADDRESS,
+    NotStaffError,
     SignInError,
     ThrottledError,
     delay,
@@ -31,8 +32,10 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def person(db):
+def person(db, demo):
+    """Ann, who works at Bright IT: the back office is for sellers' staff."""
     user = create_user(db, email="Ann@Example.com", name="Ann", password=PASSWORD)
+    add_member(db, owner_team(db, demo["bright"]), user)
     db.commit()
     return user
 
@@ -98,12 +101,25 @@ def test_a_session_ends_after_its_lifetime(db, person, frozen_clock):
     assert resume_session(db, token) is None
 
 
-def test_switching_only_between_ones_own_accounts(db, demo):
-    signed_in = sign_in(db, email="sam@books.example", password="cascade-demo")
-    assert switch_account(db, signed_in.login_session, demo["maple"].id) is demo["maple"]
-    assert signed_in.login_session.account_id == demo["maple"].id
-    with pytest.raises(NotFoundError):
-        switch_account(db, signed_in.login_session, demo["bright"].id)
+def test_switching_only_between_ones_own_accounts(db, demo, person):
+    add_member(db, owner_team(db, demo["corner"]), person)
+    add_member(db, owner_team(db, demo["harbour"]), person)
+    signed_in = sign_in(db, email="ann@example.com", password=PASSWORD)
+    assert switch_account(db, signed_in.login_session, demo["corner"].id) is demo["corner"]
+    assert signed_in.login_session.account_id == demo["corner"].id
+    for elsewhere in (demo["northwind"], demo["harbour"]):  # not one of Ann's; a customer's, served on its shop
+        with pytest.raises(NotFoundError):
+            switch_account(db, signed_in.login_session, elsewhere.id)
+
+
+def test_a_customer_s_person_is_refused_once_the_password_is_right_and_sent_to_its_shop(db, demo):
+    with pytest.raises(SignInError) as wrong:
+        sign_in(db, email="sam@books.example", password="not the password")
+    assert not isinstance(wrong.value, NotStaffError), "a wrong password says nothing of the person"
+    with pytest.raises(NotStaffError) as refused:
+        sign_in(db, email="sam@books.example", password="cascade-demo")
+    assert refused.value.user.email == "sam@books.example"
+    assert db.scalar(select(LoginSession).where(LoginSession.user_id == refused.value.user.id)) is None
 
 
 def _fails(db, times, ip_address=None, email="ann@example.com"):

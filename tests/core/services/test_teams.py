@@ -6,6 +6,7 @@ from core.models.api_keys import ApiKey
 from core.models.audit import AuditEvent
 from core.models.invitations import Invitation
 from core.models.people import Membership, Team, User
+from core.models.storefronts import Storefront
 from core.permissions import Permission
 from core.services.api_keys import authenticate_api_key, create_api_key
 from core.services.invitations import invite_person
@@ -203,16 +204,18 @@ def test_an_owner_can_be_removed_while_another_active_owner_remains(db, demo, ow
     assert event.changes == {"team": "Owners", "email": "owner@bright.example"}
 
 
-def test_someone_removed_from_an_account_no_longer_acts_for_it(db, demo):
+def test_someone_removed_from_an_account_no_longer_acts_for_it(db, shops):
+    demo = shops
     sam = _user(db, "sam@books.example")
     harbour_owner = _user(db, "owner@harbour.example")
-    signed_in = sign_in(db, email="sam@books.example", password="cascade-demo")
+    bright_shop = db.scalar(select(Storefront).where(Storefront.account_id == demo["bright"].id))
+    signed_in = sign_in(db, email="sam@books.example", password="cascade-demo", storefront=bright_shop)
     assert signed_in.login_session.account_id == demo["harbour"].id
     owners = owner_team(db, demo["harbour"])
     sams = next(m for m in owners.memberships if m.user_id == sam.id)
     remove_member(db, account=demo["harbour"], team_id=owners.id, membership_id=sams.id, by=harbour_owner)
     db.commit()
-    assert resume_session(db, signed_in.token).account_id == demo["maple"].id
+    assert resume_session(db, signed_in.token, bright_shop).account_id == demo["maple"].id
 
 
 def test_deleting_a_team_takes_its_members_invitations_and_keys_with_it(db, demo, owner, buyer):

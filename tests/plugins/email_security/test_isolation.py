@@ -81,10 +81,8 @@ def test_another_customer_reaches_no_page_of_the_account_on_the_storefront(app, 
     assert _walk(_routes(storefront, "/email-security", ("email_security.",)), send, harbours, db, service) == 14
 
 
-@pytest.mark.parametrize("email", ["owner@corner.example", "owner@maple.example"])
-def test_another_reseller_or_customer_reaches_no_back_office_page_of_the_account(app, client, db, harbours, login_as,
-                                                                                 service, email):
-    login_as(email)
+def test_another_reseller_reaches_no_back_office_page_of_the_account(app, client, db, harbours, login_as, service):
+    login_as("owner@corner.example")  # customers never reach the back office: they serve themselves on their shop
 
     def send(rule, method, url):
         data = {**FORM, "csrf_token": form_token(client)} if method == "POST" else None

@@ -58,7 +58,7 @@ def test_no_free_seat_says_so_and_offers_more(client, login_as, post, harbour_se
 
 
 def test_a_bad_name_is_shown_on_its_field(client, login_as, post, harbour_seats):
-    login_as("owner@harbour.example")
+    login_as("owner@bright.example")  # its seller, managing Harbour Dental's users
     refused = post(f"/bss/subscriptions/{harbour_seats.id}/users",
                    {"display_name": "Alex", "user_principal_name": "alex@example.com", "licensed": "yes"})
     assert refused.status_code == 422
