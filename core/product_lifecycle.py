@@ -109,6 +109,11 @@ class AccountRef:
     id: int
     name: str
     slug: str
+    #: What the names its customers meet at vendors start with (a registry contact's handle, a hosting panel's
+    #: login): 2 to 8 capital letters and digits, its own choice or made from its slug.
+    handle_prefix: str
+    #: Its vanity nameservers, that the domains it sells use; empty: the platform's own.
+    nameservers: tuple[str, ...] = ()
     #: It sells to accounts of its own (a reseller or a distributor), rather than being an end customer.
     resells: bool = False
     #: It is a distributor: the top of its tree, buying from the vendors itself.

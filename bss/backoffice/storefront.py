@@ -1,10 +1,12 @@
-"""A seller's storefront in the back office: whether it is live, the plans that decide it, its branding."""
+"""A seller's storefront in the back office: whether it is live, the plans that decide it, its branding, and the
+names its customers meet at registries and hosting panels."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -26,6 +28,7 @@ from core.services.entitlements import (
 )
 from core.services.pricing import resolve_prices
 from core.services.storefronts import storefront_of, storefront_plans, storefront_subscription
+from core.services.vendor_names import MAX_NAMESERVERS, default_handle_prefix, set_vendor_names
 from storefront.hosts import backoffice_hosts
 from storefront.preview import preview_token
 from storefront.themes import Theme
@@ -33,16 +36,19 @@ from web.database import db
 
 
 def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] | None = None,
-          domain_value: str | None = None) -> tuple[str, int]:
+          domain_value: str | None = None, names_value: tuple[str, list[str]] | None = None) -> tuple[str, int]:
     account = acting_account()
     if account.kind is AccountKind.CUSTOMER:
-        raise NotFoundError("Storefronts are for sellers: this page is for resellers and distributors.")
+        raise NotFoundError(gettext("Storefronts are for sellers: this page is for resellers and distributors."))
     storefront = storefront_of(db.session, account)
     # A distributor holds every feature without a plan: the plans are its resellers' to choose.
     plans = storefront_plans(db.session, account) if account.kind is AccountKind.RESELLER else []
     features = sorted({name for plan in plans for name in plan.features} - {OWN_STOREFRONT})
     if values is None:
         values = {field: getattr(storefront, field) for field in BRANDING_FIELDS} if storefront else {}
+    if names_value is None:
+        names_value = (storefront.handle_prefix or "", list(storefront.nameservers)) if storefront else ("", [])
+    handle_prefix, nameservers = names_value
     return render_template(
         "backoffice/storefront.html",
         account=account,
@@ -65,6 +71,10 @@ def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] 
         domain_record=verification_record(storefront) if storefront and storefront.custom_domain else None,
         domain_value=domain_value if domain_value is not None else (storefront.custom_domain or "") if storefront else "",
         preview_token=preview_token(storefront.id) if storefront else None,
+        handle_prefix=handle_prefix,
+        default_prefix=default_handle_prefix(account.slug),
+        # A box for each nameserver a seller may give, those it gave first (all of them, if it typed too many).
+        nameservers=nameservers + [""] * (MAX_NAMESERVERS - len(nameservers)),
     ), 422 if errors else 200
 
 
@@ -87,7 +97,7 @@ def save_branding() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(values, error.fields)
     db.session.commit()
-    flash("Your storefront's branding is saved: your customers see it on their next visit.", "info")
+    flash(gettext("Your storefront's branding is saved: your customers see it on their next visit."), "info")
     return redirect(url_for("backoffice.storefront"))
 
 
@@ -96,7 +106,7 @@ def save_branding() -> Response | tuple[str, int]:
 def remove_storefront_logo() -> Response:
     remove_logo(db.session, actor=current_actor())
     db.session.commit()
-    flash("The logo is removed: your storefront shows its name alone.", "info")
+    flash(gettext("The logo is removed: your storefront shows its name alone."), "info")
     return redirect(url_for("backoffice.storefront"))
 
 
@@ -114,7 +124,7 @@ def save_theme() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(errors=error.fields)
     db.session.commit()
-    flash(f"Your storefront wears the {chosen.theme} theme now.", "info")
+    flash(gettext("Your storefront wears the %(theme)s theme now.", theme=chosen.theme), "info")
     return redirect(url_for("backoffice.storefront"))
 
 
@@ -132,9 +142,10 @@ def save_custom_domain() -> Response | tuple[str, int]:
         return _page(errors=error.fields, domain_value=domain)
     db.session.commit()
     if storefront.custom_domain:
-        flash(f"Now prove that {storefront.custom_domain} is yours: publish the TXT record below, then verify it.", "info")
+        flash(gettext("Now prove that %(domain)s is yours: publish the TXT record below, then verify it.",
+                      domain=storefront.custom_domain), "info")
     else:
-        flash("Your storefront no longer has a domain of its own.", "info")
+        flash(gettext("Your storefront no longer has a domain of its own."), "info")
     return redirect(url_for("backoffice.storefront") + "#domain")
 
 
@@ -149,6 +160,22 @@ def verify_domain() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(errors=error.fields)
     db.session.commit()
-    flash(f"{storefront.custom_domain} is verified: point it at {links.storefront_host(storefront.account.slug)} "
-          "with a CNAME record, and your customers reach your storefront there.", "info")
+    flash(gettext("%(domain)s is verified: point it at %(target)s with a CNAME record, and your customers reach your "
+                  "storefront there.", domain=storefront.custom_domain, target=links.storefront_host(storefront.account.slug)),
+          "info")
     return redirect(url_for("backoffice.storefront") + "#domain")
+
+
+@bp.post("/storefront/vendor-names")
+@login_required
+def save_vendor_names() -> Response | tuple[str, int]:
+    handle_prefix, nameservers = request.form.get("handle_prefix", ""), request.form.getlist("nameservers")
+    try:
+        set_vendor_names(db.session, actor=current_actor(), handle_prefix=handle_prefix, nameservers=nameservers)
+    except ValidationError as error:
+        db.session.rollback()
+        return _page(errors=error.fields, names_value=(handle_prefix, nameservers))
+    db.session.commit()
+    flash(gettext("Your names at registries and hosting panels are saved: the domains and websites you sell from now on "
+                  "use them."), "info")
+    return redirect(url_for("backoffice.storefront") + "#vendor-names")

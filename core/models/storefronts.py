@@ -66,6 +66,12 @@ class Storefront(Base):
     #: What the seller publishes in a DNS TXT record to prove the domain is theirs.
     custom_domain_token: Mapped[str | None] = mapped_column(String(64))
     custom_domain_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: What the names the seller's customers meet at vendors start with (a registry contact's handle, a hosting
+    #: panel's login): 2 to 8 capital letters and digits; ``None`` means the one made from the seller's slug.
+    handle_prefix: Mapped[str | None] = mapped_column(String(8))
+    #: The seller's vanity nameservers (``ns1.bright.example``, pointing at the platform's), 2 to 4 host names in
+    #: ASCII form, that the domains it sells use; empty means the platform's own.
+    nameservers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()

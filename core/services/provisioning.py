@@ -54,6 +54,7 @@ from core.services.eligibility import purchase_blockers
 from core.services.lifecycle import apply_done, apply_failed
 from core.services.notifications import notify_task_waiting
 from core.services.people import owner_team
+from core.services.vendor_names import VendorNames, vendor_names
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +216,7 @@ def claim_request(session: Session, request_id: int) -> Claim | None:
     request.status = REQUEST_STATES.check(request.status, R.RUNNING)
     request.attempts += 1
     request.lease_until = now + LEASE
-    return Claim(_lifecycle_request(request), request.subscription.product.key, polling)
+    return Claim(_lifecycle_request(session, request), request.subscription.product.key, polling)
 
 
 def call_product(claim: Claim) -> Answer:
@@ -241,7 +242,8 @@ def call_product(claim: Claim) -> Answer:
 
 def record_answer(session: Session, request_id: int, attempt: int, answer: Answer) -> ProvisioningRequest | None:
     """Apply the product's answer; an answer for an attempt that lost its lease is ignored."""
-    request = session.scalar(_locked(request_id))
+    # Read afresh, not as the session loaded it for the claim: another worker may have retaken it since.
+    request = session.scalar(_locked(request_id).execution_options(populate_existing=True))
     if request is None or request.status is not R.RUNNING or request.attempts != attempt:
         return None
     request.lease_until = None
@@ -403,9 +405,12 @@ def _open_task(session: Session, request: ProvisioningRequest, step: ManualStep,
     notify_task_waiting(session, task)
 
 
-def _lifecycle_request(request: ProvisioningRequest) -> LifecycleRequest:
+def _lifecycle_request(session: Session, request: ProvisioningRequest) -> LifecycleRequest:
     subscription = request.subscription
     payload = request.payload
+    previous = session.get(Account, payload["previous_seller"]["id"]) if request.action is LifecycleAction.TRANSFER else None
+    accounts = [account for account in (subscription.owner, subscription.seller, subscription.payer, previous) if account]
+    names = vendor_names(session, accounts)
     new_plan_code = None
     if request.action is LifecycleAction.CHANGE:
         new_plan_code = next(plan.code for plan in subscription.product.plans if plan.id == payload["plan_id"])
@@ -414,8 +419,8 @@ def _lifecycle_request(request: ProvisioningRequest) -> LifecycleRequest:
         action=request.action,
         idempotency_key=request.idempotency_key,
         subscription_id=subscription.id,
-        owner=_ref(subscription.owner),
-        seller=_ref(subscription.seller),
+        owner=_ref(subscription.owner, names),
+        seller=_ref(subscription.seller, names),
         plan_code=subscription.plan.code,
         quantity=subscription.quantity,
         params=dict(subscription.params),
@@ -425,13 +430,14 @@ def _lifecycle_request(request: ProvisioningRequest) -> LifecycleRequest:
         reason=payload.get("reason"),
         completed_steps=frozenset(request.completed_steps),
         attempt=request.attempts,
-        payer=_ref(subscription.payer),
+        payer=_ref(subscription.payer, names),
         price=subscription.total,
         auto_renew=subscription.auto_renew,
-        previous_seller=AccountRef(**payload["previous_seller"]) if request.action is LifecycleAction.TRANSFER else None,
+        previous_seller=_ref(previous, names) if previous else None,
     )
 
 
-def _ref(account: Any) -> AccountRef:
-    return AccountRef(id=account.id, name=account.name, slug=account.slug,
+def _ref(account: Account, names: dict[int, VendorNames]) -> AccountRef:
+    return AccountRef(id=account.id, name=account.name, slug=account.slug, handle_prefix=names[account.id].handle_prefix,
+                      nameservers=names[account.id].nameservers,
                       resells=account.kind is not AccountKind.CUSTOMER, distributor=account.kind is AccountKind.DISTRIBUTOR)

@@ -11,7 +11,8 @@ account, so its registrations and renewals run at once. A customer pays its sell
 registration, and every renewal the seller has not set to renew by itself, waits as a task
 on the seller's list, naming the customer, the name and the amount, until the seller
 confirms the payment. The registrant and technical contacts are the owner's reseller (the
-owner itself when it resells), so WHOIS leads to it and never to the distributor.
+owner itself when it resells), their handle under its prefix, and the name points at its vanity
+nameservers when it has chosen some: WHOIS and DNS lead to it and never to the distributor.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from core.money import Money
 from core.plugins import product_types
 from core.product_lifecycle import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
 from core.products import OrderLineContext, PlanSpec, ProductType
-from plugin_kit.naming import brand_prefix
+from plugin_kit.naming import vendor_handle
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import registrable
 from plugins.hosting.registrar import Contact, DomainRecord, Registrar, http_registrar
@@ -86,6 +87,7 @@ class DomainName(ProductType):
         "fr": "Enregistrer, renouveler et transférer des noms de domaine.",
     }
     unit = "domain"
+    fixed_quantity = True
     #: A domain is renewed when its owner pays for it (or its reseller sets it to renew by itself).
     manual_renewal = True
     plans = tuple(
@@ -130,14 +132,15 @@ class DomainName(ProductType):
         if _waits_for_payment(request):
             verb = "Transfer in" if transfer_code else "Register"
             return Result.manual(_confirm_payment(request, f"{verb} {to_unicode(name)}"))
-        contact = _contact(whois_account(request))
+        reseller = whois_account(request)
+        contact = _contact(reseller)
         try:
             if transfer_code:
                 record = self.registrar().transfer(name, auth_code=transfer_code, registrant=contact, technical=contact,
-                                                   key=request.idempotency_key)
+                                                   nameservers=reseller.nameservers, key=request.idempotency_key)
             else:
                 record = self.registrar().register(name, years=1, registrant=contact, technical=contact,
-                                                   key=request.idempotency_key)
+                                                   nameservers=reseller.nameservers, key=request.idempotency_key)
         except VendorError as error:
             if error.retryable:
                 raise  # the core tries again later
@@ -194,8 +197,8 @@ def _confirm_payment(request: LifecycleRequest, what: str) -> ManualStep:
 
 
 def _contact(account: AccountRef) -> Contact:
-    """The registry contact of ``account`` (the reseller WHOIS names), its handle named after it, never the platform."""
-    return Contact(handle=f"{brand_prefix(account)}-{account.id}", name=account.name)
+    """The registry contact of ``account`` (the reseller WHOIS names), its handle under its prefix, never the platform's."""
+    return Contact(handle=vendor_handle(account, account.id), name=account.name)
 
 
 def _transferring(record: DomainRecord) -> Result | None:

@@ -49,14 +49,17 @@ class Registrar(Protocol):
     def check(self, name: str) -> bool:
         """Whether ``name`` is free to register."""
 
-    def register(self, name: str, *, years: int, registrant: Contact, technical: Contact, key: str) -> DomainRecord:
-        """Register a free name for ``years``."""
+    def register(self, name: str, *, years: int, registrant: Contact, technical: Contact, key: str,
+                 nameservers: tuple[str, ...] = ()) -> DomainRecord:
+        """Register a free name for ``years``, pointed at ``nameservers`` (none: the registrar's own)."""
 
     def renew(self, name: str, *, years: int, key: str) -> DomainRecord:
         """Add ``years`` to the name's expiry date (restoring it if it is in redemption)."""
 
-    def transfer(self, name: str, *, auth_code: str, registrant: Contact, technical: Contact, key: str) -> DomainRecord:
-        """Ask for a name registered elsewhere; it stays ``pending_transfer`` until the other registrar lets go."""
+    def transfer(self, name: str, *, auth_code: str, registrant: Contact, technical: Contact, key: str,
+                 nameservers: tuple[str, ...] = ()) -> DomainRecord:
+        """Ask for a name registered elsewhere, pointed at ``nameservers`` (none: the registrar's own); it stays
+        ``pending_transfer`` until the other registrar lets go."""
 
     def info(self, name: str) -> DomainRecord:
         """The name as the registrar has it now."""
@@ -74,17 +77,21 @@ class HttpRegistrar:
     def check(self, name: str) -> bool:
         return bool(self.api.get(f"/domains/{segment(name)}/availability")["available"])
 
-    def register(self, name: str, *, years: int, registrant: Contact, technical: Contact, key: str) -> DomainRecord:
+    def register(self, name: str, *, years: int, registrant: Contact, technical: Contact, key: str,
+                 nameservers: tuple[str, ...] = ()) -> DomainRecord:
         return _record(self.api.call("POST", "/domains", {
             "name": name, "years": years, "registrant": _contact(registrant), "technical": _contact(technical),
+            **_pointed_at(nameservers),
         }, key=key))
 
     def renew(self, name: str, *, years: int, key: str) -> DomainRecord:
         return _record(self.api.call("POST", f"/domains/{segment(name)}/renew", {"years": years}, key=key))
 
-    def transfer(self, name: str, *, auth_code: str, registrant: Contact, technical: Contact, key: str) -> DomainRecord:
+    def transfer(self, name: str, *, auth_code: str, registrant: Contact, technical: Contact, key: str,
+                 nameservers: tuple[str, ...] = ()) -> DomainRecord:
         return _record(self.api.call("POST", f"/domains/{segment(name)}/transfer", {
             "auth_code": auth_code, "registrant": _contact(registrant), "technical": _contact(technical),
+            **_pointed_at(nameservers),
         }, key=key))
 
     def info(self, name: str) -> DomainRecord:
@@ -103,6 +110,11 @@ def http_registrar() -> HttpRegistrar:
 
 def _contact(contact: Contact) -> dict[str, str]:
     return {"handle": contact.handle, "name": contact.name}
+
+
+def _pointed_at(nameservers: tuple[str, ...]) -> dict[str, list[str]]:
+    """The nameservers of a registration, left out for the registrar's own."""
+    return {"nameservers": list(nameservers)} if nameservers else {}
 
 
 def _record(data: dict[str, Any]) -> DomainRecord:

@@ -4,13 +4,14 @@ for what every simulator also does: faults on demand, writes done once per key, 
 Time is Cascade's clock, so a test that freezes and moves it sees names expire, go into
 redemption and be released. ``POST /_simulator/registered-elsewhere`` with ``{"name",
 "auth_code"}`` stands for a name held at another registrar, to be transferred in with that code;
-a transfer completes ``TRANSFER_TIME`` after it was asked for. ``GET /whois/<name>`` answers
-what a WHOIS look-up would show.
+a registration or a transfer may name its ``nameservers`` (else the registrar's own); a transfer
+completes ``TRANSFER_TIME`` after it was asked for. ``GET /whois/<name>`` answers what a WHOIS
+look-up would show.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,7 +33,7 @@ class _Domain:
     expires_at: datetime
     registrant: dict[str, str]
     technical: dict[str, str]
-    nameservers: list[str] = field(default_factory=lambda: list(DEFAULT_NAMESERVERS))
+    nameservers: list[str]
     #: While a transfer in is under way: when the other registrar lets go.
     transfer_completes_at: datetime | None = None
 
@@ -74,10 +75,10 @@ class RegistrarSimulator(VendorSimulator):
     def register(self, request: Request) -> Answer:
         body = json_body(request)
         name, registrant, technical = required(body, "name", "registrant", "technical")
-        years = self._years(body)
+        years, nameservers = self._years(body), self._nameservers(body)
         if self._held(name) is not None or name in self.elsewhere:
             raise Refusal(409, "unavailable", f"{name} is registered already.")
-        self.domains[name] = _Domain(name, add_months(utcnow(), 12 * years), registrant, technical)
+        self.domains[name] = _Domain(name, add_months(utcnow(), 12 * years), registrant, technical, nameservers)
         return 201, self._dump(name)
 
     def renew(self, request: Request, name: str) -> Answer:
@@ -89,7 +90,9 @@ class RegistrarSimulator(VendorSimulator):
         return 200, self._dump(name)
 
     def transfer(self, request: Request, name: str) -> Answer:
-        auth_code, registrant, technical = required(json_body(request), "auth_code", "registrant", "technical")
+        body = json_body(request)
+        auth_code, registrant, technical = required(body, "auth_code", "registrant", "technical")
+        nameservers = self._nameservers(body)
         if name not in self.elsewhere:
             raise Refusal(409, "not_transferable", f"{name} is not held at another registrar.")
         if auth_code != self.elsewhere[name]:
@@ -97,7 +100,7 @@ class RegistrarSimulator(VendorSimulator):
         del self.elsewhere[name]
         now = utcnow()
         # A transfer adds a year to what was left, as registries do.
-        self.domains[name] = _Domain(name, add_months(now, 12), registrant, technical,
+        self.domains[name] = _Domain(name, add_months(now, 12), registrant, technical, nameservers,
                                      transfer_completes_at=now + TRANSFER_TIME)
         return 202, self._dump(name)
 
@@ -106,10 +109,9 @@ class RegistrarSimulator(VendorSimulator):
         return 200, self._dump(name)
 
     def nameservers(self, request: Request, name: str) -> Answer:
-        (nameservers,) = required(json_body(request), "nameservers")
-        if not isinstance(nameservers, list) or not 2 <= len(nameservers) <= 13:
-            raise Refusal(422, "invalid", "Give between 2 and 13 nameservers.")
-        self._found(name).nameservers = [str(server) for server in nameservers]
+        body = json_body(request)
+        required(body, "nameservers")
+        self._found(name).nameservers = self._nameservers(body)
         return 200, self._dump(name)
 
     def whois(self, request: Request, name: str) -> Answer:
@@ -136,6 +138,13 @@ class RegistrarSimulator(VendorSimulator):
         if domain is None:
             raise Refusal(404, "no_domain", f"{name} is not registered here.")
         return domain
+
+    def _nameservers(self, body: dict[str, Any]) -> list[str]:
+        """The body's ``nameservers``, 2 to 13 of them; the registrar's own when it names none."""
+        nameservers = body.get("nameservers", list(DEFAULT_NAMESERVERS))
+        if not isinstance(nameservers, list) or not 2 <= len(nameservers) <= 13:
+            raise Refusal(422, "invalid", "Give between 2 and 13 nameservers.")
+        return [str(server) for server in nameservers]
 
     def _years(self, body: dict[str, Any]) -> int:
         years = body.get("years", 1)

@@ -1,9 +1,9 @@
 """The "Web hosting" product: packages on the hosting panel, monthly or yearly.
 
 Each plan is a panel package (its sites and storage are plan features); a subscription is one
-panel account, named after the subscription, whose primary domain is the site's address given
-as ``params.domain``. A paid order starts at once: free trials are started by the websites'
-service (``plugins.hosting.websites``), never by an order.
+panel account, named after the subscription under its seller's prefix (``bright42``), whose
+primary domain is the site's address given as ``params.domain``. A paid order starts at once:
+free trials are started by the websites' service (``plugins.hosting.websites``), never by an order.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import marshmallow
 from core.domain_names import DomainNameError, to_ascii, to_unicode
 from core.models.catalog import BillingPeriod
 from core.money import Money
-from core.product_lifecycle import AccountRef, LifecycleRequest, Result
+from core.product_lifecycle import LifecycleRequest, Result
 from core.products import PlanSpec, ProductType
-from plugin_kit.naming import brand_prefix
+from plugin_kit.naming import vendor_login
 from plugin_kit.vendor_http import VendorError
-from plugins.hosting.panel import HostingPanel, http_panel
+from plugins.hosting.panel import HostingPanel, PanelAccount, http_panel
 
 #: A year paid up front costs ten months.
 YEARLY_MONTHS = 10
@@ -83,10 +83,11 @@ class WebHosting(ProductType):
         return to_unicode(params["domain"]) if params.get("domain") else ""
 
     def activate(self, request: LifecycleRequest) -> Result:
-        username = account_name(request.seller, request.subscription_id)
+        # Kept as the panel answers it: a repeated key gets the account opened first, even under a prefix changed since.
         return self._at_panel(lambda panel: panel.create_account(
-            username=username, domain=request.params["domain"], package=PACKAGE_OF[request.plan_code],
-            key=request.idempotency_key), data={"panel_username": username})
+            username=vendor_login(request.seller, request.subscription_id), domain=request.params["domain"],
+            package=PACKAGE_OF[request.plan_code], key=request.idempotency_key),
+            kept=lambda account: {"panel_username": account.username})
 
     def change(self, request: LifecycleRequest) -> Result:
         package = PACKAGE_OF[request.new_plan_code or request.plan_code]
@@ -105,17 +106,12 @@ class WebHosting(ProductType):
             return Result.done()  # never opened at the panel
         return self._at_panel(lambda panel: panel.terminate(request.data["panel_username"], key=request.idempotency_key))
 
-    def _at_panel(self, call: Callable[[HostingPanel], object], data: Mapping[str, Any] | None = None) -> Result:
+    def _at_panel(self, call: Callable[[HostingPanel], PanelAccount | None],
+                  kept: Callable[[PanelAccount], Mapping[str, Any]] | None = None) -> Result:
         try:
-            call(self.panel())
+            account = call(self.panel())
         except VendorError as error:
             if error.retryable:
                 raise  # the core tries again later
             return Result.failed(f"The hosting panel refused: {error.message}")
-        return Result.done(data=data)
-
-
-def account_name(seller: AccountRef, subscription_id: int) -> str:
-    """The panel account of a subscription, named after the seller its customer sees (never the platform's name):
-    stable, so a repeated activation names the same one."""
-    return f"{brand_prefix(seller).lower()}{subscription_id}"
+        return Result.done(data=kept(account) if kept and account else None)

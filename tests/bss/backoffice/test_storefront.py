@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from core.models.outbox import OutboxEmail
@@ -44,11 +45,6 @@ def test_a_distributor_s_page_says_its_storefront_has_every_feature_and_offers_n
     page = text_of(client.get("/bss/storefront"))
     assert "As the distributor, your storefront is yours without a plan, with every feature: API access," in page
     assert "What you get" not in page and "not on sale to you" not in page
-
-
-def test_only_resellers_have_the_page(client, demo, login_as):
-    login_as("owner@harbour.example")
-    assert client.get("/bss/storefront").status_code == 404
 
 
 def test_a_distributor_activates_standard_from_the_back_office_and_the_shop_goes_live(
@@ -177,3 +173,66 @@ def test_on_free_the_default_theme_only(client, reseller_plan, login_as, post):
     login_as("owner@bright.example")
     assert "A choice of themes comes with the Standard plan." in text_of(client.get("/bss/storefront"))
     assert post("/bss/storefront/theme", {"theme": "harbour"}).status_code == 403
+
+
+def test_the_owner_chooses_its_handle_prefix_and_nameservers_on_the_page(client, db, shops, login_as, post):
+    login_as("owner@bright.example")
+    form = client.get("/bss/storefront").get_data(as_text=True)
+    assert '<label for="handle_prefix">' in form and 'id="handle_prefix" name="handle_prefix"' in form
+    assert 'placeholder="BRIGHT"' in form and form.count('name="nameservers"') == 4
+    saved = post("/bss/storefront/vendor-names", {"handle_prefix": "brt1", "nameservers": ["NS1.Bright.example", "",
+                                                                                           "ns2.bright.example."]})
+    assert saved.status_code == 302 and saved.headers["Location"] == "/bss/storefront#vendor-names"
+    page = client.get("/bss/storefront")
+    assert "Your names at registries and hosting panels are saved" in text_of(page)
+    assert "contact handles read BRT1-1234 and logins brt11234" in text_of(page)
+    body = page.get_data(as_text=True)
+    assert 'value="BRT1"' in body and 'value="ns1.bright.example"' in body and 'value="ns2.bright.example"' in body
+    db.expire_all()
+    storefront = storefront_of(db, shops["bright"])
+    assert (storefront.handle_prefix, storefront.nameservers) == ("BRT1", ["ns1.bright.example", "ns2.bright.example"])
+
+    emptied = post("/bss/storefront/vendor-names", {"handle_prefix": "", "nameservers": ["", ""]})
+    assert emptied.status_code == 302
+    db.expire_all()
+    assert (storefront.handle_prefix, storefront.nameservers) == (None, [])  # back to BRIGHT and the platform's own
+
+
+@pytest.mark.parametrize(("form", "field", "message"), [
+    ({"handle_prefix": "B", "nameservers": []}, "Handle prefix",
+     "Use 2 to 8 letters and digits, such as BRIGHT: no spaces, hyphens or accents."),
+    ({"handle_prefix": "BRIGHT-IT", "nameservers": []}, "Handle prefix", "Use 2 to 8 letters and digits"),
+    ({"handle_prefix": "NORTHWIN", "nameservers": []}, "Handle prefix",
+     "NORTHWIN names Northwind Distribution, the company you buy from: choose a prefix of your own."),
+    ({"handle_prefix": "", "nameservers": ["ns1.bright.example"]}, "Nameservers",
+     "Give 2 to 4 nameservers (registries ask for two at least), or none for the platform's own."),
+    ({"handle_prefix": "", "nameservers": ["ns1.bright.example", "not a host"]}, "Nameservers",
+     "Give the name alone, such as example.com: 'not a host' is more than a name."),
+    ({"handle_prefix": "", "nameservers": ["ns1.bright.example", "NS1.bright.example"]}, "Nameservers",
+     "ns1.bright.example is given twice: give each nameserver once."),
+    ({"handle_prefix": "", "nameservers": [f"ns{n}.bright.example" for n in range(5)]}, "Nameservers",
+     "Give 2 to 4 nameservers"),
+])
+def test_bad_names_are_refused_naming_the_field_and_nothing_is_saved(client, db, shops, login_as, post, form, field,
+                                                                      message):
+    login_as("owner@bright.example")
+    refused = post("/bss/storefront/vendor-names", {**{"handle_prefix": "GOOD", "nameservers": ["ns1.b.example",
+                                                                                              "ns2.b.example"]}, **form})
+    assert refused.status_code == 422
+    page = text_of(refused)
+    assert "Nothing was changed:" in page and f"{field}: {message}" in page
+    assert f'value="{form["handle_prefix"]}"' in refused.get_data(as_text=True)  # what was typed is kept
+    db.expire_all()
+    storefront = storefront_of(db, shops["bright"])
+    assert (storefront.handle_prefix, storefront.nameservers) == (None, [])
+
+
+def test_only_sellers_with_a_storefront_and_its_managers_choose_names(client, db, shops, buyer, login_as, post):
+    names = {"handle_prefix": "MINE", "nameservers": []}
+    login_as("owner@corner.example")
+    assert "Handle prefix" not in text_of(client.get("/bss/storefront"))
+    assert post("/bss/storefront/vendor-names", names).status_code == 403
+    login_as(buyer, PASSWORD)
+    assert post("/bss/storefront/vendor-names", names).status_code == 403
+    db.expire_all()
+    assert storefront_of(db, shops["bright"]).handle_prefix is None

@@ -12,11 +12,13 @@ from core.models.orders import OrderStatus
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import SubscriptionStatus, SuspendReason
 from core.services.branding import update_branding
-from core.services.orders import confirm_payment, set_payment_confirmation
+from core.services.orders import LineRequest, confirm_payment, place_order, set_payment_confirmation
 from core.services.renewals import run_period_ends, send_renewal_reminders
 from core.services.subscriptions import act_on_subscription
+from core.services.vendor_names import set_vendor_names
 from plugin_kit.testing import provision_due
 from plugins.hosting.domains import DomainState, release_lapsed_domains, set_auto_renew, standing
+from plugins.hosting.registrar_simulator import DEFAULT_NAMESERVERS
 from tests.plugins.hosting.conftest import vendor
 
 S = SubscriptionStatus
@@ -51,6 +53,34 @@ def test_a_reseller_registers_a_customers_domain_at_once_on_its_own_account(orde
     assert "Northwind" not in json.dumps(whois)
     held = vendor(registrar, "GET", "/domains/harbour-dental.com")
     assert held["registrant"] == {"handle": f"BRIGHT-{domain.payer_id}", "name": "Bright IT"}  # named after the reseller
+
+
+def test_a_domain_bright_sells_points_at_its_vanity_nameservers_with_handles_under_its_prefix(
+        db, shops, actor_for, order_domain, customer_domain, registrar):
+    set_vendor_names(db, actor=actor_for("bright"), handle_prefix="BRT",
+                     nameservers=["ns1.bright-dns.example", "ns2.bright-dns.example"])
+    db.commit()
+    customer_domain("harbour-dental.com")  # Harbour Dental buys it from Bright IT
+    order_domain("harbour-smiles.com")  # Bright IT buys it for Harbour Dental
+    bright = {"handle": f"BRT-{actor_for('bright').account.id}", "name": "Bright IT"}
+    for name in ("harbour-dental.com", "harbour-smiles.com"):
+        held = vendor(registrar, "GET", f"/domains/{name}")
+        assert held["nameservers"] == ["ns1.bright-dns.example", "ns2.bright-dns.example"]
+        assert held["registrant"] == held["technical"] == bright
+        whois = _whois(registrar, name)
+        assert whois["nameservers"] == ["ns1.bright-dns.example", "ns2.bright-dns.example"]
+        assert whois["registrant"] == {"name": "Bright IT"}
+
+
+def test_a_new_prefix_or_nameservers_apply_to_new_registrations_only(db, shops, actor_for, order_domain, registrar):
+    order_domain("harbour-dental.com")
+    set_vendor_names(db, actor=actor_for("bright"), handle_prefix="BRT",
+                     nameservers=["ns1.bright-dns.example", "ns2.bright-dns.example"])
+    db.commit()
+    order_domain("harbour-smiles.com")
+    before, after = (vendor(registrar, "GET", f"/domains/{name}") for name in ("harbour-dental.com", "harbour-smiles.com"))
+    assert before["registrant"]["handle"].startswith("BRIGHT-") and before["nameservers"] == list(DEFAULT_NAMESERVERS)
+    assert after["registrant"]["handle"].startswith("BRT-") and after["nameservers"][0] == "ns1.bright-dns.example"
 
 
 def test_a_customers_domain_waits_for_its_reseller_to_confirm_the_payment(
@@ -128,6 +158,18 @@ def test_a_name_held_elsewhere_is_transferred_in_with_its_auth_code(db, frozen_c
     assert _whois(registrar, "harbour.net")["registrant"] == {"name": "Bright IT"}
 
 
+def test_a_name_transferred_in_points_at_its_reseller_s_vanity_nameservers(db, shops, actor_for, order_domain,
+                                                                          registrar):
+    set_vendor_names(db, actor=actor_for("bright"), handle_prefix="",
+                     nameservers=["ns1.bright-dns.example", "ns2.bright-dns.example", "ns3.bright-dns.example"])
+    db.commit()
+    vendor(registrar, "POST", "/_simulator/registered-elsewhere", {"name": "harbour.net", "auth_code": "EPP-778899"})
+    order_domain("harbour.net", transfer_code="EPP-778899")
+    held = vendor(registrar, "GET", "/domains/harbour.net")
+    assert held["nameservers"] == ["ns1.bright-dns.example", "ns2.bright-dns.example", "ns3.bright-dns.example"]
+    assert held["registrant"]["handle"].startswith("BRIGHT-")  # no prefix chosen: the one made from its slug
+
+
 def test_customers_are_reminded_30_7_and_1_days_ahead_with_how_to_pay_their_reseller(
         db, frozen_clock, shops, actor_for, customer_domain, emails):
     update_branding(db, actor=actor_for("bright"), values={"contact_email": "help@bright-it.example",
@@ -149,7 +191,7 @@ def test_customers_are_reminded_30_7_and_1_days_ahead_with_how_to_pay_their_rese
         "Domain name is due for renewal in 1 day"]
     first = reminders[0]
     assert first.sender_name == "Bright IT"
-    assert "Domain name .com harbour-dental.com" in first.text_body and "The renewal costs 11.50 EUR." in first.text_body
+    assert "Domain name .com harbour-dental.com" in first.text_body and "The renewal costs €11.50." in first.text_body
     assert "pay Bright IT (help@bright-it.example, +44 20 7946 0321)" in first.text_body
     assert "Northwind" not in first.text_body + first.subject
 
@@ -262,3 +304,15 @@ def test_a_registrar_that_answers_too_late_is_asked_again_and_registers_the_name
     assert domain.status is S.ACTIVE, "asked again with the same idempotency key, the registrar gave its first answer"
     assert (request.retries, vendor_waits) == (0, [0.5])
     assert list(vendor(registrar, "GET", "/_simulator/state")["domains"]) == ["harbour-dental.com"]
+
+
+def test_a_domain_is_one_unit_ordered_and_held(db, plans, actor_for, order_domain):
+    with pytest.raises(ValidationError) as refused:
+        place_order(db, actor=actor_for("bright"), payment_method="on_account",
+                    lines=[LineRequest(plans["domain-name/com"].id, 2, {"domain_name": "two-of-them.com"})])
+    assert refused.value.fields == {"lines.0.quantity": ["Each domain is a line of its own: order a quantity of 1."]}
+    (line,) = order_domain("bright-it.com", for_="bright").lines
+    with pytest.raises(ValidationError) as fixed:
+        act_on_subscription(db, actor=actor_for("bright"), subscription_id=line.subscription_id, action="change",
+                            quantity=2)
+    assert fixed.value.fields == {"quantity": ["A subscription to Domain name is one domain: its quantity does not change."]}

@@ -11,6 +11,7 @@ from core.errors import ConflictError, PermissionDeniedError, ValidationError
 from core.models.subscriptions import SubscriptionStatus
 from core.services.orders import LineRequest, place_order
 from core.services.subscriptions import act_on_subscription
+from core.services.vendor_names import set_vendor_names
 from plugin_kit.testing import provision_due
 from plugins.hosting.models import Website, WebsiteStatus
 from plugins.hosting.trials import run_website_upkeep
@@ -48,6 +49,15 @@ def test_a_reseller_starts_a_customers_free_trial_on_the_hosting_panel(frozen_cl
     assert (hosting.payer.slug, hosting.seller.slug, str(hosting.unit_price)) == ("harbour", "bright", "4.99 EUR")
     assert _account(panel, website) == {"username": f"bright{hosting.id}", "domain": "www.harbour-dental.com",  # its seller's
                                         "package": "starter", "status": "active", "suspend_reason": ""}
+
+
+def test_panel_logins_are_under_the_prefix_bright_chose_from_then_on(db, shops, actor_for, trial_site, panel):
+    before = trial_site()
+    set_vendor_names(db, actor=actor_for("bright"), handle_prefix="BRT", nameservers=[])
+    db.commit()
+    after = trial_site("www.harbour-smiles.com")
+    assert _account(panel, after)["username"] == f"brt{after.subscription.id}"
+    assert _account(panel, before)["username"] == f"bright{before.subscription.id}"  # opened before: as it was
 
 
 def test_a_site_goes_live_only_once_it_is_on_a_paying_plan(db, actor_for, trial_site, panel):
