@@ -1,7 +1,8 @@
-"""The look the back office, the storefronts and plugin pages share: ``static/components.css``
-(navigation, notices, forms, buttons, tables, badges), drawn from CSS variables that each app's
-layout sets (``--ink``, ``--muted``, ``--line``, ``--surface``, ``--bg``, ``--accent``,
-``--accent-soft``, ``--on-accent-soft``, ``--radius``).
+"""The look the back office, the storefronts and plugin pages share: ``static/components.css``, one design
+system of tokens (CSS variables with light and dark defaults: ``--ink``, ``--muted``, ``--line``, ``--surface``,
+``--bg``, ``--accent``, ``--accent-soft``, ``--on-accent-soft``, ``--radius``, which each app's layout or theme
+sets) and the components drawn from them (navigation, notices, forms, buttons, cards, tables, badges, lists
+that sort and page); and ``static/favicon.svg``, the back office's icon when its brand has no logo.
 
 The back office serves it under ``/bss/assets/``; a storefront serves it at ``/theme/``, as the
 last fallback of its theme's files, so that a theme may replace it and the shop names no one.

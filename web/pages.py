@@ -29,14 +29,20 @@ _CONTEXT_KEY = "cascade.pages"
 
 
 class Section(StrEnum):
-    """Where an entry stands in the back office's navigation."""
+    """A group of the back office's navigation, named for the task its entries serve, in the order shown."""
 
-    #: The day's work: orders, subscriptions, and what products add (websites, domains, ...).
-    SALES = "sales"
-    #: The shop: storefront, catalog, prices, payment settings.
-    SELLING = "selling"
-    #: The organisation: teams, audit log, API keys.
-    ORGANISATION = "organisation"
+    #: Selling: orders, subscriptions, and what products add to them (websites, domains, mail filtering, ...).
+    SELL = "sell"
+    #: The accounts sold to: accounts, customers moving between sellers.
+    CUSTOMERS = "customers"
+    #: What is on sale: products and plans, price lists.
+    CATALOG = "catalog"
+    #: Money: invoices, revenue, how customers pay.
+    BILLING = "billing"
+    #: Helping customers: support tickets, the tasks people do by hand, restores asked for.
+    SUPPORT = "support"
+    #: The seller's own set-up: storefront, teams, audit log, API keys, the platform's distributors.
+    SETTINGS = "settings"
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class NavEntry:
     label: str
     #: The view it opens, by endpoint (``"hosting.websites"``).
     endpoint: str
-    section: Section = Section.SALES
+    section: Section = Section.SELL
     #: Shown only to people whose teams hold it; ``None``: to everyone in the account.
     permission: Permission | None = None
     #: The kinds of account that see it.

@@ -1,8 +1,12 @@
+import re
+
+import pytest
 from sqlalchemy import func, select
 
 from core.models.accounts import AccountKind
 from core.models.charges import Charge
 from plugin_kit.testing import main_of, post_form, text_of
+from tests.bss.backoffice.conftest import PASSWORD, sign_out
 
 
 def test_a_distributor_sees_its_whole_tree(client, demo, login_as):
@@ -143,3 +147,89 @@ def test_only_its_seller_charges_an_account_by_hand(client, demo, login_as, post
     assert "Add a charge or a credit" not in client.get(url).get_data(as_text=True)  # Bright IT's customer
     assert post(f"{url}/charges", {"description": "x", "unit_price": "1", "currency": "EUR",
                                    "quantity": "1"}).status_code == 404
+
+
+#: Northwind's accounts below it, by name.
+NORTHWIND_TREE = ("Atlas Legal", "Bright IT", "Corner Computers", "Harbour Dental", "Maple Bakery", "Solo Consulting")
+
+
+def _names_listed(client, **query) -> list[str]:
+    """The names of Northwind's tree, in the order the accounts list shows them."""
+    response = client.get("/bss/accounts", query_string=query)
+    assert response.status_code == 200
+    rows = main_of(response).split(" Opened ")[1].split(" Open an account")[0]
+    return sorted((name for name in NORTHWIND_TREE if name in rows), key=rows.index)
+
+
+def test_the_list_sorts_by_name_both_ways_and_keeps_its_filter_in_its_links(client, demo, login_as):
+    login_as("admin@northwind.example")
+    assert _names_listed(client) == list(NORTHWIND_TREE)
+    assert _names_listed(client, sort="name", dir="desc") == list(reversed(NORTHWIND_TREE))
+    assert _names_listed(client, kind="reseller", dir="desc") == ["Corner Computers", "Bright IT"]
+    html = client.get("/bss/accounts?kind=reseller").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in html and 'href="/bss/accounts?kind=reseller&amp;sort=name&amp;dir=desc"' in html
+
+
+@pytest.mark.parametrize("query", [{"sort": "password_hash"}, {"dir": "up"}, {"page": "-1"}, {"page": "abc"},
+                                   {"page": "99999999999999999999"}])
+def test_a_list_asked_what_it_cannot_read_shows_a_page_all_the_same(client, demo, login_as, query):
+    login_as("admin@northwind.example")
+    assert "Bright IT" in main_of(client.get("/bss/accounts", query_string=query))
+
+
+def test_pages_say_where_they_are_and_go_back_and_forth(client, demo, login_as, make_account):
+    for n in range(55):
+        make_account(AccountKind.CUSTOMER, parent=demo["corner"], name=f"Corner client {n:02d}")
+    login_as("owner@corner.example")
+    first = client.get("/bss/accounts?q=client")
+    assert "1–50 of 55" in main_of(first) and 'rel="prev"' not in first.get_data(as_text=True)
+    second = client.get("/bss/accounts?q=client&page=2")
+    assert "51–55 of 55" in main_of(second) and "Corner client 54" in main_of(second)
+    assert 'rel="prev" href="/bss/accounts?q=client"' in second.get_data(as_text=True)
+
+
+def test_an_account_s_page_shows_what_it_runs_and_what_can_be_done_for_it(client, demo, login_as, shops):
+    login_as("admin@northwind.example")
+    bright = demo["bright"]
+    page = client.get(f"/bss/accounts/{bright.id}")
+    html, text = page.get_data(as_text=True), main_of(page)
+    assert f'href="/bss/orders/new?account_id={bright.id}"' in html
+    assert f'href="/bss/accounts?parent={bright.id}#open-account"' in html
+    assert "Plan and features Reseller plan Standard Active Storefront of its own" in text
+    assert "Upgrade its plan" not in text  # Standard is the best there is
+    for heading in ("People", "Subscriptions", "Latest orders", "Latest invoices", "Open support requests"):
+        assert heading in text
+    assert "owner@bright.example" in text
+
+
+def test_a_customer_opened_from_its_seller_s_page_goes_below_that_seller(client, db, demo, login_as, post):
+    login_as("admin@northwind.example")
+    form = client.get(f"/bss/accounts?parent={demo['corner'].id}").get_data(as_text=True).split('id="open-account"')[1]
+    assert f'name="parent_id" value="{demo["corner"].id}"' in form and '<option value="reseller"' not in form
+    response = post("/bss/accounts", {"kind": "customer", "name": "Dock Deli", "slug": "dock-deli",
+                                      "parent_id": str(demo["corner"].id)})
+    assert response.status_code == 302
+    from core.models.accounts import Account
+    assert db.scalar(select(Account).where(Account.slug == "dock-deli")).parent_id == demo["corner"].id
+
+
+def test_a_reseller_on_basic_is_offered_the_next_plan_by_its_distributor_and_by_itself(client, demo, login_as, shops):
+    login_as("admin@northwind.example")
+    corner = demo["corner"]
+    html = client.get(f"/bss/accounts/{corner.id}").get_data(as_text=True)
+    upgrade = re.search(r'href="([^"]+)">Upgrade its plan', html).group(1).replace("&amp;", "&")
+    assert upgrade.startswith(f"/bss/orders/new?account_id={corner.id}&plan_id=")
+    assert "Free" in main_of(client.get(upgrade))  # the order form, the plan above Basic chosen
+    sign_out(client)
+    login_as("owner@corner.example")
+    assert 'href="/bss/storefront#plans">Upgrade your plan' in client.get(f"/bss/accounts/{corner.id}").get_data(as_text=True)
+
+
+def test_someone_who_may_only_buy_sees_an_account_without_its_invoices_or_its_forms(client, demo, login_as, buyer):
+    login_as(buyer, PASSWORD)
+    page = client.get(f"/bss/accounts/{demo['harbour'].id}")
+    assert page.status_code == 200
+    text = main_of(page)
+    assert "Place an order for it" in text and "Subscriptions" in text
+    for hidden in ("Latest invoices", "Edit", "Add a charge or a credit", "Add a customer"):
+        assert hidden not in text

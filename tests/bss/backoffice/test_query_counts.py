@@ -72,3 +72,21 @@ def test_list_pages_take_a_few_statements_however_many_rows_they_list(
     many = _counted(client, statements, pages)
     grown = {page: (few[page], count) for page, count in many.items() if count != few[page]}
     assert not grown, f"statements that grew with the rows listed (before, after): {grown}"
+
+
+#: What an account's page may send at most: the frame's as above, the account, its plan, people, subscriptions,
+#: orders, invoices, open tickets, and the seller's forms (price list, charges, resellers it may move to).
+ACCOUNT_PAGES = {("admin@northwind.example", "bright"): 30, ("owner@bright.example", "harbour"): 22}
+
+
+@pytest.mark.parametrize(("email", "slug"), list(ACCOUNT_PAGES), ids=["distributor", "reseller"])
+def test_an_account_s_page_takes_a_few_statements_however_much_it_bought(
+        frozen_clock, client, db, shops, fake_catalog, make_account, actor_for, login_as, statements, email, slug):
+    path, allowed = f"/bss/accounts/{shops[slug].id}", ACCOUNT_PAGES[(email, slug)]
+    _customers_things(db, shops, make_account, actor_for, fake_catalog, date(2026, 4, 1))
+    login_as(email)
+    few = _counted(client, statements, [path])[path]
+    assert few <= allowed, f"{few} statements, {allowed} allowed"
+    for when in (date(2026, 5, 1), date(2026, 6, 1)):
+        _customers_things(db, shops, make_account, actor_for, fake_catalog, when)
+    assert _counted(client, statements, [path])[path] == few
