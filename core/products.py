@@ -207,6 +207,8 @@ class ProductType:
     prerequisites: tuple[Prerequisite, ...] = ()
     #: An account has at most one live subscription of the product; ordering another plan changes it.
     one_subscription_per_account: bool = False
+    #: Each subscription is one thing (a domain): its quantity is 1 and never changes.
+    fixed_quantity: bool = False
     #: A plan every account that may buy the product holds from the start (granted, not ordered).
     starter_plan: str | None = None
     #: The plan that cancelling any other plan moves the subscription to (a free tier to fall back

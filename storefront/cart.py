@@ -17,7 +17,9 @@ from werkzeug.wrappers import Response
 
 from core.errors import ValidationError
 from core.models.catalog import BillingPeriod, Plan
+from core.models.orders import totals_per_period
 from core.money import Money
+from core.services.catalog import one_unit
 from core.services.orders import MAX_LINES, MAX_QUANTITY
 from core.services.pricing import ResolvedPrice
 from core.services.storefronts import Offer, storefront_prices
@@ -100,13 +102,7 @@ class PricedCart:
         """What the lines cost each billing period, by period (monthly first)."""
         if len(self.currencies) != 1:
             return []
-        (currency,) = self.currencies
-        sums: dict[BillingPeriod, Money] = {}
-        for line in self.lines:
-            if line.price and line.plan:
-                period = line.plan.billing_period
-                sums[period] = sums.get(period, Money.zero(currency)) + line.price.total
-        return [(period, sums[period]) for period in BillingPeriod if period in sums]
+        return totals_per_period((line.plan.billing_period, line.price.total) for line in self.lines if line.price and line.plan)
 
     @property
     def setup_fees(self) -> Money | None:
@@ -152,7 +148,7 @@ def read_quantity(value: str | None, once: bool, field: str = "quantity") -> int
 
 
 def _cart_page(errors: Mapping[str, list[str]] | None = None, values: Mapping[str, str] | None = None) -> tuple[str, int]:
-    return render_page("cart.html", cart=priced_cart(), held_once=held_once,
+    return render_page("cart.html", cart=priced_cart(), one_unit=one_unit,
                        errors=errors or {}, values=values or {}), 422 if errors else 200
 
 
@@ -170,7 +166,7 @@ def add() -> Response | tuple[str, int]:
     plan, lines = offer.plan, cart_lines()
     once = held_once(plan.product)
     try:
-        quantity = read_quantity(request.form.get("quantity"), once)
+        quantity = read_quantity(request.form.get("quantity"), one_unit(plan.product))
         if offer.held:
             raise ValidationError({"quantity": [_("You are on %(plan)s already.", plan=plan.name)]})
         if offer.blockers:
@@ -214,7 +210,7 @@ def change_quantity(line_id: str) -> Response | tuple[str, int]:
     plan = db.session.get(Plan, line.plan_id)
     field_name = f"quantity-{line.id}"
     try:
-        quantity = read_quantity(request.form.get("quantity"), plan is not None and held_once(plan.product), field_name)
+        quantity = read_quantity(request.form.get("quantity"), plan is not None and one_unit(plan.product), field_name)
     except ValidationError as error:
         return _cart_page(error.fields, {field_name: request.form.get("quantity", "")})
     save_cart([replace(other, quantity=quantity) if other is line else other for other in lines])

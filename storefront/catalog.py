@@ -2,8 +2,8 @@
 
 Prices are always the viewer's own: a signed-in customer's from its seller's lists for it, a
 visitor's those the seller charges a new customer. A plan with no price for the viewer is not
-offered at all. Each process keeps the priced catalogs (``core.services.catalog_cache``), and
-shares them through Redis when the broker is Redis.
+offered at all. Each process keeps the priced catalogs (``core.services.catalog_cache``), sharing
+them through Redis when the broker is Redis, and the product cards each catalog is shown with.
 """
 
 from __future__ import annotations
@@ -15,20 +15,26 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, g
 from flask_login import current_user
+from markupsafe import Markup
 
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.plugins import product_types
 from core.products import ParamField
-from core.services.catalog_cache import CatalogCache
+from core.services.catalog import one_unit
+from core.services.catalog_cache import CatalogCache, Kept
 from core.services.storefronts import Offer, storefront_catalog
 from storefront.auth import customer_account
 from storefront.hosts import current_storefront
 from storefront.page_cache import visitor_page
-from storefront.themes import render_page
+from storefront.themes import current_theme, render_page
 from web.database import db
+from web.formatting import current_locale
 
 bp = Blueprint("shop_catalog", __name__)
+
+#: Product cards each process keeps: a few dozen kilobytes each, one per version of a viewer's prices, theme and language.
+MAX_CARDS = 128
 
 
 def shop_buyer() -> Account | None:
@@ -80,15 +86,30 @@ def feature_label(key: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+def catalog_cards(catalog: dict[Product, list[Offer]]) -> Markup:
+    """The catalog's product cards (``product_cards.html``), rendered once per version of what they show."""
+    # A kept plan (and its product) is replaced, never changed, when anything shown of it changes
+    # (``core.services.catalog_cache``): the plan objects, with their prices and what the buyer holds, tell the versions apart.
+    shown = tuple((offer.plan, offer.price, offer.held) for offers in catalog.values() for offer in offers)
+    key = (current_theme(), current_locale(), shown)
+    kept: Kept = current_app.extensions["catalog_cards"]
+    cards = kept.get(key)
+    if cards is None:
+        cards = Markup(render_page("product_cards.html", catalog=catalog))
+        kept.keep(key, cards)
+    return cards
+
+
 @bp.get("/products")
 def catalog() -> str:
-    return visitor_page(lambda: render_page("products.html", catalog=shop_catalog(), held_once=held_once))
+    return visitor_page(lambda: render_page("products.html", cards=catalog_cards(shop_catalog())))
 
 
 def init_kept_catalogs(app: Flask) -> None:
-    """Keep priced catalogs in this process, and share them through the broker's Redis when it is one."""
+    """Keep priced catalogs and their cards in this process, and share the prices through the broker's Redis when it is one."""
     broker = app.config["CASCADE_BROKER_URL"]
     app.extensions["catalog_cache"] = CatalogCache(broker if urlsplit(broker).scheme in ("redis", "rediss") else None)
+    app.extensions["catalog_cards"] = Kept(MAX_CARDS)
 
 
 @bp.get("/products/<product_key>")
@@ -105,5 +126,5 @@ def product_page(product_key: str, errors: Mapping[str, list[str]] | None = None
     product, offers = found
     return render_page(
         "product.html", product=product, offers=offers, features=compare(offers),
-        once=held_once(product), errors=errors or {}, failed_plan_id=plan_id, values=values or {},
+        once=one_unit(product), errors=errors or {}, failed_plan_id=plan_id, values=values or {},
     ), 422 if errors else 200

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -32,11 +33,35 @@ from core.services.orders import (
     place_order,
 )
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
+from storefront.labels import per_period, per_unit
 from web.database import db
 from web.formatting import money
 from web.forms import account_choices, enum_arg, whole_number
 
 PAGE_SIZE = 50
+
+bp.add_app_template_filter(per_period)
+bp.add_app_template_filter(per_unit)
+
+
+@bp.app_template_filter()
+def units(count: int, unit: str) -> str:
+    """A count of a product's units, in the plural the language needs: ``1 seat``, ``3 seats``; a unit not
+    written here keeps its name: ``3 × widget``."""
+    match unit:
+        case "seat":
+            return ngettext("%(num)s seat", "%(num)s seats", count)
+        case "licence":
+            return ngettext("%(num)s licence", "%(num)s licences", count)
+        case "user":
+            return ngettext("%(num)s user", "%(num)s users", count)
+        case "domain":
+            return ngettext("%(num)s domain", "%(num)s domains", count)
+        case "package":
+            return ngettext("%(num)s package", "%(num)s packages", count)
+        case "unit":
+            return ngettext("%(num)s unit", "%(num)s units", count)
+    return gettext("%(count)s × %(unit)s", count=count, unit=unit)
 
 
 @bp.get("/orders")
@@ -90,7 +115,7 @@ def confirm_payment_view(order_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _order_page(get_order(db.session, acting_account(), order_id), error.fields, form)
     db.session.commit()
-    flash(f"The payment of order {confirmed.id} is recorded: its subscriptions are being set up.", "info")
+    flash(gettext("The payment of order %(id)s is recorded: its subscriptions are being set up.", id=confirmed.id), "info")
     return redirect(url_for("backoffice.order", order_id=confirmed.id))
 
 
@@ -100,7 +125,7 @@ def cancel_order_view(order_id: int) -> Response:
     reason = request.form.get("reason", "")
     cancelled = cancel_order(db.session, actor=current_actor(), order_id=order_id, reason=reason)
     db.session.commit()
-    flash(f"Order {cancelled.id} is cancelled: nothing of it will be set up.", "info")
+    flash(gettext("Order %(id)s is cancelled: nothing of it will be set up.", id=cancelled.id), "info")
     return redirect(url_for("backoffice.order", order_id=cancelled.id))
 
 
@@ -134,14 +159,15 @@ def _new_order_page(values: Mapping[str, str], errors: dict[str, list[str]] | No
     plan_id = whole_number(values.get("plan_id"), "lines.0.plan_id", errors)
     plan = next((plan for plan in plans if plan.id == plan_id), None)
     if plan_id is not None and plan is None:
-        errors.setdefault("lines.0.plan_id", ["Choose one of the plans on sale."])
+        errors.setdefault("lines.0.plan_id", [gettext("Choose one of the plans on sale.")])
     quantity = whole_number(values.get("quantity") or "1", "lines.0.quantity", errors, at_most=MAX_QUANTITY)
     payer = buyer if values.get("payer") == Payer.BUYER else owner
     quote = None
     if plan is not None and quantity:
         blockers = purchase_blockers(db.session, owner, [plan])[plan.id]
         price = resolve_prices(db.session, payer, [plan], quantity).get(plan.id)
-        quote = Quote(plan, payer, quantity, price, blockers, [] if blockers else declared_type(plan.product).param_fields(plan.code))
+        fields = [] if blockers else declared_type(plan.product).param_fields(plan.code)
+        quote = Quote(plan, payer, quantity, price, blockers, fields)
     return render_template(
         "backoffice/order_new.html",
         buyer=buyer,
@@ -167,7 +193,7 @@ def place_order_view() -> Response | tuple[str, int]:
     form = request.form
     errors: dict[str, list[str]] = {}
     line = LineRequest(
-        plan_id=whole_number(form.get("plan_id"), "lines.0.plan_id", errors, required="Choose a plan.") or 0,
+        plan_id=whole_number(form.get("plan_id"), "lines.0.plan_id", errors, required=gettext("Choose a plan.")) or 0,
         quantity=whole_number(form.get("quantity"), "lines.0.quantity", errors, at_most=MAX_QUANTITY) or 0,
         params=_params(form),
     )
@@ -182,8 +208,8 @@ def place_order_view() -> Response | tuple[str, int]:
         return _new_order_page(form, error.fields)
     db.session.commit()
     if placed.status is OrderStatus.AWAITING_PAYMENT:
-        flash(f"Order {placed.id} is placed. It is set up once {placed.seller.name} confirms the payment "
-              f"of {money(placed.amount_due)}.", "info")
+        flash(gettext("Order %(id)s is placed. It is set up once %(seller)s confirms the payment of %(amount)s.",
+                      id=placed.id, seller=placed.seller.name, amount=money(placed.amount_due)), "info")
     else:
-        flash(f"Order {placed.id} is placed: its subscription is being set up.", "info")
+        flash(gettext("Order %(id)s is placed: its subscription is being set up.", id=placed.id), "info")
     return redirect(url_for("backoffice.order", order_id=placed.id))

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
 from core.errors import ValidationError
+from core.models.catalog import Plan
 from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.plugins import product_types
 from core.products import Timing
+from core.services.catalog import one_unit
 from core.services.orders import MAX_QUANTITY
-from core.services.pricing import purchasable_plans
+from core.services.pricing import purchasable_plans, resolve_prices
 from core.services.provisioning import open_request
 from core.services.subscriptions import (
     HistoryEntry,
@@ -30,7 +34,7 @@ from core.services.subscriptions import (
 )
 from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
-from web.formatting import changed_value, day, plan_name, words
+from web.formatting import changed_value, current_locale, day, words
 from web.forms import account_choices, enum_arg, whole_number
 from web.redirects import safe_next
 
@@ -39,15 +43,91 @@ PAGE_SIZE = 50
 
 #: What the flash says while the vendor carries an action out.
 _UNDER_WAY = {
-    "change": "Changing it",
-    "suspend": "Suspending",
-    "resume": "Resuming",
-    "cancel": "Cancelling",
-    "renew": "Renewing",
-    "end-trial": "Ending the trial",
-    "terminate": "Terminating",
-    "retry": "Trying again",
+    "change": lazy_gettext("Changing it: the vendor confirms in a moment."),
+    "suspend": lazy_gettext("Suspending: the vendor confirms in a moment."),
+    "resume": lazy_gettext("Resuming: the vendor confirms in a moment."),
+    "cancel": lazy_gettext("Cancelling: the vendor confirms in a moment."),
+    "renew": lazy_gettext("Renewing: the vendor confirms in a moment."),
+    "end-trial": lazy_gettext("Ending the trial: the vendor confirms in a moment."),
+    "terminate": lazy_gettext("Terminating: the vendor confirms in a moment."),
+    "retry": lazy_gettext("Trying again: the vendor confirms in a moment."),
 }
+#: Each event of a subscription's history, in words.
+_EVENTS = {
+    "created": lazy_gettext("Created"),
+    "activated": lazy_gettext("Activated"),
+    "changed": lazy_gettext("Changed"),
+    "change_scheduled": lazy_gettext("Change scheduled"),
+    "scheduled_change_dropped": lazy_gettext("Scheduled change dropped"),
+    "cancellation_scheduled": lazy_gettext("Cancellation scheduled"),
+    "cancellation_undone": lazy_gettext("Cancellation undone"),
+    "suspended": lazy_gettext("Suspended"),
+    "resumed": lazy_gettext("Resumed"),
+    "cancelled": lazy_gettext("Cancelled"),
+    "terminated": lazy_gettext("Terminated"),
+    "renewed": lazy_gettext("Renewed"),
+    "trial_ended": lazy_gettext("Trial ended"),
+    "retried": lazy_gettext("Retried"),
+    "moved": lazy_gettext("Moved to another seller"),
+    "transferred": lazy_gettext("Transferred"),
+}
+#: The fields an event changes, in words.
+_FIELDS = {
+    "plan": lazy_gettext("Plan"),
+    "quantity": lazy_gettext("Quantity"),
+    "unit_price": lazy_gettext("Unit price"),
+    "cancel_at": lazy_gettext("Ends on"),
+    "current_period_end": lazy_gettext("Current period end"),
+    "seller": lazy_gettext("Seller"),
+}
+#: Statuses a subscription never leaves: nothing of it changes any more.
+_ENDED = {SubscriptionStatus.CANCELLED, SubscriptionStatus.TERMINATED}
+
+
+@bp.app_template_filter()
+def subscription_name(subscription: Subscription) -> str:
+    """What people call the subscription: its plan, and what its product names it by (``Web hosting Starter,
+    harbour-dental.example``); a one-of-a-kind subscription by its product and name alone (``Domain name
+    harbour-dental.com``): never the product's name twice."""
+    found = product_types().get(subscription.product.key)
+    label = found[1].label(subscription.params) if found is not None else ""
+    if not label:
+        return subscription.plan.title(current_locale())
+    if one_unit(subscription.product):
+        return f"{subscription.product.name_in(current_locale())} {label}"
+    return f"{subscription.plan.title(current_locale())}, {label}"
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """A plan the change form offers, and how it compares with the subscription's own."""
+
+    plan: Plan
+    move: Literal["current", "upgrade", "downgrade"]
+
+
+def _plan_choices(subscription: Subscription) -> list[PlanChoice]:
+    """The product's plans on sale to the owner, the current one first and each other one an upgrade or a downgrade.
+
+    A plan billed as often as the current one is compared by what its units cost the payer at the subscription's
+    quantity. A plan billed otherwise (yearly against monthly) is compared by rank, the product's own order, which
+    also decides when a change applies: a year's price is not more than a month's in any way that helps choosing.
+    Rank decides too when prices are equal or cannot be compared (no price, another currency).
+    """
+    others = [plan for plan in purchasable_plans(db.session, subscription.owner)
+              if plan.product_id == subscription.product_id and plan.id != subscription.plan_id]
+    prices = resolve_prices(db.session, subscription.payer, [subscription.plan, *others], subscription.quantity)
+    own = prices[subscription.plan_id].unit_price if subscription.plan_id in prices else subscription.unit_price
+
+    def is_upgrade(plan: Plan) -> bool:
+        price = prices[plan.id].unit_price if plan.id in prices else None
+        if (price is None or plan.billing_period is not subscription.plan.billing_period
+                or price.currency != own.currency or price.amount == own.amount):
+            return plan.rank > subscription.plan.rank
+        return price.amount > own.amount
+
+    return [PlanChoice(subscription.plan, "current"),
+            *(PlanChoice(plan, "upgrade" if is_upgrade(plan) else "downgrade") for plan in others)]
 
 
 @dataclass(frozen=True)
@@ -59,10 +139,16 @@ class Change:
     after: str
 
 
+def _what(entry: HistoryEntry) -> str:
+    """What the event was, in words."""
+    return str(_EVENTS.get(entry.action) or words(entry.action).capitalize())
+
+
 def _changes(entry: HistoryEntry, currency: str) -> list[Change]:
     """What else the event changed (prices are already left out for those who may not see them)."""
     return [
-        Change(words(field).capitalize(), changed_value(field, before, currency), changed_value(field, after, currency))
+        Change(str(_FIELDS.get(field) or words(field).capitalize()), changed_value(field, before, currency),
+               changed_value(field, after, currency))
         for field, (before, after) in entry.changes.items()
     ]
 
@@ -71,17 +157,19 @@ def _subscription_page(subscription: Subscription, errors: dict[str, list[str]] 
                        form: Mapping[str, str] | None = None) -> tuple[str, int]:
     show_price = shows_price_to(subscription, acting_account())
     requests = requests_of(db.session, subscription)
+    actions = available_actions(db.session, current_actor(), subscription)
     return render_template(
         "backoffice/subscription.html",
         subscription=subscription,
         show_price=show_price,
         under_way=next((asked for asked in requests if asked.is_open), None),
-        history=[(entry, _changes(entry, subscription.currency))
+        history=[(entry, _what(entry), _changes(entry, subscription.currency))
                  for entry in reversed(history_of(db.session, subscription, acting_account()))],
         requests=requests,
-        actions=available_actions(db.session, current_actor(), subscription),
-        plans=[plan for plan in purchasable_plans(db.session, subscription.owner)
-               if plan.product_id == subscription.product_id],
+        actions=actions,
+        plans=_plan_choices(subscription) if "change" in actions else [],
+        ended=subscription.status in _ENDED,
+        quantity_fixed=one_unit(subscription.product),
         errors=errors or {},
         form=form or {},
     ), 422 if errors else 200
@@ -135,14 +223,16 @@ def _arguments(action: str, form: Mapping[str, str]) -> dict[str, Any]:
 def _what_happens_next(action: str, subscription: Subscription) -> str:
     """Say what the action set going: a request to the vendor, or a change made at once."""
     if open_request(db.session, subscription) is not None:
-        return f"{_UNDER_WAY[action]}: the vendor confirms in a moment."
+        return str(_UNDER_WAY[action])
     when = subscription.cancel_at or subscription.term_end or subscription.current_period_end
-    on = f", on {day(when)}" if when else ""
     if action == "change":
-        return f"The change is scheduled for the end of the term{on}."
+        return (gettext("The change is scheduled for the end of the term, on %(date)s.", date=day(when)) if when
+                else gettext("The change is scheduled for the end of the term."))
     if action == "cancel":
-        return f"It will be cancelled at the end of the term{on}. Until then, you can undo the cancellation."
-    return "The cancellation is undone: it keeps running."
+        return (gettext("It will be cancelled at the end of the term, on %(date)s. Until then, you can undo the "
+                        "cancellation.", date=day(when)) if when
+                else gettext("It will be cancelled at the end of the term. Until then, you can undo the cancellation."))
+    return gettext("The cancellation is undone: it keeps running.")
 
 
 @bp.post("/subscriptions/<int:subscription_id>/<action>")
@@ -151,12 +241,14 @@ def act_on_subscription_view(subscription_id: int, action: str) -> Response | st
     form = request.form
     if (action == "terminate" or (action == "cancel" and form.get("when") == "now")) and not is_confirmed():
         subscription = get_subscription(db.session, acting_account(), subscription_id)
-        what = f"{plan_name(subscription.plan)} for {subscription.owner.name}"
+        what = {"subscription": subscription_name(subscription), "owner": subscription.owner.name}
         back = url_for("backoffice.subscription", subscription_id=subscription_id)
-        question = (Question(f"Terminate {what}?", "The service ends now, as its seller decides. It cannot be undone.",
-                             "Yes, terminate it", back) if action == "terminate" else
-                    Question(f"Cancel {what} now?", "The service stops today. It cannot be undone.",
-                             "Yes, cancel it now", back))
+        question = (Question(gettext("Terminate %(subscription)s for %(owner)s?", **what),
+                             gettext("The service ends now, as its seller decides. It cannot be undone."),
+                             gettext("Yes, terminate it"), back) if action == "terminate" else
+                    Question(gettext("Cancel %(subscription)s for %(owner)s now?", **what),
+                             gettext("The service stops today. It cannot be undone."),
+                             gettext("Yes, cancel it now"), back))
         return render_template("backoffice/confirm.html", question=question, fields=carried_fields())
     try:
         changed = act_on_subscription(db.session, actor=current_actor(), subscription_id=subscription_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db import Base, UTCDateTime
 from core.models._columns import created_at_column, enum_column, updated_at_column
 from core.models.accounts import Account
-from core.models.catalog import Plan
+from core.models.catalog import BillingPeriod, Plan
 from core.models.people import User
 from core.models.prices import AMOUNT
 from core.money import Money
@@ -48,6 +49,14 @@ ORDER_STATES = StateMachine(
 )
 
 
+def totals_per_period(amounts: Iterable[tuple[BillingPeriod, Money]]) -> list[tuple[BillingPeriod, Money]]:
+    """Sum ``amounts`` by billing period, in ``BillingPeriod``'s order (monthly first): periods are never added up."""
+    sums: dict[BillingPeriod, Money] = {}
+    for period, amount in amounts:
+        sums[period] = sums[period] + amount if period in sums else amount
+    return [(period, sums[period]) for period in BillingPeriod if period in sums]
+
+
 class OrderLineKind(StrEnum):
     #: Creates a subscription.
     NEW = "new"
@@ -76,7 +85,8 @@ class Order(Base):
     status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus, "order_status"))
     payment_method: Mapped[PaymentMethod] = mapped_column(enum_column(PaymentMethod, "payment_method"))
     currency: Mapped[str] = mapped_column(String(3))
-    #: What the lines cost per billing period, and once in setup fees, at the prices of the moment.
+    #: What the lines cost for one billing period each (their first payment: monthly and yearly alike, so never shown
+    #: as a price per period: ``per_period`` is), and once in setup fees, at the prices of the moment.
     total_amount: Mapped[Decimal] = mapped_column(AMOUNT)
     setup_amount: Mapped[Decimal] = mapped_column(AMOUNT)
     #: Card payments of it declined so far: its next charge's idempotency key counts them
@@ -103,6 +113,22 @@ class Order(Base):
     @property
     def setup_total(self) -> Money:
         return Money(self.setup_amount, self.currency)
+
+    @property
+    def per_period(self) -> list[tuple[BillingPeriod, Money]]:
+        """What the lines cost by billing period, monthly first; a one-off plan's lines under ``ONE_OFF``."""
+        return totals_per_period((line.plan.billing_period, line.total) for line in self.lines)
+
+    @property
+    def recurring(self) -> list[tuple[BillingPeriod, Money]]:
+        """``per_period`` without the one-off plans: what is paid again each period."""
+        return [(period, amount) for period, amount in self.per_period if period is not BillingPeriod.ONE_OFF]
+
+    @property
+    def paid_once(self) -> Money | None:
+        """What is paid once only, one-off plans and setup fees together; ``None`` when nothing is."""
+        once = sum((amount for period, amount in self.per_period if period is BillingPeriod.ONE_OFF), self.setup_total)
+        return once if once.amount else None
 
     @property
     def amount_due(self) -> Money:

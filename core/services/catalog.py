@@ -108,6 +108,13 @@ def _apply(row: Product | Plan, **values: object) -> bool:
     return changed
 
 
+def one_unit(product: Product) -> bool:
+    """Whether a line or a subscription of ``product`` is always one unit: an account holds it once (a
+    reseller plan), or each subscription is one thing (a domain)."""
+    found = product_types().get(product.key)
+    return found is not None and (found[1].one_subscription_per_account or found[1].fixed_quantity)
+
+
 def declared_type(product: Product) -> ProductType:
     """The product type behind ``product``; a product no installed plugin declares cannot be served."""
     found = product_types().get(product.key)

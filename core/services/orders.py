@@ -319,6 +319,9 @@ def _priced_lines(
             errors[f"{at}.plan_id"] = [f"{plan.product.name} {plan.name} is not for sale to {payer.name}."]
             continue
         product_type = declared[plan.product.key][1]
+        if product_type.fixed_quantity and line.quantity != 1:
+            errors[f"{at}.quantity"] = [f"Each {plan.product.unit} is a line of its own: order a quantity of 1."]
+            continue
         try:
             params = product_type.load_params(plan.code, line.params)
             params = product_type.accept_params(OrderLineContext(session=session, owner=owner,

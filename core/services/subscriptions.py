@@ -228,6 +228,9 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
     new_quantity = subscription.quantity if quantity is None else quantity
     if not 1 <= new_quantity <= MAX_QUANTITY:
         errors["quantity"] = [f"Choose between 1 and {MAX_QUANTITY} units."]
+    elif new_quantity != subscription.quantity and declared_type(subscription.product).fixed_quantity:
+        errors["quantity"] = [f"A subscription to {subscription.product.name} is one {subscription.product.unit}: "
+                              "its quantity does not change."]
     if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
         if subscription.has_scheduled_change:
             _drop_scheduled_change(session, actor, subscription)

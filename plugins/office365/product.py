@@ -93,6 +93,10 @@ class Microsoft365(ProductType):
         tenant = reserve_tenant(line.session, line.owner, line.params.get("tenant_prefix"), line.vendor_answers)
         return {**line.params, "tenant_prefix": tenant.domain_prefix}
 
+    def label(self, params: Mapping[str, Any]) -> str:
+        """The tenant the seats are in: ``harbourdental.onmicrosoft.com``."""
+        return initial_domain(params["tenant_prefix"]) if params.get("tenant_prefix") else ""
+
     def change_timing(self, change: PlanChange) -> Timing:
         return CommercePolicy.from_settings(load_settings()).change_timing(change)
 

@@ -143,3 +143,20 @@ def test_a_customer_of_corner_cannot_sign_in_on_brights_shop(db, client, shops, 
     refused = shop_post("/sign-in", credentials)
     assert refused.status_code == 401 and "That email and password do not match an account here." in text_of(refused)
     assert shop_post("/sign-in", credentials, base=CORNER).status_code == 302
+
+
+def test_an_order_of_monthly_and_yearly_plans_totals_each_period_apart(db, client, shops, fake_catalog, add_to_cart,
+                                                                       shop_sign_in, check_out):
+    shop_sign_in()
+    add_to_cart(fake_catalog["small"], 2)
+    add_to_cart(fake_catalog["large"], 1)
+    cart = text_of(client.get("/cart", base_url=BRIGHT))
+    assert "Every month €28.76 Every year €143.75 Due with the order €172.51" in cart
+    placed = check_out("card")
+    order_id = int(placed.location.rsplit("/", 1)[1])
+
+    page = text_of(client.get(f"/orders/{order_id}", base_url=BRIGHT))
+    assert "Every month €28.76 Every year €143.75 Due with the order €172.51" in page
+    assert "Every billing period" not in page
+    listed = text_of(client.get("/orders", base_url=BRIGHT))
+    assert "€28.76 a month + €143.75 a year" in listed and "€172.51" not in listed

@@ -1,5 +1,7 @@
 """Placing orders in the back office, following them, and confirming the payments a seller waits for."""
 
+from decimal import Decimal
+
 import marshmallow
 import pytest
 from sqlalchemy import func, select
@@ -7,6 +9,7 @@ from sqlalchemy import func, select
 from core.models.orders import Order, OrderStatus, Payment
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.services.orders import LineRequest, place_order
 from plugin_kit.testing import text_of
 from tests.bss.backoffice.conftest import PASSWORD, sign_out
 from tests.bss.backoffice.test_teams import _unlabelled
@@ -35,8 +38,8 @@ def test_a_reseller_orders_for_its_customer_and_the_subscription_runs(client, db
     second_step = client.get(f"/bss/orders/new?account_id={harbour.id}&payer=owner&plan_id={small.id}&quantity=2")
     page = text_of(second_step)
     # Bright IT sells at 25 % over its cost of 11.50: 14.38 a unit, for Harbour Dental who pays.
-    assert "Price for Harbour Dental €14.38 per unit, monthly" in page
-    assert "2 units €28.76 per billing period" in page and "Due with the order €28.76" in page
+    assert "Price for Harbour Dental €14.38 per widget, a month" in page
+    assert "2 × widget €28.76 a month" in page and "Due with the order €28.76" in page
     assert _unlabelled(second_step.get_data(as_text=True)) == []
 
     placed = post("/bss/orders/new", {"account_id": harbour.id, "payer": "owner", "plan_id": small.id, "quantity": 2,
@@ -52,17 +55,17 @@ def test_a_reseller_orders_for_its_customer_and_the_subscription_runs(client, db
     shown = text_of(client.get(f"/bss/orders/{order.id}"))
     subscription = db.scalar(select(Subscription))
     assert f"Order {order.id} Completed" in shown
-    assert f"Fake product Small 2 €14.38 none €28.76 Subscription {subscription.id} Active" in shown
+    assert f"Fake product Small 2 × widget €14.38 none €28.76 a month Subscription {subscription.id} Active" in shown
 
     subscription_page = text_of(client.get(f"/bss/subscriptions/{subscription.id}"))
     assert "Fake product Small for Harbour Dental Active" in subscription_page
     assert "Current period 2 Mar 2026 to 2 Apr 2026" in subscription_page
     assert "Owner at Bright Activated pending → active" in subscription_page
     assert f"Owner at Bright Created pending order {order.id}" in subscription_page
-    assert "€14.38 per unit · €28.76 per billing period" in subscription_page
+    assert "€14.38 per widget · €28.76 a month, paid by Harbour Dental" in subscription_page
 
     listed = text_of(client.get("/bss/orders"))
-    assert f"Order {order.id} 2 Mar 2026 Harbour Dental 2 × Fake product Small Completed €28.76" in listed
+    assert f"Order {order.id} 2 Mar 2026 Harbour Dental 2 × Fake product Small Completed €28.76 a month" in listed
 
 
 @pytest.fixture
@@ -81,17 +84,12 @@ def bright_confirms_bank_transfers(client, db, demo, login_as, post):
 
 
 def test_an_order_paid_by_bank_transfer_waits_for_its_seller(client, db, demo, fake_catalog, login_as, post,
-                                                            provision_all, bright_confirms_bank_transfers):
-    login_as("owner@harbour.example")
-    placed = post("/bss/orders/new", {"account_id": demo["harbour"].id, "plan_id": fake_catalog["small"].id,
-                                      "quantity": 1, "payment_method": "bank_transfer"})
-    order = db.scalar(select(Order))
-    page = text_of(client.get(placed.headers["Location"]))
-    assert f"Order {order.id} is placed. It is set up once Bright IT confirms the payment of €14.38." in page
-    assert "Awaiting payment" in page and "once the payment is confirmed" in page
-    assert "Confirm the payment" not in page  # only the seller confirms
+                                                            provision_all, bright_confirms_bank_transfers, actor_for):
+    # Harbour Dental orders on its shop (or through the API) and pays by bank transfer.
+    order = place_order(db, actor=actor_for("harbour"), owner_id=demo["harbour"].id, payment_method="bank_transfer",
+                        lines=[LineRequest(fake_catalog["small"].id)])
+    db.commit()
     assert provision_all() == 0 and _counts(db)["subscriptions"] == 0
-    sign_out(client)
 
     login_as("owner@bright.example")
     home = text_of(client.get("/bss/"))
@@ -124,9 +122,9 @@ def test_an_order_paid_by_bank_transfer_waits_for_its_seller(client, db, demo, f
 
 def test_a_waiting_order_can_be_cancelled_by_its_buyer(client, db, demo, fake_catalog, login_as, post,
                                                       bright_confirms_bank_transfers):
-    login_as("owner@harbour.example")
+    login_as("owner@bright.example")  # ordering for Harbour Dental, which pays Bright IT by bank transfer
     post("/bss/orders/new", {"account_id": demo["harbour"].id, "plan_id": fake_catalog["small"].id, "quantity": 1,
-                             "payment_method": "bank_transfer"})
+                             "payer": "owner", "payment_method": "bank_transfer"})
     order = db.scalar(select(Order))
     assert "Cancel order" in text_of(client.get(f"/bss/orders/{order.id}"))
     cancelled = post(f"/bss/orders/{order.id}/cancel", {"reason": "ordered twice"})
@@ -161,9 +159,9 @@ def test_a_wrong_order_names_the_field_and_changes_nothing(client, db, demo, fak
 
 
 def test_the_order_form_shows_why_a_plan_cannot_be_bought(client, demo, login_as, plans):
-    login_as("owner@harbour.example")
+    login_as("owner@bright.example")
     standard = plans["reseller-plan/standard"]
-    page = text_of(client.get(f"/bss/orders/new?plan_id={standard.id}"))
+    page = text_of(client.get(f"/bss/orders/new?plan_id={standard.id}&account_id={demo['harbour'].id}"))
     assert "Harbour Dental cannot buy Reseller plan Standard yet:" in page
     assert "Harbour Dental does not have reselling enabled" in page
     assert "Place the order" not in page
@@ -182,15 +180,16 @@ class FakeWithParams(FakeProduct):
 def test_a_plans_parameters_are_asked_for_on_the_order_form(client, db, demo, fake_catalog, fake_plugin, login_as,
                                                             post):
     fake_plugin.product_types = [FakeWithParams(fake_plugin.vendor)]
-    login_as("owner@harbour.example")
+    login_as("owner@bright.example")
     small = fake_catalog["small"]
-    form = client.get(f"/bss/orders/new?plan_id={small.id}").get_data(as_text=True)
+    asked = f"/bss/orders/new?plan_id={small.id}&account_id={demo['harbour'].id}"
+    form = client.get(asked).get_data(as_text=True)
     assert 'name="params.domain_name" value="" required' in form
     assert 'name="params.note" value=""' in form and 'name="params.note" value="" required' not in form
-    assert "Domain name (required)" in text_of(client.get(f"/bss/orders/new?plan_id={small.id}"))
+    assert "Domain name (required)" in text_of(client.get(asked))
     assert _unlabelled(form) == []
 
-    fields = {"account_id": demo["harbour"].id, "plan_id": small.id, "quantity": 1, "payment_method": "card"}
+    fields = {"account_id": demo["harbour"].id, "plan_id": small.id, "quantity": 1, "payment_method": "on_account"}
     missing = post("/bss/orders/new", {**fields, "params.note": "for the shop"})
     assert missing.status_code == 422
     assert "Domain name: Missing data for required field." in text_of(missing)
@@ -204,11 +203,8 @@ def test_a_plans_parameters_are_asked_for_on_the_order_form(client, db, demo, fa
 
 
 def test_payment_settings_are_for_sellers_who_may_pay(client, db, demo, login_as, post, buyer):
-    login_as("owner@harbour.example")
-    assert client.get("/bss/payments/settings").status_code == 403
-    assert "Payment settings" not in text_of(client.get("/bss/"))
-    sign_out(client)
     login_as(buyer, PASSWORD)
+    assert "Payment settings" not in text_of(client.get("/bss/"))
     assert post("/bss/payments/settings", {"payment_confirmation_methods": ["card"]}).status_code == 403
     sign_out(client)
 
@@ -222,3 +218,46 @@ def test_payment_settings_are_for_sellers_who_may_pay(client, db, demo, login_as
     assert "No order waits for your confirmation any more" in page
     db.expire_all()
     assert demo["bright"].payment_confirmation_methods == []
+
+
+@pytest.fixture
+def mixed_order(db, demo, fake_catalog, actor_for):
+    """Bright IT orders two Small widgets (monthly) and a Large one (yearly) for Harbour Dental, who pays."""
+    placed = place_order(db, actor=actor_for("bright"), owner_id=demo["harbour"].id, payment_method="card",
+                         lines=[LineRequest(fake_catalog["small"].id, 2), LineRequest(fake_catalog["large"].id, 1)])
+    db.commit()
+    return placed
+
+
+def test_an_order_of_monthly_and_yearly_plans_shows_a_total_for_each_period(client, login_as, mixed_order):
+    login_as("owner@bright.example")
+    page = text_of(client.get(f"/bss/orders/{mixed_order.id}"))
+    assert "Fake product Small 2 × widget €14.38 none €28.76 a month" in page
+    assert "Fake product Large 1 × widget €143.75 none €143.75 a year" in page
+    assert "Total €28.76 a month €143.75 a year Due with the order €172.51" in page
+    assert "€172.51 a month" not in page and "Per billing period" not in page
+
+    listed = text_of(client.get("/bss/orders"))
+    assert f"Order {mixed_order.id}" in listed and "Harbour Dental 2 × Fake product Small 1 × Fake product Large" in listed
+    assert "In progress €28.76 a month + €143.75 a year" in listed and "€172.51" not in listed
+
+
+def test_an_orders_setup_fee_is_paid_once_beside_its_periods(client, db, login_as, mixed_order):
+    mixed_order.setup_amount = Decimal("15.00")
+    db.commit()
+    login_as("owner@bright.example")
+    listed = text_of(client.get("/bss/orders"))
+    assert "€28.76 a month + €143.75 a year, €15.00 once" in listed
+    page = text_of(client.get(f"/bss/orders/{mixed_order.id}"))
+    assert "Setup fees, once €15.00 Due with the order €187.51" in page
+
+
+def test_the_order_pages_speak_french(client, login_as, mixed_order):
+    login_as("owner@bright.example")
+    french = {"Accept-Language": "fr"}
+    page = text_of(client.get(f"/bss/orders/{mixed_order.id}", headers=french))
+    assert f"Commande {mixed_order.id}" in page
+    assert "28,76 € par mois" in page and "143,75 € par an" in page
+    assert "Prix par unité et par période de facturation" in page and "Dû à la commande 172,51 €" in page
+    listed = text_of(client.get("/bss/orders", headers=french))
+    assert "28,76 € par mois + 143,75 € par an" in listed and "Nouvelle commande" in listed

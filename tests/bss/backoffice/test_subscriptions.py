@@ -1,15 +1,20 @@
 """Subscriptions in the back office: what they are, what happened to them, and every action on them."""
 
 import re
+from dataclasses import replace
 
+import marshmallow
 import pytest
 from sqlalchemy import func, select
 
+from core.models.catalog import BillingPeriod
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import SubscriptionEvent, SubscriptionStatus
 from plugin_kit.testing import text_of
+from plugin_kit.testing.forms import BRIGHT
 from tests.bss.backoffice.conftest import sign_out
 from tests.bss.backoffice.test_teams import _unlabelled
+from tests.fakes import FakeProduct
 
 FORMS = {
     "change": "Change the subscription",
@@ -92,42 +97,20 @@ def test_the_seller_suspends_resumes_changes_cancels_and_terminates(client, db, 
     assert _offered(page) == set() and "What you can do" not in page
 
 
-def test_the_owner_cancels_but_never_suspends(client, db, frozen_clock, login_as, post, subscribe,
-                                              provision_all):
-    subscription = subscribe()
-    url = f"/bss/subscriptions/{subscription.id}"
-    login_as("owner@harbour.example")
-    assert _offered(client.get(url).get_data(as_text=True)) == {"change", "cancel"}
-
-    before = _history_size(db, subscription)
-    refused = post(f"{url}/suspend", {"note": "please"})
-    assert refused.status_code == 403 and "Only the seller of Fake product can suspend it." in text_of(refused)
-    assert _history_size(db, subscription) == before
-
-    asked = post(f"{url}/cancel", {"when": "now"})
-    assert "Cancel Fake product Small for Harbour Dental now? The service stops today." in text_of(asked)
-    post(f"{url}/cancel", {"when": "now", "confirmed": "1"})
-    assert "Cancelling: the vendor confirms in a moment." in text_of(client.get(url))
-    provision_all()
-    page = text_of(client.get(url))
-    assert "Cancelled" in page and "Owner at Harbour Cancelled active → cancelled" in page
-    assert "Ended 2 Mar 2026, 09:30 UTC" in page
-
-
 def test_a_trial_ends_early_and_a_downgrade_waits_for_the_end_of_the_term(client, db, frozen_clock, fake_catalog,
                                                                         login_as, post, subscribe,
                                                                         provision_all):
     subscription = subscribe(plan="large")
     url = f"/bss/subscriptions/{subscription.id}"
-    login_as("owner@harbour.example")
+    login_as("owner@bright.example")
     page = text_of(client.get(url))
     assert "Trial" in page and "Trial ends 1 Apr 2026" in page
-    assert _offered(page) == {"change", "cancel", "end-trial"}
+    assert _offered(page) == {"change", "cancel", "end-trial", "suspend", "terminate"}
 
     post(f"{url}/change", {"plan_id": fake_catalog["small"].id, "quantity": 1})
     page = text_of(client.get(url))
     assert "The change is scheduled for the end of the term, on 1 Apr 2026." in page
-    assert "Scheduled change to Small, 1 unit, on 1 Apr 2026" in page
+    assert "Scheduled change to Small, 1 × widget, on 1 Apr 2026" in page
 
     post(f"{url}/end-trial")
     assert "Ending the trial: the vendor confirms in a moment." in text_of(client.get(url))
@@ -145,7 +128,7 @@ def test_a_trial_ends_early_and_a_downgrade_waits_for_the_end_of_the_term(client
 def test_a_wrong_change_names_the_field_and_changes_nothing(client, db, frozen_clock, login_as, post, subscribe,
                                                            quantity, field, message):
     subscription = subscribe()
-    login_as("owner@harbour.example")
+    login_as("owner@bright.example")
     before = _history_size(db, subscription)
     refused = post(f"/bss/subscriptions/{subscription.id}/change",
                    {"plan_id": subscription.plan_id, "quantity": quantity})
@@ -158,7 +141,7 @@ def test_a_wrong_change_names_the_field_and_changes_nothing(client, db, frozen_c
 
 
 def test_a_customer_never_sees_what_its_reseller_pays(client, db, frozen_clock, fake_catalog, login_as, post,
-                                                      subscribe, provision_all):
+                                                      subscribe, provision_all, shops, shop_sign_in):
     # Bright IT buys for Harbour Dental and pays its wholesale price, 11.50; then upgrades it (115.00).
     subscription = subscribe(buyer="bright", payer="buyer")
     url = f"/bss/subscriptions/{subscription.id}"
@@ -166,17 +149,17 @@ def test_a_customer_never_sees_what_its_reseller_pays(client, db, frozen_clock, 
     post(f"{url}/change", {"plan_id": fake_catalog["large"].id, "quantity": 1})
     provision_all()
     bright_view = text_of(client.get(url))
-    assert "Unit price: €11.50 → €115.00" in bright_view and "€115.00 per unit" in bright_view
+    assert "Unit price: €11.50 → €115.00" in bright_view and "€115.00 per widget" in bright_view
     assert "€115.00" in text_of(client.get("/bss/subscriptions"))
     sign_out(client)
 
-    login_as("owner@harbour.example")
-    for shown in (url, "/bss/subscriptions", "/bss/orders"):
-        page = text_of(client.get(shown))
-        assert "EUR" not in page and "11.50" not in page and "115" not in page and "Unit price" not in page
-    assert "Paid by Bright IT" in text_of(client.get(url))
-    assert "paid by Bright IT" in text_of(client.get("/bss/subscriptions"))
-    assert "No orders yet." in text_of(client.get("/bss/orders"))
+    shop_sign_in()  # Harbour Dental serves itself on Bright IT's shop
+    assert "Fake product Large" in text_of(client.get(f"/subscriptions/{subscription.id}", base_url=BRIGHT))
+    for shown in (f"/subscriptions/{subscription.id}", "/subscriptions", "/orders"):
+        response = client.get(shown, base_url=BRIGHT)
+        page = text_of(response)
+        assert response.status_code == 200
+        assert "€" not in page and "11.50" not in page and "115" not in page and "Unit price" not in page
 
 
 def test_the_list_filters_by_account_product_and_status(client, demo, fake_catalog, frozen_clock, login_as,
@@ -186,7 +169,7 @@ def test_the_list_filters_by_account_product_and_status(client, demo, fake_catal
     everything = client.get("/bss/subscriptions")
     assert _unlabelled(everything.get_data(as_text=True)) == []
     listed = text_of(everything)
-    row = f"Subscription {harbours.id} Harbour Dental Fake product Small 1 Active renews 2 Apr 2026 €14.38"
+    row = f"Subscription {harbours.id} Harbour Dental Fake product Small 1 × widget Active renews 2 Apr 2026 €14.38 a month"
     assert row in listed
     assert f"Subscription {maples.id} Maple Bakery" in listed
 
@@ -196,3 +179,77 @@ def test_the_list_filters_by_account_product_and_status(client, demo, fake_catal
     assert f"Subscription {harbours.id}" in text_of(client.get(f"/bss/subscriptions?product={product}&status=active"))
     assert "No subscriptions match." in text_of(client.get("/bss/subscriptions?status=cancelled"))
     assert client.get("/bss/subscriptions?status=sleeping").status_code == 422
+
+
+def test_the_plan_change_form_ranks_plans_billed_for_other_periods(client, fake_catalog, frozen_clock, login_as,
+                                                                   subscribe):
+    # Small is billed monthly, Large yearly: their prices are not compared, the product's ranks are (Large above).
+    small, large = subscribe(), subscribe(plan="large")
+    login_as("owner@bright.example")
+    page = client.get(f"/bss/subscriptions/{small.id}")
+    assert "Plan Small (now) Large · Upgrade Quantity (widget)" in text_of(page)
+    assert f'<option value="{small.plan_id}" selected>Small (now)</option>' in page.get_data(as_text=True)
+    assert "Plan Large (now) Small · Downgrade" in text_of(client.get(f"/bss/subscriptions/{large.id}"))
+
+
+def test_the_plan_change_form_compares_plans_of_one_period_by_price(client, db, fake_catalog, frozen_clock,
+                                                                    login_as, subscribe):
+    large = fake_catalog["large"]
+    large.billing_period, large.rank = BillingPeriod.MONTHLY, 5  # ranked below Small, yet dearer
+    db.commit()
+    small = subscribe()
+    login_as("owner@bright.example")
+    assert "Plan Small (now) Large · Upgrade" in text_of(client.get(f"/bss/subscriptions/{small.id}"))
+
+
+def test_an_ended_subscription_offers_no_change(client, frozen_clock, login_as, post, subscribe, provision_all):
+    subscription = subscribe(quantity=2)
+    url = f"/bss/subscriptions/{subscription.id}"
+    login_as("owner@bright.example")
+    assert 'name="quantity"' in client.get(url).get_data(as_text=True)
+    post(f"{url}/cancel", {"when": "now", "confirmed": "1"})
+    provision_all()
+    page = client.get(url)
+    assert "Cancelled" in text_of(page) and "Quantity 2 × widget" in text_of(page)
+    assert 'name="quantity"' not in page.get_data(as_text=True) and "Change plan or quantity" not in text_of(page)
+
+
+class NameParams(marshmallow.Schema):
+    domain_name = marshmallow.fields.String(required=True)
+
+
+class OneNamePerSubscription(FakeProduct):
+    """A fake product whose subscription is one name, as a domain is: its quantity never changes."""
+
+    fixed_quantity = True
+    plans = tuple(replace(plan, params=NameParams) for plan in FakeProduct.plans)
+
+    def label(self, params):
+        return params.get("domain_name", "")
+
+
+def test_a_one_of_a_kind_subscription_is_named_by_its_label_and_keeps_its_quantity(client, fake_plugin, frozen_clock,
+                                                                                   login_as, post, subscribe):
+    fake_plugin.product_types = [OneNamePerSubscription(fake_plugin.vendor)]
+    subscription = subscribe(params={"domain_name": "harbour-dental.example"})
+    url = f"/bss/subscriptions/{subscription.id}"
+    login_as("owner@bright.example")
+    page = client.get(url)
+    assert "Fake product harbour-dental.example for Harbour Dental" in text_of(page)
+    assert "Fake product Small" not in text_of(page)
+    html = page.get_data(as_text=True)
+    assert "Change the plan" in text_of(page) and "Change plan or quantity" not in text_of(page)
+    assert '<input type="hidden" name="quantity" value="1">' in html and 'id="quantity"' not in html
+    refused = post(f"{url}/change", {"plan_id": subscription.plan_id, "quantity": 2})  # as a hand-made form would
+    assert refused.status_code == 422 and "is one widget: its quantity does not change." in text_of(refused)
+    asked = post(f"{url}/terminate")
+    assert "Terminate Fake product harbour-dental.example for Harbour Dental?" in text_of(asked)
+
+
+def test_the_subscription_page_speaks_french(client, frozen_clock, login_as, subscribe):
+    subscription = subscribe(quantity=3)
+    login_as("owner@bright.example")
+    page = text_of(client.get(f"/bss/subscriptions/{subscription.id}", headers={"Accept-Language": "fr"}))
+    assert f"Abonnement {subscription.id}" in page and "Quantité 3 × widget" in page
+    assert "14,38 € par widget · 43,14 € par mois, payé par Harbour Dental" in page
+    assert "Ce que vous pouvez faire" in page and "Modifier l'offre ou la quantité" in page
