@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -54,7 +55,7 @@ def create_key() -> tuple[str, int]:
     team = next((team for team in _my_teams() if team.id == request.form.get("team_id", type=int)), None)
     try:
         if team is None:
-            raise ValidationError({"team_id": ["Choose one of your teams in this account."]})
+            raise ValidationError({"team_id": [gettext("Choose one of your teams in this account.")]})
         new_key = create_api_key(db.session, user=current_user.user, team=team, name=request.form.get("name", ""))
     except ValidationError as error:
         db.session.rollback()
@@ -70,12 +71,12 @@ def revoke_key(api_key_id: int) -> Response | str:
         shown = next((key for key in api_keys_of(db.session, acting_account(), current_user.user) if key.id == api_key_id),
                      None)
         if shown is None:
-            raise NotFoundError(f"No API key {api_key_id}.")
+            raise NotFoundError(gettext("No API key %(id)s.", id=api_key_id))
         return render_template("backoffice/confirm.html", fields=carried_fields(), question=Question(
-            f"Revoke the key {shown.name} ({shown.prefix}…)?",
-            "Every program that uses it is refused from then on. It cannot be undone: make a new key instead.",
-            "Yes, revoke it", url_for("backoffice.api_keys")))
+            gettext("Revoke the key %(name)s (%(prefix)s…)?", name=shown.name, prefix=shown.prefix),
+            gettext("Every program that uses it is refused from then on. It cannot be undone: make a new key instead."),
+            gettext("Yes, revoke it"), url_for("backoffice.api_keys")))
     api_key = revoke_api_key(db.session, account=acting_account(), api_key_id=api_key_id, by=current_user.user)
     db.session.commit()
-    flash(f"The key {api_key.name} ({api_key.prefix}…) no longer works.", "info")
+    flash(gettext("The key %(name)s (%(prefix)s…) no longer works.", name=api_key.name, prefix=api_key.prefix), "info")
     return redirect(url_for("backoffice.api_keys"))

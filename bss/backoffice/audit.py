@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from bss.auth import acting_account
@@ -49,7 +50,7 @@ def _who(errors: dict[str, list[str]]) -> int | None:
 def _area(areas: list[str], errors: dict[str, list[str]]) -> str:
     area = request.args.get("area") or ""
     if area and area not in areas:
-        errors["area"] = [f"Choose one of {', '.join(areas)}."]
+        errors["area"] = [gettext("Choose one of %(areas)s.", areas=", ".join(areas))]
     return area
 
 
@@ -61,7 +62,7 @@ def _day(name: str, errors: dict[str, list[str]], *, next_day: bool = False) -> 
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        errors[name] = ["Give a day as YYYY-MM-DD."]
+        errors[name] = [gettext("Give a day as YYYY-MM-DD.")]
         return None
     return datetime.combine(day + timedelta(days=1 if next_day else 0), time(tzinfo=UTC))
 
@@ -86,7 +87,7 @@ def text_of(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, dict):
         return "; ".join(f"{words(key)}: {text_of(item)}" for key, item in value.items())
     if isinstance(value, list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,7 +26,7 @@ def _distributor() -> Account:
     account = acting_account()
     require_permission(db.session, current_user.user, account, Permission.MANAGE_PRICES)
     if account.kind is not AccountKind.DISTRIBUTOR:
-        raise PermissionDeniedError("Only a distributor chooses the products on sale.")
+        raise PermissionDeniedError(gettext("Only a distributor chooses the products on sale."))
     return account
 
 
@@ -51,10 +52,11 @@ def _set_offered(product_id: int, offered: bool) -> Response:
     distributor = _distributor()
     product = db.session.get(Product, product_id)
     if product is None:
-        raise NotFoundError(f"No product {product_id}.")
+        raise NotFoundError(gettext("No product %(id)s.", id=product_id))
     set_product_offered(db.session, distributor=distributor, product=product, offered=offered, by=current_user.user)
     db.session.commit()
-    flash(f"{product.name} is {'on sale' if offered else 'withdrawn from sale'}.", "info")
+    flash(gettext("%(product)s is on sale.", product=product.name) if offered
+          else gettext("%(product)s is withdrawn from sale.", product=product.name), "info")
     return _back_to(product.id)
 
 
@@ -74,10 +76,12 @@ def _set_hidden(plan_id: int, hidden: bool) -> Response:
     distributor = _distributor()
     plan = db.session.get(Plan, plan_id)
     if plan is None:
-        raise NotFoundError(f"No plan {plan_id}.")
+        raise NotFoundError(gettext("No plan %(id)s.", id=plan_id))
     set_plan_hidden(db.session, distributor=distributor, plan=plan, hidden=hidden, by=current_user.user)
     db.session.commit()
-    flash(f"{plan.name} ({plan.product.name}) is {'hidden' if hidden else 'shown'}.", "info")
+    names = {"plan": plan.name, "product": plan.product.name}
+    flash(gettext("%(plan)s (%(product)s) is hidden.", **names) if hidden
+          else gettext("%(plan)s (%(product)s) is shown.", **names), "info")
     return _back_to(plan.product_id)
 
 

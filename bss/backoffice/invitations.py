@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
@@ -42,7 +43,7 @@ def invite(team_id: int) -> Response | tuple[str, int]:
         shown = get_team(db.session, account=account, team_id=team_id, by=user)
         return render_team_page(shown, errors=error.fields, email=email)
     db.session.commit()
-    flash(f"An invitation is on its way to {invitation.email}.", "info")
+    flash(gettext("An invitation is on its way to %(email)s.", email=invitation.email), "info")
     return redirect(url_for("backoffice.team", team_id=team_id))
 
 
@@ -58,7 +59,7 @@ def revoke_invitation_view(team_id: int, invitation_id: int) -> Response | tuple
         db.session.rollback()
         return render_team_page(get_team(db.session, account=account, team_id=team_id, by=user), errors=error.fields)
     db.session.commit()
-    flash(f"The invitation to {invitation.email} is withdrawn; its link no longer works.", "info")
+    flash(gettext("The invitation to %(email)s is withdrawn; its link no longer works.", email=invitation.email), "info")
     return redirect(url_for("backoffice.team", team_id=team_id))
 
 
@@ -86,7 +87,7 @@ def invitation(token: str) -> Response | tuple[str, int, dict[str, str]]:
     db.session.commit()
     rotate_csrf_token()
     login_user(SignedInUser(signed_in.login_session, signed_in.token))
-    flash(f"Welcome to {found.team.account.name}.", "info")
+    flash(gettext("Welcome to %(account)s.", account=found.team.account.name), "info")
     return redirect(url_for("backoffice.home"))
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from io import BytesIO
 
 from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -27,7 +28,7 @@ from web.formatting import money
 from web.forms import enum_arg
 
 PAGE_SIZE = 50
-DIRECTIONS = {"sent": "Sent by you", "received": "Sent to you"}
+DIRECTIONS = {"sent": lazy_gettext("Sent by you"), "received": lazy_gettext("Sent to you")}
 
 
 @bp.get("/invoices")
@@ -37,7 +38,7 @@ def invoices() -> str:
     status = enum_arg(InvoiceStatus, "status", "an invoice status")
     direction = request.args.get("direction") or None
     if direction is not None and direction not in DIRECTIONS:
-        raise ValidationError({"direction": [f"Choose {' or '.join(map(repr, DIRECTIONS))}."]})
+        raise ValidationError({"direction": [gettext("Choose 'sent' or 'received'.")]})
     mine = actor.account.id
     page = list_invoices(db.session, actor, status=status, issuer_id=mine if direction == "sent" else None,
                          recipient_id=mine if direction == "received" else None,
@@ -80,7 +81,7 @@ def invoices_export() -> Response:
     try:
         period = datetime.strptime(request.args.get("period", ""), "%Y-%m").date()
     except ValueError:
-        raise ValidationError({"period": ["Choose a month, as YYYY-MM."]}) from None
+        raise ValidationError({"period": [gettext("Choose a month, as YYYY-MM.")]}) from None
     text = export_invoices(db.session, issuer=actor.account, period_start=period, layout=layout)
     name = f"invoices-{actor.account.slug}-{period:%Y-%m}-{layout}.csv"
     return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -113,7 +114,7 @@ def credit_invoice(invoice_id: int) -> Response | tuple[str, int]:
         fields = {("credit_amount" if name == "amount" else name): messages for name, messages in error.fields.items()}
         return _invoice_page(get_invoice(db.session, current_actor(), invoice_id), fields, form)
     db.session.commit()
-    flash(f"Credit note {note.number} is issued for {money(-note.total)}.", "info")
+    flash(gettext("Credit note %(number)s is issued for %(amount)s.", number=note.number, amount=money(-note.total)), "info")
     return redirect(url_for("backoffice.invoice", invoice_id=note.id))
 
 
@@ -125,7 +126,7 @@ def record_payment(invoice_id: int) -> Response | tuple[str, int]:
         paid_on = date.fromisoformat(form["paid_on"]) if form["paid_on"] else None
     except ValueError:
         return _invoice_page(get_invoice(db.session, current_actor(), invoice_id),
-                             {"paid_on": ["Give a day as YYYY-MM-DD."]}, form)
+                             {"paid_on": [gettext("Give a day as YYYY-MM-DD.")]}, form)
     try:
         payment = record_invoice_payment(db.session, actor=current_actor(), invoice_id=invoice_id,
                                          method=form["method"], reference=form["reference"], amount=form["amount"],
@@ -136,7 +137,8 @@ def record_payment(invoice_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     invoice = payment.invoice
     if invoice.status is InvoiceStatus.PAID:
-        flash(f"Invoice {invoice.number} is paid.", "info")
+        flash(gettext("Invoice %(number)s is paid.", number=invoice.number), "info")
     else:
-        flash(f"Payment recorded: {money(invoice.balance_due)} is still due on invoice {invoice.number}.", "info")
+        flash(gettext("Payment recorded: %(amount)s is still due on invoice %(number)s.", amount=money(invoice.balance_due),
+                      number=invoice.number), "info")
     return redirect(url_for("backoffice.invoice", invoice_id=invoice.id))

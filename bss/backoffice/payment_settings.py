@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import flash, redirect, render_template, request, url_for
+from babel.lists import format_list
+from flask import flash, get_template_attribute, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -20,7 +22,7 @@ from core.services.billing_profiles import read_billing_profile, update_billing_
 from core.services.orders import set_payment_confirmation
 from core.services.transfers import set_transfer_terms
 from web.database import db
-from web.formatting import plain, words
+from web.formatting import current_locale, plain
 
 INVOICING_FIELDS = ("invoice_prefix", "tax_name", "tax_rate", "payment_terms_days", "reminder_days",
                     "suspend_after_days", "customer_cycle")
@@ -31,7 +33,7 @@ def _seller() -> Actor:
     actor = current_actor()
     actor.require(Permission.PAY)
     if actor.account.kind is AccountKind.CUSTOMER:
-        raise PermissionDeniedError("A customer sells to nobody, so no order waits for its payment confirmation.")
+        raise PermissionDeniedError(gettext("A customer sells to nobody, so no order waits for its payment confirmation."))
     return actor
 
 
@@ -77,7 +79,7 @@ def save_invoicing() -> Response | tuple[str, int]:
         return _page(actor.account.payment_confirmation_methods, error.fields,
                      invoicing={**form, "reverse_charge": "on" if reverse_charge else ""})
     db.session.commit()
-    flash("Saved: the invoices you send from now on are numbered, taxed, due and chased as you said.", "info")
+    flash(gettext("Saved: the invoices you send from now on are numbered, taxed, due and chased as you said."), "info")
     return redirect(url_for("backoffice.payment_settings") + "#invoicing")
 
 
@@ -93,7 +95,7 @@ def save_transfer_terms() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(actor.account.payment_confirmation_methods, error.fields, transfers=form)
     db.session.commit()
-    flash("Saved: transfers started from now on follow these terms.", "info")
+    flash(gettext("Saved: transfers started from now on follow these terms."), "info")
     return redirect(url_for("backoffice.payment_settings") + "#transfers")
 
 
@@ -108,7 +110,9 @@ def save_payment_settings() -> Response | tuple[str, int]:
         return _page(chosen, error.fields)
     db.session.commit()
     if saved:
-        flash(f"Orders paid by {' or '.join(map(words, saved))} now wait for you to confirm the payment.", "info")
+        word = get_template_attribute("backoffice/words.html", "payment_method_word")
+        methods = format_list([str(word(method)).lower() for method in saved], style="or", locale=current_locale())
+        flash(gettext("Orders paid by %(methods)s now wait for you to confirm the payment.", methods=methods), "info")
     else:
-        flash("No order waits for your confirmation any more: every order is set up as soon as it is placed.", "info")
+        flash(gettext("No order waits for your confirmation any more: every order is set up as soon as it is placed."), "info")
     return redirect(url_for("backoffice.payment_settings"))

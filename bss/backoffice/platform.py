@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -23,7 +24,7 @@ def operator_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @login_required
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.user.platform_operator:
-            abort(403, "Only platform operators can see this page.")
+            abort(403, gettext("Only platform operators can see this page."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -44,7 +45,7 @@ def distributors() -> str:
 def update_distributor(account_id: int) -> Response | tuple[str, int]:
     account = db.session.get(Account, account_id)
     if account is None or account.kind is not AccountKind.DISTRIBUTOR:
-        raise NotFoundError(f"No distributor {account_id}.")
+        raise NotFoundError(gettext("No distributor %(id)s.", id=account_id))
     try:
         set_distributor_programme(
             db.session,
@@ -61,5 +62,5 @@ def update_distributor(account_id: int) -> Response | tuple[str, int]:
         )
         return page, 422
     db.session.commit()
-    flash(f"{account.name}'s programme is saved.", "info")
+    flash(gettext("%(account)s's programme is saved.", account=account.name), "info")
     return redirect(url_for("backoffice.distributors"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -69,7 +70,7 @@ def _seller() -> Account:
     account = acting_account()
     require_permission(db.session, current_user.user, account, Permission.MANAGE_PRICES)
     if account.kind is AccountKind.CUSTOMER:
-        raise PermissionDeniedError("A customer sells to nobody, so it keeps no price lists.")
+        raise PermissionDeniedError(gettext("A customer sells to nobody, so it keeps no price lists."))
     return account
 
 
@@ -151,7 +152,7 @@ def _kind(value: str) -> PriceListKind:
     try:
         return PriceListKind(value)
     except ValueError:
-        raise ValidationError({"kind": ["Choose wholesale (for resellers) or retail (for customers)."]}) from None
+        raise ValidationError({"kind": [gettext("Choose wholesale (for resellers) or retail (for customers).")]}) from None
 
 
 def _buyer(seller: Account, value: str) -> Account | None:
@@ -159,7 +160,8 @@ def _buyer(seller: Account, value: str) -> Account | None:
         return None
     buyer = next((child for child in seller.children if str(child.id) == value), None)
     if buyer is None:
-        raise ValidationError({"buyer_id": [f"Choose one of the accounts {seller.name} sells to directly."]})
+        message = gettext("Choose one of the accounts %(seller)s sells to directly.", seller=seller.name)
+        raise ValidationError({"buyer_id": [message]})
     return buyer
 
 
@@ -168,7 +170,7 @@ def _plan(value: str) -> Plan:
     # Ids are 32-bit: a longer number names no plan, and must not reach the database as one.
     plan = db.session.get(Plan, plan_id) if 0 < plan_id < 2**31 else None
     if plan is None:
-        raise ValidationError({"plan_id": ["Choose a plan."]})
+        raise ValidationError({"plan_id": [gettext("Choose a plan.")]})
     return plan
 
 
@@ -180,7 +182,8 @@ def _volume_tiers(text: str) -> list[tuple[int, str]]:
             continue
         match = _TIER_LINE.fullmatch(line.strip())
         if match is None:
-            message = f"Line {number}: write the minimum quantity, a colon, then the unit price, as in 10: 5.69."
+            message = gettext("Line %(number)s: write the minimum quantity, a colon, then the unit price, as in 10: 5.69.",
+                              number=number)
             raise ValidationError({"volume_tiers": [message]})
         tiers.append((int(match[1]), match[2]))
     return tiers
@@ -216,7 +219,7 @@ def create_price_list_view() -> Response | tuple[str, int]:
         db.session.rollback()
         return _lists_page(error.fields, form)
     db.session.commit()
-    flash(f"The price list {price_list.name} is created. Set its prices below.", "info")
+    flash(gettext("The price list %(name)s is created. Set its prices below.", name=price_list.name), "info")
     return redirect(url_for("backoffice.price_list", price_list_id=price_list.id))
 
 
@@ -245,7 +248,7 @@ def set_price_view(price_list_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _list_page(shown, error.fields, form)
     db.session.commit()
-    flash(f"The price of {plan.name} ({plan.product.name}) is saved.", "info")
+    flash(gettext("The price of %(plan)s (%(product)s) is saved.", plan=plan.name, product=plan.product.name), "info")
     return redirect(url_for("backoffice.price_list", price_list_id=shown.id, _anchor=f"plan-{plan.id}"))
 
 
@@ -255,10 +258,11 @@ def remove_price_view(price_list_id: int, plan_id: int) -> Response:
     shown = _own_list(price_list_id)
     plan = db.session.get(Plan, plan_id)
     if plan is None:
-        raise NotFoundError(f"No plan {plan_id}.")
+        raise NotFoundError(gettext("No plan %(id)s.", id=plan_id))
     remove_price(db.session, price_list=shown, plan=plan, by=current_user.user)
     db.session.commit()
-    flash(f"{plan.name} ({plan.product.name}) no longer has a price of its own in {shown.name}.", "info")
+    flash(gettext("%(plan)s (%(product)s) no longer has a price of its own in %(name)s.", plan=plan.name,
+                  product=plan.product.name, name=shown.name), "info")
     return redirect(url_for("backoffice.price_list", price_list_id=shown.id, _anchor=f"plan-{plan.id}"))
 
 
@@ -272,5 +276,5 @@ def set_markup_view(price_list_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _list_page(shown, error.fields, request.form)
     db.session.commit()
-    flash(f"The markup of {shown.name} is saved.", "info")
+    flash(gettext("The markup of %(name)s is saved.", name=shown.name), "info")
     return redirect(url_for("backoffice.price_list", price_list_id=shown.id))

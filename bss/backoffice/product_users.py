@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -95,18 +96,19 @@ def reset_product_user_password_view(subscription_id: int, user_id: str) -> tupl
 #: What each action on a user does, and what the page says once it is done.
 _ACTIONS: dict[str, tuple[Callable[..., Any], Callable[[ProductUser], str]]] = {
     "disable": (lambda *at, form: set_product_user_enabled(*at, enabled=False),
-                lambda user: f"{user.display_name} can no longer sign in."),
+                lambda user: gettext("%(name)s can no longer sign in.", name=user.display_name)),
     "enable": (lambda *at, form: set_product_user_enabled(*at, enabled=True),
-               lambda user: f"{user.display_name} can sign in again."),
+               lambda user: gettext("%(name)s can sign in again.", name=user.display_name)),
     "assign-licence": (lambda *at, form: set_product_user_licensed(*at, licensed=True),
-                       lambda user: f"{user.display_name} has a licence."),
+                       lambda user: gettext("%(name)s has a licence.", name=user.display_name)),
     "remove-licence": (lambda *at, form: set_product_user_licensed(*at, licensed=False),
-                       lambda user: f"{user.display_name}'s seat is free again."),
+                       lambda user: gettext("%(name)s's seat is free again.", name=user.display_name)),
     "rename": (lambda *at, form: update_product_user(*at, display_name=form.get("display_name"),
                                                      user_principal_name=form.get("user_principal_name")),
-               lambda user: f"Saved: {user.display_name}, {user.user_principal_name}."),
+               lambda user: gettext("Saved: %(name)s, %(sign_in)s.", name=user.display_name,
+                                     sign_in=user.user_principal_name)),
     "delete": (lambda *at, form: delete_product_user(*at),
-               lambda user: f"{user.display_name} is deleted; their seat is free."),
+               lambda user: gettext("%(name)s is deleted; their seat is free.", name=user.display_name)),
 }
 
 
@@ -117,7 +119,7 @@ def act_on_product_user(subscription_id: int, user_id: str, action: str) -> Resp
     actor = current_actor()
     if act is None or done is None:
         managed_users(db.session, actor, subscription_id)  # another tenant's subscription is not found first
-        raise NotFoundError(f"Users have no action {action!r}.")
+        raise NotFoundError(gettext("Users have no action '%(action)s'.", action=action))
     try:
         user = act(db.session, actor, subscription_id, user_id, form=request.form)
     except ValidationError as error:

@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import groupby
 
 from flask import render_template
+from flask_babel import gettext
 from flask_login import login_required
 
 from bss.auth import current_actor
@@ -116,7 +117,7 @@ def revenue() -> str:
     actor.require(Permission.VIEW_BILLING)
     account = actor.account
     if account.kind is AccountKind.CUSTOMER:
-        raise PermissionDeniedError("A customer sells to nobody: revenue and margin are for resellers and distributors.")
+        raise PermissionDeniedError(gettext("A customer sells to nobody: revenue and margin are for resellers and distributors."))
     wholesale = None
     if account.kind is AccountKind.DISTRIBUTOR:
         wholesale = [_wholesale_table(currency, list(group)) for currency, group

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -46,16 +48,16 @@ def tasks() -> tuple[str, int]:
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required
 def complete_task_view(task_id: int) -> Response | tuple[str, int]:
-    return _close(task_id, complete_task, "Done: {task}. {product} for {owner} goes on.")
+    return _close(task_id, complete_task, lazy_gettext("Done: %(task)s. %(product)s for %(owner)s goes on."))
 
 
 @bp.post("/tasks/<int:task_id>/decline")
 @login_required
 def decline_task_view(task_id: int) -> Response | tuple[str, int]:
-    return _close(task_id, decline_task, "Declined: {task}. {product} for {owner} stays as it was.")
+    return _close(task_id, decline_task, lazy_gettext("Declined: %(task)s. %(product)s for %(owner)s stays as it was."))
 
 
-def _close(task_id: int, close: Callable[..., ManualTask], said: str) -> Response | tuple[str, int]:
+def _close(task_id: int, close: Callable[..., ManualTask], said: LazyString) -> Response | tuple[str, int]:
     """Complete or decline a task with the note typed; back to where the form was, saying so."""
     note = request.form.get("note", "")
     try:
@@ -65,5 +67,5 @@ def _close(task_id: int, close: Callable[..., ManualTask], said: str) -> Respons
         return _tasks_page(error.fields, task_id, note)
     db.session.commit()
     subscription = task.request.subscription
-    flash(said.format(task=task.title, product=subscription.product.name, owner=subscription.owner.name), "info")
+    flash(said % {"task": task.title, "product": subscription.product.name, "owner": subscription.owner.name}, "info")
     return redirect(safe_next(request.form.get("next"), url_for("backoffice.tasks")))

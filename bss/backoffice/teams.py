@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -57,7 +58,7 @@ def create_team_view() -> Response | tuple[str, int]:
         db.session.rollback()
         return _render_teams(errors=error.fields, **form)
     db.session.commit()
-    flash(f"The team {team.name} is created. Invite people to it below.", "info")
+    flash(gettext("The team %(team)s is created. Invite people to it below.", team=team.name), "info")
     return redirect(url_for("backoffice.team", team_id=team.id))
 
 
@@ -78,7 +79,7 @@ def update_team_view(team_id: int) -> Response | tuple[str, int]:
         shown = get_team(db.session, account=account, team_id=team_id, by=user)
         return render_team_page(shown, errors=error.fields, **form)
     db.session.commit()
-    flash(f"The team {team.name} is saved.", "info")
+    flash(gettext("The team %(team)s is saved.", team=team.name), "info")
     return redirect(url_for("backoffice.team", team_id=team.id))
 
 
@@ -89,15 +90,16 @@ def delete_team_view(team_id: int) -> Response | str | tuple[str, int]:
     if not is_confirmed():
         shown = get_team(db.session, account=account, team_id=team_id, by=user)
         return render_template("backoffice/confirm.html", fields=carried_fields(), question=Question(
-            f"Delete the team {shown.name}?", "Its members lose what the team let them do here, and its API keys stop "
-            "working. It cannot be undone.", "Yes, delete it", url_for("backoffice.team", team_id=team_id)))
+            gettext("Delete the team %(team)s?", team=shown.name),
+            gettext("Its members lose what the team let them do here, and its API keys stop working. It cannot be undone."),
+            gettext("Yes, delete it"), url_for("backoffice.team", team_id=team_id)))
     try:
         delete_team(db.session, account=account, team_id=team_id, by=user)
     except ValidationError as error:
         db.session.rollback()
         return render_team_page(get_team(db.session, account=account, team_id=team_id, by=user), errors=error.fields)
     db.session.commit()
-    flash("The team is deleted.", "info")
+    flash(gettext("The team is deleted."), "info")
     return redirect(url_for("backoffice.teams"))
 
 
@@ -109,10 +111,11 @@ def remove_member_view(team_id: int, membership_id: int) -> Response | str | tup
         shown = get_team(db.session, account=account, team_id=team_id, by=user)
         member = next((each for each in shown.memberships if each.id == membership_id), None)
         if member is None:
-            raise NotFoundError(f"No member {membership_id} in the team {shown.name}.")
+            raise NotFoundError(gettext("No member %(id)s in the team %(team)s.", id=membership_id, team=shown.name))
         return render_template("backoffice/confirm.html", fields=carried_fields(), question=Question(
-            f"Remove {member.user.email} from {shown.name}?", "They lose what the team lets them do here, and the "
-            "team's API keys they made stop working.", "Yes, remove them", url_for("backoffice.team", team_id=team_id)))
+            gettext("Remove %(email)s from %(team)s?", email=member.user.email, team=shown.name),
+            gettext("They lose what the team lets them do here, and the team's API keys they made stop working."),
+            gettext("Yes, remove them"), url_for("backoffice.team", team_id=team_id)))
     try:
         membership = remove_member(
             db.session, account=account, team_id=team_id, membership_id=membership_id, by=user
@@ -121,7 +124,7 @@ def remove_member_view(team_id: int, membership_id: int) -> Response | str | tup
         db.session.rollback()
         return render_team_page(get_team(db.session, account=account, team_id=team_id, by=user), errors=error.fields)
     db.session.commit()
-    flash(f"{membership.user.email} is no longer in the team.", "info")
+    flash(gettext("%(email)s is no longer in the team.", email=membership.user.email), "info")
     if membership.user_id == user.id:
         return redirect(url_for("backoffice.home"))  # they may no longer manage teams here
     return redirect(url_for("backoffice.team", team_id=team_id))

@@ -26,8 +26,8 @@ a seller that prices by hand, not by markup, prices eight plans.
 
 Extra domains are a second product priced per domain (``email_security_domains``): an account's
 one subscription of it, whose quantity is how many extra domains the service lets the account
-have (as seats bound licences); ``upkeep`` cancels it once its account has ended. The storefront
-pages' texts and their French are the plugin's own (``texts``).
+have (as seats bound licences); ``upkeep`` cancels it once its account has ended. Its pages' texts
+(storefront and back office) and their French are the plugin's own (``texts``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -75,6 +76,23 @@ class ArchivedMessage:
     received_at: str
     snippet: str
     restored_at: str | None
+
+    @property
+    def received_on(self) -> datetime | None:
+        """When the service received it, as a time the pages write the reader's way."""
+        return _instant(self.received_at)
+
+    @property
+    def restored_on(self) -> datetime | None:
+        return _instant(self.restored_at)
+
+
+def _instant(text: str | None) -> datetime | None:
+    """An ISO 8601 time the service wrote; ``None`` when it wrote none, or none that can be read."""
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 class EmailSecurityClient:

@@ -1,9 +1,10 @@
-"""What the plugin's storefront pages say, in the shop's languages, kept in the plugin's own folder.
+"""What the plugin's pages say (its storefront pages and its back-office pages), in the shop's
+languages, kept in the plugin's own folder.
 
 The storefront's own messages are in the core's catalog (``core/translations``), which a plugin
 does not edit; so the plugin's pages write ``t("...")`` with the English text, and ``FRENCH``
-holds its translation (``tests/plugins/email_security/test_texts.py`` checks that every text the
-pages use has one, with the same placeholders). Placeholders are ``%(name)s``, as gettext's.
+holds its translation (``tests/plugins/email_security/test_plugin.py`` checks that every text the
+storefront pages use has one, with the same placeholders). Placeholders are ``%(name)s``, as gettext's.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from web.formatting import current_locale
 
 FRENCH: dict[str, str] = {
     '%(change)s per user a month': '%(change)s par utilisateur et par mois',
+    '%(count)s extra domains': '%(count)s domaines supplémentaires',
     '%(count)s more extra domains: they count as soon as the service confirms.':
         '%(count)s domaines supplémentaires de plus : ils comptent dès que le service le confirme.',
     '%(domain)s is added: publish its MX records, then check the DNS.':
         '%(domain)s est ajouté : publiez ses enregistrements MX, puis vérifiez le DNS.',
     '%(domain)s is removed: its extra domain is free.': '%(domain)s est retiré : son domaine supplémentaire est libre.',
     '%(free)s of %(bought)s extra domains are free.': '%(free)s domaines supplémentaires libres sur %(bought)s.',
+    '%(free)s of %(bought)s extra domains free.': '%(free)s domaines supplémentaires libres sur %(bought)s.',
     '%(free)s of %(bought)s users free': '%(free)s utilisateurs libres sur %(bought)s',
     '%(free)s users are free.': '%(free)s utilisateurs sont libres.',
     "%(hosts)s also receive the domain's mail, which so goes round the filtering: remove them.":
@@ -32,16 +35,23 @@ FRENCH: dict[str, str] = {
     '%(name)s is deleted.': '%(name)s est supprimé.',
     "%(name)s's mail is protected.": 'Le courrier de %(name)s est protégé.',
     "%(name)s's user is free again.": "L'utilisateur de %(name)s est de nouveau libre.",
+    '%(plan)s, %(count)s users': '%(plan)s, %(count)s utilisateurs',
     '%(service)s is being switched off: the rest of the period is credited back.':
         '%(service)s est en cours de désactivation : le reste de la période vous est crédité.',
     '%(service)s is being switched on: it is charged for the rest of the period.':
         "%(service)s est en cours d'activation : il est facturé pour le reste de la période.",
+    '%(service)s:': '%(service)s :',
+    '%(service)s: always on': '%(service)s : toujours actif',
+    '(%(change)s per user a month for %(payer)s)': '(%(change)s par utilisateur et par mois pour %(payer)s)',
+    '(primary)': '(principal)',
     "(the account's own)": '(celui du compte)',
     'A domain of yours, such as example.fr.': 'Un de vos domaines, par exemple example.fr.',
     'A service switched on is billed for the rest of the period at once; one switched off is credited back.':
         'Un service activé est facturé aussitôt pour le reste de la période ; un service désactivé vous est crédité.',
     'A temporary password is shown once the user is added.':
         "Un mot de passe temporaire s'affiche une fois l'utilisateur ajouté.",
+    'Account': 'Compte',
+    'Accounts': 'Comptes',
     'Actions': 'Actions',
     'Add a domain': 'Ajouter un domaine',
     'Add a user': 'Ajouter un utilisateur',
@@ -49,27 +59,35 @@ FRENCH: dict[str, str] = {
     'Add the domain': 'Ajouter le domaine',
     'Add the user': "Ajouter l'utilisateur",
     'Address': 'Adresse',
+    'All email security accounts': 'Tous les comptes de sécurité des e-mails',
     'Allowed': 'Autorisée',
     'Always on': 'Toujours actif',
     'Archive': 'Archives',
+    'Archive of %(domain)s': 'Archives de %(domain)s',
     'Archived messages, newest first': "Messages archivés, les plus récents d'abord",
     'Ask a person who manages your subscriptions to buy more users.':
         "Demandez à une personne qui gère vos abonnements d'acheter plus d'utilisateurs.",
     'Back to the account': 'Retour au compte',
     'Buy more users': "Acheter plus d'utilisateurs",
+    'By account you sell to': 'Par compte à qui vous vendez',
     'Check DNS': 'Vérifier le DNS',
     'Choose how many users to add, from 1 to %(most)s.': "Choisissez combien d'utilisateurs ajouter, de 1 à %(most)s.",
     'Choose how many.': 'Choisissez combien.',
+    'Credited for the rest of the period.': 'Crédité pour le reste de la période.',
+    'Customer': 'Client',
     'DNS checked: %(protected)s of %(count)s domains protected.': 'DNS vérifié : %(protected)s domaines protégés sur %(count)s.',
     'Delete %(name)s': 'Supprimer %(name)s',
     'Disable': 'Désactiver',
     'Disabled': 'Désactivée',
     'Domain': 'Domaine',
     'Domains': 'Domaines',
+    'Domains and extra domains': 'Domaines et domaines supplémentaires',
     'Domains and services': 'Domaines et services',
     "Each is billed every month; this period's rest is billed now.":
         'Chacun est facturé chaque mois ; le reste de cette période est facturé maintenant.',
     'Email security': 'Sécurité des e-mails',
+    'Email security accounts': 'Comptes de sécurité des e-mails',
+    'Email security for %(customer)s': 'Sécurité des e-mails de %(customer)s',
     'Enable': 'Réactiver',
     'Every extra domain is in use: add extra domains to protect another domain.':
         'Tous les domaines supplémentaires sont utilisés : ajoutez-en pour protéger un autre domaine.',
@@ -79,13 +97,16 @@ FRENCH: dict[str, str] = {
     'Extra domains to add': 'Domaines supplémentaires à ajouter',
     'From': 'De',
     'Give back a free extra domain': 'Rendre un domaine supplémentaire libre',
+    'Give back an extra domain': 'Rendre un domaine supplémentaire',
     'Give it to them now: it is shown this once. They sign in as %(address)s and choose their own password.':
         ("Transmettez-le maintenant : il n'est affiché qu'une fois. La personne se connecte en tant que %(address)s et choisit "
          'son propre mot de passe.'),
     'Hosted': 'Hébergée',
     'How will you pay?': 'Comment allez-vous payer ?',
+    'In all': 'Au total',
     'Its domains and services can be changed while it is active.':
         "Ses domaines et ses services se modifient tant qu'il est actif.",
+    'Kind': 'Type',
     'Last checked': 'Dernière vérification',
     "Looks each domain's MX and SPF records up now.": 'Consulte maintenant les enregistrements MX et SPF de chaque domaine.',
     'Mail goes through the service, and the SPF record includes it.':
@@ -98,6 +119,7 @@ FRENCH: dict[str, str] = {
     'No MX record of the domain leads to the service yet: publish the records below.':
         'Aucun enregistrement MX du domaine ne mène encore au service : publiez les enregistrements ci-dessous.',
     'No archived message matches.': 'Aucun message archivé ne correspond.',
+    'No email security accounts yet.': 'Aucun compte de sécurité des e-mails pour le moment.',
     'Nobody is protected yet.': "Personne n'est encore protégé.",
     'Not allowed': 'Non autorisé',
     'Not checked yet': 'Pas encore vérifié',
@@ -105,12 +127,16 @@ FRENCH: dict[str, str] = {
     'Not ready yet': 'Pas encore prêt',
     'Not yet': 'Pas encore',
     'Nothing was changed. Please correct the following:': "Rien n'a été modifié. Veuillez corriger ce qui suit :",
+    'Nothing was changed:': "Rien n'a été modifié :",
     'Off': 'Désactivé',
     'On': 'Activé',
     'One extra domain fewer: the rest of its period is credited back.':
         'Un domaine supplémentaire de moins : le reste de sa période vous est crédité.',
     'Order %(id)s is placed for %(count)s extra domains.': 'La commande %(id)s de %(count)s domaines supplémentaires est passée.',
+    'Order an account on the order form.': 'Commandez un compte sur le bon de commande.',
+    'Payment method': 'Moyen de paiement',
     'Pending': 'En attente',
+    'Plan': 'Offre',
     'Please try again': 'Veuillez réessayer',
     'Priority': 'Priorité',
     'Protect': 'Protéger',
@@ -123,8 +149,10 @@ FRENCH: dict[str, str] = {
         ('Publiez ces enregistrements pour chaque domaine là où son DNS est géré. Le courrier passe par le filtrage dès que les'
          ' enregistrements MX y mènent ; les changements peuvent mettre quelques heures à se propager.'),
     'Received': 'Reçu',
+    'Records each domain publishes': 'Enregistrements que chaque domaine publie',
     'Records to publish': 'Enregistrements à publier',
     'Remove': 'Retirer',
+    'Remove %(domain)s': 'Retirer %(domain)s',
     'Remove any other MX record, or mail can go round the filtering.':
         'Retirez tout autre enregistrement MX, sinon le courrier peut contourner le filtrage.',
     'Rename or delete': 'Renommer ou supprimer',
@@ -135,14 +163,25 @@ FRENCH: dict[str, str] = {
     'Saved: %(name)s, %(address)s.': 'Enregistré : %(name)s, %(address)s.',
     'Search': 'Rechercher',
     'Search the archived mail': 'Rechercher dans le courrier archivé',
+    'Service': 'Service',
     'Services': 'Services',
     'Sign-in': 'Connexion',
+    "Spam and virus filtering for your customers' domains, with hosted mailboxes, archiving and encryption as add-ons.":
+        ('Le filtrage du spam et des virus pour les domaines de vos clients, avec boîtes aux lettres hébergées, archivage '
+         'et chiffrement en options.'),
     'Standing': 'État',
+    'Status': 'État',
     'Stop protecting': 'Ne plus protéger',
     'Subject': 'Objet',
     'Subscriptions': 'Abonnements',
+    'Switch %(service)s off': 'Désactiver « %(service)s »',
+    'Switch %(service)s on': 'Activer « %(service)s »',
     'Switch off': 'Désactiver',
     'Switch on': 'Activer',
+    ('Switched on, a service is charged for the rest of the period at once, at every level; switched off, the rest is '
+     'credited back.'):
+        ('Activé, un service est facturé aussitôt pour le reste de la période, à chaque niveau ; désactivé, le reste est '
+         'crédité.'),
     'Temporary password for %(name)s': 'Mot de passe temporaire de %(name)s',
     'The account does not have archiving: switch it on to keep and restore its mail.':
         "Le compte n'a pas l'archivage : activez-le pour conserver et restaurer son courrier.",
@@ -186,7 +225,16 @@ FRENCH: dict[str, str] = {
     'Your users can be managed once the account is set up.': 'Vos utilisateurs se gèrent une fois le compte prêt.',
     'Your users cannot be shown just now. Try again in a minute.':
         'Vos utilisateurs ne peuvent pas être affichés pour le moment. Réessayez dans une minute.',
+    'customer': 'client',
+    'distributor': 'distributeur',
+    'email security for %(customer)s': 'sécurité des e-mails de %(customer)s',
     "name@domain, under one of the account's domains": "nom@domaine, sous l'un des domaines du compte",
+    'never': 'jamais',
+    'of %(domain)s for %(customer)s': 'de %(domain)s pour %(customer)s',
+    'off': 'désactivé',
+    'on': 'activé',
+    'reseller': 'revendeur',
+    'restored %(day)s': 'restauré le %(day)s',
     '“%(subject)s” is delivered to %(to)s again.': '« %(subject)s » est de nouveau remis à %(to)s.',
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -32,6 +33,7 @@ from plugins.hosting.websites import (
 )
 from web.database import db
 from web.errors import status_for
+from web.formatting import day
 from web.forms import account_choices, enum_arg, whole_number
 from web.pages import BackofficePages, NavEntry, current_account, current_actor, render_page, sign_in_required
 
@@ -57,8 +59,9 @@ def _new_website_page(form: Mapping[str, str], errors: dict[str, list[str]] | No
     hosted = set(db.session.scalars(select(Website.subscription_id).where(
         Website.subscription_id.in_([subscription.id for subscription in hosting]))))
     free_hosting = [subscription for subscription in hosting if subscription.id not in hosted]
-    return render_page("hosting/backoffice/websites_new.html", accounts=account_choices(), offers=hosting_offers(db.session, viewer),
-                           free_hosting=free_hosting, form=form, errors=errors or {}), 422 if errors else 200
+    return render_page("hosting/backoffice/websites_new.html", accounts=account_choices(),
+                       offers=hosting_offers(db.session, viewer), free_hosting=free_hosting, form=form,
+                       errors=errors or {}), 422 if errors else 200
 
 
 @bp.get("/websites/new")
@@ -74,9 +77,9 @@ def create_website_view() -> Response | tuple[str, int]:
     errors: dict[str, list[str]] = {}
     account_id = whole_number(form.get("account_id"), "account_id", errors)
     on_hosting = form.get("start") == "hosting"
-    plan_id = None if on_hosting else whole_number(form.get("plan_id"), "plan_id", errors, required="Choose a plan to try.")
+    plan_id = None if on_hosting else whole_number(form.get("plan_id"), "plan_id", errors, required=_("Choose a plan to try."))
     subscription_id = (whole_number(form.get("subscription_id"), "subscription_id", errors,
-                                    required="Choose the hosting the site goes on.") if on_hosting else None)
+                                    required=_("Choose the hosting the site goes on.")) if on_hosting else None)
     try:
         if errors:
             raise ValidationError(errors)
@@ -86,8 +89,10 @@ def create_website_view() -> Response | tuple[str, int]:
         db.session.rollback()
         return _new_website_page(form, error.fields)
     db.session.commit()
-    flash(f"{website.domain} is created for {website.account.name}"
-          + (f", on a free trial until {website.trial_ends_at:%d %B %Y}." if website.trial_ends_at else "."), "info")
+    site, customer = to_unicode(website.domain), website.account.name
+    flash(_("%(site)s is created for %(customer)s, on a free trial until %(day)s.", site=site, customer=customer,
+            day=day(website.trial_ends_at)) if website.trial_ends_at
+          else _("%(site)s is created for %(customer)s.", site=site, customer=customer), "info")
     return redirect(url_for("hosting.website", website_id=website.id))
 
 
@@ -111,7 +116,7 @@ def take_website_live(website_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _website_page(get_website(db.session, current_account(), website_id), error.detail, status_for(error))
     db.session.commit()
-    flash(f"{website.domain} is live.", "info")
+    flash(_("%(site)s is live.", site=to_unicode(website.domain)), "info")
     return redirect(url_for("hosting.website", website_id=website.id))
 
 
@@ -121,7 +126,7 @@ def website_control_panel(website_id: int) -> Response:
     try:
         return redirect(control_panel_link(db.session, current_account(), website_id))
     except (RetryableError, VendorError) as error:
-        flash(f"The hosting panel did not give a sign-in link ({error}). Try again in a minute.", "error")
+        flash(_("The hosting panel did not give a sign-in link (%(error)s). Try again in a minute.", error=error), "error")
     except ConflictError as error:
         flash(error.detail, "error")
     return redirect(url_for("hosting.website", website_id=website_id))
@@ -148,7 +153,8 @@ def _domain_page(subscription_id: int, errors: dict[str, list[str]] | None = Non
         "hosting/backoffice/domain.html", subscription=subscription, standing=standing(subscription), record=record,
         unreachable=unreachable, show_price=shows_price_to(subscription, current_account()),
         seller_side=current_account().id != subscription.owner_id or current_account().kind.value != "customer",
-        errors=errors or {}, nameservers=nameservers if nameservers is not None else "\n".join(record.nameservers if record else []),
+        errors=errors or {},
+        nameservers=nameservers if nameservers is not None else "\n".join(record.nameservers if record else []),
     ), 422 if errors else 200
 
 
@@ -164,9 +170,11 @@ def domain_auto_renew(subscription_id: int) -> Response:
     on = request.form.get("auto_renew") == "on"
     subscription = set_auto_renew(db.session, actor=current_actor(), subscription_id=subscription_id, auto_renew=on)
     db.session.commit()
-    name = subscription.params["domain_name"]
-    flash(f"{name} renews by itself on {subscription.current_period_end:%d %B %Y}." if on and subscription.current_period_end
-          else f"{name} renews by itself at each expiry." if on else f"{name} is renewed by hand, once paid.", "info")
+    name = to_unicode(subscription.params["domain_name"])
+    flash(_("%(domain)s renews by itself on %(day)s.", domain=name, day=day(subscription.current_period_end))
+          if on and subscription.current_period_end
+          else _("%(domain)s renews by itself at each expiry.", domain=name) if on
+          else _("%(domain)s is renewed by hand, once paid.", domain=name), "info")
     return redirect(url_for("hosting.domain", subscription_id=subscription_id))
 
 
@@ -181,7 +189,8 @@ def domain_nameservers(subscription_id: int) -> Response | tuple[str, int]:
         return _domain_page(subscription_id, error.fields, typed)
     except (RetryableError, VendorError) as error:
         db.session.rollback()
-        return _domain_page(subscription_id, {"nameservers": [f"The registrar did not take them: {error}"]}, typed)
+        refused = _("The registrar did not take them: %(error)s", error=error)
+        return _domain_page(subscription_id, {"nameservers": [refused]}, typed)
     db.session.commit()
-    flash("The nameservers are changed at the registrar.", "info")
+    flash(_("The nameservers are changed at the registrar."), "info")
     return redirect(url_for("hosting.domain", subscription_id=subscription_id))

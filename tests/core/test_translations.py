@@ -12,7 +12,9 @@ from babel.messages.pofile import read_po
 from core.i18n import LOCALES, TRANSLATIONS_ROOT, supported, translations
 
 ROOT = Path(__file__).resolve().parents[2]
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+#: What marks a message in the code: ``ngettext``'s first two arguments are its singular and plural.
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 
 
 def _extracted() -> set[str]:
@@ -20,7 +22,21 @@ def _extracted() -> set[str]:
     config.read(ROOT / "babel.cfg")
     method_map = [(section.split(":", 1)[1].strip(), section.split(":", 1)[0].strip()) for section in config.sections()]
     return {message[2] if isinstance(message[2], str) else message[2][0]
-            for message in extract_from_dir(str(ROOT), method_map, keywords={"_": None, "gettext": None, "lazy_gettext": None})}
+            for message in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS)}
+
+
+def _first(message_id: str | tuple[str, ...]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _forms(text: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A message's singular and plural (one form for most): each must be there."""
+    return (text,) if isinstance(text, str) or text is None else tuple(text)
+
+
+def _placeholders(text: str | tuple[str, ...]) -> set[str]:
+    """The names a message fills in, across its forms (a French singular may leave out the count its plural shows)."""
+    return {name for form in _forms(text) for name in _PLACEHOLDER.findall(form)}
 
 
 def test_every_message_has_a_french_translation_with_the_same_placeholders_and_none_is_a_guess():
@@ -28,11 +44,12 @@ def test_every_message_has_a_french_translation_with_the_same_placeholders_and_n
         catalog = read_po(file, locale="fr")
     fuzzy = sorted(message.id for message in catalog if message.id and message.fuzzy)
     assert not fuzzy, f"check these guesses and drop their fuzzy flag: {fuzzy}"
-    translated = {message.id: message.string for message in catalog if message.id}
-    missing = sorted(message for message in _extracted() if not translated.get(message))
+    translated = {_first(message.id): message.string for message in catalog if message.id}
+    missing = sorted(message for message in _extracted() if not all(_forms(translated.get(message))))
     assert not missing, f"translate these in core/translations/fr/LC_MESSAGES/messages.po: {missing}"
-    for source, french in translated.items():
-        assert sorted(_PLACEHOLDER.findall(source)) == sorted(_PLACEHOLDER.findall(french)), source
+    for message in catalog:
+        if message.id:
+            assert _placeholders(message.string) == _placeholders(message.id), message.id
 
 
 def test_a_language_is_found_from_what_browsers_send():

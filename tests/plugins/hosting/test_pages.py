@@ -25,7 +25,7 @@ def test_a_customer_starts_a_free_trial_on_the_storefront_and_opens_its_control_
         client, db, frozen_clock, shops, shop_sign_in, shop_post, plans, panel):
     shop_sign_in()
     form = client.get("/hosting/trial", base_url=BRIGHT)
-    assert "Starter: 1 sites, 10 GB then 4.99 EUR per month" in text_of(form)
+    assert "Starter: 1 site, 10 GB then €4.99 per month" in text_of(form)
     refused = shop_post("/hosting/trial", {"domain": "not a name", "plan_id": plans["web-hosting/starter"].id})
     assert refused.status_code == 422 and "Give the name alone" in text_of(refused)
 
@@ -37,7 +37,7 @@ def test_a_customer_starts_a_free_trial_on_the_storefront_and_opens_its_control_
 
     provision_due(db)
     page = text_of(client.get(started.location, base_url=BRIGHT))
-    assert "Free trial until 16 March 2026" in page and "ask Bright IT to put it live on a hosting plan" in page
+    assert "Free trial until 16 Mar 2026" in page and "ask Bright IT to put it live on a hosting plan" in page
     opened = shop_post(f"/hosting/websites/{website.id}/control-panel")
     assert opened.status_code == 302 and opened.location.startswith(f"{panel.url}/sso/")
     hosting = client.get(f"/subscriptions/{website.subscription.id}", base_url=BRIGHT)

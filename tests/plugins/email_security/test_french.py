@@ -1,0 +1,15 @@
+"""The account's storefront page speaks French to a customer whose browser asks for it."""
+
+from plugin_kit.testing import BRIGHT, text_of
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
+
+
+def test_a_french_customer_reads_its_account_page_in_french(db, shops, account, client, shop_sign_in):
+    subscription = account("maple", "maple-bakery.example", 2, "filtering-archiving")
+    shop_sign_in("owner@maple.example")
+    page = text_of(client.get(f"/email-security/{subscription.id}", base_url=BRIGHT, headers=FRENCH))
+    assert "Sécurité des e-mails maple-bakery.example" in page
+    assert "Enregistrements à publier" in page and "0 domaines supplémentaires libres sur 0." in page
+    assert "Filtrage du spam et des virus Toujours actif" in page
+    assert "Records to publish" not in page and "Always on" not in page
