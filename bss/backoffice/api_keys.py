@@ -5,29 +5,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account
 from bss.backoffice import bp
 from core.errors import NotFoundError, ValidationError
-from core.models.people import Membership, Team
-from core.services.api_keys import api_keys_of, create_api_key, revoke_api_key
+from core.services.api_keys import api_keys_of, create_api_key, key_teams, revoke_api_key
 from core.services.entitlements import api_refusal
 from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
-
-
-def _my_teams() -> list[Team]:
-    """The acting account's teams the signed-in person is in: a key can act only as one of them."""
-    return list(
-        db.session.scalars(
-            select(Team)
-            .join(Membership)
-            .where(Team.account_id == acting_account().id, Membership.user_id == current_user.user.id)
-            .order_by(Team.is_owner.desc(), Team.name)
-        )
-    )
 
 
 def _page(status: int = 200, **context: object) -> tuple[str, int]:
@@ -36,7 +22,7 @@ def _page(status: int = 200, **context: object) -> tuple[str, int]:
         "backoffice/api_keys.html",
         account=account,
         keys=api_keys_of(db.session, account, current_user.user),
-        teams=_my_teams(),
+        teams=key_teams(db.session, account, current_user.user),
         refusal=api_refusal(db.session, account),
         **context,
     )
@@ -52,7 +38,8 @@ def api_keys() -> tuple[str, int]:
 @bp.post("/api-keys")
 @login_required
 def create_key() -> tuple[str, int]:
-    team = next((team for team in _my_teams() if team.id == request.form.get("team_id", type=int)), None)
+    team = next((team for team in key_teams(db.session, acting_account(), current_user.user)
+                 if team.id == request.form.get("team_id", type=int)), None)
     try:
         if team is None:
             raise ValidationError({"team_id": [gettext("Choose one of your teams in this account.")]})
