@@ -11,8 +11,9 @@ from web.pages import Section
 
 
 def _groups(html: str) -> dict[str, list[str]]:
-    """The navigation's groups as a reader meets them: each heading, and the links under it."""
-    nav = html.split('<nav class="sidebar"')[1].split("</nav>")[0]
+    """The navigation's groups as a reader meets them: each heading, and the links under it (not the signed-in
+    person's own, below the groups)."""
+    nav = html.split('<nav class="sidebar"')[1].split("</nav>")[0].split('<div class="person">')[0]
     groups: dict[str, list[str]] = {}
     for part in re.split(r"<h2 [^>]*>", nav)[1:]:
         heading, links = part.split("</h2>", 1)
