@@ -259,6 +259,11 @@ class ProductType:
         """The order parameters a line of the plan asks for, described for a form."""
         return describe_params(self.plan(plan_code).params)
 
+    def asked_params(self, session: Session, owner: Account, plan_code: str) -> list[ParamField]:
+        """The order parameters a form asks of ``owner`` for a line of the plan: ``param_fields``, less those
+        the product knows the answer to already (a tenant the account has)."""
+        return self.param_fields(plan_code)
+
     def load_params(self, plan_code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """Validate an order line's ``params`` with the plan's schema; errors name ``params.<field>``.
 

@@ -57,10 +57,13 @@ def held_once(product: Product) -> bool:
     return found is not None and found[1].one_subscription_per_account
 
 
-def plan_params(plan: Plan) -> list[ParamField]:
-    """The order parameters a line of ``plan`` asks for at checkout, from its plan's schema."""
+def plan_params(plan: Plan, owner: Account | None = None) -> list[ParamField]:
+    """The order parameters a line of ``plan`` has, from its plan's schema: those it asks of ``owner`` at checkout
+    when given (not what the product knows of it already)."""
     found = product_types().get(plan.product.key)
-    return found[1].param_fields(plan.code) if found is not None else []
+    if found is None:
+        return []
+    return found[1].asked_params(db.session, owner, plan.code) if owner is not None else found[1].param_fields(plan.code)
 
 
 @dataclass(frozen=True)

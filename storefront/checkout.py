@@ -32,7 +32,7 @@ from core.products import text_in
 from core.services.idempotency import StoredAnswer, request_hash, store_answer, stored_answer
 from core.services.orders import LineRequest, place_order
 from core.tokens import new_secret
-from storefront.auth import current_customer_actor, customer_account
+from storefront.auth import current_customer_actor, customer_account, signed_in_account
 from storefront.cart import CartLine, PricedCart, cart_lines, clear_cart, priced_cart, save_cart
 from storefront.catalog import plan_params
 from storefront.hosts import current_storefront
@@ -82,7 +82,7 @@ def _fields(cart: PricedCart, errors: Mapping[str, list[str]]) -> list[list[Form
     locale = current_locale()
     fields = []
     for n, priced in enumerate(cart.lines):
-        declared = plan_params(priced.plan) if priced.plan else []
+        declared = plan_params(priced.plan, signed_in_account()) if priced.plan else []
         fields.append([FormField(
             name=(name := f"lines.{n}.params.{param.key}"),
             label=text_in(param.label, locale),

@@ -166,7 +166,7 @@ def _new_order_page(values: Mapping[str, str], errors: dict[str, list[str]] | No
     if plan is not None and quantity:
         blockers = purchase_blockers(db.session, owner, [plan])[plan.id]
         price = resolve_prices(db.session, payer, [plan], quantity).get(plan.id)
-        fields = [] if blockers else declared_type(plan.product).param_fields(plan.code)
+        fields = [] if blockers else declared_type(plan.product).asked_params(db.session, owner, plan.code)
         quote = Quote(plan, payer, quantity, price, blockers, fields)
     return render_template(
         "backoffice/order_new.html",

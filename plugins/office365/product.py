@@ -14,18 +14,20 @@ from typing import Any
 
 import marshmallow
 from marshmallow import fields, validate
+from sqlalchemy.orm import Session
 
+from core.models.accounts import Account
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import AccountRef, LifecycleRequest, Result
 from core.product_users import UserDirectory
-from core.products import Cancellation, OrderLineContext, PlanChange, PlanSpec, ProductType, Timing
+from core.products import Cancellation, OrderLineContext, ParamField, PlanChange, PlanSpec, ProductType, Timing
 from plugin_kit.vendor_http import VendorError
 from plugins.office365.connector import Office365Client
 from plugins.office365.offers import MONTHLY, offer_of, term_duration
 from plugins.office365.policy import CommercePolicy
 from plugins.office365.settings import load_settings
-from plugins.office365.tenants import MAX_PREFIX, ask_microsoft, initial_domain, prefix_problem, reserve_tenant
+from plugins.office365.tenants import MAX_PREFIX, ask_microsoft, initial_domain, prefix_problem, reserve_tenant, tenant_of
 from plugins.office365.users import Office365Users
 
 
@@ -92,6 +94,11 @@ class Microsoft365(ProductType):
         """The customer's tenant: the one it has, or a new one whose prefix is free at Microsoft."""
         tenant = reserve_tenant(line.session, line.owner, line.params.get("tenant_prefix"), line.vendor_answers)
         return {**line.params, "tenant_prefix": tenant.domain_prefix}
+
+    def asked_params(self, session: Session, owner: Account, plan_code: str) -> list[ParamField]:
+        """No tenant prefix for an account that has its tenant already: its seats go there."""
+        fields = super().asked_params(session, owner, plan_code)
+        return [field for field in fields if field.key != "tenant_prefix"] if tenant_of(session, owner) else fields
 
     def label(self, params: Mapping[str, Any]) -> str:
         """The tenant the seats are in: ``harbourdental.onmicrosoft.com``."""

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from plugin_kit.testing import text_of
+from plugin_kit.testing.forms import BRIGHT
 from tests.bss.backoffice.test_teams import _unlabelled
 
 
@@ -76,3 +77,20 @@ def test_a_subscription_without_users_links_to_none(client, login_as, subscribe)
     subscription = subscribe("harbour")
     login_as("owner@bright.example")
     assert "/users" not in client.get(f"/bss/subscriptions/{subscription.id}").get_data(as_text=True)
+
+
+def test_the_order_form_asks_for_a_tenant_prefix_only_of_a_customer_without_a_tenant(client, demo, plans, login_as,
+                                                                                     harbour_seats):
+    login_as("owner@bright.example")
+    basic = plans["microsoft-365/business-basic"].id
+    for customer, asked in (("harbour", False), ("maple", True)):
+        form = client.get(f"/bss/orders/new?plan_id={basic}&account_id={demo[customer].id}").get_data(as_text=True)
+        assert ('name="params.tenant_prefix"' in form) is asked, customer
+
+
+def test_the_shop_s_checkout_asks_no_tenant_prefix_of_a_customer_with_a_tenant(client, shops, plans, shop_sign_in,
+                                                                              add_to_cart, harbour_seats):
+    shop_sign_in()  # Harbour Dental, whose seats are in harbourdental.onmicrosoft.com
+    add_to_cart(plans["microsoft-365/business-standard"], 2)
+    page = client.get("/checkout", base_url=BRIGHT).get_data(as_text=True)
+    assert "Microsoft 365 Business Standard" in page and 'params.tenant_prefix"' not in page
