@@ -7,7 +7,9 @@ One definition of each, used as a Jinja filter of the same name in every app
 own rule; times are UTC, like every time Cascade keeps.
 
 A catalog writes fifty prices a page: each amount is formatted by Babel once per language and
-kept (a few thousand of them at most), not once per price shown.
+kept (a few thousand of them at most), not once per price shown; the unit and billing period after
+each are looked up in the language's catalog directly (``core.i18n``), with none of Flask-Babel's
+per-call work.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from typing import Any
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from core.i18n import DEFAULT_LOCALE, day_text, money_text
-from core.models.catalog import Plan
+from core.i18n import DEFAULT_LOCALE, day_text, money_text, translations
+from core.models.catalog import BillingPeriod, Plan
 from core.money import Money, decimal_text
 from core.services.subscriptions import PRICE_CHANGES
 
@@ -89,7 +91,27 @@ def changed_value(field: str, value: Any, currency: str) -> str:
     return str(value)
 
 
+def _(message: str) -> str:
+    """Mark ``message`` for ``pybabel extract``; it is translated when shown, in the reader's language."""
+    return message
+
+
+#: After a price, how often it is paid: "€7.50 per seat · a month".
+_PER_PERIOD = {BillingPeriod.MONTHLY: _("a month"), BillingPeriod.YEARLY: _("a year"), BillingPeriod.ONE_OFF: _("once")}
+_PER_UNIT = _("per %(unit)s")
+
+
+def per_period(period: BillingPeriod) -> str:
+    """How often a price is paid, after it: ``a month``, ``par mois``."""
+    return translations(current_locale()).gettext(_PER_PERIOD[period])
+
+
+def per_unit(unit: str) -> str:
+    """What a price is for, after it: ``per seat``, ``par siège``."""
+    return translations(current_locale()).gettext(_PER_UNIT) % {"unit": unit}
+
+
 def install_formatting(app: Flask) -> None:
     """Make each of these a Jinja filter of ``app``."""
     app.jinja_env.filters.update(money=money, day=day, month=month, moment=moment, words=words, plain=plain,
-                                 plan_name=plan_name)
+                                 plan_name=plan_name, per_period=per_period, per_unit=per_unit)

@@ -33,16 +33,11 @@ from core.services.orders import (
     place_order,
 )
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
-from storefront.labels import per_period, per_unit
 from web.database import db
 from web.formatting import money
 from web.forms import account_choices, enum_arg, whole_number
 
 PAGE_SIZE = 50
-
-bp.add_app_template_filter(per_period)
-bp.add_app_template_filter(per_unit)
-
 
 @bp.app_template_filter()
 def units(count: int, unit: str) -> str:
