@@ -35,16 +35,12 @@ class Links:
 
     def storefront(self, slug: str) -> str:
         """The home of a seller's storefront: ``<slug>.<storefront domain>``, on the back office's scheme and port."""
-        base = urlsplit(self.base_url)
-        port = f":{base.port}" if base.port else ""
-        return f"{base.scheme}://{slug}.{self.storefront_domain}{port}/"
+        return self._home(self.storefront_host(slug))
 
     def shop(self, storefront: Storefront) -> str:
         """The home of ``storefront``: at the seller's own domain once it serves it, else on the platform's host."""
         if storefront.serves_custom_domain:
-            base = urlsplit(self.base_url)
-            port = f":{base.port}" if base.port else ""
-            return f"{base.scheme}://{storefront.custom_domain}{port}/"
+            return self._home(storefront.custom_domain or "")
         return self.storefront(storefront.account.slug)
 
     def shop_of(self, session: Session, account: Account) -> str | None:
@@ -60,5 +56,11 @@ class Links:
         its page there (white label: the back office's host would reveal the platform), else the back office's."""
         shop = self.shop_of(session, account)
         return shop + storefront_path.lstrip("/") if shop is not None else self.backoffice(backoffice_path)
+
+    def _home(self, host: str) -> str:
+        """The home page of ``host`` on the back office's scheme and port."""
+        base = urlsplit(self.base_url)
+        return f"{base.scheme}://{host}{f':{base.port}' if base.port else ''}/"
+
 
 links = Links()

@@ -44,6 +44,7 @@ from storefront.themes import render_page
 from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
 from web.formatting import changed_value, current_locale, day, moment
+from web.history_words import EVENTS, FIELDS, in_words
 from web.pages import sign_in_required
 
 bp = Blueprint("shop_subscriptions", __name__)
@@ -61,35 +62,19 @@ _UNDER_WAY = {
     "cancel": lazy_gettext("Your subscription is being cancelled. This page shows it as soon as it is done."),
 }
 
-#: Each event of a subscription's history as the customer reads it.
+#: Each event of a subscription's history as the customer reads it, where it reads otherwise than the seller's staff.
 _EVENTS = {
+    **EVENTS,
     "created": lazy_gettext("Ordered"),
     "activated": lazy_gettext("Ready to use"),
-    "changed": lazy_gettext("Changed"),
-    "change_scheduled": lazy_gettext("Change scheduled"),
-    "scheduled_change_dropped": lazy_gettext("Scheduled change dropped"),
-    "cancellation_scheduled": lazy_gettext("Cancellation scheduled"),
-    "cancellation_undone": lazy_gettext("Cancellation undone"),
-    "suspended": lazy_gettext("Suspended"),
-    "resumed": lazy_gettext("Resumed"),
-    "cancelled": lazy_gettext("Cancelled"),
     "terminated": lazy_gettext("Ended"),
-    "renewed": lazy_gettext("Renewed"),
-    "trial_ended": lazy_gettext("Trial ended"),
     "retried": lazy_gettext("Set-up started again"),
     "activate_failed": lazy_gettext("Set-up failed"),
     "moved": lazy_gettext("Moved to another provider"),
 }
 
 #: The fields an event's ``changes`` name, as the customer reads them.
-_FIELDS = {
-    "plan": lazy_gettext("Plan"),
-    "quantity": lazy_gettext("Quantity"),
-    "unit_price": lazy_gettext("Unit price"),
-    "cancel_at": lazy_gettext("Ends on"),
-    "current_period_end": lazy_gettext("Period ends"),
-    "seller": lazy_gettext("Provider"),
-}
+_FIELDS = {**FIELDS, "current_period_end": lazy_gettext("Period ends"), "seller": lazy_gettext("Provider")}
 
 
 @dataclass(frozen=True)
@@ -268,15 +253,14 @@ def _history(entries: list[HistoryEntry], currency: str) -> list[HistoryLine]:
     lines = []
     for entry in reversed(entries):
         who = entry.actor.name if entry.actor else shop_name if entry.by_someone_above else _("Automatic")
-        what = _EVENTS.get(entry.action) or (
-            _("A change could not be made") if entry.action.endswith("_failed") else entry.action.replace("_", " ").capitalize())
+        what = (_("A change could not be made") if entry.action.endswith("_failed") and entry.action not in _EVENTS
+                else in_words(entry.action, _EVENTS))
         lines.append(HistoryLine(
             at=entry.created_at,
             when=moment(entry.created_at),
             what=str(what),
             who=who,
-            changes=[(str(_FIELDS.get(field) or field.replace("_", " ").capitalize()),
-                      changed_value(field, before, currency), changed_value(field, after, currency))
+            changes=[(in_words(field, _FIELDS), changed_value(field, before, currency), changed_value(field, after, currency))
                      for field, (before, after) in entry.changes.items()],
             reason=entry.reason,
         ))

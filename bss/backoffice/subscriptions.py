@@ -34,8 +34,9 @@ from core.services.subscriptions import (
 )
 from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
-from web.formatting import changed_value, current_locale, day, words
+from web.formatting import changed_value, current_locale, day
 from web.forms import account_choices, enum_arg, whole_number
+from web.history_words import EVENTS, FIELDS, in_words
 from web.redirects import safe_next
 
 PAGE_SIZE = 50
@@ -51,34 +52,6 @@ _UNDER_WAY = {
     "end-trial": lazy_gettext("Ending the trial: the vendor confirms in a moment."),
     "terminate": lazy_gettext("Terminating: the vendor confirms in a moment."),
     "retry": lazy_gettext("Trying again: the vendor confirms in a moment."),
-}
-#: Each event of a subscription's history, in words.
-_EVENTS = {
-    "created": lazy_gettext("Created"),
-    "activated": lazy_gettext("Activated"),
-    "changed": lazy_gettext("Changed"),
-    "change_scheduled": lazy_gettext("Change scheduled"),
-    "scheduled_change_dropped": lazy_gettext("Scheduled change dropped"),
-    "cancellation_scheduled": lazy_gettext("Cancellation scheduled"),
-    "cancellation_undone": lazy_gettext("Cancellation undone"),
-    "suspended": lazy_gettext("Suspended"),
-    "resumed": lazy_gettext("Resumed"),
-    "cancelled": lazy_gettext("Cancelled"),
-    "terminated": lazy_gettext("Terminated"),
-    "renewed": lazy_gettext("Renewed"),
-    "trial_ended": lazy_gettext("Trial ended"),
-    "retried": lazy_gettext("Retried"),
-    "moved": lazy_gettext("Moved to another seller"),
-    "transferred": lazy_gettext("Transferred"),
-}
-#: The fields an event changes, in words.
-_FIELDS = {
-    "plan": lazy_gettext("Plan"),
-    "quantity": lazy_gettext("Quantity"),
-    "unit_price": lazy_gettext("Unit price"),
-    "cancel_at": lazy_gettext("Ends on"),
-    "current_period_end": lazy_gettext("Current period end"),
-    "seller": lazy_gettext("Seller"),
 }
 #: Statuses a subscription never leaves: nothing of it changes any more.
 _ENDED = {SubscriptionStatus.CANCELLED, SubscriptionStatus.TERMINATED}
@@ -141,14 +114,13 @@ class Change:
 
 def _what(entry: HistoryEntry) -> str:
     """What the event was, in words."""
-    return str(_EVENTS.get(entry.action) or words(entry.action).capitalize())
+    return in_words(entry.action, EVENTS)
 
 
 def _changes(entry: HistoryEntry, currency: str) -> list[Change]:
     """What else the event changed (prices are already left out for those who may not see them)."""
     return [
-        Change(str(_FIELDS.get(field) or words(field).capitalize()), changed_value(field, before, currency),
-               changed_value(field, after, currency))
+        Change(in_words(field, FIELDS), changed_value(field, before, currency), changed_value(field, after, currency))
         for field, (before, after) in entry.changes.items()
     ]
 
