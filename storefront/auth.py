@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext
 from flask_login import LoginManager, current_user
 
 from core.models.accounts import Account
+from core.models.people import Team
 from core.permissions import Permission
-from core.services.actors import Actor, acting_as
-from core.services.people import accounts_of
+from core.services.actors import Actor
+from core.services.people import teams_buying_from
 from core.services.sign_in import resume_session
 from storefront.hosts import current_storefront
 from web.database import db
@@ -32,17 +33,24 @@ def load_customer(token: str) -> SignedInUser | None:
     return SignedInUser(login_session, token) if login_session else None
 
 
+def _customer_teams() -> list[Team]:
+    """The signed-in person's teams in the accounts that buy from this storefront's seller, read once per request."""
+    if "customer_teams" not in g:
+        g.customer_teams = teams_buying_from(db.session, current_user.user, current_storefront().account)
+    teams: list[Team] = g.customer_teams
+    return teams
+
+
 def customer_accounts() -> list[Account]:
-    """The signed-in person's accounts that buy from this storefront's seller."""
-    return accounts_of(db.session, current_user.user, customers_of=current_storefront().account)
+    """The signed-in person's accounts that buy from this storefront's seller, by name."""
+    accounts = {team.account_id: team.account for team in _customer_teams()}
+    return sorted(accounts.values(), key=lambda account: account.name)
 
 
 def signed_in_account() -> Account | None:
     """The account the signed-in customer acts for while it still buys from this storefront's seller, else ``None``."""
-    if "customer_account" not in g:
-        account_id = current_user.login_session.account_id
-        g.customer_account = next((account for account in customer_accounts() if account.id == account_id), None)
-    return g.customer_account
+    account_id = current_user.login_session.account_id
+    return next((team.account for team in _customer_teams() if team.account_id == account_id), None)
 
 
 def customer_account() -> Account:
@@ -55,9 +63,8 @@ def customer_account() -> Account:
 
 def current_customer_actor() -> Actor:
     """The signed-in person acting for their customer account, through all their teams in it."""
-    if "customer_actor" not in g:
-        g.customer_actor = acting_as(db.session, current_user.user, customer_account())
-    return g.customer_actor
+    account = customer_account()
+    return Actor(current_user.user, account, tuple(team for team in _customer_teams() if team.account_id == account.id))
 
 
 def customer_can(permission: Permission) -> bool:

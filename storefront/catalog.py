@@ -42,13 +42,15 @@ def shop_buyer() -> Account | None:
     return customer_account() if current_user.is_authenticated else None
 
 
-def shop_catalog() -> dict[Product, list[Offer]]:
-    """What this storefront offers its viewer, by product; resolved once per request."""
-    if "shop_catalog" not in g:
-        g.shop_catalog = storefront_catalog(db.session, current_app.extensions["catalog_cache"],
-                                            current_storefront().account, shop_buyer())
-    catalog: dict[Product, list[Offer]] = g.shop_catalog
-    return catalog
+def shop_catalog(*, with_blockers: bool = True) -> dict[Product, list[Offer]]:
+    """What this storefront offers its viewer, by product; resolved once per request. A page that lists plans
+    without saying why the viewer may not buy one yet asks ``with_blockers=False``: that takes a statement or more."""
+    found: tuple[bool, dict[Product, list[Offer]]] | None = g.get("shop_catalog")
+    if found is None or (with_blockers and not found[0]):
+        found = g.shop_catalog = (with_blockers, storefront_catalog(
+            db.session, current_app.extensions["catalog_cache"], current_storefront().account, shop_buyer(),
+            with_blockers=with_blockers))
+    return found[1]
 
 
 def held_once(product: Product) -> bool:
@@ -105,7 +107,7 @@ def catalog_cards(catalog: dict[Product, list[Offer]]) -> Markup:
 
 @bp.get("/products")
 def catalog() -> str:
-    return visitor_page(lambda: render_page("products.html", cards=catalog_cards(shop_catalog())))
+    return visitor_page(lambda: render_page("products.html", cards=catalog_cards(shop_catalog(with_blockers=False))))
 
 
 def init_kept_catalogs(app: Flask) -> None:

@@ -36,7 +36,7 @@ def has_page(endpoint: str) -> bool:
 
 @bp.get("/")
 def home() -> str:
-    return visitor_page(lambda: render_page("home.html", catalog=shop_catalog()))
+    return visitor_page(lambda: render_page("home.html", catalog=shop_catalog(with_blockers=False)))
 
 
 @bp.get("/logo")

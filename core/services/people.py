@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm import Session, contains_eager
 
 from core.errors import PermissionDeniedError, ValidationError
 from core.i18n import LOCALES
@@ -102,6 +102,19 @@ def accounts_of(session: Session, user: User, *, customers_of: Account | None = 
     if staff:
         query = query.where(Account.kind != AccountKind.CUSTOMER)
     return list(session.scalars(query.order_by(Account.name)))
+
+
+def teams_buying_from(session: Session, user: User, seller: Account) -> list[Team]:
+    """Return the teams ``user`` belongs to in the accounts ``seller`` sells to directly, each with its account,
+    in one query: which customers a storefront's sign-in reaches, and through which teams."""
+    return list(session.scalars(_TEAMS_BUYING_FROM, {"user_id": user.id, "seller_id": seller.id}))
+
+
+# Built once: every signed-in storefront request runs it.
+_TEAMS_BUYING_FROM = (
+    select(Team).join(Membership).join(Team.account).options(contains_eager(Team.account))
+    .where(Membership.user_id == bindparam("user_id"), Account.parent_id == bindparam("seller_id")).order_by(Team.id)
+)
 
 
 def permissions_in(session: Session, user: User, account: Account) -> frozenset[Permission]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from core.clock import utcnow
@@ -259,15 +259,21 @@ def resume_session(session: Session, token: str, storefront: Storefront | None =
     """Return the live session for a cookie's token, or ``None`` if it is over or began elsewhere
     (on another storefront, or in the back office when ``storefront`` is given, and the reverse).
     One query, the person included: every signed-in request begins with it."""
-    return session.scalar(
-        select(LoginSession).join(LoginSession.user).options(contains_eager(LoginSession.user)).where(
-            LoginSession.token_hash == secret_hash(token),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.created_at >= utcnow() - SESSION_LIFETIME,
-            User.active.is_(True),
-            LoginSession.storefront_id.is_(None) if storefront is None else LoginSession.storefront_id == storefront.id,
-        )
-    )
+    values = {"token_hash": secret_hash(token), "since": utcnow() - SESSION_LIFETIME}
+    if storefront is None:
+        return session.scalar(_BACKOFFICE_SESSION, values)
+    return session.scalar(_STOREFRONT_SESSION, {**values, "storefront_id": storefront.id})
+
+
+# Built once: every signed-in request runs one of them, and building a statement costs as much as running it.
+_LIVE_SESSION = select(LoginSession).join(LoginSession.user).options(contains_eager(LoginSession.user)).where(
+    LoginSession.token_hash == bindparam("token_hash"),
+    LoginSession.revoked_at.is_(None),
+    LoginSession.created_at >= bindparam("since"),
+    User.active.is_(True),
+)
+_BACKOFFICE_SESSION = _LIVE_SESSION.where(LoginSession.storefront_id.is_(None))
+_STOREFRONT_SESSION = _LIVE_SESSION.where(LoginSession.storefront_id == bindparam("storefront_id"))
 
 
 def sign_out(session: Session, login_session: LoginSession) -> None:

@@ -95,13 +95,14 @@ def storefront_prices(
 
 
 def storefront_catalog(
-    session: Session, kept: CatalogCache, seller: Account, buyer: Account | None = None
+    session: Session, kept: CatalogCache, seller: Account, buyer: Account | None = None, *, with_blockers: bool = True
 ) -> dict[Product, list[Offer]]:
     """What ``seller``'s storefront offers ``buyer`` (``None``: a visitor), by product, at the buyer's prices.
 
     A plan with no price for the buyer is not offered. The plans that decide a seller's own
     storefront (the reseller plans) are for resellers, so only a signed-in reseller sees them, on
     its distributor's storefront. Prices come from ``kept`` catalogs: for showing, never for an order.
+    ``with_blockers=False`` leaves each offer's ``blockers`` empty, for a page that does not show them.
     """
     assert buyer is None or buyer.parent_id == seller.id, "a storefront offers its own seller's customers only"
     catalog = kept_catalog(session, kept, seller, buyer)
@@ -111,7 +112,7 @@ def storefront_catalog(
     blockers: dict[int, list[str]] = {}
     if buyer is not None:
         held = _held_plan_ids(session, buyer, plans)
-        blockers = purchase_blockers(session, buyer, plans)
+        blockers = purchase_blockers(session, buyer, plans) if with_blockers else {}
     offers: dict[Product, list[Offer]] = {}
     for plan in plans:
         offer = Offer(plan, catalog.prices[plan.id], plan.id in held, tuple(blockers.get(plan.id, ())))
