@@ -192,7 +192,7 @@ def _signed_out_page(moved: MovedAway) -> tuple[str, int]:
     sign_out(db.session, current_user.login_session)
     db.session.commit()
     logout_user()
-    g.pop("customer_account", None)
+    g.pop("customer_teams", None)
     clear_cart()
     rotate_csrf_token()
     return render_page("transfer_moved.html", moved=moved), 200
@@ -276,11 +276,7 @@ def _refused_address(error: ValidationError) -> str:
 def _sign_in_link(seller: Account) -> str | None:
     """The sign-in page of ``seller``'s shop, at its own domain when it has one; ``None`` without a shop open."""
     storefront = live_storefront_of(db.session, seller)
-    if storefront is None:
-        return None
-    if storefront.serves_custom_domain:
-        return f"{request.scheme}://{storefront.custom_domain}/sign-in"
-    return f"{links.storefront(seller.slug)}sign-in"
+    return f"{links.shop(storefront)}sign-in" if storefront is not None else None
 
 
 def _new_page(address: str, errors: Mapping[str, list[str]] | None = None, *, problem: str | None = None,
