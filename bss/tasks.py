@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import Task, shared_task
 from flask import current_app
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from bss.dispatch import keep_emails
@@ -115,7 +117,7 @@ def _provision(request_id: int) -> list[int]:
     emails += _commit_keeping_emails()
     if claim is None:
         return emails
-    with lease_kept(request_id, claim.attempt):
+    with leases.kept_while(request_id, claim.attempt):
         answer = call_product(claim)
     request = record_answer(db.session, request_id, claim.attempt, answer)
     db.session.flush()
@@ -155,26 +157,50 @@ def _send_emails(email_ids: list[int]) -> None:
         carry_out.apply_async(([], [email.id for email in again]), countdown=countdown)
 
 
-@contextmanager
-def lease_kept(request_id: int, attempt: int, every: timedelta = LEASE_RENEWAL) -> Iterator[None]:
-    """Renew the request's lease ``every`` so often while the block runs (the product at work,
-    however long the vendor takes), from a thread with a session of its own: the lease then runs
-    out soon after a worker dies, and never while it lives."""
-    stop, engine = threading.Event(), db.engine
+class LeaseKeeper:
+    """Renews the leases of the requests this process's products are at work on, every ``every``, from one thread
+    with sessions of its own (started with the first request kept, in the worker's own process): a lease then runs
+    out soon after a worker dies, and never while it lives. One thread for all, not one per request."""
 
-    def renew() -> None:
-        while not stop.wait(every.total_seconds()):
-            with Session(engine) as session, session.begin():
-                if not renew_lease(session, request_id, attempt):
-                    return
+    def __init__(self, every: timedelta = LEASE_RENEWAL) -> None:
+        self.every = every
+        self.kept: dict[int, tuple[Engine | Connection, int]] = {}
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
 
-    renewing = threading.Thread(target=renew, name=f"lease-{request_id}", daemon=True)
-    renewing.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewing.join()
+    @contextmanager
+    def kept_while(self, request_id: int, attempt: int) -> Iterator[None]:
+        """Keep the lease of ``attempt`` at request ``request_id`` while the block runs."""
+        with self.lock:
+            self.kept[request_id] = (db.session.get_bind(), attempt)
+            if self.thread is None or not self.thread.is_alive():  # none yet, or the parent's before a fork
+                self.thread = threading.Thread(target=self._renew, name="leases", daemon=True)
+                self.thread.start()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.kept.pop(request_id, None)
+
+    def renew_all(self) -> None:
+        """Renew every lease kept now, each in a transaction of its own; forget those no longer ours."""
+        with self.lock:
+            kept = list(self.kept.items())
+        for request_id, (bind, attempt) in kept:
+            with Session(bind) as session, session.begin():
+                renewed = renew_lease(session, request_id, attempt)
+            if not renewed:  # answered, or retaken after all: nothing of ours to keep
+                with self.lock:
+                    if self.kept.get(request_id, (None, None))[1] == attempt:
+                        del self.kept[request_id]
+
+    def _renew(self) -> None:
+        while True:
+            time.sleep(self.every.total_seconds())
+            self.renew_all()
+
+
+leases = LeaseKeeper()
 
 
 @shared_task

@@ -3,7 +3,15 @@ from email import message_from_bytes, policy
 
 from sqlalchemy import func, select
 
-from bss.tasks import carry_out, close_resolved, expire_unanswered_transfers, provision, run_billing_daily, sweep_outbox
+from bss.tasks import (
+    LeaseKeeper,
+    carry_out,
+    close_resolved,
+    expire_unanswered_transfers,
+    provision,
+    run_billing_daily,
+    sweep_outbox,
+)
 from core.models.invoices import Invoice
 from core.models.outbox import EmailStatus, OutboxEmail
 from core.models.people import User
@@ -15,6 +23,7 @@ from core.product_lifecycle import LifecycleAction, RetryableError
 from core.services.actors import acting_as
 from core.services.orders import LineRequest, place_order
 from core.services.outbox import queue_email
+from core.services.provisioning import LEASE, LEASE_RENEWAL, claim_request, sweep_requests
 from core.services.tickets import get_ticket, open_ticket, update_ticket
 from core.services.transfers import get_transfer, start_transfer
 from plugin_kit.testing import free_port, published, purge
@@ -144,3 +153,22 @@ def test_the_hourly_transfer_task_expires_what_nobody_answered(app, db, frozen_c
     expire_unanswered_transfers()
     db.expire_all()
     assert get_transfer(db, actor_for("bright"), started.transfer.id).transfer.status is TransferStatus.EXPIRED
+
+
+def test_one_thread_renews_the_leases_of_every_request_at_work_and_forgets_each_once_answered(
+        app, db, demo, fake_catalog, frozen_clock):
+    order = _order(db, demo, fake_catalog)
+    db.commit()
+    request = db.scalar(select(ProvisioningRequest).where(ProvisioningRequest.order_line_id == order.lines[0].id))
+    claim = claim_request(db, request.id)
+    db.commit()
+    keeper = LeaseKeeper(every=timedelta(days=1))  # its thread waits a day: the test renews by hand
+    with keeper.kept_while(request.id, claim.attempt):
+        for _ in range(8):  # a vendor at work for two minutes
+            frozen_clock.advance(LEASE_RENEWAL)
+            keeper.renew_all()
+            assert sweep_requests(db) == []
+        assert keeper.kept == {request.id: (db.get_bind(), claim.attempt)}
+    assert keeper.kept == {}
+    frozen_clock.advance(LEASE + timedelta(seconds=1))  # no renewal once the block is over: the lease runs out
+    assert sweep_requests(db) == [request.id]
