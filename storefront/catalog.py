@@ -28,7 +28,7 @@ from storefront.auth import customer_account
 from storefront.hosts import current_storefront
 from storefront.page_cache import visitor_page
 from storefront.themes import current_theme, render_page
-from web.database import db
+from web.database import db, reads_only
 from web.formatting import current_locale
 
 bp = Blueprint("shop_catalog", __name__)
@@ -106,6 +106,7 @@ def catalog_cards(catalog: dict[Product, list[Offer]]) -> Markup:
 
 
 @bp.get("/products")
+@reads_only
 def catalog() -> str:
     return visitor_page(lambda: render_page("products.html", cards=catalog_cards(shop_catalog(with_blockers=False))))
 
@@ -118,6 +119,7 @@ def init_kept_catalogs(app: Flask) -> None:
 
 
 @bp.get("/products/<product_key>")
+@reads_only
 def product(product_key: str) -> str:
     return product_page(product_key)[0]
 

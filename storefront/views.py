@@ -13,6 +13,7 @@ from storefront.catalog import shop_catalog
 from storefront.hosts import current_storefront
 from storefront.page_cache import visitor_page
 from storefront.themes import current_theme, render_page, themes
+from web.database import reads_only
 
 bp = Blueprint("shop", __name__)
 
@@ -35,6 +36,7 @@ def has_page(endpoint: str) -> bool:
 
 
 @bp.get("/")
+@reads_only
 def home() -> str:
     return visitor_page(lambda: render_page("home.html", catalog=shop_catalog(with_blockers=False)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from core.models.prices import PriceList, PriceListKind
@@ -9,6 +10,7 @@ from core.models.storefronts import Storefront
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.services.price_lists import create_price_list, set_price
 from plugin_kit.testing import text_of
+from plugin_kit.testing.app import serving
 from tests.storefront.conftest import BRIGHT, NORTHWIND
 
 #: Bright IT's wholesale cost of the fake product's plans (Northwind's list); its customers never see these.
@@ -128,3 +130,20 @@ def test_names_and_prices_follow_the_visitors_language(client, shops):
     page = text_of(client.get("/products", base_url=BRIGHT, headers={"Accept-Language": "fr"}))
     assert "Hébergement web" in page and "4,99 €" in page
 
+
+
+def test_the_catalog_is_served_while_another_worker_holds_the_database_write_lock(app, client, demo_database):
+    """The catalog's pages only read (``web.database.reads_only``): on SQLite, where every other transaction takes
+    the write lock first, they do not wait for a writer, so the pages of all workers are served side by side."""
+    engine = demo_database.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("a lock of SQLite's: PostgreSQL readers never wait for writers")
+    app.wsgi_app.storefronts.extensions["page_cache"].clear()  # rendered, not a kept page
+    with serving(app, engine), engine.connect() as writer:
+        writer.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: the write lock, held until the rollback
+        try:
+            home, products = client.get("/", base_url=NORTHWIND), client.get("/products", base_url=NORTHWIND)
+        finally:
+            writer.rollback()
+    assert (home.status_code, products.status_code) == (200, 200)
+    assert "Microsoft 365 Business Basic" in text_of(products)

@@ -20,7 +20,7 @@ VISITOR_PAGES = {"/": 3, "/products": 3, "/products/fake-product": 3, "/cart": 3
                  "/password/forgot": 2}
 #: What a signed-in customer's pages may send at most; ``{order}`` and the like stand for one of its own.
 CUSTOMER_PAGES = {
-    "/": 7, "/products": 7, "/products/fake-product": 7, "/cart": 7, "/account": 7,
+    "/": 5, "/products": 5, "/products/fake-product": 6, "/cart": 7, "/account": 7,
     "/orders": 9, "/orders/{order}": 11, "/subscriptions": 7, "/subscriptions/{subscription}": 19,
     "/invoices": 10, "/invoices/{invoice}": 10, "/support": 7, "/support/{ticket}": 14, "/organisation": 12,
     "/transfers/new": 5,
