@@ -92,6 +92,21 @@ def api_routes() -> Iterable[Any]:
 
 
 @hookspec
+def audit_words() -> Mapping[str, Any]:
+    """Word the actions this plugin records in the audit log as sentences, in the reader's language.
+
+    Called each time the back office shows its audit log, within the request, so a plugin may
+    translate as it answers. A sentence's placeholders are filled from its event: ``%(id)s`` is
+    the id of what it acted on, ``%(account)s`` the name of the account it concerns, and any other
+    one the value its ``changes`` recorded under that name (the new one of a ``[before, after]``).
+    The core's own actions keep the core's words; an action nobody words reads as its code.
+
+    :returns: a mapping of each action code the plugin records (``website.created``) to its
+        sentence (``"Created the website %(domain)s"``).
+    """
+
+
+@hookspec
 def cli_commands() -> Iterable[Any]:
     """Add commands to ``cascade``: by convention ``cascade <plugin noun> <verb>``.
 

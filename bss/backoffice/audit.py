@@ -1,10 +1,10 @@
 """The audit log of the acting account and the accounts below it: newest first, narrowed by who, what and when,
-a page at a time, each change in words ("status: active → suspended")."""
+a page at a time, each event as a sentence ("Placed order 17") and each change in words ("Status: active → suspended"),
+in the reader's language (``web.audit_words``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext
@@ -16,8 +16,8 @@ from core.errors import ValidationError
 from core.permissions import Permission
 from core.services.audit import AUTOMATIC, AuditFilter, audit_choices, audit_events
 from core.services.people import require_permission
+from web.audit_words import audit_actions, change_of, sentence
 from web.database import db
-from web.formatting import words
 from web.forms import whole_number
 
 #: Events per page.
@@ -39,7 +39,7 @@ def audit() -> str:
     events = audit_events(db.session, account, filters, before_id=before, limit=PAGE + 1)
     return render_template("backoffice/audit.html", account=account, events=events[:PAGE], people=people, areas=areas,
                            more=events[PAGE - 1].id if len(events) > PAGE else None, shown=request.args,
-                           change_of=change_of, AUTOMATIC=AUTOMATIC)
+                           actions=audit_actions(), sentence=sentence, change_of=change_of, AUTOMATIC=AUTOMATIC)
 
 
 def _who(errors: dict[str, list[str]]) -> int | None:
@@ -65,31 +65,3 @@ def _day(name: str, errors: dict[str, list[str]], *, next_day: bool = False) -> 
         errors[name] = [gettext("Give a day as YYYY-MM-DD.")]
         return None
     return datetime.combine(day + timedelta(days=1 if next_day else 0), time(tzinfo=UTC))
-
-
-#: Recorded fields whose value is a list of its own, not what a field was and became.
-VALUE_LISTS = frozenset({"nameservers", "members", "lines", "volume_tiers"})
-
-
-def change_of(field: str, value: Any) -> tuple[str, str, str | None]:
-    """A recorded change as people read it: its field in words, then its value, or what it was and became.
-
-    The services record a change as ``[before, after]`` (``status``, ``plan``, the payment methods
-    a seller confirms); a field whose value is itself a list says so in ``VALUE_LISTS``.
-    """
-    if isinstance(value, list) and len(value) == 2 and field not in VALUE_LISTS:
-        return words(field), text_of(value[0]), text_of(value[1])
-    return words(field), text_of(value), None
-
-
-def text_of(value: Any) -> str:
-    """A recorded value in words: nothing as a dash, yes or no, lists and mappings spelt out."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if isinstance(value, dict):
-        return "; ".join(f"{words(key)}: {text_of(item)}" for key, item in value.items())
-    if isinstance(value, list):
-        return ", ".join(text_of(item) for item in value)
-    return str(value)

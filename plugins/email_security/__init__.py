@@ -106,6 +106,19 @@ def api_routes() -> list[Blueprint]:
 
 
 @hookimpl
+def audit_words() -> dict[str, str]:
+    """The plugin's events in the audit log, in the reader's language (``texts``)."""
+    from plugins.email_security.texts import t  # the web apps' only: it reads the request's language
+
+    return {
+        "email_security.domain_added": t("Protected the domain %(domain)s (subscription %(id)s)"),
+        "email_security.domain_removed": t("Stopped protecting the domain %(domain)s (subscription %(id)s)"),
+        "email_security.dns_checked": t("Checked the DNS of the domains of subscription %(id)s"),
+        "email_security.message_restored": t("Restored “%(subject)s” to %(to)s"),
+    }
+
+
+@hookimpl
 def load_demo_data(session: Session, accounts: Mapping[str, Account]) -> None:
     demo.load_demo_prices(session, accounts)
 

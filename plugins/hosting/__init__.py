@@ -86,6 +86,22 @@ def backoffice_pages() -> list[BackofficePages]:
 
 
 @hookimpl
+def audit_words() -> dict[str, str]:
+    """The websites' and the domains' events in the audit log, in the reader's language."""
+    from flask_babel import gettext as _  # asked by the back office only, within a request
+
+    return {
+        "website.created": _("Created the website %(domain)s"),
+        "website.live": _("Put website %(id)s live"),
+        "website.trial": _("Website %(id)s is back on its free trial"),
+        "website.suspended": _("Suspended website %(id)s"),
+        "website.terminated": _("Ended website %(id)s"),
+        "domain.auto_renew": _("Changed whether the domain of subscription %(id)s renews by itself"),
+        "domain.nameservers": _("Pointed the domain of subscription %(id)s at other nameservers"),
+    }
+
+
+@hookimpl
 def migration_versions() -> Path:
     """This plugin's Alembic revisions: the ``hosting`` branch, on top of the core's."""
     return Path(__file__).with_name("migrations")
