@@ -17,6 +17,8 @@ import re
 
 import idna
 
+from core.i18n import say
+
 MAX_NAME_LENGTH = 253
 MAX_LABEL_LENGTH = 63
 
@@ -32,22 +34,24 @@ def to_ascii(value: str) -> str:
     """Check ``value`` as a host name (``www.example.com``) and return its lower-case ASCII form."""
     name = value.strip().removesuffix(".")
     if not name:
-        raise DomainNameError("Give a domain name, such as example.com.")
+        raise DomainNameError(say("Give a domain name, such as example.com."))
     if _NOT_A_NAME.search(name):
-        raise DomainNameError(f"Give the name alone, such as example.com: {value.strip()!r} is more than a name.")
+        raise DomainNameError(say("Give the name alone, such as example.com: %(value)s is more than a name.",
+                                   value=repr(value.strip())))
     try:
         name = idna.uts46_remap(name, std3_rules=False, transitional=False).removesuffix(".")
     except idna.IDNAError:
-        raise DomainNameError(f"{name} cannot be written as an internationalised name (IDNA2008).") from None
+        raise DomainNameError(say("%(name)s cannot be written as an internationalised name (IDNA2008).", name=name)) from None
     labels = [_label(label) for label in name.split(".")]
     if len(labels) < 2:
-        raise DomainNameError(f"{name} has no extension: give the whole name, such as {name}.com.")
+        raise DomainNameError(say("%(name)s has no extension: give the whole name, such as %(name)s.com.", name=name))
     if not (labels[-1].isalpha() or labels[-1].startswith("xn--")):
-        raise DomainNameError(f"{labels[-1]} is not an extension: an extension has letters only, such as .com.")
+        raise DomainNameError(say("%(label)s is not an extension: an extension has letters only, such as .com.",
+                                   label=labels[-1]))
     ascii_name = ".".join(labels)
     if len(ascii_name) > MAX_NAME_LENGTH:
-        raise DomainNameError(f"A domain name has at most {MAX_NAME_LENGTH} characters (in IDNA form); this one has "
-                              f"{len(ascii_name)}.")
+        raise DomainNameError(say("A domain name has at most %(most)s characters (in IDNA form); this one has %(count)s.",
+                                   most=MAX_NAME_LENGTH, count=len(ascii_name)))
     return ascii_name
 
 
@@ -67,27 +71,27 @@ def _unicode_label(label: str) -> str:
 
 def _label(label: str) -> str:
     if not label:
-        raise DomainNameError("A domain name cannot have two dots in a row, or start with a dot.")
+        raise DomainNameError(say("A domain name cannot have two dots in a row, or start with a dot."))
     if label.isascii():
         ascii_label = label.lower()
         if ascii_label.startswith("xn--"):
             try:
                 idna.ulabel(ascii_label)
             except idna.IDNAError:
-                raise DomainNameError(f"{label} is not a valid internationalised (xn--) label.") from None
+                raise DomainNameError(say("%(label)s is not a valid internationalised (xn--) label.", label=label)) from None
     else:
         try:
             ascii_label = idna.alabel(label).decode("ascii")
         except idna.IDNAError:
-            raise DomainNameError(f"{label} cannot be written as an internationalised name (IDNA2008): use letters, "
-                                  "digits and hyphens, no symbols or emoji.") from None
+            raise DomainNameError(say("%(label)s cannot be written as an internationalised name (IDNA2008): use letters, "
+                                      "digits and hyphens, no symbols or emoji.", label=label)) from None
     if len(ascii_label) > MAX_LABEL_LENGTH:
-        raise DomainNameError(f"{label} is longer than {MAX_LABEL_LENGTH} characters (in IDNA form): each part between "
-                              "dots must be shorter.")
+        raise DomainNameError(say("%(label)s is longer than %(most)s characters (in IDNA form): each part between dots must "
+                                  "be shorter.", label=label, most=MAX_LABEL_LENGTH))
     if not _LABEL.match(ascii_label):
-        raise DomainNameError(f"{label} may hold only letters, digits and hyphens.")
+        raise DomainNameError(say("%(label)s may hold only letters, digits and hyphens.", label=label))
     if ascii_label.startswith("-") or ascii_label.endswith("-"):
-        raise DomainNameError(f"{label} cannot start or end with a hyphen.")
+        raise DomainNameError(say("%(label)s cannot start or end with a hyphen.", label=label))
     if ascii_label[2:4] == "--" and not ascii_label.startswith("xn--"):
-        raise DomainNameError(f"{label} cannot have two hyphens in third and fourth place.")
+        raise DomainNameError(say("%(label)s cannot have two hyphens in third and fourth place.", label=label))
     return ascii_label

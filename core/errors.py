@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 
+def say(message: str, **values: object) -> str:
+    """``core.i18n.say``, for the modules ``core.i18n`` itself imports (this one, ``core.money``): it is
+    imported when first called, once ``core.i18n`` is loaded."""
+    from core.i18n import say as say_in_language
+
+    return say_in_language(message, **values)
+
+
 class CascadeError(Exception):
     """Base of every error a service raises on purpose."""
 
@@ -72,7 +80,8 @@ class IllegalTransitionError(ConflictError):
 
     def __init__(self, machine: str, current: str, target: str) -> None:
         self.machine, self.current, self.target = machine, current, target
-        super().__init__(f"A {machine} cannot go from {str(current)!r} to {str(target)!r}.")
+        super().__init__(say("A %(machine)s cannot go from %(current)s to %(target)s.", machine=machine,
+                             current=repr(str(current)), target=repr(str(target))))
 
 
 class UnknownReferenceError(ValidationError):

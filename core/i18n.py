@@ -7,20 +7,23 @@ time a language is asked for: nothing generated is kept on disk. The storefront'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 from core.money import Money
 from core.permissions import PaymentMethod
+from core.products import UNITS, ProductType, Unit
 
 #: What the storefront offers, the first being the default.
 LOCALES = ("en", "fr")
@@ -51,6 +54,27 @@ def translations(locale: str) -> NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
+def _default_language() -> str:
+    return DEFAULT_LOCALE
+
+
+#: Where ``say`` finds the language of the person being answered (``answer_in``).
+_answering: list[Callable[[], str]] = [_default_language]
+
+
+def answer_in(language: Callable[[], str]) -> None:
+    """Have ``say`` write in the language ``language()`` returns when called: a web app's points at its request's.
+    Where nothing was set (a worker, the command line), ``say`` writes the default language."""
+    _answering[0] = language
+
+
+def say(message: str, **values: object) -> str:
+    """``message`` in the language of the person being answered (``answer_in``), ``values`` put in its
+    ``%(name)s`` placeholders: what a service's refusal tells a person. ``pybabel`` extracts it like ``gettext``."""
+    text = translations(supported(_answering[0]())).gettext(message)
+    return text % values if values else text
+
+
 def money_text(value: Money, locale: str) -> str:
     """An amount as ``locale`` writes it (``€12.50``, ``12,50 €``), rounded once by ``core.money``:
     already at the currency's minor unit, Babel has nothing left to round by its own rule."""
@@ -61,6 +85,43 @@ def money_text(value: Money, locale: str) -> str:
 def day_text(value: date | datetime, locale: str) -> str:
     """A day as ``locale`` writes it: ``2 Mar 2026``, ``2 mars 2026`` (a time's UTC day)."""
     return format_date(value.date() if isinstance(value, datetime) else value, "d MMM y", locale=locale)
+
+
+@cache
+def _locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for ``pybabel extract``; it is translated where it is used."""
+    return message
+
+
+#: A count of a unit whose words its product type does not give: ``3 × widget``.
+_COUNT_OF = _("%(count)s × %(unit)s")
+
+
+def quantity_text(count: int, unit: ProductType | Unit | str, locale: str) -> str:
+    """``count`` units as ``locale`` writes them, in the plural its CLDR rules choose: ``1,000 seats``,
+    ``1 siège``, ``0 siège``. ``unit`` is a product type (its ``unit_words``) or the words themselves; a
+    unit's code alone, or a product type that gives no words, is counted as ``3 × widget``."""
+    number = format_decimal(count, locale=locale)
+    words, code = (_words_of(unit), unit.unit) if isinstance(unit, ProductType) else (unit, unit)
+    if isinstance(words, Unit):
+        return f"{number} {words.word(_locale(locale).plural_form(count), locale)}"
+    return translations(locale).gettext(_COUNT_OF) % {"count": number, "unit": code}
+
+
+def unit_word(unit: ProductType | Unit | str, locale: str, count: int = 1) -> str:
+    """The word for ``count`` units alone, as in "per seat", "par siège"; a unit's code when no words are given."""
+    words = _words_of(unit) if isinstance(unit, ProductType) else unit
+    if isinstance(words, Unit):
+        return words.word(_locale(locale).plural_form(count), locale)
+    return unit.unit if isinstance(unit, ProductType) else str(unit)
+
+
+def _words_of(product_type: ProductType) -> Unit | None:
+    return product_type.unit_words or (UNITS if product_type.unit == ProductType.unit else None)
 
 
 @dataclass(frozen=True)
@@ -89,6 +150,10 @@ class Translator:
     def money(self, value: Money) -> str:
         """An amount as this language writes it (``money_text``)."""
         return money_text(value, self.locale)
+
+    def quantity(self, count: int, unit: ProductType | Unit | str) -> str:
+        """A count of a product's units as this language writes it (``quantity_text``)."""
+        return quantity_text(count, unit, self.locale)
 
     def payment_method(self, method: PaymentMethod) -> str:
         """A way to pay, as this language names it."""

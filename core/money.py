@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from core.errors import ValidationError
+from core.errors import ValidationError, say
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: How many digits before the point an amount typed in may have (a price, a payment): far fewer than the database
@@ -43,20 +43,20 @@ def decimal_text(value: Decimal) -> str:
 def to_decimal(value: Decimal | int | str, field: str = "amount") -> Decimal:
     """Convert an exact value to ``Decimal``; floats are refused because they are not exact."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise ValidationError({field: ["Must be a decimal string or an integer, not a float."]})
+        raise ValidationError({field: [say("Must be a decimal string or an integer, not a float.")]})
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, (int, str)):
         try:
             result = Decimal(value.strip() if isinstance(value, str) else value)
         except InvalidOperation:
-            raise ValidationError({field: [f"{value!r} is not a number."]}) from None
+            raise ValidationError({field: [say("%(value)s is not a number.", value=repr(value))]}) from None
     else:
-        raise ValidationError({field: [f"Unsupported type {type(value).__name__}."]})
+        raise ValidationError({field: [say("Unsupported type %(type)s.", type=type(value).__name__)]})
     if not result.is_finite():
-        raise ValidationError({field: ["Must be a finite number."]})
+        raise ValidationError({field: [say("Must be a finite number.")]})
     if abs(result) >= MAX_AMOUNT:
-        raise ValidationError({field: [f"Must be less than {MAX_AMOUNT:,}."]})
+        raise ValidationError({field: [say("Must be less than %(most)s.", most=format(MAX_AMOUNT, ","))]})
     return result
 
 
@@ -70,7 +70,7 @@ class Money:
     def __post_init__(self) -> None:
         object.__setattr__(self, "amount", to_decimal(self.amount))
         if not isinstance(self.currency, str) or not _CURRENCY.match(self.currency):
-            raise ValidationError({"currency": [f"{self.currency!r} is not an ISO 4217 code."]})
+            raise ValidationError({"currency": [say("%(currency)s is not an ISO 4217 code.", currency=repr(self.currency))]})
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -81,7 +81,7 @@ class Money:
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
             raise CurrencyMismatchError(
-                {"currency": [f"Cannot combine {self.currency} with {other.currency}."]}
+                {"currency": [say("Cannot combine %(currency)s with %(other)s.", currency=self.currency, other=other.currency)]}
             )
 
     def __add__(self, other: Money) -> Money:

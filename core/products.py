@@ -47,6 +47,35 @@ def text_in(text: Text, locale: str = DEFAULT_LOCALE) -> str:
     return text.get(locale) or text[DEFAULT_LOCALE]
 
 
+def _check_translated(owner: str, *texts: Text) -> None:
+    for text in texts:
+        if not isinstance(text, str) and DEFAULT_LOCALE not in text:
+            raise ValueError(f"{owner}: translated texts need the {DEFAULT_LOCALE!r} one")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a product type calls one unit of its quantity and several, each a text or texts by locale.
+
+    A language's plural rules (CLDR's, through Babel) choose between them: French says ``0 siège``,
+    English ``0 seats``. A form other than ``one`` (French's ``many``) takes ``other``.
+    """
+
+    one: Text
+    other: Text
+
+    def __post_init__(self) -> None:
+        _check_translated(f"unit {self.one!r}", self.one, self.other)
+
+    def word(self, form: str, locale: str = DEFAULT_LOCALE) -> str:
+        """The word for a plural ``form`` (``one``, ``other``, ``many``...) in ``locale``."""
+        return text_in(self.one if form == "one" else self.other, locale)
+
+
+#: What a product type's quantity counts when it declares neither a ``unit`` nor its words.
+UNITS = Unit(one={"en": "unit", "fr": "unité"}, other={"en": "units", "fr": "unités"})
+
+
 def _check_key(kind: str, value: str) -> None:
     if not _KEY.match(value):
         raise ValueError(
@@ -200,8 +229,11 @@ class ProductType:
     key: str
     name: Text
     description: Text = ""
-    #: What one unit of an order line's quantity is.
+    #: What one unit of an order line's quantity is: a stable code (``seat``), kept on the product's row.
     unit: str = "unit"
+    #: What one unit and several are called, in each language (``Unit``). Without them, a product
+    #: type with a ``unit`` of its own is counted as ``3 × widget``; with neither, in ``UNITS``.
+    unit_words: Unit | None = None
     plans: tuple[PlanSpec, ...] = ()
     #: Checked before an order is accepted, in this order; every unmet one is reported.
     prerequisites: tuple[Prerequisite, ...] = ()
@@ -227,9 +259,9 @@ class ProductType:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _check_key("product type key", cls.key)
-        for text in (cls.name, cls.description):
-            if not isinstance(text, str) and DEFAULT_LOCALE not in text:
-                raise ValueError(f"product type {cls.key!r}: translated texts need the {DEFAULT_LOCALE!r} one")
+        _check_translated(f"product type {cls.key!r}", cls.name, cls.description)
+        if cls.unit_words is None and cls.unit == ProductType.unit:
+            cls.unit_words = UNITS
         codes = [plan.code for plan in cls.plans]
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:

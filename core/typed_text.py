@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from core.i18n import say
+
 #: Control, format and surrogate characters: none shows as itself in a name.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
@@ -42,10 +44,11 @@ def name_problem(name: str) -> str | None:
         if category not in _REFUSED_CATEGORIES:
             continue
         if category == "Cc":
-            return "Use one line of text, without control characters."
+            return say("Use one line of text, without control characters.")
         code = f"U+{ord(character):04X}"
         what = unicodedata.name(character, "").lower() or "an unpaired surrogate"
-        return f"Remove the invisible character {code} ({what}): it changes how the name reads without showing."
+        return say("Remove the invisible character %(code)s (%(what)s): it changes how the name reads without showing.",
+                   code=code, what=what)
     return None
 
 
@@ -58,7 +61,7 @@ def checked_name(value: object, field: str, errors: dict[str, list[str]], *, mis
     if not name:
         errors[field] = [missing]
     elif len(name) > max_length:
-        errors[field] = [f"Use at most {max_length} characters."]
+        errors[field] = [say("Use at most %(most)s characters.", most=max_length)]
     elif (problem := name_problem(name)) is not None:
         errors[field] = [problem]
     return name

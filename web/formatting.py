@@ -9,7 +9,8 @@ own rule; times are UTC, like every time Cascade keeps.
 A catalog writes fifty prices a page: each amount is formatted by Babel once per language and
 kept (a few thousand of them at most), not once per price shown; the unit and billing period after
 each are looked up in the language's catalog directly (``core.i18n``), with none of Flask-Babel's
-per-call work.
+per-call work. A product's unit is worded by its product type (``ProductType.unit_words``): core
+knows no plugin's words.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from typing import Any
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from core.i18n import DEFAULT_LOCALE, day_text, money_text, translations
-from core.models.catalog import BillingPeriod, Plan
+from core.i18n import DEFAULT_LOCALE, day_text, money_text, quantity_text, translations, unit_word
+from core.models.catalog import BillingPeriod, Plan, Product
 from core.money import Money, decimal_text
+from core.plugins import product_types
+from core.products import UNITS, ProductType, Unit
 from core.services.subscriptions import PRICE_CHANGES
 
 
@@ -106,12 +109,42 @@ def per_period(period: BillingPeriod) -> str:
     return translations(current_locale()).gettext(_PER_PERIOD[period])
 
 
-def per_unit(unit: str) -> str:
+#: Whatever names a product's unit in a template: the product, its type, the words, or the unit's code alone.
+UnitOf = Product | ProductType | Unit | str
+
+
+def _unit_of(of: UnitOf) -> ProductType | Unit | str:
+    """The product type (its words) behind ``of``: a product no installed plugin supplies keeps its unit's code,
+    and a code alone is worded as the first product type declaring it words it."""
+    if isinstance(of, Product):
+        found = product_types().get(of.key)
+        return found[1] if found is not None else of.unit
+    if isinstance(of, str):
+        if of == ProductType.unit:
+            return UNITS
+        return next((declared for _plugin, declared in product_types().values()
+                     if declared.unit == of and declared.unit_words is not None), of)
+    return of
+
+
+def units(count: int, of: UnitOf) -> str:
+    """A count of a product's units in the request's language, as its product type words them: ``3 seats``,
+    ``1 siège``, ``1 000 sièges``; ``3 × widget`` for a unit given no words (``core.i18n.quantity_text``)."""
+    return quantity_text(count, _unit_of(of), current_locale())
+
+
+def unit_name(of: UnitOf, count: int = 1) -> str:
+    """The word for a product's unit alone, in the request's language: ``seat``, ``siège``."""
+    return unit_word(_unit_of(of), current_locale(), count)
+
+
+def per_unit(of: UnitOf) -> str:
     """What a price is for, after it: ``per seat``, ``par siège``."""
-    return translations(current_locale()).gettext(_PER_UNIT) % {"unit": unit}
+    return translations(current_locale()).gettext(_PER_UNIT) % {"unit": unit_name(of)}
 
 
 def install_formatting(app: Flask) -> None:
     """Make each of these a Jinja filter of ``app``."""
     app.jinja_env.filters.update(money=money, day=day, month=month, moment=moment, words=words, plain=plain,
-                                 plan_name=plan_name, per_period=per_period, per_unit=per_unit)
+                                 plan_name=plan_name, per_period=per_period, per_unit=per_unit, units=units,
+                                 unit_name=unit_name)

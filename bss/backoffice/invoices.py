@@ -19,15 +19,20 @@ from core.errors import ValidationError
 from core.models.invoices import Invoice, InvoiceStatus
 from core.permissions import PaymentMethod, Permission
 from core.services.accounting_export import ExportLayout, export_invoices
+from core.services.accounts import name_of
 from core.services.credit_notes import issue_credit_note
 from core.services.invoice_documents import MEDIA_TYPE, invoice_filename, invoice_pdf
 from core.services.invoice_payments import record_invoice_payment
-from core.services.invoices import get_invoice, list_invoices
+from core.services.invoices import get_invoice, visible_invoices
 from web.database import db
 from web.formatting import money
 from web.forms import enum_arg
+from web.listing import page_of, read_listing
 
-PAGE_SIZE = 50
+#: The columns the list sorts by, as its query string names them; by invoice, they are in the order they were issued.
+SORTABLE = {"invoice": Invoice.id, "from": name_of(Invoice.issuer_id), "to": name_of(Invoice.recipient_id),
+            "month": Invoice.period_start, "due": Invoice.due_on, "status": Invoice.status,
+            "total": Invoice.total_amount}
 DIRECTIONS = {"sent": lazy_gettext("Sent by you"), "received": lazy_gettext("Sent to you")}
 
 
@@ -40,17 +45,16 @@ def invoices() -> str:
     if direction is not None and direction not in DIRECTIONS:
         raise ValidationError({"direction": [gettext("Choose 'sent' or 'received'.")]})
     mine = actor.account.id
-    page = list_invoices(db.session, actor, status=status, issuer_id=mine if direction == "sent" else None,
-                         recipient_id=mine if direction == "received" else None,
-                         after_id=request.args.get("after", type=int), limit=PAGE_SIZE + 1)
+    listing = read_listing(request.args, SORTABLE, "invoice", descending=True)
+    query = visible_invoices(actor, status=status, issuer_id=mine if direction == "sent" else None,
+                             recipient_id=mine if direction == "received" else None, search=listing.search or None)
     return render_template(
         "backoffice/invoices.html",
-        invoices=page[:PAGE_SIZE],
+        page=page_of(db.session, query, SORTABLE, listing, tiebreak=Invoice.id),
         status=status,
         statuses=list(InvoiceStatus),
         direction=direction,
         directions=DIRECTIONS,
-        next_after=page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None,
         layouts=list(ExportLayout),
         last_month=(utcnow().date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),
     )

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, can, current_actor
@@ -24,57 +24,40 @@ from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
 from core.services.orders import (
     MAX_QUANTITY,
+    OWNER_NAME,
     LineRequest,
     Payer,
     cancel_order,
     confirm_payment,
     get_order,
-    list_orders,
+    orders_matching,
     place_order,
 )
 from core.services.pricing import ResolvedPrice, purchasable_plans, resolve_prices
 from web.database import db
 from web.formatting import money
 from web.forms import account_choices, enum_arg, whole_number
+from web.listing import page_of, read_listing
 
-PAGE_SIZE = 50
-
-@bp.app_template_filter()
-def units(count: int, unit: str) -> str:
-    """A count of a product's units, in the plural the language needs: ``1 seat``, ``3 seats``; a unit not
-    written here keeps its name: ``3 × widget``."""
-    match unit:
-        case "seat":
-            return ngettext("%(num)s seat", "%(num)s seats", count)
-        case "licence":
-            return ngettext("%(num)s licence", "%(num)s licences", count)
-        case "user":
-            return ngettext("%(num)s user", "%(num)s users", count)
-        case "domain":
-            return ngettext("%(num)s domain", "%(num)s domains", count)
-        case "package":
-            return ngettext("%(num)s package", "%(num)s packages", count)
-        case "unit":
-            return ngettext("%(num)s unit", "%(num)s units", count)
-    return gettext("%(count)s × %(unit)s", count=count, unit=unit)
-
+#: The columns the orders list sorts by, as its query string names them.
+SORTABLE = {"number": Order.id, "placed": Order.created_at, "account": func.lower(OWNER_NAME), "status": Order.status,
+            "total": Order.total_amount + Order.setup_amount}
 
 @bp.get("/orders")
 @login_required
 def orders() -> str:
     status = enum_arg(OrderStatus, "status", "an order status")
-    page = list_orders(db.session, acting_account(), status=status, after_id=request.args.get("after", type=int),
-                       limit=PAGE_SIZE + 1)
-    shown = page[:PAGE_SIZE]
+    listing = read_listing(request.args, SORTABLE, "number", descending=True)
+    page = page_of(db.session, orders_matching(acting_account(), status=status, search=listing.search or None), SORTABLE,
+                   listing, tiebreak=Order.id)
     return render_template(
         "backoffice/orders.html",
-        orders=shown,
+        page=page,
         # Who each order is for, in one query rather than one per order.
         owners={account.id: account for account in db.session.scalars(
-            select(Account).where(Account.id.in_({order.owner_id for order in shown})))},
+            select(Account).where(Account.id.in_({order.owner_id for order in page.rows})))},
         status=status,
         statuses=list(OrderStatus),
-        next_after=page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None,
     )
 
 

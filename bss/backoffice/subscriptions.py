@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
+from sqlalchemy import and_, case, func, select
 from werkzeug.wrappers import Response
 
 from bss.auth import acting_account, current_actor
 from bss.backoffice import bp
 from core.errors import ValidationError
-from core.models.catalog import Plan
+from core.models.accounts import Account
+from core.models.catalog import Plan, Product
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.plugins import product_types
 from core.products import Timing
@@ -28,19 +30,32 @@ from core.services.subscriptions import (
     available_actions,
     get_subscription,
     history_of,
-    list_subscriptions,
     requests_of,
     shows_price_to,
+    visible_subscriptions,
 )
 from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
 from web.formatting import changed_value, current_locale, day
 from web.forms import account_choices, enum_arg, whole_number
 from web.history_words import EVENTS, FIELDS, in_words
+from web.listing import page_of, read_listing
 from web.redirects import safe_next
 
-PAGE_SIZE = 50
-
+#: The columns the list sorts by, as its query string names them; not by price, which not every row shows its viewer
+#: (an order would tell what it hides). The owner is the account ``visible_subscriptions`` joins.
+SORTABLE = {
+    "subscription": Subscription.id,
+    "account": func.lower(Account.name),
+    "what": func.lower(select(Product.name + " " + Plan.name).where(Product.id == Subscription.product_id,
+                                                                    Plan.id == Subscription.plan_id).scalar_subquery()),
+    "quantity": Subscription.quantity,
+    "status": Subscription.status,
+    "next": case((Subscription.ended_at.is_not(None), Subscription.ended_at),
+                 (Subscription.cancel_at.is_not(None), Subscription.cancel_at),
+                 (and_(Subscription.status == SubscriptionStatus.TRIAL, Subscription.trial_end.is_not(None)),
+                  Subscription.trial_end), else_=Subscription.current_period_end),
+}
 
 #: What the flash says while the vendor carries an action out.
 _UNDER_WAY = {
@@ -154,13 +169,14 @@ def subscriptions() -> str:
     status = enum_arg(SubscriptionStatus, "status", "a subscription status")
     account_id = request.args.get("account", type=int)
     product_id = request.args.get("product", type=int)
-    page = list_subscriptions(db.session, viewer, account_id=account_id, product_id=product_id, status=status,
-                              after_id=request.args.get("after", type=int), limit=PAGE_SIZE + 1)
+    listing = read_listing(request.args, SORTABLE, "account")
+    query = visible_subscriptions(viewer, account_id=account_id, product_id=product_id, status=status,
+                                  search=listing.search or None)
+    page = page_of(db.session, query, SORTABLE, listing, tiebreak=Subscription.id)
     products = {plan.product_id: plan.product for plan in purchasable_plans(db.session, viewer)}
     return render_template(
         "backoffice/subscriptions.html",
-        subscriptions=[(shown, shows_price_to(shown, viewer)) for shown in page[:PAGE_SIZE]],
-        next_after=page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None,
+        page=replace(page, rows=[(shown, shows_price_to(shown, viewer)) for shown in page.rows]),
         status=status,
         statuses=list(SubscriptionStatus),
         account_id=account_id,

@@ -8,6 +8,7 @@ account's ticket is "not found", whatever its id.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -15,38 +16,44 @@ from typing import Any
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import login_required
+from sqlalchemy import ColumnElement, case, func, select
 from werkzeug.wrappers import Response
 
 from bss.auth import current_actor
 from bss.backoffice import bp
 from core.clock import utcnow
 from core.errors import ConflictError, ValidationError
-from core.models.support import TicketPriority, TicketStatus, Visibility
+from core.models.people import User
+from core.models.support import Ticket, TicketDesk, TicketPriority, TicketStatus, Visibility
 from core.permissions import Permission
-from core.services.accounts import list_accounts
+from core.services.accounts import list_accounts, name_of
+from core.services.actors import Actor
 from core.services.notifications import people_with, sender_name_for
 from core.services.subscriptions import list_subscriptions
 from core.services.tickets import (
     MAX_TARGET_HOURS,
     Side,
-    TicketView,
     add_message,
     escalate_ticket,
     fast_tracked,
     get_attachment,
     get_ticket,
     history,
-    list_tickets,
     open_ticket,
+    read_as,
+    read_status,
     set_first_response_target,
     shown_author,
     thread,
     update_ticket,
+    visible_tickets,
 )
 from web.database import db
 from web.forms import MAX_CHOICES, accept_files, enum_arg, uploaded_files, whole_number
+from web.listing import page_of, read_listing
 
-PAGE_SIZE = 50
+#: How the inbox sorts by priority: by urgency, not by the priorities' names.
+PRIORITY_ORDER = {priority.value: rank for rank, priority in enumerate(TicketPriority)}
 #: The longest wait the inbox filters by: a year, in hours.
 MAX_WAIT_HOURS = 24 * 366
 
@@ -69,19 +76,14 @@ def tickets() -> tuple[str, int]:
     """The tickets the account answers, as its seller or as the account above the seller."""
     actor = current_actor()
     actor.require(Permission.SUPPORT)
-    filters = _filters(actor.user.id)
-    page = list_tickets(db.session, actor, asked=False, after_id=request.args.get("after", type=int),
-                        limit=PAGE_SIZE + 1, **filters)
-    return _list_page(page, asked=False, filters=filters)
+    return _list_page(asked=False, filters=_filters(actor.user.id))
 
 
 @bp.get("/tickets/requests")
 @login_required
 def my_requests() -> tuple[str, int]:
     """The tickets the account asked its own seller."""
-    page = list_tickets(db.session, current_actor(), asked=True, after_id=request.args.get("after", type=int),
-                        limit=PAGE_SIZE + 1)
-    return _list_page(page, asked=True, filters={})
+    return _list_page(asked=True, filters={})
 
 
 def _filters(me: int) -> dict[str, Any]:
@@ -95,7 +97,6 @@ def _filters(me: int) -> dict[str, Any]:
         "assignee_id": me if assignee == "mine" else None if assignee == "nobody" else (
             whole_number(assignee, "assignee", errors)),
         "unassigned": assignee == "nobody",
-        "search": request.args.get("q", "").strip() or None,
         "waiting_longer_than": timedelta(hours=hours) if hours else None,
     }
     if errors:
@@ -103,17 +104,34 @@ def _filters(me: int) -> dict[str, Any]:
     return filters
 
 
-def _list_page(page: list[TicketView], *, asked: bool, filters: Mapping[str, Any],
+def _sortable(actor: Actor, *, asked: bool) -> dict[str, ColumnElement[Any]]:
+    """The columns a list of tickets sorts by, as its query string names them; the inbox also by what the reader's own
+    desk holds (priority, assignee, wait). The status is the one the reader reads (``read_status``)."""
+    columns: dict[str, ColumnElement[Any]] = {
+        "number": Ticket.id, "subject": func.lower(Ticket.subject),
+        "account": name_of(Ticket.seller_id if asked else Ticket.requester_id), "status": read_status(actor)}
+    if not asked:
+        columns.update(priority=case(PRIORITY_ORDER, value=TicketDesk.priority), waiting=TicketDesk.awaiting_since,
+                       assignee=func.lower(select(User.name).where(User.id == TicketDesk.assignee_id).scalar_subquery()))
+    return columns
+
+
+def _list_page(*, asked: bool, filters: Mapping[str, Any], args: Mapping[str, str] | None = None,
                errors: Mapping[str, list[str]] | None = None) -> tuple[str, int]:
+    """The inbox (or, ``asked``, the account's requests) as ``args`` (the query string's, by default) ask for it."""
     actor = current_actor()
     answers = Permission.SUPPORT in actor.permissions
-    shown = page[:PAGE_SIZE]
+    sortable = _sortable(actor, asked=asked)
+    listing = read_listing(request.args if args is None else args, sortable, "number", descending=True)
+    query = visible_tickets(actor, asked=asked, search=listing.search or None, **filters)
+    page = page_of(db.session, query, sortable, listing, tiebreak=Ticket.id)
+    shown = read_as(actor, page.rows)
     return render_template(
         "backoffice/tickets.html",
-        tickets=shown,
+        page=replace(page, rows=shown),
         asked=asked,
         filters=filters,
-        query=request.args,
+        query=request.args if args is None else args,
         statuses=list(TicketStatus),
         answers=answers,
         may_ask=actor.account.parent is not None,
@@ -121,15 +139,17 @@ def _list_page(page: list[TicketView], *, asked: bool, filters: Mapping[str, Any
         accounts=list_accounts(db.session, actor.account, limit=MAX_CHOICES) if answers and not asked else [],
         people=people_with(db.session, actor.account, Permission.SUPPORT) if answers and not asked else [],
         target=actor.account.first_response_hours,
-        next_after=page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None,
         errors=errors or {},
     ), 422 if errors else 200
 
 
-@bp.post("/tickets/target")
+@bp.route("/tickets/target", methods=["GET", "POST"])
 @login_required
 def first_response_target() -> Response | tuple[str, int]:
-    """Set within how many hours the account means to answer a request."""
+    """Set within how many hours the account means to answer a request. Its page, shown again when the hours cannot
+    be read, sorts and pages through here: asked for, that is the inbox."""
+    if request.method == "GET":
+        return redirect(url_for("backoffice.tickets", **request.args))
     errors: dict[str, list[str]] = {}
     hours = whole_number(request.form.get("first_response_hours"), "first_response_hours", errors,
                          at_most=MAX_TARGET_HOURS, required=gettext("Give a whole number of hours."))
@@ -139,8 +159,7 @@ def first_response_target() -> Response | tuple[str, int]:
         set_first_response_target(db.session, actor=current_actor(), hours=hours)
     except ValidationError as error:
         db.session.rollback()
-        page = list_tickets(db.session, current_actor(), asked=False, limit=PAGE_SIZE + 1)
-        return _list_page(page, asked=False, filters={}, errors=error.fields)
+        return _list_page(asked=False, filters={}, args={}, errors=error.fields)
     db.session.commit()
     flash(gettext("You mean to answer each request within %(hours)s hours.", hours=hours), "info")
     return redirect(url_for("backoffice.tickets"))

@@ -16,6 +16,7 @@ from core.errors import (
     ValidationError,
     raise_field_errors,
 )
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.accounts import (
@@ -30,7 +31,8 @@ from core.services.price_lists import wholesale_tiers
 from core.typed_text import checked_name
 
 #: What a seller may change on an account after creating it.
-#: Why an account's seller is not changed like its other fields.
+#: Why an account's seller is not changed like its other fields, in English (``moved_by_transfer`` says it in the
+#: reader's language).
 MOVED_BY_TRANSFER = ("An account moves to another seller by a transfer, with its consent and its subscriptions: "
                      "start one (POST /api/v1/transfers, or the account's page).")
 CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "tax_id", "tier"})
@@ -56,13 +58,13 @@ def create_account_below(
     A ``parent_id`` outside the viewer's subtree is reported like one that does not exist.
     """
     if kind is AccountKind.DISTRIBUTOR:
-        raise ValidationError({"kind": ["Only the platform operator creates distributors."]})
+        raise ValidationError({"kind": [say("Only the platform operator creates distributors.")]})
     parent = viewer
     if parent_id is not None:
         try:
             parent = get_account(session, viewer, parent_id)
         except NotFoundError:
-            raise UnknownReferenceError({"parent_id": [f"No account {parent_id}."]}) from None
+            raise UnknownReferenceError({"parent_id": [say("No account %(id)s.", id=parent_id)]}) from None
     account = create_account(
         session,
         kind=kind,
@@ -92,7 +94,7 @@ def update_account(
     if "reselling_enabled" in wanted:
         _check_reselling_change(session, viewer, account, wanted["reselling_enabled"])
     if "tier" in wanted and account.id == viewer.id:
-        raise PermissionDeniedError("Only your seller sets your price tier.")
+        raise PermissionDeniedError(say("Only your seller sets your price tier."))
     changed = {
         field: [getattr(account, field), value]
         for field, value in wanted.items()
@@ -108,21 +110,27 @@ def update_account(
     return account
 
 
+def moved_by_transfer() -> str:
+    """Why an account's seller is not changed like its other fields, in the reader's language."""
+    return say("An account moves to another seller by a transfer, with its consent and its subscriptions: "
+               "start one (POST /api/v1/transfers, or the account's page).")
+
+
 def _validated(session: Session, account: Account, changes: dict[str, Any]) -> dict[str, Any]:
     """Return ``changes`` normalised, or raise naming every field at fault."""
     errors: dict[str, list[str]] = {
-        field: [MOVED_BY_TRANSFER if field == "parent_id" else "This field cannot be changed."]
+        field: [moved_by_transfer() if field == "parent_id" else say("This field cannot be changed.")]
         for field in changes if field not in CHANGEABLE_FIELDS
     }
     wanted: dict[str, Any] = {}
     unknown: dict[str, list[str]] = {}
     taken: dict[str, list[str]] = {}
     if "name" in changes:
-        wanted["name"] = checked_name(changes["name"], "name", errors, missing="Give the account a name.",
+        wanted["name"] = checked_name(changes["name"], "name", errors, missing=say("Give the account a name."),
                                       max_length=NAME_MAX_LENGTH)
     if "reselling_enabled" in changes:
         if not isinstance(changes["reselling_enabled"], bool):
-            errors["reselling_enabled"] = ["Say true or false."]
+            errors["reselling_enabled"] = [say("Say true or false.")]
         wanted["reselling_enabled"] = changes["reselling_enabled"]
     if "primary_domain" in changes:
         domain = changes["primary_domain"]
@@ -136,8 +144,8 @@ def _validated(session: Session, account: Account, changes: dict[str, Any]) -> d
         if tax_id is not None:
             tax_id = re.sub(r"\s+", "", tax_id).upper() if isinstance(tax_id, str) else ""
             if not _TAX_ID.match(tax_id):
-                errors["tax_id"] = ["Give the tax number as your tax office writes it, 2 to 40 letters and digits: "
-                                    "FR40303265045."]
+                errors["tax_id"] = [say("Give the tax number as your tax office writes it, 2 to 40 letters and digits: "
+                                        "FR40303265045.")]
         wanted["tax_id"] = tax_id or None
     raise_field_errors(errors, unknown=unknown, taken=taken)
     return wanted
@@ -150,9 +158,9 @@ def _tier(session: Session, account: Account, tier: object, unknown: dict[str, l
         return None
     name = tier.strip() if isinstance(tier, str) else ""
     if account.kind is not AccountKind.RESELLER:
-        clashes["tier"] = ["Only a reseller has a price tier."]
+        clashes["tier"] = [say("Only a reseller has a price tier.")]
     elif account.parent_id is None or name not in wholesale_tiers(session, account.parent_id):
-        unknown["tier"] = [f"No wholesale price list is for tier {name!r}: make one first, then choose it."]
+        unknown["tier"] = [say("No wholesale price list is for tier %(tier)s: make one first, then choose it.", tier=repr(name))]
     return name
 
 
@@ -172,10 +180,11 @@ def _check_reselling_change(session: Session, viewer: Account, account: Account,
     if enabled == account.reselling_enabled:
         return
     if account.id == viewer.id:
-        raise PermissionDeniedError("Only your seller can change whether your account may resell.")
+        raise PermissionDeniedError(say("Only your seller can change whether your account may resell."))
     if enabled:
         return
     if session.scalar(select(exists().where(Account.parent_id == account.id))):
-        raise ConflictError(f"{account.name} still has accounts of its own: it must keep reselling enabled.")
+        raise ConflictError(say("%(account)s still has accounts of its own: it must keep reselling enabled.",
+                                account=account.name))
     if account.kind is AccountKind.RESELLER:
-        raise ConflictError(f"{account.name} is a reseller: resellers keep reselling enabled.")
+        raise ConflictError(say("%(account)s is a reseller: resellers keep reselling enabled.", account=account.name))

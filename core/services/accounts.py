@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import NotFoundError, raise_field_errors
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.people import Team, User
 from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS
@@ -64,21 +65,22 @@ def create_account(
     kind = AccountKind(kind)
     errors: dict[str, list[str]] = {}
     taken: dict[str, list[str]] = {}
-    name = checked_name(name, "name", errors, missing="Give the account a name.", max_length=NAME_MAX_LENGTH)
+    name = checked_name(name, "name", errors, missing=say("Give the account a name."), max_length=NAME_MAX_LENGTH)
     slug = slug.strip().lower() if isinstance(slug, str) else ""
     if not _SLUG.match(slug):
-        errors["slug"] = ["Use 1-63 lowercase letters, digits or '-', not starting or ending with '-'."]
+        errors["slug"] = [say("Use 1-63 lowercase letters, digits or '-', not starting or ending with '-'.")]
     elif slug in RESERVED_SLUGS:
-        errors["slug"] = [f"The slug {slug!r} is kept for the platform's own addresses: choose another."]
+        errors["slug"] = [say("The slug %(slug)s is kept for the platform's own addresses: choose another.", slug=repr(slug))]
     elif session.scalar(select(exists().where(Account.slug == slug))):
-        taken["slug"] = [f"The slug {slug!r} is already taken."]
+        taken["slug"] = [say("The slug %(slug)s is already taken.", slug=repr(slug))]
     allowed = ALLOWED_PARENTS[kind]
     if parent is None and allowed:
-        errors["parent_id"] = [f"A {kind} account needs a parent ({' or '.join(sorted(allowed))})."]
+        errors["parent_id"] = [say("A %(kind)s account needs a parent (%(parents)s).", kind=kind,
+                                    parents=" or ".join(sorted(allowed)))]
     elif parent is not None and parent.kind not in allowed:
-        taken["parent_id"] = [f"A {kind} account cannot be placed under a {parent.kind}."]
+        taken["parent_id"] = [say("A %(kind)s account cannot be placed under a %(parent)s.", kind=kind, parent=parent.kind)]
     if kind is AccountKind.RESELLER and not reselling_enabled:
-        errors["reselling_enabled"] = ["Only accounts with reselling enabled can be resellers."]
+        errors["reselling_enabled"] = [say("Only accounts with reselling enabled can be resellers.")]
     if primary_domain is not None:
         primary_domain = checked_primary_domain(session, primary_domain, errors, taken)
     raise_field_errors(errors, taken=taken)
@@ -133,7 +135,7 @@ def checked_primary_domain(session: Session, value: object, errors: dict[str, li
     if account is not None:
         other = other.where(Account.id != account.id)
     if session.scalar(select(other)):
-        taken["primary_domain"] = [f"The domain {domain!r} already belongs to another account."]
+        taken["primary_domain"] = [say("The domain %(domain)s already belongs to another account.", domain=repr(domain))]
     return domain
 
 
@@ -143,7 +145,7 @@ def get_account(session: Session, viewer: Account, account_id: int) -> Account:
         select(Account).where(Account.id == account_id, Account.path.startswith(viewer.path, autoescape=True))
     )
     if account is None:
-        raise NotFoundError(f"No account {account_id}.")
+        raise NotFoundError(say("No account %(id)s.", id=account_id))
     return account
 
 
@@ -164,6 +166,11 @@ def accounts_below(viewer: Account, *, kind: AccountKind | None = None, search: 
             )
         )
     return query
+
+
+def name_of(account_id: ColumnElement[int]) -> ColumnElement[str]:
+    """The name of the account ``account_id`` names, lowercased: what a list sorts an account's column by."""
+    return func.lower(select(Account.name).where(Account.id == account_id).scalar_subquery())
 
 
 def list_accounts(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.people import Membership, Team, User
 from core.permissions import PaymentMethod, Permission
@@ -41,10 +42,9 @@ class Actor:
     def require(self, permission: Permission) -> None:
         """Raise ``PermissionDeniedError`` unless one of the actor's teams grants ``permission``."""
         if permission not in self.permissions:
-            names = ", ".join(team.name for team in self.teams) or "none"
-            raise PermissionDeniedError(
-                f"Your teams in {self.account.name} ({names}) do not have the {permission} permission."
-            )
+            names = ", ".join(team.name for team in self.teams) or say("none")
+            raise PermissionDeniedError(say("Your teams in %(account)s (%(teams)s) do not have the %(permission)s permission.",
+                                            account=self.account.name, teams=names, permission=permission))
 
 
 def acting_as(session: Session, user: User, account: Account, team: Team | None = None) -> Actor:

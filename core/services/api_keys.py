@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.api_keys import ApiKey
 from core.models.people import Membership, Team, User
@@ -39,12 +40,12 @@ def key_teams(session: Session, account: Account, user: User) -> list[Team]:
 def create_api_key(session: Session, *, user: User, team: Team, name: str) -> NewApiKey:
     """Make a key that acts for ``team``'s account with ``team``'s permissions; ``user`` must be in it."""
     if not name.strip():
-        raise ValidationError({"name": ["Name the key after what will use it."]})
+        raise ValidationError({"name": [say("Name the key after what will use it.")]})
     is_member = session.scalar(
         select(Membership.id).where(Membership.team_id == team.id, Membership.user_id == user.id)
     )
     if is_member is None:
-        raise PermissionDeniedError(f"You are not in the team {team.name}.")
+        raise PermissionDeniedError(say("You are not in the team %(team)s.", team=team.name))
     secret = new_secret(KEY_PREFIX)
     api_key = ApiKey(team=team, user=user, name=name.strip()[:100], prefix=secret[:12], key_hash=secret_hash(secret))
     session.add(api_key)
@@ -86,7 +87,7 @@ def revoke_api_key(session: Session, *, account: Account, api_key_id: int, by: U
     """Revoke a key of ``account``: one's own, or any with MANAGE_TEAM; others are not found."""
     api_key = next((key for key in api_keys_of(session, account, by) if key.id == api_key_id), None)
     if api_key is None:
-        raise NotFoundError(f"No API key {api_key_id}.")
+        raise NotFoundError(say("No API key %(id)s.", id=api_key_id))
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
         record_event(session, account=account, by=by, action="api_key.revoked", target=api_key,

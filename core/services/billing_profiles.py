@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import PermissionDeniedError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.invoices import DEFAULT_REMINDER_DAYS, DEFAULT_SUSPEND_AFTER_DAYS, BillingCycle, BillingProfile
 from core.money import Money
@@ -98,20 +99,20 @@ def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: st
     """
     actor.require(Permission.PAY)
     if actor.account.kind is AccountKind.CUSTOMER:
-        raise PermissionDeniedError("A customer sells to nobody, so it sends no invoices.")
+        raise PermissionDeniedError(say("A customer sells to nobody, so it sends no invoices."))
     errors: dict[str, list[str]] = {}
     prefix = invoice_prefix.strip().upper()
     if not _PREFIX.match(prefix):
-        errors["invoice_prefix"] = ["Use 1 to 20 letters, digits, '-' or '/', starting with a letter or a digit."]
+        errors["invoice_prefix"] = [say("Use 1 to 20 letters, digits, '-' or '/', starting with a letter or a digit.")]
     name = tax_name.strip()
     if not 1 <= len(name) <= 40:
-        errors["tax_name"] = ["Name the tax in 1 to 40 characters: VAT, GST, Sales tax."]
+        errors["tax_name"] = [say("Name the tax in 1 to 40 characters: VAT, GST, Sales tax.")]
     rate = _rate(tax_rate, errors)
     terms = payment_terms_days.strip()
     if not terms.isdigit() or int(terms) > MAX_PAYMENT_TERMS_DAYS:
-        errors["payment_terms_days"] = [f"Give a whole number of days from 0 to {MAX_PAYMENT_TERMS_DAYS}."]
+        errors["payment_terms_days"] = [say("Give a whole number of days from 0 to %(most)s.", most=MAX_PAYMENT_TERMS_DAYS)]
     if customer_cycle not in set(BillingCycle):
-        errors["customer_cycle"] = ["Choose 'first' (the 1st of the month) or 'anniversary'."]
+        errors["customer_cycle"] = [say("Choose 'first' (the 1st of the month) or 'anniversary'.")]
     reminders = _reminder_days(reminder_days, errors)
     suspend_after = _suspend_after(suspend_after_days, reminders or [], errors)
     if errors:
@@ -137,7 +138,7 @@ def _rate(value: str, errors: dict[str, list[str]]) -> Decimal | None:
     except InvalidOperation:
         rate = Decimal("NaN")
     if not rate.is_finite() or not 0 <= rate <= 100 or int(rate.as_tuple().exponent) < -4:
-        errors["tax_rate"] = ["Give a percentage from 0 to 100, with at most 4 decimals: 20, 8.875."]
+        errors["tax_rate"] = [say("Give a percentage from 0 to 100, with at most 4 decimals: 20, 8.875.")]
         return None
     return rate
 
@@ -146,8 +147,9 @@ def _reminder_days(value: str, errors: dict[str, list[str]]) -> list[int] | None
     days = [day for day in re.split(r"[\s,;]+", value.strip()) if day]
     if (len(days) > MAX_REMINDERS or not all(day.isdigit() and 1 <= int(day) <= MAX_DAYS_PAST_DUE for day in days)
             or len(set(map(int, days))) != len(days)):
-        errors["reminder_days"] = [f"Give up to {MAX_REMINDERS} different days past the due date, from 1 to "
-                                   f"{MAX_DAYS_PAST_DUE}, separated by commas: 3, 10, 17. Leave it empty for none."]
+        errors["reminder_days"] = [say("Give up to %(count)s different days past the due date, from 1 to %(most)s, separated "
+                                       "by commas: 3, 10, 17. Leave it empty for none.", count=MAX_REMINDERS,
+                                       most=MAX_DAYS_PAST_DUE)]
         return None
     return sorted(map(int, days))
 
@@ -158,7 +160,8 @@ def _suspend_after(value: str, reminders: list[int], errors: dict[str, list[str]
         return None
     after = max(reminders, default=0)
     if not days.isdigit() or not after < int(days) <= MAX_DAYS_PAST_DUE:
-        errors["suspend_after_days"] = [f"Give a whole number of days past the due date after the last reminder, "
-                                        f"from {after + 1} to {MAX_DAYS_PAST_DUE}, or leave it empty to never suspend."]
+        errors["suspend_after_days"] = [say("Give a whole number of days past the due date after the last reminder, from "
+                                            "%(least)s to %(most)s, or leave it empty to never suspend.", least=after + 1,
+                                            most=MAX_DAYS_PAST_DUE)]
         return None
     return int(days)

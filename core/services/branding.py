@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.storefronts import Storefront
 from core.permissions import Permission
@@ -60,8 +61,8 @@ def update_branding(
     storefront = brandable_storefront(session, actor)
     wanted, errors = checked_branding(values, actor.account)
     if wanted.get("sender_name") and OWN_SENDER_NAME not in storefront.entitlements:
-        errors["sender_name"] = [f"The plan {actor.account.name} is on sends in the shop's name: "
-                                 "a sender name of your own comes with Standard."]
+        errors["sender_name"] = [say("The plan %(account)s is on sends in the shop's name: a sender name of your own comes "
+                                     "with Standard.", account=actor.account.name)]
     media_type = None
     if logo is not None:
         try:
@@ -98,7 +99,7 @@ def checked_branding(values: Mapping[str, object], seller: Account) -> tuple[dic
     for field, value in values.items():
         check = _FIELDS.get(field)
         if check is None:
-            errors[field] = ["This field cannot be changed."]
+            errors[field] = [say("This field cannot be changed.")]
             continue
         try:
             wanted[field] = check(value if isinstance(value, str) else "")
@@ -106,7 +107,8 @@ def checked_branding(values: Mapping[str, object], seller: Account) -> tuple[dic
             errors[field] = [str(error)]
     for field in _NAME_FIELDS:
         if wanted.get(field) and (above := _seller_above_named(seller, wanted[field])) is not None:
-            errors[field] = [f"{above.name} is the name of the company you buy from: brand the shop in your own name."]
+            errors[field] = [say("%(seller)s is the name of the company you buy from: brand the shop in your own name.",
+                                  seller=above.name)]
             del wanted[field]
     return wanted, errors
 
@@ -145,10 +147,10 @@ def choose_theme(session: Session, *, actor: Actor, theme: str, available: Colle
     """
     storefront = brandable_storefront(session, actor)
     if THEME_CHOICE not in storefront.entitlements:
-        raise PermissionDeniedError(f"The plan {actor.account.name} is on has the default theme only: "
-                                    "a choice of themes comes with Standard.")
+        raise PermissionDeniedError(say("The plan %(account)s is on has the default theme only: a choice of themes comes "
+                                        "with Standard.", account=actor.account.name))
     if theme not in available:
-        raise ValidationError({"theme": [f"Choose one of the themes: {', '.join(sorted(available))}."]})
+        raise ValidationError({"theme": [say("Choose one of the themes: %(themes)s.", themes=", ".join(sorted(available)))]})
     if theme != storefront.theme:
         record_event(session, account=actor.account, by=actor.user, action="storefront.branding_changed",
                      target=storefront, changes={"theme": [storefront.theme, theme]})
@@ -162,11 +164,11 @@ def brandable_storefront(session: Session, actor: Actor) -> Storefront:
     actor.require(Permission.MANAGE_STOREFRONT)
     account = actor.account
     if account.kind is AccountKind.CUSTOMER:
-        raise PermissionDeniedError("Storefronts are for sellers: a customer has none to brand.")
+        raise PermissionDeniedError(say("Storefronts are for sellers: a customer has none to brand."))
     storefront = storefront_of(session, account)
     if storefront is None:
         raise PermissionDeniedError(
-            f"{account.name} has no storefront to brand: choose a plan with a storefront first."
+            say("%(account)s has no storefront to brand: choose a plan with a storefront first.", account=account.name)
         )
     return storefront
 
@@ -174,7 +176,7 @@ def brandable_storefront(session: Session, actor: Actor) -> Storefront:
 def _display_name(value: str) -> str:
     name = value.strip()
     if len(name) > DISPLAY_NAME_MAX:
-        raise ValueError(f"Use at most {DISPLAY_NAME_MAX} characters.")
+        raise ValueError(say("Use at most %(most)s characters.", most=DISPLAY_NAME_MAX))
     if (problem := name_problem(name)) is not None:
         raise ValueError(problem)
     return name  # empty: the shop goes by the account's name
@@ -183,23 +185,23 @@ def _display_name(value: str) -> str:
 def _colour(value: str) -> str:
     colour = value.strip().lower()
     if not _COLOUR.fullmatch(colour):
-        raise ValueError("Give a colour as # and six hexadecimal digits, like #2456c7.")
+        raise ValueError(say("Give a colour as # and six hexadecimal digits, like #2456c7."))
     return colour
 
 
 def _contact_email(value: str) -> str:
     email = value.strip()
     if email and (len(email) > CONTACT_EMAIL_MAX or not _EMAIL.fullmatch(email)):
-        raise ValueError("Give an email address like support@example.com, or leave it empty.")
+        raise ValueError(say("Give an email address like support@example.com, or leave it empty."))
     return email
 
 
 def _contact_phone(value: str) -> str:
     phone = value.strip()
     if len(phone) > CONTACT_PHONE_MAX:
-        raise ValueError(f"Use at most {CONTACT_PHONE_MAX} characters.")
+        raise ValueError(say("Use at most %(most)s characters.", most=CONTACT_PHONE_MAX))
     if phone and not (_PHONE.fullmatch(phone) and any(sign.isdigit() for sign in phone)):
-        raise ValueError("Use digits, spaces, +, - and parentheses only, or leave it empty.")
+        raise ValueError(say("Use digits, spaces, +, - and parentheses only, or leave it empty."))
     return phone
 
 
@@ -208,31 +210,31 @@ def _support_url(value: str) -> str:
     if not url:
         return url
     if len(url) > SUPPORT_URL_MAX:
-        raise ValueError(f"Use at most {SUPPORT_URL_MAX} characters.")
+        raise ValueError(say("Use at most %(most)s characters.", most=SUPPORT_URL_MAX))
     try:
         parts = urlsplit(url)
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s\x00-\x1f\x7f]", url):
-        raise ValueError("Give a web address that starts with https:// or http://, or leave it empty.")
+        raise ValueError(say("Give a web address that starts with https:// or http://, or leave it empty."))
     return url
 
 
 def _welcome_text(value: str) -> str:
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if _CONTROL_IN_TEXT.search(text):
-        raise ValueError("Use plain text: letters, line breaks and tabs.")
+        raise ValueError(say("Use plain text: letters, line breaks and tabs."))
     if len(text) > WELCOME_TEXT_MAX:
-        raise ValueError(f"Use at most {WELCOME_TEXT_MAX} characters.")
+        raise ValueError(say("Use at most %(most)s characters.", most=WELCOME_TEXT_MAX))
     return text
 
 
 def _checked_logo(data: bytes) -> str:
     if len(data) > LOGO_MAX_BYTES:
-        raise ValueError(f"Use an image of at most {LOGO_MAX_BYTES // 1024} KiB.")
+        raise ValueError(say("Use an image of at most %(size)s KiB.", size=LOGO_MAX_BYTES // 1024))
     media_type = logo_media_type(data)
     if media_type is None:
-        raise ValueError("Upload a PNG, JPEG or WebP image.")
+        raise ValueError(say("Upload a PNG, JPEG or WebP image."))
     return media_type
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from core.i18n import say
 from core.models.orders import Order, OrderStatus, Payment
 from core.payments import DECLINE_FIELDS, CardDetails, Decline, PaymentProvider, card_provider
 from core.permissions import PaymentMethod, Permission
@@ -79,14 +80,14 @@ def pay_order_by_card(session: Session, *, actor: Actor, order_id: int, card: Ca
     actor.require(Permission.PURCHASE)
     order = get_order(session, actor.account, order_id)
     if order.payer_id != actor.account.id:
-        raise NotFoundError(f"No order {order_id} waits for {actor.account.name}'s payment.")
+        raise NotFoundError(say("No order %(id)s waits for %(account)s's payment.", id=order_id, account=actor.account.name))
     if PaymentMethod.CARD not in actor.payment_methods:
-        raise PermissionDeniedError(f"Your teams in {actor.account.name} may not pay by card.")
+        raise PermissionDeniedError(say("Your teams in %(account)s may not pay by card.", account=actor.account.name))
     if order.status is not OrderStatus.AWAITING_PAYMENT and order.payments:
         return CardPayment(order, CardPaymentStatus.PAID)
     provider = order_card_provider(order)
     if provider is None:
-        raise ConflictError(f"Order {order.id} does not wait for a card payment.")
+        raise ConflictError(say("Order %(id)s does not wait for a card payment.", id=order.id))
     key = f"order-{order.id}-payment-{order.declined_payments + 1}"
     amount = order.amount_due.rounded()
     description = f"{sender_name_for(session, order.seller)} order {order.id}"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
 from core.errors import ConflictError
+from core.i18n import say
 from core.models.catalog import Plan, Product
 from core.plugins import product_types
 from core.products import PlanSpec, ProductType, text_in
@@ -119,5 +120,5 @@ def declared_type(product: Product) -> ProductType:
     """The product type behind ``product``; a product no installed plugin declares cannot be served."""
     found = product_types().get(product.key)
     if found is None:
-        raise ConflictError(f"{product.name} is no longer supplied by any installed plugin.")
+        raise ConflictError(say("%(product)s is no longer supplied by any installed plugin.", product=product.name))
     return found[1]

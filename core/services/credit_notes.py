@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.i18n import say
 from core.models.charges import ChargeKind
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money, minor_units, to_decimal
@@ -37,17 +38,17 @@ def issue_credit_note(session: Session, *, actor: Actor, invoice_id: int, reason
     invoice = session.scalar(select(Invoice).where(Invoice.id == invoice_id, Invoice.issuer_id == actor.account.id)
                              .with_for_update())
     if invoice is None:
-        raise NotFoundError(f"No invoice {invoice_id} of {actor.account.name}'s.")
+        raise NotFoundError(say("No invoice %(id)s of %(account)s's.", id=invoice_id, account=actor.account.name))
     if invoice.is_credit_note:
-        raise ConflictError(f"{invoice.number} is a credit note: correct the invoice it credits instead.")
+        raise ConflictError(say("%(number)s is a credit note: correct the invoice it credits instead.", number=invoice.number))
     if invoice.status is InvoiceStatus.VOID:
-        raise ConflictError(f"Invoice {invoice.number} is void: there is nothing left to credit.")
+        raise ConflictError(say("Invoice %(number)s is void: there is nothing left to credit.", number=invoice.number))
     credited_before = -sum((note.subtotal_amount for note in invoice.credit_notes), Decimal(0))
     creditable = Money(invoice.subtotal_amount - credited_before, invoice.currency)
     errors: dict[str, list[str]] = {}
     reason = reason.strip()
     if not 1 <= len(reason) <= MAX_REASON:
-        errors["reason"] = [f"Say why, in 1 to {MAX_REASON} characters: the recipient reads it."]
+        errors["reason"] = [say("Say why, in 1 to %(most)s characters: the recipient reads it.", most=MAX_REASON)]
     net = creditable
     if amount is not None and str(amount).strip():
         try:
@@ -56,10 +57,11 @@ def issue_credit_note(session: Session, *, actor: Actor, invoice_id: int, reason
             errors.update(error.fields)
         else:
             if not 0 < net.amount <= creditable.amount or net.rounded() != net:
-                errors["amount"] = [f"Give an amount above zero and at most {creditable} (what is left to credit, "
-                                    f"before tax), with at most {minor_units(invoice.currency)} decimals."]
+                errors["amount"] = [say("Give an amount above zero and at most %(most)s (what is left to credit, before tax), "
+                                        "with at most %(decimals)s decimals.", most=creditable,
+                                        decimals=minor_units(invoice.currency))]
     elif creditable.amount <= 0:
-        errors["amount"] = [f"Invoice {invoice.number} is credited in full already."]
+        errors["amount"] = [say("Invoice %(number)s is credited in full already.", number=invoice.number)]
     if errors:
         raise ValidationError(errors)
     due_before = invoice.balance_due

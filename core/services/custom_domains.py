@@ -19,6 +19,7 @@ from core.db import end_before_outside_call
 from core.dns import LookupFailedError
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import PermissionDeniedError, ValidationError
+from core.i18n import say
 from core.models.storefronts import Storefront
 from core.services.actors import Actor
 from core.services.audit import record_event
@@ -53,7 +54,7 @@ def set_custom_domain(session: Session, *, actor: Actor, domain: str, storefront
     problem = _domain_problem(domain, storefront_domain, reserved_hosts)
     if problem is None and session.scalar(select(exists().where(
             Storefront.custom_domain == domain, Storefront.id != storefront.id))):
-        problem = f"{domain} is already another shop's domain."
+        problem = say("%(domain)s is already another shop's domain.", domain=domain)
     if problem:
         raise ValidationError({"custom_domain": [problem]})
     if domain != storefront.custom_domain:
@@ -73,20 +74,21 @@ def verify_custom_domain(session: Session, *, actor: Actor, lookup: Callable[[st
     """
     storefront = _entitled_storefront(session, actor)
     if storefront.custom_domain is None:
-        raise ValidationError({"custom_domain": ["Name your domain first."]})
+        raise ValidationError({"custom_domain": [say("Name your domain first.")]})
     name, value = verification_record(storefront)
     end_before_outside_call(session)
     try:
         found = lookup(name)
     except LookupFailedError:
-        raise ValidationError({"custom_domain": ["The DNS did not answer: try again in a few minutes."]}) from None
+        raise ValidationError({"custom_domain": [say("The DNS did not answer: try again in a few minutes.")]}) from None
     if value not in found:
         raise ValidationError({"custom_domain": [
-            f"No TXT record {name} with the value {value} was found yet. DNS changes can take a while to spread: "
-            "check the record, then try again."]})
+            say("No TXT record %(name)s with the value %(value)s was found yet. DNS changes can take a while to spread: "
+                "check the record, then try again.", name=name, value=value)]})
     session.refresh(storefront)
     if verification_record(storefront) != (name, value):
-        raise ValidationError({"custom_domain": [f"The domain changed while {name} was looked up: verify it again."]})
+        raise ValidationError({"custom_domain": [say("The domain changed while %(name)s was looked up: verify it again.",
+                                                      name=name)]})
     if storefront.custom_domain_verified_at is None:
         storefront.custom_domain_verified_at = utcnow()
         record_event(session, account=actor.account, by=actor.user, action="storefront.custom_domain_verified",
@@ -107,11 +109,12 @@ def _forget(session: Session, actor: Actor, storefront: Storefront) -> Storefron
 def _entitled_storefront(session: Session, actor: Actor) -> Storefront:
     storefront = brandable_storefront(session, actor)
     if CUSTOM_DOMAIN not in storefront.entitlements:
-        raise PermissionDeniedError(f"The plan {actor.account.name} is on has no custom domain: Standard has one.")
+        raise PermissionDeniedError(say("The plan %(account)s is on has no custom domain: Standard has one.",
+                                        account=actor.account.name))
     return storefront
 
 
 def _domain_problem(domain: str, storefront_domain: str, reserved_hosts: frozenset[str]) -> str | None:
     if storefront_label(domain, storefront_domain) is not None or domain in reserved_hosts:
-        return f"{domain} belongs to the platform: give a domain of your own."
+        return say("%(domain)s belongs to the platform: give a domain of your own.", domain=domain)
     return None

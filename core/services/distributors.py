@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.audit import record_event
@@ -18,7 +19,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 def require_operator(user: User | None) -> None:
     """Only platform operators (or the platform itself, ``None``) run the programme."""
     if user is not None and not user.platform_operator:
-        raise PermissionDeniedError("Only platform operators change a distributor's programme.")
+        raise PermissionDeniedError(say("Only platform operators change a distributor's programme."))
 
 
 def set_distributor_programme(
@@ -33,15 +34,16 @@ def set_distributor_programme(
     """Set what the distributor has bought from the platform; each change is audited."""
     require_operator(by)
     if account.kind is not AccountKind.DISTRIBUTOR:
-        raise ValidationError({"account": [f"{account.name} is a {account.kind}, not a distributor."]})
+        raise ValidationError({"account": [say("%(account)s is a %(kind)s, not a distributor.", account=account.name,
+                                                kind=account.kind)]})
     tier = (tier or "").strip().lower() or None
     clean_addons = sorted({addon.strip().lower() for addon in addons if addon.strip()})
     errors: dict[str, list[str]] = {}
     if tier is not None and not _NAME.match(tier):
-        errors["tier"] = [f"{tier!r}: use lowercase letters, digits and '-', like diamond-distribution."]
+        errors["tier"] = [say("%(tier)s: use lowercase letters, digits and '-', like diamond-distribution.", tier=repr(tier))]
     bad = [addon for addon in clean_addons if not _NAME.match(addon)]
     if bad:
-        errors["addons"] = [f"{', '.join(bad)}: use lowercase letters, digits and '-'."]
+        errors["addons"] = [say("%(addons)s: use lowercase letters, digits and '-'.", addons=", ".join(bad))]
     if errors:
         raise ValidationError(errors)
     changes = {

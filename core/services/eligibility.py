@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.plugins import product_types
@@ -22,7 +23,7 @@ def purchase_blockers(session: Session, buyer: Account, plans: Iterable[Plan]) -
     for plan in plans:
         found = declared.get(plan.product.key)
         if found is None:
-            blockers[plan.id] = [f"{plan.product.name} is no longer supplied by any plugin."]
+            blockers[plan.id] = [say("%(product)s is no longer supplied by any plugin.", product=plan.product.name)]
             continue
         product_type = found[1]
         context = PurchaseContext(buyer=buyer, distributor=distributor, plan=product_type.plan(plan.code))  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.subscriptions import Subscription, SubscriptionStatus
 from core.services.pricing import purchasable_plans
@@ -57,4 +58,5 @@ def api_refusal(session: Session, account: Account) -> str | None:
     offering = sorted({plan.name for plan in purchasable_plans(session, account) if plan.features.get(API_ACCESS) is True})
     if not offering:
         return None
-    return f"The plan {account.name} is on does not include API access: {' or '.join(offering)} does."
+    return say("The plan %(account)s is on does not include API access: %(plans)s does.", account=account.name,
+               plans=" or ".join(offering))

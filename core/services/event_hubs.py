@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import end_before_outside_call
 from core.errors import NotFoundError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.event_hubs import DELIVERY_STATES, DeliveryStatus, EventDelivery, EventHub
 from core.models.people import User
@@ -62,9 +63,9 @@ def register_hub(session: Session, account: Account, *, api: str, callback: Any,
     """
     errors: dict[str, list[str]] = {}
     if not isinstance(callback, str) or not _is_web_url(callback):
-        errors["callback"] = ["Give an http or https URL of at most 2000 characters."]
+        errors["callback"] = [say("Give an http or https URL of at most 2000 characters.")]
     elif public_only and _is_local(urlsplit(callback).hostname or ""):
-        errors["callback"] = ["Give a public address: listeners on this machine or a private network are refused."]
+        errors["callback"] = [say("Give a public address: listeners on this machine or a private network are refused.")]
     wanted = _event_types(query, event_types, errors)
     if errors:
         raise ValidationError(errors)
@@ -97,11 +98,12 @@ def _event_types(query: Any, known: Collection[str], errors: dict[str, list[str]
     name, _, value = query.partition("=") if isinstance(query, str) else ("", "", "")
     types = [each.strip() for each in value.split(",")]
     if name.strip() != "eventType" or not all(types) or "&" in value:
-        errors["query"] = ["Filter on event types only: eventType=<type>[,<type>...]."]
+        errors["query"] = [say("Filter on event types only: eventType=<type>[,<type>...].")]
         return []
     unknown = [each for each in types if each not in known]
     if unknown:
-        errors["query"] = [f"This API has no event {', '.join(unknown)}; it has {', '.join(sorted(known))}."]
+        errors["query"] = [say("This API has no event %(unknown)s; it has %(known)s.", unknown=", ".join(unknown),
+                                known=", ".join(sorted(known)))]
     return types
 
 
@@ -110,7 +112,7 @@ def delete_hub(session: Session, account: Account, *, api: str, hub_id: int, by:
     hub = session.scalar(select(EventHub).where(EventHub.id == hub_id, EventHub.account_id == account.id,
                                                 EventHub.api == api))
     if hub is None:
-        raise NotFoundError(f"No hub {hub_id}.")
+        raise NotFoundError(say("No hub %(id)s.", id=hub_id))
     record_event(session, account=account, by=by, action="event_hub.deleted", target=hub,
                  changes={"api": api, "callback": hub.callback})
     session.execute(delete(EventDelivery).where(EventDelivery.hub_id == hub.id))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError
+from core.i18n import say
 from core.models.idempotency import IdempotencyKey
 
 #: The longest key accepted (the column's width).
@@ -55,8 +56,8 @@ def stored_answer(session: Session, *, account_id: int, key: str, fingerprint: s
     if row is None:
         return None
     if row.request_hash != fingerprint:
-        raise ConflictError(f"The idempotency key {key!r} was sent before with another request; "
-                            "send a new key with a new request.")
+        raise ConflictError(say("The idempotency key %(key)s was sent before with another request; send a new key with a "
+                                "new request.", key=repr(key)))
     return StoredAnswer(row.response_status, row.response_body, row.response_headers)
 
 

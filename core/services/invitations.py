@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
-from core.i18n import Translator
+from core.i18n import Translator, say
 from core.models.accounts import Account
 from core.models.invitations import Invitation
 from core.models.people import Membership, Team, User
@@ -59,17 +59,17 @@ def invite_person(
     require_permission(session, by, account, Permission.MANAGE_TEAM)
     team = session.scalar(select(Team).where(Team.id == team_id, Team.account_id == account.id))
     if team is None:
-        raise NotFoundError(f"No team {team_id}.")
+        raise NotFoundError(say("No team %(id)s.", id=team_id))
     email = normalise_email(email)
     if not _EMAIL.match(email):
-        raise ValidationError({"email": [f"{email!r} is not an email address."]})
+        raise ValidationError({"email": [say("%(email)s is not an email address.", email=repr(email))]})
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None and not existing.active:
-        raise ValidationError({"email": [f"The login {email} is disabled."]})
+        raise ValidationError({"email": [say("The login %(email)s is disabled.", email=email)]})
     if existing is not None and session.scalar(
         select(Membership.id).where(Membership.team_id == team.id, Membership.user_id == existing.id)
     ):
-        raise ValidationError({"email": [f"{email} is already in the team {team.name}."]})
+        raise ValidationError({"email": [say("%(email)s is already in the team %(team)s.", email=email, team=team.name)]})
     now = utcnow()
     for pending in _pending(session, team, email):
         pending.revoked_at = now
@@ -121,9 +121,9 @@ def revoke_invitation(
         .where(Invitation.id == invitation_id, Invitation.team_id == team_id, Team.account_id == account.id)
     )
     if invitation is None:
-        raise NotFoundError(f"No invitation {invitation_id}.")
+        raise NotFoundError(say("No invitation %(id)s.", id=invitation_id))
     if invitation.accepted_at is not None:
-        raise ValidationError({"invitation": [f"{invitation.email} already accepted this invitation."]})
+        raise ValidationError({"invitation": [say("%(email)s already accepted this invitation.", email=invitation.email)]})
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         record_event(
@@ -145,13 +145,13 @@ def open_invitation(
     query = select(Invitation).where(Invitation.token_hash == secret_hash(token))
     invitation = session.scalar(query.with_for_update() if for_update else query)
     if invitation is None or (storefront is not None and invitation.team.account.parent_id != storefront.account_id):
-        raise NotFoundError("This invitation link is not valid. Check that you copied all of it.")
+        raise NotFoundError(say("This invitation link is not valid. Check that you copied all of it."))
     if invitation.accepted_at is not None:
-        raise InvitationGoneError("This invitation has already been accepted. Sign in to continue.")
+        raise InvitationGoneError(say("This invitation has already been accepted. Sign in to continue."))
     if invitation.revoked_at is not None:
-        raise InvitationGoneError("This invitation was withdrawn. Ask for a new one if you still need it.")
+        raise InvitationGoneError(say("This invitation was withdrawn. Ask for a new one if you still need it."))
     if invitation.expires_at <= utcnow():
-        raise InvitationGoneError("This invitation has expired. Ask for a new one.")
+        raise InvitationGoneError(say("This invitation has expired. Ask for a new one."))
     return invitation
 
 
@@ -180,7 +180,7 @@ def accept_invitation(
     invitation = open_invitation(session, token, for_update=True, storefront=storefront)
     user = invitee(session, invitation)
     if user is not None and not user.active:
-        raise ValidationError({"email": [f"The login {user.email} is disabled."]})
+        raise ValidationError({"email": [say("The login %(email)s is disabled.", email=user.email)]})
     newcomer = None
     if user is None or user.password_hash is None:
         _check_newcomer(name or "", password)
@@ -209,7 +209,7 @@ def accept_invitation(
 def _check_newcomer(name: str, password: str) -> None:
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = ["Give your name."]
+        errors["name"] = [say("Give your name.")]
     if problems := check_password_strength(password):
         errors["password"] = problems
     if errors:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.i18n import say
 from core.models.invoices import Invoice, InvoicePayment, InvoiceStatus
 from core.money import minor_units
 from core.permissions import Permission
@@ -33,23 +34,23 @@ def record_invoice_payment(session: Session, *, actor: Actor, invoice_id: int, m
     invoice = session.scalar(select(Invoice).where(Invoice.id == invoice_id, Invoice.issuer_id == actor.account.id)
                              .with_for_update())
     if invoice is None:
-        raise NotFoundError(f"No invoice {invoice_id} of {actor.account.name}'s.")
+        raise NotFoundError(say("No invoice %(id)s of %(account)s's.", id=invoice_id, account=actor.account.name))
     errors: dict[str, list[str]] = {}
     details = checked_payment(method, reference, amount, invoice.currency, errors)
     if details.amount is not None and (details.amount.amount <= 0 or details.amount.rounded() != details.amount):
-        errors["amount"] = [f"Give an amount above zero, in {invoice.currency} with at most "
-                            f"{minor_units(invoice.currency)} decimals."]
+        errors["amount"] = [say("Give an amount above zero, in %(currency)s with at most %(decimals)s decimals.",
+                                currency=invoice.currency, decimals=minor_units(invoice.currency))]
     today = utcnow().date()
     on = paid_on or today
     if on > today:
-        errors["paid_on"] = ["A payment recorded here has been made: give today or a day before."]
+        errors["paid_on"] = [say("A payment recorded here has been made: give today or a day before.")]
     if errors:
         raise ValidationError(errors)
     assert details.method is not None and details.amount is not None
     if invoice.status is InvoiceStatus.VOID:
-        raise ConflictError(f"Invoice {invoice.number} is void: nothing is due on it.")
+        raise ConflictError(say("Invoice %(number)s is void: nothing is due on it.", number=invoice.number))
     if invoice.status is InvoiceStatus.PAID:
-        raise ConflictError(f"Invoice {invoice.number} is paid already.")
+        raise ConflictError(say("Invoice %(number)s is paid already.", number=invoice.number))
     due, paid = invoice.balance_due, details.amount
     payment = InvoicePayment(invoice=invoice, method=details.method, reference=details.reference, amount=paid.amount,
                              paid_on=on, recorded_by=actor.user)

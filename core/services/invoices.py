@@ -12,10 +12,38 @@ from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError
+from core.i18n import say
+from core.models.accounts import Account
 from core.models.charges import Charge
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.permissions import Permission
 from core.services.actors import Actor
+
+
+def visible_invoices(
+    actor: Actor,
+    *,
+    issuer_id: int | None = None,
+    recipient_id: int | None = None,
+    status: InvoiceStatus | None = None,
+    period: date | None = None,
+    search: str | None = None,
+) -> Select[tuple[Invoice]]:
+    """The query of the invoices the actor's account issued or received, narrowed to one issuer, recipient, status or
+    month (``period``, the first day of the month an invoice's period starts in), and to those whose number or
+    issuer's or recipient's name holds ``search``."""
+    query = _visible(actor)
+    for column, value in ((Invoice.issuer_id, issuer_id), (Invoice.recipient_id, recipient_id),
+                          (Invoice.status, status)):
+        if value is not None:
+            query = query.where(column == value)
+    if period is not None:
+        query = query.where(in_month(period))
+    if search and (words := search.strip()):
+        named = select(Account.id).where(Account.name.icontains(words, autoescape=True))
+        query = query.where(or_(Invoice.number.icontains(words, autoescape=True), Invoice.issuer_id.in_(named),
+                                Invoice.recipient_id.in_(named)))
+    return query
 
 
 def list_invoices(
@@ -33,13 +61,7 @@ def list_invoices(
 
     ``period`` is the first day of the month an invoice's period starts in.
     """
-    query = _visible(actor)
-    for column, value in ((Invoice.issuer_id, issuer_id), (Invoice.recipient_id, recipient_id),
-                          (Invoice.status, status)):
-        if value is not None:
-            query = query.where(column == value)
-    if period is not None:
-        query = query.where(in_month(period))
+    query = visible_invoices(actor, issuer_id=issuer_id, recipient_id=recipient_id, status=status, period=period)
     if after_id is not None:
         query = query.where(Invoice.id < after_id)
     return list(session.scalars(query.order_by(Invoice.id.desc()).limit(limit)))
@@ -48,7 +70,7 @@ def list_invoices(
 def get_invoice(session: Session, actor: Actor, invoice_id: int) -> Invoice:
     invoice = session.scalar(_visible(actor).where(Invoice.id == invoice_id))
     if invoice is None:
-        raise NotFoundError(f"No invoice {invoice_id}.")
+        raise NotFoundError(say("No invoice %(id)s.", id=invoice_id))
     return invoice
 
 

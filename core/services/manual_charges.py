@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
 from core.money import Money, minor_units, to_decimal
@@ -38,18 +39,18 @@ def add_charge(session: Session, *, actor: Actor, recipient_id: int, description
     actor.require(Permission.PAY)
     recipient = session.get(Account, recipient_id)
     if recipient is None or recipient.parent_id != actor.account.id:
-        raise NotFoundError(f"No account {recipient_id} buys from {actor.account.name}.")
+        raise NotFoundError(say("No account %(id)s buys from %(seller)s.", id=recipient_id, seller=actor.account.name))
     errors: dict[str, list[str]] = {}
     if kind not in set(KINDS):
-        errors["kind"] = [f"Choose {', '.join(repr(str(choice)) for choice in KINDS)}."]
+        errors["kind"] = [say("Choose %(choices)s.", choices=", ".join(repr(str(choice)) for choice in KINDS))]
     described = description.strip()
     if not 1 <= len(described) <= MAX_DESCRIPTION:
-        errors["description"] = [f"Say what it is for, in 1 to {MAX_DESCRIPTION} characters."]
+        errors["description"] = [say("Say what it is for, in 1 to %(most)s characters.", most=MAX_DESCRIPTION)]
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
-        errors["quantity"] = [f"Give a whole number from 1 to {MAX_QUANTITY}."]
+        errors["quantity"] = [say("Give a whole number from 1 to %(most)s.", most=MAX_QUANTITY)]
     code = currency.strip().upper()
     if not _CURRENCY.match(code):
-        errors["currency"] = ["Give the currency's three-letter ISO code: EUR, GBP, USD."]
+        errors["currency"] = [say("Give the currency's three-letter ISO code: EUR, GBP, USD.")]
     unit = _unit_price(unit_price, minor_units(code), errors)
     if errors:
         raise ValidationError(errors)
@@ -73,7 +74,7 @@ def _unit_price(value: Decimal | str, decimals: int, errors: dict[str, list[str]
     except ValidationError:
         unit = None
     if unit is None or unit <= 0 or -int(unit.as_tuple().exponent) > decimals or unit >= 10 ** UNIT_PRICE_DIGITS:
-        errors["unit_price"] = [f"Give an amount above zero and below {10 ** UNIT_PRICE_DIGITS:,}, with at most {decimals} "
-                                "decimals: 25.00."]
+        errors["unit_price"] = [say("Give an amount above zero and below %(most)s, with at most %(decimals)s decimals: 25.00.",
+                                    most=format(10 ** UNIT_PRICE_DIGITS, ","), decimals=decimals)]
         return None
     return unit

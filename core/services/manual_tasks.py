@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.i18n import say
 from core.models.provisioning import TASK_STATES, ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
 from core.models.subscriptions import Subscription
 from core.services.actors import Actor
@@ -59,7 +60,7 @@ def count_open_tasks(session: Session, actor: Actor) -> int:
 def get_task(session: Session, actor: Actor, task_id: int) -> ManualTask:
     task = session.scalar(_tasks_query(actor).where(ManualTask.id == task_id))
     if task is None:
-        raise NotFoundError(f"No task {task_id}.")
+        raise NotFoundError(say("No task %(id)s.", id=task_id))
     return task
 
 
@@ -88,12 +89,12 @@ def decline_task(session: Session, *, actor: Actor, task_id: int, note: str = ""
 def _close(session: Session, actor: Actor, task_id: int, note: str, status: TaskStatus) -> ManualTask:
     task = session.scalar(_tasks_query(actor).where(ManualTask.id == task_id).with_for_update(of=ManualTask))
     if task is None:
-        raise NotFoundError(f"No task {task_id}.")
+        raise NotFoundError(say("No task %(id)s.", id=task_id))
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError({"note": [f"Use at most {NOTE_MAX_LENGTH} characters."]})
+        raise ValidationError({"note": [say("Use at most %(most)s characters.", most=NOTE_MAX_LENGTH)]})
     if task.status is not TaskStatus.OPEN:
-        raise ConflictError(f"The task {task.title!r} is {task.status} already.")
+        raise ConflictError(say("The task %(task)s is %(status)s already.", task=repr(task.title), status=task.status))
     task.status = TASK_STATES.check(task.status, status)
     task.completed_at = utcnow()
     task.completed_by = actor.user

@@ -22,11 +22,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
@@ -121,9 +122,9 @@ def place_order(
     paying = _payer(owner, buyer, payer, errors)
     method = _payment_method(actor, payment_method, errors)
     if not lines:
-        errors["lines"] = ["Order at least one plan."]
+        errors["lines"] = [say("Order at least one plan.")]
     elif len(lines) > MAX_LINES:
-        errors["lines"] = [f"Order at most {MAX_LINES} lines at once."]
+        errors["lines"] = [say("Order at most %(most)s lines at once.", most=MAX_LINES)]
     priced = (_priced_lines(session, owner, paying, lines, answers, errors)
               if paying is not None and "lines" not in errors else [])
     if errors:
@@ -131,7 +132,8 @@ def place_order(
     assert paying is not None and method is not None
     currencies = {line.unit_price.currency for line in priced}
     if len(currencies) > 1:
-        raise ValidationError({"lines": [f"These plans are priced in several currencies ({', '.join(sorted(currencies))}): order them separately."]})
+        raise ValidationError({"lines": [say("These plans are priced in several currencies (%(currencies)s): "
+                                             "order them separately.", currencies=", ".join(sorted(currencies)))]})
     order = _record_order(session, buyer=buyer, owner=owner, payer=paying, placed_by=actor.user, method=method,
                           lines=priced, action="order.placed")
     # A card the seller takes on the spot is charged next (``core.services.card_payments``): the
@@ -196,13 +198,14 @@ def start_trial(
     owner = get_account(session, buyer, owner_id) if owner_id is not None else buyer
     errors: dict[str, list[str]] = {}
     if not 1 <= days <= MAX_TRIAL_DAYS:
-        errors["days"] = [f"A trial lasts between 1 and {MAX_TRIAL_DAYS} days."]
+        errors["days"] = [say("A trial lasts between 1 and %(most)s days.", most=MAX_TRIAL_DAYS)]
     line_request = LineRequest(plan_id, 1, params or {})
     answers = _vendor_answers(session, [line_request])
     paying = _payer(owner, buyer, Payer.OWNER, errors)
     priced = _priced_lines(session, owner, paying, [line_request], answers, errors) if paying else []
     if not errors and priced[0].kind is not OrderLineKind.NEW:
-        errors["plan_id"] = [f"{owner.name} has {priced[0].plan.product.name} already: a trial is for a first subscription."]
+        errors["plan_id"] = [say("%(account)s has %(product)s already: a trial is for a first subscription.",
+                                 account=owner.name, product=priced[0].plan.product.name)]
     if errors:
         raise ValidationError({name.removeprefix("lines.0."): messages for name, messages in errors.items()})
     line = priced[0]
@@ -266,13 +269,13 @@ class _PricedLine:
 
 def _payer(owner: Account, buyer: Account, payer: str, errors: dict[str, list[str]]) -> Account | None:
     if payer not in tuple(Payer):
-        errors["payer"] = [f"Choose {' or '.join(repr(str(choice)) for choice in Payer)}."]
+        errors["payer"] = [say("Choose %(choices)s.", choices=" or ".join(repr(str(choice)) for choice in Payer))]
         return None
     paying = buyer if payer == Payer.BUYER else owner
     if paying.kind is AccountKind.DISTRIBUTOR:
         field_name = "payer" if owner is not buyer else "account_id"
-        errors[field_name] = [f"{paying.name} is a distributor: it buys from nobody, so it cannot pay an order. "
-                              "Order for one of the accounts it sells to."]
+        errors[field_name] = [say("%(payer)s is a distributor: it buys from nobody, so it cannot pay an order. "
+                                  "Order for one of the accounts it sells to.", payer=paying.name)]
         return None
     return paying
 
@@ -281,11 +284,17 @@ def _payment_method(actor: Actor, value: str, errors: dict[str, list[str]]) -> P
     try:
         method = PaymentMethod(value)
     except ValueError:
-        errors["payment_method"] = [f"{value!r} is not a payment method: use {', '.join(PaymentMethod)}."]
+        errors["payment_method"] = [say("%(method)s is not a payment method: use %(methods)s.", method=repr(value),
+                                        methods=", ".join(PaymentMethod))]
         return None
     if method not in actor.payment_methods:
-        allowed = ", ".join(sorted(actor.payment_methods)) or "none"
-        errors["payment_method"] = [f"Your teams in {actor.account.name} may not pay by {method} (they may use: {allowed})."]
+        account, allowed = actor.account.name, ", ".join(sorted(actor.payment_methods))
+        errors["payment_method"] = [
+            say("Your teams in %(account)s may not pay by %(method)s (they may use: %(allowed)s).",
+                account=account, method=method, allowed=allowed)
+            if allowed else say("Your teams in %(account)s may not pay by %(method)s (they may use: none).",
+                                account=account, method=method)
+        ]
         return None
     return method
 
@@ -307,20 +316,22 @@ def _priced_lines(
         at = f"lines.{n}"
         plan = plans.get(line.plan_id)
         if not 1 <= line.quantity <= MAX_QUANTITY:
-            errors[f"{at}.quantity"] = [f"Order between 1 and {MAX_QUANTITY} units."]
+            errors[f"{at}.quantity"] = [say("Order between 1 and %(most)s units.", most=MAX_QUANTITY)]
         if plan is None:
-            errors[f"{at}.plan_id"] = [f"There is no plan {line.plan_id}."]
+            errors[f"{at}.plan_id"] = [say("There is no plan %(id)s.", id=line.plan_id)]
             continue
         if blockers.get(plan.id):
             errors[f"{at}.plan_id"] = blockers[plan.id]
             continue
         price = resolve_prices(session, payer, [plan], max(line.quantity, 1)).get(plan.id)
         if price is None:
-            errors[f"{at}.plan_id"] = [f"{plan.product.name} {plan.name} is not for sale to {payer.name}."]
+            errors[f"{at}.plan_id"] = [say("%(product)s %(plan)s is not for sale to %(payer)s.", product=plan.product.name,
+                                           plan=plan.name, payer=payer.name)]
             continue
         product_type = declared[plan.product.key][1]
         if product_type.fixed_quantity and line.quantity != 1:
-            errors[f"{at}.quantity"] = [f"Each {plan.product.unit} is a line of its own: order a quantity of 1."]
+            errors[f"{at}.quantity"] = [say("Each %(unit)s is a line of its own: order a quantity of 1.",
+                                            unit=plan.product.unit)]
             continue
         try:
             params = product_type.load_params(plan.code, line.params)
@@ -335,7 +346,8 @@ def _priced_lines(
         if product_type.one_subscription_per_account:
             subscription = live.get(plan.product_id)
             if plan.product_id in singletons_ordered:
-                errors[f"{at}.plan_id"] = [f"{owner.name} can have one {plan.product.name}: order one plan of it."]
+                errors[f"{at}.plan_id"] = [say("%(account)s can have one %(product)s: order one plan of it.",
+                                               account=owner.name, product=plan.product.name)]
                 continue
             singletons_ordered.add(plan.product_id)
             if subscription is not None:
@@ -363,13 +375,15 @@ def _live_subscriptions(session: Session, owner: Account, product_ids: set[int])
 
 def _change_problem(session: Session, subscription: Subscription, plan: Plan, owner: Account) -> str | None:
     if subscription.plan_id == plan.id:
-        return f"{owner.name} already has {plan.product.name} {plan.name}."
+        return say("%(account)s already has %(product)s %(plan)s.", account=owner.name, product=plan.product.name,
+                   plan=plan.name)
     busy = session.scalar(select(ProvisioningRequest.id).where(
         ProvisioningRequest.subscription_id == subscription.id,
         ProvisioningRequest.status.in_(OPEN_REQUEST_STATUSES),
     ))
     if busy is not None:
-        return f"{owner.name}'s {plan.product.name} is being changed already; order again once that is done."
+        return say("%(account)s's %(product)s is being changed already; order again once that is done.",
+                   account=owner.name, product=plan.product.name)
     return None
 
 
@@ -395,16 +409,19 @@ def confirm_payment(
     actor.require(Permission.PAY)
     order = order_for_update(session, order_id)
     if order is None or order.seller_id != actor.account.id:
-        raise NotFoundError(f"No order {order_id} waits for {actor.account.name} to confirm its payment.")
+        raise NotFoundError(say("No order %(id)s waits for %(account)s to confirm its payment.", id=order_id,
+                                account=actor.account.name))
     errors: dict[str, list[str]] = {}
     details = checked_payment(method, reference, amount, order.currency, errors)
     short: dict[str, list[str]] = {}
     if details.amount is not None and details.amount < order.amount_due:
-        short["amount"] = [f"The order needs {order.amount_due}; {details.amount} does not cover it."]
+        short["amount"] = [say("The order needs %(due)s; %(paid)s does not cover it.", due=order.amount_due,
+                               paid=details.amount)]
     raise_field_errors(errors, taken=short)
     assert details.method is not None and details.amount is not None
     if order.status is not OrderStatus.AWAITING_PAYMENT:
-        raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: it does not wait for a payment.")
+        raise ConflictError(say("Order %(id)s is %(status)s: it does not wait for a payment.", id=order.id,
+                                status=order.status.replace("_", " ")))
     record_order_payment(session, order, actor=actor, method=details.method, reference=details.reference,
                          paid=details.amount, action="order.payment_confirmed")
     return order
@@ -438,11 +455,11 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str =
     """Withdraw an order that still waits for its payment: its buyer may, and so may its seller."""
     order = order_for_update(session, order_id)
     if order is None or not _visible(order, actor.account):
-        raise NotFoundError(f"No order {order_id}.")
+        raise NotFoundError(say("No order %(id)s.", id=order_id))
     actor.require(Permission.PAY if order.seller_id == actor.account.id else Permission.PURCHASE)
     if order.status is not OrderStatus.AWAITING_PAYMENT:
-        raise ConflictError(f"Order {order.id} is {order.status.replace('_', ' ')}: only an order waiting for its "
-                            "payment can be cancelled. Cancel its subscriptions instead.")
+        raise ConflictError(say("Order %(id)s is %(status)s: only an order waiting for its payment can be cancelled. "
+                                "Cancel its subscriptions instead.", id=order.id, status=order.status.replace("_", " ")))
     move_order(session, order, OrderStatus.CANCELLED)
     record_event(session, account=actor.account, by=actor.user, action="order.cancelled", target=order,
                  changes={"reason": reason.strip()})
@@ -455,8 +472,40 @@ def get_order(session: Session, viewer: Account, order_id: int) -> Order:
     """Return an order the viewer may see: one whose payer is the viewer or below it."""
     order = session.scalar(visible_orders(viewer).where(Order.id == order_id))
     if order is None:
-        raise NotFoundError(f"No order {order_id}.")
+        raise NotFoundError(say("No order %(id)s.", id=order_id))
     return order
+
+
+#: Who an order is for, apart from the ``Account`` its visibility joins (its payer).
+_Owner = aliased(Account, name="order_owner")
+#: The name of the account an order is for, as a column lists sort by.
+OWNER_NAME = select(_Owner.name).where(_Owner.id == Order.owner_id).correlate(Order).scalar_subquery()
+
+
+def orders_matching(
+    viewer: Account,
+    *,
+    account_id: int | None = None,
+    status: OrderStatus | None = None,
+    seller_id: int | None = None,
+    search: str | None = None,
+) -> Select[tuple[Order]]:
+    """The query of the orders ``viewer`` may see, for one owner, of one status, sold by one seller, and whose
+    number is ``search`` or whose account's name holds it; unordered."""
+    query = visible_orders(viewer)
+    if account_id is not None:
+        query = query.where(Order.owner_id == account_id)
+    if status is not None:
+        query = query.where(Order.status == status)
+    if seller_id is not None:
+        query = query.where(Order.seller_id == seller_id)
+    term = (search or "").strip()
+    if term:
+        number = term.removeprefix("#").strip()
+        named = OWNER_NAME.icontains(term, autoescape=True)
+        is_number = number.isascii() and number.isdigit() and len(number) <= 18  # past that, no id the database holds
+        query = query.where(or_(Order.id == int(number), named) if is_number else named)
+    return query
 
 
 def list_orders(
@@ -470,19 +519,13 @@ def list_orders(
     limit: int = 50,
 ) -> list[Order]:
     """Orders the viewer may see, newest first, filtered by owner, status or seller, paged by keyset."""
-    query = visible_orders(viewer)
-    if account_id is not None:
-        query = query.where(Order.owner_id == account_id)
-    if status is not None:
-        query = query.where(Order.status == status)
-    if seller_id is not None:
-        query = query.where(Order.seller_id == seller_id)
+    query = orders_matching(viewer, account_id=account_id, status=status, seller_id=seller_id)
     if after_id is not None:
         query = query.where(Order.id < after_id)
     return list(session.scalars(query.order_by(Order.id.desc()).limit(limit)))
 
 
-def visible_orders(viewer: Account) -> Any:
+def visible_orders(viewer: Account) -> Select[tuple[Order]]:
     """The query of the orders ``viewer`` may see: those it or an account below it pays."""
     return (
         select(Order)
@@ -513,7 +556,8 @@ def set_payment_confirmation(session: Session, *, actor: Actor, methods: Sequenc
         except ValueError:
             unknown.append(value)
     if unknown:
-        raise ValidationError({"payment_confirmation_methods": [f"Not payment methods: {', '.join(map(repr, unknown))}."]})
+        raise ValidationError({"payment_confirmation_methods": [say("Not payment methods: %(unknown)s.",
+                                                                    unknown=", ".join(map(repr, unknown)))]})
     account = actor.account
     before, after = list(account.payment_confirmation_methods), sorted(set(chosen))
     if before != after:

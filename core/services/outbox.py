@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import end_before_outside_call
 from core.errors import ValidationError
-from core.i18n import DEFAULT_LOCALE
+from core.i18n import DEFAULT_LOCALE, say
 from core.mail import MailTransport
 from core.models.outbox import EMAIL_STATES, EmailStatus, OutboxEmail
 from core.models.storefronts import Storefront
@@ -81,12 +81,12 @@ def queue_email(
     errors: dict[str, list[str]] = {}
     for field, value in (("to", to), ("reply_to", reply_to)):
         if value is not None and not _ADDRESS.match(value):
-            errors[field] = [f"{value!r} is not an email address."]
+            errors[field] = [say("%(email)s is not an email address.", email=repr(value))]
     for field, value in (("subject", subject), ("sender_name", sender_name)):
         if value is not None and ("\r" in value or "\n" in value):
-            errors[field] = ["Must be a single line."]
+            errors[field] = [say("Must be a single line.")]
     if not subject.strip():
-        errors["subject"] = ["An email needs a subject."]
+        errors["subject"] = [say("An email needs a subject.")]
     if errors:
         raise ValidationError(errors)
     if brand is not None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
-from core.i18n import DEFAULT_LOCALE, supported, translations
+from core.i18n import DEFAULT_LOCALE, say, supported, translations
 from core.models.invitations import PasswordReset
 from core.models.people import LoginSession, LoginThrottle, User
 from core.models.storefronts import Storefront
@@ -82,11 +82,11 @@ def open_password_reset(session: Session, token: str, *, for_update: bool = Fals
     query = select(PasswordReset).where(PasswordReset.token_hash == secret_hash(token))
     reset = session.scalar(query.with_for_update() if for_update else query)
     if reset is None:
-        raise NotFoundError("This password reset link is not valid. Check that you copied all of it.")
+        raise NotFoundError(say("This password reset link is not valid. Check that you copied all of it."))
     if reset.used_at is not None:
-        raise ResetLinkGoneError("This password reset link has already been used. Ask for a new one if you need it.")
+        raise ResetLinkGoneError(say("This password reset link has already been used. Ask for a new one if you need it."))
     if reset.expires_at <= utcnow() or not reset.user.active:
-        raise ResetLinkGoneError("This password reset link has expired. Ask for a new one.")
+        raise ResetLinkGoneError(say("This password reset link has expired. Ask for a new one."))
     return reset
 
 
@@ -97,7 +97,7 @@ def reset_password(session: Session, *, token: str, password: str, confirmation:
     if problems := check_password_strength(password):
         errors["password"] = problems
     if confirmation != password:
-        errors["confirmation"] = ["The two passwords differ."]
+        errors["confirmation"] = [say("The two passwords differ.")]
     if errors:
         raise ValidationError(errors)
     user = reset.user

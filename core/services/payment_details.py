@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import ValidationError
+from core.i18n import say
 from core.money import Money, to_decimal
 from core.permissions import PaymentMethod
 
@@ -29,12 +30,13 @@ def checked_payment(method: str, reference: str, amount: Decimal | str, currency
     try:
         payment_method = PaymentMethod(method)
     except ValueError:
-        errors["method"] = [f"{method!r} is not a payment method: use {', '.join(PaymentMethod)}."]
+        errors["method"] = [say("%(method)s is not a payment method: use %(methods)s.", method=repr(method),
+                                methods=", ".join(PaymentMethod))]
     reference = reference.strip()
     if not reference:
-        errors["reference"] = ["Give the payment's reference (the transfer's reference, a receipt number, ...)."]
+        errors["reference"] = [say("Give the payment's reference (the transfer's reference, a receipt number, ...).")]
     elif len(reference) > MAX_REFERENCE:
-        errors["reference"] = [f"Use at most {MAX_REFERENCE} characters."]
+        errors["reference"] = [say("Use at most %(most)s characters.", most=MAX_REFERENCE)]
     paid = None
     try:
         paid = Money(to_decimal(amount, "amount"), currency)

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, contains_eager
 
 from core.errors import PermissionDeniedError, ValidationError
-from core.i18n import LOCALES
+from core.i18n import LOCALES, say
 from core.models.accounts import Account, AccountKind
 from core.models.people import Membership, Team, User
 from core.passwords import MIN_LENGTH, hash_password
@@ -33,9 +33,9 @@ def check_password_strength(password: str) -> list[str]:
     """Return what is wrong with ``password`` as a new password (nothing when it is fine)."""
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"Use at least {MIN_LENGTH} characters.")
+        problems.append(say("Use at least %(count)s characters.", count=MIN_LENGTH))
     if password.strip() != password:
-        problems.append("Do not start or end with spaces.")
+        problems.append(say("Do not start or end with spaces."))
     return problems
 
 
@@ -44,10 +44,10 @@ def create_user(session: Session, *, email: str, name: str, password: str | None
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if not is_email_address(email):
-        errors["email"] = [f"{email!r} is not an email address."]
+        errors["email"] = [say("%(email)s is not an email address.", email=repr(email))]
     elif session.scalar(select(exists().where(User.email == email))):
-        errors["email"] = ["A person with this email already exists."]
-    name = checked_name(name, "name", errors, missing="Give the person's name.", max_length=PERSON_NAME_MAX_LENGTH)
+        errors["email"] = [say("A person with this email already exists.")]
+    name = checked_name(name, "name", errors, missing=say("Give the person's name."), max_length=PERSON_NAME_MAX_LENGTH)
     if password is not None and (problems := check_password_strength(password)):
         errors["password"] = problems
     if errors:
@@ -62,9 +62,9 @@ def update_profile(session: Session, user: User, *, name: str, locale: str | Non
     """Set what the person says of themselves: their name, and the language pages and emails use for them
     (``None``: their browser's on pages, English in emails)."""
     errors: dict[str, list[str]] = {}
-    name = checked_name(name, "name", errors, missing="Give your name.", max_length=PERSON_NAME_MAX_LENGTH)
+    name = checked_name(name, "name", errors, missing=say("Give your name."), max_length=PERSON_NAME_MAX_LENGTH)
     if locale is not None and locale not in LOCALES:
-        errors["locale"] = [f"Choose one of: {', '.join(LOCALES)}."]
+        errors["locale"] = [say("Choose one of: %(choices)s.", choices=", ".join(LOCALES))]
     if errors:
         raise ValidationError(errors)
     user.name, user.locale = name, locale
@@ -131,4 +131,5 @@ def permissions_in(session: Session, user: User, account: Account) -> frozenset[
 def require_permission(session: Session, user: User, account: Account, permission: Permission) -> None:
     """Raise ``PermissionDeniedError`` unless one of the user's teams in ``account`` grants it."""
     if permission not in permissions_in(session, user, account):
-        raise PermissionDeniedError(f"Your teams in {account.name} do not have the {permission} permission.")
+        raise PermissionDeniedError(say("Your teams in %(account)s do not have the %(permission)s permission.",
+                                         account=account.name, permission=permission))

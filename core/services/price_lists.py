@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError, raise_field_errors
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
 from core.models.people import User
@@ -36,7 +37,7 @@ def _require(session: Session, by: User | None, seller: Account) -> None:
 
 def _require_distributor(account: Account) -> None:
     if account.kind is not AccountKind.DISTRIBUTOR:
-        raise PermissionDeniedError("Only a distributor chooses what is on sale in its tree.")
+        raise PermissionDeniedError(say("Only a distributor chooses what is on sale in its tree."))
 
 
 def get_price_list(session: Session, *, seller: Account, price_list_id: int) -> PriceList:
@@ -51,7 +52,7 @@ def get_price_list(session: Session, *, seller: Account, price_list_id: int) -> 
         .execution_options(populate_existing=True)
     )
     if price_list is None:
-        raise NotFoundError(f"No price list {price_list_id}.")
+        raise NotFoundError(say("No price list %(id)s.", id=price_list_id))
     return price_list
 
 
@@ -133,34 +134,34 @@ def create_price_list(
     _require(session, by, seller)
     kind = PriceListKind(kind)
     if seller.kind is AccountKind.CUSTOMER:
-        raise PermissionDeniedError(f"{seller.name} sells to nobody: a customer keeps no price lists.")
+        raise PermissionDeniedError(say("%(seller)s sells to nobody: a customer keeps no price lists.", seller=seller.name))
     errors: dict[str, list[str]] = {}
     unknown: dict[str, list[str]] = {}
     taken: dict[str, list[str]] = {}
     buyer_kind = _BUYER_KINDS[kind]
     if kind is PriceListKind.WHOLESALE and seller.kind is not AccountKind.DISTRIBUTOR:
-        errors["kind"] = ["Only a distributor sells wholesale, to its resellers."]
+        errors["kind"] = [say("Only a distributor sells wholesale, to its resellers.")]
     if not name.strip():
-        errors["name"] = ["Name the list."]
+        errors["name"] = [say("Name the list.")]
     try:
         currency = Money(0, currency.strip().upper()).currency
     except ValidationError as error:
         errors.update(error.fields)
     if tier is not None and kind is not PriceListKind.WHOLESALE:
-        errors["tier"] = ["Tiers are for the wholesale lists of resellers."]
+        errors["tier"] = [say("Tiers are for the wholesale lists of resellers.")]
     elif tier is not None and buyer is not None:
-        errors["tier"] = ["A list is for one reseller tier or one buyer: leave the tier out for a buyer's own list."]
+        errors["tier"] = [say("A list is for one reseller tier or one buyer: leave the tier out for a buyer's own list.")]
     if buyer is not None and (buyer.parent_id != seller.id or buyer.kind is not buyer_kind):
-        unknown["buyer_id"] = [f"The buyer must be a {buyer_kind} that {seller.name} sells to."]
+        unknown["buyer_id"] = [say("The buyer must be a %(kind)s that %(seller)s sells to.", kind=buyer_kind, seller=seller.name)]
     markup = None
     if markup_percent is not None:
         markup = to_decimal(markup_percent, "markup_percent")
         if not Decimal(-100) < markup < Decimal(10_000):
-            errors["markup_percent"] = ["A markup is more than -100 % and less than 10000 %."]
+            errors["markup_percent"] = [say("A markup is more than -100 % and less than 10000 %.")]
     audience = audience_key(tier or None, buyer.id if buyer else None)
     if session.scalar(select(PriceList.id).where(PriceList.seller_id == seller.id, PriceList.kind == kind,
                                                  PriceList.audience == audience)):
-        taken["audience"] = ["This seller already has a list for these buyers: change that one."]
+        taken["audience"] = [say("This seller already has a list for these buyers: change that one.")]
     raise_field_errors(errors, unknown=unknown, taken=taken)
     price_list = PriceList(
         seller=seller, kind=kind, name=name.strip(), currency=currency, tier=tier or None,
@@ -183,7 +184,7 @@ def set_markup(
     _require(session, by, price_list.seller)
     markup = to_decimal(markup_percent, "markup_percent") if markup_percent is not None else None
     if markup is not None and not Decimal(-100) < markup < Decimal(10_000):
-        raise ValidationError({"markup_percent": ["A markup is more than -100 % and less than 10000 %."]})
+        raise ValidationError({"markup_percent": [say("A markup is more than -100 % and less than 10000 %.")]})
     before = price_list.markup_percent
     if before == markup:
         return
@@ -211,21 +212,22 @@ def set_price(
     errors: dict[str, list[str]] = {}
     off_sale: dict[str, list[str]] = {}
     if plan.id not in {p.id for p in purchasable_plans(session, price_list.seller)}:
-        off_sale["plan_id"] = [f"{plan.name} is not on sale in {price_list.seller.name}'s catalog."]
+        off_sale["plan_id"] = [say("%(plan)s is not on sale in %(seller)s's catalog.", plan=plan.name,
+                                    seller=price_list.seller.name)]
     amount = to_decimal(unit_price, "unit_price")
     fee = to_decimal(setup_fee, "setup_fee") if setup_fee is not None else None
     tiers = sorted((int(quantity), to_decimal(price, "volume_tiers")) for quantity, price in volume_tiers)
     if amount < 0:
-        errors["unit_price"] = ["A price cannot be negative."]
+        errors["unit_price"] = [say("A price cannot be negative.")]
     if fee is not None and fee < 0:
-        errors["setup_fee"] = ["A setup fee cannot be negative."]
+        errors["setup_fee"] = [say("A setup fee cannot be negative.")]
     quantities = [quantity for quantity, _ in tiers]
     if any(q < 2 for q in quantities) or len(set(quantities)) != len(quantities):
-        errors["volume_tiers"] = ["Each tier starts at a different quantity of 2 or more."]
+        errors["volume_tiers"] = [say("Each tier starts at a different quantity of 2 or more.")]
     elif any(price < 0 for _, price in tiers) or any(
         later > earlier for (_, earlier), (_, later) in zip([(1, amount), *tiers], tiers, strict=False)
     ):
-        errors["volume_tiers"] = ["The more units, the lower (or equal) the unit price; never negative."]
+        errors["volume_tiers"] = [say("The more units, the lower (or equal) the unit price; never negative.")]
     raise_field_errors(errors, taken=off_sale)
     entry = session.scalar(
         select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
@@ -255,7 +257,7 @@ def remove_price(session: Session, *, price_list: PriceList, plan: Plan, by: Use
         select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
     )
     if entry is None:
-        raise NotFoundError(f"{plan.name} has no price in {price_list.name}.")
+        raise NotFoundError(say("%(plan)s has no price in %(list)s.", plan=plan.name, list=price_list.name))
     session.delete(entry)  # with its volume tiers
     record_event(session, account=price_list.seller, by=by, action="price.removed", target=price_list,
                  changes={"plan": plan.code})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.db import end_before_outside_call
 from core.errors import NotFoundError
+from core.i18n import say
 from core.models.subscriptions import Subscription
 from core.permissions import Permission
 from core.product_users import IssuedPassword, ProductUser, Seats, ServiceRef, UserDirectory
@@ -44,7 +45,7 @@ def managed_users(session: Session, actor: Actor, subscription_id: int) -> Manag
     subscription = get_subscription(session, actor.account, subscription_id)
     directory = declared_type(subscription.product).user_directory()
     if directory is None:
-        raise NotFoundError(f"{subscription.product.name} has no users to manage.")
+        raise NotFoundError(say("%(product)s has no users to manage.", product=subscription.product.name))
     service = ServiceRef(subscription_id=subscription.id, plan_code=subscription.plan.code,
                          plan_name=subscription.plan.name, data=dict(subscription.provisioning_data))
     end_before_outside_call(session)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.errors import ConflictError
+from core.i18n import say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import OrderLine
@@ -136,8 +137,8 @@ def _new_request(session: Session, subscription: Subscription, action: Lifecycle
                  order_line: OrderLine | None = None) -> ProvisioningRequest:
     if subscription.id is not None and (busy := open_request(session, subscription)) is not None:
         raise ConflictError(
-            f"{subscription.product.name} {subscription.plan.name} is busy with a {busy.action} request "
-            f"({busy.status}); try again once it is over."
+            say("%(product)s %(plan)s is busy with a %(action)s request (%(status)s); try again once it is over.",
+                product=subscription.product.name, plan=subscription.plan.name, action=busy.action, status=busy.status)
         )
     now = utcnow()
     request = ProvisioningRequest(

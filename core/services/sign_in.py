@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, contains_eager
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import NotAuthenticatedError, NotFoundError
-from core.i18n import Translator
+from core.i18n import Translator, say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.people import LoginSession, LoginThrottle, Team, User
@@ -68,7 +68,7 @@ class NotACustomerHereError(SignInError):
     the same refusal, holding the person, for a storefront that tells them where their account went."""
 
     def __init__(self, user: User) -> None:
-        super().__init__("That email and password do not match an active account.")
+        super().__init__(say("That email and password do not match an active account."))
         self.user = user
 
 
@@ -77,7 +77,7 @@ class NotStaffError(SignInError):
     for sellers' staff, and customers serve themselves on their seller's storefront."""
 
     def __init__(self, user: User) -> None:
-        super().__init__("The back office is for the staff of distributors and resellers.")
+        super().__init__(say("The back office is for the staff of distributors and resellers."))
         self.user = user
 
 
@@ -143,9 +143,9 @@ def sign_in(
     if commit_attempt:
         session.commit()  # the attempt stands, and nothing is held while the password is checked
     if waiting:
-        raise ThrottledError("Too many failed attempts. Wait a few minutes, then try again.")
+        raise ThrottledError(say("Too many failed attempts. Wait a few minutes, then try again."))
     if user_id is None or not verify_password(password_hash, password):
-        raise SignInError("That email and password do not match an active account.")
+        raise SignInError(say("That email and password do not match an active account."))
     # A hash of older parameters is made again now, like the check, before the next transaction holds anything.
     rehashed = hash_password(password) if needs_rehash(password_hash or "") else None
     user = session.get_one(User, user_id)
@@ -155,7 +155,7 @@ def sign_in(
         accounts = accounts_of(session, user, customers_of=storefront.account if storefront is not None else None,
                                staff=storefront is None)
     if not user.active:
-        raise SignInError("That email and password do not match an active account.")
+        raise SignInError(say("That email and password do not match an active account."))
     if storefront is not None and not accounts:
         raise NotACustomerHereError(user)
     if storefront is None and not user.platform_operator and all(account.kind is AccountKind.CUSTOMER for account in accounts):
@@ -191,7 +191,7 @@ def unlock_sign_in(session: Session, token: str) -> str:
     row = session.scalar(select(LoginThrottle).where(LoginThrottle.unlock_token_hash == secret_hash(token))
                          .with_for_update())
     if row is None:
-        raise NotFoundError("This link does not unlock anything: it was used already, or the pause is over.")
+        raise NotFoundError(say("This link does not unlock anything: it was used already, or the pause is over."))
     row.failures, row.locked_until, row.unlock_token_hash = 0, None, None
     return row.key.removeprefix("email:")
 
@@ -289,4 +289,4 @@ def switch_account(session: Session, login_session: LoginSession, account_id: in
         if account.id == account_id:
             login_session.account_id = account.id
             return account
-    raise NotFoundError(f"No account {account_id}.")
+    raise NotFoundError(say("No account %(id)s.", id=account_id))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
-from core.i18n import supported, translations
+from core.i18n import say, supported, translations
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.models.sign_ups import SignUp
@@ -74,10 +74,10 @@ def start_sign_up(
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if not is_email_address(email):
-        errors["email"] = ["Enter an email address, such as name@example.com."]
-    name = checked_name(name, "name", errors, missing="Give your name.", max_length=PERSON_NAME_MAX_LENGTH)
+        errors["email"] = [say("Enter an email address, such as name@example.com.")]
+    name = checked_name(name, "name", errors, missing=say("Give your name."), max_length=PERSON_NAME_MAX_LENGTH)
     company_name = checked_name(company_name, "company_name", errors, max_length=NAME_MAX_LENGTH,
-                                missing="Give your organisation's name (or your own, if you buy for yourself).")
+                                missing=say("Give your organisation's name (or your own, if you buy for yourself)."))
     if problems := check_password_strength(password):
         errors["password"] = problems
     if errors:
@@ -116,9 +116,9 @@ def pending_sign_up(session: Session, token: str, *, for_update: bool = False) -
     query = select(SignUp).where(SignUp.token_hash == secret_hash(token))
     sign_up = session.scalar(query.with_for_update() if for_update else query)
     if sign_up is None:
-        raise NotFoundError("This link is not valid.")
+        raise NotFoundError(say("This link is not valid."))
     if sign_up.confirmed_at is not None or sign_up.expires_at <= utcnow():
-        raise SignUpLinkGoneError("This link has been used or has expired. Sign up again, or sign in.")
+        raise SignUpLinkGoneError(say("This link has been used or has expired. Sign up again, or sign in."))
     return sign_up
 
 
@@ -129,7 +129,7 @@ def confirm_sign_up(session: Session, token: str) -> Confirmed:
     user = session.scalar(select(User).where(User.email == sign_up.email))
     existing_login = user is not None and user.password_hash is not None
     if user is not None and not user.active:
-        raise ValidationError({"email": [f"The login {user.email} is disabled."]})
+        raise ValidationError({"email": [say("The login %(email)s is disabled.", email=user.email)]})
     if user is None:
         user = create_user(session, email=sign_up.email, name=sign_up.name)
     if not existing_login:

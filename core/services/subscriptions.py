@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, Text, cast, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.errors import CascadeError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.i18n import _, say
 from core.models.accounts import Account
-from core.models.catalog import Plan
+from core.models.catalog import Plan, Product
 from core.models.people import Membership, Team, User
 from core.models.provisioning import ProvisioningRequest, RequestStatus
 from core.models.subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus, SuspendReason
@@ -39,14 +40,44 @@ S = SubscriptionStatus
 #: The step a renewal its owner asked for waits on when another account (its reseller) pays for it.
 APPROVE_RENEWAL = "approve-renewal"
 
-def visible_subscriptions(viewer: Account) -> Any:
-    """The query of the subscriptions ``viewer`` may see: its own and those of the accounts below it."""
-    return (
+def visible_subscriptions(
+    viewer: Account,
+    *,
+    account_id: int | None = None,
+    product_id: int | None = None,
+    status: SubscriptionStatus | None = None,
+    seller_id: int | None = None,
+    search: str | None = None,
+) -> Select[tuple[Subscription]]:
+    """The query of the subscriptions ``viewer`` may see: its own and those of the accounts below it, narrowed to
+    one owner, product, status or seller, and to those ``search`` names (see ``_named``)."""
+    query = (
         select(Subscription)
         .join(Account, Account.id == Subscription.owner_id)
         .where(Account.path.startswith(viewer.path, autoescape=True))
         .options(joinedload(Subscription.plan), joinedload(Subscription.product), joinedload(Subscription.owner),
                  joinedload(Subscription.payer))
+    )
+    for column, value in ((Subscription.owner_id, account_id), (Subscription.product_id, product_id),
+                          (Subscription.status, status), (Subscription.seller_id, seller_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if search and (words := search.strip()):
+        query = query.where(_named(words))
+    return query
+
+
+def _named(words: str) -> ColumnElement[bool]:
+    """Subscriptions ``words`` name: their number (``12``, ``#12``), or part of their owner's name or domain, their
+    product's or plan's name, or what their parameters say (the domain or tenant a label shows)."""
+    number = words.lstrip("#")
+    return or_(
+        Subscription.id == int(number) if number.isdigit() and len(number) < 10 else false(),
+        Account.name.icontains(words, autoescape=True),
+        Account.primary_domain.icontains(words, autoescape=True),
+        Subscription.product_id.in_(select(Product.id).where(Product.name.icontains(words, autoescape=True))),
+        Subscription.plan_id.in_(select(Plan.id).where(Plan.name.icontains(words, autoescape=True))),
+        cast(Subscription.params, Text).icontains(words, autoescape=True),
     )
 
 
@@ -57,7 +88,7 @@ def get_subscription(session: Session, viewer: Account, subscription_id: int, *,
         query = query.with_for_update(of=Subscription)
     subscription = session.scalar(query)
     if subscription is None:
-        raise NotFoundError(f"No subscription {subscription_id}.")
+        raise NotFoundError(say("No subscription %(id)s.", id=subscription_id))
     return subscription
 
 
@@ -73,15 +104,8 @@ def list_subscriptions(
     limit: int = 50,
 ) -> list[Subscription]:
     """Subscriptions the viewer may see, by id, filtered and paged by keyset."""
-    query = visible_subscriptions(viewer)
-    if account_id is not None:
-        query = query.where(Subscription.owner_id == account_id)
-    if product_id is not None:
-        query = query.where(Subscription.product_id == product_id)
-    if status is not None:
-        query = query.where(Subscription.status == status)
-    if seller_id is not None:
-        query = query.where(Subscription.seller_id == seller_id)
+    query = visible_subscriptions(viewer, account_id=account_id, product_id=product_id, status=status,
+                                  seller_id=seller_id)
     if after_id is not None:
         query = query.where(Subscription.id > after_id)
     return list(session.scalars(query.order_by(Subscription.id).limit(limit)))
@@ -162,7 +186,7 @@ def act_on_subscription(
 ) -> Subscription:
     """Do ``action`` (one of ``ACTIONS``) to a subscription, with the action's ``arguments``."""
     if action not in _ACTIONS:
-        raise NotFoundError(f"Subscriptions have no action {action!r}.")
+        raise NotFoundError(say("Subscriptions have no action '%(action)s'.", action=action))
     declared = _ACTIONS[action]
     actor.require(declared.permission)
     subscription = get_subscription(session, actor.account, subscription_id, for_update=True)
@@ -189,21 +213,25 @@ def available_actions(session: Session, actor: Actor, subscription: Subscription
 
 # Each action is a check (may it be taken now? it raises why not) and its effect.
 
-def _seller_side(actor: Actor, subscription: Subscription, what: str) -> None:
+def _seller_side(actor: Actor, subscription: Subscription, refusal: str) -> None:
+    """``refusal`` (a message marked with ``_``, its product in ``%(product)s``) when the actor is its owner."""
     if actor.account.id == subscription.owner_id:
-        raise PermissionDeniedError(f"Only the seller of {subscription.product.name} can {what} it.")
+        raise PermissionDeniedError(say(refusal, product=subscription.product.name))
 
 
 def _not_busy(now: _Now) -> None:
     if now.busy is not None:
-        raise ConflictError(f"A {now.busy.action} of this subscription is in progress ({now.busy.status}); "
-                            "try again once it is over.")
+        raise ConflictError(say("A %(action)s of this subscription is in progress (%(status)s); try again once it is over.",
+                                action=now.busy.action, status=now.busy.status))
 
 
 def _require_status(subscription: Subscription, allowed: set[SubscriptionStatus], what: str) -> None:
+    """Refuse unless its status is ``allowed``: ``what`` (marked with ``_``) says what it cannot be."""
     if subscription.status not in allowed:
         status = subscription.status.replace("_", " ")
-        raise ConflictError(f"{'An' if status[0] in 'aeiou' else 'A'} {status} subscription cannot be {what}.")
+        refusal = (say("An %(status)s subscription cannot be %(what)s.", status=status, what=say(what)) if status[0] in "aeiou"
+                   else say("A %(status)s subscription cannot be %(what)s.", status=status, what=say(what)))
+        raise ConflictError(refusal)
 
 
 def _expired(subscription: Subscription) -> bool:
@@ -211,7 +239,7 @@ def _expired(subscription: Subscription) -> bool:
 
 
 def _check_change(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _require_status(subscription, {S.ACTIVE, S.TRIAL}, "changed (undo its cancellation or resume it first)")
+    _require_status(subscription, {S.ACTIVE, S.TRIAL}, _("changed (undo its cancellation or resume it first)"))
     _not_busy(now)
 
 
@@ -222,25 +250,25 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
     if plan_id is not None:
         found = session.get(Plan, plan_id)
         if found is None or found.product_id != subscription.product_id or found.retired_at is not None:
-            errors["plan_id"] = [f"Choose another plan of {subscription.product.name}."]
+            errors["plan_id"] = [say("Choose another plan of %(product)s.", product=subscription.product.name)]
         else:
             plan = found
     new_quantity = subscription.quantity if quantity is None else quantity
     if not 1 <= new_quantity <= MAX_QUANTITY:
-        errors["quantity"] = [f"Choose between 1 and {MAX_QUANTITY} units."]
+        errors["quantity"] = [say("Choose between 1 and %(most)s units.", most=MAX_QUANTITY)]
     elif new_quantity != subscription.quantity and declared_type(subscription.product).fixed_quantity:
-        errors["quantity"] = [f"A subscription to {subscription.product.name} is one {subscription.product.unit}: "
-                              "its quantity does not change."]
+        errors["quantity"] = [say("A subscription to %(product)s is one %(unit)s: its quantity does not change.",
+                                  product=subscription.product.name, unit=subscription.product.unit)]
     if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
         if subscription.has_scheduled_change:
             _drop_scheduled_change(session, actor, subscription)
             return
-        errors["plan_id" if plan_id is not None else "quantity"] = ["That is what the subscription has already."]
+        errors["plan_id" if plan_id is not None else "quantity"] = [say("That is what the subscription has already.")]
     price = None
     if not errors:
         price = resolve_prices(session, subscription.payer, [plan], new_quantity).get(plan.id)
         if price is None:
-            errors["plan_id"] = [f"{plan.name} is not for sale to {subscription.payer.name}."]
+            errors["plan_id"] = [say("%(plan)s is not for sale to %(account)s.", plan=plan.name, account=subscription.payer.name)]
         elif blockers := purchase_blockers(session, subscription.owner, [plan])[plan.id]:
             errors["plan_id"] = blockers
     if errors:
@@ -258,8 +286,8 @@ def _drop_scheduled_change(session: Session, actor: Actor, subscription: Subscri
 
 
 def _check_suspend(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _seller_side(actor, subscription, "suspend")
-    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.PENDING_CANCELLATION}, "suspended")
+    _seller_side(actor, subscription, _("Only the seller of %(product)s can suspend it."))
+    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.PENDING_CANCELLATION}, _("suspended"))
     _not_busy(now)
 
 
@@ -269,10 +297,10 @@ def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note
 
 
 def _check_resume(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _seller_side(actor, subscription, "resume")
-    _require_status(subscription, {S.SUSPENDED}, "resumed")
+    _seller_side(actor, subscription, _("Only the seller of %(product)s can resume it."))
+    _require_status(subscription, {S.SUSPENDED}, _("resumed"))
     if _expired(subscription):
-        raise ConflictError("It was suspended because it was not renewed: renew it to bring it back.")
+        raise ConflictError(say("It was suspended because it was not renewed: renew it to bring it back."))
     _not_busy(now)
 
 
@@ -281,7 +309,7 @@ def _resume(session: Session, actor: Actor, subscription: Subscription, *, note:
 
 
 def _check_cancel(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}, "cancelled")
+    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}, _("cancelled"))
     _not_busy(now)
 
 
@@ -290,7 +318,8 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
     try:
         asked = Timing(when)
     except ValueError:
-        raise ValidationError({"when": [f"Choose {str(Timing.NOW)!r} or {str(Timing.END_OF_TERM)!r}."]}) from None
+        raise ValidationError({"when": [say("Choose '%(now)s' or '%(end_of_term)s'.", now=str(Timing.NOW),
+                                             end_of_term=str(Timing.END_OF_TERM))]}) from None
     product_type = declared_type(subscription.product)
     timing = product_type.cancel_timing(Cancellation(
         plan=product_type.plan(subscription.plan.code), quantity=subscription.quantity, asked=asked,
@@ -303,7 +332,7 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
     if timing is Timing.NOW:
         request_provisioning(session, subscription, LifecycleAction.CANCEL, by=actor.user, payload={"note": note.strip()})
         return
-    _require_status(subscription, {S.ACTIVE, S.TRIAL}, "cancelled at the end of its term (cancel it now instead)")
+    _require_status(subscription, {S.ACTIVE, S.TRIAL}, _("cancelled at the end of its term (cancel it now instead)"))
     subscription.cancel_at = subscription.term_end or subscription.current_period_end
     record_change(session, subscription, action="cancellation_scheduled", by=actor.user,
                   to_status=S.PENDING_CANCELLATION, reason=note.strip(),
@@ -323,13 +352,14 @@ def _fall_back(session: Session, actor: Actor, subscription: Subscription, plan:
     """Cancel a plan of a product with a free tier: back to that tier, now or at the end of the term."""
     price = resolve_prices(session, subscription.payer, [plan], subscription.quantity).get(plan.id)
     if price is None:
-        raise ConflictError(f"{plan.name} is not for sale to {subscription.payer.name}: cancel it with its seller.")
+        raise ConflictError(say("%(plan)s is not for sale to %(account)s: cancel it with its seller.", plan=plan.name,
+                                account=subscription.payer.name))
     change_plan(session, subscription, plan=plan, quantity=subscription.quantity, unit_price=price.unit_price,
                 by=actor.user, timing=timing, reason=note or f"cancelled: back to {plan.name}")
 
 
 def _check_undo_cancellation(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _require_status(subscription, {S.PENDING_CANCELLATION}, "kept: it is not being cancelled")
+    _require_status(subscription, {S.PENDING_CANCELLATION}, _("kept: it is not being cancelled"))
     _not_busy(now)
 
 
@@ -344,9 +374,9 @@ def _undo_cancellation(session: Session, actor: Actor, subscription: Subscriptio
 
 def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
     if not _expired(subscription):
-        _require_status(subscription, {S.ACTIVE}, "renewed by hand")
+        _require_status(subscription, {S.ACTIVE}, _("renewed by hand"))
         if subscription.auto_renew:
-            raise ConflictError(f"It renews by itself on {subscription.current_period_end:%Y-%m-%d}.")
+            raise ConflictError(say("It renews by itself on %(day)s.", day=f"{subscription.current_period_end:%Y-%m-%d}"))
     _not_busy(now)
 
 
@@ -365,7 +395,7 @@ def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
 
 
 def _check_end_trial(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _require_status(subscription, {S.TRIAL}, "taken out of a trial")
+    _require_status(subscription, {S.TRIAL}, _("taken out of a trial"))
     _not_busy(now)
 
 
@@ -374,8 +404,8 @@ def _end_trial(session: Session, actor: Actor, subscription: Subscription) -> No
 
 
 def _check_terminate(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _seller_side(actor, subscription, "terminate")
-    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}, "terminated")
+    _seller_side(actor, subscription, _("Only the seller of %(product)s can terminate it."))
+    _require_status(subscription, {S.ACTIVE, S.TRIAL, S.SUSPENDED, S.PENDING_CANCELLATION}, _("terminated"))
     _not_busy(now)
 
 
@@ -385,9 +415,9 @@ def _terminate(session: Session, actor: Actor, subscription: Subscription, *, no
 
 
 def _check_retry(actor: Actor, subscription: Subscription, now: _Now) -> None:
-    _seller_side(actor, subscription, "retry the provisioning of")
+    _seller_side(actor, subscription, _("Only the seller of %(product)s can retry the provisioning of it."))
     if now.latest is None or now.latest.status is not RequestStatus.FAILED:
-        raise ConflictError("Its last provisioning did not fail: there is nothing to retry.")
+        raise ConflictError(say("Its last provisioning did not fail: there is nothing to retry."))
 
 
 def _retry(session: Session, actor: Actor, subscription: Subscription) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.api_keys import ApiKey
 from core.models.invitations import Invitation
@@ -93,11 +94,11 @@ def create_team(
     """Add a team to the account; its name is unique there (ignoring case)."""
     require_permission(session, by, account, Permission.MANAGE_TEAM)
     errors: dict[str, list[str]] = {}
-    name = checked_name(name, "name", errors, missing="Give the team a name.", max_length=NAME_MAX_LENGTH)
+    name = checked_name(name, "name", errors, missing=say("Give the team a name."), max_length=NAME_MAX_LENGTH)
     if "name" not in errors and session.scalar(
         select(exists().where(Team.account_id == account.id, func.lower(Team.name) == name.lower()))
     ):
-        errors["name"] = [f"{account.name} already has a team called {name!r}."]
+        errors["name"] = [say("%(account)s already has a team called %(team)s.", account=account.name, team=repr(name))]
     chosen_permissions = _choices(errors, "permissions", permissions, ALL_PERMISSIONS, "permission")
     chosen_methods = _choices(errors, "payment_methods", payment_methods, ALL_PAYMENT_METHODS, "payment method")
     if errors:
@@ -141,7 +142,8 @@ def update_team(
     chosen_methods = _choices(errors, "payment_methods", payment_methods, ALL_PAYMENT_METHODS, "payment method")
     if team.is_owner and "permissions" not in errors and set(chosen_permissions) != ALL_PERMISSIONS:
         missing = sorted(ALL_PERMISSIONS - set(chosen_permissions))
-        errors["permissions"] = [f"The owner team keeps every permission; it would lose {', '.join(missing)}."]
+        errors["permissions"] = [say("The owner team keeps every permission; it would lose %(permissions)s.",
+                                      permissions=", ".join(missing))]
     if errors:
         raise ValidationError(errors)
     changes: dict[str, Any] = {}
@@ -168,10 +170,11 @@ def remove_member(session: Session, *, account: Account, team_id: int, membershi
         select(Membership).where(Membership.id == membership_id, Membership.team_id == team.id)
     )
     if membership is None:
-        raise NotFoundError(f"No member {membership_id} in the team {team.name}.")
+        raise NotFoundError(say("No member %(id)s in the team %(team)s.", id=membership_id, team=team.name))
     if team.is_owner and not _other_active_members(session, team, membership):
         raise ValidationError(
-            {"membership": [f"{membership.user.email} is the last active owner of {account.name}; add another owner first."]}
+            {"membership": [say("%(email)s is the last active owner of %(account)s; add another owner first.",
+                                 email=membership.user.email, account=account.name)]}
         )
     user = membership.user
     record_event(
@@ -189,7 +192,7 @@ def delete_team(session: Session, *, account: Account, team_id: int, by: User) -
     require_permission(session, by, account, Permission.MANAGE_TEAM)
     team = _team_in(session, account, team_id)
     if team.is_owner:
-        raise ValidationError({"team": ["The owner team cannot be deleted."]})
+        raise ValidationError({"team": [say("The owner team cannot be deleted.")]})
     members = [membership.user for membership in team.memberships]
     # Invitations and keys point at the team; without it they could never work again.
     invitations = session.execute(delete(Invitation).where(Invitation.team_id == team.id)).rowcount
@@ -212,7 +215,7 @@ def _team_in(session: Session, account: Account, team_id: int, *, for_update: bo
     query = select(Team).where(Team.id == team_id, Team.account_id == account.id)
     team = session.scalar(query.with_for_update() if for_update else query)
     if team is None:
-        raise NotFoundError(f"No team {team_id}.")
+        raise NotFoundError(say("No team %(id)s.", id=team_id))
     return team
 
 
@@ -223,8 +226,9 @@ def _choices(
     chosen = sorted({value.strip() for value in values if value.strip()})
     unknown = [value for value in chosen if value not in allowed]
     if unknown:
-        known = ", ".join(sorted(str(value) for value in allowed))
-        errors[field] = [f"Unknown {what} {', '.join(map(repr, unknown))}; choose from {known}."]
+        named = {"unknown": ", ".join(map(repr, unknown)), "known": ", ".join(sorted(str(value) for value in allowed))}
+        errors[field] = [say("Unknown permission %(unknown)s; choose from %(known)s.", **named) if what == "permission"
+                         else say("Unknown payment method %(unknown)s; choose from %(known)s.", **named)]
     return chosen
 
 

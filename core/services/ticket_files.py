@@ -15,6 +15,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
 from core.errors import ValidationError
+from core.i18n import say
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILES = 5
@@ -59,23 +60,23 @@ def checked_files(files: list[UploadedFile], field: str = "attachments") -> list
     """The files, each with the type its bytes are; every one refused is named, with why, under ``field``."""
     problems = []
     if len(files) > MAX_FILES:
-        problems.append(f"Attach at most {MAX_FILES} files to a message ({len(files)} given).")
+        problems.append(say("Attach at most %(most)s files to a message (%(count)s given).", most=MAX_FILES, count=len(files)))
     checked = []
     for upload in files:
         name = _clean_name(upload.filename)
         if len(upload.content) > MAX_FILE_BYTES:
-            problems.append(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            problems.append(say("%(name)s is larger than %(size)s MB.", name=name, size=MAX_FILE_BYTES // (1024 * 1024)))
             continue
         if not upload.content:
-            problems.append(f"{name} is empty.")
+            problems.append(say("%(name)s is empty.", name=name))
             continue
         media_type = media_type_of(upload.content)
         if media_type is None:
-            problems.append(f"{name} is not a file we accept: send a {ACCEPTED}.")
+            problems.append(say("%(name)s is not a file we accept: send a %(accepted)s.", name=name, accepted=ACCEPTED))
             continue
         if not name.lower().endswith(EXTENSIONS[media_type]):
-            problems.append(f"{name} is named as another type than its content ({media_type}): "
-                            f"name it {name.rsplit('.', 1)[0]}{EXTENSIONS[media_type][0]}.")
+            problems.append(say("%(name)s is named as another type than its content (%(type)s): name it %(renamed)s.", name=name,
+                                type=media_type, renamed=name.rsplit(".", 1)[0] + EXTENSIONS[media_type][0]))
             continue
         checked.append(CheckedFile(name, media_type, upload.content))
     if problems:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.people import Membership, Team, User
 from core.models.support import Ticket, TicketMessage, Visibility
@@ -50,18 +51,18 @@ def receive_reply(session: Session, raw: bytes, recipient: str | None = None) ->
     target = next((found for address in addresses if (found := reply_addresses.target(address))), None)
     if target is None:
         log.warning("email to %s refused: not a reply address of any ticket", ", ".join(addresses) or "nobody")
-        raise ForgedReplyError("This address answers no ticket.")
+        raise ForgedReplyError(say("This address answers no ticket."))
     sender = getaddresses([str(message.get("From", ""))])
     person = session.get(User, target.user_id)
     if person is None or not person.active or not sender or sender[0][1].lower() != person.email:
         log.warning("email for ticket %s refused: sent by %s, not by the person its reply address was made for",
                     target.ticket_id, sender[0][1] if sender else "nobody")
-        raise ForgedReplyError("This address answers no ticket of yours.")
+        raise ForgedReplyError(say("This address answers no ticket of yours."))
     ticket = session.get(Ticket, target.ticket_id)
     account = _account_answering(session, ticket, person, target.visibility) if ticket is not None else None
     if ticket is None or account is None:
         log.warning("email for ticket %s refused: %s no longer reads its thread", target.ticket_id, person.email)
-        raise ForgedReplyError("This address answers no ticket of yours.")
+        raise ForgedReplyError(say("This address answers no ticket of yours."))
     body = answer_text(message)
     actor = acting_as(session, person, account)
     return add_message(session, actor=actor, ticket_id=ticket.id, body=body, visibility=target.visibility,
@@ -72,7 +73,7 @@ def answer_text(message: EmailMessage) -> str:
     """The answer a reply holds: its plain text, down to the quoted email a mail client put under it."""
     part = message.get_body(preferencelist=("plain",))
     if part is None:
-        raise ValidationError({"body": ["The email has no plain-text part: send it as text, or answer on the web."]})
+        raise ValidationError({"body": [say("The email has no plain-text part: send it as text, or answer on the web.")]})
     lines = []
     for line in part.get_content().splitlines():
         if _QUOTE_HEADER.match(line.strip()):

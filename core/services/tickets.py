@@ -22,11 +22,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.people import Membership, Team, User
 from core.models.subscriptions import Subscription
@@ -193,7 +194,7 @@ def _side(ticket: Ticket, account: Account) -> Side | None:
 def _view(ticket: Ticket, actor: Actor) -> TicketView:
     side = _side(ticket, actor.account)
     if side is None:
-        raise NotFoundError(f"No ticket {ticket.id} is open to {actor.account.name}.")
+        raise NotFoundError(say("No ticket %(id)s is open to %(account)s.", id=ticket.id, account=actor.account.name))
     if side is not Side.REQUESTER:
         actor.require(Permission.SUPPORT)
     return TicketView(ticket, side, actor.account)
@@ -206,8 +207,75 @@ def get_ticket(session: Session, actor: Actor, ticket_id: int, *, for_update: bo
         joinedload(Ticket.subscription))
     ticket = session.scalar(query.with_for_update(of=Ticket) if for_update else query)
     if ticket is None:
-        raise NotFoundError(f"No ticket {ticket_id} is open to {actor.account.name}.")
+        raise NotFoundError(say("No ticket %(id)s is open to %(account)s.", id=ticket_id, account=actor.account.name))
     return _view(ticket, actor)
+
+
+def visible_tickets(
+    actor: Actor,
+    *,
+    status: TicketStatus | None = None,
+    account_id: int | None = None,
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    search: str | None = None,
+    waiting_longer_than: timedelta | None = None,
+    asked: bool | None = None,
+) -> Select[tuple[Ticket]]:
+    """The query of the tickets the actor's account reads, each joined with the desk it follows (``TicketDesk``: its
+    own when it answers, the seller's when it asked), whose columns a list may sort by; ``read_as`` makes its rows
+    what the account reads.
+
+    ``asked`` narrows them to those it asked (``True``) or answers (``False``); ``account_id`` to those
+    one account asked; ``assignee_id`` to those one person holds at the reader's desk (``unassigned``: nobody); ``search``
+    to a ticket number, words of the subject, or part of the name of the account that asked or sells; ``waiting_longer_than``
+    to those whose answer the reader's desk has owed for longer."""
+    me = actor.account.id
+    asked_it = Ticket.requester_id == me
+    answers_it = or_(Ticket.seller_id == me, Ticket.upstream_id == me) if Permission.SUPPORT in actor.permissions \
+        else false()
+    mine = asked_it if asked else answers_it if asked is False else or_(asked_it, answers_it)
+    desk = and_(TicketDesk.ticket_id == Ticket.id,
+                or_(TicketDesk.account_id == me,
+                    and_(Ticket.requester_id == me, TicketDesk.account_id == Ticket.seller_id)))
+    query = select(Ticket).join(TicketDesk, desk).where(mine).options(
+        selectinload(Ticket.desks).joinedload(TicketDesk.assignee), joinedload(Ticket.requester),
+        joinedload(Ticket.seller))
+    if status is not None:
+        matches = TicketDesk.status == status
+        if status is TicketStatus.OPEN:  # a requester reads an escalated ticket as open
+            matches = or_(matches, and_(Ticket.requester_id == me,
+                                        TicketDesk.status == TicketStatus.WAITING_ON_UPSTREAM))
+        query = query.where(matches)
+    if account_id is not None:
+        query = query.where(Ticket.requester_id == account_id)
+    if assignee_id is not None:
+        query = query.where(TicketDesk.assignee_id == assignee_id, TicketDesk.account_id == me)
+    if unassigned:
+        query = query.where(TicketDesk.assignee_id.is_(None), TicketDesk.account_id == me)
+    if search and (words := search.strip()):
+        number = words.lstrip("#")
+        # Never the upstream's name: a requester does not learn where its ticket was escalated.
+        named = select(Account.id).where(Account.name.icontains(words, autoescape=True))
+        query = query.where(or_(func.lower(Ticket.subject).contains(words.lower(), autoescape=True),
+                                Ticket.id == int(number) if number.isdigit() and len(number) < 10 else false(),
+                                Ticket.requester_id.in_(named), Ticket.seller_id.in_(named)))
+    if waiting_longer_than is not None:
+        query = query.where(TicketDesk.account_id == me, TicketDesk.awaiting_since < utcnow() - waiting_longer_than)
+    return query
+
+
+def read_status(actor: Actor) -> ColumnElement[str]:
+    """The status of the desk a row of ``visible_tickets`` joins as the actor's account reads it (``TicketView.status``),
+    for a list to sort by: an escalated ticket reads as open to its requester."""
+    me = actor.account.id
+    return case((and_(Ticket.requester_id == me, TicketDesk.status == TicketStatus.WAITING_ON_UPSTREAM),
+                 literal(TicketStatus.OPEN.value)), else_=TicketDesk.status)
+
+
+def read_as(actor: Actor, tickets: Iterable[Ticket]) -> list[TicketView]:
+    """``tickets`` (of ``visible_tickets``) as the actor's account reads them."""
+    return [TicketView(ticket, _side(ticket, actor.account) or Side.REQUESTER, actor.account) for ticket in tickets]
 
 
 def list_tickets(
@@ -224,47 +292,12 @@ def list_tickets(
     after_id: int | None = None,
     limit: int = 50,
 ) -> list[TicketView]:
-    """The tickets the actor's account reads, newest first (after ``after_id``, for paging).
-
-    ``asked`` narrows them to those it asked (``True``) or answers (``False``); ``account_id`` to those
-    one account asked; ``assignee_id`` to those one person holds at the reader's desk (``unassigned``: nobody); ``search``
-    to a ticket number or words of the subject; ``waiting_longer_than`` to those whose answer the
-    reader's desk has owed for longer."""
-    me = actor.account.id
-    asked_it = Ticket.requester_id == me
-    answers_it = or_(Ticket.seller_id == me, Ticket.upstream_id == me) if Permission.SUPPORT in actor.permissions \
-        else false()
-    mine = asked_it if asked else answers_it if asked is False else or_(asked_it, answers_it)
-    # The desk a reader follows: its own when it answers, the seller's when it asked.
-    desk = and_(TicketDesk.ticket_id == Ticket.id,
-                or_(TicketDesk.account_id == me,
-                    and_(Ticket.requester_id == me, TicketDesk.account_id == Ticket.seller_id)))
-    query = select(Ticket).join(TicketDesk, desk).where(mine)
-    if status is not None:
-        matches = TicketDesk.status == status
-        if status is TicketStatus.OPEN:  # a requester reads an escalated ticket as open
-            matches = or_(matches, and_(Ticket.requester_id == me,
-                                        TicketDesk.status == TicketStatus.WAITING_ON_UPSTREAM))
-        query = query.where(matches)
-    if account_id is not None:
-        query = query.where(Ticket.requester_id == account_id)
-    if assignee_id is not None:
-        query = query.where(TicketDesk.assignee_id == assignee_id, TicketDesk.account_id == me)
-    if unassigned:
-        query = query.where(TicketDesk.assignee_id.is_(None), TicketDesk.account_id == me)
-    if search and (words := search.strip()):
-        number = words.lstrip("#")
-        query = query.where(or_(func.lower(Ticket.subject).contains(words.lower(), autoescape=True),
-                                Ticket.id == int(number) if number.isdigit() and len(number) < 10 else false()))
-    if waiting_longer_than is not None:
-        query = query.where(TicketDesk.account_id == me, TicketDesk.awaiting_since < utcnow() - waiting_longer_than)
+    """The tickets the actor's account reads (``visible_tickets``), newest first (after ``after_id``, for paging)."""
+    query = visible_tickets(actor, status=status, account_id=account_id, assignee_id=assignee_id, unassigned=unassigned,
+                            search=search, waiting_longer_than=waiting_longer_than, asked=asked)
     if after_id is not None:
         query = query.where(Ticket.id < after_id)
-    tickets = session.scalars(
-        query.order_by(Ticket.id.desc()).limit(limit)
-        .options(selectinload(Ticket.desks).joinedload(TicketDesk.assignee), joinedload(Ticket.requester))
-    ).unique()
-    return [TicketView(ticket, _side(ticket, actor.account) or Side.REQUESTER, actor.account) for ticket in tickets]
+    return read_as(actor, session.scalars(query.order_by(Ticket.id.desc()).limit(limit)).unique())
 
 
 def awaiting_answer(session: Session, actor: Actor, limit: int = 20) -> list[TicketView]:
@@ -345,7 +378,7 @@ def get_attachment(session: Session, actor: Actor, ticket_id: int, attachment_id
         .options(joinedload(TicketAttachment.message))
     )
     if found is None or not view.reads(found.message.visibility, found.message.author_account_id):
-        raise NotFoundError(f"Ticket {ticket_id} has no file {attachment_id}.")
+        raise NotFoundError(say("Ticket %(id)s has no file %(file)s.", id=ticket_id, file=attachment_id))
     return found
 
 
@@ -376,10 +409,12 @@ def open_ticket(
     if subscription_id is not None:
         subscription = session.get(Subscription, subscription_id)
         if subscription is None or subscription.owner_id != requester.id:
-            raise UnknownReferenceError({"subscription_id": [f"{requester.name} has no subscription {subscription_id}."]})
+            raise UnknownReferenceError({"subscription_id": [say("%(account)s has no subscription %(id)s.",
+                                                                 account=requester.name, id=subscription_id)]})
     asked = seller or requester.parent
     if asked is None:
-        raise ConflictError(f"{requester.name} sells to others and buys from nobody: there is no one to ask.")
+        raise ConflictError(say("%(account)s sells to others and buys from nobody: there is no one to ask.",
+                                account=requester.name))
     ticket = Ticket(requester=requester, seller=asked, subscription_id=subscription_id, opened_by=actor.user,
                     subject=subject)
     session.add(ticket)
@@ -425,7 +460,7 @@ def update_ticket(session: Session, *, actor: Actor, ticket_id: int, **changes: 
     view = get_ticket(session, actor, ticket_id, for_update=True)
     allowed = {"status"} | ({"priority", "assignee_id"} if view.answering else set()) | (
         {"upstream_writes_to_customer"} if view.side is Side.SELLER else set())
-    errors: dict[str, list[str]] = {name: ["You cannot change this on this ticket."] for name in changes
+    errors: dict[str, list[str]] = {name: [say("You cannot change this on this ticket.")] for name in changes
                                     if name not in allowed}
     desk = view.desk
     planned: dict[str, Any] = {}
@@ -438,7 +473,7 @@ def update_ticket(session: Session, *, actor: Actor, ticket_id: int, **changes: 
     if "upstream_writes_to_customer" in changes and "upstream_writes_to_customer" in allowed:
         value = changes["upstream_writes_to_customer"]
         if not isinstance(value, bool):
-            errors["upstream_writes_to_customer"] = ["Give true or false."]
+            errors["upstream_writes_to_customer"] = [say("Give true or false.")]
         planned["upstream_writes_to_customer"] = value
     if errors:
         raise ValidationError(errors)
@@ -476,18 +511,19 @@ def escalate_ticket(
     view = get_ticket(session, actor, ticket_id, for_update=True)
     ticket = view.ticket
     if view.side is not Side.SELLER:
-        raise PermissionDeniedError("Only the seller that answers a ticket escalates it.")
+        raise PermissionDeniedError(say("Only the seller that answers a ticket escalates it."))
     if ticket.upstream_id is not None:
-        raise ConflictError(f"Ticket {ticket.id} is escalated already: write in its upstream thread.")
+        raise ConflictError(say("Ticket %(id)s is escalated already: write in its upstream thread.", id=ticket.id))
     upstream = ticket.seller.parent
     if upstream is None:
-        raise ConflictError(f"{ticket.seller.name} buys from nobody: there is no one to escalate to.")
+        raise ConflictError(say("%(seller)s buys from nobody: there is no one to escalate to.", seller=ticket.seller.name))
     errors: dict[str, list[str]] = {}
     body = _body(body, errors)
     wanted = list(dict.fromkeys(copy_message_ids))
     readable = {message.id: message for message in thread(session, view) if message.visibility is not Visibility.UPSTREAM}
     if unknown := [str(message_id) for message_id in wanted if message_id not in readable]:
-        errors["copy_message_ids"] = [f"Ticket {ticket.id} has no message {', '.join(unknown)} to copy."]
+        errors["copy_message_ids"] = [say("Ticket %(id)s has no message %(messages)s to copy.", id=ticket.id,
+                                            messages=", ".join(unknown))]
     files = _files(attachments, errors)
     if errors:
         raise ValidationError(errors)
@@ -516,7 +552,8 @@ def set_first_response_target(session: Session, *, actor: Actor, hours: Any) -> 
     longer stands out as late on its home and in its inbox."""
     actor.require(Permission.SUPPORT)
     if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= MAX_TARGET_HOURS:
-        raise ValidationError({"first_response_hours": [f"Give a whole number of hours from 1 to {MAX_TARGET_HOURS}."]})
+        raise ValidationError({"first_response_hours": [say("Give a whole number of hours from 1 to %(most)s.",
+                                                               most=MAX_TARGET_HOURS)]})
     account = actor.account
     if hours != account.first_response_hours:
         record_event(session, account=account, by=actor.user, action="support.target_changed", target=account,
@@ -574,7 +611,7 @@ def _asked(session: Session, ticket: Ticket, actor: Actor, desk: TicketDesk, now
     """The side a desk answers wrote: the desk owes an answer again."""
     if desk.status is TicketStatus.CLOSED or (
             desk.status is TicketStatus.RESOLVED and desk.resolved_at is not None and now - desk.resolved_at > REOPEN_WINDOW):
-        raise ConflictError(f"Ticket {ticket.id} is closed: open a new one, naming this one if it helps.")
+        raise ConflictError(say("Ticket %(id)s is closed: open a new one, naming this one if it helps.", id=ticket.id))
     if desk.status in (TicketStatus.RESOLVED, TicketStatus.WAITING_ON_CUSTOMER) and reopens:
         _set_status(session, _desk_view(ticket, desk), actor, desk, TicketStatus.OPEN)
     desk.awaiting_since = desk.awaiting_since or now
@@ -583,7 +620,7 @@ def _asked(session: Session, ticket: Ticket, actor: Actor, desk: TicketDesk, now
 def _answered(session: Session, ticket: Ticket, actor: Actor, desk: TicketDesk, now: datetime) -> None:
     """The desk answered: it owes nothing until the other side writes; an open ticket now waits on its asker."""
     if desk.status is TicketStatus.CLOSED:
-        raise ConflictError(f"Ticket {ticket.id} is closed: reopen it to write in it.")
+        raise ConflictError(say("Ticket %(id)s is closed: reopen it to write in it.", id=ticket.id))
     desk.awaiting_since = None
     desk.first_response_at = desk.first_response_at or now
     if desk.status is TicketStatus.OPEN:
@@ -652,14 +689,14 @@ def _files(attachments: Sequence[UploadedFile], errors: dict[str, list[str]]) ->
 def _subject(value: Any, errors: dict[str, list[str]]) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not 1 <= len(text) <= MAX_SUBJECT or "\n" in text or "\r" in text:
-        errors["subject"] = [f"Say what it is about in one line of 1 to {MAX_SUBJECT} characters."]
+        errors["subject"] = [say("Say what it is about in one line of 1 to %(most)s characters.", most=MAX_SUBJECT)]
     return text
 
 
 def _body(value: Any, errors: dict[str, list[str]]) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not 1 <= len(text) <= MAX_BODY:
-        errors["body"] = [f"Write a message of 1 to {MAX_BODY} characters."]
+        errors["body"] = [say("Write a message of 1 to %(most)s characters.", most=MAX_BODY)]
     return text
 
 
@@ -667,9 +704,10 @@ def _visibility(value: Any, view: TicketView, errors: dict[str, list[str]]) -> V
     choice = _choice(Visibility, value, "visibility", errors)
     if choice is not None and choice not in view.writes:
         if choice is Visibility.UPSTREAM and view.side is Side.SELLER:
-            errors["visibility"] = ["This ticket is not escalated: escalate it to write upstream."]
+            errors["visibility"] = [say("This ticket is not escalated: escalate it to write upstream.")]
         else:
-            errors["visibility"] = [f"Choose {' or '.join(sorted(view.writes))}: you cannot write in the {choice} thread."]
+            errors["visibility"] = [say("Choose %(choices)s: you cannot write in the %(thread)s thread.",
+                                          choices=" or ".join(sorted(view.writes)), thread=choice)]
         return None
     return choice
 
@@ -677,11 +715,11 @@ def _visibility(value: Any, view: TicketView, errors: dict[str, list[str]]) -> V
 def _status(value: Any, view: TicketView, errors: dict[str, list[str]]) -> TicketStatus | None:
     choice = _choice(TicketStatus, value, "status", errors)
     if choice is not None and not view.answering and view.desk.status is TicketStatus.CLOSED:
-        errors["status"] = ["This request is closed for good: open a new one."]
+        errors["status"] = [say("This request is closed for good: open a new one.")]
         return None
     settable = _SETTABLE[view.side] - ({TicketStatus.WAITING_ON_UPSTREAM} if view.ticket.upstream_id is None else set())
     if choice is not None and choice not in settable:
-        errors["status"] = [f"Choose {', '.join(sorted(settable))}."]
+        errors["status"] = [say("Choose %(choices)s.", choices=", ".join(sorted(settable)))]
         return None
     return choice
 
@@ -690,7 +728,7 @@ def _choice(enum: type[StrEnum], value: Any, field: str, errors: dict[str, list[
     try:
         return enum(value)
     except ValueError:
-        errors[field] = [f"Choose {', '.join(member.value for member in enum)}."]
+        errors[field] = [say("Choose %(choices)s.", choices=", ".join(member.value for member in enum))]
         return None
 
 
@@ -699,13 +737,13 @@ def _assignee(session: Session, value: Any, account: Account, errors: dict[str, 
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        errors["assignee_id"] = ["Give a person's id, or null."]
+        errors["assignee_id"] = [say("Give a person's id, or null.")]
         return None
     teams = session.scalars(
         select(Team).join(Membership).where(Membership.user_id == value, Team.account_id == account.id)
     ).all()
     person = session.get(User, value) if any(Permission.SUPPORT in team.permissions for team in teams) else None
     if person is None or not person.active:
-        errors["assignee_id"] = [f"{account.name} has no person {value} who answers support."]
+        errors["assignee_id"] = [say("%(account)s has no person %(id)s who answers support.", account=account.name, id=value)]
         return None
     return person

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
+from core.i18n import say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
@@ -143,7 +144,8 @@ def start_transfer(
     account = _moving_account(session, actor, account_id, domain)
     to_seller = _receiving_seller(session, actor, account, to_account_id, to_storefront, release)
     if to_seller.id == account.parent_id:
-        raise ValidationError({"to_account_id": [f"{account.name} buys from {to_seller.name} already."]})
+        raise ValidationError({"to_account_id": [say("%(account)s buys from %(seller)s already.", account=account.name,
+                                                      seller=to_seller.name)]})
     now = utcnow()
     kind = _kind(account.parent, to_seller)
     transfer = Transfer(account=account, kind=kind, status=TransferStatus.REQUESTED,
@@ -156,8 +158,8 @@ def start_transfer(
             session.add(transfer)
             session.flush()
     except IntegrityError:
-        raise ConflictError(f"A transfer of {_shown_name(account, me)} is under way already: "
-                            "answer or cancel it first.") from None
+        raise ConflictError(say("A transfer of %(account)s is under way already: answer or cancel it first.",
+                                account=_shown_name(account, me))) from None
     record_event(session, account=me, by=actor.user, action="transfer.started", target=transfer,
                  changes={"kind": str(transfer.kind), "to": to_seller.name})
     if me.id == account.id:
@@ -175,17 +177,18 @@ def _moving_account(session: Session, actor: Actor, account_id: int | None, doma
         account = session.scalar(select(Account).where(Account.primary_domain == wanted,
                                                        Account.kind == AccountKind.CUSTOMER))
         if account is None or _top(account).id != _top(me).id or account.parent_id == me.id:
-            raise UnknownReferenceError({"domain": [f"No customer you could receive has the domain {wanted!r}."]})
+            raise UnknownReferenceError({"domain": [say("No customer you could receive has the domain %(domain)s.",
+                                                         domain=repr(wanted))]})
         return account
     if account_id is None or account_id == me.id:
         if me.kind is not AccountKind.CUSTOMER or not actor.in_owner_team:
-            raise PermissionDeniedError("Only a customer's owners move their account; sellers name the account.")
+            raise PermissionDeniedError(say("Only a customer's owners move their account; sellers name the account."))
         return me
     actor.require(Permission.MANAGE_ACCOUNTS)
     account = session.get(Account, account_id)
     if account is None or account.kind is not AccountKind.CUSTOMER or not account.path.startswith(me.path) \
             or account.id == me.id:
-        raise UnknownReferenceError({"account_id": [f"No customer {account_id} is yours to move."]})
+        raise UnknownReferenceError({"account_id": [say("No customer %(id)s is yours to move.", id=account_id)]})
     return account
 
 
@@ -196,10 +199,10 @@ def _receiving_seller(session: Session, actor: Actor, account: Account, to_accou
                                       ("release", release or None)) if given is not None]
     if me.kind is AccountKind.RESELLER and me.id != account.parent_id:  # a receiving reseller, naming a domain
         if named:
-            raise ValidationError({named[0]: ["A reseller receiving a customer names its domain only."]})
+            raise ValidationError({named[0]: [say("A reseller receiving a customer names its domain only.")]})
         return me
     if len(named) != 1:
-        raise ValidationError({"to_account_id": ["Name the new seller: to_account_id, to_storefront, or release: true."]})
+        raise ValidationError({"to_account_id": [say("Name the new seller: to_account_id, to_storefront, or release: true.")]})
     if release:
         return top
     if to_storefront is not None:
@@ -211,8 +214,8 @@ def _receiving_seller(session: Session, actor: Actor, account: Account, to_accou
         seller = session.get(Account, to_account_id)
         field = "to_account_id"
     if seller is None or seller.kind is not AccountKind.RESELLER or seller.parent_id != top.id:
-        raise UnknownReferenceError({field: ["No reseller of the same distributor has this address."
-                                             if field == "to_storefront" else f"No reseller {to_account_id}."]})
+        raise UnknownReferenceError({field: [say("No reseller of the same distributor has this address.")
+                                             if field == "to_storefront" else say("No reseller %(id)s.", id=to_account_id)]})
     return seller
 
 
@@ -231,9 +234,9 @@ def consent_to_transfer(session: Session, *, actor: Actor, transfer_id: int) -> 
     """The customer's owners authorize the move, in the words the transfer shows them."""
     transfer = _open_transfer(session, actor, transfer_id)
     if actor.account.id != transfer.account_id or not actor.in_owner_team:
-        raise PermissionDeniedError("Only the owners of the account that moves consent to its transfer.")
+        raise PermissionDeniedError(say("Only the owners of the account that moves consent to its transfer."))
     if transfer.consented_at is not None:
-        raise ConflictError(f"{transfer.account.name} consented already.")
+        raise ConflictError(say("%(account)s consented already.", account=transfer.account.name))
     _consent(session, actor, transfer)
     return _advance(session, actor, transfer)
 
@@ -242,10 +245,10 @@ def accept_transfer(session: Session, *, actor: Actor, transfer_id: int) -> Tran
     """The receiving seller's team with the purchase permission takes the customer, and its bills, in."""
     transfer = _open_transfer(session, actor, transfer_id)
     if actor.account.id != transfer.to_seller_id:
-        raise PermissionDeniedError("Only the seller the account moves to accepts it.")
+        raise PermissionDeniedError(say("Only the seller the account moves to accepts it."))
     actor.require(Permission.PURCHASE)
     if transfer.accepted_at is not None:
-        raise ConflictError(f"{transfer.to_seller.name} accepted already.")
+        raise ConflictError(say("%(seller)s accepted already.", seller=transfer.to_seller.name))
     _accept(session, actor, transfer, by_rule=False)
     return _advance(session, actor, transfer)
 
@@ -254,9 +257,9 @@ def reject_transfer(session: Session, *, actor: Actor, transfer_id: int, reason:
     """The customer or the receiving seller says no; the giving reseller cannot block a customer's move."""
     transfer = _open_transfer(session, actor, transfer_id)
     if actor.account.id not in (transfer.account_id, transfer.to_seller_id):
-        raise PermissionDeniedError("Only the customer and the seller it would move to refuse a transfer.")
+        raise PermissionDeniedError(say("Only the customer and the seller it would move to refuse a transfer."))
     if actor.account.id == transfer.account_id and not actor.in_owner_team:
-        raise PermissionDeniedError("Only the account's owners answer for it.")
+        raise PermissionDeniedError(say("Only the account's owners answer for it."))
     if actor.account.id == transfer.to_seller_id:
         actor.require(Permission.PURCHASE)
     return _end(session, actor, transfer, TransferStatus.REJECTED, reason)
@@ -266,9 +269,9 @@ def cancel_transfer(session: Session, *, actor: Actor, transfer_id: int, reason:
     """Who started it, or the distributor, calls it off."""
     transfer = _open_transfer(session, actor, transfer_id)
     if actor.account.id not in (transfer.started_by_account_id, _top_of(transfer)):
-        raise PermissionDeniedError("Only who started a transfer, or the distributor, cancels it.")
+        raise PermissionDeniedError(say("Only who started a transfer, or the distributor, cancels it."))
     if actor.account.id == transfer.account_id and not actor.in_owner_team:
-        raise PermissionDeniedError("Only the account's owners answer for it.")
+        raise PermissionDeniedError(say("Only the account's owners answer for it."))
     return _end(session, actor, transfer, TransferStatus.CANCELLED, reason)
 
 
@@ -292,7 +295,7 @@ def get_transfer(session: Session, actor: Actor, transfer_id: int) -> TransferVi
     transfer = session.scalar(select(Transfer).where(Transfer.id == transfer_id).options(
         joinedload(Transfer.account), joinedload(Transfer.from_seller), joinedload(Transfer.to_seller)))
     if transfer is None or not _party(transfer, actor.account):
-        raise NotFoundError(f"No transfer {transfer_id}.")
+        raise NotFoundError(say("No transfer %(id)s.", id=transfer_id))
     return TransferView(transfer, actor.account)
 
 
@@ -320,17 +323,18 @@ def set_transfer_terms(session: Session, *, actor: Actor, transfer_fee: str, tra
     transfer waits for its answers; every problem is named by field, and nothing changes."""
     actor.require(Permission.PAY)
     if actor.account.kind is not AccountKind.DISTRIBUTOR:
-        raise PermissionDeniedError("Only a distributor sets the terms of transfers in its tree.")
+        raise PermissionDeniedError(say("Only a distributor sets the terms of transfers in its tree."))
     errors: dict[str, list[str]] = {}
     try:
         fee = Decimal(transfer_fee.strip() or "0")
     except InvalidOperation:
         fee = Decimal("NaN")
     if not fee.is_finite() or not 0 <= fee <= MAX_TRANSFER_FEE or int(fee.as_tuple().exponent) < -2:
-        errors["transfer_fee"] = [f"Give an amount from 0 to {MAX_TRANSFER_FEE}, with at most 2 decimals: 25.00."]
+        errors["transfer_fee"] = [say("Give an amount from 0 to %(most)s, with at most 2 decimals: 25.00.",
+                                      most=MAX_TRANSFER_FEE)]
     days = transfer_expiry_days.strip()
     if not days.isdigit() or not 1 <= int(days) <= MAX_EXPIRY_DAYS:
-        errors["transfer_expiry_days"] = [f"Give a whole number of days from 1 to {MAX_EXPIRY_DAYS}."]
+        errors["transfer_expiry_days"] = [say("Give a whole number of days from 1 to %(most)s.", most=MAX_EXPIRY_DAYS)]
     if errors:
         raise ValidationError(errors)
     profile = billing_profile(session, actor.account)
@@ -371,11 +375,12 @@ def acceptance_words(account: Account, to_seller: Account) -> str:
 def _open_transfer(session: Session, actor: Actor, transfer_id: int) -> Transfer:
     transfer = session.scalar(select(Transfer).where(Transfer.id == transfer_id).with_for_update(of=Transfer))
     if transfer is None or not _party(transfer, actor.account):
-        raise NotFoundError(f"No transfer {transfer_id}.")
+        raise NotFoundError(say("No transfer %(id)s.", id=transfer_id))
     if not transfer.is_open:
-        raise ConflictError(f"Transfer {transfer.id} is {transfer.status.replace('_', ' ')}: it can change no more.")
+        raise ConflictError(say("Transfer %(id)s is %(status)s: it can change no more.", id=transfer.id,
+                                 status=transfer.status.replace("_", " ")))
     if transfer.expires_at <= utcnow():
-        raise ConflictError(f"Transfer {transfer.id} has expired: start a new one.")
+        raise ConflictError(say("Transfer %(id)s has expired: start a new one.", id=transfer.id))
     return transfer
 
 
@@ -425,7 +430,7 @@ def _advance(session: Session, actor: Actor, transfer: Transfer) -> TransferView
 def _end(session: Session, actor: Actor, transfer: Transfer, status: TransferStatus, reason: str) -> TransferView:
     said = (reason or "").strip()
     if len(said) > MAX_REASON:
-        raise ValidationError({"reason": [f"Say why in at most {MAX_REASON} characters."]})
+        raise ValidationError({"reason": [say("Say why in at most %(most)s characters.", most=MAX_REASON)]})
     transfer.status, transfer.reason = status, said or None
     record_event(session, account=actor.account, by=actor.user, action=f"transfer.{status}", target=transfer,
                  changes={"reason": said} if said else None)
@@ -472,17 +477,18 @@ def _check_movable(session: Session, account: Account, to_seller: Account, subsc
     """Refuse, naming what is in the way, a move that could only be half done."""
     waiting = [subscription.id for subscription in subscriptions if subscription.status is SubscriptionStatus.PENDING]
     if waiting:
-        raise ConflictError(f"{account.name} has subscriptions being set up ({', '.join(map(str, waiting))}): "
-                            "complete the transfer once they are active.")
+        raise ConflictError(say("%(account)s has subscriptions being set up (%(subscriptions)s): complete the transfer once "
+                                "they are active.", account=account.name, subscriptions=", ".join(map(str, waiting))))
     if any(subscription.suspend_reason is SuspendReason.OVERDUE for subscription in subscriptions):
-        raise ConflictError(f"{account.name} has services suspended for an overdue invoice: it moves once it is paid.")
+        raise ConflictError(say("%(account)s has services suspended for an overdue invoice: it moves once it is paid.",
+                                account=account.name))
     moving = [subscription for subscription in subscriptions if subscription.status in MOVING]
     # Priced as the account buys once moved: at the new seller's price for all its customers (no tier, no list of its own).
     priced = prospect_prices(session, to_seller, {subscription.plan for subscription in moving})
     unpriced = sorted({subscription.plan.title() for subscription in moving if subscription.plan_id not in priced})
     if unpriced:
-        raise ConflictError(f"{to_seller.name} does not sell {', '.join(unpriced)}: it must put them on sale, "
-                            "with a price, before the transfer completes.")
+        raise ConflictError(say("%(seller)s does not sell %(products)s: it must put them on sale, with a price, before the "
+                                "transfer completes.", seller=to_seller.name, products=", ".join(unpriced)))
 
 
 def _tell_vendors(session: Session, transfer: Transfer, moved: Iterable[Subscription], *, by: Actor) -> None:

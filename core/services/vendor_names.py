@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import ValidationError
+from core.i18n import say
 from core.models.accounts import Account
 from core.models.storefronts import Storefront
 from core.services.actors import Actor
@@ -91,8 +92,8 @@ def _handle_prefix(session: Session, value: str, seller: Account) -> str | None:
     if not prefix:
         return None  # the one made from the slug
     if not _HANDLE_PREFIX.fullmatch(prefix):
-        raise ValueError(f"Use 2 to {HANDLE_PREFIX_MAX} letters and digits, such as "
-                         f"{default_handle_prefix(seller.slug)}: no spaces, hyphens or accents.")
+        raise ValueError(say("Use 2 to %(most)s letters and digits, such as %(example)s: no spaces, hyphens or accents.",
+                             most=HANDLE_PREFIX_MAX, example=default_handle_prefix(seller.slug)))
     above, account = [], seller.parent
     while account is not None:
         above.append(account)
@@ -100,7 +101,8 @@ def _handle_prefix(session: Session, value: str, seller: Account) -> str | None:
     taken = vendor_names(session, above)
     for account in above:
         if prefix == taken[account.id].handle_prefix:
-            raise ValueError(f"{prefix} names {account.name}, the company you buy from: choose a prefix of your own.")
+            raise ValueError(say("%(prefix)s names %(seller)s, the company you buy from: choose a prefix of your own.",
+                                 prefix=prefix, seller=account.name))
     return prefix
 
 
@@ -112,9 +114,9 @@ def _nameservers(values: Sequence[str]) -> list[str]:
         except DomainNameError as error:
             raise ValueError(str(error)) from None
         if server in servers:
-            raise ValueError(f"{server} is given twice: give each nameserver once.")
+            raise ValueError(say("%(server)s is given twice: give each nameserver once.", server=server))
         servers.append(server)
     if servers and not MIN_NAMESERVERS <= len(servers) <= MAX_NAMESERVERS:
-        raise ValueError(f"Give {MIN_NAMESERVERS} to {MAX_NAMESERVERS} nameservers (registries ask for two at least), "
-                         "or none for the platform's own.")
+        raise ValueError(say("Give %(least)s to %(most)s nameservers (registries ask for two at least), or none for the "
+                             "platform's own.", least=MIN_NAMESERVERS, most=MAX_NAMESERVERS))
     return servers

@@ -26,7 +26,7 @@ from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import LifecycleRequest, Result, RetryableError
 from core.product_users import UserDirectory
-from core.products import OrderLineContext, ParamField, PlanChange, PlanSpec, ProductType, Timing
+from core.products import OrderLineContext, ParamField, PlanChange, PlanSpec, ProductType, Timing, Unit
 from plugin_kit.vendor_http import VendorError
 from plugins.email_security import reservations
 from plugins.email_security.addons import ACCOUNT_PRODUCT, ADDON_KEYS, DOMAINS_PRODUCT, FILTERING, every_set, services_of
@@ -136,6 +136,7 @@ class EmailSecurity(ProductType):
               "chiffrement si vous le souhaitez. Par utilisateur.",
     }
     unit = "user"
+    unit_words = Unit(one={"en": "user", "fr": "utilisateur"}, other={"en": "users", "fr": "utilisateurs"})
     plans = _plans()
     refunds_unused_time = True
 
@@ -198,6 +199,8 @@ class ExtraDomains(ProductType):
         "fr": "D'autres domaines protégés par votre compte de sécurité des e-mails, par domaine.",
     }
     unit = "domain"
+    unit_words = Unit(one={"en": "extra domain", "fr": "domaine supplémentaire"},
+                      other={"en": "extra domains", "fr": "domaines supplémentaires"})
     plans = (PlanSpec(code="extra-domain", name="Extra domain", billing_period=BillingPeriod.MONTHLY, rank=1,
                       cost_price=EXTRA_DOMAIN_COST, params=ExtraDomainParams),)
     refunds_unused_time = True

@@ -18,7 +18,6 @@ from web.formatting import current_locale
 
 FRENCH: dict[str, str] = {
     '%(change)s per user a month': '%(change)s par utilisateur et par mois',
-    '%(count)s extra domains': '%(count)s domaines supplémentaires',
     '%(count)s more extra domains: they count as soon as the service confirms.':
         '%(count)s domaines supplémentaires de plus : ils comptent dès que le service le confirme.',
     '%(domain)s is added: publish its MX records, then check the DNS.':
@@ -35,7 +34,7 @@ FRENCH: dict[str, str] = {
     '%(name)s is deleted.': '%(name)s est supprimé.',
     "%(name)s's mail is protected.": 'Le courrier de %(name)s est protégé.',
     "%(name)s's user is free again.": "L'utilisateur de %(name)s est de nouveau libre.",
-    '%(plan)s, %(count)s users': '%(plan)s, %(count)s utilisateurs',
+    '%(plan)s, %(quantity)s': '%(plan)s, %(quantity)s',
     '%(service)s is being switched off: the rest of the period is credited back.':
         '%(service)s est en cours de désactivation : le reste de la période vous est crédité.',
     '%(service)s is being switched on: it is charged for the rest of the period.':
@@ -236,6 +235,12 @@ FRENCH: dict[str, str] = {
     'reseller': 'revendeur',
     'restored %(day)s': 'restauré le %(day)s',
     '“%(subject)s” is delivered to %(to)s again.': '« %(subject)s » est de nouveau remis à %(to)s.',
+    # The plugin's events in the back office's audit log (the ``audit_words`` hook).
+    'Protected the domain %(domain)s (subscription %(id)s)': 'Domaine %(domain)s protégé (abonnement %(id)s)',
+    'Stopped protecting the domain %(domain)s (subscription %(id)s)':
+        "Domaine %(domain)s retiré de la protection (abonnement %(id)s)",
+    'Checked the DNS of the domains of subscription %(id)s': "DNS des domaines de l'abonnement %(id)s vérifié",
+    'Restored “%(subject)s” to %(to)s': '« %(subject)s » restauré pour %(to)s',
 }
 
 

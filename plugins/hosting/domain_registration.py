@@ -28,7 +28,7 @@ from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.plugins import product_types
 from core.product_lifecycle import AccountRef, LifecycleRequest, ManualStep, Result, RetryableError
-from core.products import OrderLineContext, PlanSpec, ProductType
+from core.products import OrderLineContext, PlanSpec, ProductType, Unit
 from plugin_kit.naming import vendor_handle
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_names import registrable
@@ -87,6 +87,7 @@ class DomainName(ProductType):
         "fr": "Enregistrer, renouveler et transférer des noms de domaine.",
     }
     unit = "domain"
+    unit_words = Unit(one={"en": "domain", "fr": "domaine"}, other={"en": "domains", "fr": "domaines"})
     fixed_quantity = True
     #: A domain is renewed when its owner pays for it (or its reseller sets it to renew by itself).
     manual_renewal = True

@@ -17,7 +17,7 @@ from core.domain_names import DomainNameError, to_ascii, to_unicode
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import LifecycleRequest, Result
-from core.products import PlanSpec, ProductType
+from core.products import PlanSpec, ProductType, Unit
 from plugin_kit.naming import vendor_login
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.panel import HostingPanel, PanelAccount, http_panel
@@ -73,6 +73,7 @@ class WebHosting(ProductType):
         "fr": "Des sites sur un panneau d'hébergement géré, de l'essai gratuit à la mise en ligne.",
     }
     unit = "package"
+    unit_words = Unit(one={"en": "package", "fr": "formule"}, other={"en": "packages", "fr": "formules"})
     plans = _plans()
 
     def __init__(self, panel: Callable[[], HostingPanel] = http_panel) -> None:

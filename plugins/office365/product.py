@@ -21,7 +21,7 @@ from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import AccountRef, LifecycleRequest, Result
 from core.product_users import UserDirectory
-from core.products import Cancellation, OrderLineContext, ParamField, PlanChange, PlanSpec, ProductType, Timing
+from core.products import Cancellation, OrderLineContext, ParamField, PlanChange, PlanSpec, ProductType, Timing, Unit
 from plugin_kit.vendor_http import VendorError
 from plugins.office365.connector import Office365Client
 from plugins.office365.offers import MONTHLY, offer_of, term_duration
@@ -83,6 +83,7 @@ class Microsoft365(ProductType):
         "fr": "Les applications Office, la messagerie et le travail d'équipe pour les entreprises, par utilisateur.",
     }
     unit = "seat"
+    unit_words = Unit(one={"en": "seat", "fr": "siège"}, other={"en": "seats", "fr": "sièges"})
     plans = _plans()
 
     def ask_vendor(self, plan_code: str, params: Mapping[str, Any]) -> dict[str, Any]:

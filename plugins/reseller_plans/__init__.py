@@ -16,7 +16,7 @@ from core.models.accounts import Account
 from core.models.catalog import BillingPeriod
 from core.plugins import hookimpl
 from core.product_lifecycle import LifecycleRequest, Result
-from core.products import PlanSpec, ProductType, PurchaseContext
+from core.products import PlanSpec, ProductType, PurchaseContext, Unit
 
 #: The distributor tiers whose resellers may have a storefront of their own.
 STOREFRONT_TIERS = ("diamond", "diamond-distribution")
@@ -56,6 +56,7 @@ class ResellerPlan(ProductType):
         "fr": "Ce qu'un revendeur peut faire sur la plateforme : acheter en gros, ou tenir sa propre boutique.",
     }
     unit = "licence"
+    unit_words = Unit(one={"en": "licence", "fr": "licence"}, other={"en": "licences", "fr": "licences"})
     #: A reseller is on one plan at a time: ordering another plan upgrades or downgrades it.
     one_subscription_per_account = True
     #: Every reselling-enabled account has Basic from the start; cancelling Free or Standard

@@ -14,7 +14,7 @@ from core.i18n import LOCALES, TRANSLATIONS_ROOT, supported, translations
 ROOT = Path(__file__).resolve().parents[2]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 #: What marks a message in the code: ``ngettext``'s first two arguments are its singular and plural.
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "say": None}
 
 
 def _extracted() -> set[str]:

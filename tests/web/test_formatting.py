@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from flask_babel import force_locale
 
+from core.models.catalog import Product
 from core.money import Money
-from web.formatting import day, moment, money
+from web.formatting import day, moment, money, per_unit, units
 
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -37,3 +38,14 @@ def test_a_stored_amount_is_written_in_its_currency_and_nothing_is_written_for_n
 def test_dates_and_times_are_written_alike_in_each_language(locale, date, time):
     with force_locale(locale):
         assert (day(WHEN), moment(WHEN)) == (date, time)
+
+
+def test_a_products_units_are_counted_in_its_plugins_words_whatever_names_the_product(db, plans):
+    seats = db.get(Product, plans["microsoft-365/business-basic"].product_id)
+    with force_locale("fr"):
+        assert (units(1, seats), units(3, seats), per_unit(seats)) == ("1 siège", "3 sièges", "par siège")
+        assert units(3, "seat") == "3 sièges"  # a unit's code alone is worded by the product type that declares it
+        assert units(1000, "unit") == "1\u202f000 unités"
+    assert (units(1, seats), units(1000, seats), per_unit(seats)) == ("1 seat", "1,000 seats", "per seat")
+    gone = Product(key="gone", plugin="gone", name="Gone", description="", unit="gizmo", translations={})
+    assert units(2, gone) == "2 × gizmo" and per_unit(gone) == "per gizmo"  # its plugin is uninstalled: no words left

@@ -12,7 +12,7 @@ import hashlib
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import LifecycleRequest, Result
-from core.products import PlanSpec, ProductType
+from core.products import PlanSpec, ProductType, Unit
 
 KEY = "cloud-backup"
 
@@ -25,6 +25,7 @@ class CloudBackup(ProductType):
         "fr": "Des sauvegardes hors site de vos ordinateurs et serveurs, restaurées sur demande.",
     }
     unit = "vault"
+    unit_words = Unit(one={"en": "vault", "fr": "coffre"}, other={"en": "vaults", "fr": "coffres"})
     plans = (
         PlanSpec("vault-100", "Vault 100 GB", BillingPeriod.MONTHLY, rank=1, features={"gigabytes": 100},
                  cost_price=Money("3.00", "EUR")),

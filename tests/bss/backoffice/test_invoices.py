@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from core.models.accounts import Account
 from core.models.audit import AuditEvent
 from core.models.invoices import BillingProfile, Invoice
 from core.services.billing_run import run_billing
 from core.services.dunning import run_dunning
-from plugin_kit.testing import text_of
+from plugin_kit.testing import main_of, text_of
 from tests.bss.backoffice.conftest import sign_out
 
 
@@ -159,3 +161,67 @@ def test_the_issuer_reads_on_the_invoice_how_far_dunning_went(frozen_clock, clie
     page = " ".join(client.get(f"/bss/invoices/{invoice.id}").get_data(as_text=True).split())
     assert "Reminded</dt><dd>3 times since it fell due" in page
     assert "Suspended for it</dt><dd>what Harbour Dental pays you for, since" in page
+
+
+def _numbers_listed(client, **query) -> list[str]:
+    """The invoice numbers the list shows, in its order."""
+    response = client.get("/bss/invoices", query_string=query)
+    assert response.status_code == 200
+    return re.findall(r"\b[A-Z]+-\d{6}\b", main_of(response))
+
+
+def test_the_list_sorts_both_ways_searches_and_keeps_its_filters(frozen_clock, client, db, login_as, subscribe):
+    subscribe("harbour", quantity=3)
+    subscribe("maple")
+    subscribe("solo")  # Northwind's own customer: its invoice is none of Bright IT's business
+    run_billing(db, date(2026, 4, 1))
+    login_as("owner@bright.example")
+    newest_first = _numbers_listed(client)
+    assert sorted(newest_first) == ["BRIGHT-000001", "BRIGHT-000002", "NORTHWIND-000001"]
+    assert _numbers_listed(client, sort="invoice", dir="asc") == list(reversed(newest_first))
+    by_total = [invoice.number for invoice in db.scalars(
+        select(Invoice).where(Invoice.number.in_(newest_first)).order_by(Invoice.total_amount))]
+    assert _numbers_listed(client, sort="total") == by_total
+    assert _numbers_listed(client, sort="total", dir="desc") == list(reversed(by_total))
+    to_harbour, to_maple = (db.scalars(select(Invoice.number).join(Account, Account.id == Invoice.recipient_id)
+                                       .where(Account.slug == slug)).one() for slug in ("harbour", "maple"))
+    assert _numbers_listed(client, sort="to") == ["NORTHWIND-000001", to_harbour, to_maple]  # Bright IT, Harbour, Maple
+    assert "Newest first." in main_of(client.get("/bss/invoices"))
+    assert "Newest first." not in main_of(client.get("/bss/invoices?sort=to"))
+
+    assert _numbers_listed(client, q="bakery") == [to_maple]
+    assert _numbers_listed(client, q="northwind-") == ["NORTHWIND-000001"]
+    assert _numbers_listed(client, q="northwind", direction="sent") == []
+    assert "No invoices match." in main_of(client.get("/bss/invoices?q=solo"))
+    html = client.get("/bss/invoices?direction=sent&status=open").get_data(as_text=True)
+    assert 'aria-sort="descending"' in html
+    assert 'href="/bss/invoices?direction=sent&amp;status=open&amp;sort=to&amp;dir=asc"' in html
+    assert 'href="/bss/invoices?direction=sent&amp;status=open&amp;sort=invoice&amp;dir=asc"' in html
+
+    sign_out(client)
+    login_as("admin@northwind.example")
+    assert len(_numbers_listed(client, q="solo")) == 1
+
+
+def test_the_list_pages_say_where_they_are_and_go_back_and_forth(frozen_clock, client, db, demo, login_as):
+    for n in range(1, 56):  # a month each, from January 2020
+        month = date(2020 + (n - 1) // 12, (n - 1) % 12 + 1, 1)
+        db.add(Invoice(issuer=demo["bright"], recipient=demo["harbour"], number=f"HARBOUR-{n:06d}", currency="EUR",
+                       period_start=month, period_end=month.replace(day=28), issued_on=month, due_on=month,
+                       tax_name="Tax", tax_rate=0, subtotal_amount=n, tax_amount=0, total_amount=n))
+    db.commit()
+    login_as("owner@bright.example")
+    first = client.get("/bss/invoices?direction=sent")
+    assert "1–50 of 55" in main_of(first) and 'rel="prev"' not in first.get_data(as_text=True)
+    assert "HARBOUR-000055" in main_of(first) and "HARBOUR-000005" not in main_of(first)
+    assert 'rel="next" href="/bss/invoices?direction=sent&amp;page=2"' in first.get_data(as_text=True)
+    second = client.get("/bss/invoices?direction=sent&page=2")
+    assert "51–55 of 55" in main_of(second)
+    assert _numbers_listed(client, direction="sent", page=2) == [f"HARBOUR-{n:06d}" for n in (5, 4, 3, 2, 1)]
+    assert 'rel="prev" href="/bss/invoices?direction=sent"' in second.get_data(as_text=True)
+    assert _numbers_listed(client, direction="sent", sort="total", dir="desc", page=2) == _numbers_listed(
+        client, direction="sent", page=2)
+
+    sign_out(client)
+    login_as("owner@corner.example")
+    assert "HARBOUR-" not in main_of(client.get("/bss/invoices?q=harbour"))

@@ -1,5 +1,6 @@
 """Placing orders in the back office, following them, and confirming the payments a seller waits for."""
 
+import re
 from decimal import Decimal
 
 import marshmallow
@@ -9,8 +10,9 @@ from sqlalchemy import func, select
 from core.models.orders import Order, OrderStatus, Payment
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus
+from core.products import Unit
 from core.services.orders import LineRequest, place_order
-from plugin_kit.testing import text_of
+from plugin_kit.testing import main_of, text_of
 from tests.bss.backoffice.conftest import PASSWORD, sign_out
 from tests.bss.backoffice.test_teams import _unlabelled
 from tests.fakes import FakeProduct
@@ -261,3 +263,90 @@ def test_the_order_pages_speak_french(client, login_as, mixed_order):
     assert "Prix par unité et par période de facturation" in page and "Dû à la commande 172,51 €" in page
     listed = text_of(client.get("/bss/orders", headers=french))
     assert "28,76 € par mois + 143,75 € par an" in listed and "Nouvelle commande" in listed
+
+
+class WordedFake(FakeProduct):
+    unit_words = Unit(one={"en": "gadget", "fr": "bidule"}, other={"en": "gadgets", "fr": "bidules"})
+
+
+def test_quantities_are_counted_in_the_products_own_words_and_plurals(client, demo, fake_plugin, login_as, mixed_order):
+    fake_plugin.product_types = [WordedFake(fake_plugin.vendor)]
+    login_as("owner@bright.example")
+    english = text_of(client.get(f"/bss/orders/{mixed_order.id}"))
+    assert "Fake product Small 2 gadgets €14.38" in english and "Fake product Large 1 gadget €143.75" in english
+    french = text_of(client.get(f"/bss/orders/{mixed_order.id}", headers={"Accept-Language": "fr"}))
+    assert "Fake product Small 2 bidules 14,38 €" in french and "Fake product Large 1 bidule 143,75 €" in french
+    quote = text_of(client.get(f"/bss/orders/new?account_id={demo['harbour'].id}&payer=owner"
+                               f"&plan_id={mixed_order.lines[0].plan_id}&quantity=3", headers={"Accept-Language": "fr"}))
+    assert "14,38 € par bidule, par mois" in quote and "3 bidules 43,14 € par mois" in quote
+
+
+@pytest.fixture
+def many_orders(db, demo, fake_catalog, actor_for):
+    """Bright IT orders 1 to 52 Small widgets for Harbour Dental, one order each, then a Large one for Maple Bakery."""
+    small, large = fake_catalog["small"].id, fake_catalog["large"].id
+    placed = [place_order(db, actor=actor_for("bright"), owner_id=demo["harbour"].id, payment_method="on_account",
+                          lines=[LineRequest(small, quantity)]) for quantity in range(1, 53)]
+    placed.append(place_order(db, actor=actor_for("bright"), owner_id=demo["maple"].id, payment_method="on_account",
+                              lines=[LineRequest(large, 1)]))
+    db.commit()
+    return placed
+
+
+def _listed(client, **args) -> list[int]:
+    page = client.get("/bss/orders", query_string=args)
+    assert page.status_code == 200
+    return [int(number) for number in re.findall(r'href="/bss/orders/(\d+)"', page.get_data(as_text=True))]
+
+
+def test_the_orders_list_pages_newest_first_and_goes_back_and_forth(client, login_as, many_orders):
+    login_as("owner@bright.example")
+    newest_first = [order.id for order in reversed(many_orders)]
+    first = client.get("/bss/orders")
+    assert "1–50 of 53" in main_of(first) and 'rel="prev"' not in first.get_data(as_text=True)
+    assert _listed(client) == newest_first[:50]
+    second = client.get("/bss/orders?page=2")
+    assert "51–53 of 53" in main_of(second) and _listed(client, page=2) == newest_first[50:]
+    assert 'rel="prev" href="/bss/orders"' in second.get_data(as_text=True)
+    assert _listed(client, page=9) == newest_first[50:]  # past the last page: the last
+
+
+def test_the_orders_list_sorts_by_each_column_header(client, login_as, many_orders):
+    login_as("owner@bright.example")
+    maple, oldest = many_orders[-1].id, many_orders[0].id
+    assert _listed(client, sort="number", dir="asc")[0] == oldest
+    assert _listed(client, sort="placed", dir="asc")[0] == oldest
+    assert _listed(client, sort="account", page=2)[-1] == maple and maple not in _listed(client, sort="account")
+    assert _listed(client, sort="account", dir="desc")[0] == maple
+    assert _listed(client, sort="total", dir="desc")[:2] == [many_orders[51].id, many_orders[50].id]  # 52, 51 widgets
+    # Maple Bakery's €143.75 comes between 9 and 10 widgets at €14.38.
+    assert _listed(client, sort="total")[8:11] == [many_orders[8].id, maple, many_orders[9].id]
+    html = client.get("/bss/orders?sort=account").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in html and 'href="/bss/orders?sort=account&amp;dir=desc"' in html
+
+
+def test_the_orders_list_searches_by_number_or_account_name(client, login_as, many_orders):
+    login_as("owner@bright.example")
+    maple, tenth = many_orders[-1].id, many_orders[9].id
+    assert _listed(client, q="maple") == _listed(client, q="BAKERY") == [maple]
+    assert _listed(client, q=str(tenth)) == _listed(client, q=f"#{tenth}") == [tenth]
+    assert len(_listed(client, q="harbour")) == 50 and "1–50 of 52" in main_of(client.get("/bss/orders?q=harbour"))
+    assert "No orders match." in main_of(client.get("/bss/orders?q=nobody"))
+    assert _listed(client, q="9" * 40) == []  # a number no order can have is no error
+
+
+def test_the_orders_list_keeps_its_status_filter_in_its_links(client, db, login_as, many_orders):
+    many_orders[-1].status = OrderStatus.CANCELLED
+    db.commit()
+    login_as("owner@bright.example")
+    assert _listed(client, status="cancelled") == [many_orders[-1].id]
+    assert _listed(client, status="cancelled", q="harbour") == []
+    html = client.get("/bss/orders?status=in_progress&q=harbour").get_data(as_text=True)
+    assert 'rel="next" href="/bss/orders?status=in_progress&amp;q=harbour&amp;page=2"' in html
+    assert 'href="/bss/orders?status=in_progress&amp;sort=account&amp;dir=asc&amp;q=harbour"' in html
+
+
+def test_a_search_finds_only_orders_the_viewer_may_see(client, login_as, many_orders):
+    login_as("owner@corner.example")
+    assert _listed(client, q="harbour") == [] and _listed(client, q=str(many_orders[0].id)) == []
+    assert "No orders match." in main_of(client.get("/bss/orders?q=harbour"))

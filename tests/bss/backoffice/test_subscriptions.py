@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 import marshmallow
 import pytest
@@ -9,8 +10,9 @@ from sqlalchemy import func, select
 
 from core.models.catalog import BillingPeriod
 from core.models.provisioning import ProvisioningRequest
-from core.models.subscriptions import SubscriptionEvent, SubscriptionStatus
-from plugin_kit.testing import text_of
+from core.models.subscriptions import Subscription, SubscriptionEvent, SubscriptionStatus
+from core.services.orders import LineRequest, place_order
+from plugin_kit.testing import main_of, text_of
 from plugin_kit.testing.forms import BRIGHT
 from tests.bss.backoffice.conftest import sign_out
 from tests.bss.backoffice.test_teams import _unlabelled
@@ -253,3 +255,78 @@ def test_the_subscription_page_speaks_french(client, frozen_clock, login_as, sub
     assert f"Abonnement {subscription.id}" in page and "Quantité 3 × widget" in page
     assert "14,38 € par widget · 43,14 € par mois, payé par Harbour Dental" in page
     assert "Ce que vous pouvez faire" in page and "Modifier l'offre ou la quantité" in page
+
+
+def _ids_listed(client, subscriptions, **query) -> list[int]:
+    """The ids of ``subscriptions`` the list shows, in its order."""
+    response = client.get("/bss/subscriptions", query_string=query)
+    assert response.status_code == 200
+    listed = main_of(response)
+    return sorted((shown.id for shown in subscriptions if f"Subscription {shown.id} " in listed),
+                  key=lambda shown: listed.index(f"Subscription {shown} "))
+
+
+def test_the_list_sorts_both_ways_and_keeps_its_filters_in_its_links(client, db, demo, fake_catalog, frozen_clock,
+                                                                     login_as, subscribe):
+    harbours, maples = subscribe("harbour", quantity=3), subscribe("maple", plan="large")
+    both = (harbours, maples)
+    login_as("owner@bright.example")
+    assert _ids_listed(client, both) == [harbours.id, maples.id]  # by account, A to Z
+    assert _ids_listed(client, both, sort="account", dir="desc") == [maples.id, harbours.id]
+    assert _ids_listed(client, both, sort="quantity") == [maples.id, harbours.id]
+    assert _ids_listed(client, both, sort="quantity", dir="desc") == [harbours.id, maples.id]
+    assert _ids_listed(client, both, sort="what") == [maples.id, harbours.id]  # Fake product Large, then Small
+    assert _ids_listed(client, both, sort="price") == [harbours.id, maples.id]  # not by what some rows hide
+    maples.cancel_at = frozen_clock.now() + timedelta(days=3)  # both renew the same day; Maple's now ends before
+    db.commit()
+    assert _ids_listed(client, both, sort="next") == [maples.id, harbours.id]
+    assert _ids_listed(client, both, sort="next", dir="desc") == [harbours.id, maples.id]
+    html = client.get("/bss/subscriptions?status=active").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in html and 'href="/bss/subscriptions?status=active&amp;sort=account&amp;dir=desc"' in html
+    assert 'href="/bss/subscriptions?status=active&amp;sort=quantity&amp;dir=asc"' in html
+
+
+def test_the_search_finds_what_people_call_a_subscription_and_never_another_tenants(client, demo, fake_catalog,
+                                                                                   frozen_clock, login_as, subscribe):
+    harbours, maples = subscribe("harbour"), subscribe("maple", plan="large")
+    solos = subscribe("solo")  # Northwind's own customer: none of Bright IT's business
+    every = (harbours, maples, solos)
+    login_as("owner@bright.example")
+    assert _ids_listed(client, every, q="bakery") == [maples.id]
+    assert _ids_listed(client, every, q="harbour-dental.example") == [harbours.id]
+    assert _ids_listed(client, every, q="large") == [maples.id]
+    assert _ids_listed(client, every, q="fake product") == [harbours.id, maples.id]
+    assert _ids_listed(client, every, q=f"#{harbours.id}") == [harbours.id]
+    assert _ids_listed(client, every, q="bakery", status="cancelled") == []
+    assert "No subscriptions match." in main_of(client.get("/bss/subscriptions?q=solo"))
+    assert _ids_listed(client, every, q=f"#{solos.id}") == []
+    product = fake_catalog["small"].product_id
+    html = client.get(f"/bss/subscriptions?q=fake&product={product}").get_data(as_text=True)
+    assert f'href="/bss/subscriptions?product={product}&amp;sort=account&amp;dir=desc&amp;q=fake"' in html
+
+    sign_out(client)
+    login_as("admin@northwind.example")
+    assert _ids_listed(client, every, q="solo") == [solos.id]
+
+
+def test_the_list_pages_say_where_they_are_and_go_back_and_forth(client, db, demo, fake_catalog, frozen_clock, login_as,
+                                                                 actor_for, provision_all):
+    small = fake_catalog["small"]
+    for lines in (30, 25):
+        place_order(db, actor=actor_for("harbour"), payment_method="card", lines=[LineRequest(small.id)] * lines)
+        db.commit()
+    provision_all()
+    ids = sorted(db.scalars(select(Subscription.id).where(Subscription.product_id == small.product_id)))
+    assert len(ids) == 55
+    login_as("owner@bright.example")
+    query = f"product={small.product_id}&sort=subscription"
+    first = client.get(f"/bss/subscriptions?{query}")
+    assert "1–50 of 55" in main_of(first) and 'rel="prev"' not in first.get_data(as_text=True)
+    assert f'rel="next" href="/bss/subscriptions?product={small.product_id}&amp;sort=subscription&amp;dir=asc&amp;page=2"' \
+        in first.get_data(as_text=True)
+    second = client.get(f"/bss/subscriptions?{query}&page=2")
+    assert "51–55 of 55" in main_of(second)
+    assert f"Subscription {ids[-1]} " in main_of(second) and f"Subscription {ids[0]} " not in main_of(second)
+    assert (f'rel="prev" href="/bss/subscriptions?product={small.product_id}&amp;sort=subscription&amp;dir=asc"'
+            in second.get_data(as_text=True))
+    assert "51–55 of 55" in main_of(client.get(f"/bss/subscriptions?{query}&page=9"))  # past the last: the last

@@ -11,8 +11,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from core.models.support import TicketMessage
-from core.services.tickets import escalate_ticket, get_ticket, open_ticket, thread
-from plugin_kit.testing import form_token, text_of
+from core.services.tickets import escalate_ticket, get_ticket, open_ticket, thread, update_ticket
+from plugin_kit.testing import form_token, main_of, text_of
 from tests.bss.backoffice.conftest import sign_out
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -80,6 +80,8 @@ def test_a_late_ticket_stands_out_with_the_target_and_the_target_is_set_from_the
     refused = post("/bss/tickets/target", {"first_response_hours": "a day"})
     assert refused.status_code == 422
     assert "First-response target: Write a whole number from 1 to 720." in text_of(refused)
+    assert 'href="/bss/tickets/target?sort=subject&amp;dir=asc"' in refused.get_data(as_text=True)  # to the inbox:
+    assert client.get("/bss/tickets/target?sort=subject&dir=asc").headers["Location"] == "/bss/tickets?sort=subject&dir=asc"
 
 
 def test_the_ticket_page_shows_the_customers_message_as_text_and_its_history(client, ticket, seller):
@@ -265,3 +267,66 @@ def test_the_support_pages_speak_french_to_a_french_browser(client, ticket, sell
     assert "Répondre" in page and "Historique" in page and "Ouvert : Mail stopped" in page
     assert "Inbox" in text_of(client.get("/bss/tickets"))
 
+
+
+def _subjects_listed(client, path, subjects, **query) -> list[str]:
+    """Which of ``subjects`` the list at ``path`` shows, in its order."""
+    response = client.get(path, query_string=query)
+    assert response.status_code == 200
+    listed = main_of(response)
+    return sorted((subject for subject in subjects if subject in listed), key=listed.index)
+
+
+def test_the_inbox_sorts_both_ways_searches_by_account_and_keeps_its_filters(client, db, ticket, seller, actor_for,
+                                                                            frozen_clock):
+    open_ticket(db, actor=actor_for("maple"), subject="Invoice question", body="Why twice?")
+    open_ticket(db, actor=actor_for("solo"), subject="Solo's question", body="Northwind's customer asks Northwind.")
+    db.commit()
+    subjects = ("Mail stopped", "Invoice question", "Solo's question")
+    assert _subjects_listed(client, "/bss/tickets", subjects) == ["Invoice question", "Mail stopped"]  # newest first
+    assert _subjects_listed(client, "/bss/tickets", subjects, sort="number", dir="asc") == ["Mail stopped",
+                                                                                           "Invoice question"]
+    assert _subjects_listed(client, "/bss/tickets", subjects, sort="account", dir="desc") == ["Invoice question",
+                                                                                             "Mail stopped"]
+    assert _subjects_listed(client, "/bss/tickets", subjects, sort="subject") == ["Invoice question", "Mail stopped"]
+    update_ticket(db, actor=actor_for("bright"), ticket_id=ticket.id, priority="high")
+    db.commit()
+    assert _subjects_listed(client, "/bss/tickets", subjects, sort="priority") == ["Invoice question", "Mail stopped"]
+    assert _subjects_listed(client, "/bss/tickets", subjects, sort="priority", dir="desc") == ["Mail stopped",
+                                                                                              "Invoice question"]
+    assert _subjects_listed(client, "/bss/tickets", subjects, q="harbour") == ["Mail stopped"]
+    assert _subjects_listed(client, "/bss/tickets", subjects, q="bakery", status="resolved") == []
+    assert "No tickets." in main_of(client.get("/bss/tickets?q=solo"))
+    html = client.get("/bss/tickets?assignee=nobody").get_data(as_text=True)
+    assert 'aria-sort="descending"' in html and "Newest first." in html
+    assert 'href="/bss/tickets?assignee=nobody&amp;sort=subject&amp;dir=asc"' in html
+    assert 'href="/bss/tickets?assignee=nobody&amp;sort=number&amp;dir=asc"' in html
+
+
+def test_the_inbox_pages_say_where_they_are_and_go_back_and_forth(client, db, ticket, seller, actor_for):
+    for n in range(2, 56):
+        open_ticket(db, actor=actor_for("maple"), subject=f"Question {n:02d}", body="Please.")
+    db.commit()
+    first = client.get("/bss/tickets?account=" + str(actor_for("maple").account.id))
+    assert "1–50 of 54" in main_of(first) and "Question 55" in main_of(first) and "Question 05" not in main_of(first)
+    second = client.get(f"/bss/tickets?account={actor_for('maple').account.id}&page=2")
+    assert "51–54 of 54" in main_of(second) and "Question 02" in main_of(second) and "Mail stopped" not in main_of(second)
+    assert f'rel="prev" href="/bss/tickets?account={actor_for("maple").account.id}"' in second.get_data(as_text=True)
+    assert "1–50 of 55" in main_of(client.get("/bss/tickets"))
+
+
+def test_a_reseller_s_own_requests_sort_search_and_page_apart_from_its_inbox(client, db, ticket, seller, actor_for):
+    for subject in ("Price list", "Backups"):
+        open_ticket(db, actor=actor_for("bright"), subject=subject, body="Can you help?")
+    db.commit()
+    subjects = ("Mail stopped", "Price list", "Backups")
+    assert _subjects_listed(client, "/bss/tickets/requests", subjects) == ["Backups", "Price list"]
+    assert _subjects_listed(client, "/bss/tickets/requests", subjects, sort="subject") == ["Backups", "Price list"]
+    assert _subjects_listed(client, "/bss/tickets/requests", subjects, sort="subject", dir="desc") == ["Price list",
+                                                                                                       "Backups"]
+    assert _subjects_listed(client, "/bss/tickets/requests", subjects, q="price") == ["Price list"]
+    assert _subjects_listed(client, "/bss/tickets/requests", subjects, q="northwind") == ["Backups", "Price list"]
+    assert _subjects_listed(client, "/bss/tickets/requests", subjects, q="harbour") == []
+    page = client.get("/bss/tickets/requests?q=price")
+    assert "1–1 of 1" in main_of(page)
+    assert 'href="/bss/tickets/requests?sort=subject&amp;dir=asc&amp;q=price"' in page.get_data(as_text=True)

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.models.orders import Order
+from core.models.orders import Order, OrderLine
 from plugin_kit.testing import provision_due, text_of
 from tests.storefront.conftest import BRIGHT
 
@@ -105,3 +105,15 @@ def test_the_first_purchase_on_the_shop_asks_for_the_tenant_prefix(client, db, s
     order = db.scalars(select(Order).where(Order.owner_id == shops["harbour"].id)).one()
     assert order.lines[0].subscription.provisioning_data["tenant_domain"] == "harbourdental.onmicrosoft.com"
     assert "harbourdental.onmicrosoft.com" in microsoft.customers()
+
+
+def test_the_shop_counts_seats_in_its_customers_language(client, db, tenants, shop_sign_in):
+    harbour, french = tenants["harbour"], {"Accept-Language": "fr"}
+    shop_sign_in()
+    assert "Quantity 2 seats" in text_of(client.get(f"/subscriptions/{harbour.id}", base_url=BRIGHT))
+    assert "Quantité 2 sièges" in text_of(client.get(f"/subscriptions/{harbour.id}", base_url=BRIGHT, headers=french))
+    product = text_of(client.get("/products/microsoft-365", base_url=BRIGHT, headers=french))
+    assert "par siège · par mois" in product and "(siège)" in product
+    line = db.scalar(select(OrderLine).where(OrderLine.subscription_id == harbour.id))
+    assert "harbourdental 2 sièges 7,50 € par mois" in text_of(client.get(f"/orders/{line.order_id}", base_url=BRIGHT,
+                                                                            headers=french))
