@@ -23,7 +23,7 @@ from babel.support import NullTranslations, Translations
 
 from core.money import Money
 from core.permissions import PaymentMethod
-from core.products import UNITS, ProductType, Unit
+from core.products import ProductType, Unit
 
 #: What the storefront offers, the first being the default.
 LOCALES = ("en", "fr")
@@ -106,7 +106,7 @@ def quantity_text(count: int, unit: ProductType | Unit | str, locale: str) -> st
     ``1 siège``, ``0 siège``. ``unit`` is a product type (its ``unit_words``) or the words themselves; a
     unit's code alone, or a product type that gives no words, is counted as ``3 × widget``."""
     number = format_decimal(count, locale=locale)
-    words, code = (_words_of(unit), unit.unit) if isinstance(unit, ProductType) else (unit, unit)
+    words, code = (unit.unit_words, unit.unit) if isinstance(unit, ProductType) else (unit, unit)
     if isinstance(words, Unit):
         return f"{number} {words.word(_locale(locale).plural_form(count), locale)}"
     return translations(locale).gettext(_COUNT_OF) % {"count": number, "unit": code}
@@ -114,14 +114,10 @@ def quantity_text(count: int, unit: ProductType | Unit | str, locale: str) -> st
 
 def unit_word(unit: ProductType | Unit | str, locale: str, count: int = 1) -> str:
     """The word for ``count`` units alone, as in "per seat", "par siège"; a unit's code when no words are given."""
-    words = _words_of(unit) if isinstance(unit, ProductType) else unit
+    words = unit.unit_words if isinstance(unit, ProductType) else unit
     if isinstance(words, Unit):
         return words.word(_locale(locale).plural_form(count), locale)
     return unit.unit if isinstance(unit, ProductType) else str(unit)
-
-
-def _words_of(product_type: ProductType) -> Unit | None:
-    return product_type.unit_words or (UNITS if product_type.unit == ProductType.unit else None)
 
 
 @dataclass(frozen=True)
@@ -150,10 +146,6 @@ class Translator:
     def money(self, value: Money) -> str:
         """An amount as this language writes it (``money_text``)."""
         return money_text(value, self.locale)
-
-    def quantity(self, count: int, unit: ProductType | Unit | str) -> str:
-        """A count of a product's units as this language writes it (``quantity_text``)."""
-        return quantity_text(count, unit, self.locale)
 
     def payment_method(self, method: PaymentMethod) -> str:
         """A way to pay, as this language names it."""
