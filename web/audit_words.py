@@ -19,6 +19,7 @@ from flask_babel import gettext, lazy_gettext
 
 from core.i18n import day_text
 from core.plugins import pm
+from web.code_words import priority_word, status_word
 from web.formatting import current_locale, moment, plain, words
 from web.history_words import FIELDS as HISTORY_FIELDS
 
@@ -192,6 +193,8 @@ _CODE = re.compile(r"[a-z][a-z0-9_]*")
 #: A day or a moment as the services record them (``date.isoformat()``, ``datetime.isoformat()``).
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
+#: The fields whose values are codes with words of their own (``web.code_words``).
+CODES = {"status": status_word, "priority": priority_word}
 #: Recorded fields whose value is a list of its own, not what a field was and became.
 VALUE_LISTS = frozenset({"nameservers", "members", "lines", "volume_tiers"})
 
@@ -226,9 +229,10 @@ def change_of(field: str, value: Any) -> tuple[str, str, str | None]:
     The services record a change as ``[before, after]`` (``status``, ``plan``, the payment methods
     a seller confirms); a field whose value is itself a list says so in ``VALUE_LISTS``.
     """
+    shown = CODES.get(field, value_of)
     if isinstance(value, list) and len(value) == 2 and field not in VALUE_LISTS:
-        return field_name(field), value_of(value[0]), value_of(value[1])
-    return field_name(field), value_of(value), None
+        return field_name(field), shown(value[0]), shown(value[1])
+    return field_name(field), shown(value), None
 
 
 def field_name(field: str) -> str:

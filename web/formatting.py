@@ -29,6 +29,7 @@ from core.money import Money, decimal_text
 from core.plugins import product_types
 from core.products import UNITS, ProductType, Unit
 from core.services.subscriptions import PRICE_CHANGES
+from web.code_words import priority_word, status_word
 
 
 def current_locale() -> str:
@@ -147,4 +148,4 @@ def install_formatting(app: Flask) -> None:
     """Make each of these a Jinja filter of ``app``."""
     app.jinja_env.filters.update(money=money, day=day, month=month, moment=moment, words=words, plain=plain,
                                  plan_name=plan_name, per_period=per_period, per_unit=per_unit, units=units,
-                                 unit_name=unit_name)
+                                 unit_name=unit_name, status_word=status_word, priority_word=priority_word)

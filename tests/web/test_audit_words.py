@@ -11,7 +11,7 @@ from pathlib import Path
 
 from core.models.accounts import Account
 from core.models.audit import AuditEvent
-from web.audit_words import ACTIONS, audit_actions, sentence
+from web.audit_words import ACTIONS, audit_actions, change_of, sentence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -138,3 +138,12 @@ def test_a_sentence_names_what_its_event_recorded_else_the_page_falls_back_to_th
         lacking = AuditEvent(action="invitation.created", target_id=7, account=harbour, changes={})
         unknown = AuditEvent(action="subscription.suspended", target_id=7, account=harbour, changes={})
         assert sentence(lacking, actions) is None and sentence(unknown, actions) is None
+
+
+def test_a_status_or_priority_changed_reads_in_the_words_of_the_pages(app):
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert change_of("status", ["open", "waiting_on_upstream"]) == ("État", "Ouverte", "En attente de l'amont")
+        assert change_of("priority", ["normal", "urgent"]) == ("Priorité", "Normale", "Urgente")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert change_of("status", ["active", "suspended"]) == ("Status", "Active", "Suspended")
+        assert change_of("status", ["active", "some_new_state"]) == ("Status", "Active", "Some new state")

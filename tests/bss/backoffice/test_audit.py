@@ -65,7 +65,7 @@ def test_changes_read_as_words_never_as_raw_values(client, db, demo, login_as, f
     login_as("owner@bright.example")
     page = main_of(client.get("/bss/audit"))
     # Nothing words this action: it reads as its code, and what it acted on.
-    assert ("Subscription suspended account" in page and "Status: active → suspended" in page
+    assert ("Subscription suspended account" in page and "Status: Active → Suspended" in page
             and "Auto-renewal: no → yes" in page and "Note: —" in page
             and "Nameservers: ns1.bright.example, ns2.bright.example" in page
             and "Payments waiting for a confirmation: — → bank_transfer" in page
