@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext, lazy_gettext
 
-from core.i18n import day_text
+from core.i18n import Translator, day_text
+from core.permissions import PaymentMethod
 from core.plugins import pm
 from web.code_words import priority_word, status_word
 from web.formatting import current_locale, moment, plain, words
@@ -193,8 +194,19 @@ _CODE = re.compile(r"[a-z][a-z0-9_]*")
 #: A day or a moment as the services record them (``date.isoformat()``, ``datetime.isoformat()``).
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
-#: The fields whose values are codes with words of their own (``web.code_words``).
-CODES = {"status": status_word, "priority": priority_word}
+def payment_methods_word(value: Any) -> str:
+    """A way to pay, or several, as the emails name them (``core.i18n.Translator.payment_method``): "Bank transfer"."""
+    if isinstance(value, list):
+        return ", ".join(payment_methods_word(item) for item in value) or "—"
+    if str(value) not in set(PaymentMethod):
+        return value_of(value)
+    return Translator.for_setting(current_locale()).payment_method(PaymentMethod(str(value)))
+
+
+#: The fields whose values are codes with words of their own (``web.code_words``, the emails' payment methods).
+CODES = {"status": status_word, "priority": priority_word, "method": payment_methods_word,
+         "payment_method": payment_methods_word, "payment_methods": payment_methods_word,
+         "payment_confirmation_methods": payment_methods_word}
 #: Recorded fields whose value is a list of its own, not what a field was and became.
 VALUE_LISTS = frozenset({"nameservers", "members", "lines", "volume_tiers"})
 

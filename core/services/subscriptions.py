@@ -376,7 +376,7 @@ def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
     if not _expired(subscription):
         _require_status(subscription, {S.ACTIVE}, _("renewed by hand"))
         if subscription.auto_renew:
-            raise ConflictError(say("It renews by itself on %(day)s.", day=f"{subscription.current_period_end:%Y-%m-%d}"))
+            raise ConflictError(say("It renews by itself on %(day)s.", day=subscription.current_period_end.strftime("%Y-%m-%d")))
     _not_busy(now)
 
 

@@ -68,7 +68,7 @@ def test_changes_read_as_words_never_as_raw_values(client, db, demo, login_as, f
     assert ("Subscription suspended account" in page and "Status: Active → Suspended" in page
             and "Auto-renewal: no → yes" in page and "Note: —" in page
             and "Nameservers: ns1.bright.example, ns2.bright.example" in page
-            and "Payments waiting for a confirmation: — → bank_transfer" in page
+            and "Payments waiting for a confirmation: — → Bank transfer" in page
             and "Trial ends at: 1 Apr 2026, 00:00 UTC" in page and "Paid on: 2 Mar 2026" in page)
     assert "[" not in page and "None" not in page and "False" not in page
 
