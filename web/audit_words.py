@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext, lazy_gettext
 
-from core.i18n import Translator, day_text
-from core.permissions import PaymentMethod
+from core.i18n import day_text
 from core.plugins import pm
 from web.code_words import priority_word, status_word
-from web.formatting import current_locale, moment, plain, words
+from web.formatting import current_locale, moment, payment_method_word, plain, words
 from web.history_words import FIELDS as HISTORY_FIELDS
 
 if TYPE_CHECKING:
@@ -195,12 +194,10 @@ _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
 def payment_methods_word(value: Any) -> str:
-    """A way to pay, or several, as the emails name them (``core.i18n.Translator.payment_method``): "Bank transfer"."""
+    """A way to pay, or several, as the emails name them (``web.formatting.payment_method_word``): "Bank transfer"."""
     if isinstance(value, list):
         return ", ".join(payment_methods_word(item) for item in value) or "—"
-    if str(value) not in set(PaymentMethod):
-        return value_of(value)
-    return Translator.for_setting(current_locale()).payment_method(PaymentMethod(str(value)))
+    return payment_method_word(value) if value else value_of(value)
 
 
 #: The fields whose values are codes with words of their own (``web.code_words``, the emails' payment methods).

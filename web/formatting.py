@@ -23,9 +23,10 @@ from typing import Any
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from core.i18n import DEFAULT_LOCALE, day_text, money_text, quantity_text, translations, unit_word
+from core.i18n import DEFAULT_LOCALE, Translator, day_text, money_text, quantity_text, translations, unit_word
 from core.models.catalog import BillingPeriod, Plan, Product
 from core.money import Money, decimal_text
+from core.permissions import PaymentMethod
 from core.plugins import product_types
 from core.products import UNITS, ProductType, Unit
 from core.services.subscriptions import PRICE_CHANGES
@@ -144,8 +145,18 @@ def per_unit(of: UnitOf) -> str:
     return translations(current_locale()).gettext(_PER_UNIT) % {"unit": unit_name(of)}
 
 
+def payment_method_word(value: object) -> str:
+    """A way to pay in the request's language, as the emails name it (``core.i18n.Translator.payment_method``):
+    "Bank transfer"; a code that names none is shown as its words."""
+    code = str(value)
+    if code not in set(PaymentMethod):
+        return words(code).capitalize()
+    return Translator.for_setting(current_locale()).payment_method(PaymentMethod(code))
+
+
 def install_formatting(app: Flask) -> None:
     """Make each of these a Jinja filter of ``app``."""
     app.jinja_env.filters.update(money=money, day=day, month=month, moment=moment, words=words, plain=plain,
                                  plan_name=plan_name, per_period=per_period, per_unit=per_unit, units=units,
-                                 unit_name=unit_name, status_word=status_word, priority_word=priority_word)
+                                 unit_name=unit_name, status_word=status_word, priority_word=priority_word,
+                                 payment_method_word=payment_method_word)
