@@ -1,5 +1,5 @@
 """The back office in its reader's language: the one the person chose in their settings, else the one
-their browser asks for, else English. Messages come from ``core.i18n``'s catalogs, as the storefronts' do.
+their browser asks for, else English. Messages come from ``core.languages``' catalogs, as the storefronts' do.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_login import current_user
 
-from core.i18n import DEFAULT_LOCALE, LOCALES
+from core.languages import DEFAULT_LOCALE, LOCALES
 from web.i18n import install_babel
 
 

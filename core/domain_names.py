@@ -17,7 +17,7 @@ import re
 
 import idna
 
-from core.i18n import say
+from core.languages import say
 
 MAX_NAME_LENGTH = 253
 MAX_LABEL_LENGTH = 63

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-
-def say(message: str, **values: object) -> str:
-    """``core.i18n.say``, for the modules ``core.i18n`` itself imports (this one, ``core.money``): it is
-    imported when first called, once ``core.i18n`` is loaded."""
-    from core.i18n import say as say_in_language
-
-    return say_in_language(message, **values)
+from core.languages import say
 
 
 class CascadeError(Exception):

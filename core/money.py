@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from core.errors import ValidationError, say
+from core.errors import ValidationError
+from core.languages import say
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: How many digits before the point an amount typed in may have (a price, a payment): far fewer than the database

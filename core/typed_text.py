@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from core.i18n import say
+from core.languages import say
 
 #: Control, format and surrogate characters: none shows as itself in a name.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})

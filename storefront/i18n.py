@@ -2,7 +2,7 @@
 
 The language comes from the switcher (kept in the session, and, for a signed-in person, as their
 setting: their emails follow it), else from the person's setting, else from the browser's
-``Accept-Language``. Messages come from ``core.i18n``'s catalogs, which the emails use too.
+``Accept-Language``. Messages come from ``core.languages``' catalogs, which the emails use too.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from core.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES, supported
+from core.languages import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES, supported
 from core.services.people import update_profile
 from web.database import db
 from web.formatting import install_formatting

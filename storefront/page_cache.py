@@ -33,7 +33,7 @@ from werkzeug.http import parse_accept_header
 from werkzeug.wsgi import get_host
 
 from core.db import READ_ONLY
-from core.i18n import DEFAULT_LOCALE, LOCALES
+from core.languages import DEFAULT_LOCALE, LOCALES
 from core.models.storefronts import Storefront
 from core.services.storefront_hosts import host_name
 from storefront.hosts import current_storefront

@@ -8,7 +8,7 @@ own rule; times are UTC, like every time Cascade keeps.
 
 A catalog writes fifty prices a page: each amount is formatted by Babel once per language and
 kept (a few thousand of them at most), not once per price shown; the unit and billing period after
-each are looked up in the language's catalog directly (``core.i18n``), with none of Flask-Babel's
+each are looked up in the language's catalog directly (``core.languages``), with none of Flask-Babel's
 per-call work. A product's unit is worded by its product type (``ProductType.unit_words``): core
 knows no plugin's words.
 """
@@ -23,7 +23,8 @@ from typing import Any
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from core.i18n import DEFAULT_LOCALE, Translator, day_text, money_text, quantity_text, translations, unit_word
+from core.i18n import Translator, day_text, money_text, quantity_text, unit_word
+from core.languages import DEFAULT_LOCALE, translations
 from core.models.catalog import BillingPeriod, Plan, Product
 from core.money import Money, decimal_text
 from core.permissions import PaymentMethod

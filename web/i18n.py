@@ -1,4 +1,4 @@
-"""Flask-Babel over ``core.i18n``'s in-memory catalogs: how both web apps, and the emails, are translated."""
+"""Flask-Babel over ``core.languages``' in-memory catalogs: how both web apps, and the emails, are translated."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 from flask import Flask, has_request_context
 from flask_babel import Babel, Domain
 
-from core.i18n import DEFAULT_LOCALE, answer_in, translations
+from core.languages import DEFAULT_LOCALE, answer_in, translations
 from web.formatting import current_locale
 
 
 class CatalogDomain(Domain):
-    """Flask-Babel's domain, reading ``core.i18n``'s in-memory catalogs instead of ``.mo`` files."""
+    """Flask-Babel's domain, reading ``core.languages``' in-memory catalogs instead of ``.mo`` files."""
 
     def get_translations(self) -> Any:
         return translations(current_locale())
@@ -26,7 +26,7 @@ def _request_language() -> str:
 
 def install_babel(app: Flask, locale_selector: Callable[[], str]) -> None:
     """Translate ``app`` into the language ``locale_selector`` chooses for each request, the core services'
-    refusals included (``core.i18n.say``)."""
+    refusals included (``core.languages.say``)."""
     babel = Babel(app, default_locale=DEFAULT_LOCALE, locale_selector=locale_selector)
     # ``domain_instance`` is a cached property of Babel's: filling its slot replaces the .mo-reading Domain.
     babel.__dict__["domain_instance"] = CatalogDomain()

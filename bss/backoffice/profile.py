@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from bss.backoffice import bp
 from core.errors import ValidationError
-from core.i18n import LANGUAGE_NAMES
+from core.languages import LANGUAGE_NAMES
 from core.services.people import update_profile
 from web.database import db
 

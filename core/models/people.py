@@ -27,7 +27,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Runs the platform itself: creates distributors and sets their programme (tier, add-ons).
     platform_operator: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: The language the person chose (``core.i18n.LOCALES``); ``None``: their browser's, and English in emails.
+    #: The language the person chose (``core.languages.LOCALES``); ``None``: their browser's, and English in emails.
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = created_at_column()
 

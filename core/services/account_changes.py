@@ -16,7 +16,7 @@ from core.errors import (
     ValidationError,
     raise_field_errors,
 )
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.accounts import (

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import NotFoundError, raise_field_errors
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.people import Team, User
 from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.people import Membership, Team, User
 from core.permissions import PaymentMethod, Permission

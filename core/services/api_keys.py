@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.api_keys import ApiKey
 from core.models.people import Membership, Team, User

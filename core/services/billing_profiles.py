@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import PermissionDeniedError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.invoices import DEFAULT_REMINDER_DAYS, DEFAULT_SUSPEND_AFTER_DAYS, BillingCycle, BillingProfile
 from core.money import Money

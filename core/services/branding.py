@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.storefronts import Storefront
 from core.permissions import Permission

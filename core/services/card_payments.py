@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from core.i18n import say
+from core.languages import say
 from core.models.orders import Order, OrderStatus, Payment
 from core.payments import DECLINE_FIELDS, CardDetails, Decline, PaymentProvider, card_provider
 from core.permissions import PaymentMethod, Permission

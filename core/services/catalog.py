@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
 from core.errors import ConflictError
-from core.i18n import say
+from core.languages import say
 from core.models.catalog import Plan, Product
 from core.plugins import product_types
 from core.products import PlanSpec, ProductType, text_in

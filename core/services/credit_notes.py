@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.charges import ChargeKind
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money, minor_units, to_decimal

@@ -19,7 +19,7 @@ from core.db import end_before_outside_call
 from core.dns import LookupFailedError
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import PermissionDeniedError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.storefronts import Storefront
 from core.services.actors import Actor
 from core.services.audit import record_event

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from core.errors import PermissionDeniedError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.audit import record_event

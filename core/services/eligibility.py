@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.plugins import product_types

@@ -15,7 +15,7 @@ import re
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from core.i18n import DEFAULT_LOCALE
+from core.languages import DEFAULT_LOCALE
 from core.models.storefronts import Storefront
 
 #: The Content-ID of the inline logo, which the layout's ``<img>`` names as ``cid:``.

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import end_before_outside_call
 from core.errors import NotFoundError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.event_hubs import DELIVERY_STATES, DeliveryStatus, EventDelivery, EventHub
 from core.models.people import User

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError
-from core.i18n import say
+from core.languages import say
 from core.models.idempotency import IdempotencyKey
 
 #: The longest key accepted (the column's width).

@@ -28,7 +28,8 @@ from fpdf.image_parsing import preload_image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.i18n import DEFAULT_LOCALE, day_text, money_text, supported, translations
+from core.i18n import day_text, money_text
+from core.languages import DEFAULT_LOCALE, supported, translations
 from core.models.accounts import Account
 from core.models.invoices import Invoice, InvoiceLine
 from core.models.storefronts import DEFAULT_ACCENT, DEFAULT_PRIMARY, Storefront

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.invoices import Invoice, InvoicePayment, InvoiceStatus
 from core.money import minor_units
 from core.permissions import Permission

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.charges import Charge
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus

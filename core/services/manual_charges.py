@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
 from core.money import Money, minor_units, to_decimal

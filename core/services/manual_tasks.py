@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.provisioning import TASK_STATES, ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
 from core.models.subscriptions import Subscription
 from core.services.actors import Actor

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import end_before_outside_call
 from core.errors import ValidationError
-from core.i18n import DEFAULT_LOCALE, say
+from core.languages import DEFAULT_LOCALE, say
 from core.mail import MailTransport
 from core.models.outbox import EMAIL_STATES, EmailStatus, OutboxEmail
 from core.models.storefronts import Storefront

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
-from core.i18n import DEFAULT_LOCALE, say, supported, translations
+from core.languages import DEFAULT_LOCALE, say, supported, translations
 from core.models.invitations import PasswordReset
 from core.models.people import LoginSession, LoginThrottle, User
 from core.models.storefronts import Storefront

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import ValidationError
-from core.i18n import say
+from core.languages import say
 from core.money import Money, to_decimal
 from core.permissions import PaymentMethod
 

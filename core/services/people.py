@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, contains_eager
 
 from core.errors import PermissionDeniedError, ValidationError
-from core.i18n import LOCALES, say
+from core.languages import LOCALES, say
 from core.models.accounts import Account, AccountKind
 from core.models.people import Membership, Team, User
 from core.passwords import MIN_LENGTH, hash_password

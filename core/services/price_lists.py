@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError, raise_field_errors
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan, Product
 from core.models.people import User

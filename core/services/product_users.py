@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.db import end_before_outside_call
 from core.errors import NotFoundError
-from core.i18n import say
+from core.languages import say
 from core.models.subscriptions import Subscription
 from core.permissions import Permission
 from core.product_users import IssuedPassword, ProductUser, Seats, ServiceRef, UserDirectory

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.errors import ConflictError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import OrderLine

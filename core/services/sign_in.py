@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, contains_eager
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import NotAuthenticatedError, NotFoundError
-from core.i18n import Translator, say
+from core.i18n import Translator
+from core.languages import say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.people import LoginSession, LoginThrottle, Team, User

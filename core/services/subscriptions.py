@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.errors import CascadeError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from core.i18n import _, say
+from core.i18n import _
+from core.languages import say
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.models.people import Membership, Team, User

@@ -15,7 +15,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.api_keys import ApiKey
 from core.models.invitations import Invitation

@@ -15,7 +15,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
 from core.errors import ValidationError
-from core.i18n import say
+from core.languages import say
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILES = 5

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.people import Membership, Team, User
 from core.models.subscriptions import Subscription

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
-from core.i18n import say
+from core.languages import say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind

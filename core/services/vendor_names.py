@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.accounts import Account
 from core.models.storefronts import Storefront
 from core.services.actors import Actor

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from core.i18n import translations
+from core.languages import translations
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.models.subscriptions import Subscription

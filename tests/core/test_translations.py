@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from core.i18n import LOCALES, TRANSLATIONS_ROOT, supported, translations
+from core.languages import LOCALES, TRANSLATIONS_ROOT, supported, translations
 
 ROOT = Path(__file__).resolve().parents[2]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

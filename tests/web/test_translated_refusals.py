@@ -1,4 +1,4 @@
-"""The core services' refusals in the reader's language (``core.i18n.say``): French on a French page, English on an
+"""The core services' refusals in the reader's language (``core.languages.say``): French on a French page, English on an
 English one, and English in the worker, which answers nobody's request."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from core.errors import ValidationError
-from core.i18n import say
+from core.languages import say
 from core.models.people import User
 from core.services.people import create_user, owner_team
 from plugin_kit.testing import link_in_email, post_form, text_of

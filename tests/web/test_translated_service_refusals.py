@@ -1,4 +1,4 @@
-"""The refusals of the subscription, invoice and ticket services in the reader's language (``core.i18n.say``):
+"""The refusals of the subscription, invoice and ticket services in the reader's language (``core.languages.say``):
 French on a French back-office page, English on an English one."""
 
 from __future__ import annotations
