@@ -36,8 +36,8 @@ def refresh_order_status(session: Session, order: Order) -> None:
     else:
         target = OrderStatus.COMPLETED
     if target is not order.status:
-        move_order(session, order, target)
         order.completed_at = utcnow() if target is OrderStatus.COMPLETED else None
+        move_order(session, order, target)
 
 
 def move_order(session: Session, order: Order, target: OrderStatus) -> None:

@@ -105,7 +105,6 @@ def queue_email(
         attachments=list(attachments),
     )
     session.add(email)
-    session.flush()
     return email
 
 

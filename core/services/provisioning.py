@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
@@ -179,13 +179,13 @@ class Answer:
     retry_reason: str | None = None
 
 
-def _locked(request_id: int, *, skip_locked: bool = False) -> Select[tuple[ProvisioningRequest]]:
-    """The request, locked, with what carrying it out reads (its subscription, plan, product, accounts
-    and order) loaded in the same statement rather than one at a time."""
+def _locked(*, skip_locked: bool = False) -> Select[tuple[ProvisioningRequest]]:
+    """The request ``:request_id``, locked, with what carrying it out reads (its subscription, plan, product,
+    accounts and order) loaded in the same statement rather than one at a time."""
     subscription = joinedload(ProvisioningRequest.subscription, innerjoin=True)
     return (
         select(ProvisioningRequest)
-        .where(ProvisioningRequest.id == request_id)
+        .where(ProvisioningRequest.id == bindparam("request_id"))
         .options(
             subscription.joinedload(Subscription.plan, innerjoin=True).joinedload(Plan.product, innerjoin=True),
             *(subscription.joinedload(account, innerjoin=True)
@@ -197,11 +197,15 @@ def _locked(request_id: int, *, skip_locked: bool = False) -> Select[tuple[Provi
     )
 
 
+#: Built once, not per activation: a due request for a claim, skipped while another worker holds it ...
+_CLAIMABLE = _locked(skip_locked=True).where(ProvisioningRequest.status.in_((R.PENDING, R.WAITING)))
+#: ... and the request read afresh for its answer, whatever the session loaded for the claim.
+_ANSWERED = _locked().execution_options(populate_existing=True)
+
+
 def claim_request(session: Session, request_id: int) -> Claim | None:
     """Take up a due request for this worker; ``None`` when there is nothing to do now."""
-    request = session.scalar(
-        _locked(request_id, skip_locked=True).where(ProvisioningRequest.status.in_((R.PENDING, R.WAITING)))
-    )
+    request = session.scalar(_CLAIMABLE, {"request_id": request_id})
     if request is None:
         return None
     now = utcnow()
@@ -244,7 +248,7 @@ def call_product(claim: Claim) -> Answer:
 def record_answer(session: Session, request_id: int, attempt: int, answer: Answer) -> ProvisioningRequest | None:
     """Apply the product's answer; an answer for an attempt that lost its lease is ignored."""
     # Read afresh, not as the session loaded it for the claim: another worker may have retaken it since.
-    request = session.scalar(_locked(request_id).execution_options(populate_existing=True))
+    request = session.scalar(_ANSWERED, {"request_id": request_id})
     if request is None or request.status is not R.RUNNING or request.attempts != attempt:
         return None
     request.lease_until = None
@@ -409,9 +413,12 @@ def _open_task(session: Session, request: ProvisioningRequest, step: ManualStep,
 def _lifecycle_request(session: Session, request: ProvisioningRequest) -> LifecycleRequest:
     subscription = request.subscription
     payload = request.payload
-    previous = session.get(Account, payload["previous_seller"]["id"]) if request.action is LifecycleAction.TRANSFER else None
-    accounts = [account for account in (subscription.owner, subscription.seller, subscription.payer, previous) if account]
-    names = vendor_names(session, accounts)
+    with session.no_autoflush:  # the claim's own changes are the commit's to write, not these reads'
+        previous = (session.get(Account, payload["previous_seller"]["id"]) if request.action is LifecycleAction.TRANSFER
+                    else None)
+        accounts = [account for account in (subscription.owner, subscription.seller, subscription.payer, previous)
+                    if account]
+        names = vendor_names(session, accounts)
     new_plan_code = None
     if request.action is LifecycleAction.CHANGE:
         new_plan_code = next(plan.code for plan in subscription.product.plans if plan.id == payload["plan_id"])
