@@ -77,6 +77,11 @@ class Translator:
         """``message`` in this language."""
         return translations(self.locale).gettext(message)
 
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """``singular`` or ``plural`` in this language, in the form its plural rules choose for ``count``
+        (French writes 0 and 1 in the singular); the caller fills in the count."""
+        return translations(self.locale).ngettext(singular, plural, count)
+
     def day(self, value: date | datetime) -> str:
         """A day as this language writes it (``day_text``)."""
         return day_text(value, self.locale)

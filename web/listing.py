@@ -1,7 +1,8 @@
 """Lists that sort, search and page the same way on every page.
 
-A view names the columns its list sorts by; ``read_listing`` reads ``sort``, ``dir``, ``q`` and ``page`` from
-the query string against them, and ``page_of`` orders its query, counts it and takes one page of rows.
+A view names the columns its list sorts by and the endpoint its links go to; ``read_listing`` reads ``sort``,
+``dir``, ``q`` and ``page`` from the query string against them, and ``page_of`` orders its query, counts it and takes
+one page of rows.
 A value that cannot be read is not an error a person must fix: an unknown column, a direction other than
 ``asc`` or ``desc``, a page that is no whole number from 1 fall back to the list's default, and a page past
 the last shows the last.
@@ -35,6 +36,8 @@ class Listing:
     page: int
     #: The default column and direction: links leave them out.
     default: tuple[str, bool]
+    #: The view its links and search go to: the list's own page, also when a refused form shows the list again.
+    endpoint: str
     #: The query string's other arguments (a page's filters), kept in every link.
     others: tuple[tuple[str, str], ...] = ()
 
@@ -61,8 +64,10 @@ class Listing:
         return "descending" if self.descending else "ascending"
 
 
-def read_listing(args: Mapping[str, str], columns: Mapping[str, Any], default: str, *, descending: bool = False) -> Listing:
-    """The listing ``args`` ask for, sorted by one of ``columns`` (by ``default``, ``descending`` or not, when they name none)."""
+def read_listing(args: Mapping[str, str], columns: Mapping[str, Any], default: str, *, endpoint: str,
+                 descending: bool = False) -> Listing:
+    """The listing ``args`` ask for, sorted by one of ``columns`` (by ``default``, ``descending`` or not, when they name
+    none), linking to ``endpoint``."""
     sort = args.get("sort") or default
     direction = args.get("dir", "")
     if sort not in columns:  # a column it does not sort by: its default order, whichever way was asked
@@ -76,6 +81,7 @@ def read_listing(args: Mapping[str, str], columns: Mapping[str, Any], default: s
         search=args.get("q", "").strip(),
         page=int(page) if page.isascii() and page.isdigit() and int(page) > 0 else 1,
         default=(default, descending),
+        endpoint=endpoint,
         others=tuple((name, value) for name, value in args.items() if name not in OWN_ARGS and value),
     )
 

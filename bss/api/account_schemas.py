@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from core.models.accounts import Account, AccountKind
-from core.services.account_changes import MOVED_BY_TRANSFER
+from core.services.account_changes import moved_by_transfer
 from core.services.accounts import DOMAIN_PATTERN, NAME_MAX_LENGTH, RESERVED_SLUGS, SLUG_PATTERN
 from core.typed_text import NAME_PATTERN
 from web.api.fields import Boolean, Id, Pattern, Timestamp
@@ -105,5 +105,5 @@ class AccountChangeSchema(Schema):
     def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
         """``parent_id`` is no unknown field to an integrator: say how an account's seller changes."""
         if "parent_id" in error.messages:
-            error.messages["parent_id"] = [MOVED_BY_TRANSFER]
+            error.messages["parent_id"] = [moved_by_transfer()]
         raise error

@@ -54,7 +54,7 @@ def _accounts_page(status: int = 200, errors: dict[str, list[str]] | None = None
     except ValueError:
         raise ValidationError({"kind": [gettext("%(value)r is not an account kind.", value=kind_value)]}) from None
     viewer = acting_account()
-    listing = read_listing(request.args, SORTABLE, "name")
+    listing = read_listing(request.args, SORTABLE, "name", endpoint="backoffice.accounts")
     page = page_of(db.session, accounts_below(viewer, kind=kind, search=listing.search or None), SORTABLE, listing,
                    tiebreak=Account.id)
     under_id = whole_number(request.args.get("parent"), "parent", {})  # the seller a new customer goes below; none read, none

@@ -45,7 +45,7 @@ def invoices() -> str:
     if direction is not None and direction not in DIRECTIONS:
         raise ValidationError({"direction": [gettext("Choose 'sent' or 'received'.")]})
     mine = actor.account.id
-    listing = read_listing(request.args, SORTABLE, "invoice", descending=True)
+    listing = read_listing(request.args, SORTABLE, "invoice", endpoint="backoffice.invoices", descending=True)
     query = visible_invoices(actor, status=status, issuer_id=mine if direction == "sent" else None,
                              recipient_id=mine if direction == "received" else None, search=listing.search or None)
     return render_template(

@@ -47,7 +47,7 @@ SORTABLE = {"number": Order.id, "placed": Order.created_at, "account": func.lowe
 @login_required
 def orders() -> str:
     status = enum_arg(OrderStatus, "status", "an order status")
-    listing = read_listing(request.args, SORTABLE, "number", descending=True)
+    listing = read_listing(request.args, SORTABLE, "number", endpoint="backoffice.orders", descending=True)
     page = page_of(db.session, orders_matching(acting_account(), status=status, search=listing.search or None), SORTABLE,
                    listing, tiebreak=Order.id)
     return render_template(

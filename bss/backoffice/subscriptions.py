@@ -169,7 +169,7 @@ def subscriptions() -> str:
     status = enum_arg(SubscriptionStatus, "status", "a subscription status")
     account_id = request.args.get("account", type=int)
     product_id = request.args.get("product", type=int)
-    listing = read_listing(request.args, SORTABLE, "account")
+    listing = read_listing(request.args, SORTABLE, "account", endpoint="backoffice.subscriptions")
     query = visible_subscriptions(viewer, account_id=account_id, product_id=product_id, status=status,
                                   search=listing.search or None)
     page = page_of(db.session, query, SORTABLE, listing, tiebreak=Subscription.id)

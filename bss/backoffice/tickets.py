@@ -122,7 +122,8 @@ def _list_page(*, asked: bool, filters: Mapping[str, Any], args: Mapping[str, st
     actor = current_actor()
     answers = Permission.SUPPORT in actor.permissions
     sortable = _sortable(actor, asked=asked)
-    listing = read_listing(request.args if args is None else args, sortable, "number", descending=True)
+    listing = read_listing(request.args if args is None else args, sortable, "number",
+                           endpoint="backoffice.my_requests" if asked else "backoffice.tickets", descending=True)
     query = visible_tickets(actor, asked=asked, search=listing.search or None, **filters)
     page = page_of(db.session, query, sortable, listing, tiebreak=Ticket.id)
     shown = read_as(actor, page.rows)
@@ -143,13 +144,11 @@ def _list_page(*, asked: bool, filters: Mapping[str, Any], args: Mapping[str, st
     ), 422 if errors else 200
 
 
-@bp.route("/tickets/target", methods=["GET", "POST"])
+@bp.post("/tickets/target")
 @login_required
 def first_response_target() -> Response | tuple[str, int]:
-    """Set within how many hours the account means to answer a request. Its page, shown again when the hours cannot
-    be read, sorts and pages through here: asked for, that is the inbox."""
-    if request.method == "GET":
-        return redirect(url_for("backoffice.tickets", **request.args))
+    """Set within how many hours the account means to answer a request; when the hours cannot be read, the inbox
+    again with the reason beside them."""
     errors: dict[str, list[str]] = {}
     hours = whole_number(request.form.get("first_response_hours"), "first_response_hours", errors,
                          at_most=MAX_TARGET_HOURS, required=gettext("Give a whole number of hours."))

@@ -31,10 +31,6 @@ from core.services.price_lists import wholesale_tiers
 from core.typed_text import checked_name
 
 #: What a seller may change on an account after creating it.
-#: Why an account's seller is not changed like its other fields, in English (``moved_by_transfer`` says it in the
-#: reader's language).
-MOVED_BY_TRANSFER = ("An account moves to another seller by a transfer, with its consent and its subscriptions: "
-                     "start one (POST /api/v1/transfers, or the account's page).")
 CHANGEABLE_FIELDS = frozenset({"name", "reselling_enabled", "primary_domain", "tax_id", "tier"})
 #: A VAT, GST or sales tax number as tax offices print them, spaces aside: ``FR40303265045``, ``GB123456789``.
 _TAX_ID = re.compile(r"^[A-Z0-9][A-Z0-9./-]{1,39}$")

@@ -113,8 +113,8 @@ def _remind(session: Session, website: Website, days: int) -> None:
 
     def to_customer(translator: Translator) -> tuple[str, str]:
         _ = translator.gettext
-        subject = (_("Your free trial of %(site)s ends in 1 day") if days == 1
-                   else _("Your free trial of %(site)s ends in %(days)s days"))
+        subject = translator.ngettext("Your free trial of %(site)s ends in %(days)s day",
+                                      "Your free trial of %(site)s ends in %(days)s days", days)
         return (subject % named,
                 _("The free trial of %(site)s ends on %(day)s. To keep the site, ask %(reseller)s to put it on a hosting "
                   "plan and take it live; otherwise it is closed then.\n\nSee it here: %(link)s")
@@ -122,8 +122,8 @@ def _remind(session: Session, website: Website, days: int) -> None:
 
     def to_reseller(translator: Translator) -> tuple[str, str]:
         _ = translator.gettext
-        subject = (_("%(customer)s's free trial of %(site)s ends in 1 day") if days == 1
-                   else _("%(customer)s's free trial of %(site)s ends in %(days)s days"))
+        subject = translator.ngettext("%(customer)s's free trial of %(site)s ends in %(days)s day",
+                                      "%(customer)s's free trial of %(site)s ends in %(days)s days", days)
         return (subject % named,
                 _("%(customer)s's free trial of %(site)s ends on %(day)s. Once they have paid you, end its trial on the "
                   "right plan and switch it live; otherwise it is closed then.\n\nSee it here: %(backoffice)s")

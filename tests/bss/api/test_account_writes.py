@@ -173,6 +173,18 @@ def test_invalid_changes_name_their_fields_and_change_nothing(api_as, db, demo, 
     assert count(db, AuditEvent, AuditEvent.action == "account.changed") == 0
 
 
+@pytest.mark.parametrize(("language", "start"), [
+    ("en", "An account moves to another seller by a transfer"),
+    ("fr-FR, fr;q=0.9", "Un compte passe chez un autre vendeur par un transfert"),
+])
+def test_a_new_seller_is_refused_pointing_to_a_transfer_in_the_callers_language(api_as, demo, language, start):
+    response = api_as("bright").patch(f"/api/v1/accounts/{demo['harbour'].id}", json={"parent_id": str(demo["bright"].id)},
+                                      headers={"Accept-Language": language})
+    assert response.status_code == 422
+    [message] = response.json["fields"]["parent_id"]
+    assert message.startswith(start) and "/api/v1/transfers" in message
+
+
 def test_reselling_stays_on_while_an_account_has_accounts_below_it(api_as, db, demo):
     response = api_as("northwind").patch(f"/api/v1/accounts/{demo['bright'].id}", json={"reselling_enabled": False})
     assert response.status_code == 409 and response.mimetype == "application/problem+json"
