@@ -28,6 +28,7 @@ from core.permissions import Permission
 from core.product_lifecycle import LifecycleAction, ManualStep
 from core.products import Cancellation, Timing
 from core.services.actors import Actor
+from core.services.audit import record_event
 from core.services.catalog import declared_type
 from core.services.eligibility import purchase_blockers
 from core.services.lifecycle import record_change
@@ -185,14 +186,17 @@ def _now(session: Session, subscription: Subscription) -> _Now:
 def act_on_subscription(
     session: Session, *, actor: Actor, subscription_id: int, action: str, **arguments: Any
 ) -> Subscription:
-    """Do ``action`` (one of ``ACTIONS``) to a subscription, with the action's ``arguments``."""
+    """Do ``action`` (one of ``ACTIONS``) to a subscription, with the action's ``arguments``, and record in the
+    actor's audit log what they asked for: a refused action records nothing."""
     if action not in _ACTIONS:
         raise NotFoundError(say("Subscriptions have no action '%(action)s'.", action=action))
     declared = _ACTIONS[action]
     actor.require(declared.permission)
     subscription = get_subscription(session, actor.account, subscription_id, for_update=True)
     declared.check(actor, subscription, _now(session, subscription))
-    declared.apply(session, actor, subscription, **arguments)
+    asked = declared.apply(session, actor, subscription, **arguments)
+    record_event(session, account=actor.account, by=actor.user, action=_AUDITED[action], target=subscription,
+                 changes=asked)
     session.flush()
     return subscription
 
@@ -212,7 +216,21 @@ def available_actions(session: Session, actor: Actor, subscription: Subscription
     return frozenset(available)
 
 
-# Each action is a check (may it be taken now? it raises why not) and its effect.
+# Each action is a check (may it be taken now? it raises why not) and its effect, which returns what the person asked
+# to change, as the audit log records it: a status as what it was and what it becomes once the vendor has done it.
+
+def _becoming(subscription: Subscription, status: SubscriptionStatus) -> dict[str, Any]:
+    return {"status": [str(subscription.status), str(status)]}
+
+
+def _noted(note: str) -> dict[str, Any]:
+    return {"note": note.strip()} if note.strip() else {}
+
+
+def _running(subscription: Subscription) -> SubscriptionStatus:
+    """The status it runs in once nothing holds it: a trial until the trial ends."""
+    return S.TRIAL if subscription.trial_end is not None and subscription.trial_end > utcnow() else S.ACTIVE
+
 
 def _seller_side(actor: Actor, subscription: Subscription, refusal: str) -> None:
     """``refusal`` (a message marked with ``_``, its product in ``%(product)s``) when the actor is its owner."""
@@ -245,7 +263,7 @@ def _check_change(actor: Actor, subscription: Subscription, now: _Now) -> None:
 
 
 def _change(session: Session, actor: Actor, subscription: Subscription, *,
-            plan_id: int | None = None, quantity: int | None = None) -> None:
+            plan_id: int | None = None, quantity: int | None = None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     plan = subscription.plan
     if plan_id is not None:
@@ -262,8 +280,7 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
                                   product=subscription.product.name, unit=subscription.product.unit)]
     if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
         if subscription.has_scheduled_change:
-            _drop_scheduled_change(session, actor, subscription)
-            return
+            return _drop_scheduled_change(session, actor, subscription)
         errors["plan_id" if plan_id is not None else "quantity"] = [say("That is what the subscription has already.")]
     price = None
     if not errors:
@@ -275,15 +292,23 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
     if errors:
         raise ValidationError(errors)
     assert price is not None
+    asked: dict[str, Any] = {}
+    if plan.id != subscription.plan_id:
+        asked["plan"] = [subscription.plan.name, plan.name]
+    if new_quantity != subscription.quantity:
+        asked["quantity"] = [subscription.quantity, new_quantity]
     change_plan(session, subscription, plan=plan, quantity=new_quantity, unit_price=price.unit_price, by=actor.user)
+    return asked
 
 
-def _drop_scheduled_change(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _drop_scheduled_change(session: Session, actor: Actor, subscription: Subscription) -> dict[str, Any]:
     """Asked for what it has now: the change waiting for the end of the term is dropped."""
     dropped = subscription.scheduled_plan or subscription.plan
     subscription.scheduled_plan, subscription.scheduled_quantity = None, None
-    record_change(session, subscription, action="scheduled_change_dropped", by=actor.user,
-                  changes={"plan": [dropped.name, subscription.plan.name]}, reason="kept as it is")
+    changes = {"plan": [dropped.name, subscription.plan.name]}
+    record_change(session, subscription, action="scheduled_change_dropped", by=actor.user, changes=changes,
+                  reason="kept as it is")
+    return changes
 
 
 def _check_suspend(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -292,9 +317,10 @@ def _check_suspend(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _not_busy(now)
 
 
-def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+def _suspend(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> dict[str, Any]:
     request_provisioning(session, subscription, LifecycleAction.SUSPEND, by=actor.user,
                          payload={"reason": SuspendReason.BY_SELLER, "note": note.strip()})
+    return _becoming(subscription, S.SUSPENDED) | _noted(note)
 
 
 def _check_resume(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -305,8 +331,9 @@ def _check_resume(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _not_busy(now)
 
 
-def _resume(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+def _resume(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> dict[str, Any]:
     request_provisioning(session, subscription, LifecycleAction.RESUME, by=actor.user, payload={"note": note.strip()})
+    return _becoming(subscription, _running(subscription)) | _noted(note)
 
 
 def _check_cancel(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -315,7 +342,7 @@ def _check_cancel(actor: Actor, subscription: Subscription, now: _Now) -> None:
 
 
 def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when: str = Timing.END_OF_TERM,
-            note: str = "") -> None:
+            note: str = "") -> dict[str, Any]:
     try:
         asked = Timing(when)
     except ValueError:
@@ -328,16 +355,17 @@ def _cancel(session: Session, actor: Actor, subscription: Subscription, *, when:
     ))
     fallback = fallback_plan(session, subscription)
     if fallback is not None:
-        _fall_back(session, actor, subscription, fallback, timing, note.strip())
-        return
+        return _fall_back(session, actor, subscription, fallback, timing, note.strip()) | _noted(note)
     if timing is Timing.NOW:
         request_provisioning(session, subscription, LifecycleAction.CANCEL, by=actor.user, payload={"note": note.strip()})
-        return
+        return _becoming(subscription, S.CANCELLED) | _noted(note)
     _require_status(subscription, {S.ACTIVE, S.TRIAL}, _("cancelled at the end of its term (cancel it now instead)"))
+    becoming = _becoming(subscription, S.PENDING_CANCELLATION)
     subscription.cancel_at = subscription.term_end or subscription.current_period_end
+    changes = {"cancel_at": [None, subscription.cancel_at.isoformat() if subscription.cancel_at else None]}
     record_change(session, subscription, action="cancellation_scheduled", by=actor.user,
-                  to_status=S.PENDING_CANCELLATION, reason=note.strip(),
-                  changes={"cancel_at": [None, subscription.cancel_at.isoformat() if subscription.cancel_at else None]})
+                  to_status=S.PENDING_CANCELLATION, reason=note.strip(), changes=changes)
+    return becoming | changes | _noted(note)
 
 
 def fallback_plan(session: Session, subscription: Subscription) -> Plan | None:
@@ -349,14 +377,16 @@ def fallback_plan(session: Session, subscription: Subscription) -> Plan | None:
 
 
 def _fall_back(session: Session, actor: Actor, subscription: Subscription, plan: Plan, timing: Timing,
-               note: str) -> None:
+               note: str) -> dict[str, Any]:
     """Cancel a plan of a product with a free tier: back to that tier, now or at the end of the term."""
     price = resolve_prices(session, subscription.payer, [plan], subscription.quantity).get(plan.id)
     if price is None:
         raise ConflictError(say("%(plan)s is not for sale to %(account)s: cancel it with its seller.", plan=plan.name,
                                 account=subscription.payer.name))
+    asked = {"plan": [subscription.plan.name, plan.name]}
     change_plan(session, subscription, plan=plan, quantity=subscription.quantity, unit_price=price.unit_price,
                 by=actor.user, timing=timing, reason=note or f"cancelled: back to {plan.name}")
+    return asked
 
 
 def _check_undo_cancellation(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -364,13 +394,14 @@ def _check_undo_cancellation(actor: Actor, subscription: Subscription, now: _Now
     _not_busy(now)
 
 
-def _undo_cancellation(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _undo_cancellation(session: Session, actor: Actor, subscription: Subscription) -> dict[str, Any]:
+    running = _running(subscription)
+    asked = _becoming(subscription, running)
     before = subscription.cancel_at
     subscription.cancel_at = None
-    in_trial = subscription.trial_end is not None and subscription.trial_end > utcnow()
-    record_change(session, subscription, action="cancellation_undone", by=actor.user,
-                  to_status=S.TRIAL if in_trial else S.ACTIVE,
-                  changes={"cancel_at": [before.isoformat() if before else None, None]})
+    changes = {"cancel_at": [before.isoformat() if before else None, None]}
+    record_change(session, subscription, action="cancellation_undone", by=actor.user, to_status=running, changes=changes)
+    return asked | changes
 
 
 def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -381,8 +412,9 @@ def _check_renew(actor: Actor, subscription: Subscription, now: _Now) -> None:
     _not_busy(now)
 
 
-def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _renew(session: Session, actor: Actor, subscription: Subscription) -> dict[str, Any]:
     """Renew it; asked by its owner while another account pays for it, once the payer approves."""
+    asked = _becoming(subscription, S.ACTIVE) if _expired(subscription) else {}
     if actor.account.id == subscription.owner_id != subscription.payer_id:
         owner, payer = subscription.owner, subscription.payer
         what = f"{subscription.product.name} {subscription.plan.name}"
@@ -391,8 +423,9 @@ def _renew(session: Session, actor: Actor, subscription: Subscription) -> None:
             key=APPROVE_RENEWAL, title=f"Approve the renewal {owner.name} asked for: {what}",
             instructions=(f"{owner.name} asked to renew {what} for another period, which {payer.name} pays "
                           f"({subscription.total}). Mark this done to renew it; decline it to leave it as it is.")))
-        return
+        return asked
     request_provisioning(session, subscription, LifecycleAction.RENEW, by=actor.user, payload={"manual": True})
+    return asked
 
 
 def _check_end_trial(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -400,8 +433,9 @@ def _check_end_trial(actor: Actor, subscription: Subscription, now: _Now) -> Non
     _not_busy(now)
 
 
-def _end_trial(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _end_trial(session: Session, actor: Actor, subscription: Subscription) -> dict[str, Any]:
     request_provisioning(session, subscription, LifecycleAction.RENEW, by=actor.user, payload={"from_trial": True})
+    return _becoming(subscription, S.ACTIVE)
 
 
 def _check_terminate(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -410,9 +444,10 @@ def _check_terminate(actor: Actor, subscription: Subscription, now: _Now) -> Non
     _not_busy(now)
 
 
-def _terminate(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> None:
+def _terminate(session: Session, actor: Actor, subscription: Subscription, *, note: str = "") -> dict[str, Any]:
     request_provisioning(session, subscription, LifecycleAction.CANCEL, by=actor.user,
                          payload={"terminate": True, "note": note.strip()})
+    return _becoming(subscription, S.TERMINATED) | _noted(note)
 
 
 def _check_retry(actor: Actor, subscription: Subscription, now: _Now) -> None:
@@ -421,15 +456,18 @@ def _check_retry(actor: Actor, subscription: Subscription, now: _Now) -> None:
         raise ConflictError(say("Its last provisioning did not fail: there is nothing to retry."))
 
 
-def _retry(session: Session, actor: Actor, subscription: Subscription) -> None:
+def _retry(session: Session, actor: Actor, subscription: Subscription) -> dict[str, Any]:
     failed = _now(session, subscription).latest
     assert failed is not None
+    asked: dict[str, Any] = {}
     if subscription.status is S.FAILED:
+        asked = _becoming(subscription, S.PENDING)
         record_change(session, subscription, action="retried", by=actor.user, to_status=S.PENDING)
     request_provisioning(session, subscription, failed.action, payload=dict(failed.payload), by=actor.user,
                          order_line=failed.order_line)
     if failed.order_line is not None:
         refresh_order_status(session, failed.order_line.order)
+    return asked
 
 
 @dataclass(frozen=True)
@@ -437,7 +475,8 @@ class _Action:
     permission: Permission
     #: Raises why the action cannot be taken now (status, side, a request in progress).
     check: Callable[[Actor, Subscription, _Now], None]
-    apply: Callable[..., None]
+    #: Does it, and returns the audit log's ``changes``: what the person asked to change.
+    apply: Callable[..., dict[str, Any]]
 
 
 _ACTIONS = {
@@ -450,6 +489,19 @@ _ACTIONS = {
     "end-trial": _Action(Permission.PURCHASE, _check_end_trial, _end_trial),
     "terminate": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_terminate, _terminate),
     "retry": _Action(Permission.MANAGE_SUBSCRIPTIONS, _check_retry, _retry),
+}
+
+#: The audit log's code of each action, as its past tense (worded in ``web.audit_words``).
+_AUDITED = {
+    "change": "subscription.changed",
+    "suspend": "subscription.suspended",
+    "resume": "subscription.resumed",
+    "cancel": "subscription.cancelled",
+    "undo-cancellation": "subscription.cancellation_undone",
+    "renew": "subscription.renewed",
+    "end-trial": "subscription.trial_ended",
+    "terminate": "subscription.terminated",
+    "retry": "subscription.retried",
 }
 
 #: Each action of ``act_on_subscription`` and the permission it needs.

@@ -45,7 +45,8 @@ def _enclosing(module: _Module, node: ast.AST) -> ast.FunctionDef | None:
 
 class _Actions:
     """The action codes a package's source passes to ``record_event``, followed through the helpers that pass
-    theirs on (``_record(..., "product_user.created")``), f-strings (``f"ticket.{action}"``) and constants."""
+    theirs on (``_record(..., "product_user.created")``), f-strings (``f"ticket.{action}"``), constants and tables of
+    them (``_AUDITED[action]``)."""
 
     def __init__(self, package: str) -> None:
         self.modules = _modules(package)
@@ -68,6 +69,10 @@ class _Actions:
             parts = [{part.value} if isinstance(part, ast.Constant) else self._values(module, function, part.value)
                      for part in node.values]
             return {"".join(chosen) for chosen in itertools.product(*parts)}
+        if isinstance(node, ast.Subscript):  # a table of codes: _AUDITED[action] is any of its values
+            return self._values(module, function, node.value)
+        if isinstance(node, ast.Dict):
+            return set().union(*(self._values(module, function, value) for value in node.values))
         if isinstance(node, ast.Attribute):  # an enum's member: TransferStatus.REJECTED
             return {str(eval(ast.unparse(node), vars(importlib.import_module(module.name))))}  # noqa: S307
         if isinstance(node, ast.Name):
@@ -110,7 +115,8 @@ class _Actions:
 def test_every_action_the_core_records_has_words():
     codes = _Actions("core").codes()
     assert {"order.placed", "price.set", "invitation.created", "ticket.escalated", "transfer.rejected",
-            "product_user.licence_assigned", "password_reset.requested", "order.card_declined"} <= codes
+            "product_user.licence_assigned", "password_reset.requested", "order.card_declined",
+            "subscription.suspended", "subscription.cancellation_undone"} <= codes
     missing = sorted(codes - ACTIONS.keys())
     assert not missing, f"word these actions in web/audit_words.py: {missing}"
     assert not ACTIONS.keys() - codes, "words for actions the core no longer records"
@@ -136,7 +142,7 @@ def test_a_sentence_names_what_its_event_recorded_else_the_page_falls_back_to_th
         assigned = AuditEvent(action="ticket.assigned", target_id=12, account=harbour, changes={"assignee": [None, "Ana"]})
         assert sentence(assigned, actions) == "Ticket 12 attribué à Ana"
         lacking = AuditEvent(action="invitation.created", target_id=7, account=harbour, changes={})
-        unknown = AuditEvent(action="subscription.suspended", target_id=7, account=harbour, changes={})
+        unknown = AuditEvent(action="subscription.frozen", target_id=7, account=harbour, changes={})
         assert sentence(lacking, actions) is None and sentence(unknown, actions) is None
 
 

@@ -56,7 +56,7 @@ def test_a_plugins_actions_read_in_its_own_words(client, db, demo, subscribe, lo
 
 
 def test_changes_read_as_words_never_as_raw_values(client, db, demo, login_as, frozen_clock):
-    record_event(db, account=demo["harbour"], by=None, action="subscription.suspended", target=demo["harbour"],
+    record_event(db, account=demo["harbour"], by=None, action="subscription.frozen", target=demo["harbour"],
                  changes={"status": ["active", "suspended"], "auto_renew": [False, True], "note": None,
                           "nameservers": ["ns1.bright.example", "ns2.bright.example"],
                           "payment_confirmation_methods": [[], ["bank_transfer"]],
@@ -65,7 +65,7 @@ def test_changes_read_as_words_never_as_raw_values(client, db, demo, login_as, f
     login_as("owner@bright.example")
     page = main_of(client.get("/bss/audit"))
     # Nothing words this action: it reads as its code, and what it acted on.
-    assert ("Subscription suspended account" in page and "Status: Active → Suspended" in page
+    assert ("Subscription frozen account" in page and "Status: Active → Suspended" in page
             and "Auto-renewal: no → yes" in page and "Note: —" in page
             and "Nameservers: ns1.bright.example, ns2.bright.example" in page
             and "Payments waiting for a confirmation: — → Bank transfer" in page
