@@ -24,7 +24,7 @@ from web import assets
 from web.config import load_settings
 from web.csrf import init_csrf
 from web.database import db
-from web.formatting import install_formatting
+from web.filters import install_filters
 from web.input_checks import init_input_checks
 from web.logging import configure_logging, init_request_ids
 from web.security_headers import init_security_headers
@@ -55,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_brand(app)
     init_i18n(app)
-    install_formatting(app)
+    install_filters(app)
 
     from bss import api, backoffice, health, home, tmf
     from storefront.app import create_storefront_app

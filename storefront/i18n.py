@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from core.languages import DEFAULT_LOCALE, LANGUAGE_NAMES, LOCALES, supported
 from core.services.people import update_profile
 from web.database import db
-from web.formatting import install_formatting
+from web.filters import install_filters
 from web.i18n import install_babel
 from web.redirects import safe_next
 
@@ -45,6 +45,6 @@ def choose_language(code: str) -> Response:
 
 def init_i18n(app: Flask) -> None:
     install_babel(app, select_locale)
-    install_formatting(app)
+    install_filters(app)
     app.jinja_env.globals["languages"] = LANGUAGE_NAMES
     app.register_blueprint(bp)

@@ -1,28 +1,34 @@
-"""The words both apps show for the platform's status and priority codes, in the reader's language: one map each,
-for the pages' macros and the audit log alike. A code none of them knows is shown as its words."""
+"""The words both apps show for the platform's codes, in the reader's language: one map each (the statuses' and the
+account kinds' shared with the core's refusals, ``core.code_words``), for the pages' filters and the audit log alike.
+A code none of them knows is shown as its words."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
+from collections.abc import Mapping
 
-#: Every status an order, a subscription, an invoice, a provisioning request or task, a storefront, a domain check or
-#: a ticket may be in.
-STATUSES = {
-    "pending": lazy_gettext("Pending"), "trial": lazy_gettext("Trial"), "active": lazy_gettext("Active"),
-    "suspended": lazy_gettext("Suspended"), "pending_cancellation": lazy_gettext("Pending cancellation"),
-    "cancelled": lazy_gettext("Cancelled"), "terminated": lazy_gettext("Terminated"), "failed": lazy_gettext("Failed"),
-    "awaiting_payment": lazy_gettext("Awaiting payment"), "in_progress": lazy_gettext("In progress"),
-    "completed": lazy_gettext("Completed"), "open": lazy_gettext("Open"), "paid": lazy_gettext("Paid"),
-    "overdue": lazy_gettext("Overdue"), "void": lazy_gettext("Void"), "running": lazy_gettext("Running"),
-    "waiting": lazy_gettext("Waiting"), "manual": lazy_gettext("Manual"), "done": lazy_gettext("Done"),
-    "live": lazy_gettext("Live"), "closed": lazy_gettext("Closed"), "verified": lazy_gettext("Verified"),
-    "unchecked": lazy_gettext("Unchecked"), "protected": lazy_gettext("Protected"),
-    "misconfigured": lazy_gettext("Misconfigured"), "waiting_on_customer": lazy_gettext("Waiting on customer"),
-    "waiting_on_upstream": lazy_gettext("Waiting on upstream"), "resolved": lazy_gettext("Resolved"),
-}
+from flask_babel import gettext
+
+from core.code_words import ACCOUNT_KINDS, STATUSES
+from core.i18n import _
+from web.formatting import words
+
 #: A ticket's priorities.
-PRIORITIES = {"low": lazy_gettext("Low"), "normal": lazy_gettext("Normal"), "high": lazy_gettext("High"),
-              "urgent": lazy_gettext("Urgent")}
+PRIORITIES = {"low": _("Low"), "normal": _("Normal"), "high": _("High"), "urgent": _("Urgent")}
+#: What a team may do.
+PERMISSIONS = {
+    "purchase": _("Purchase"), "renew": _("Renew"), "manage_subscriptions": _("Manage subscriptions"),
+    "manage_product_users": _("Manage product users"), "view_billing": _("View billing"), "pay": _("Pay"),
+    "manage_team": _("Manage team"), "manage_accounts": _("Manage accounts"), "manage_prices": _("Manage prices"),
+    "manage_storefront": _("Manage storefront"), "support": _("Support"),
+}
+#: The kinds of an invoice's lines.
+CHARGE_KINDS = {"recurring": _("Recurring"), "setup": _("Setup"), "proration": _("Proration"), "fee": _("Fee"),
+                "discount": _("Discount"), "credit": _("Credit"), "manual": _("Manual")}
+#: How often a plan is paid.
+BILLING_PERIODS = {"monthly": _("Monthly"), "yearly": _("Yearly"), "one_off": _("One-off")}
+#: What a provisioning request does, lower-case to sit in a sentence: "the activate failed".
+LIFECYCLE_ACTIONS = {"activate": _("activate"), "change": _("change"), "suspend": _("suspend"), "resume": _("resume"),
+                     "cancel": _("cancel"), "renew": _("renew"), "transfer": _("transfer")}
 
 
 def status_word(value: object) -> str:
@@ -35,6 +41,33 @@ def priority_word(value: object) -> str:
     return _word(PRIORITIES, value)
 
 
-def _word(wording: dict[str, object], value: object) -> str:
+def permission_word(value: object) -> str:
+    """What a team may do, in words: ``view_billing`` is "View billing"."""
+    return _word(PERMISSIONS, value)
+
+
+def charge_kind_word(value: object) -> str:
+    """The kind of an invoice's line in words: "Proration"."""
+    return _word(CHARGE_KINDS, value)
+
+
+def billing_period_word(value: object) -> str:
+    """How often a plan is paid, in words: ``one_off`` is "One-off"."""
+    return _word(BILLING_PERIODS, value)
+
+
+def lifecycle_word(value: object) -> str:
+    """What a provisioning request does, as a lower-case word to put in a sentence: "the activate failed"."""
+    return _word(LIFECYCLE_ACTIONS, value, capitalized=False)
+
+
+def account_kind_word(value: object) -> str:
+    """The kind of an account in words: "Reseller"."""
+    return _word(ACCOUNT_KINDS, value)
+
+
+def _word(wording: Mapping[str, str], value: object, *, capitalized: bool = True) -> str:
     code = str(value)
-    return str(wording[code]) if code in wording else code.replace("_", " ").replace("-", " ").capitalize()
+    if code in wording:
+        return gettext(wording[code])
+    return words(code).capitalize() if capitalized else words(code)

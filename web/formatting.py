@@ -2,7 +2,7 @@
 request's language (Flask-Babel's locale; the back office is in English).
 
 One definition of each, used as a Jinja filter of the same name in every app
-(``install_formatting``) and from Python where a message needs one. Money is written as
+(``web.filters``) and from Python where a message needs one. Money is written as
 ``core.money`` rounds it (half-up to the currency's minor unit), never re-rounded by Babel's
 own rule; times are UTC, like every time Cascade keeps.
 
@@ -20,7 +20,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
 from core.i18n import Translator, day_text, money_text, quantity_text, unit_word
@@ -29,9 +28,8 @@ from core.models.catalog import BillingPeriod, Plan, Product
 from core.money import Money, decimal_text
 from core.permissions import PaymentMethod
 from core.plugins import product_types
-from core.products import UNITS, ProductType, Unit
+from core.products import ProductType, Unit
 from core.services.subscriptions import PRICE_CHANGES
-from web.code_words import priority_word, status_word
 
 
 def current_locale() -> str:
@@ -112,21 +110,15 @@ def per_period(period: BillingPeriod) -> str:
     return translations(current_locale()).gettext(_PER_PERIOD[period])
 
 
-#: Whatever names a product's unit in a template: the product, its type, the words, or the unit's code alone.
-UnitOf = Product | ProductType | Unit | str
+#: Whatever names a product's unit in a template: the product, its type, or the words.
+UnitOf = Product | ProductType | Unit
 
 
 def _unit_of(of: UnitOf) -> ProductType | Unit | str:
-    """The product type (its words) behind ``of``: a product no installed plugin supplies keeps its unit's code,
-    and a code alone is worded as the first product type declaring it words it."""
+    """The product type (its words) behind ``of``: a product no installed plugin supplies keeps its unit's code."""
     if isinstance(of, Product):
         found = product_types().get(of.key)
         return found[1] if found is not None else of.unit
-    if isinstance(of, str):
-        if of == ProductType.unit:
-            return UNITS
-        return next((declared for _plugin, declared in product_types().values()
-                     if declared.unit == of and declared.unit_words is not None), of)
     return of
 
 
@@ -153,11 +145,3 @@ def payment_method_word(value: object) -> str:
     if code not in set(PaymentMethod):
         return words(code).capitalize()
     return Translator.for_setting(current_locale()).payment_method(PaymentMethod(code))
-
-
-def install_formatting(app: Flask) -> None:
-    """Make each of these a Jinja filter of ``app``."""
-    app.jinja_env.filters.update(money=money, day=day, month=month, moment=moment, words=words, plain=plain,
-                                 plan_name=plan_name, per_period=per_period, per_unit=per_unit, units=units,
-                                 unit_name=unit_name, status_word=status_word, priority_word=priority_word,
-                                 payment_method_word=payment_method_word)

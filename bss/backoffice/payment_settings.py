@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from babel.lists import format_list
-from flask import flash, get_template_attribute, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -22,7 +22,7 @@ from core.services.billing_profiles import read_billing_profile, update_billing_
 from core.services.orders import set_payment_confirmation
 from core.services.transfers import set_transfer_terms
 from web.database import db
-from web.formatting import current_locale, plain
+from web.formatting import current_locale, payment_method_word, plain
 
 INVOICING_FIELDS = ("invoice_prefix", "tax_name", "tax_rate", "payment_terms_days", "reminder_days",
                     "suspend_after_days", "customer_cycle")
@@ -110,8 +110,7 @@ def save_payment_settings() -> Response | tuple[str, int]:
         return _page(chosen, error.fields)
     db.session.commit()
     if saved:
-        word = get_template_attribute("backoffice/words.html", "payment_method_word")
-        methods = format_list([str(word(method)).lower() for method in saved], style="or", locale=current_locale())
+        methods = format_list([payment_method_word(method).lower() for method in saved], style="or", locale=current_locale())
         flash(gettext("Orders paid by %(methods)s now wait for you to confirm the payment.", methods=methods), "info")
     else:
         flash(gettext("No order waits for your confirmation any more: every order is set up as soon as it is placed."), "info")

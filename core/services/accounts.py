@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.code_words import kind_said
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import NotFoundError, raise_field_errors
 from core.languages import say
@@ -75,10 +76,11 @@ def create_account(
         taken["slug"] = [say("The slug %(slug)s is already taken.", slug=repr(slug))]
     allowed = ALLOWED_PARENTS[kind]
     if parent is None and allowed:
-        errors["parent_id"] = [say("A %(kind)s account needs a parent (%(parents)s).", kind=kind,
-                                    parents=" or ".join(sorted(allowed)))]
+        errors["parent_id"] = [say("A %(kind)s account needs a parent (%(parents)s).", kind=kind_said(kind),
+                                    parents=", ".join(kind_said(allowed_kind) for allowed_kind in sorted(allowed)))]
     elif parent is not None and parent.kind not in allowed:
-        taken["parent_id"] = [say("A %(kind)s account cannot be placed under a %(parent)s.", kind=kind, parent=parent.kind)]
+        taken["parent_id"] = [say("A %(kind)s account cannot be placed under a %(parent)s.", kind=kind_said(kind),
+                                  parent=kind_said(parent.kind))]
     if kind is AccountKind.RESELLER and not reselling_enabled:
         errors["reselling_enabled"] = [say("Only accounts with reselling enabled can be resellers.")]
     if primary_domain is not None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from core.code_words import kind_said
 from core.errors import PermissionDeniedError, ValidationError
 from core.languages import say
 from core.models.accounts import Account, AccountKind
@@ -35,7 +36,7 @@ def set_distributor_programme(
     require_operator(by)
     if account.kind is not AccountKind.DISTRIBUTOR:
         raise ValidationError({"account": [say("%(account)s is a %(kind)s, not a distributor.", account=account.name,
-                                                kind=account.kind)]})
+                                                kind=kind_said(account.kind))]})
     tier = (tier or "").strip().lower() or None
     clean_addons = sorted({addon.strip().lower() for addon in addons if addon.strip()})
     errors: dict[str, list[str]] = {}

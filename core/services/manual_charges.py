@@ -42,7 +42,7 @@ def add_charge(session: Session, *, actor: Actor, recipient_id: int, description
         raise NotFoundError(say("No account %(id)s buys from %(seller)s.", id=recipient_id, seller=actor.account.name))
     errors: dict[str, list[str]] = {}
     if kind not in set(KINDS):
-        errors["kind"] = [say("Choose %(choices)s.", choices=", ".join(repr(str(choice)) for choice in KINDS))]
+        errors["kind"] = [say("Choose one of: %(choices)s.", choices=", ".join(KINDS))]
     described = description.strip()
     if not 1 <= len(described) <= MAX_DESCRIPTION:
         errors["description"] = [say("Say what it is for, in 1 to %(most)s characters.", most=MAX_DESCRIPTION)]

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from core.code_words import status_said
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
 from core.languages import say
@@ -269,7 +270,7 @@ class _PricedLine:
 
 def _payer(owner: Account, buyer: Account, payer: str, errors: dict[str, list[str]]) -> Account | None:
     if payer not in tuple(Payer):
-        errors["payer"] = [say("Choose %(choices)s.", choices=" or ".join(repr(str(choice)) for choice in Payer))]
+        errors["payer"] = [say("Choose one of: %(choices)s.", choices=", ".join(Payer))]
         return None
     paying = buyer if payer == Payer.BUYER else owner
     if paying.kind is AccountKind.DISTRIBUTOR:
@@ -421,7 +422,7 @@ def confirm_payment(
     assert details.method is not None and details.amount is not None
     if order.status is not OrderStatus.AWAITING_PAYMENT:
         raise ConflictError(say("Order %(id)s is %(status)s: it does not wait for a payment.", id=order.id,
-                                status=order.status.replace("_", " ")))
+                                status=status_said(order.status)))
     record_order_payment(session, order, actor=actor, method=details.method, reference=details.reference,
                          paid=details.amount, action="order.payment_confirmed")
     return order
@@ -459,7 +460,7 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int, reason: str =
     actor.require(Permission.PAY if order.seller_id == actor.account.id else Permission.PURCHASE)
     if order.status is not OrderStatus.AWAITING_PAYMENT:
         raise ConflictError(say("Order %(id)s is %(status)s: only an order waiting for its payment can be cancelled. "
-                                "Cancel its subscriptions instead.", id=order.id, status=order.status.replace("_", " ")))
+                                "Cancel its subscriptions instead.", id=order.id, status=status_said(order.status)))
     move_order(session, order, OrderStatus.CANCELLED)
     record_event(session, account=actor.account, by=actor.user, action="order.cancelled", target=order,
                  changes={"reason": reason.strip()})

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.code_words import kind_said
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError, raise_field_errors
 from core.languages import say
 from core.models.accounts import Account, AccountKind
@@ -152,7 +153,8 @@ def create_price_list(
     elif tier is not None and buyer is not None:
         errors["tier"] = [say("A list is for one reseller tier or one buyer: leave the tier out for a buyer's own list.")]
     if buyer is not None and (buyer.parent_id != seller.id or buyer.kind is not buyer_kind):
-        unknown["buyer_id"] = [say("The buyer must be a %(kind)s that %(seller)s sells to.", kind=buyer_kind, seller=seller.name)]
+        unknown["buyer_id"] = [say("The buyer must be a %(kind)s that %(seller)s sells to.", kind=kind_said(buyer_kind),
+                                   seller=seller.name)]
     markup = None
     if markup_percent is not None:
         markup = to_decimal(markup_percent, "markup_percent")

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, Text, cast, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
+from core.code_words import status_said
 from core.errors import CascadeError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.i18n import _
 from core.languages import say
@@ -241,14 +242,15 @@ def _seller_side(actor: Actor, subscription: Subscription, refusal: str) -> None
 def _not_busy(now: _Now) -> None:
     if now.busy is not None:
         raise ConflictError(say("A %(action)s of this subscription is in progress (%(status)s); try again once it is over.",
-                                action=now.busy.action, status=now.busy.status))
+                                action=now.busy.action, status=status_said(now.busy.status)))
 
 
 def _require_status(subscription: Subscription, allowed: set[SubscriptionStatus], what: str) -> None:
     """Refuse unless its status is ``allowed``: ``what`` (marked with ``_``) says what it cannot be."""
     if subscription.status not in allowed:
-        status = subscription.status.replace("_", " ")
-        refusal = (say("An %(status)s subscription cannot be %(what)s.", status=status, what=say(what)) if status[0] in "aeiou"
+        status = status_said(subscription.status)
+        refusal = (say("An %(status)s subscription cannot be %(what)s.", status=status, what=say(what))
+                   if subscription.status[0] in "aeiou"
                    else say("A %(status)s subscription cannot be %(what)s.", status=status, what=say(what)))
         raise ConflictError(refusal)
 

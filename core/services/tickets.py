@@ -706,8 +706,8 @@ def _visibility(value: Any, view: TicketView, errors: dict[str, list[str]]) -> V
         if choice is Visibility.UPSTREAM and view.side is Side.SELLER:
             errors["visibility"] = [say("This ticket is not escalated: escalate it to write upstream.")]
         else:
-            errors["visibility"] = [say("Choose %(choices)s: you cannot write in the %(thread)s thread.",
-                                          choices=" or ".join(sorted(view.writes)), thread=choice)]
+            errors["visibility"] = [say("You cannot write in the %(thread)s thread: choose one of %(choices)s.",
+                                          choices=", ".join(sorted(view.writes)), thread=choice)]
         return None
     return choice
 
@@ -719,7 +719,7 @@ def _status(value: Any, view: TicketView, errors: dict[str, list[str]]) -> Ticke
         return None
     settable = _SETTABLE[view.side] - ({TicketStatus.WAITING_ON_UPSTREAM} if view.ticket.upstream_id is None else set())
     if choice is not None and choice not in settable:
-        errors["status"] = [say("Choose %(choices)s.", choices=", ".join(sorted(settable)))]
+        errors["status"] = [say("Choose one of: %(choices)s.", choices=", ".join(sorted(settable)))]
         return None
     return choice
 
@@ -728,7 +728,7 @@ def _choice(enum: type[StrEnum], value: Any, field: str, errors: dict[str, list[
     try:
         return enum(value)
     except ValueError:
-        errors[field] = [say("Choose %(choices)s.", choices=", ".join(member.value for member in enum))]
+        errors[field] = [say("Choose one of: %(choices)s.", choices=", ".join(member.value for member in enum))]
         return None
 
 

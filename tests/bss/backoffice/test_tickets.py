@@ -166,7 +166,7 @@ def test_escalating_copies_the_chosen_messages_and_the_distributor_reads_only_th
     ({"body": "See file.", "visibility": "customer", "attachments": (BytesIO(b"MZ\x90\x00\x03"), "x.pdf")},
      "Attachments: x.pdf is not a file we accept"),
     ({"body": "Psst.", "visibility": "upstream"}, "Who reads it: This ticket is not escalated: escalate it to write upstream."),
-    ({"body": "Psst.", "visibility": "everyone"}, "Who reads it: Choose customer, internal, upstream."),
+    ({"body": "Psst.", "visibility": "everyone"}, "Who reads it: Choose one of: customer, internal, upstream."),
 ])
 def test_bad_input_answers_422_with_the_reason_and_stores_nothing(client, db, ticket, seller, post, form, said):
     before = stored(db, ticket)

@@ -1,0 +1,34 @@
+"""The words for the platform's codes that the core's refusals and the web pages share: one map each, marked for
+``pybabel extract`` and translated where it is read, by ``say`` in a service's refusal (``status_said``,
+``kind_said``) and by Flask-Babel on a page (``web.code_words``)."""
+
+from __future__ import annotations
+
+from core.i18n import _
+from core.languages import say
+
+#: Every status an order, a subscription, an invoice, a provisioning request or task, a storefront, a domain check or
+#: a ticket may be in.
+STATUSES = {
+    "pending": _("Pending"), "trial": _("Trial"), "active": _("Active"), "suspended": _("Suspended"),
+    "pending_cancellation": _("Pending cancellation"), "cancelled": _("Cancelled"), "terminated": _("Terminated"),
+    "failed": _("Failed"), "awaiting_payment": _("Awaiting payment"), "in_progress": _("In progress"),
+    "completed": _("Completed"), "open": _("Open"), "paid": _("Paid"), "overdue": _("Overdue"), "void": _("Void"),
+    "running": _("Running"), "waiting": _("Waiting"), "manual": _("Manual"), "done": _("Done"), "live": _("Live"),
+    "closed": _("Closed"), "verified": _("Verified"), "unchecked": _("Unchecked"), "protected": _("Protected"),
+    "misconfigured": _("Misconfigured"), "waiting_on_customer": _("Waiting on customer"),
+    "waiting_on_upstream": _("Waiting on upstream"), "resolved": _("Resolved"),
+}
+#: The kinds of account.
+ACCOUNT_KINDS = {"distributor": _("Distributor"), "reseller": _("Reseller"), "customer": _("Customer")}
+
+
+def status_said(status: str) -> str:
+    """A status as a refusal puts it in a sentence, in the reader's language (``say``): ``awaiting_payment`` is
+    "awaiting payment", "paiement attendu"."""
+    return say(STATUSES[status]).lower()
+
+
+def kind_said(kind: str) -> str:
+    """An account's kind as a refusal puts it in a sentence, in the reader's language: "reseller", "revendeur"."""
+    return say(ACCOUNT_KINDS[kind]).lower()

@@ -1,0 +1,40 @@
+"""A service's refusal names a status or a kind of account in the reader's words (``core.code_words``), the words the
+pages show, never its code: French on a French page, English on an English one."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.models.orders import Order
+from plugin_kit.testing import text_of
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
+ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
+
+
+@pytest.mark.parametrize(("browser", "refusal"), [
+    (FRENCH, "La commande {id} est dans l'état « en cours » : seule une commande en attente de paiement peut être "
+             "annulée."),
+    (ENGLISH, "Order {id} is in progress: only an order waiting for its payment can be cancelled."),
+])
+def test_an_order_under_way_is_not_cancelled_and_its_status_is_named_in_the_browsers_language(
+        client, db, demo, fake_catalog, login_as, post, browser, refusal):
+    login_as("owner@bright.example")
+    post("/bss/orders/new", {"account_id": demo["harbour"].id, "plan_id": fake_catalog["small"].id, "quantity": 1,
+                             "payer": "owner", "payment_method": "card"})
+    order = db.scalar(select(Order))
+    refused = post(f"/bss/orders/{order.id}/cancel", {"reason": "ordered twice"}, headers=browser)
+    assert refused.status_code == 409 and refusal.format(id=order.id) in text_of(refused)
+
+
+@pytest.mark.parametrize(("browser", "refusal"), [
+    (FRENCH, "Un compte revendeur ne peut pas être placé sous un revendeur."),
+    (ENGLISH, "A reseller account cannot be placed under a reseller."),
+])
+def test_a_reseller_under_a_reseller_is_refused_naming_both_kinds_in_the_browsers_language(
+        client, demo, login_as, post, browser, refusal):
+    login_as("owner@bright.example")
+    refused = post("/bss/accounts", {"kind": "reseller", "name": "Quay Resale", "slug": "quay-resale",
+                                     "reselling_enabled": "on"}, headers=browser)
+    assert refused.status_code == 422 and refusal in text_of(refused)
