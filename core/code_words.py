@@ -1,6 +1,6 @@
 """The words for the platform's codes that the core's refusals and the web pages share: one map each, marked for
 ``pybabel extract`` and translated where it is read, by ``say`` in a service's refusal (``status_said``,
-``kind_said``) and by Flask-Babel on a page (``web.code_words``)."""
+``kind_said``, ``action_said``) and by Flask-Babel on a page (``web.code_words``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ STATUSES = {
     "misconfigured": _("Misconfigured"), "waiting_on_customer": _("Waiting on customer"),
     "waiting_on_upstream": _("Waiting on upstream"), "resolved": _("Resolved"),
 }
+#: What a provisioning request does, lower-case to sit in a sentence: "busy with a suspend request".
+LIFECYCLE_ACTIONS = {"activate": _("activate"), "change": _("change"), "suspend": _("suspend"), "resume": _("resume"),
+                     "cancel": _("cancel"), "renew": _("renew"), "transfer": _("transfer")}
 #: The kinds of account.
 ACCOUNT_KINDS = {"distributor": _("Distributor"), "reseller": _("Reseller"), "customer": _("Customer")}
 
@@ -32,3 +35,8 @@ def status_said(status: str) -> str:
 def kind_said(kind: str) -> str:
     """An account's kind as a refusal puts it in a sentence, in the reader's language: "reseller", "revendeur"."""
     return say(ACCOUNT_KINDS[kind]).lower()
+
+
+def action_said(action: str) -> str:
+    """What a provisioning request does, as a refusal puts it in a sentence: "suspend", "suspendre"."""
+    return say(LIFECYCLE_ACTIONS[action])

@@ -61,8 +61,13 @@ def answer_in(language: Callable[[], str]) -> None:
     _answering[0] = language
 
 
+def answering() -> str:
+    """The language ``say`` writes in now: that of the person being answered (``answer_in``)."""
+    return supported(_answering[0]())
+
+
 def say(message: str, **values: object) -> str:
     """``message`` in the language of the person being answered (``answer_in``), ``values`` put in its
     ``%(name)s`` placeholders: what a service's refusal tells a person. ``pybabel`` extracts it like ``gettext``."""
-    text = translations(supported(_answering[0]())).gettext(message)
+    text = translations(answering()).gettext(message)
     return text % values if values else text

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext
 
-from core.code_words import ACCOUNT_KINDS, STATUSES
+from core.code_words import ACCOUNT_KINDS, LIFECYCLE_ACTIONS, STATUSES
 from core.i18n import _
 from web.formatting import words
 
@@ -26,9 +26,6 @@ CHARGE_KINDS = {"recurring": _("Recurring"), "setup": _("Setup"), "proration": _
                 "discount": _("Discount"), "credit": _("Credit"), "manual": _("Manual")}
 #: How often a plan is paid.
 BILLING_PERIODS = {"monthly": _("Monthly"), "yearly": _("Yearly"), "one_off": _("One-off")}
-#: What a provisioning request does, lower-case to sit in a sentence: "the activate failed".
-LIFECYCLE_ACTIONS = {"activate": _("activate"), "change": _("change"), "suspend": _("suspend"), "resume": _("resume"),
-                     "cancel": _("cancel"), "renew": _("renew"), "transfer": _("transfer")}
 
 
 def status_word(value: object) -> str:

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from core.code_words import status_said
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
-from core.languages import say
+from core.i18n import unit_word
+from core.languages import answering, say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
@@ -332,7 +333,7 @@ def _priced_lines(
         product_type = declared[plan.product.key][1]
         if product_type.fixed_quantity and line.quantity != 1:
             errors[f"{at}.quantity"] = [say("Each %(unit)s is a line of its own: order a quantity of 1.",
-                                            unit=plan.product.unit)]
+                                            unit=unit_word(product_type, answering()))]
             continue
         try:
             params = product_type.load_params(plan.code, line.params)

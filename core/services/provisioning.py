@@ -24,7 +24,7 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
-from core.code_words import status_said
+from core.code_words import action_said, status_said
 from core.errors import ConflictError
 from core.languages import say
 from core.models.accounts import Account, AccountKind
@@ -139,7 +139,7 @@ def _new_request(session: Session, subscription: Subscription, action: Lifecycle
     if subscription.id is not None and (busy := open_request(session, subscription)) is not None:
         raise ConflictError(
             say("%(product)s %(plan)s is busy with a %(action)s request (%(status)s); try again once it is over.",
-                product=subscription.product.name, plan=subscription.plan.name, action=busy.action,
+                product=subscription.product.name, plan=subscription.plan.name, action=action_said(busy.action),
                 status=status_said(busy.status))
         )
     now = utcnow()

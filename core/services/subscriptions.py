@@ -16,10 +16,10 @@ from sqlalchemy import ColumnElement, Select, Text, cast, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
-from core.code_words import status_said
+from core.code_words import action_said, status_said
 from core.errors import CascadeError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from core.i18n import _
-from core.languages import say
+from core.i18n import _, unit_word
+from core.languages import answering, say
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.models.people import Membership, Team, User
@@ -242,7 +242,7 @@ def _seller_side(actor: Actor, subscription: Subscription, refusal: str) -> None
 def _not_busy(now: _Now) -> None:
     if now.busy is not None:
         raise ConflictError(say("A %(action)s of this subscription is in progress (%(status)s); try again once it is over.",
-                                action=now.busy.action, status=status_said(now.busy.status)))
+                                action=action_said(now.busy.action), status=status_said(now.busy.status)))
 
 
 def _require_status(subscription: Subscription, allowed: set[SubscriptionStatus], what: str) -> None:
@@ -279,7 +279,8 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
         errors["quantity"] = [say("Choose between 1 and %(most)s units.", most=MAX_QUANTITY)]
     elif new_quantity != subscription.quantity and declared_type(subscription.product).fixed_quantity:
         errors["quantity"] = [say("A subscription to %(product)s is one %(unit)s: its quantity does not change.",
-                                  product=subscription.product.name, unit=subscription.product.unit)]
+                                  product=subscription.product.name,
+                                  unit=unit_word(declared_type(subscription.product), answering()))]
     if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
         if subscription.has_scheduled_change:
             return _drop_scheduled_change(session, actor, subscription)

@@ -38,3 +38,18 @@ def test_a_reseller_under_a_reseller_is_refused_naming_both_kinds_in_the_browser
     refused = post("/bss/accounts", {"kind": "reseller", "name": "Quay Resale", "slug": "quay-resale",
                                      "reselling_enabled": "on"}, headers=browser)
     assert refused.status_code == 422 and refusal in text_of(refused)
+
+
+@pytest.mark.parametrize(("browser", "refusal"), [
+    (FRENCH, "Une opération « modification » de cet abonnement est en cours (en attente) ; réessayez une fois qu'elle "
+             "sera terminée."),
+    (ENGLISH, "A change of this subscription is in progress (pending); try again once it is over."),
+])
+def test_a_second_change_while_the_first_is_under_way_is_refused_naming_both_in_the_browsers_language(
+        client, login_as, post, subscribe, browser, refusal):
+    subscription = subscribe()
+    login_as("owner@bright.example")
+    post(f"/bss/subscriptions/{subscription.id}/change", {"plan_id": subscription.plan_id, "quantity": 3})
+    refused = post(f"/bss/subscriptions/{subscription.id}/change", {"plan_id": subscription.plan_id, "quantity": 4},
+                   headers=browser)
+    assert refused.status_code == 409 and refusal in text_of(refused)
