@@ -25,7 +25,6 @@ from storefront.catalog import init_kept_catalogs
 from storefront.errors import register_error_handlers
 from storefront.hosts import init_hosts
 from storefront.i18n import init_i18n
-from storefront.labels import init_labels
 from storefront.page_cache import init_page_cache
 from storefront.plugin_pages import init_plugin_pages
 from storefront.preview import init_preview
@@ -58,7 +57,6 @@ def create_storefront_app(settings: Settings, database: DatabaseState) -> Flask:
     init_csrf(app)
     init_i18n(app)
     init_customer_auth(app)
-    init_labels(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(catalog.bp)

@@ -21,16 +21,16 @@ from werkzeug.wrappers import Response
 from core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from core.models.accounts import AccountKind
 from core.models.people import Team
-from core.permissions import ALL_PERMISSIONS, Permission
+from core.permissions import ALL_PERMISSIONS, PaymentMethod, Permission
 from core.services.account_changes import update_account
 from core.services.invitations import invite_person, pending_invitations, revoke_invitation
 from core.services.notifications import sender_name_for
 from core.services.teams import create_team, delete_team, get_team, members_of, remove_member, teams_of, update_team
 from storefront.auth import customer_account, customer_can
 from storefront.hosts import current_storefront
-from storefront.labels import PAYMENT_METHODS
 from storefront.themes import render_page
 from web.database import db
+from web.formatting import payment_method_word
 from web.pages import sign_in_required
 
 bp = Blueprint("shop_organisation", __name__)
@@ -238,7 +238,7 @@ def _permission_choices(having: Iterable[str] = ()) -> list[Choice]:
 
 
 def _payment_method_choices() -> list[Choice]:
-    return [Choice(method.value, str(label)) for method, label in PAYMENT_METHODS.items()]
+    return [Choice(method.value, payment_method_word(method)) for method in PaymentMethod]
 
 
 def _organisation_page(*, team_errors: Mapping[str, list[str]] | None = None, team_form: Mapping[str, Any] | None = None,

@@ -159,7 +159,7 @@ def test_the_checkout_says_what_happens_next_for_each_payment_method(db, client,
     add_to_cart(fake_catalog["small"], 2)
     page = text_of(client.get("/checkout", base_url=BRIGHT))
     assert "Bank transfer Bright IT sets it up once it has confirmed your payment of €28.76." in page
-    assert "Card Set up as soon as you order." in page and "On account, invoiced later Set up as soon as you order." in page
+    assert "Card Set up as soon as you order." in page and "On account Invoiced later, and set up as soon as you order." in page
 
 
 def test_sending_the_checkout_twice_places_one_order(db, client, shops, fake_catalog, add_to_cart, shop_sign_in):
