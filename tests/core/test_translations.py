@@ -13,8 +13,9 @@ from core.languages import LOCALES, TRANSLATIONS_ROOT, supported, translations
 
 ROOT = Path(__file__).resolve().parents[2]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
-#: What marks a message in the code: ``ngettext``'s first two arguments are its singular and plural.
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "say": None}
+#: What marks a message in the code: ``ngettext``'s first two arguments are its singular and plural, and a
+#: navigation entry's label (``web.pages.NavEntry``) is translated where the navigation is drawn.
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "say": None, "NavEntry": None}
 
 
 def _extracted() -> set[str]:
