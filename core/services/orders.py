@@ -214,7 +214,7 @@ def start_trial(
     subscription = start_trial_subscription(session, owner=owner, plan=line.plan, params=line.params,
                                             unit_price=line.unit_price, days=days, by=actor.user)
     record_event(session, account=buyer, by=actor.user, action="subscription.trial_started", target=subscription,
-                 changes={"owner_id": owner.id, "plan": line.plan.code, "days": days})
+                 changes={"owner": owner.name, "plan": line.plan.title(), "days": days})
     return subscription
 
 
@@ -250,8 +250,8 @@ def _record_order(
     session.add(order)
     record_event(
         session, account=buyer, by=placed_by, action=action, target=order,
-        changes={"owner_id": owner.id, "payer_id": payer.id, "payment_method": str(method),
-                 "lines": [{"plan": line.plan.code, "quantity": line.quantity} for line in lines]},
+        changes={"owner": owner.name, "payer": payer.name, "payment_method": str(method),
+                 "lines": [{"plan": line.plan.title(), "quantity": line.quantity} for line in lines]},
     )
     publish(session, account_ids(payer.path), ORDERING, "ProductOrderCreateEvent",
             lambda: {"order_id": order.id, "status": str(order.status)})

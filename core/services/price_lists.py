@@ -81,7 +81,7 @@ def set_product_offered(
     else:
         return
     record_event(session, account=distributor, by=by, action="catalog.product_offered" if offered
-                 else "catalog.product_withdrawn", target=product, changes={"product": product.key})
+                 else "catalog.product_withdrawn", target=product, changes={"product": product.name})
     hidden = set(session.scalars(select(HiddenPlan.plan_id).where(HiddenPlan.distributor_id == distributor.id)))
     plans = [plan for plan in product.plans if plan.retired_at is None and plan.id not in hidden]
     publish_to_buyers(session, distributor, "ProductOfferingCreateEvent" if offered else "ProductOfferingDeleteEvent",
@@ -102,7 +102,7 @@ def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidde
     else:
         return
     record_event(session, account=distributor, by=by, action="catalog.plan_hidden" if hidden
-                 else "catalog.plan_shown", target=plan, changes={"plan": plan.code})
+                 else "catalog.plan_shown", target=plan, changes={"plan": plan.title()})
     publish_to_buyers(session, distributor, "ProductOfferingStateChangeEvent",
                       [_offering(distributor, plan, on_sale=not hidden)])
 
@@ -245,7 +245,7 @@ def set_price(
     entry.unit_price, entry.setup_fee = amount, fee
     entry.volume_tiers.extend(VolumeTier(min_quantity=quantity, unit_price=price) for quantity, price in tiers)
     record_event(session, account=price_list.seller, by=by, action="price.set", target=price_list,
-                 changes={"plan": plan.code, "before": before, "unit_price": str(amount),
+                 changes={"plan": plan.title(), "before": before, "unit_price": str(amount),
                           "setup_fee": str(fee) if fee is not None else None,
                           "volume_tiers": [[q, str(p)] for q, p in tiers]})
     _prices_changed(session, price_list, [plan], setup_fee=had_fee or fee is not None)
@@ -262,7 +262,7 @@ def remove_price(session: Session, *, price_list: PriceList, plan: Plan, by: Use
         raise NotFoundError(say("%(plan)s has no price in %(list)s.", plan=plan.name, list=price_list.name))
     session.delete(entry)  # with its volume tiers
     record_event(session, account=price_list.seller, by=by, action="price.removed", target=price_list,
-                 changes={"plan": plan.code})
+                 changes={"plan": plan.title()})
     _prices_changed(session, price_list, [plan], setup_fee=entry.setup_fee is not None)
 
 

@@ -33,12 +33,12 @@ def test_what_people_did_reads_as_sentences_in_english_and_in_french(client, db,
     login_as("owner@bright.example")
     english = main_of(client.get("/bss/audit"))
     assert f"Placed order {order.id}" in english
-    assert f"Set the price of business-basic in price list {retail.id} Plan: business-basic" in english
+    assert f"Set the price of Microsoft 365 Business Basic in price list {retail.id} Plan: Microsoft 365 Business Basic" in english
     assert "Unit price: 7.25" in english
     assert f"Invited ana@example.com to the team “{owners.name}” Team: {owners.name} Email: ana@example.com" in english
     french = main_of(client.get("/bss/audit", headers=FRENCH))
     assert f"Commande {order.id} passée" in french
-    assert f"Prix de business-basic fixé dans la grille tarifaire {retail.id} Offre : business-basic" in french
+    assert f"Prix de Microsoft 365 Business Basic fixé dans la grille tarifaire {retail.id} Offre : Microsoft 365 Business Basic" in french
     assert f"Invitation de ana@example.com dans l'équipe « {owners.name} » Équipe : {owners.name}" in french
 
 
