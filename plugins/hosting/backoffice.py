@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from core.domain_names import to_unicode
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.product_lifecycle import RetryableError
+from core.services.accounts import get_account
 from core.services.subscriptions import get_subscription, list_subscriptions, shows_price_to
 from plugin_kit.vendor_http import VendorError
 from plugins.hosting.domain_registration import KEY
@@ -53,15 +54,21 @@ def websites() -> str:
 
 
 def _new_website_page(form: Mapping[str, str], errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
+    """The new website form for the account chosen in "For" (the viewer's own at first): the plans on sale to that
+    account, which its trial is priced from, and its hosting that has no site yet. An account outside the viewer's
+    tree is not found."""
     viewer = current_account()
-    hosting = [subscription for subscription in list_subscriptions(db.session, viewer, limit=500)
+    errors = dict(errors or {})
+    account_id = whole_number(form.get("account_id"), "account_id", errors)
+    owner = get_account(db.session, viewer, account_id) if account_id is not None else viewer
+    hosting = [subscription for subscription in list_subscriptions(db.session, viewer, account_id=owner.id, limit=500)
                if subscription.product.key == WebHosting.key and subscription.status in RUNNING]
     hosted = set(db.session.scalars(select(Website.subscription_id).where(
         Website.subscription_id.in_([subscription.id for subscription in hosting]))))
     free_hosting = [subscription for subscription in hosting if subscription.id not in hosted]
-    return render_page("hosting/backoffice/websites_new.html", accounts=account_choices(),
-                       offers=hosting_offers(db.session, viewer), free_hosting=free_hosting, form=form,
-                       errors=errors or {}), 422 if errors else 200
+    return render_page("hosting/backoffice/websites_new.html", accounts=account_choices(), owner=owner,
+                       offers=hosting_offers(db.session, owner), free_hosting=free_hosting, form=form,
+                       errors=errors), 422 if errors else 200
 
 
 @bp.get("/websites/new")

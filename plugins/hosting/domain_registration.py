@@ -22,7 +22,7 @@ from typing import Any
 
 import marshmallow
 
-from core.domain_names import DomainNameError, to_unicode
+from core.domain_names import to_unicode
 from core.errors import ValidationError
 from core.models.catalog import BillingPeriod
 from core.money import Money
@@ -31,7 +31,7 @@ from core.product_lifecycle import AccountRef, LifecycleRequest, ManualStep, Res
 from core.products import OrderLineContext, PlanSpec, ProductType, Unit
 from plugin_kit.naming import vendor_handle
 from plugin_kit.vendor_http import VendorError
-from plugins.hosting.domain_names import registrable
+from plugins.hosting.domain_names import DomainNameField, registrable
 from plugins.hosting.registrar import Contact, DomainRecord, Registrar, http_registrar
 
 KEY = "domain-name"
@@ -45,23 +45,27 @@ def plan_code(tld: str) -> str:
     return tld.replace(".", "-")
 
 
-class _RegistrableName(marshmallow.fields.String):
-    """A name to register under its schema's extension, loaded in ASCII (IDNA) form."""
+class _RegistrableName(DomainNameField):
+    """A name to register under its schema's extension."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
-        try:
-            return registrable(super()._deserialize(value, attr, data, **kwargs), self.parent.tld, TLDS)  # type: ignore[union-attr]
-        except DomainNameError as error:
-            raise marshmallow.ValidationError(str(error)) from None
+    def check(self, name: str) -> str:
+        return registrable(name, self.parent.tld, TLDS)  # type: ignore[union-attr]
 
 
 class _DomainOrder(marshmallow.Schema):
     """``params`` of a domain order line; ``tld`` is set per plan by ``_order_schema``."""
 
     tld = ""
-    domain_name = _RegistrableName(required=True)
+    domain_name = _RegistrableName(required=True, metadata={
+        "label": {"en": "Domain name", "fr": "Nom de domaine"},
+        "description": {"en": "The name to register, or to transfer in, under this plan's extension: example.com.",
+                        "fr": "Le nom à enregistrer, ou à transférer, sous l'extension de cette offre : example.com."}})
     #: The auth (EPP) code the current registrar gave: present, the name is transferred in.
-    transfer_code = marshmallow.fields.String(load_default=None, validate=marshmallow.validate.Length(6, 64))
+    transfer_code = marshmallow.fields.String(load_default=None, validate=marshmallow.validate.Length(6, 64), metadata={
+        "label": {"en": "Transfer code", "fr": "Code de transfert"},
+        "description": {"en": "Only to transfer in a name registered elsewhere: the auth (EPP) code its registrar gave.",
+                        "fr": "Seulement pour transférer un nom enregistré ailleurs : le code d'autorisation (EPP) que "
+                              "son registrar a donné."}})
 
     @marshmallow.post_load
     def _checked(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -13,13 +13,14 @@ from typing import Any
 
 import marshmallow
 
-from core.domain_names import DomainNameError, to_ascii, to_unicode
+from core.domain_names import to_unicode
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import LifecycleRequest, Result
 from core.products import PlanSpec, ProductType, Unit
 from plugin_kit.naming import vendor_login
 from plugin_kit.vendor_http import VendorError
+from plugins.hosting.domain_names import DomainNameField
 from plugins.hosting.panel import HostingPanel, PanelAccount, http_panel
 
 #: A year paid up front costs ten months.
@@ -33,20 +34,15 @@ _PACKAGES = (
 )
 
 
-class HostName(marshmallow.fields.String):
-    """A host name as typed, loaded in its ASCII (IDNA) form."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
-        try:
-            return to_ascii(super()._deserialize(value, attr, data, **kwargs))
-        except DomainNameError as error:
-            raise marshmallow.ValidationError(str(error)) from None
-
-
 class HostingParams(marshmallow.Schema):
     """``params`` of a hosting order line: the address of the site it hosts first."""
 
-    domain = HostName(required=True)
+    domain = DomainNameField(required=True, metadata={
+        "label": {"en": "Site address", "fr": "Adresse du site"},
+        "description": {"en": "The address of the first site it hosts, such as www.example.com: the hosting account's "
+                              "main domain.",
+                        "fr": "L'adresse du premier site qu'il héberge, par exemple www.example.com : le domaine "
+                              "principal du compte d'hébergement."}})
 
 
 def _plans() -> tuple[PlanSpec, ...]:

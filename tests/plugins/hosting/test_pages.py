@@ -1,6 +1,7 @@
 """The hosting pages: the storefront's free trial link and sites, the back office's websites and domains."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from core.services.renewals import run_period_ends
 from plugin_kit.testing import provision_due, text_of
 from plugins.hosting.models import Website, WebsiteStatus
 from tests.plugins.hosting.conftest import vendor
+from tests.plugins.hosting.test_french import FRENCH
 from tests.storefront.conftest import BRIGHT
 
 
@@ -72,7 +74,9 @@ def test_a_reseller_creates_a_site_and_is_told_why_it_cannot_go_live_yet(client,
     live = post(f"/bss/websites/{website_id}/live")
     assert live.status_code == 409
     assert "not on a paying hosting plan" in text_of(live)
-    assert "www.harbour-dental.com" in text_of(client.get("/bss/websites"))
+    assert "www.harbour-dental.com Harbour Dental Web hosting Starter (Trial)" in text_of(client.get("/bss/websites"))
+    assert "Web hosting Starter (Trial: a free trial, nothing paid yet)" in text_of(client.get(f"/bss/websites/{website_id}"))
+    assert "Hébergement web Starter (Essai)" in text_of(client.get("/bss/websites", headers=FRENCH))
 
 
 def test_the_domains_page_shows_where_each_domain_stands_with_its_dates(
@@ -81,7 +85,7 @@ def test_the_domains_page_shows_where_each_domain_stands_with_its_dates(
     domain = order.lines[0].subscription
     login_as("owner@bright.example")
     listed = text_of(client.get("/bss/domains"))
-    assert "harbour-dental.com Harbour Dental Bright IT Active expires 2 Mar 2027" in listed
+    assert "harbour-dental.com Harbour Dental Bright IT Active to renew by 2 Mar 2027" in listed
 
     page = text_of(client.get(f"/bss/domains/{domain.id}"))
     assert "Registrant and technical contact Bright IT (what WHOIS shows)" in page
@@ -109,3 +113,42 @@ def test_a_reseller_sets_a_domain_to_renew_by_itself_from_its_page(client, db, o
     assert domain.auto_renew is True
     assert domain.events[-1].action == "auto_renew_set"
     assert not db.scalars(select(OutboxEmail).where(OutboxEmail.subject.contains("Northwind"))).all()
+
+
+def test_the_distributor_starts_a_trial_for_a_resellers_customer_on_the_plans_that_customer_can_buy(
+        client, db, demo, plans, login_as, post):
+    login_as("admin@northwind.example")
+    own = text_of(client.get("/bss/websites/new"))
+    assert "No Web hosting plan is for sale to Northwind Distribution." in own, "a distributor buys from nobody"
+
+    chosen = client.get(f"/bss/websites/new?account_id={demo['harbour'].id}")
+    form = text_of(chosen)
+    assert chosen.status_code == 200 and "Start it for Harbour Dental" in form
+    assert "Web hosting Starter: 1 site, 10 GB" in form and "Web hosting Pro yearly: 25 sites, 200 GB" in form
+    created = post("/bss/websites", {"account_id": demo["harbour"].id, "start": "trial", "domain": "www.harbour-smile.com",
+                                     "plan_id": plans["web-hosting/starter"].id})
+    assert created.status_code == 302
+    website = db.scalar(select(Website).where(Website.domain == "www.harbour-smile.com"))
+    assert website.account.slug == "harbour"
+    assert website.subscription.unit_amount == Decimal("4.99"), "at Bright IT's price for its customers, not Northwind's"
+
+
+def test_a_reseller_sees_no_plans_of_an_account_outside_its_tree(client, demo, login_as):
+    login_as("owner@bright.example")
+    assert client.get(f"/bss/websites/new?account_id={demo['solo'].id}").status_code == 404
+
+
+def test_a_domains_page_tells_its_renewal_date_apart_from_the_registrars_expiry(
+        client, frozen_clock, order_domain, login_as, registrar):
+    order = order_domain("harbour-dental.com", by="bright", for_="harbour", payer="buyer")
+    vendor(registrar, "POST", "/domains/harbour-dental.com/renew", {"years": 1})  # renewed at the registrar directly
+    login_as("owner@bright.example")
+    page = text_of(client.get(f"/bss/domains/{order.lines[0].subscription.id}"))
+    assert "harbour-dental.com for Harbour Dental Active to renew by 2 Mar 2027" in page
+    assert "Subscription Domain name .com (Active)" in page
+    assert "At the registrar Active, registered until 2 Mar 2028" in page
+    assert "expires" not in page
+
+    french = text_of(client.get(f"/bss/domains/{order.lines[0].subscription.id}", headers=FRENCH))
+    assert "Actif à renouveler avant le 2 mars 2027" in french and "Nom de domaine .com (Actif)" in french
+    assert "(active)" not in french
