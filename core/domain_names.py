@@ -17,7 +17,7 @@ import re
 
 import idna
 
-from core.languages import say
+from core.languages import quoted, say
 
 MAX_NAME_LENGTH = 253
 MAX_LABEL_LENGTH = 63
@@ -37,7 +37,7 @@ def to_ascii(value: str) -> str:
         raise DomainNameError(say("Give a domain name, such as example.com."))
     if _NOT_A_NAME.search(name):
         raise DomainNameError(say("Give the name alone, such as example.com: %(value)s is more than a name.",
-                                   value=repr(value.strip())))
+                                   value=quoted(value.strip())))
     try:
         name = idna.uts46_remap(name, std3_rules=False, transitional=False).removesuffix(".")
     except idna.IDNAError:

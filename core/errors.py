@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from core.languages import say
+from core.languages import quoted, say
 
 
 class CascadeError(Exception):
@@ -75,7 +75,7 @@ class IllegalTransitionError(ConflictError):
     def __init__(self, machine: str, current: str, target: str) -> None:
         self.machine, self.current, self.target = machine, current, target
         super().__init__(say("A %(machine)s cannot go from %(current)s to %(target)s.", machine=machine,
-                             current=repr(str(current)), target=repr(str(target))))
+                             current=quoted(current), target=quoted(target)))
 
 
 class UnknownReferenceError(ValidationError):

@@ -71,3 +71,9 @@ def say(message: str, **values: object) -> str:
     ``%(name)s`` placeholders: what a service's refusal tells a person. ``pybabel`` extracts it like ``gettext``."""
     text = translations(answering()).gettext(message)
     return text % values if values else text
+
+
+def quoted(text: object) -> str:
+    """What a person typed, quoted as the reader's language quotes it inside a sentence: ``'acme'`` in English,
+    « acme » in French (a refusal naming the value it refuses)."""
+    return f"«\u00a0{text}\u00a0»" if answering() == "fr" else repr(str(text))

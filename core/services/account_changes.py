@@ -16,7 +16,7 @@ from core.errors import (
     ValidationError,
     raise_field_errors,
 )
-from core.languages import say
+from core.languages import quoted, say
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.accounts import (
@@ -156,7 +156,8 @@ def _tier(session: Session, account: Account, tier: object, unknown: dict[str, l
     if account.kind is not AccountKind.RESELLER:
         clashes["tier"] = [say("Only a reseller has a price tier.")]
     elif account.parent_id is None or name not in wholesale_tiers(session, account.parent_id):
-        unknown["tier"] = [say("No wholesale price list is for tier %(tier)s: make one first, then choose it.", tier=repr(name))]
+        unknown["tier"] = [say("No wholesale price list is for tier %(tier)s: make one first, then choose it.",
+                               tier=quoted(name))]
     return name
 
 

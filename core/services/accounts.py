@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.code_words import kind_said
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import NotFoundError, raise_field_errors
-from core.languages import say
+from core.languages import quoted, say
 from core.models.accounts import Account, AccountKind
 from core.models.people import Team, User
 from core.permissions import ALL_PAYMENT_METHODS, ALL_PERMISSIONS
@@ -71,9 +71,9 @@ def create_account(
     if not _SLUG.match(slug):
         errors["slug"] = [say("Use 1-63 lowercase letters, digits or '-', not starting or ending with '-'.")]
     elif slug in RESERVED_SLUGS:
-        errors["slug"] = [say("The slug %(slug)s is kept for the platform's own addresses: choose another.", slug=repr(slug))]
+        errors["slug"] = [say("The slug %(slug)s is kept for the platform's own addresses: choose another.", slug=quoted(slug))]
     elif session.scalar(select(exists().where(Account.slug == slug))):
-        taken["slug"] = [say("The slug %(slug)s is already taken.", slug=repr(slug))]
+        taken["slug"] = [say("The slug %(slug)s is already taken.", slug=quoted(slug))]
     allowed = ALLOWED_PARENTS[kind]
     if parent is None and allowed:
         errors["parent_id"] = [say("A %(kind)s account needs a parent (%(parents)s).", kind=kind_said(kind),
@@ -137,7 +137,7 @@ def checked_primary_domain(session: Session, value: object, errors: dict[str, li
     if account is not None:
         other = other.where(Account.id != account.id)
     if session.scalar(select(other)):
-        taken["primary_domain"] = [say("The domain %(domain)s already belongs to another account.", domain=repr(domain))]
+        taken["primary_domain"] = [say("The domain %(domain)s already belongs to another account.", domain=quoted(domain))]
     return domain
 
 

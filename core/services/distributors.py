@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.code_words import kind_said
 from core.errors import PermissionDeniedError, ValidationError
-from core.languages import say
+from core.languages import quoted, say
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.services.audit import record_event
@@ -41,7 +41,7 @@ def set_distributor_programme(
     clean_addons = sorted({addon.strip().lower() for addon in addons if addon.strip()})
     errors: dict[str, list[str]] = {}
     if tier is not None and not _NAME.match(tier):
-        errors["tier"] = [say("%(tier)s: use lowercase letters, digits and '-', like diamond-distribution.", tier=repr(tier))]
+        errors["tier"] = [say("%(tier)s: use lowercase letters, digits and '-', like diamond-distribution.", tier=quoted(tier))]
     bad = [addon for addon in clean_addons if not _NAME.match(addon)]
     if bad:
         errors["addons"] = [say("%(addons)s: use lowercase letters, digits and '-'.", addons=", ".join(bad))]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError
-from core.languages import say
+from core.languages import quoted, say
 from core.models.idempotency import IdempotencyKey
 
 #: The longest key accepted (the column's width).
@@ -57,7 +57,7 @@ def stored_answer(session: Session, *, account_id: int, key: str, fingerprint: s
         return None
     if row.request_hash != fingerprint:
         raise ConflictError(say("The idempotency key %(key)s was sent before with another request; send a new key with a "
-                                "new request.", key=repr(key)))
+                                "new request.", key=quoted(key)))
     return StoredAnswer(row.response_status, row.response_body, row.response_headers)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.i18n import Translator
-from core.languages import say
+from core.languages import quoted, say
 from core.models.accounts import Account
 from core.models.invitations import Invitation
 from core.models.people import Membership, Team, User
@@ -63,7 +63,7 @@ def invite_person(
         raise NotFoundError(say("No team %(id)s.", id=team_id))
     email = normalise_email(email)
     if not _EMAIL.match(email):
-        raise ValidationError({"email": [say("%(email)s is not an email address.", email=repr(email))]})
+        raise ValidationError({"email": [say("%(email)s is not an email address.", email=quoted(email))]})
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None and not existing.active:
         raise ValidationError({"email": [say("The login %(email)s is disabled.", email=email)]})

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, joinedload
 from core.clock import utcnow
 from core.code_words import status_said
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.languages import say
+from core.languages import quoted, say
 from core.models.provisioning import TASK_STATES, ManualTask, ProvisioningRequest, RequestStatus, TaskStatus
 from core.models.subscriptions import Subscription
 from core.services.actors import Actor
@@ -95,7 +95,7 @@ def _close(session: Session, actor: Actor, task_id: int, note: str, status: Task
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError({"note": [say("Use at most %(most)s characters.", most=NOTE_MAX_LENGTH)]})
     if task.status is not TaskStatus.OPEN:
-        raise ConflictError(say("The task %(task)s is %(status)s already.", task=repr(task.title),
+        raise ConflictError(say("The task %(task)s is %(status)s already.", task=quoted(task.title),
                                 status=status_said(task.status)))
     task.status = TASK_STATES.check(task.status, status)
     task.completed_at = utcnow()

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.db import end_before_outside_call
 from core.errors import ValidationError
-from core.languages import DEFAULT_LOCALE, say
+from core.languages import DEFAULT_LOCALE, quoted, say
 from core.mail import MailTransport
 from core.models.outbox import EMAIL_STATES, EmailStatus, OutboxEmail
 from core.models.storefronts import Storefront
@@ -81,7 +81,7 @@ def queue_email(
     errors: dict[str, list[str]] = {}
     for field, value in (("to", to), ("reply_to", reply_to)):
         if value is not None and not _ADDRESS.match(value):
-            errors[field] = [say("%(email)s is not an email address.", email=repr(value))]
+            errors[field] = [say("%(email)s is not an email address.", email=quoted(value))]
     for field, value in (("subject", subject), ("sender_name", sender_name)):
         if value is not None and ("\r" in value or "\n" in value):
             errors[field] = [say("Must be a single line.")]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import ValidationError
-from core.languages import say
+from core.languages import quoted, say
 from core.money import Money, to_decimal
 from core.permissions import PaymentMethod
 
@@ -30,7 +30,7 @@ def checked_payment(method: str, reference: str, amount: Decimal | str, currency
     try:
         payment_method = PaymentMethod(method)
     except ValueError:
-        errors["method"] = [say("%(method)s is not a payment method: use %(methods)s.", method=repr(method),
+        errors["method"] = [say("%(method)s is not a payment method: use %(methods)s.", method=quoted(method),
                                 methods=", ".join(PaymentMethod))]
     reference = reference.strip()
     if not reference:

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, contains_eager
 
 from core.errors import PermissionDeniedError, ValidationError
-from core.languages import LOCALES, say
+from core.languages import LOCALES, quoted, say
 from core.models.accounts import Account, AccountKind
 from core.models.people import Membership, Team, User
 from core.passwords import MIN_LENGTH, hash_password
@@ -44,7 +44,7 @@ def create_user(session: Session, *, email: str, name: str, password: str | None
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if not is_email_address(email):
-        errors["email"] = [say("%(email)s is not an email address.", email=repr(email))]
+        errors["email"] = [say("%(email)s is not an email address.", email=quoted(email))]
     elif session.scalar(select(exists().where(User.email == email))):
         errors["email"] = [say("A person with this email already exists.")]
     name = checked_name(name, "name", errors, missing=say("Give the person's name."), max_length=PERSON_NAME_MAX_LENGTH)

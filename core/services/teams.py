@@ -15,7 +15,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import NotFoundError, ValidationError
-from core.languages import say
+from core.languages import quoted, say
 from core.models.accounts import Account
 from core.models.api_keys import ApiKey
 from core.models.invitations import Invitation
@@ -98,7 +98,7 @@ def create_team(
     if "name" not in errors and session.scalar(
         select(exists().where(Team.account_id == account.id, func.lower(Team.name) == name.lower()))
     ):
-        errors["name"] = [say("%(account)s already has a team called %(team)s.", account=account.name, team=repr(name))]
+        errors["name"] = [say("%(account)s already has a team called %(team)s.", account=account.name, team=quoted(name))]
     chosen_permissions = _choices(errors, "permissions", permissions, ALL_PERMISSIONS, "permission")
     chosen_methods = _choices(errors, "payment_methods", payment_methods, ALL_PAYMENT_METHODS, "payment method")
     if errors:

@@ -18,7 +18,7 @@ SIGN_UP = {"name": "Zoé Martin", "company_name": "Café Noël", "email": "not-a
 
 
 @pytest.mark.parametrize(("browser", "not_an_address", "taken"), [
-    (FRENCH, "'not an address' n'est pas une adresse e-mail.", "Bright IT a déjà une équipe nommée 'owners'."),
+    (FRENCH, "« not an address » n'est pas une adresse e-mail.", "Bright IT a déjà une équipe nommée « owners »."),
     (ENGLISH, "'not an address' is not an email address.", "Bright IT already has a team called 'owners'."),
 ])
 def test_the_back_office_gives_an_invitation_or_team_refusal_in_the_browsers_language(
@@ -65,7 +65,7 @@ def test_a_storefront_sign_up_is_refused_in_the_browsers_language(client, shops,
 
 
 @pytest.mark.parametrize(("browser", "taken"), [
-    (FRENCH, "Harbour Dental a déjà une équipe nommée 'owners'."),
+    (FRENCH, "Harbour Dental a déjà une équipe nommée « owners »."),
     (ENGLISH, "Harbour Dental already has a team called 'owners'."),
 ])
 def test_a_shop_customer_naming_a_team_like_another_reads_why_in_the_browsers_language(
@@ -85,7 +85,7 @@ def test_outside_a_request_the_worker_writes_refusals_in_english_even_after_a_fr
 
 @pytest.mark.parametrize(("browser", "no_units", "no_method"), [
     (FRENCH, "Commandez entre 1 et 100000 unités.",
-     "'cheque' n'est pas un moyen de paiement : utilisez card, bank_transfer, direct_debit, on_account."),
+     "« cheque » n'est pas un moyen de paiement : utilisez card, bank_transfer, direct_debit, on_account."),
     (ENGLISH, "Order between 1 and 100000 units.",
      "'cheque' is not a payment method: use card, bank_transfer, direct_debit, on_account."),
 ])
