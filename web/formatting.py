@@ -15,17 +15,20 @@ knows no plugin's words.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import format_date, format_datetime, get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from core.i18n import Translator, day_text, money_text, quantity_text, unit_word
 from core.languages import DEFAULT_LOCALE, translations
 from core.models.catalog import BillingPeriod, Plan, Product
-from core.money import Money, decimal_text
+from core.money import Money, decimal_text, number_text, typed_text
 from core.permissions import PaymentMethod
 from core.plugins import product_types
 from core.products import ProductType, Unit
@@ -79,9 +82,45 @@ def plain(value: Decimal) -> str:
     return decimal_text(value)
 
 
+def number(value: Decimal | int) -> str:
+    """A number shown in the request's language, grouped, without trailing zeros: ``28.6``, ``28,6``."""
+    return number_text(value, current_locale())
+
+
+#: A decimal as Python writes it, which is how a view fills a form with a stored amount: ``23.99``.
+_PYTHON_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+@pass_context
+def decimal_input(context: Context, value: Decimal | str | None) -> str:
+    """A decimal as the reader types it into a field, no grouping, every digit kept: ``23.99``, ``23,99``.
+
+    A form's values are text: one written as Python writes a decimal (a stored amount put there by the view) is
+    rewritten so; anything else is what the person typed, shown back as they typed it. Jinja's ``context`` is
+    taken only so that Jinja never works out ``"4.99" | decimal_input`` once, compiling the template, in the
+    language of the first person to see it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if not _PYTHON_DECIMAL.fullmatch(value):
+            return value
+        value = Decimal(value)
+    return typed_text(value, current_locale())
+
+
 def plan_name(plan: Plan) -> str:
     """A plan with its product, in the request's language (``Plan.title``)."""
     return plan.title(current_locale())
+
+
+def param_label(key: str, plan: Plan) -> str:
+    """An order parameter of ``plan`` named as its order form labels it, in the request's language: ``Préfixe du
+    tenant``; a key its product type does not declare (or a plan no installed plugin supplies) in words."""
+    found = product_types().get(plan.product.key)
+    if found is None or not any(spec.code == plan.code for spec in found[1].plans):
+        return words(key).capitalize()
+    labels = {field.key: field.label_in(current_locale()) for field in found[1].param_fields(plan.code)}
+    return labels.get(key) or words(key).capitalize()
 
 
 def changed_value(field: str, value: Any, currency: str) -> str:

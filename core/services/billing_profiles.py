@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from core.errors import PermissionDeniedError, ValidationError
 from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.invoices import DEFAULT_REMINDER_DAYS, DEFAULT_SUSPEND_AFTER_DAYS, BillingCycle, BillingProfile
-from core.money import Money
+from core.money import Money, to_decimal, typed_text
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
@@ -133,12 +133,14 @@ def update_billing_profile(session: Session, *, actor: Actor, invoice_prefix: st
 
 
 def _rate(value: str, errors: dict[str, list[str]]) -> Decimal | None:
+    """One tax rate, in per cent, as the reader writes it: ``8.875`` or, in French, ``8,875 %``."""
     try:
-        rate = Decimal(value.strip().removesuffix("%").strip() or "0")
-    except InvalidOperation:
-        rate = Decimal("NaN")
-    if not rate.is_finite() or not 0 <= rate <= 100 or int(rate.as_tuple().exponent) < -4:
-        errors["tax_rate"] = [say("Give a percentage from 0 to 100, with at most 4 decimals: 20, 8.875.")]
+        rate = to_decimal(value.strip().removesuffix("%").strip() or "0", "tax_rate")
+    except ValidationError:
+        rate = None
+    if rate is None or not 0 <= rate <= 100 or int(rate.as_tuple().exponent) < -4:
+        errors["tax_rate"] = [say("Give a percentage from 0 to 100, with at most 4 decimals, such as 20 or %(example)s.",
+                                  example=typed_text(Decimal("8.875")))]
         return None
     return rate
 

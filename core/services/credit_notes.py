@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.languages import say
+from core.i18n import money_text
+from core.languages import answering, say
 from core.models.charges import ChargeKind
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money, minor_units, to_decimal
@@ -58,7 +59,7 @@ def issue_credit_note(session: Session, *, actor: Actor, invoice_id: int, reason
         else:
             if not 0 < net.amount <= creditable.amount or net.rounded() != net:
                 errors["amount"] = [say("Give an amount above zero and at most %(most)s (what is left to credit, before tax), "
-                                        "with at most %(decimals)s decimals.", most=creditable,
+                                        "with at most %(decimals)s decimals.", most=money_text(creditable, answering()),
                                         decimals=minor_units(invoice.currency))]
     elif creditable.amount <= 0:
         errors["amount"] = [say("Invoice %(number)s is credited in full already.", number=invoice.number)]

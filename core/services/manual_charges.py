@@ -18,7 +18,7 @@ from core.errors import NotFoundError, ValidationError
 from core.languages import say
 from core.models.accounts import Account
 from core.models.charges import Charge, ChargeKind
-from core.money import Money, minor_units, to_decimal
+from core.money import Money, minor_units, number_text, to_decimal, typed_text
 from core.permissions import Permission
 from core.services.actors import Actor
 from core.services.audit import record_event
@@ -74,7 +74,8 @@ def _unit_price(value: Decimal | str, decimals: int, errors: dict[str, list[str]
     except ValidationError:
         unit = None
     if unit is None or unit <= 0 or -int(unit.as_tuple().exponent) > decimals or unit >= 10 ** UNIT_PRICE_DIGITS:
-        errors["unit_price"] = [say("Give an amount above zero and below %(most)s, with at most %(decimals)s decimals: 25.00.",
-                                    most=format(10 ** UNIT_PRICE_DIGITS, ","), decimals=decimals)]
+        errors["unit_price"] = [say("Give an amount above zero and below %(most)s, with at most %(decimals)s decimals: "
+                                    "%(example)s.", most=number_text(10 ** UNIT_PRICE_DIGITS), decimals=decimals,
+                                    example=typed_text(Decimal("25.00")))]
         return None
     return unit

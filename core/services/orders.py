@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from core.code_words import status_said
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
-from core.i18n import unit_word
-from core.languages import answering, say
+from core.i18n import money_text, unit_word
+from core.languages import answering, quoted, say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
@@ -286,7 +286,7 @@ def _payment_method(actor: Actor, value: str, errors: dict[str, list[str]]) -> P
     try:
         method = PaymentMethod(value)
     except ValueError:
-        errors["payment_method"] = [say("%(method)s is not a payment method: use %(methods)s.", method=repr(value),
+        errors["payment_method"] = [say("%(method)s is not a payment method: use %(methods)s.", method=quoted(value),
                                         methods=", ".join(PaymentMethod))]
         return None
     if method not in actor.payment_methods:
@@ -417,8 +417,9 @@ def confirm_payment(
     details = checked_payment(method, reference, amount, order.currency, errors)
     short: dict[str, list[str]] = {}
     if details.amount is not None and details.amount < order.amount_due:
-        short["amount"] = [say("The order needs %(due)s; %(paid)s does not cover it.", due=order.amount_due,
-                               paid=details.amount)]
+        short["amount"] = [say("The order needs %(due)s; %(paid)s does not cover it.",
+                               due=money_text(order.amount_due, answering()),
+                               paid=money_text(details.amount, answering()))]
     raise_field_errors(errors, taken=short)
     assert details.method is not None and details.amount is not None
     if order.status is not OrderStatus.AWAITING_PAYMENT:

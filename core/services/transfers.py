@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
@@ -40,14 +40,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
-from core.languages import say
+from core.languages import quoted, say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
 from core.models.provisioning import ProvisioningRequest
 from core.models.subscriptions import Subscription, SubscriptionStatus, SuspendReason
 from core.models.transfers import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferStatus
-from core.money import Money
+from core.money import Money, number_text, to_decimal, typed_text
 from core.permissions import Permission
 from core.product_lifecycle import LifecycleAction
 from core.services.account_changes import move_subtree
@@ -178,7 +178,7 @@ def _moving_account(session: Session, actor: Actor, account_id: int | None, doma
                                                        Account.kind == AccountKind.CUSTOMER))
         if account is None or _top(account).id != _top(me).id or account.parent_id == me.id:
             raise UnknownReferenceError({"domain": [say("No customer you could receive has the domain %(domain)s.",
-                                                         domain=repr(wanted))]})
+                                                         domain=quoted(wanted))]})
         return account
     if account_id is None or account_id == me.id:
         if me.kind is not AccountKind.CUSTOMER or not actor.in_owner_team:
@@ -326,12 +326,12 @@ def set_transfer_terms(session: Session, *, actor: Actor, transfer_fee: str, tra
         raise PermissionDeniedError(say("Only a distributor sets the terms of transfers in its tree."))
     errors: dict[str, list[str]] = {}
     try:
-        fee = Decimal(transfer_fee.strip() or "0")
-    except InvalidOperation:
+        fee = to_decimal(transfer_fee.strip() or "0", "transfer_fee")
+    except ValidationError:
         fee = Decimal("NaN")
     if not fee.is_finite() or not 0 <= fee <= MAX_TRANSFER_FEE or int(fee.as_tuple().exponent) < -2:
-        errors["transfer_fee"] = [say("Give an amount from 0 to %(most)s, with at most 2 decimals: 25.00.",
-                                      most=MAX_TRANSFER_FEE)]
+        errors["transfer_fee"] = [say("Give an amount from 0 to %(most)s, with at most 2 decimals: %(example)s.",
+                                      most=number_text(MAX_TRANSFER_FEE), example=typed_text(Decimal("25.00")))]
     days = transfer_expiry_days.strip()
     if not days.isdigit() or not 1 <= int(days) <= MAX_EXPIRY_DAYS:
         errors["transfer_expiry_days"] = [say("Give a whole number of days from 1 to %(most)s.", most=MAX_EXPIRY_DAYS)]

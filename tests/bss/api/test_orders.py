@@ -154,7 +154,7 @@ def test_the_seller_confirms_a_payment_it_waits_for_and_the_order_goes_ahead(cli
     assert harbour.post(url, json=payment).status_code == 404  # only its seller confirms it
     short = bright.post(url, json={**payment, "amount": "20.00"})
     assert (short.status_code, short.json["fields"]) == (  # a well-formed amount, short of this order's
-        409, {"amount": ["The order needs 28.76 EUR; 20.00 EUR does not cover it."]})
+        409, {"amount": ["The order needs €28.76; €20.00 does not cover it."]})
     as_number = bright.post(url, json={**payment, "amount": 28.76})
     assert as_number.json["fields"]["amount"] == ['Send amounts as decimal strings, such as "12.50", never as JSON numbers.']
     assert count(db, ProvisioningRequest) == requests_before

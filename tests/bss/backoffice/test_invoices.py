@@ -140,7 +140,7 @@ def test_the_issuer_issues_a_credit_note_from_the_invoice_page(frozen_clock, cli
     login_as("owner@bright.example")
     refused = post(f"/bss/invoices/{invoice.id}/credit-notes", {"reason": "Too much", "credit_amount": "100"})
     assert refused.status_code == 422
-    assert "Amount to credit: Give an amount above zero and at most 43.14 EUR" in text_of(refused)
+    assert "Amount to credit: Give an amount above zero and at most €43.14" in text_of(refused)
     issued = post(f"/bss/invoices/{invoice.id}/credit-notes", {"reason": "A seat was never used",
                                                                 "credit_amount": "14.38"})
     assert issued.status_code == 302

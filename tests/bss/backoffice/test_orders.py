@@ -108,7 +108,7 @@ def test_an_order_paid_by_bank_transfer_waits_for_its_seller(client, db, demo, f
     short = post(f"/bss/orders/{order.id}/confirm-payment",
                  {"method": "bank_transfer", "reference": "TR-1", "amount": "10"})
     assert short.status_code == 422
-    assert "Amount: The order needs 14.38 EUR; 10.00 EUR does not cover it." in text_of(short)
+    assert "Amount: The order needs €14.38; €10.00 does not cover it." in text_of(short)
     assert _counts(db)["payments"] == 0 and db.get(Order, order.id).status is OrderStatus.AWAITING_PAYMENT
 
     confirmed = post(f"/bss/orders/{order.id}/confirm-payment",
@@ -156,7 +156,7 @@ def test_a_wrong_order_names_the_field_and_changes_nothing(client, db, demo, fak
     no_plan = post("/bss/orders/new", {"account_id": bright.id, "quantity": "two", "payment_method": "card"})
     assert no_plan.status_code == 422
     assert "Plan: Choose a plan." in text_of(no_plan)
-    assert "Quantity: Write a whole number from 1 to 100000." in text_of(no_plan)
+    assert "Quantity: Write a whole number from 1 to 100,000." in text_of(no_plan)
     assert _counts(db) == before == NOTHING
 
 

@@ -156,7 +156,7 @@ def test_a_seller_that_confirms_payments_holds_the_order_until_it_does(db, demo,
     with pytest.raises(ValidationError) as error:
         confirm_payment(db, actor=actor_for("bright"), order_id=order.id, method="bank_transfer", reference=" ", amount="10")
     assert set(error.value.fields) == {"reference", "amount"}
-    assert error.value.fields["amount"] == ["The order needs 28.76 EUR; 10.00 EUR does not cover it."]
+    assert error.value.fields["amount"] == ["The order needs €28.76; €10.00 does not cover it."]
 
     confirm_payment(db, actor=actor_for("bright"), order_id=order.id, method="bank_transfer",
                     reference="TRF-2026-118", amount="28.76")
