@@ -20,6 +20,8 @@ from flask import Flask, current_app, g, render_template
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from werkzeug.security import safe_join
 
+from core.languages import DEFAULT_LOCALE
+from core.products import Text, text_in
 from core.services.entitlements import THEME_CHOICE
 from web.assets import shared_asset
 
@@ -34,7 +36,7 @@ PAGES = ("base.html", "home.html", "closed.html", "error.html", "sign_in.html", 
          "product_cards.html", "cart.html", "checkout.html", "orders.html", "order.html")
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
-_KEYS = {"name", "version", "parent", "description"}
+_KEYS = {"name", "version", "parent", "title", "description"}
 
 
 class ThemeError(Exception):
@@ -48,7 +50,15 @@ class Theme:
     #: ``None`` only for ``default``; any other theme falls back to ``default`` at least.
     parent: str | None
     path: Path
-    description: str = ""
+    #: What people call it, a text or texts by locale (``{en = "Default", fr = "Par défaut"}``); else its name.
+    title: Text = ""
+    description: Text = ""
+
+    def title_in(self, locale: str) -> str:
+        return text_in(self.title, locale) or self.name.capitalize()
+
+    def description_in(self, locale: str) -> str:
+        return text_in(self.description, locale)
 
     @property
     def templates(self) -> Path:
@@ -94,10 +104,20 @@ def read_theme(path: Path) -> Theme:
         raise ThemeError(f"theme {name!r}: parent must be a theme's name")
     if name == DEFAULT_THEME and parent is not None:
         raise ThemeError(f"theme {name!r}: the default theme has no parent")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        raise ThemeError(f"theme {name!r}: description must be text")
-    return Theme(name=name, version=version, parent=parent, path=path, description=description)
+    title, description = _text(name, "title", data), _text(name, "description", data)
+    return Theme(name=name, version=version, parent=parent, path=path, title=title, description=description)
+
+
+def _text(theme: str, key: str, data: dict[str, Any]) -> Text:
+    """``key`` of a theme.toml: a text, or a table of texts by locale with an English one."""
+    text = data.get(key, "")
+    if isinstance(text, str):
+        return text
+    if not isinstance(text, dict) or not all(isinstance(value, str) for value in text.values()):
+        raise ThemeError(f"theme {theme!r}: {key} must be text, or a table of texts by language")
+    if DEFAULT_LOCALE not in text:
+        raise ThemeError(f"theme {theme!r}: {key} needs its {DEFAULT_LOCALE!r} text")
+    return text
 
 
 class ThemeRegistry:

@@ -25,7 +25,7 @@ from core.services.invoice_documents import MEDIA_TYPE, invoice_filename, invoic
 from core.services.invoice_payments import record_invoice_payment
 from core.services.invoices import get_invoice, visible_invoices
 from web.database import db
-from web.formatting import money
+from web.formatting import current_locale, money
 from web.forms import enum_arg
 from web.listing import page_of, read_listing
 
@@ -40,7 +40,7 @@ DIRECTIONS = {"sent": lazy_gettext("Sent by you"), "received": lazy_gettext("Sen
 @login_required
 def invoices() -> str:
     actor = current_actor()
-    status = enum_arg(InvoiceStatus, "status", "an invoice status")
+    status = enum_arg(InvoiceStatus, "status", gettext("an invoice status"))
     direction = request.args.get("direction") or None
     if direction is not None and direction not in DIRECTIONS:
         raise ValidationError({"direction": [gettext("Choose 'sent' or 'received'.")]})
@@ -81,7 +81,7 @@ def invoices_export() -> Response:
     """A month of the invoices the account sent, as CSV for its accounting."""
     actor = current_actor()
     actor.require(Permission.VIEW_BILLING)
-    layout = enum_arg(ExportLayout, "layout", "an export layout") or ExportLayout.XERO
+    layout = enum_arg(ExportLayout, "layout", gettext("an export layout")) or ExportLayout.XERO
     try:
         period = datetime.strptime(request.args.get("period", ""), "%Y-%m").date()
     except ValueError:
@@ -102,7 +102,7 @@ def invoice(invoice_id: int) -> tuple[str, int]:
 def invoice_document(invoice_id: int) -> Response:
     """The invoice as a PDF document, in its issuer's brand, to download."""
     found = get_invoice(db.session, current_actor(), invoice_id)
-    return send_file(BytesIO(invoice_pdf(db.session, found)), MEDIA_TYPE, as_attachment=True,
+    return send_file(BytesIO(invoice_pdf(db.session, found, current_locale())), MEDIA_TYPE, as_attachment=True,
                      download_name=invoice_filename(found))
 
 

@@ -1,5 +1,6 @@
-"""The revenue dashboard: a seller's last 12 months of what it billed, what it was billed and its
-margin, as a chart and a table; for a distributor, also what it billed each reseller.
+"""The revenue dashboard: a seller's last 12 months of what it charged, what it was charged and its
+margin, as a chart and a table; for a distributor, also what it charged each reseller. A charge counts
+when it is made, invoiced yet or not; a currency whose 12 months are all zero has nothing to chart.
 
 The figures come from ``core.services.revenue``. The charts are SVG laid out here, on the server,
 from the amounts' Decimals: no script and nothing fetched, so they work offline and in print.
@@ -37,7 +38,7 @@ WIDTH = 720
 HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 330, 100, 8, 12, 86
 #: Roughly how many steps the amount axis has; each is 1, 2 or 5 times a power of ten.
 STEPS = 4
-#: The width of each of a month's two bars (billed, cost).
+#: The width of each of a month's two bars (charged, cost).
 BAR = Decimal(16)
 #: The totals chart: the height of a reseller's row, the room for its name and, after its bar, for its total.
 ROW, NAME, TOTAL = 28, 190, 110
@@ -126,15 +127,20 @@ def revenue() -> str:
         "backoffice/revenue.html",
         account=account,
         months=report_months(),
-        charts=[_margin_chart(series) for series in margin_by_month(db.session, account)],
+        charts=[_margin_chart(series) for series in margin_by_month(db.session, account) if _has_figures(series)],
         wholesale=wholesale,
         sizes={"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "bottom": HEIGHT - BOTTOM,
                "bar": BAR, "name": NAME},
     )
 
 
+def _has_figures(series: MarginSeries) -> bool:
+    """Whether any month of ``series`` was charged or cost anything: charges that cancel out leave nothing to chart."""
+    return any(month.billed.amount or month.cost.amount for month in series.months)
+
+
 def _margin_chart(series: MarginSeries) -> MarginChart:
-    """Lay out ``series``: an amount axis holding every figure and zero, and a column a month."""
+    """Lay out ``series`` (not all zero): an amount axis holding every figure and zero, and a column a month."""
     amounts = [amount for month in series.months for amount in (month.billed, month.cost, month.margin)]
     low, high, step = _axis([money.amount for money in amounts], series.currency)
     top, bottom = Decimal(TOP), Decimal(HEIGHT - BOTTOM)
@@ -164,7 +170,7 @@ def _axis(amounts: list[Decimal], currency: str) -> tuple[Decimal, Decimal, Deci
     power = Decimal(10) ** wanted.adjusted()
     step = next(power * factor for factor in (1, 2, 5, 10) if power * factor >= wanted)
     low, high = (low / step).to_integral_value(ROUND_FLOOR) * step, (high / step).to_integral_value(ROUND_CEILING) * step
-    return low, high if high > low else low + step, step  # all zero: one step up, so that the axis has a height
+    return low, high, step
 
 
 def _wholesale_table(currency: str, rows: list[ResellerWholesale]) -> WholesaleTable:

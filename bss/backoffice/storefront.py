@@ -33,6 +33,7 @@ from storefront.hosts import backoffice_hosts
 from storefront.preview import preview_token
 from storefront.themes import Theme
 from web.database import db
+from web.formatting import current_locale
 
 
 def _page(values: Mapping[str, str] | None = None, errors: dict[str, list[str]] | None = None,
@@ -124,7 +125,8 @@ def save_theme() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(errors=error.fields)
     db.session.commit()
-    flash(gettext("Your storefront wears the %(theme)s theme now.", theme=chosen.theme), "info")
+    flash(gettext("Your storefront wears the %(theme)s theme now.",
+                  theme=_installed_themes()[chosen.theme].title_in(current_locale())), "info")
     return redirect(url_for("backoffice.storefront"))
 
 

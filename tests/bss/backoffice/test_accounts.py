@@ -132,7 +132,7 @@ def test_a_seller_adds_a_charge_to_its_customers_next_invoice_and_a_bad_one_chan
     assert added.status_code == 302
     page = text_of(client.get(url))
     assert "Charged Harbour Dental 90.00 EUR: on its next invoice." in page
-    assert "On-site setup one-off fee" not in page and "On-site setup fee 2 €90.00" in page
+    assert "On-site setup one-off fee" not in page and "On-site setup Fee 2 €90.00" in page
     refused = post(f"{url}/charges", {"kind": "fee", "description": " ", "quantity": "x", "unit_price": "0",
                                       "currency": "EUR"})
     assert refused.status_code == 422

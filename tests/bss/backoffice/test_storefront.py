@@ -28,7 +28,7 @@ def test_a_reseller_on_basic_compares_the_plans_and_can_choose_one(client, plans
     assert "You have no storefront of your own yet" in page
     assert "Storefront of your own No Yes Yes" in page and "Domain of your own No No Yes" in page
     assert "API access No No Yes" in page  # features in words, never their code names
-    assert "Price €0.00 monthly €0.00 monthly €49.00 monthly" in page
+    assert "Price €0.00 a month €0.00 a month €49.00 a month" in page
     body = response.get_data(as_text=True)
     assert f'href="/bss/orders/new?plan_id={plans["reseller-plan/standard"].id}"' in body
 
