@@ -1,18 +1,54 @@
-"""Errors as answers: ``application/problem+json`` for the API, a friendly page for people."""
+"""Errors as answers: ``application/problem+json`` for the API, a friendly page for people.
+
+The API's problem details keep each error's English title, the same for every instance (RFC 9457); a page says it
+in the reader's language, and each field at fault by its label.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import marshmallow
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask_babel import gettext, lazy_gettext
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from core.errors import CascadeError, ValidationError
+from core.i18n import _
+from web.audit_words import field_name
 from web.errors import status_for
 
 log = logging.getLogger(__name__)
+
+#: The titles of the services' errors (``CascadeError.title``), marked for ``pybabel extract``: a page says them in
+#: the reader's language.
+ERROR_TITLES = frozenset({
+    _("Request failed"), _("Not found"), _("Not signed in"), _("No longer available"), _("Not allowed"), _("Conflict"),
+    _("Vendor unavailable"), _("Invalid input"), _("Illegal state transition"), _("Link no longer valid"),
+    _("Invitation no longer valid"), _("Sign-in failed"), _("Too many attempts"),
+})
+#: What a page calls an error of the statuses answered most, whose Werkzeug words are English: its title (for an
+#: error whose own is none of ``ERROR_TITLES``), and what it means (for an error that gives Werkzeug's).
+STATUS_WORDS = {
+    400: (lazy_gettext("Bad request"), lazy_gettext("This request cannot be read. Reload the page and try again.")),
+    403: (lazy_gettext("Not allowed"), lazy_gettext("You cannot open this page.")),
+    404: (lazy_gettext("Not found"), lazy_gettext("There is no page at this address.")),
+    405: (lazy_gettext("Not allowed"), lazy_gettext("This page cannot be used that way.")),
+    413: (lazy_gettext("Too large"), lazy_gettext("What you sent is too large.")),
+    500: (lazy_gettext("Something went wrong"), lazy_gettext("Something went wrong on our side. It has been logged.")),
+}
+#: The back office's filters as its lists label them, for a page refusing one an address gives
+#: (``/bss/tickets?waiting=0``); any other field is named as the audit log names it (``web.audit_words``).
+FILTER_LABELS = {
+    "account": lazy_gettext("Account"), "area": lazy_gettext("What"), "assignee": lazy_gettext("Assignee"),
+    "direction": lazy_gettext("Invoices"), "layout": lazy_gettext("Layout"), "period": lazy_gettext("Month"),
+    "q": lazy_gettext("Search"),
+    "since": lazy_gettext("From"), "until": lazy_gettext("To"), "waiting": lazy_gettext("Waiting longer than (hours)"),
+    "who": lazy_gettext("Who"),
+}
+
 
 def wants_json() -> bool:
     """API paths always answer JSON; elsewhere, a client that prefers JSON over HTML gets it."""
@@ -28,12 +64,38 @@ def error_response(status: int, title: str, detail: str, **extra: Any) -> Respon
         response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail, **extra})
         response.mimetype = "application/problem+json"
     else:
-        response = Response(
-            render_template("error.html", status=status, title=title, detail=detail, **extra),
-            mimetype="text/html",
-        )
+        response = Response(error_page(status, title, detail, extra.get("fields", {})), mimetype="text/html")
     response.status_code = status
     return response
+
+
+def error_page(status: int, title: str, detail: str, fields: Mapping[str, Sequence[str]]) -> str:
+    """The page of an error in the reader's language: its title, then each field at fault by its label, else what
+    went wrong."""
+    return render_template("error.html", status=status, title=page_title(status, title), detail=page_detail(status, detail),
+                           fields=[(field_label(name), messages) for name, messages in fields.items()])
+
+
+def page_title(status: int, title: str) -> str:
+    """An error's title as a page gives it: a service's in the reader's language, else its status's words."""
+    if title in ERROR_TITLES:
+        return gettext(title)
+    return str(STATUS_WORDS[status][0]) if status in STATUS_WORDS else title
+
+
+def page_detail(status: int, detail: str) -> str:
+    """What went wrong: Werkzeug's English description of a status is said in the reader's language."""
+    werkzeug = default_exceptions.get(status)
+    if werkzeug is not None and detail == werkzeug.description and status in STATUS_WORDS:
+        return str(STATUS_WORDS[status][1])
+    return detail
+
+
+def field_label(name: str) -> str:
+    """A field at fault as a page names it; a refusal of the whole input (``_schema``) names none."""
+    if name == "_schema":
+        return ""
+    return str(FILTER_LABELS[name]) if name in FILTER_LABELS else field_name(name)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -58,6 +120,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(
-            500, "Internal server error", "Something went wrong on our side. It has been logged."
-        )
+        return error_response(500, "Internal server error", str(STATUS_WORDS[500][1]))

@@ -7,8 +7,8 @@ from __future__ import annotations
 from core.i18n import _
 from core.languages import say
 
-#: Every status an order, a subscription, an invoice, a provisioning request or task, a storefront, a domain check or
-#: a ticket may be in.
+#: Every status an order, a subscription, an invoice, a provisioning request or task, a storefront, a domain check,
+#: a ticket or a backup restore may be in.
 STATUSES = {
     "pending": _("Pending"), "trial": _("Trial"), "active": _("Active"), "suspended": _("Suspended"),
     "pending_cancellation": _("Pending cancellation"), "cancelled": _("Cancelled"), "terminated": _("Terminated"),
@@ -17,7 +17,7 @@ STATUSES = {
     "running": _("Running"), "waiting": _("Waiting"), "manual": _("Manual"), "done": _("Done"), "live": _("Live"),
     "closed": _("Closed"), "verified": _("Verified"), "unchecked": _("Unchecked"), "protected": _("Protected"),
     "misconfigured": _("Misconfigured"), "waiting_on_customer": _("Waiting on customer"),
-    "waiting_on_upstream": _("Waiting on upstream"), "resolved": _("Resolved"),
+    "waiting_on_upstream": _("Waiting on upstream"), "resolved": _("Resolved"), "requested": _("Requested"),
 }
 #: What a provisioning request does, lower-case to sit in a sentence: "busy with a suspend request".
 LIFECYCLE_ACTIONS = {"activate": _("activate"), "change": _("change"), "suspend": _("suspend"), "resume": _("resume"),

@@ -11,8 +11,10 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import Blueprint, request
+from flask_babel import format_decimal, gettext
 
 from core.errors import ValidationError
+from core.languages import quoted
 from core.models.accounts import Account
 from core.services.accounts import list_accounts
 from core.services.ticket_files import MAX_UPLOAD_BYTES, UploadedFile
@@ -33,14 +35,16 @@ def account_choices() -> list[Account]:
 
 
 def enum_arg(kind: type[Choice], name: str, what: str) -> Choice | None:
-    """The query argument ``name`` as one of ``kind``'s values; empty means no filter."""
+    """The query argument ``name`` as one of ``kind``'s values; empty means no filter.
+
+    ``what`` names such a value in the reader's language, as the refusal puts it: ``gettext("an order status")``."""
     value = request.args.get(name) or None
     if value is None:
         return None
     try:
         return kind(value)
     except ValueError:
-        raise ValidationError({name: [f"{value!r} is not {what}."]}) from None
+        raise ValidationError({name: [gettext("%(value)s is not %(what)s.", value=quoted(value), what=what)]}) from None
 
 
 def whole_number(
@@ -54,7 +58,7 @@ def whole_number(
             errors[field] = [required]
         return None
     if not (text.isascii() and text.isdigit()) or int(text) > at_most:
-        errors[field] = [f"Write a whole number from 1 to {at_most}."]
+        errors[field] = [gettext("Write a whole number from 1 to %(most)s.", most=format_decimal(at_most))]
         return None
     return int(text)
 

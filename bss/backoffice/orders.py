@@ -46,7 +46,7 @@ SORTABLE = {"number": Order.id, "placed": Order.created_at, "account": func.lowe
 @bp.get("/orders")
 @login_required
 def orders() -> str:
-    status = enum_arg(OrderStatus, "status", "an order status")
+    status = enum_arg(OrderStatus, "status", gettext("an order status"))
     listing = read_listing(request.args, SORTABLE, "number", endpoint="backoffice.orders", descending=True)
     page = page_of(db.session, orders_matching(acting_account(), status=status, search=listing.search or None), SORTABLE,
                    listing, tiebreak=Order.id)

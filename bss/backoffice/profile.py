@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, refresh
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -35,5 +35,6 @@ def save_profile() -> Response | tuple[str, int]:
         db.session.rollback()
         return _page(422, errors=error.fields, form=form)
     db.session.commit()
+    refresh()  # the language chosen applies from this answer on: the confirmation is in it
     flash(gettext("Your settings are saved."), "info")
     return redirect(url_for("backoffice.profile"))

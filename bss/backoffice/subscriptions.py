@@ -166,7 +166,7 @@ def _subscription_page(subscription: Subscription, errors: dict[str, list[str]] 
 @login_required
 def subscriptions() -> str:
     viewer = acting_account()
-    status = enum_arg(SubscriptionStatus, "status", "a subscription status")
+    status = enum_arg(SubscriptionStatus, "status", gettext("a subscription status"))
     account_id = request.args.get("account", type=int)
     product_id = request.args.get("product", type=int)
     listing = read_listing(request.args, SORTABLE, "account", endpoint="backoffice.subscriptions")

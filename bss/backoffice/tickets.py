@@ -92,7 +92,7 @@ def _filters(me: int) -> dict[str, Any]:
     assignee = request.args.get("assignee", "")
     hours = whole_number(request.args.get("waiting"), "waiting", errors, at_most=MAX_WAIT_HOURS)
     filters = {
-        "status": enum_arg(TicketStatus, "status", "a ticket status"),
+        "status": enum_arg(TicketStatus, "status", gettext("a ticket status")),
         "account_id": whole_number(request.args.get("account"), "account", errors),
         "assignee_id": me if assignee == "mine" else None if assignee == "nobody" else (
             whole_number(assignee, "assignee", errors)),

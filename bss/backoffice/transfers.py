@@ -56,7 +56,7 @@ def transfers() -> tuple[str, int]:
 def _list_page(typed: Mapping[str, str] | None = None, errors: Mapping[str, list[str]] | None = None,
                status: int = 422) -> tuple[str, int]:
     actor = current_actor()
-    chosen = enum_arg(TransferStatus, "status", "a transfer status")
+    chosen = enum_arg(TransferStatus, "status", gettext("a transfer status"))
     page = list_transfers(db.session, actor, status=chosen, after_id=request.args.get("after", type=int),
                           limit=PAGE_SIZE + 1)
     return render_template(

@@ -48,7 +48,7 @@ bp.add_app_template_filter(to_unicode, "site_name")
 @bp.get("/websites")
 @sign_in_required
 def websites() -> str:
-    status = enum_arg(WebsiteStatus, "status", "a website status")
+    status = enum_arg(WebsiteStatus, "status", _("a website status"))
     return render_page("hosting/backoffice/websites.html", websites=list_websites(db.session, current_account(), status=status),
                            status=status, statuses=list(WebsiteStatus))
 

@@ -58,6 +58,17 @@ def api_routes() -> list[Blueprint]:
 
 
 @hookimpl
+def audit_words() -> dict[str, str]:
+    """The restores in the audit log, in the reader's language."""
+    from flask_babel import gettext as _  # asked by the back office only, within a request
+
+    return {
+        "cloud_backup.restore_requested": _("Asked to restore the vault of subscription %(id)s to %(restore_point)s"),
+        "cloud_backup.restore_done": _("Restored the vault of subscription %(id)s to %(restore_point)s"),
+    }
+
+
+@hookimpl
 def load_demo_data(session: Session, accounts: Mapping[str, Account]) -> None:
     demo.load_demo_prices(session, accounts)
 

@@ -21,7 +21,7 @@ pages = BackofficePages(bp, nav=(NavEntry("Restores", "cloud_backup.restores", S
 @bp.get("/restores")
 @sign_in_required
 def restores() -> str:
-    status = enum_arg(RestoreStatus, "status", "a restore status")
+    status = enum_arg(RestoreStatus, "status", _("a restore status"))
     return render_page("cloud_backup/restores.html", restores=list_restores(db.session, current_account(), status=status),
                        status=status, statuses=list(RestoreStatus), viewer=current_account())
 

@@ -123,7 +123,7 @@ def test_a_trial_ends_early_and_a_downgrade_waits_for_the_end_of_the_term(client
 
 
 @pytest.mark.parametrize(("quantity", "field", "message"), [
-    ("lots", "quantity", "Quantity: Write a whole number from 1 to 100000."),
+    ("lots", "quantity", "Quantity: Write a whole number from 1 to 100,000."),
     ("0", "quantity", "Quantity: Choose between 1 and 100000 units."),
     ("1", "plan_id", "Plan: That is what the subscription has already."),
 ])
