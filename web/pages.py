@@ -49,6 +49,9 @@ class Section(StrEnum):
 class NavEntry:
     """A link in the back office's navigation."""
 
+    #: Its words, translated from the core's catalog where the navigation is drawn (``pybabel`` extracts a
+    #: ``NavEntry``'s label). A plugin that keeps its own texts passes a lazy string that translates itself
+    #: (``flask_babel.LazyString``): the core's catalog does not know it, and leaves it as it says itself.
     label: str
     #: The view it opens, by endpoint (``"hosting.websites"``).
     endpoint: str

@@ -8,14 +8,18 @@ has a user directory. Mounted under ``/bss`` through the ``backoffice_pages`` ho
 
 from __future__ import annotations
 
+from flask_babel import LazyString
+
 from core.models.accounts import AccountKind
 from plugins.email_security.accounts import list_accounts, totals_by_account_sold_to
+from plugins.email_security.texts import t
 from plugins.email_security.views import BACKOFFICE, account_pages
 from web.database import db
 from web.pages import BackofficePages, NavEntry, current_account, render_page, sign_in_required
 
 bp = account_pages(BACKOFFICE)
-pages = BackofficePages(bp, nav=(NavEntry("Email security", "email_security.accounts"),))
+#: Its label is in the plugin's own texts, not the core's catalog.
+pages = BackofficePages(bp, nav=(NavEntry(LazyString(t, "Email security"), "email_security.accounts"),))
 
 
 @bp.get("/")
