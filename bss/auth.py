@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g
+from flask_babel import gettext
 from flask_login import LoginManager, current_user
 
 from core.models.accounts import Account
@@ -40,7 +41,7 @@ def acting_account() -> Account:
         account = db.session.get(Account, account_id) if account_id is not None else None
         # Belonging is checked on every request, not only when the session chose the account.
         if account is None or account not in accounts_of(db.session, current_user.user, staff=True):
-            abort(403, "You are not a member of any account yet.")
+            abort(403, gettext("You are not a member of any account yet."))
         g.acting_account = account
     return g.acting_account
 

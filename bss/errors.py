@@ -16,19 +16,11 @@ from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from core.errors import CascadeError, ValidationError
-from core.i18n import _
 from web.audit_words import field_name
 from web.errors import status_for
 
 log = logging.getLogger(__name__)
 
-#: The titles of the services' errors (``CascadeError.title``), marked for ``pybabel extract``: a page says them in
-#: the reader's language.
-ERROR_TITLES = frozenset({
-    _("Request failed"), _("Not found"), _("Not signed in"), _("No longer available"), _("Not allowed"), _("Conflict"),
-    _("Vendor unavailable"), _("Invalid input"), _("Illegal state transition"), _("Link no longer valid"),
-    _("Invitation no longer valid"), _("Sign-in failed"), _("Too many attempts"),
-})
 #: What a page calls an error of the statuses answered most, whose Werkzeug words are English: its title (for an
 #: error whose own is none of ``ERROR_TITLES``), and what it means (for an error that gives Werkzeug's).
 STATUS_WORDS = {
@@ -78,9 +70,14 @@ def error_page(status: int, title: str, detail: str, fields: Mapping[str, Sequen
 
 def page_title(status: int, title: str) -> str:
     """An error's title as a page gives it: a service's in the reader's language, else its status's words."""
-    if title in ERROR_TITLES:
+    if title in _titles(CascadeError):
         return gettext(title)
     return str(STATUS_WORDS[status][0]) if status in STATUS_WORDS else title
+
+
+def _titles(kind: type[CascadeError]) -> set[str]:
+    """The titles of ``kind`` and of every error class made from it: each marked with ``_`` where it is defined."""
+    return {kind.title}.union(*(_titles(subclass) for subclass in kind.__subclasses__()))
 
 
 def page_detail(status: int, detail: str) -> str:

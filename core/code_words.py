@@ -4,8 +4,7 @@
 
 from __future__ import annotations
 
-from core.i18n import _
-from core.languages import say
+from core.languages import _, say
 
 #: Every status an order, a subscription, an invoice, a provisioning request or task, a storefront, a domain check,
 #: a ticket or a backup restore may be in.

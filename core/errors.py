@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from core.languages import quoted, say
+from core.languages import _, quoted, say
 
 
 class CascadeError(Exception):
     """Base of every error a service raises on purpose."""
 
     #: Short, human title shared by every instance of the error (problem details ``title``).
-    title = "Request failed"
+    title = _("Request failed")
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail or self.title)
@@ -21,43 +21,43 @@ class CascadeError(Exception):
 class NotFoundError(CascadeError):
     """The object does not exist or belongs to another tenant: the two are never told apart."""
 
-    title = "Not found"
+    title = _("Not found")
 
 
 class NotAuthenticatedError(CascadeError):
     """The caller is not signed in, or their credentials do not identify anybody."""
 
-    title = "Not signed in"
+    title = _("Not signed in")
 
 
 class GoneError(CascadeError):
     """The thing existed but is used up or over (a one-time link already used, or expired)."""
 
-    title = "No longer available"
+    title = _("No longer available")
 
 
 class PermissionDeniedError(CascadeError):
     """The caller is known but may not do this."""
 
-    title = "Not allowed"
+    title = _("Not allowed")
 
 
 class ConflictError(CascadeError):
     """The request clashes with the current state of the data."""
 
-    title = "Conflict"
+    title = _("Conflict")
 
 
 class VendorUnavailableError(CascadeError):
     """The vendor behind a product did not answer, or failed on its side; trying again later may work."""
 
-    title = "Vendor unavailable"
+    title = _("Vendor unavailable")
 
 
 class ValidationError(CascadeError):
     """Input is invalid; ``fields`` maps each field at fault to its messages."""
 
-    title = "Invalid input"
+    title = _("Invalid input")
 
     def __init__(
         self, fields: Mapping[str, Sequence[str]], detail: str | None = None
@@ -70,7 +70,7 @@ class ValidationError(CascadeError):
 class IllegalTransitionError(ConflictError):
     """A state machine was asked for a move its transition table does not allow."""
 
-    title = "Illegal state transition"
+    title = _("Illegal state transition")
 
     def __init__(self, machine: str, current: str, target: str) -> None:
         self.machine, self.current, self.target = machine, current, target
@@ -85,14 +85,14 @@ class UnknownReferenceError(ValidationError):
     as it answers such an id in a path: 404, the two never told apart.
     """
 
-    title = "Not found"
+    title = _("Not found")
 
 
 class ConflictingFieldError(ValidationError):
     """A well-formed field clashes with the data: a slug or domain another account has, a price tier for an
     account that has none. Invalid input to a form; the API answers 409, as for any clash with the data."""
 
-    title = "Conflict"
+    title = _("Conflict")
 
 
 def raise_field_errors(invalid: Mapping[str, Sequence[str]], *, unknown: Mapping[str, Sequence[str]] | None = None,

@@ -11,7 +11,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from core.languages import supported, translations
+from core.languages import _, supported, translations
 from core.money import Money
 from core.permissions import PaymentMethod
 from core.products import ProductType, Unit
@@ -32,11 +32,6 @@ def day_text(value: date | datetime, locale: str) -> str:
 @cache
 def _locale(locale: str) -> Locale:
     return Locale.parse(locale)
-
-
-def _(message: str) -> str:
-    """Mark ``message`` for ``pybabel extract``; it is translated where it is used."""
-    return message
 
 
 #: A count of a unit whose words its product type does not give: ``3 × widget``.

@@ -27,6 +27,11 @@ TRANSLATIONS_ROOT = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
 
 
+def _(message: str) -> str:
+    """Mark ``message`` for ``pybabel extract``; it is translated where it is used (``say``, a page, an email)."""
+    return message
+
+
 def supported(locale: str | None) -> str:
     """``locale`` if Cascade speaks it (``fr_CA`` counts as ``fr``), else the default."""
     language = (locale or "").replace("-", "_").split("_")[0].lower()

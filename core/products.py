@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import marshmallow
 
 from core.errors import ValidationError
+from core.languages import _, say
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import LifecycleRequest, Result
@@ -306,13 +307,14 @@ class ProductType:
         params = dict(params or {})
         if schema is None:
             if params:
-                raise ValidationError({"params": [f"{self.plan(plan_code).name} takes no parameters."]})
+                raise ValidationError({"params": [say("%(plan)s takes no details.", plan=self.plan(plan_code).name)]})
             return {}
         try:
             return schema().load(params)
         except marshmallow.ValidationError as error:
             messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-            raise ValidationError({f"params.{name}": list(_flatten(found)) for name, found in messages.items()}) from None
+            raise ValidationError({f"params.{name}": [say(_SCHEMA_WORDS.get(text, text)) for text in _flatten(found)]
+                                   for name, found in messages.items()}) from None
 
     def ask_vendor(self, plan_code: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Ask the vendor what accepting an order line depends on (a name still free there); answer plain data.
@@ -398,6 +400,19 @@ class ProductType:
 
     def __repr__(self) -> str:
         return f"<ProductType {self.key}>"
+
+
+#: Marshmallow's own refusals, as a plan's params schema gives them, in words a person reads (``say`` translates them
+#: and the schema's own messages alike).
+_SCHEMA_WORDS = {
+    "Missing data for required field.": _("This field is required."),
+    "Field may not be null.": _("This field is required."),
+    "Not a valid string.": _("Write text here."),
+    "Not a valid integer.": _("Write a whole number."),
+    "Not a valid boolean.": _("Choose yes or no."),
+    "Not a valid email address.": _("Write an email address."),
+    "Unknown field.": _("This plan asks for no such detail."),
+}
 
 
 def _flatten(messages: Any) -> list[str]:

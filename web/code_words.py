@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from flask_babel import gettext
 
 from core.code_words import ACCOUNT_KINDS, LIFECYCLE_ACTIONS, STATUSES
-from core.i18n import _
+from core.languages import _
 from web.formatting import words
 
 #: A ticket's priorities.

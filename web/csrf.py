@@ -10,6 +10,7 @@ import hmac
 import secrets
 
 from flask import Flask, abort, request, session
+from flask_babel import gettext
 
 SESSION_KEY = "_csrf"
 FIELD = "csrf_token"
@@ -42,4 +43,4 @@ def init_csrf(app: Flask) -> None:
         sent = request.form.get(FIELD) or request.headers.get(HEADER) or ""
         expected = session.get(SESSION_KEY) or ""
         if not expected or not hmac.compare_digest(sent, expected):
-            abort(400, "This form has expired. Reload the page and try again.")
+            abort(400, gettext("This form has expired. Reload the page and try again."))

@@ -125,6 +125,10 @@ class Quote:
     blockers: list[str]
     fields: list[ParamField]
 
+    def field_labels(self, locale: str) -> dict[str, str]:
+        """Each of the plan's order fields as the form labels it, by the name a refusal gives it (``lines.0.params.domain``)."""
+        return {f"lines.0.{field.name}": field.label_in(locale) for field in self.fields}
+
 
 def _new_order_page(values: Mapping[str, str], errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
     """The order form: step one picks the account, payer, plan and quantity; step two, once a plan is

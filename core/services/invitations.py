@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
 from core.i18n import Translator
-from core.languages import quoted, say
+from core.languages import _, quoted, say
 from core.models.accounts import Account
 from core.models.invitations import Invitation
 from core.models.people import Membership, Team, User
@@ -38,7 +38,7 @@ _EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[A-Za-z]{2,}$")
 class InvitationGoneError(GoneError):
     """The link was real but is used, withdrawn or expired: it will never work again."""
 
-    title = "Invitation no longer valid"
+    title = _("Invitation no longer valid")
 
 
 def invite_person(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
-from core.languages import DEFAULT_LOCALE, say, supported, translations
+from core.languages import DEFAULT_LOCALE, _, say, supported, translations
 from core.models.invitations import PasswordReset
 from core.models.people import LoginSession, LoginThrottle, User
 from core.models.storefronts import Storefront
@@ -33,7 +33,7 @@ MAX_REQUESTS_PER_LIFETIME = 3
 class ResetLinkGoneError(GoneError):
     """The link was real but is used or expired: it will never work again."""
 
-    title = "Link no longer valid"
+    title = _("Link no longer valid")
 
 
 def request_password_reset(

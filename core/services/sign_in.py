@@ -26,7 +26,7 @@ from core.clock import utcnow
 from core.db import insert_new
 from core.errors import NotAuthenticatedError, NotFoundError
 from core.i18n import Translator
-from core.languages import say
+from core.languages import _, say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.people import LoginSession, LoginThrottle, Team, User
@@ -57,11 +57,11 @@ SESSION_LIFETIME = timedelta(hours=12)
 class SignInError(NotAuthenticatedError):
     """The email and password do not sign anybody in; never says which part was wrong."""
 
-    title = "Sign-in failed"
+    title = _("Sign-in failed")
 
 
 class ThrottledError(SignInError):
-    title = "Too many attempts"
+    title = _("Too many attempts")
 
 
 class NotACustomerHereError(SignInError):

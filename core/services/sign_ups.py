@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import GoneError, NotFoundError, ValidationError
-from core.languages import say, supported, translations
+from core.languages import _, say, supported, translations
 from core.models.accounts import Account, AccountKind
 from core.models.people import User
 from core.models.sign_ups import SignUp
@@ -47,7 +47,7 @@ MAX_PER_EMAIL = 3
 
 
 class SignUpLinkGoneError(GoneError):
-    title = "Link no longer valid"
+    title = _("Link no longer valid")
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, joinedload
 from core.clock import utcnow
 from core.code_words import action_said, status_said
 from core.errors import CascadeError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from core.i18n import _, unit_word
-from core.languages import answering, say
+from core.i18n import unit_word
+from core.languages import _, answering, say
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.models.people import Membership, Team, User

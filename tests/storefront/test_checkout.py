@@ -99,8 +99,8 @@ def test_missing_or_invalid_parameters_are_named_and_nothing_is_ordered(db, clie
     missing = check_out()
     assert missing.status_code == 422
     page = missing.get_data(as_text=True)
-    assert 'id="f-lines.0.params.domain_name-error">Missing data for required field.</p>' in page
-    assert '<a href="#f-lines.0.params.domain_name">Domain name</a>: Missing data for required field.' in page
+    assert 'id="f-lines.0.params.domain_name-error">This field is required.</p>' in page
+    assert '<a href="#f-lines.0.params.domain_name">Domain name</a>: This field is required.' in page
 
     invalid = check_out(params={"lines.0.params.domain_name": "not a domain", "lines.0.params.region": "mars",
                                 "lines.0.params.tenant_prefix": "much-too-long-prefix"})

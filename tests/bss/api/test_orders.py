@@ -113,7 +113,7 @@ def test_invalid_orders_are_refused_by_field_and_write_nothing(api_as, db, make_
     response = order(harbour, {"plan_id": str(MISSING_ID)}, line(fake_catalog["small"], params={"colour": "red"}))
     assert response.status_code == 422
     assert response.json["fields"] == {"lines.0.plan_id": [f"There is no plan {MISSING_ID}."],
-                                       "lines.1.params": ["Small takes no parameters."]}
+                                       "lines.1.params": ["Small takes no details."]}
     assert order(harbour).json["fields"] == {"lines": ["Length must be between 1 and 50."]}
     assert harbour.post("/api/v1/orders").json["fields"] == {
         "payment_method": ["Missing data for required field."], "lines": ["Missing data for required field."]}

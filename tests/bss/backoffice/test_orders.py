@@ -194,7 +194,7 @@ def test_a_plans_parameters_are_asked_for_on_the_order_form(client, db, demo, fa
     fields = {"account_id": demo["harbour"].id, "plan_id": small.id, "quantity": 1, "payment_method": "on_account"}
     missing = post("/bss/orders/new", {**fields, "params.note": "for the shop"})
     assert missing.status_code == 422
-    assert "Domain name: Missing data for required field." in text_of(missing)
+    assert "Domain name: This field is required." in text_of(missing)
     assert 'value="for the shop"' in missing.get_data(as_text=True)  # what was typed stays
     assert _counts(db) == NOTHING
 

@@ -64,7 +64,7 @@ def test_order_parameters_are_checked_with_the_plans_schema(db, fake_plugin):
     assert set(caught.value.fields) == {"params.seats_note", "params.colour"}
     with pytest.raises(ValidationError) as caught:
         product_type.load_params("large", {"anything": 1})
-    assert caught.value.fields == {"params": ["Large takes no parameters."]}
+    assert caught.value.fields == {"params": ["Large takes no details."]}
 
 
 def test_a_product_whose_plugin_is_gone_cannot_be_bought(db, demo, fake_plugin):

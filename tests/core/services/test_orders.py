@@ -98,7 +98,7 @@ def test_params_are_checked_with_the_plan_schema(db, demo, fake_catalog, actor_f
     with pytest.raises(ValidationError) as error:
         place_order(db, actor=actor_for("harbour"), payment_method="card",
                     lines=[LineRequest(fake_catalog["small"].id, 1, {"colour": "red"})])
-    assert error.value.fields == {"lines.0.params": ["Small takes no parameters."]}
+    assert error.value.fields == {"lines.0.params": ["Small takes no details."]}
 
 
 def test_prerequisites_refuse_with_their_reason(db, demo, plans, actor_for):
