@@ -17,28 +17,17 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 from core.errors import CascadeError, ValidationError
 from web.audit_words import field_name
-from web.errors import status_for
+from web.errors import STATUS_WORDS, status_for
 
 log = logging.getLogger(__name__)
 
-#: What a page calls an error of the statuses answered most, whose Werkzeug words are English: its title (for an
-#: error whose own is none of ``ERROR_TITLES``), and what it means (for an error that gives Werkzeug's).
-STATUS_WORDS = {
-    400: (lazy_gettext("Bad request"), lazy_gettext("This request cannot be read. Reload the page and try again.")),
-    403: (lazy_gettext("Not allowed"), lazy_gettext("You cannot open this page.")),
-    404: (lazy_gettext("Not found"), lazy_gettext("There is no page at this address.")),
-    405: (lazy_gettext("Not allowed"), lazy_gettext("This page cannot be used that way.")),
-    413: (lazy_gettext("Too large"), lazy_gettext("What you sent is too large.")),
-    500: (lazy_gettext("Something went wrong"), lazy_gettext("Something went wrong on our side. It has been logged.")),
-}
 #: The back office's filters as its lists label them, for a page refusing one an address gives
 #: (``/bss/tickets?waiting=0``); any other field is named as the audit log names it (``web.audit_words``).
 FILTER_LABELS = {
     "account": lazy_gettext("Account"), "area": lazy_gettext("What"), "assignee": lazy_gettext("Assignee"),
     "direction": lazy_gettext("Invoices"), "layout": lazy_gettext("Layout"), "period": lazy_gettext("Month"),
-    "q": lazy_gettext("Search"),
-    "since": lazy_gettext("From"), "until": lazy_gettext("To"), "waiting": lazy_gettext("Waiting longer than (hours)"),
-    "who": lazy_gettext("Who"),
+    "q": lazy_gettext("Search"), "since": lazy_gettext("From"), "until": lazy_gettext("To"),
+    "waiting": lazy_gettext("Waiting longer than (hours)"), "who": lazy_gettext("Who"),
 }
 
 

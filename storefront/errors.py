@@ -5,24 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, request
-from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from core.errors import CascadeError
 from storefront.themes import render_page
-from web.errors import status_for
+from web.errors import STATUS_WORDS, status_for
 
 log = logging.getLogger(__name__)
-
-#: What a visitor reads for the statuses a storefront answers most, in their language; others use Werkzeug's wording.
-MESSAGES = {
-    400: (lazy_gettext("Please try again"), lazy_gettext("This form has expired. Reload the page and try again.")),
-    403: (lazy_gettext("Not allowed"), lazy_gettext("You cannot open this page.")),
-    404: (lazy_gettext("Page not found"), lazy_gettext("There is no page at this address.")),
-    405: (lazy_gettext("Not allowed"), lazy_gettext("This page cannot be used that way.")),
-    413: (lazy_gettext("Too large"), lazy_gettext("What you sent is too large.")),
-    500: (lazy_gettext("Something went wrong"), lazy_gettext("Please try again in a moment.")),
-}
 
 
 def error_page(status: int, title: str, detail: str) -> tuple[str, int]:
@@ -37,17 +26,19 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500
-        title, detail = MESSAGES.get(status, (error.name, error.description or error.name))
+        title, detail = STATUS_WORDS.get(status, (error.name, error.description or error.name))
+        if error.description and error.description != type(error).description:  # its own words: abort(400, "...")
+            detail = error.description
         return error_page(status, title, detail)
 
     @app.errorhandler(CascadeError)
     def service_error(error: CascadeError) -> tuple[str, int]:
         """A refusal a page did not handle itself: its status, with the neutral wording for it."""
         status = status_for(error)
-        title, detail = MESSAGES.get(status, (error.title, error.detail))
+        title, detail = STATUS_WORDS.get(status, (error.title, error.detail))
         return error_page(status, title, detail)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:
         log.exception("unhandled error on %s %s%s", request.method, request.host, request.path)
-        return error_page(500, *MESSAGES[500])
+        return error_page(500, *STATUS_WORDS[500])

@@ -23,7 +23,7 @@ def _way_back(response) -> str:
 
 
 @pytest.mark.parametrize(("path", "title", "detail"), [
-    ("/bss/nope", "Introuvable", "Il n'y a pas de page à cette adresse."),
+    ("/bss/nope", "Page introuvable", "Il n'y a pas de page à cette adresse."),
     ("/bss/orders/99999", "Introuvable", "Aucune commande 99999."),
 ])
 def test_a_missing_page_of_the_back_office_is_french_and_leads_back_to_its_home(client, demo, login_as, path, title,
@@ -62,7 +62,7 @@ def test_an_english_reader_reads_the_same_page_in_english(client, demo, login_as
 
 def test_outside_the_back_office_the_page_leads_to_the_platforms_start_page(client):
     response = client.get("/nope", headers=FRENCH)
-    assert response.status_code == 404 and "Introuvable" in text_of(response)
+    assert response.status_code == 404 and "Page introuvable" in text_of(response)
     assert _way_back(response) == "/"
 
 
