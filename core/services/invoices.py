@@ -7,6 +7,7 @@ what a reseller bills its customers is the reseller's business. Any other id is 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -46,22 +47,11 @@ def visible_invoices(
     return query
 
 
-def list_invoices(
-    session: Session,
-    actor: Actor,
-    *,
-    issuer_id: int | None = None,
-    recipient_id: int | None = None,
-    status: InvoiceStatus | None = None,
-    period: date | None = None,
-    after_id: int | None = None,
-    limit: int = 50,
-) -> list[Invoice]:
-    """The invoices the actor's account issued or received, newest first, paged by keyset.
-
-    ``period`` is the first day of the month an invoice's period starts in.
-    """
-    query = visible_invoices(actor, issuer_id=issuer_id, recipient_id=recipient_id, status=status, period=period)
+def list_invoices(session: Session, actor: Actor, *, after_id: int | None = None, limit: int = 50,
+                  **filters: Any) -> list[Invoice]:
+    """The invoices the actor's account issued or received (``visible_invoices``, narrowed by its ``filters``), newest
+    first, paged by keyset."""
+    query = visible_invoices(actor, **filters)
     if after_id is not None:
         query = query.where(Invoice.id < after_id)
     return list(session.scalars(query.order_by(Invoice.id.desc()).limit(limit)))

@@ -511,18 +511,10 @@ def orders_matching(
     return query
 
 
-def list_orders(
-    session: Session,
-    viewer: Account,
-    *,
-    account_id: int | None = None,
-    status: OrderStatus | None = None,
-    seller_id: int | None = None,
-    after_id: int | None = None,
-    limit: int = 50,
-) -> list[Order]:
-    """Orders the viewer may see, newest first, filtered by owner, status or seller, paged by keyset."""
-    query = orders_matching(viewer, account_id=account_id, status=status, seller_id=seller_id)
+def list_orders(session: Session, viewer: Account, *, after_id: int | None = None, limit: int = 50,
+                **filters: Any) -> list[Order]:
+    """Orders the viewer may see (``orders_matching``, narrowed by its ``filters``), newest first, paged by keyset."""
+    query = orders_matching(viewer, **filters)
     if after_id is not None:
         query = query.where(Order.id < after_id)
     return list(session.scalars(query.order_by(Order.id.desc()).limit(limit)))

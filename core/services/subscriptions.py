@@ -95,20 +95,11 @@ def get_subscription(session: Session, viewer: Account, subscription_id: int, *,
     return subscription
 
 
-def list_subscriptions(
-    session: Session,
-    viewer: Account,
-    *,
-    account_id: int | None = None,
-    product_id: int | None = None,
-    status: SubscriptionStatus | None = None,
-    seller_id: int | None = None,
-    after_id: int | None = None,
-    limit: int = 50,
-) -> list[Subscription]:
-    """Subscriptions the viewer may see, by id, filtered and paged by keyset."""
-    query = visible_subscriptions(viewer, account_id=account_id, product_id=product_id, status=status,
-                                  seller_id=seller_id)
+def list_subscriptions(session: Session, viewer: Account, *, after_id: int | None = None, limit: int = 50,
+                       **filters: Any) -> list[Subscription]:
+    """Subscriptions the viewer may see (``visible_subscriptions``, narrowed by its ``filters``), by id, paged by
+    keyset."""
+    query = visible_subscriptions(viewer, **filters)
     if after_id is not None:
         query = query.where(Subscription.id > after_id)
     return list(session.scalars(query.order_by(Subscription.id).limit(limit)))

@@ -278,23 +278,11 @@ def read_as(actor: Actor, tickets: Iterable[Ticket]) -> list[TicketView]:
     return [TicketView(ticket, _side(ticket, actor.account) or Side.REQUESTER, actor.account) for ticket in tickets]
 
 
-def list_tickets(
-    session: Session,
-    actor: Actor,
-    *,
-    status: TicketStatus | None = None,
-    account_id: int | None = None,
-    assignee_id: int | None = None,
-    unassigned: bool = False,
-    search: str | None = None,
-    waiting_longer_than: timedelta | None = None,
-    asked: bool | None = None,
-    after_id: int | None = None,
-    limit: int = 50,
-) -> list[TicketView]:
-    """The tickets the actor's account reads (``visible_tickets``), newest first (after ``after_id``, for paging)."""
-    query = visible_tickets(actor, status=status, account_id=account_id, assignee_id=assignee_id, unassigned=unassigned,
-                            search=search, waiting_longer_than=waiting_longer_than, asked=asked)
+def list_tickets(session: Session, actor: Actor, *, after_id: int | None = None, limit: int = 50,
+                 **filters: Any) -> list[TicketView]:
+    """The tickets the actor's account reads (``visible_tickets``, narrowed by its ``filters``), newest first (after
+    ``after_id``, for paging)."""
+    query = visible_tickets(actor, **filters)
     if after_id is not None:
         query = query.where(Ticket.id < after_id)
     return read_as(actor, session.scalars(query.order_by(Ticket.id.desc()).limit(limit)).unique())
