@@ -43,7 +43,7 @@ from storefront.plugin_pages import subscription_links
 from storefront.themes import render_page
 from web.confirmation import Question, carried_fields, is_confirmed
 from web.database import db
-from web.formatting import changed_value, current_locale, day, moment
+from web.formatting import changed_value, current_locale, day, moment, worded
 from web.history_words import EVENTS, FIELDS, in_words
 from web.pages import sign_in_required
 
@@ -262,6 +262,6 @@ def _history(entries: list[HistoryEntry], currency: str) -> list[HistoryLine]:
             who=who,
             changes=[(in_words(field, _FIELDS), changed_value(field, before, currency), changed_value(field, after, currency))
                      for field, (before, after) in entry.changes.items()],
-            reason=entry.reason,
+            reason=worded(entry.reason, entry.wording),
         ))
     return lines

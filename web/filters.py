@@ -29,6 +29,7 @@ from web.formatting import (
     plan_name,
     unit_name,
     units,
+    worded,
     words,
 )
 
@@ -40,4 +41,5 @@ def install_filters(app: Flask) -> None:
         param_label=param_label, per_period=per_period, per_unit=per_unit, units=units, unit_name=unit_name,
         payment_method_word=payment_method_word, status_word=status_word, priority_word=priority_word,
         permission_word=permission_word, charge_kind_word=charge_kind_word, billing_period_word=billing_period_word,
-        lifecycle_word=lifecycle_word, account_kind_word=account_kind_word, decimal_input=decimal_input, number=number)
+        lifecycle_word=lifecycle_word, account_kind_word=account_kind_word, decimal_input=decimal_input, number=number,
+        worded=worded)

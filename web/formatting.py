@@ -33,6 +33,7 @@ from core.permissions import PaymentMethod
 from core.plugins import product_types
 from core.products import ProductType, Unit
 from core.services.subscriptions import PRICE_CHANGES
+from core.wording import worded_in
 
 
 def current_locale() -> str:
@@ -70,6 +71,12 @@ def month(value: date | None) -> str:
 def moment(value: datetime | None) -> str:
     """A time of day, in UTC: ``2 Mar 2026, 09:30 UTC``."""
     return f"{format_datetime(value.astimezone(UTC), 'd MMM y, HH:mm', rebase=False)} UTC" if value is not None else ""
+
+
+def worded(text: str, wording: dict[str, Any] | None) -> str:
+    """What a record says (an invoice line, a reason in a history): its wording in the request's language, or its
+    text as a person typed it (``core.wording``)."""
+    return worded_in(text, wording, current_locale())
 
 
 def words(value: str) -> str:

@@ -34,7 +34,9 @@ class InvoiceLineSchema(Schema):
     """One charge, as an invoice shows it."""
 
     kind = fields.Enum(ChargeKind, by_value=True, required=True)
-    description = fields.String(required=True)
+    description = fields.String(required=True, metadata={
+        "description": "What it is for, in English as the platform wrote it (pages and PDFs word it in their reader's "
+                       "language), or as the seller typed it."})
     subscription_id = Id(required=True, allow_none=True)
     quantity = fields.Integer(required=True)
     unit_price = fields.Nested(MoneySchema, required=True)

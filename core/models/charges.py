@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
@@ -51,6 +52,8 @@ class Charge(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     kind: Mapped[ChargeKind] = mapped_column(enum_column(ChargeKind, "charge_kind"))
     description: Mapped[str] = mapped_column(String(300))
+    #: What it says as data (``core.wording``), for each reader's language; ``None``: ``description`` as a person typed it.
+    wording: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     quantity: Mapped[int] = mapped_column()
     #: The issuer's price of one unit for the period, as the recipient pays it.
     unit_amount: Mapped[Decimal] = mapped_column(AMOUNT)

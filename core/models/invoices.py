@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Numeric, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -179,6 +180,8 @@ class InvoiceLine(Base):
     charge_id: Mapped[int | None] = mapped_column(ForeignKey("charges.id"), unique=True)
     kind: Mapped[ChargeKind] = mapped_column(enum_column(ChargeKind, "invoice_line_kind"))
     description: Mapped[str] = mapped_column(String(300))
+    #: What it says as data (``core.wording``), for each reader's language; ``None``: ``description`` as a person typed it.
+    wording: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
     quantity: Mapped[int] = mapped_column()
     unit_amount: Mapped[Decimal] = mapped_column(AMOUNT)

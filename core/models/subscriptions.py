@@ -157,6 +157,8 @@ class SubscriptionEvent(Base):
     #: ``{"field": [before, after]}`` for what else changed.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: What it says as data (``core.wording``), for each reader's language; ``None``: ``reason`` as a person typed it.
+    wording: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = created_at_column()
 
     subscription: Mapped[Subscription] = relationship(back_populates="events")

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import add_months, utcnow
 from core.db import insert_new
+from core.languages import _
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
 from core.models.invoices import BillingCycle, BillingProfile, Invoice, InvoiceLine, InvoiceStatus
@@ -46,6 +47,7 @@ from core.models.subscriptions import Subscription
 from core.money import Money
 from core.services.billing_profiles import locked_billing_profiles, take_numbers, tax_on
 from core.services.volume_discounts import sellers_with_volume_tiers, write_volume_discounts
+from core.wording import Wording, said_columns
 
 
 @dataclass(frozen=True)
@@ -204,9 +206,10 @@ def _invoice(session: Session, profiles: list[BillingProfile], cycle: _Cycle, *,
     written_before = session.scalar(select(func.coalesce(func.max(Invoice.id), 0)))
     session.execute(insert(Invoice.__table__), rows)
     session.execute(insert(InvoiceLine.__table__).from_select(
-        ["invoice_id", "charge_id", "kind", "description", "subscription_id", "quantity", "unit_amount", "amount",
-         "period_start", "period_end"],
-        select(Invoice.id, Charge.id, Charge.kind, Charge.description, Charge.subscription_id, Charge.quantity,
+        ["invoice_id", "charge_id", "kind", "description", "wording", "subscription_id", "quantity", "unit_amount",
+         "amount", "period_start", "period_end"],
+        select(Invoice.id, Charge.id, Charge.kind, Charge.description, Charge.wording, Charge.subscription_id,
+               Charge.quantity,
                Charge.unit_amount, Charge.amount, Charge.period_start, Charge.period_end)
         # The invoices just written: the issuers' locks keep anyone else from writing theirs meanwhile.
         .join(Invoice, and_(Invoice.issuer_id == Charge.issuer_id, Invoice.recipient_id == Charge.recipient_id,
@@ -217,7 +220,7 @@ def _invoice(session: Session, profiles: list[BillingProfile], cycle: _Cycle, *,
     ))
     if carried:
         _carry_forward(session, carried)
-    return len(rows), sum(count for *_, count, _tax_id in groups) + len(carried)
+    return len(rows), sum(count for *_key, count, _tax_id in groups) + len(carried)
 
 
 def _carry_forward(session: Session, carried: list[tuple[int, str, int, str, Decimal]]) -> None:
@@ -225,16 +228,17 @@ def _carry_forward(session: Session, carried: list[tuple[int, str, int, str, Dec
     and owe that back as a credit on the recipient's next invoice."""
     ids = {(issuer_id, number): invoice_id for issuer_id, number, invoice_id in session.execute(
         select(Invoice.issuer_id, Invoice.number, Invoice.id).where(
-            Invoice.issuer_id.in_({issuer_id for issuer_id, *_ in carried}),
-            Invoice.number.in_([number for _issuer, number, *_ in carried])))}
+            Invoice.issuer_id.in_({issuer_id for issuer_id, *_rest in carried}),
+            Invoice.number.in_([number for _issuer, number, *_rest in carried])))}
     session.execute(insert(InvoiceLine.__table__), [{
         "invoice_id": ids[issuer_id, number], "charge_id": None, "kind": ChargeKind.CREDIT, "subscription_id": None,
-        "description": "Credit carried to the next invoice", "quantity": 1, "unit_amount": amount, "amount": amount,
+        **said_columns(Wording(_("Credit carried to the next invoice"))), "quantity": 1, "unit_amount": amount, "amount": amount,
         "period_start": None, "period_end": None,
     } for issuer_id, number, _recipient, _currency, amount in carried])
     insert_new(session, Charge.__table__, [{
         "key": f"carried:{issuer_id}:{number}", "issuer_id": issuer_id, "recipient_id": recipient_id,
-        "subscription_id": None, "kind": ChargeKind.CREDIT, "description": f"Credit carried from invoice {number}",
+        "subscription_id": None, "kind": ChargeKind.CREDIT,
+        **said_columns(Wording(_("Credit carried from invoice %(invoice)s"), {"invoice": number})),
         "quantity": 1, "unit_amount": -amount, "amount": -amount, "currency": currency, "period_start": None,
         "period_end": None,
     } for issuer_id, number, recipient_id, currency, amount in carried], key="key")

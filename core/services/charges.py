@@ -33,12 +33,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.db import insert_new
+from core.languages import _
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.charges import Charge, ChargeKind
 from core.models.subscriptions import Subscription
 from core.money import Money
 from core.services.pricing import resolve_prices
+from core.wording import Wording, in_each_language, said_columns
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ def charge_period(session: Session, subscription: Subscription, start: datetime,
     terms = PlanTerms.of(subscription)
     _write(session, [
         _charge(subscription, terms.plan, level, ChargeKind.RECURRING, key=f"recurring:{start:%Y-%m-%dT%H:%M:%S}",
-                description=_describe(terms), quantity=terms.quantity, unit=level.unit_price,
+                said=_describe(terms), quantity=terms.quantity, unit=level.unit_price,
                 amount=level.unit_price * terms.quantity, start=start, end=end)
         for level in _levels(session, subscription, terms)
     ])
@@ -85,7 +87,8 @@ def charge_setup(session: Session, subscription: Subscription, setup_fee: Money)
         fee = setup_fee if n == 0 else level.setup_fee
         if fee is not None and fee.amount:
             charges.append(_charge(subscription, terms.plan, level, ChargeKind.SETUP, key="setup",
-                                   description=f"Setup of {_describe(terms)}", quantity=1, unit=fee, amount=fee))
+                                   said=Wording(_("Setup of %(plan)s"), {"plan": _describe(terms)}), quantity=1,
+                                   unit=fee, amount=fee))
     _write(session, charges)
 
 
@@ -98,7 +101,8 @@ def charge_change(session: Session, subscription: Subscription, *, before: PlanT
     """
     after = PlanTerms.of(subscription)
     _charge_rest_of_period(session, subscription, before, after, at, key=f"change:{event}",
-                           describe=lambda left, days: f"{_describe(before)} to {_describe(after)}, {left} of {days} days")
+                           describe=lambda left, days: Wording(_("%(before)s to %(after)s, %(left)s of %(days)s days"), {
+                               "before": _describe(before), "after": _describe(after), "left": left, "days": days}))
 
 
 def refund_rest_of_period(session: Session, subscription: Subscription, *, at: datetime, event: str) -> None:
@@ -106,7 +110,8 @@ def refund_rest_of_period(session: Session, subscription: Subscription, *, at: d
     that refund unused time), at every level; ``event`` names the cancellation (once)."""
     terms = PlanTerms.of(subscription)
     _charge_rest_of_period(session, subscription, terms, None, at, key=f"refund:{event}",
-                           describe=lambda left, days: f"Refund of {_describe(terms)}, {left} of {days} days unused")
+                           describe=lambda left, days: Wording(_("Refund of %(plan)s, %(left)s of %(days)s days unused"),
+                                                               {"plan": _describe(terms), "left": left, "days": days}))
 
 
 def charge_rest_of_period(session: Session, subscription: Subscription, *, at: datetime, event: str) -> None:
@@ -114,11 +119,13 @@ def charge_rest_of_period(session: Session, subscription: Subscription, *, at: d
     at every level of its new chain; ``event`` names the move (once)."""
     terms = PlanTerms.of(subscription)
     _charge_rest_of_period(session, subscription, None, terms, at, key=f"moved-in:{event}",
-                           describe=lambda left, days: f"{_describe(terms)}, {left} of {days} days")
+                           describe=lambda left, days: Wording(_("%(plan)s, %(left)s of %(days)s days"),
+                                                               {"plan": _describe(terms), "left": left, "days": days}))
 
 
 def _charge_rest_of_period(session: Session, subscription: Subscription, before: PlanTerms | None,
-                           after: PlanTerms | None, at: datetime, *, key: str, describe: Callable[[int, int], str]) -> None:
+                           after: PlanTerms | None, at: datetime, *, key: str,
+                           describe: Callable[[int, int], Wording]) -> None:
     """Charge the difference between ``after`` and ``before`` (either ``None``: nothing) for the whole days
     left of the current period after ``at``, over its days: the one proration rule."""
     start, end = subscription.current_period_start, subscription.current_period_end
@@ -141,18 +148,18 @@ def _charge_rest_of_period(session: Session, subscription: Subscription, before:
         amount = Money(difference.amount * left / days, difference.currency)
         if amount.rounded().amount:
             charges.append(_charge(subscription, terms.plan, new, ChargeKind.PRORATION, key=key,
-                                   description=describe(left, days), quantity=terms.quantity, unit=new.unit_price,
+                                   said=describe(left, days), quantity=terms.quantity, unit=new.unit_price,
                                    amount=amount, start=at, end=end))
     _write(session, charges)
 
 
 def credit(session: Session, *, issuer: Account, recipient: Account, amount: Money, key: str,
-           description: str) -> None:
+           said: Wording) -> None:
     """Owe ``recipient`` ``amount`` back on its next invoice from ``issuer``; ``key`` names the event (once)."""
     session.flush()
     _write(session, [{
         "key": key, "issuer_id": issuer.id, "recipient_id": recipient.id, "subscription_id": None,
-        "kind": ChargeKind.CREDIT, "description": description[:300], "quantity": 1, "unit_amount": -amount.amount,
+        "kind": ChargeKind.CREDIT, **said_columns(said), "quantity": 1, "unit_amount": -amount.amount,
         "amount": -amount.rounded().amount, "currency": amount.currency, "period_start": None, "period_end": None,
     }])
 
@@ -173,7 +180,7 @@ def _levels(session: Session, subscription: Subscription, terms: PlanTerms,
     return levels
 
 
-def _charge(subscription: Subscription, plan: Plan, level: _Level, kind: ChargeKind, *, key: str, description: str,
+def _charge(subscription: Subscription, plan: Plan, level: _Level, kind: ChargeKind, *, key: str, said: Wording,
             quantity: int, unit: Money, amount: Money, start: datetime | None = None,
             end: datetime | None = None) -> dict[str, Any]:
     return {
@@ -183,7 +190,7 @@ def _charge(subscription: Subscription, plan: Plan, level: _Level, kind: ChargeK
         "subscription_id": subscription.id,
         "plan_id": plan.id,
         "kind": kind,
-        "description": description[:300],
+        **said_columns(said),
         "quantity": quantity,
         "unit_amount": unit.amount,
         "amount": amount.rounded().amount,
@@ -198,5 +205,7 @@ def _write(session: Session, charges: list[dict[str, Any]]) -> None:
         insert_new(session, Charge.__table__, charges, key="key")
 
 
-def _describe(terms: PlanTerms) -> str:
-    return f"{terms.quantity} x {terms.plan.title()}" if terms.quantity != 1 else terms.plan.title()
+def _describe(terms: PlanTerms) -> Wording:
+    if terms.quantity == 1:
+        return Wording("%(plan)s", {"plan": in_each_language(terms.plan.title)})
+    return Wording(_("%(count)s x %(plan)s"), {"count": terms.quantity, "plan": in_each_language(terms.plan.title)})

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.i18n import money_text
-from core.languages import answering, say
+from core.languages import _, answering, say
 from core.models.charges import ChargeKind
 from core.models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from core.money import Money, minor_units, to_decimal
@@ -28,6 +28,7 @@ from core.services.audit import record_event
 from core.services.billing_profiles import locked_billing_profile, take_numbers, tax_on
 from core.services.charges import credit
 from core.services.dunning import resume_settled
+from core.wording import Wording, said_columns
 
 MAX_REASON = 300
 
@@ -74,7 +75,8 @@ def issue_credit_note(session: Session, *, actor: Actor, invoice_id: int, reason
     beyond = Money(-note.total_amount, invoice.currency) - due_before
     if beyond.amount > 0:
         credit(session, issuer=invoice.issuer, recipient=invoice.recipient, amount=beyond,
-               key=f"credit-note:{note.id}", description=f"Credit note {note.number} for invoice {invoice.number}")
+               key=f"credit-note:{note.id}",
+               said=Wording(_("Credit note %(note)s for invoice %(invoice)s"), {"note": note.number, "invoice": invoice.number}))
     record_event(session, account=actor.account, by=actor.user, action="invoice.credited", target=invoice,
                  changes={"credit_note": note.number, "amount": str(net.amount), "reason": reason,
                           "status": str(invoice.status)})
@@ -96,13 +98,14 @@ def _write_note(session: Session, invoice: Invoice, net: Decimal, reason: str, *
         subtotal_amount=-net, tax_amount=-tax, total_amount=-(net + tax), credited_invoice_id=invoice.id,
     )
     if line_by_line:
-        note.lines = [InvoiceLine(kind=line.kind, description=line.description, subscription_id=line.subscription_id,
+        note.lines = [InvoiceLine(kind=line.kind, description=line.description, wording=line.wording,
+                                  subscription_id=line.subscription_id,
                                   quantity=line.quantity, unit_amount=-line.unit_amount, amount=-line.amount,
                                   period_start=line.period_start, period_end=line.period_end)
                       for line in invoice.lines]
     else:
-        note.lines = [InvoiceLine(kind=ChargeKind.CREDIT, description=f"Credit on invoice {invoice.number}: {reason}",
-                                  quantity=1, unit_amount=-net, amount=-net)]
+        said = Wording(_("Credit on invoice %(invoice)s: %(reason)s"), {"invoice": invoice.number, "reason": reason})
+        note.lines = [InvoiceLine(kind=ChargeKind.CREDIT, **said_columns(said), quantity=1, unit_amount=-net, amount=-net)]
     session.add(note)
     session.flush()
     return note

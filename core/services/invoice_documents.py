@@ -35,6 +35,7 @@ from core.models.invoices import Invoice, InvoiceLine
 from core.models.storefronts import DEFAULT_ACCENT, DEFAULT_PRIMARY, Storefront
 from core.money import Money, decimal_text
 from core.permissions import PaymentMethod
+from core.wording import worded_in
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,8 @@ class _Document(FPDF):
     def _cells(self, line: InvoiceLine) -> tuple[str, ...]:
         words = self.words
         period = words.days(line.period_start, line.period_end) if line.period_start is not None else ""
-        return (line.description, period, str(line.quantity), words.money(line.unit_price), words.money(line.money))
+        return (worded_in(line.description, line.wording, words.locale), period, str(line.quantity),
+                words.money(line.unit_price), words.money(line.money))
 
     def _totals(self) -> None:
         """Subtotal, tax and total; for an invoice, what was paid or credited since and what is left to pay."""

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.languages import say
+from core.languages import _, say
 from core.models.invoices import Invoice, InvoicePayment, InvoiceStatus
 from core.money import minor_units
 from core.permissions import Permission
@@ -25,6 +25,7 @@ from core.services.audit import record_event
 from core.services.charges import credit
 from core.services.dunning import resume_settled
 from core.services.payment_details import checked_payment
+from core.wording import Wording
 
 
 def record_invoice_payment(session: Session, *, actor: Actor, invoice_id: int, method: str, reference: str,
@@ -64,5 +65,6 @@ def record_invoice_payment(session: Session, *, actor: Actor, invoice_id: int, m
                           "paid_on": on.isoformat(), "status": str(invoice.status)})
     if paid > due:
         credit(session, issuer=invoice.issuer, recipient=invoice.recipient, amount=paid - due,
-               key=f"invoice-payment:{payment.id}:beyond", description=f"Paid beyond invoice {invoice.number}")
+               key=f"invoice-payment:{payment.id}:beyond",
+               said=Wording(_("Paid beyond invoice %(invoice)s"), {"invoice": invoice.number}))
     return payment

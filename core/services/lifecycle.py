@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.clock import add_months, utcnow
+from core.languages import _
 from core.models.catalog import BillingPeriod, Plan
 from core.models.people import User
 from core.models.provisioning import ProvisioningRequest
@@ -29,11 +30,15 @@ from core.services.notifications import (
 )
 from core.services.order_status import refresh_order_status
 from core.services.storefronts import sync_storefront
+from core.wording import Wording, said_columns
 
 S = SubscriptionStatus
 #: The actions that change what TMF637 shows of a product without changing its status: its plan, quantity or price,
 #: its seller and payer (the account moved to another seller).
 ATTRIBUTE_CHANGES = frozenset({"changed", "moved"})
+#: Why a subscription was suspended, in its history when no one said more.
+SUSPEND_REASONS = {SuspendReason.BY_SELLER: _("by seller"), SuspendReason.OVERDUE: _("overdue"),
+                   SuspendReason.EXPIRED: _("expired"), SuspendReason.BY_VENDOR: _("by vendor")}
 
 
 def record_change(
@@ -44,7 +49,7 @@ def record_change(
     by: User | None,
     to_status: SubscriptionStatus | None = None,
     changes: dict[str, Any] | None = None,
-    reason: str = "",
+    reason: str | Wording = "",
 ) -> SubscriptionEvent:
     """Move the subscription to ``to_status`` (checked) and record who did what, from what, and why; TMF637's
     listeners hear of a new subscription, a new status, or a change of what it is (``ATTRIBUTE_CHANGES``)."""
@@ -58,7 +63,7 @@ def record_change(
         from_status=before,
         to_status=subscription.status,
         changes=changes or {},
-        reason=reason,
+        **said_columns(reason, "reason", size=None),
     )
     session.add(event)
     if action == "created":
@@ -117,7 +122,7 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
             case LifecycleAction.SUSPEND:
                 subscription.suspend_reason = SuspendReason(payload["reason"])
                 record_change(session, subscription, action="suspended", by=by, to_status=S.SUSPENDED,
-                              reason=payload.get("note") or SuspendReason(payload["reason"]).replace("_", " "))
+                              reason=payload.get("note") or Wording(SUSPEND_REASONS[SuspendReason(payload["reason"])]))
             case LifecycleAction.RESUME:
                 subscription.suspend_reason = None
                 in_trial = subscription.trial_end is not None and subscription.trial_end > now
@@ -131,7 +136,8 @@ def apply_done(session: Session, request: ProvisioningRequest) -> None:
                 _renew(session, subscription, payload, now, by)
             case LifecycleAction.TRANSFER:
                 record_change(session, subscription, action="transferred", by=by,
-                              reason=f"The vendor now knows {subscription.seller.name} sells it.")
+                              reason=Wording(_("The vendor now knows %(seller)s sells it."),
+                                             {"seller": subscription.seller.name}))
     if OWN_STOREFRONT in subscription.plan.features:
         sync_storefront(session, subscription.owner)
     if request.order_line is not None:
@@ -193,7 +199,9 @@ def _change(session: Session, subscription: Subscription, payload: dict[str, Any
         subscription.unit_amount = unit_amount
     if payload.get("scheduled"):
         subscription.scheduled_plan, subscription.scheduled_quantity = None, None
-    reason = payload.get("reason") or ("the change scheduled for the end of the term" if payload.get("scheduled") else "")
+    asked = payload.get("reason")
+    reason = (Wording.from_stored(asked) if isinstance(asked, dict) else asked
+              or (Wording(_("the change scheduled for the end of the term")) if payload.get("scheduled") else ""))
     record_change(session, subscription, action="changed", by=by, changes=changes, reason=reason)
     charge_change(session, subscription, before=before, at=now, event=event)
 

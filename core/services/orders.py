@@ -29,7 +29,7 @@ from core.code_words import status_said
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, raise_field_errors
 from core.i18n import money_text, unit_word
-from core.languages import answering, quoted, say
+from core.languages import _, answering, quoted, say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Plan
 from core.models.orders import Order, OrderLine, OrderLineKind, OrderStatus, Payment
@@ -52,6 +52,7 @@ from core.services.order_status import move_order, refresh_order_status
 from core.services.payment_details import checked_payment
 from core.services.pricing import purchasable_plans, resolve_prices
 from core.services.subscription_changes import change_plan, start_subscription, start_trial_subscription
+from core.wording import Wording
 
 MAX_LINES = 50
 MAX_QUANTITY = 100_000
@@ -446,7 +447,7 @@ def record_order_payment(
     session.add(payment)
     session.flush()  # the payment has its id, which names its credit
     credit(session, issuer=order.seller, recipient=order.payer, amount=paid, key=f"order-payment:{payment.id}",
-           description=f"Paid with order {order.id} ({reference})")
+           said=Wording(_("Paid with order %(order)s (%(reference)s)"), {"order": str(order.id), "reference": reference}))
     record_event(session, account=actor.account, by=actor.user, action=action, target=order,
                  changes={"method": str(method), "reference": reference, "amount": str(paid.amount), **(changes or {})})
     if order.status is OrderStatus.AWAITING_PAYMENT:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.clock import add_months
+from core.languages import _
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.orders import OrderLine
@@ -20,6 +21,7 @@ from core.products import PlanChange, Timing
 from core.services.catalog import declared_type
 from core.services.lifecycle import record_change
 from core.services.provisioning import request_provisioning
+from core.wording import Wording
 
 
 def start_subscription(session: Session, line: OrderLine, *, by: User | None) -> Subscription:
@@ -27,7 +29,7 @@ def start_subscription(session: Session, line: OrderLine, *, by: User | None) ->
     order = line.order
     subscription = _new_subscription(session, owner=order.owner, seller=order.seller, payer=order.payer, plan=line.plan,
                                      quantity=line.quantity, params=line.params, unit_price=line.unit_price,
-                                     by=by, reason=f"order {order.id}" if order.id else "")
+                                     by=by, reason=Wording(_("order %(order)s"), {"order": str(order.id)}) if order.id else "")
     request_provisioning(session, subscription, LifecycleAction.ACTIVATE, by=by, order_line=line)
     return subscription
 
@@ -39,14 +41,15 @@ def start_trial_subscription(
     """Create a free trial of ``plan`` for ``owner``, who pays ``unit_price`` once it is paid, and ask for its activation."""
     assert owner.parent is not None
     subscription = _new_subscription(session, owner=owner, seller=owner.parent, payer=owner, plan=plan, quantity=1,
-                                     params=params, unit_price=unit_price, by=by, reason=f"free trial of {days} days")
+                                     params=params, unit_price=unit_price, by=by,
+                                     reason=Wording(_("free trial of %(days)s days"), {"days": days}))
     request_provisioning(session, subscription, LifecycleAction.ACTIVATE, by=by, payload={"free_trial_days": days})
     return subscription
 
 
 def _new_subscription(
     session: Session, *, owner: Account, seller: Account, payer: Account, plan: Plan, quantity: int,
-    params: dict[str, Any], unit_price: Money, by: User | None, reason: str,
+    params: dict[str, Any], unit_price: Money, by: User | None, reason: str | Wording,
 ) -> Subscription:
     subscription = Subscription(
         owner=owner,
@@ -99,7 +102,7 @@ def change_plan(
     by: User | None,
     order_line: OrderLine | None = None,
     timing: Timing | None = None,
-    reason: str = "",
+    reason: str | Wording = "",
     scheduled: bool = False,
 ) -> ProvisioningRequest | None:
     """Move the subscription to ``plan`` and ``quantity``: at ``timing``, or when its product says.
@@ -116,9 +119,15 @@ def change_plan(
         changes = {"plan": [subscription.plan.name, plan.name], "quantity": [subscription.quantity, quantity]}
         when = subscription.term_end or subscription.current_period_end
         record_change(session, subscription, action="change_scheduled", by=by, changes=changes,
-                      reason=(reason or "takes effect") + f" at the end of the term{f', on {when:%Y-%m-%d}' if when else ''}")
+                      reason=_at_end_of_term(reason or Wording(_("takes effect")), when))
         return None
     payload = {"plan_id": plan.id, "quantity": quantity, "unit_amount": format(unit_price.amount, "f"),
-               "reason": reason, "scheduled": scheduled}
+               "reason": reason.stored() if isinstance(reason, Wording) else reason, "scheduled": scheduled}
     return request_provisioning(session, subscription, LifecycleAction.CHANGE, payload=payload, by=by,
                                 order_line=order_line)
+
+
+def _at_end_of_term(reason: str | Wording, when: datetime | None) -> Wording:
+    if when is None:
+        return Wording(_("%(reason)s at the end of the term"), {"reason": reason})
+    return Wording(_("%(reason)s at the end of the term, on %(day)s"), {"reason": reason, "day": when})

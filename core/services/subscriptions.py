@@ -38,6 +38,7 @@ from core.services.orders import MAX_QUANTITY
 from core.services.pricing import resolve_prices
 from core.services.provisioning import request_after_approval, request_provisioning
 from core.services.subscription_changes import change_plan, term_started_at
+from core.wording import Wording
 
 S = SubscriptionStatus
 #: The step a renewal its owner asked for waits on when another account (its reseller) pays for it.
@@ -301,7 +302,7 @@ def _drop_scheduled_change(session: Session, actor: Actor, subscription: Subscri
     subscription.scheduled_plan, subscription.scheduled_quantity = None, None
     changes = {"plan": [dropped.name, subscription.plan.name]}
     record_change(session, subscription, action="scheduled_change_dropped", by=actor.user, changes=changes,
-                  reason="kept as it is")
+                  reason=Wording(_("kept as it is")))
     return changes
 
 
@@ -379,7 +380,7 @@ def _fall_back(session: Session, actor: Actor, subscription: Subscription, plan:
                                 account=subscription.payer.name))
     asked = {"plan": [subscription.plan.name, plan.name]}
     change_plan(session, subscription, plan=plan, quantity=subscription.quantity, unit_price=price.unit_price,
-                by=actor.user, timing=timing, reason=note or f"cancelled: back to {plan.name}")
+                by=actor.user, timing=timing, reason=note or Wording(_("cancelled: back to %(plan)s"), {"plan": plan.name}))
     return asked
 
 

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
-from core.languages import quoted, say
+from core.languages import _, quoted, say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
@@ -63,6 +63,7 @@ from core.services.provisioning import request_provisioning
 from core.services.storefront_hosts import find_storefront
 from core.services.tickets import open_ticket
 from core.services.transfer_notices import notify_transfer
+from core.wording import Wording, said_columns
 
 #: Subscriptions that move with their account and whose money is cut over; a trial has had no charge yet.
 MOVING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED, SubscriptionStatus.PENDING_CANCELLATION,
@@ -461,7 +462,7 @@ def complete(session: Session, transfer: Transfer, *, by: Actor) -> None:
         subscription.unit_amount, subscription.currency = price.unit_price.amount, price.unit_price.currency
         changes["unit_price"].append(format(price.unit_price.amount, "f"))
         record_change(session, subscription, action="moved", by=by.user, changes=changes,
-                      reason=f"{account.name} moved to {to_seller.name}.")
+                      reason=Wording(_("%(account)s moved to %(seller)s."), {"account": account.name, "seller": to_seller.name}))
     for subscription in billed:
         charge_rest_of_period(session, subscription, at=at, event=f"transfer-{transfer.id}")
     _tell_vendors(session, transfer, [subscription for subscription in subscriptions if subscription.status in MOVING],
@@ -528,7 +529,8 @@ def _charge_fee(session: Session, transfer: Transfer) -> None:
     insert_new(session, Charge.__table__, [{
         "key": key, "issuer_id": to_seller.parent.id, "recipient_id": to_seller.id, "subscription_id": None,
         "plan_id": None, "kind": ChargeKind.FEE, "quantity": 1, "unit_amount": amount.amount, "amount": amount.amount,
-        "currency": amount.currency, "description": f"Transfer of {transfer.account.name} to your account",
+        "currency": amount.currency,
+        **said_columns(Wording(_("Transfer of %(account)s to your account"), {"account": transfer.account.name})),
         "period_start": None, "period_end": None,
     }], key="key")
     transfer.fee_charge_key = key

@@ -22,12 +22,14 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.db import insert_new
+from core.languages import _
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.charges import Charge, ChargeKind
 from core.models.prices import PriceEntry, PriceList, VolumeTier
 from core.money import Money
 from core.services.pricing import price_list_for
+from core.wording import Wording, in_each_language, said_columns
 
 
 def sellers_with_volume_tiers(session: Session) -> frozenset[int]:
@@ -76,8 +78,10 @@ def write_volume_discounts(session: Session, issuer_id: int, charged: tuple[Colu
             "issuer_id": issuer_id, "recipient_id": recipient_id, "subscription_id": None, "plan_id": plan_id,
             "kind": ChargeKind.DISCOUNT, "quantity": units, "unit_amount": off.amount,
             "amount": (off * units).rounded().amount, "currency": currency, "period_start": None, "period_end": None,
-            "description": (f"Volume discount: {volume} units of {plan.product.name} this month, "
-                            f"{plan.title()} at {tier_price} instead of {Money(unit, currency).rounded()}")[:300],
+            **said_columns(Wording(
+                _("Volume discount: %(count)s units of %(product)s this month, %(plan)s at %(price)s instead of %(was)s"),
+                {"count": volume, "product": in_each_language(plan.product.name_in),
+                 "plan": in_each_language(plan.title), "price": tier_price, "was": Money(unit, currency).rounded()})),
             "created_at": at,
         })
     if discounts:

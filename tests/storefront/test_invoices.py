@@ -49,6 +49,7 @@ def test_a_customer_reads_its_invoices_from_the_shop_and_nothing_names_anyone_ab
     french = text_of(client.get(f"/invoices/{invoiced['harbour'].id}", base_url=BRIGHT))
     assert f"Facture {invoiced['harbour'].number}" in french and "Émise par Bright IT" in french
     assert "Sous-total 43,14 € Total 43,14 €" in french.replace("\xa0", " ").replace("\u202f", " ")
+    assert "3 × Fake product Small du 2 mars 2026" in french  # the line, as the platform wrote it, in French too
 
 
 def test_a_customer_downloads_its_invoice_as_a_pdf_in_the_shops_name_and_language(
@@ -70,6 +71,7 @@ def test_a_customer_downloads_its_invoice_as_a_pdf_in_the_shops_name_and_languag
     assert "Télécharger le PDF" in text_of(client.get(f"/invoices/{invoice.id}", base_url=BRIGHT))
     french = PdfReader(BytesIO(client.get(path, base_url=BRIGHT).data)).pages[0].extract_text()
     assert f"Facture {invoice.number}" in french and "Facturé à" in french
+    assert "3 × Fake product Small" in french
 
 
 def test_another_accounts_invoice_is_not_found(frozen_clock, client, db, shops, subscribe, shop_sign_in):

@@ -83,6 +83,11 @@ def test_a_downgrade_is_scheduled_for_the_end_of_the_term_and_can_be_dropped(cli
 
     text = flashed(client, act(shop_post, harbour, "change", plan_id=str(fake_catalog["large"].id), quantity="3"))
     assert "The scheduled change is dropped" in text and "Scheduled change Small" not in text
+    assert "takes effect at the end of the term, on 2 Apr 2026" in text and "kept as it is" in text  # the history's why
+
+    client.get("/language/fr", base_url=BRIGHT)
+    french = text_of(page_of(client, harbour))
+    assert "prend effet à la fin de l'engagement, le 2 avr. 2026" in french and "conservé tel quel" in french
 
 
 def test_cancelling_at_the_end_of_the_term_then_keeping_it(client, db, harbour, shop_post):

@@ -55,3 +55,14 @@ def test_each_page_speaks_french_to_a_french_browser(client, login_as, ids, who,
     response = client.get(page.format(**ids), headers=FRENCH)
     assert response.status_code == 200
     assert french in main_of(response)
+
+
+def test_what_the_platform_wrote_in_a_subscriptions_history_reads_in_french(client, login_as, db, demo, subscribe):
+    subscription = subscribe("harbour")
+    order_id = subscription.events[0].reason.removeprefix("order ")
+    assert order_id.isdigit()
+    login_as("owner@bright.example")
+    english = main_of(client.get(f"/bss/subscriptions/{subscription.id}"))
+    french = main_of(client.get(f"/bss/subscriptions/{subscription.id}", headers=FRENCH))
+    assert f"order {order_id}" in english
+    assert f"commande {order_id}" in french and f"order {order_id}" not in french

@@ -38,7 +38,7 @@ def test_a_resellers_month_of_units_together_reaches_the_tier_none_reaches_alone
         (ChargeKind.DISCOUNT, 4, "-1.50 EUR", "-6.00 EUR"),
     ]
     assert invoice.lines[-1].description == (
-        "Volume discount: 4 units of Fake product this month, Fake product Small at 10.00 EUR instead of 11.50 EUR")
+        "Volume discount: 4 units of Fake product this month, Fake product Small at €10.00 instead of €11.50")
     assert str(invoice.total) == "40.00 EUR"
     assert all(line.kind is not ChargeKind.DISCOUNT for line in _invoice_to(db, demo, "harbour").lines)
     assert run_billing(db, date(2026, 4, 1)).lines == 0  # twice: discounted once

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 
+from core.i18n import day_text
 from core.models.subscriptions import SubscriptionStatus
 from core.services.renewals import run_period_ends
 from core.services.subscriptions import act_on_subscription
+from core.wording import worded_in
 from plugin_kit.testing import provision_due
 
 S = SubscriptionStatus
@@ -55,7 +57,9 @@ def test_seats_removed_after_the_window_go_at_the_end_of_the_term(frozen_clock, 
     assert (harbour_seats.quantity, harbour_seats.scheduled_quantity) == (8, 5)
     scheduled = harbour_seats.events[-1]
     assert scheduled.action == "change_scheduled"
-    assert scheduled.reason == f"takes effect at the end of the term, on {term_end:%Y-%m-%d}"
+    assert scheduled.reason == f"takes effect at the end of the term, on {day_text(term_end, 'en')}"
+    assert worded_in(scheduled.reason, scheduled.wording, "fr") == (
+        f"prend effet à la fin de l'engagement, le {day_text(term_end, 'fr')}")
     assert _seats_at_microsoft(microsoft) == [(8, "active")]
     while harbour_seats.quantity == 8:  # month by month it renews, at 8 seats, until the term ends
         assert frozen_clock.now() < term_end + timedelta(days=1)
