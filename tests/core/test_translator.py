@@ -21,8 +21,8 @@ def test_a_count_of_days_takes_the_plural_its_language_needs(locale, written):
 @pytest.mark.parametrize(("locale", "written"), [
     ("en", ["Your free trial of www.harbour-dental.com ends in 1 day",
             "Your free trial of www.harbour-dental.com ends in 3 days"]),
-    ("fr", ["Votre essai gratuit de www.harbour-dental.com se termine dans 1 jour",
-            "Votre essai gratuit de www.harbour-dental.com se termine dans 3 jours"]),
+    ("fr", ["Votre essai gratuit du site www.harbour-dental.com se termine dans 1 jour",
+            "Votre essai gratuit du site www.harbour-dental.com se termine dans 3 jours"]),
 ])
 def test_a_trial_reminder_counts_its_days_in_the_reader_s_language(locale, written):
     translator = Translator(locale)

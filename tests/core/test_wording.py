@@ -27,7 +27,7 @@ def test_a_wording_reads_in_each_language_with_its_values_written_as_that_langua
     assert SCHEDULED.in_language("fr") == "prend effet à la fin de l'engagement, le 2 avr. 2026"
     assert DISCOUNT.english == ("Volume discount: 1,200 units of Web hosting this month, Starter at €10.00 "
                                 "instead of €11.50")
-    assert _spaced(DISCOUNT.in_language("fr")) == ("Remise sur volume : 1 200 unités de Hébergement web ce mois-ci, "
+    assert _spaced(DISCOUNT.in_language("fr")) == ("Remise sur volume : 1 200 unités du produit Hébergement web ce mois-ci, "
                                                    "Starter à 10,00 € au lieu de 11,50 €")
 
 

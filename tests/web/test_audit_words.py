@@ -138,7 +138,7 @@ def test_a_sentence_names_what_its_event_recorded_else_the_page_falls_back_to_th
         actions = audit_actions()
         invited = AuditEvent(action="invitation.created", target_id=7, account=harbour,
                              changes={"team": "Support", "email": "ana@example.com"})
-        assert sentence(invited, actions) == "Invitation de ana@example.com dans l'équipe « Support »"
+        assert sentence(invited, actions) == "Invitation envoyée à ana@example.com pour l'équipe « Support »"
         assigned = AuditEvent(action="ticket.assigned", target_id=12, account=harbour, changes={"assignee": [None, "Ana"]})
         assert sentence(assigned, actions) == "Ticket 12 attribué à Ana"
         lacking = AuditEvent(action="invitation.created", target_id=7, account=harbour, changes={})

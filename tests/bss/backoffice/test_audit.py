@@ -38,8 +38,8 @@ def test_what_people_did_reads_as_sentences_in_english_and_in_french(client, db,
     assert f"Invited ana@example.com to the team “{owners.name}” Team: {owners.name} Email: ana@example.com" in english
     french = main_of(client.get("/bss/audit", headers=FRENCH))
     assert f"Commande {order.id} passée" in french
-    assert f"Prix de Microsoft 365 Business Basic fixé dans la grille tarifaire {retail.id} Offre : Microsoft 365 Business Basic" in french
-    assert f"Invitation de ana@example.com dans l'équipe « {owners.name} » Équipe : {owners.name}" in french
+    assert f"Prix de l'offre Microsoft 365 Business Basic fixé dans la grille tarifaire {retail.id} Offre : Microsoft 365 Business Basic" in french
+    assert f"Invitation envoyée à ana@example.com pour l'équipe « {owners.name} » Équipe : {owners.name}" in french
 
 
 def test_a_plugins_actions_read_in_its_own_words(client, db, demo, subscribe, login_as):

@@ -23,8 +23,8 @@ def test_the_catalog_names_and_describes_products_in_french(client, demo, login_
     login_as("admin@northwind.example")
     page = main_of(client.get("/bss/catalog", headers=FRENCH))
     assert "Sauvegarde en ligne (en vente) Des sauvegardes hors site" in page
-    assert "Retirer Sauvegarde en ligne de la vente Offres de Sauvegarde en ligne" in page
-    assert "Offres de Nom de domaine" in page
+    assert "Retirer Sauvegarde en ligne de la vente Offres du produit Sauvegarde en ligne" in page
+    assert "Offres du produit Nom de domaine" in page
     assert "Cloud backup" not in page and "Domain name" not in page
 
 

@@ -138,7 +138,7 @@ def test_the_document_is_in_the_language_asked_for(db, invoiced):
     assert "Facture BRIGHT-000001" in text and "Facturé à Harbour Dental" in text
     assert "Sous-total 43,14 € Total 43,14 €" in text.replace("\xa0", " ").replace("\u202f", " ")
     assert "Page 1 sur 1" in text
-    assert metadata["/Title"] == "Facture BRIGHT-000001 de Bright IT"
+    assert metadata["/Title"] == "Facture BRIGHT-000001 · Bright IT"
 
 
 def test_its_file_is_named_for_its_number():

@@ -44,8 +44,8 @@ def test_an_invoice_is_announced_in_french_with_its_amount_and_days_as_french_wr
     run_billing(db, date(2026, 4, 1))
     announce_all(db)
 
-    email = _emails_to(db, french)["Facture BRIGHT-000001 de Bright IT"]
-    assert ("Bright IT a émis la facture BRIGHT-000001 à l'attention de Harbour Dental pour mars 2026 : 14,38\xa0€. "
+    email = _emails_to(db, french)["Facture BRIGHT-000001 émise par Bright IT"]
+    assert ("Bright IT a adressé la facture BRIGHT-000001 à Harbour Dental pour mars 2026 : 14,38\xa0€. "
             "Elle est à régler au plus tard le 15 avr. 2026.") in email.text_body
     assert ("Bright IT has issued invoice BRIGHT-000001 to Harbour Dental for March 2026: €14.38. "
             "It is due by 15 Apr 2026.") in _emails_to(db, english)["Invoice BRIGHT-000001 from Bright IT"].text_body

@@ -20,8 +20,8 @@ def test_a_customer_who_chose_french_is_asked_and_told_in_french(db, shops, acto
     asked, told = _emails_to(db, french)
     assert asked.subject == "Merci de confirmer : transférer Solo Consulting chez Bright IT ?"
     assert "Rien n'est transféré sans votre accord." in asked.text_body
-    assert told.subject == "Le transfert de solo-consulting.example est refusé"
-    assert ("Le transfert de solo-consulting.example chez Bright IT est refusé : rien n'a changé.\n\n"
+    assert told.subject == "Le transfert concernant solo-consulting.example est refusé"
+    assert ("Le transfert chez Bright IT concernant solo-consulting.example est refusé : rien n'a changé.\n\n"
             "Motif indiqué : Not now.") in told.text_body
     asked, told = _emails_to(db, english)
     assert asked.subject == "Please confirm: move Solo Consulting to Bright IT?"
