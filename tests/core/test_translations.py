@@ -53,6 +53,22 @@ def test_every_message_has_a_french_translation_with_the_same_placeholders_and_n
             assert _placeholders(message.string) == _placeholders(message.id), message.id
 
 
+#: Words French elides before a vowel ("d'Atlas", "l'Atlas"), and the placeholders that never hold a name (a day, an
+#: amount, a count, a size, or a value already quoted in « »): after one of these words, a name must not come next.
+_ELIDED = re.compile(r"\b(de|le|la|que|ce|ne|se|je|jusque|lorsque|puisque) %\((\w+)\)s", re.IGNORECASE)
+_NEVER_A_NAME = {"day", "date", "when", "moment", "expired", "amount", "was", "size", "least", "days", "hours",
+                 "quantity", "count", "current", "renamed"}
+
+
+def test_no_french_message_puts_a_name_where_its_article_would_need_eliding():
+    with (TRANSLATIONS_ROOT / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        catalog = read_po(file, locale="fr")
+    unelided = sorted({f"{word} %({name})s: {_first(message.id)}" for message in catalog if message.id
+                       for form in _forms(message.string) for word, name in _ELIDED.findall(form)
+                       if name not in _NEVER_A_NAME})
+    assert not unelided, f"« de Atlas » should read « du compte Atlas »: reword these {unelided}"
+
+
 def test_a_language_is_found_from_what_browsers_send():
     assert supported("fr-CA") == "fr" and supported("FR") == "fr" and supported("de") == "en" and supported(None) == "en"
     assert translations("fr").gettext("Sign in") == "Se connecter"
