@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import marshmallow
 
 from core.errors import ValidationError
-from core.languages import _, say
+from core.languages import _, answering, say
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.product_lifecycle import LifecycleRequest, Result
@@ -89,7 +89,8 @@ class PlanSpec:
     """One plan of a product type, as its plugin declares it."""
 
     code: str
-    name: str
+    #: Its own name, without its product's (``Starter yearly``): a text, or texts by locale.
+    name: Text
     billing_period: BillingPeriod
     #: Orders plans for upgrade and downgrade: a higher rank is an upgrade.
     rank: int
@@ -103,10 +104,16 @@ class PlanSpec:
 
     def __post_init__(self) -> None:
         _check_key("plan code", self.code)
+        _check_translated(f"plan {self.code!r}", self.name)
         object.__setattr__(self, "billing_period", BillingPeriod(self.billing_period))
         if self.term_months < 0 or self.trial_days < 0:
             raise ValueError(f"plan {self.code!r}: term_months and trial_days cannot be negative")
         object.__setattr__(self, "features", MappingProxyType(dict(self.features)))
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """Its name in each language other than the default, by locale."""
+        names = {} if isinstance(self.name, str) else self.name
+        return {locale: {"name": name} for locale, name in sorted(names.items()) if locale != DEFAULT_LOCALE}
 
 
 @dataclass(frozen=True)
@@ -307,7 +314,7 @@ class ProductType:
         params = dict(params or {})
         if schema is None:
             if params:
-                raise ValidationError({"params": [say("%(plan)s takes no details.", plan=self.plan(plan_code).name)]})
+                raise ValidationError({"params": [say("%(plan)s takes no details.", plan=text_in(self.plan(plan_code).name, answering()))]})
             return {}
         try:
             return schema().load(params)

@@ -27,7 +27,7 @@ from storefront.catalog import held_once, plan_params, product_page, shop_buyer,
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.database import db
-from web.formatting import plan_name
+from web.formatting import plan_name, plan_own_name
 
 bp = Blueprint("shop_cart", __name__)
 
@@ -168,7 +168,7 @@ def add() -> Response | tuple[str, int]:
     try:
         quantity = read_quantity(request.form.get("quantity"), one_unit(plan.product))
         if offer.held:
-            raise ValidationError({"quantity": [_("You are on %(plan)s already.", plan=plan.name)]})
+            raise ValidationError({"quantity": [_("You are on %(plan)s already.", plan=plan_own_name(plan))]})
         if offer.blockers:
             raise ValidationError({"quantity": list(offer.blockers)})
         lines = _with_plan(lines, plan, quantity, once)

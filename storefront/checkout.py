@@ -39,7 +39,7 @@ from storefront.hosts import current_storefront
 from storefront.orders import CARD_FIELDS, pay_by_card, read_card
 from storefront.themes import render_page
 from web.database import db
-from web.formatting import current_locale
+from web.formatting import current_locale, plan_own_name
 from web.pages import sign_in_required
 
 bp = Blueprint("shop_checkout", __name__)
@@ -103,7 +103,7 @@ def _problems(cart: PricedCart, fields: list[list[FormField]], errors: Mapping[s
     labels["payment_method"] = ("payment-methods", _("Payment method"))
     labels |= {name: (f"f-{name}", _("Your card")) for name in CARD_FIELDS.values()}  # each message names its detail
     for n, priced in enumerate(cart.lines):
-        name = priced.plan.name if priced.plan else _("This plan")
+        name = plan_own_name(priced.plan) if priced.plan else _("This plan")
         for part in _LINE_PARTS:
             labels[f"lines.{n}.{part}"] = (f"line-{n}", name)
     problems = []

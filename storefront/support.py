@@ -46,7 +46,7 @@ from storefront.auth import current_customer_actor, customer_account
 from storefront.hosts import current_storefront
 from storefront.themes import render_page
 from web.database import db
-from web.formatting import current_locale, moment
+from web.formatting import moment, plan_name
 from web.forms import accept_files, uploaded_files
 from web.pages import sign_in_required
 
@@ -203,8 +203,7 @@ def _new_page(form: Mapping[str, str], errors: Mapping[str, list[str]] | None = 
     subscriptions = list_subscriptions(db.session, account, account_id=account.id, limit=MAX_CHOICES)
     return render_page(
         "support_new.html",
-        subscriptions=[(subscription.id, f"{subscription.product.name_in(current_locale())} {subscription.plan.name}")
-                       for subscription in subscriptions],
+        subscriptions=[(subscription.id, plan_name(subscription.plan)) for subscription in subscriptions],
         form=form,
         errors=errors or {},
         **_form_rules(),

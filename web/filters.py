@@ -27,6 +27,7 @@ from web.formatting import (
     per_unit,
     plain,
     plan_name,
+    plan_own_name,
     unit_name,
     units,
     worded,
@@ -42,4 +43,4 @@ def install_filters(app: Flask) -> None:
         payment_method_word=payment_method_word, status_word=status_word, priority_word=priority_word,
         permission_word=permission_word, charge_kind_word=charge_kind_word, billing_period_word=billing_period_word,
         lifecycle_word=lifecycle_word, account_kind_word=account_kind_word, decimal_input=decimal_input, number=number,
-        worded=worded)
+        worded=worded, plan_own_name=plan_own_name)

@@ -120,6 +120,11 @@ def plan_name(plan: Plan) -> str:
     return plan.title(current_locale())
 
 
+def plan_own_name(plan: Plan) -> str:
+    """A plan's own name, without its product's, in the request's language (``Plan.name_in``): ``Starter annuel``."""
+    return plan.name_in(current_locale())
+
+
 def param_label(key: str, plan: Plan) -> str:
     """An order parameter of ``plan`` named as its order form labels it, in the request's language: ``Préfixe du
     tenant``; a key its product type does not declare (or a plan no installed plugin supplies) in words."""

@@ -19,6 +19,7 @@ from core.permissions import Permission
 from core.services.people import require_permission
 from core.services.price_lists import set_plan_hidden, set_product_offered
 from web.database import db
+from web.formatting import current_locale, plan_own_name
 
 
 def _distributor() -> Account:
@@ -79,7 +80,7 @@ def _set_hidden(plan_id: int, hidden: bool) -> Response:
         raise NotFoundError(gettext("No plan %(id)s.", id=plan_id))
     set_plan_hidden(db.session, distributor=distributor, plan=plan, hidden=hidden, by=current_user.user)
     db.session.commit()
-    names = {"plan": plan.name, "product": plan.product.name}
+    names = {"plan": plan_own_name(plan), "product": plan.product.name_in(current_locale())}
     flash(gettext("%(plan)s (%(product)s) is hidden.", **names) if hidden
           else gettext("%(plan)s (%(product)s) is shown.", **names), "info")
     return _back_to(plan.product_id)

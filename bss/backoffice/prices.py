@@ -33,7 +33,7 @@ from core.services.price_lists import (
 )
 from core.services.pricing import marked_up, purchasable_plans, seller_costs
 from web.database import db
-from web.formatting import plain
+from web.formatting import current_locale, plain, plan_own_name
 
 #: One volume tier as typed on its own line: ``min quantity: unit price``.
 _TIER_LINE = re.compile(r"(\d+)\s*:\s*(\S+)", re.ASCII)
@@ -248,7 +248,8 @@ def set_price_view(price_list_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _list_page(shown, error.fields, form)
     db.session.commit()
-    flash(gettext("The price of %(plan)s (%(product)s) is saved.", plan=plan.name, product=plan.product.name), "info")
+    flash(gettext("The price of %(plan)s (%(product)s) is saved.", plan=plan_own_name(plan),
+          product=plan.product.name_in(current_locale())), "info")
     return redirect(url_for("backoffice.price_list", price_list_id=shown.id, _anchor=f"plan-{plan.id}"))
 
 
@@ -261,8 +262,8 @@ def remove_price_view(price_list_id: int, plan_id: int) -> Response:
         raise NotFoundError(gettext("No plan %(id)s.", id=plan_id))
     remove_price(db.session, price_list=shown, plan=plan, by=current_user.user)
     db.session.commit()
-    flash(gettext("%(plan)s (%(product)s) no longer has a price of its own in %(name)s.", plan=plan.name,
-                  product=plan.product.name, name=shown.name), "info")
+    flash(gettext("%(plan)s (%(product)s) no longer has a price of its own in %(name)s.", plan=plan_own_name(plan),
+                  product=plan.product.name_in(current_locale()), name=shown.name), "info")
     return redirect(url_for("backoffice.price_list", price_list_id=shown.id, _anchor=f"plan-{plan.id}"))
 
 

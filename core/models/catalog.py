@@ -64,6 +64,8 @@ class Plan(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     code: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(200))
+    #: ``{locale: {"name": ...}}`` for languages other than English.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     billing_period: Mapped[BillingPeriod] = mapped_column(enum_column(BillingPeriod, "billing_period"))
     #: Commitment term in months; 0 means no commitment.
     term_months: Mapped[int] = mapped_column(default=0)
@@ -84,11 +86,16 @@ class Plan(Base):
     def title(self, locale: str | None = None) -> str:
         """The plan with its product, as people call it: ``Web hosting Starter``, ``Microsoft 365
         Business Basic`` (its own name alone when that begins with its product's); the product's
-        name in ``locale`` when it has one there."""
+        name and its own in ``locale`` when they have one there."""
         if self.name.startswith(self.product.name):
-            return self.name
-        product = self.product.name_in(locale) if locale else self.product.name
-        return f"{product} {self.name}"
+            return self.name_in(locale) if locale else self.name
+        if locale is None:
+            return f"{self.product.name} {self.name}"
+        return f"{self.product.name_in(locale)} {self.name_in(locale)}"
+
+    def name_in(self, locale: str) -> str:
+        """Its own name (``Starter yearly``) in ``locale`` when it has one there."""
+        return self.translations.get(locale, {}).get("name") or self.name
 
     @property
     def cost_price(self) -> Money | None:

@@ -75,7 +75,8 @@ def _sync_plans(product: Product, specs: tuple[PlanSpec, ...], report: SyncRepor
     for spec in specs:
         label = f"{product.key}/{spec.code}"
         values = dict(
-            name=spec.name,
+            name=text_in(spec.name),
+            translations=spec.translations(),
             billing_period=spec.billing_period,
             term_months=spec.term_months,
             trial_days=spec.trial_days,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+from core.languages import LOCALES
 from core.money import Money
 from core.products import Text
 
@@ -46,7 +47,10 @@ ENCRYPTION = Service("encryption", {"en": "Encryption", "fr": "Chiffrement"}, "e
 ADDONS: tuple[Service, ...] = (HOSTED_EMAIL, ARCHIVING, ENCRYPTION)
 ADDON_KEYS = tuple(addon.key for addon in ADDONS)
 BY_KEY = {service.key: service for service in (FILTERING, *ADDONS)}
-_SHORT_NAMES = {HOSTED_EMAIL.key: "hosted mailboxes", ARCHIVING.key: "archiving", ENCRYPTION.key: "encryption"}
+#: How each service reads in a plan's name, by language.
+_SHORT_NAMES = {FILTERING.key: {"en": "Filtering", "fr": "Filtrage"},
+                HOSTED_EMAIL.key: {"en": "hosted mailboxes", "fr": "boîtes hébergées"},
+                ARCHIVING.key: {"en": "archiving", "fr": "archivage"}, ENCRYPTION.key: {"en": "encryption", "fr": "chiffrement"}}
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,10 @@ class AddonSet:
         return "-".join([FILTERING.slug, *(addon.slug for addon in ADDONS if addon.key in self.addons)])
 
     @property
-    def name(self) -> str:
-        """``Filtering``, ``Filtering + archiving``, ``Filtering + hosted mailboxes + encryption``."""
-        return " + ".join(["Filtering", *(_SHORT_NAMES[addon.key] for addon in ADDONS if addon.key in self.addons)])
+    def name(self) -> dict[str, str]:
+        """``Filtering``, ``Filtering + archiving``, ``Filtering + hosted mailboxes + encryption``, by language."""
+        services = [FILTERING.key, *(addon.key for addon in ADDONS if addon.key in self.addons)]
+        return {locale: " + ".join(_SHORT_NAMES[key][locale] for key in services) for locale in LOCALES}
 
     @property
     def cost(self) -> Money:

@@ -201,7 +201,8 @@ class ExtraDomains(ProductType):
     unit = "domain"
     unit_words = Unit(one={"en": "extra domain", "fr": "domaine supplémentaire"},
                       other={"en": "extra domains", "fr": "domaines supplémentaires"})
-    plans = (PlanSpec(code="extra-domain", name="Extra domain", billing_period=BillingPeriod.MONTHLY, rank=1,
+    plans = (PlanSpec(code="extra-domain", name={"en": "Extra domain", "fr": "Domaine supplémentaire"},
+                      billing_period=BillingPeriod.MONTHLY, rank=1,
                       cost_price=EXTRA_DOMAIN_COST, params=ExtraDomainParams),)
     refunds_unused_time = True
 

@@ -23,7 +23,7 @@ from core.models.catalog import Plan, Product
 from core.models.orders import Order, OrderLine, OrderStatus
 from core.models.subscriptions import LIVE_STATUSES, Subscription
 from core.product_lifecycle import RetryableError
-from core.products import OrderLineContext
+from core.products import OrderLineContext, text_in
 from plugin_kit.vendor_http import VendorError
 from plugins.email_security.addons import ACCOUNT_PRODUCT, DOMAINS_PRODUCT, FILTERING, AddonSet, addons_of
 from plugins.email_security.connector import EmailSecurityClient
@@ -55,7 +55,7 @@ def accept_account(line: OrderLineContext) -> dict[str, Any]:
     extras: list[str] = list(params.get("extra_domains") or ())
     fields = {domain: "params.domain", **{name: "params.extra_domains" for name in extras}}
     errors: dict[str, list[str]] = {}
-    _check_services(line.plan.code, line.plan.name, params.get("services"), errors)
+    _check_services(line.plan.code, text_in(line.plan.name), params.get("services"), errors)
     answers = line.vendor_answers
     if answers.get("asked") != list(fields):
         errors.setdefault("params.domain", []).append("The email security service was not asked about these domains: "
@@ -156,7 +156,7 @@ def _check_services(plan_code: str, plan_name: str, asked: list[str] | None, err
         return
     wanted = frozenset(asked) - {FILTERING.key}
     if wanted != addons_of(plan_code):
-        errors["params.services"] = [(f"{plan_name} is not those services: order the plan “{AddonSet(wanted).name}” "
+        errors["params.services"] = [(f"{plan_name} is not those services: order the plan “{text_in(AddonSet(wanted).name)}” "
                                      f"({AddonSet(wanted).code}) for them.")]
 
 

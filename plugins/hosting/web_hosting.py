@@ -51,7 +51,8 @@ def _plans() -> tuple[PlanSpec, ...]:
         features = {"sites": sites, "storage_gb": storage}
         plans.append(PlanSpec(code=code, name=name, billing_period=BillingPeriod.MONTHLY, rank=rank,
                               features=features, cost_price=Money(monthly, "EUR"), params=HostingParams))
-        plans.append(PlanSpec(code=f"{code}-yearly", name=f"{name} yearly", billing_period=BillingPeriod.YEARLY,
+        plans.append(PlanSpec(code=f"{code}-yearly", name={"en": f"{name} yearly", "fr": f"{name} annuel"},
+                              billing_period=BillingPeriod.YEARLY,
                               rank=rank + 1, term_months=12, features=features,
                               cost_price=Money(monthly, "EUR") * YEARLY_MONTHS, params=HostingParams))
     return tuple(plans)

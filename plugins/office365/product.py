@@ -69,7 +69,9 @@ def _plans() -> tuple[PlanSpec, ...]:
     for code, name, rank, cost in _YEARLY_PLANS:
         plans.append(PlanSpec(code=code, name=name, billing_period=BillingPeriod.MONTHLY, rank=rank, term_months=12,
                               cost_price=Money(cost, "EUR"), params=Microsoft365Params))
-        plans.append(PlanSpec(code=code + MONTHLY, name=f"{name}, monthly commitment", billing_period=BillingPeriod.MONTHLY,
+        plans.append(PlanSpec(code=code + MONTHLY, name={"en": f"{name}, monthly commitment",
+                                                         "fr": f"{name}, engagement mensuel"},
+                              billing_period=BillingPeriod.MONTHLY,
                               rank=rank - 1, term_months=1, cost_price=(Money(cost, "EUR") * Decimal("1.2")).rounded(),
                               params=Microsoft365Params))
     return tuple(plans)

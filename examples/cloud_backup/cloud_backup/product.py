@@ -27,9 +27,11 @@ class CloudBackup(ProductType):
     unit = "vault"
     unit_words = Unit(one={"en": "vault", "fr": "coffre"}, other={"en": "vaults", "fr": "coffres"})
     plans = (
-        PlanSpec("vault-100", "Vault 100 GB", BillingPeriod.MONTHLY, rank=1, features={"gigabytes": 100},
+        PlanSpec("vault-100", {"en": "Vault 100 GB", "fr": "Coffre 100 Go"}, BillingPeriod.MONTHLY, rank=1,
+                 features={"gigabytes": 100},
                  cost_price=Money("3.00", "EUR")),
-        PlanSpec("vault-1000", "Vault 1 TB", BillingPeriod.MONTHLY, rank=2, features={"gigabytes": 1000},
+        PlanSpec("vault-1000", {"en": "Vault 1 TB", "fr": "Coffre 1 To"}, BillingPeriod.MONTHLY, rank=2,
+                 features={"gigabytes": 1000},
                  cost_price=Money("20.00", "EUR")),
     )
 

@@ -31,7 +31,8 @@ def test_the_catalog_names_and_describes_products_in_french(client, demo, login_
 def test_a_price_list_and_the_order_form_name_products_in_french(client, db, demo, login_as):
     login_as("owner@bright.example")
     price_list = main_of(client.get(f"/bss/prices/{price_list_for(db, demo['harbour']).id}", headers=FRENCH))
-    assert "Vault 100 GB (Sauvegarde en ligne)" in price_list and "Cloud backup" not in price_list
+    assert "Coffre 100 Go (Sauvegarde en ligne)" in price_list  # the plan's own name and its product's, in French
+    assert "Cloud backup" not in price_list and "Vault 100 GB" not in price_list
     order_form = client.get("/bss/orders/new", headers=FRENCH).get_data(as_text=True)
     assert '<optgroup label="Sauvegarde en ligne">' in order_form and '<optgroup label="Hébergement web">' in order_form
     assert '<optgroup label="Cloud backup">' not in order_form
@@ -81,3 +82,12 @@ def test_the_new_account_form_opens_as_it_is_first_shown(client, db, demo, login
     opened = post_form(client, "/bss/accounts", {"kind": kind[1], "name": "Quay Cafe", "slug": "quay"})
     assert opened.status_code == 302, text_of(opened)
     assert db.scalar(select(Account.kind).where(Account.slug == "quay")) == "customer"
+
+
+def test_a_plan_reads_in_the_language_its_plugin_names_it_in(client, db, demo, login_as):
+    login_as("owner@bright.example")
+    english = main_of(client.get("/bss/orders/new")).replace("\xa0", " ")
+    french = main_of(client.get("/bss/orders/new", headers=FRENCH)).replace("\xa0", " ")
+    assert "Starter yearly" in english and "Starter annuel" not in english
+    assert "Starter annuel" in french and "Starter yearly" not in french
+    assert "Microsoft 365 Business Basic, engagement mensuel" in french

@@ -88,8 +88,24 @@ def test_translations_are_synced_beside_the_english_text(db, fake_plugin):
     assert product.name_in("es") == "Widget"
 
 
+def test_a_plans_own_name_is_synced_in_each_language_its_plugin_gives(db, fake_plugin):
+    class Translated(FakeProduct):
+        name = {"en": "Widget", "fr": "Bidule"}
+        plans = (PlanSpec(code="yearly", name={"en": "Small yearly", "fr": "Petit annuel"},
+                          billing_period=BillingPeriod.YEARLY, rank=1),)
+
+    fake_plugin.product_types = [Translated()]
+    sync_catalog(db, product_types())
+    plan = db.scalar(select(Plan).where(Plan.code == "yearly"))
+    assert (plan.name, plan.translations) == ("Small yearly", {"fr": {"name": "Petit annuel"}})
+    assert (plan.name_in("fr"), plan.name_in("de")) == ("Petit annuel", "Small yearly")
+    assert (plan.title(), plan.title("fr")) == ("Widget Small yearly", "Bidule Petit annuel")
+
+
 def test_a_translated_text_needs_its_english_one():
     import pytest
 
     with pytest.raises(ValueError, match="'en'"):
         type("NoEnglish", (FakeProduct,), {"key": "no-english", "name": {"fr": "Bidule"}})
+    with pytest.raises(ValueError, match="plan 'petit'"):
+        PlanSpec(code="petit", name={"fr": "Petit"}, billing_period=BillingPeriod.MONTHLY, rank=1)
