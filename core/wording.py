@@ -2,7 +2,7 @@
 each reader's language when it is read.
 
 A record the platform writes for people, "Setup of Web hosting Starter" or "order 6", is never edited afterwards,
-yet a French reader should read « Mise en service de … » and « commande 6 ». So the platform keeps its message
+yet a French reader should read « Mise en service : … » and « commande 6 ». So the platform keeps its message
 (the English text, a catalog id marked with ``_``) and the values of its placeholders beside the English text,
 and each page, PDF or email words it in its reader's language (``worded_in``). What a person typed (a manual
 charge, a cancellation's note, a vendor's answer) has no wording: it reads as typed.

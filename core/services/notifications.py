@@ -29,7 +29,7 @@ from core.services.entitlements import OWN_SENDER_NAME
 from core.services.outbox import queue_email
 
 #: What an email says, written for one reader by their language's translator: its subject and its text.
-Wording = Callable[[Translator], tuple[str, str]]
+EmailWords = Callable[[Translator], tuple[str, str]]
 
 
 def _people(session: Session, teams_of: Account, *, only: Iterable[Team] | None = None,
@@ -65,7 +65,7 @@ def live_storefront_of(session: Session, seller: Account) -> Storefront | None:
     return storefront if storefront is not None and storefront.is_live else None
 
 
-def email_people(session: Session, account: Account, people: Iterable[User], wording: Wording, *,
+def email_people(session: Session, account: Account, people: Iterable[User], wording: EmailWords, *,
                  attachments: Sequence[str] = (), reply_to: Callable[[User, str | None], str] | None = None) -> None:
     """Email ``people`` of ``account`` in the name (and the shop's brand) of the account that sells to it,
     each in their own language: ``wording`` writes the subject and text for each person's translator.
@@ -84,12 +84,12 @@ def email_people(session: Session, account: Account, people: Iterable[User], wor
                     reply_to=reply_to(person, subdomain) if reply_to is not None else None)
 
 
-def _send_to_owners(session: Session, account: Account, wording: Wording) -> None:
+def _send_to_owners(session: Session, account: Account, wording: EmailWords) -> None:
     """Email the members of ``account``'s owner team."""
     email_people(session, account, _people(session, account, owners=True), wording)
 
 
-def email_owners(session: Session, account: Account, wording: Wording) -> None:
+def email_owners(session: Session, account: Account, wording: EmailWords) -> None:
     """Email ``account``'s owner team in the name of the account that sells to it: for news a
     plugin tells (a trial about to end, say), white-labelled and in each person's language like
     every email here."""
@@ -243,7 +243,7 @@ def notify_renewal_due(session: Session, subscription: Subscription, days: int) 
 
 
 def _renewal_wording(subscription: Subscription, days: int, account: Account, *, pays: bool, reach: str | None,
-                     link: str) -> Wording:
+                     link: str) -> EmailWords:
     """The renewal reminder to ``account``'s people: its price when it ``pays``, how to pay by hand
     when its seller's contact details (``reach``) are to be given."""
     assert subscription.current_period_end is not None

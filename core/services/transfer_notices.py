@@ -14,7 +14,7 @@ from core.links import links
 from core.models.accounts import Account
 from core.models.transfers import Transfer, TransferStatus
 from core.permissions import Permission
-from core.services.notifications import Wording, email_owners, email_people, people_with, sender_name_for
+from core.services.notifications import EmailWords, email_owners, email_people, people_with, sender_name_for
 
 
 def notify_transfer(session: Session, transfer: Transfer) -> None:
@@ -80,7 +80,7 @@ def _tell_completed(session: Session, transfer: Transfer, named: dict[str, str])
         email_owners(session, giving, to_giving_seller)
 
 
-def _ended(transfer: Transfer, named: dict[str, str]) -> Wording:
+def _ended(transfer: Transfer, named: dict[str, str]) -> EmailWords:
     """How a transfer that did not happen is told, to the customer and to its would-be seller alike."""
 
     def wording(translator: Translator) -> tuple[str, str]:
