@@ -32,6 +32,12 @@ def _(message: str) -> str:
     return message
 
 
+def in_context(context: str, message: str) -> str:
+    """Mark ``message`` as read in ``context`` for ``pybabel extract`` (``-k in_context:1c,2``): the same English
+    that another language words otherwise there (« Annulée » for an order, « Résilié » for a subscription)."""
+    return message
+
+
 def supported(locale: str | None) -> str:
     """``locale`` if Cascade speaks it (``fr_CA`` counts as ``fr``), else the default."""
     language = (locale or "").replace("-", "_").split("_")[0].lower()

@@ -314,7 +314,8 @@ class ProductType:
         params = dict(params or {})
         if schema is None:
             if params:
-                raise ValidationError({"params": [say("%(plan)s takes no details.", plan=text_in(self.plan(plan_code).name, answering()))]})
+                plan = text_in(self.plan(plan_code).name, answering())
+                raise ValidationError({"params": [say("%(plan)s takes no details.", plan=plan)]})
             return {}
         try:
             return schema().load(params)

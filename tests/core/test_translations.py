@@ -15,15 +15,17 @@ ROOT = Path(__file__).resolve().parents[2]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 #: What marks a message in the code: ``ngettext``'s first two arguments are its singular and plural, and a
 #: navigation entry's label (``web.pages.NavEntry``) is translated where the navigation is drawn.
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "say": None, "NavEntry": None}
+#: A message read in a context (``core.languages.in_context``) is its context and then the message.
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "say": None, "NavEntry": None,
+            "pgettext": ((1, "c"), 2), "in_context": ((1, "c"), 2)}
 
 
-def _extracted() -> set[str]:
+def _extracted() -> set[tuple[str | None, str]]:
     config = ConfigParser()
     config.read(ROOT / "babel.cfg")
     method_map = [(section.split(":", 1)[1].strip(), section.split(":", 1)[0].strip()) for section in config.sections()]
-    return {message[2] if isinstance(message[2], str) else message[2][0]
-            for message in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS)}
+    return {(context, message if isinstance(message, str) else message[0])
+            for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS)}
 
 
 def _first(message_id: str | tuple[str, ...]) -> str:
@@ -45,8 +47,8 @@ def test_every_message_has_a_french_translation_with_the_same_placeholders_and_n
         catalog = read_po(file, locale="fr")
     fuzzy = sorted(message.id for message in catalog if message.id and message.fuzzy)
     assert not fuzzy, f"check these guesses and drop their fuzzy flag: {fuzzy}"
-    translated = {_first(message.id): message.string for message in catalog if message.id}
-    missing = sorted(message for message in _extracted() if not all(_forms(translated.get(message))))
+    translated = {(message.context, _first(message.id)): message.string for message in catalog if message.id}
+    missing = sorted((message for message in _extracted() if not all(_forms(translated.get(message)))), key=str)
     assert not missing, f"translate these in core/translations/fr/LC_MESSAGES/messages.po: {missing}"
     for message in catalog:
         if message.id:

@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.models.orders import Order
+from core.code_words import status_said
+from core.models.invoices import InvoiceStatus
+from core.models.orders import Order, OrderStatus
+from core.models.subscriptions import SubscriptionStatus
+from core.models.support import TicketStatus
 from plugin_kit.testing import text_of
+from web.code_words import status_word
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -53,3 +58,15 @@ def test_a_second_change_while_the_first_is_under_way_is_refused_naming_both_in_
     refused = post(f"/bss/subscriptions/{subscription.id}/change", {"plan_id": subscription.plan_id, "quantity": 4},
                    headers=browser)
     assert refused.status_code == 409 and refusal in text_of(refused)
+
+
+def test_a_status_takes_the_word_french_gives_it_for_what_has_it(app):
+    with app.test_request_context(headers=FRENCH):
+        assert status_word(OrderStatus.CANCELLED) == "Annulée" and status_word(OrderStatus.COMPLETED) == "Terminée"
+        assert status_word(SubscriptionStatus.CANCELLED) == "Résilié" and status_word("cancelled") == "Résilié"
+        assert status_word(TicketStatus.OPEN) == "Ouvert" and status_word(InvoiceStatus.OPEN) == "Ouverte"
+        assert status_said(OrderStatus.CANCELLED) == "annulée"
+    with app.test_request_context(headers=ENGLISH):
+        assert status_word(OrderStatus.CANCELLED) == status_word(SubscriptionStatus.CANCELLED) == "Cancelled"
+        assert status_said(OrderStatus.COMPLETED) == "completed"
+
