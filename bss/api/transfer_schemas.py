@@ -36,10 +36,11 @@ class TransferSchema(Schema):
     account = fields.Nested(MovingAccountSchema, required=True)
     from_seller = fields.Nested(SellerRefSchema, required=True, attribute="transfer.from_seller")
     to_seller = fields.Nested(SellerRefSchema, required=True, attribute="transfer.to_seller")
-    consent_words = fields.String(required=True, attribute="transfer.consent_words",
-                                  metadata={"description": "What the account's owners authorize by consenting, exactly."})
-    acceptance_words = fields.String(required=True, attribute="transfer.acceptance_words",
-                                     metadata={"description": "What the receiving seller accepts, exactly."})
+    consent_words = fields.String(required=True, metadata={
+        "description": "What the account's owners authorize by consenting, exactly, in the caller's language: the "
+                       "words they sign."})
+    acceptance_words = fields.String(required=True, metadata={
+        "description": "What the receiving seller accepts, exactly, in the caller's language: the words it signs."})
     consented_at = Timestamp(required=True, allow_none=True, attribute="transfer.consented_at")
     accepted_at = Timestamp(required=True, allow_none=True, attribute="transfer.accepted_at")
     expires_at = Timestamp(required=True, attribute="transfer.expires_at")

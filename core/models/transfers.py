@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
@@ -63,9 +64,13 @@ class Transfer(Base):
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: What the customer's owners authorize, and what the receiving seller accepts, in the exact words each is asked.
+    #: What the customer's owners authorize, and what the receiving seller accepts, in English; each is asked, and
+    #: signs on its ticket, the words in its own language, worded from ``consent_wording`` and ``acceptance_wording``
+    #: (``core.wording``; ``None`` before the platform kept them: the English words are the ones asked).
     consent_words: Mapped[str] = mapped_column(Text)
     acceptance_words: Mapped[str] = mapped_column(Text)
+    consent_wording: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    acceptance_wording: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: Why it was rejected or cancelled, in the words of who did it.
     reason: Mapped[str | None] = mapped_column(Text)
     #: The customer's ticket to the seller it moves to, where its consent is written; the receiving seller's to its own.

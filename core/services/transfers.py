@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
@@ -40,7 +41,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from core.clock import utcnow
 from core.db import insert_new
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, UnknownReferenceError, ValidationError
-from core.languages import _, quoted, say
+from core.languages import _, answering, quoted, say
 from core.links import links
 from core.models.accounts import Account, AccountKind
 from core.models.charges import Charge, ChargeKind
@@ -63,7 +64,7 @@ from core.services.provisioning import request_provisioning
 from core.services.storefront_hosts import find_storefront
 from core.services.tickets import open_ticket
 from core.services.transfer_notices import notify_transfer
-from core.wording import Wording, said_columns
+from core.wording import Wording, said_columns, worded_in
 
 #: Subscriptions that move with their account and whose money is cut over; a trial has had no charge yet.
 MOVING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED, SubscriptionStatus.PENDING_CANCELLATION,
@@ -105,6 +106,16 @@ class TransferView:
         if not self.reveals_account:
             return ShownAccount(None, None, account.primary_domain)
         return ShownAccount(account.id, account.name, account.primary_domain)
+
+    @property
+    def consent_words(self) -> str:
+        """What the account's owners authorize by consenting, in the reader's language: the words they sign."""
+        return _signed_words(self.transfer.consent_words, self.transfer.consent_wording)
+
+    @property
+    def acceptance_words(self) -> str:
+        """What the receiving seller accepts, in the reader's language: the words it signs."""
+        return _signed_words(self.transfer.acceptance_words, self.transfer.acceptance_wording)
 
     @property
     def answerable(self) -> bool:
@@ -149,9 +160,10 @@ def start_transfer(
                                                       seller=to_seller.name)]})
     now = utcnow()
     kind = _kind(account.parent, to_seller)
+    consent, acceptance = consent_words(session, account, to_seller, kind), acceptance_words(account, to_seller)
     transfer = Transfer(account=account, kind=kind, status=TransferStatus.REQUESTED,
-                        consent_words=consent_words(session, account, to_seller, kind),
-                        acceptance_words=acceptance_words(account, to_seller),
+                        consent_words=consent.english, consent_wording=consent.stored(),
+                        acceptance_words=acceptance.english, acceptance_wording=acceptance.stored(),
                         from_seller=account.parent, to_seller=to_seller, started_by_account=me, started_by=actor.user,
                         expires_at=now + timedelta(days=billing_profile(session, _top(account)).transfer_expiry_days))
     try:
@@ -355,19 +367,27 @@ def count_awaiting_acceptance(session: Session, actor: Actor) -> int:
         Transfer.status.in_(OPEN_TRANSFER_STATES), Transfer.expires_at > utcnow())) or 0
 
 
-def consent_words(session: Session, account: Account, to_seller: Account, kind: TransferKind) -> str:
-    """What the account's owners are asked to authorize, exactly."""
+def consent_words(session: Session, account: Account, to_seller: Account, kind: TransferKind) -> Wording:
+    """What the account's owners are asked to authorize, exactly (each in its own language)."""
     if kind is TransferKind.RELEASE:
-        return (f"We, {account.primary_domain or account.name}, authorize the transfer of our account to "
-                f"{to_seller.name}, as its direct customer, paying for our subscriptions ourselves.")
-    return (f"We, {account.primary_domain or account.name}, authorize the transfer of our account to "
-            f"{sender_name_for(session, to_seller)}.")
+        return Wording(_("We, %(account)s, authorize the transfer of our account to %(seller)s, as its direct "
+                         "customer, paying for our subscriptions ourselves."),
+                       {"account": account.primary_domain or account.name, "seller": to_seller.name})
+    return Wording(_("We, %(account)s, authorize the transfer of our account to %(seller)s."),
+                   {"account": account.primary_domain or account.name, "seller": sender_name_for(session, to_seller)})
 
 
-def acceptance_words(account: Account, to_seller: Account) -> str:
-    """What the receiving seller is asked to accept, exactly."""
-    return (f"We, {to_seller.name}, accept {account.primary_domain or account.name} into our account, "
-            "with its subscriptions and their charges from the day the transfer completes.")
+def acceptance_words(account: Account, to_seller: Account) -> Wording:
+    """What the receiving seller is asked to accept, exactly (each in its own language)."""
+    return Wording(_("We, %(seller)s, accept %(account)s into our account, with its subscriptions and their charges "
+                     "from the day the transfer completes."),
+                   {"seller": to_seller.name, "account": account.primary_domain or account.name})
+
+
+def _signed_words(words: str, wording: dict[str, Any] | None) -> str:
+    """The words a signer gives, in the language it reads them in (``answering``): those it was shown. A transfer
+    started before the platform kept wordings asks its English words."""
+    return worded_in(words, wording, answering())
 
 
 # --- the rules behind it --------------------------------------------------------------------------
@@ -392,13 +412,13 @@ def _party(transfer: Transfer, account: Account) -> bool:
 def _consent(session: Session, actor: Actor, transfer: Transfer) -> None:
     """Record the customer's consent: its words open a ticket to the seller it moves to, where the two talk about
     any further step (its seller of the day is told by email)."""
-    words = transfer.consent_words
-    ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.name}", body=words,
-                         seller=transfer.to_seller)
+    words = TransferView(transfer, actor.account).consent_words
+    ticket = open_ticket(session, actor=actor, subject=say("Transfer of %(account)s", account=transfer.account.name),
+                         body=words, seller=transfer.to_seller)
     transfer.customer_ticket_id = ticket.id
     transfer.consented_by, transfer.consented_at = actor.user, utcnow()
     record_event(session, account=transfer.account, by=actor.user, action="transfer.consented", target=transfer,
-                 changes={"words": words})
+                 changes={"words": words, "language": answering()})
 
 
 def _accept(session: Session, actor: Actor, transfer: Transfer, *, by_rule: bool) -> None:
@@ -407,14 +427,15 @@ def _accept(session: Session, actor: Actor, transfer: Transfer, *, by_rule: bool
     transfer.accepted_at = utcnow()
     if by_rule:
         return
-    words = transfer.acceptance_words
+    words = TransferView(transfer, actor.account).acceptance_words
     if actor.account.parent is not None:
-        ticket = open_ticket(session, actor=actor, subject=f"Transfer of {transfer.account.primary_domain or 'a customer'}",
-                             body=words)
+        domain = transfer.account.primary_domain
+        subject = say("Transfer of %(account)s", account=domain) if domain else say("Transfer of a customer")
+        ticket = open_ticket(session, actor=actor, subject=subject, body=words)
         transfer.receiver_ticket_id = ticket.id
     transfer.accepted_by = actor.user
     record_event(session, account=actor.account, by=actor.user, action="transfer.accepted", target=transfer,
-                 changes={"words": words})
+                 changes={"words": words, "language": answering()})
 
 
 def _advance(session: Session, actor: Actor, transfer: Transfer) -> TransferView:

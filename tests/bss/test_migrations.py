@@ -29,7 +29,7 @@ from core.db import Base, make_engine
 from core.plugins import PROJECT, hookimpl
 from web.database import db as database
 
-CORE_HEAD = "e6a93b1f0c28"
+CORE_HEAD = "7c3e5a9d2b14"
 #: Where the core stood when one history held the plugins' revisions too, and the tables it added since.
 SINGLE_HISTORY_CORE = "5f1e2a7c9b10"
 CORE_TABLES_SINCE = {"charges", "billing_profiles", "invoices", "invoice_lines", "invoice_payments", "tickets", "ticket_desks",

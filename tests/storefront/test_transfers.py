@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.models.audit import AuditEvent
 from core.models.outbox import OutboxEmail
 from core.models.people import Team
 from core.models.storefronts import Storefront
 from core.models.subscriptions import SubscriptionStatus
+from core.models.support import Ticket, TicketMessage
 from core.models.transfers import Transfer, TransferStatus
 from core.services.demo import DEMO_PASSWORD
 from core.services.people import add_member, create_user
@@ -20,6 +22,7 @@ from tests.storefront.conftest import BRIGHT, NORTHWIND
 
 SOLO = "owner@solo.example"
 WORDS = "We, solo-consulting.example, authorize the transfer of our account to Bright IT."
+FRENCH_WORDS = "Nous, solo-consulting.example, autorisons le transfert de notre compte vers Bright IT."
 
 
 @pytest.fixture
@@ -93,6 +96,22 @@ def test_the_customer_asked_by_its_new_reseller_reads_the_words_it_authorizes_an
     db.expire_all()
     assert asked.status is TransferStatus.COMPLETED and asked.account.parent.slug == "bright"
     assert client.get("/account", base_url=NORTHWIND).status_code == 302  # signed out here: it shops at Bright IT now
+
+
+def test_a_customer_who_reads_french_signs_the_words_in_french_on_its_ticket(
+        client, db, asked, shop_sign_in, shop_post):
+    shop_sign_in(SOLO, base=NORTHWIND)
+    client.get("/language/fr", base_url=NORTHWIND)
+
+    assert shop_post(f"/transfers/{asked.id}/consent", base=NORTHWIND).status_code == 200
+
+    db.expire_all()
+    ticket = db.get(Ticket, asked.customer_ticket_id)
+    signed = db.scalar(select(TicketMessage.body).where(TicketMessage.ticket_id == ticket.id))
+    assert (ticket.subject, signed) == ("Transfert du compte Solo Consulting", FRENCH_WORDS)
+    consented = db.scalar(select(AuditEvent).where(AuditEvent.action == "transfer.consented"))
+    assert consented.changes == {"words": FRENCH_WORDS, "language": "fr"}
+    assert asked.consent_words == WORDS  # the record's English words, for the API and the accounting, are unchanged
 
 
 def test_the_customer_refuses_with_a_reason(client, db, asked, shop_sign_in, shop_post):
@@ -216,5 +235,5 @@ def test_the_transfer_page_in_french(client, db, asked, shop_sign_in):
     shop_sign_in(SOLO, base=NORTHWIND)
     page = text_of(client.get(f"/transfers/{asked.id}", base_url=NORTHWIND, headers={"Accept-Language": "fr"}))
     assert "Passer chez Bright IT En attente de votre accord" in page
-    assert "Demandé par Bright IT" in page and WORDS in page
+    assert "Demandé par Bright IT" in page and FRENCH_WORDS in page and WORDS not in page
     assert "J’autorise ce transfert" in page and "Refuser" in page

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models.charges import Charge
+from core.models.support import Ticket, TicketMessage
 from core.models.transfers import Transfer, TransferStatus
 from core.services.transfers import consent_to_transfer, start_transfer
 from plugin_kit.testing import text_of
@@ -200,14 +201,23 @@ def test_accepting_after_it_expired_says_why_on_the_page_and_changes_nothing(
     assert (moved.status, moved.accepted_at) == (TransferStatus.AWAITING_ACCEPTANCE, None)
 
 
-def test_the_transfer_pages_speak_french_to_a_french_browser(client, db, shops, login_as, atlas_to_bright):
+def test_the_transfer_pages_speak_french_to_a_french_browser_who_accepts_in_french(
+        client, db, shops, login_as, post, atlas_to_bright):
     french = {"Accept-Language": "fr-FR,fr;q=0.9"}
     login_as("owner@bright.example")
     listed = text_of(client.get("/bss/transfers", headers=french))
     assert "Recevoir un client" in listed and "D'un client direct à un revendeur" in listed
     page = text_of(client.get(f"/bss/transfers/{atlas_to_bright}", headers=french))
     assert "Le consentement du client" in page and "Refuser le transfert" in page
+    words = "Nous, Bright IT, accueillons atlas-legal.example parmi nos clients"
+    assert words in page and "We, Bright IT" not in page
     assert "Receive a customer" in text_of(client.get("/bss/transfers"))
+
+    assert post(f"/bss/transfers/{atlas_to_bright}/accept", headers=french).status_code == 302
+
+    ticket = db.get(Ticket, db.get(Transfer, atlas_to_bright).receiver_ticket_id)
+    assert ticket.subject == "Transfert du compte atlas-legal.example"
+    assert db.scalar(select(TicketMessage.body).where(TicketMessage.ticket_id == ticket.id)).startswith(words)
 
 
 def test_the_distributor_sets_the_transfer_fee_and_the_days_to_answer(frozen_clock, client, db, demo, shops, login_as, post,

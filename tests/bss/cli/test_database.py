@@ -59,7 +59,7 @@ def run(*args: str, hello: dict[str, Path], installed: bool = True) -> str:
 
 def test_a_plugin_writes_its_own_first_revision_applies_it_and_outlives_its_removal(hello):
     first = standing(run("upgrade", hello=hello))
-    assert (first["core"], first["office365"], first["hosting"]) == ("e6a93b1f0c28", "8b3c4d5e6f70", "9c4d5e6f7a81")
+    assert (first["core"], first["office365"], first["hosting"]) == ("7c3e5a9d2b14", "8b3c4d5e6f70", "9c4d5e6f7a81")
     assert "hello" not in first  # no revision of its own yet
 
     written = run("revision", "--plugin", "hello", "-m", "greetings", hello=hello)
@@ -68,7 +68,7 @@ def test_a_plugin_writes_its_own_first_revision_applies_it_and_outlives_its_remo
     assert f"Generating {revision}" in written
     source = revision.read_text()
     assert "branch_labels = ('hello',)" in source
-    assert "depends_on = 'e6a93b1f0c28'" in source  # the core's head it was written against
+    assert "depends_on = '7c3e5a9d2b14'" in source  # the core's head it was written against
     assert "op.create_table('hello_greetings'" in source
     assert "office365" not in source and "hosting" not in source and "drop_table('accounts'" not in source
 
@@ -89,7 +89,7 @@ def test_a_plugin_comes_down_alone(hello):
 
     down = standing(run("downgrade", "office365@base", hello=hello))
 
-    assert (down["core"], down["hosting"], down["office365"]) == ("e6a93b1f0c28", "9c4d5e6f7a81", "no tables")
+    assert (down["core"], down["hosting"], down["office365"]) == ("7c3e5a9d2b14", "9c4d5e6f7a81", "no tables")
     engine = make_engine(f"sqlite:///{hello['database']}")
     assert "office365_tenants" not in inspect(engine).get_table_names()
     assert "hosting_websites" in inspect(engine).get_table_names()
