@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session, aliased
 
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.languages import answering, quoted
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.models.orders import Order
 from core.models.subscriptions import LIVE_STATUSES, Subscription, SubscriptionStatus
 from core.money import Money
+from core.products import text_in
 from core.services.actors import Actor
 from core.services.orders import MAX_QUANTITY, LineRequest, Payer, place_order
 from core.services.pricing import resolve_prices
@@ -42,6 +44,7 @@ from plugins.email_security.dns_records import spf_record
 from plugins.email_security.domain_names import to_unicode
 from plugins.email_security.models import DnsStatus, ProtectedDomain
 from plugins.email_security.reservations import live_subscription
+from plugins.email_security.texts import said
 
 #: Why the service's side of an account is missing from its page (the storefront translates them).
 NOT_SET_UP = "The account is not set up at the email security service yet."
@@ -116,7 +119,7 @@ def account_subscription(session: Session, viewer: Account, subscription_id: int
     """The email security account ``subscription_id`` if ``viewer`` may see it; any other is not found."""
     subscription = get_subscription(session, viewer, subscription_id)
     if subscription.product.key != ACCOUNT_PRODUCT:
-        raise NotFoundError(f"No email security account {subscription_id}.")
+        raise NotFoundError(said("No email security account %(id)s.", id=subscription_id))
     return subscription
 
 
@@ -184,15 +187,17 @@ def switch_service(session: Session, *, actor: Actor, subscription_id: int, serv
     charged or credited for the rest of the period."""
     subscription = account_subscription(session, actor.account, subscription_id)
     if service not in BY_KEY or BY_KEY[service] not in ADDONS:
-        raise NotFoundError(f"There is no add-on {service[:40]!r}: choose among {', '.join(addon.key for addon in ADDONS)}.")
+        raise NotFoundError(said("There is no add-on %(service)s: choose among %(known)s.", service=quoted(service[:40]),
+                                known=", ".join(addon.key for addon in ADDONS)))
     current = addons_of(subscription.plan.code)
     if (service in current) == on:
-        raise ValidationError({"service": [(f"The account has {BY_KEY[service].name['en'].lower()} "
-                                           f"{'on' if on else 'off'} already.")]})
+        named = text_in(BY_KEY[service].name, answering()).lower()
+        raise ValidationError({"service": [said("The account has %(service)s on already.", service=named) if on
+                                           else said("The account has %(service)s off already.", service=named)]})
     wanted = current | {service} if on else current - {service}
     plan = _plans(session, [plan_code(wanted)]).get(plan_code(wanted))
     if plan is None:
-        raise ConflictError("That set of services is no longer on sale.")
+        raise ConflictError(said("That set of services is no longer on sale."))
     return act_on_subscription(session, actor=actor, subscription_id=subscription.id, action="change", plan_id=plan.id)
 
 
@@ -202,7 +207,7 @@ def switch_services(session: Session, *, actor: Actor, subscription_id: int, ser
     wanted = frozenset(services) - {"filtering"}
     plan = _plans(session, [plan_code(wanted)]).get(plan_code(wanted))
     if plan is None:
-        raise ConflictError("That set of services is no longer on sale.")
+        raise ConflictError(said("That set of services is no longer on sale."))
     return act_on_subscription(session, actor=actor, subscription_id=subscription.id, action="change", plan_id=plan.id)
 
 
@@ -214,14 +219,14 @@ def buy_extra_domains(session: Session, *, actor: Actor, subscription_id: int, c
     extra = extra_domains_subscription(session, subscription)
     most = MAX_QUANTITY - (extra.quantity if extra else 0)
     if not 1 <= count <= most:
-        raise ValidationError({"count": [f"Choose how many extra domains to add, from 1 to {most}."]})
+        raise ValidationError({"count": [said("Choose how many extra domains to add, from 1 to %(most)s.", most=most)]})
     if extra is not None:
         return act_on_subscription(session, actor=actor, subscription_id=extra.id, action="change",
                                    quantity=extra.quantity + count)
     plan = session.scalar(select(Plan).join(Product, Product.id == Plan.product_id)
                           .where(Product.key == DOMAINS_PRODUCT, Plan.retired_at.is_(None)).order_by(Plan.rank))
     if plan is None:
-        raise ConflictError("Extra domains are not on sale.")
+        raise ConflictError(said("Extra domains are not on sale."))
     for_owner = subscription.owner_id != actor.account.id
     payer = Payer.BUYER if for_owner and subscription.payer_id == actor.account.id else Payer.OWNER
     return place_order(session, actor=actor, owner_id=subscription.owner_id if for_owner else None, payer=payer,
@@ -234,10 +239,11 @@ def give_back_extra_domain(session: Session, *, actor: Actor, subscription_id: i
     subscription = account_subscription(session, actor.account, subscription_id)
     extra = extra_domains_subscription(session, subscription)
     if extra is None:
-        raise ConflictError("The account has no extra domains.")
+        raise ConflictError(said("The account has no extra domains."))
     in_use = sum(not row.is_primary for row in domains_of(session, subscription))
     if extra.quantity <= in_use:
-        raise ConflictError(f"The account uses its {extra.quantity} extra domains: remove a domain first.")
+        raise ConflictError(said("The account uses its %(count)s extra domains: remove a domain first.",
+                                count=extra.quantity))
     if extra.quantity == 1:
         return act_on_subscription(session, actor=actor, subscription_id=extra.id, action="cancel", when="now",
                                    note="no extra domain left")

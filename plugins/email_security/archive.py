@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.db import end_before_outside_call
 from core.errors import ConflictError, NotFoundError, ValidationError, VendorUnavailableError
+from core.languages import quoted
 from core.models.subscriptions import Subscription
 from core.permissions import Permission
 from core.services.actors import Actor
@@ -22,6 +23,7 @@ from plugin_kit.vendor_http import VendorError
 from plugins.email_security.accounts import account_subscription
 from plugins.email_security.addons import ARCHIVING, addons_of
 from plugins.email_security.connector import ArchivedMessage, EmailSecurityClient
+from plugins.email_security.texts import said
 
 #: What the archive's pages may say instead of messages (the storefront translates them).
 NO_ARCHIVING = "The account does not have archiving: switch it on to keep and restore its mail."
@@ -39,7 +41,7 @@ def search_archive(session: Session, *, actor: Actor, subscription_id: int, quer
     account_id = _archiving(account_subscription(session, actor.account, subscription_id))
     query = " ".join(query.split())
     if len(query) > MAX_QUERY:
-        raise ValidationError({"q": [f"Search with at most {MAX_QUERY} characters."]})
+        raise ValidationError({"q": [said("Search with at most %(most)s characters.", most=MAX_QUERY)]})
     end_before_outside_call(session)
     try:
         return EmailSecurityClient().search_archive(account_id, query, SEARCH_LIMIT)
@@ -53,7 +55,7 @@ def restore_message(session: Session, *, actor: Actor, subscription_id: int, mes
     subscription = account_subscription(session, actor.account, subscription_id)
     account_id = _archiving(subscription)
     if not _MESSAGE_ID.match(message_id):
-        raise NotFoundError(f"The archive has no message {message_id[:80]!r}.")
+        raise NotFoundError(said("The archive has no message %(id)s.", id=quoted(message_id[:80])))
     end_before_outside_call(session)
     try:
         message = EmailSecurityClient().restore_message(account_id, message_id)
@@ -68,16 +70,16 @@ def restore_message(session: Session, *, actor: Actor, subscription_id: int, mes
 
 def _archiving(subscription: Subscription) -> str:
     if ARCHIVING.key not in addons_of(subscription.plan.code):
-        raise ConflictError(NO_ARCHIVING)
+        raise ConflictError(said(NO_ARCHIVING))
     account_id = subscription.provisioning_data.get("account_id")
     if account_id is None:
-        raise ConflictError(NOT_SET_UP)
+        raise ConflictError(said(NOT_SET_UP))
     return str(account_id)
 
 
 def _refused(error: VendorError) -> NoReturn:
     if error.retryable:
-        raise VendorUnavailableError(NOT_ANSWERING) from None
+        raise VendorUnavailableError(said(NOT_ANSWERING)) from None
     if error.status == 404:
         raise NotFoundError(error.message) from None
-    raise ConflictError(f"The email security service refused: {error.message}") from None
+    raise ConflictError(said("The email security service refused: %(reason)s", reason=error.message)) from None

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from core.domain_names import DomainNameError, to_ascii, to_unicode
+from plugins.email_security.texts import said
 
 __all__ = ["DomainNameError", "registrable", "to_ascii", "to_unicode"]
 
@@ -25,10 +26,10 @@ def registrable(value: str) -> str:
     labels = name.split(".")
     suffix_labels = 2 if ".".join(labels[-2:]) in SECOND_LEVEL_SUFFIXES else 1
     if len(labels) <= suffix_labels:
-        raise DomainNameError(f"{to_unicode(name)} is an extension, not a domain: give the whole name, "
-                              f"such as example.{to_unicode(name)}.")
+        raise DomainNameError(said("%(name)s is an extension, not a domain: give the whole name, "
+                                  "such as example.%(name)s.", name=to_unicode(name)))
     if len(labels) > suffix_labels + 1:
         own = ".".join(labels[-(suffix_labels + 1):])
-        raise DomainNameError(f"{to_unicode(name)} is a name under {to_unicode(own)}: give the domain itself, "
-                              f"{to_unicode(own)}.")
+        raise DomainNameError(said("%(name)s is a name under %(domain)s: give the domain itself, %(domain)s.",
+                                  name=to_unicode(name), domain=to_unicode(own)))
     return name

@@ -17,9 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.code_words import status_said
 from core.db import end_before_outside_call
 from core.dns import LookupFailedError
 from core.errors import ConflictError, NotFoundError, ValidationError, VendorUnavailableError
+from core.languages import quoted
 from core.models.subscriptions import Subscription
 from core.permissions import Permission
 from core.services.actors import Actor
@@ -31,6 +33,7 @@ from plugins.email_security.dns_records import Lookup, classify
 from plugins.email_security.domain_names import DomainNameError, registrable, to_ascii, to_unicode
 from plugins.email_security.models import ProtectedDomain
 from plugins.email_security.reservations import stands
+from plugins.email_security.texts import said
 
 T = TypeVar("T")
 
@@ -46,7 +49,8 @@ def add_domain(session: Session, *, actor: Actor, subscription_id: int, domain: 
     held = session.scalar(select(ProtectedDomain).where(ProtectedDomain.name == name))
     ours = held is not None and (held.owner_id, held.account_domain) == (subscription.owner_id, subscription.params["domain"])
     if held is not None and not ours and stands(session, held.owner_id, held.account_domain):
-        raise ValidationError({"domain": [f"{to_unicode(name)} is already protected by another account."]})
+        raise ValidationError({"domain": [said("%(domain)s is already protected by another account.",
+                                              domain=to_unicode(name))]})
     account_id = _account_id(subscription)
     end_before_outside_call(session)
     client = EmailSecurityClient()
@@ -63,7 +67,8 @@ def add_domain(session: Session, *, actor: Actor, subscription_id: int, domain: 
         except IntegrityError:  # an order took it while the service was asked: give it back there
             session.rollback()  # nothing of this request is kept, and no transaction waits on the service
             _at_service(lambda: client.remove_domain(account_id, name))
-            raise ValidationError({"domain": [f"{to_unicode(name)} is being ordered by another account."]}) from None
+            raise ValidationError({"domain": [said("%(domain)s is being ordered by another account.",
+                                                  domain=to_unicode(name))]}) from None
     record_event(session, account=subscription.owner, by=actor.user, action="email_security.domain_added",
                  target=subscription, changes={"domain": name})
     assert held is not None
@@ -77,12 +82,13 @@ def remove_domain(session: Session, *, actor: Actor, subscription_id: int, domai
     try:
         name = to_ascii(domain)
     except DomainNameError:
-        raise NotFoundError(f"The account has no domain {domain[:80]!r}.") from None
+        raise NotFoundError(said("The account has no domain %(domain)s.", domain=quoted(domain[:80]))) from None
     row = next((row for row in domains_of(session, subscription) if row.name == name), None)
     if row is None:
-        raise NotFoundError(f"The account has no domain {to_unicode(name)}.")
+        raise NotFoundError(said("The account has no domain %(domain)s.", domain=to_unicode(name)))
     if row.is_primary:
-        raise ConflictError(f"{to_unicode(name)} is the account's own domain: it goes when the account is cancelled.")
+        raise ConflictError(said("%(domain)s is the account's own domain: it goes when the account is cancelled.",
+                                domain=to_unicode(name)))
     account_id = _account_id(subscription)
     end_before_outside_call(session)
     client = EmailSecurityClient()
@@ -107,7 +113,8 @@ def check_dns(session: Session, *, actor: Actor, subscription_id: int, lookup: L
     try:
         findings = {row.name: classify(lookup(row.name), account.mx_records, account.spf_include) for row in rows}
     except LookupFailedError:
-        raise VendorUnavailableError("The DNS did not answer: nothing was checked. Try again in a few minutes.") from None
+        raise VendorUnavailableError(said("The DNS did not answer: nothing was checked. "
+                                         "Try again in a few minutes.")) from None
     now = utcnow()
     for row in rows:
         finding = findings[row.name]
@@ -122,15 +129,16 @@ def check_dns(session: Session, *, actor: Actor, subscription_id: int, lookup: L
 def _running(session: Session, actor: Actor, subscription_id: int) -> Subscription:
     subscription = account_subscription(session, actor.account, subscription_id)
     if subscription.status not in RUNNING:
-        status = subscription.status.value.replace("_", " ")
-        raise ConflictError(f"The account is {status}: its domains can be changed while it is active.")
+        raise ConflictError(said("The account is %(status)s: its domains can be changed while it is active.",
+                                status=status_said(subscription.status)))
     return subscription
 
 
 def _account_id(subscription: Subscription) -> str:
     account_id = subscription.provisioning_data.get("account_id")
     if account_id is None:
-        raise ConflictError("The account is not set up at the email security service yet: try again once it is active.")
+        raise ConflictError(said("The account is not set up at the email security service yet: "
+                                "try again once it is active."))
     return str(account_id)
 
 
@@ -145,12 +153,13 @@ def _at_service(call: Callable[[], T], *, taken_field: str = "", name: str = "")
 def _refused(error: VendorError, taken_field: str = "", name: str = "") -> NoReturn:
     """Raise what a person reads for the service's refusal (or its silence)."""
     if error.retryable:
-        raise VendorUnavailableError("The email security service is not answering just now: nothing was changed. "
-                                     "Try again in a minute.") from None
+        raise VendorUnavailableError(said("The email security service is not answering just now: nothing was changed. "
+                                         "Try again in a minute.")) from None
     if error.code == "domain_limit_reached":
-        raise ConflictError(f"{error.message} Add an extra domain to the account first.") from None
+        raise ConflictError(said("%(reason)s Add an extra domain to the account first.", reason=error.message)) from None
     if error.code == "domain_taken" and taken_field:
-        raise ValidationError({taken_field: [f"{to_unicode(name)} is already protected by another account."]}) from None
+        raise ValidationError({taken_field: [said("%(domain)s is already protected by another account.",
+                                                 domain=to_unicode(name))]}) from None
     if error.status == 404:
         raise NotFoundError(error.message) from None
-    raise ConflictError(f"The email security service refused: {error.message}") from None
+    raise ConflictError(said("The email security service refused: %(reason)s", reason=error.message)) from None

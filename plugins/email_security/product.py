@@ -32,6 +32,7 @@ from plugins.email_security import reservations
 from plugins.email_security.addons import ACCOUNT_PRODUCT, ADDON_KEYS, DOMAINS_PRODUCT, FILTERING, every_set, services_of
 from plugins.email_security.connector import EmailSecurityClient, VendorAccount
 from plugins.email_security.domain_names import DomainNameError, registrable, to_unicode
+from plugins.email_security.texts import said
 from plugins.email_security.users import EmailSecurityUsers
 
 #: The most extra domains one order line names.
@@ -54,9 +55,10 @@ class DomainList(fields.Field):
     """Domains, as a list or as one text separated by commas, spaces or lines (what a form sends)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> list[str]:
-        items = _items(value, "Give the domains as a list, or separated by commas.")
+        items = _items(value, said("Give the domains as a list, or separated by commas."))
         if len(items) > MAX_EXTRA_DOMAINS:
-            raise marshmallow.ValidationError(f"Name at most {MAX_EXTRA_DOMAINS} extra domains in one order.")
+            raise marshmallow.ValidationError(said("Name at most %(most)s extra domains in one order.",
+                                                  most=MAX_EXTRA_DOMAINS))
         names, problems = [], []
         for item in items:
             try:
@@ -72,10 +74,11 @@ class ServiceList(fields.Field):
     """Add-on keys, as a list or as one text separated by commas or spaces."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> list[str]:
-        items = _items(value, f"Give the services as a list of {', '.join(ADDON_KEYS)}.")
+        items = _items(value, said("Give the services as a list of %(services)s.", services=", ".join(ADDON_KEYS)))
         unknown = [item for item in items if item not in (FILTERING.key, *ADDON_KEYS)]
         if unknown:
-            raise marshmallow.ValidationError(f"{', '.join(unknown)[:200]}: choose among {', '.join(ADDON_KEYS)}.")
+            raise marshmallow.ValidationError(said("%(unknown)s: choose among %(known)s.",
+                                                  unknown=", ".join(unknown)[:200], known=", ".join(ADDON_KEYS)))
         return sorted(set(items) - {FILTERING.key}, key=ADDON_KEYS.index)
 
 
@@ -108,7 +111,8 @@ class AccountParams(marshmallow.Schema):
     @validates_schema
     def primary_apart(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("domain") and data["domain"] in data.get("extra_domains", ()):
-            raise marshmallow.ValidationError("The primary domain is not an extra domain as well.", "extra_domains")
+            raise marshmallow.ValidationError(said("The primary domain is not an extra domain as well."),
+                                              "extra_domains")
 
 
 class ExtraDomainParams(marshmallow.Schema):

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
 from core.errors import ValidationError
+from core.languages import answering
 from core.models.catalog import Plan, Product
 from core.models.orders import Order, OrderLine, OrderStatus
 from core.models.subscriptions import LIVE_STATUSES, Subscription
@@ -29,6 +30,7 @@ from plugins.email_security.addons import ACCOUNT_PRODUCT, DOMAINS_PRODUCT, FILT
 from plugins.email_security.connector import EmailSecurityClient
 from plugins.email_security.domain_names import to_unicode
 from plugins.email_security.models import ProtectedDomain
+from plugins.email_security.texts import said
 
 _THIS_ORDER = "email_security.this_order"
 
@@ -55,23 +57,25 @@ def accept_account(line: OrderLineContext) -> dict[str, Any]:
     extras: list[str] = list(params.get("extra_domains") or ())
     fields = {domain: "params.domain", **{name: "params.extra_domains" for name in extras}}
     errors: dict[str, list[str]] = {}
-    _check_services(line.plan.code, text_in(line.plan.name), params.get("services"), errors)
+    _check_services(line.plan.code, text_in(line.plan.name, answering()), params.get("services"), errors)
     answers = line.vendor_answers
     if answers.get("asked") != list(fields):
-        errors.setdefault("params.domain", []).append("The email security service was not asked about these domains: "
-                                                      "try again.")
+        errors.setdefault("params.domain", []).append(said("The email security service was not asked about these "
+                                                          "domains: try again."))
     elif "unknown" in answers:
-        errors.setdefault("params.domain", []).append(
-            f"The email security service could not be asked whether these domains are free ({answers['unknown']}). "
-            "Try again in a minute.")
+        errors.setdefault("params.domain", []).append(said(
+            "The email security service could not be asked whether these domains are free (%(error)s). "
+            "Try again in a minute.", error=answers["unknown"]))
     else:
         for name in answers.get("taken", ()):
-            errors.setdefault(fields[name], []).append(f"{to_unicode(name)} is already protected by another account.")
+            errors.setdefault(fields[name], []).append(said("%(domain)s is already protected by another account.",
+                                                           domain=to_unicode(name)))
     this_order = _this_order(session)
     stale = []
     for name, field in fields.items():
         if name in this_order["names"]:
-            errors.setdefault(field, []).append(f"{to_unicode(name)} is named twice in this order.")
+            errors.setdefault(field, []).append(said("%(domain)s is named twice in this order.",
+                                                    domain=to_unicode(name)))
             continue
         held = session.scalar(select(ProtectedDomain).where(ProtectedDomain.name == name))
         if held is None:
@@ -79,13 +83,16 @@ def accept_account(line: OrderLineContext) -> dict[str, Any]:
         if not stands(session, held.owner_id, held.account_domain):
             stale.append(held)
         elif held.owner_id != owner.id:
-            errors.setdefault(field, []).append(f"{to_unicode(name)} is already protected by another account.")
+            errors.setdefault(field, []).append(said("%(domain)s is already protected by another account.",
+                                                    domain=to_unicode(name)))
         elif held.account_domain != domain:
-            errors.setdefault(field, []).append(f"{to_unicode(name)} is protected by {owner.name}'s account for "
-                                                f"{to_unicode(held.account_domain)} already.")
+            errors.setdefault(field, []).append(said("%(domain)s is protected by %(account)s's account for %(primary)s "
+                                                    "already.", domain=to_unicode(name), account=owner.name,
+                                                    primary=to_unicode(held.account_domain)))
         else:
-            errors.setdefault("params.domain", []).append(
-                f"{owner.name} has email security for {to_unicode(domain)} already: change that subscription instead.")
+            errors.setdefault("params.domain", []).append(said(
+                "%(account)s has email security for %(domain)s already: change that subscription instead.",
+                account=owner.name, domain=to_unicode(domain)))
     if errors:
         this_order["refused"].add((owner.id, domain))
         raise ValidationError({name: list(dict.fromkeys(messages)) for name, messages in errors.items()})
@@ -97,8 +104,8 @@ def accept_account(line: OrderLineContext) -> dict[str, Any]:
             session.add_all(ProtectedDomain(owner_id=owner.id, account_domain=domain, name=name, is_primary=name == domain)
                             for name in fields)
     except IntegrityError:
-        raise ValidationError({"params.domain": [("Another order took one of these domains a moment ago: "
-                                                 "check them and try again.")]}) from None
+        raise ValidationError({"params.domain": [said("Another order took one of these domains a moment ago: "
+                                                    "check them and try again.")]}) from None
     this_order["names"].update(fields)
     this_order["accounts"].add((owner.id, domain))
     return {"domain": domain, **({"extra_domains": extras} if extras else {})}
@@ -113,11 +120,13 @@ def accept_extra_domains(line: OrderLineContext) -> dict[str, Any]:
     primary = session.scalar(select(ProtectedDomain).where(ProtectedDomain.name == domain, ProtectedDomain.is_primary.is_(True),
                                                            ProtectedDomain.owner_id == owner.id))
     if primary is None or not stands(session, owner.id, domain):
-        raise ValidationError({"params.domain": [(f"{owner.name} has no email security account for {to_unicode(domain)}: "
-                                                 "order the account first (earlier in the same order will do).")]})
+        raise ValidationError({"params.domain": [said("%(account)s has no email security account for %(domain)s: "
+                                                    "order the account first (earlier in the same order will do).",
+                                                    account=owner.name, domain=to_unicode(domain))]})
     if (owner.id, domain) in this_order["slots"] or live_subscription(session, owner.id, DOMAINS_PRODUCT, domain):
-        raise ValidationError({"params.domain": [(f"The account for {to_unicode(domain)} has extra domains already: "
-                                                 "change their number on that subscription instead.")]})
+        raise ValidationError({"params.domain": [said("The account for %(domain)s has extra domains already: "
+                                                    "change their number on that subscription instead.",
+                                                    domain=to_unicode(domain))]})
     this_order["slots"].add((owner.id, domain))
     extras = session.scalars(select(ProtectedDomain.name).where(
         ProtectedDomain.owner_id == owner.id, ProtectedDomain.account_domain == domain,
@@ -156,8 +165,9 @@ def _check_services(plan_code: str, plan_name: str, asked: list[str] | None, err
         return
     wanted = frozenset(asked) - {FILTERING.key}
     if wanted != addons_of(plan_code):
-        errors["params.services"] = [(f"{plan_name} is not those services: order the plan “{text_in(AddonSet(wanted).name)}” "
-                                     f"({AddonSet(wanted).code}) for them.")]
+        errors["params.services"] = [said("%(plan)s is not those services: order the plan “%(wanted)s” (%(code)s) "
+                                         "for them.", plan=plan_name, code=AddonSet(wanted).code,
+                                         wanted=text_in(AddonSet(wanted).name, answering()))]
 
 
 def _this_order(session: Session) -> Mapping[str, set[Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.languages import answering
 from core.products import text_in
 from plugins.email_security.addons import Service
 from plugins.email_security.dns_records import Reason
@@ -241,12 +242,104 @@ FRENCH: dict[str, str] = {
         "Domaine %(domain)s retiré de la protection (abonnement %(id)s)",
     'Checked the DNS of the domains of subscription %(id)s': "DNS des domaines de l'abonnement %(id)s vérifié",
     'Restored “%(subject)s” to %(to)s': '« %(subject)s » restauré pour %(to)s',
+    # What its services answer when they refuse (``said``).
+    '%(account)s has email security for %(domain)s already: change that subscription instead.':
+        '%(account)s a déjà la sécurité des e-mails pour %(domain)s : modifiez plutôt cet abonnement.',
+    ('%(account)s has no email security account for %(domain)s: order the account first (earlier in the same order '
+     'will do).'):
+        ("%(account)s n'a pas de compte de sécurité des e-mails pour %(domain)s : commandez d'abord le compte (plus "
+         'haut dans la même commande, cela suffit).'),
+    '%(domain)s is already protected by another account.': '%(domain)s est déjà protégé par un autre compte.',
+    '%(domain)s is being ordered by another account.': '%(domain)s est en cours de commande par un autre compte.',
+    '%(domain)s is named twice in this order.': '%(domain)s figure deux fois dans cette commande.',
+    '%(domain)s is not a domain of this account: use %(domains)s.':
+        "%(domain)s n'est pas un domaine de ce compte : utilisez %(domains)s.",
+    "%(domain)s is protected by %(account)s's account for %(primary)s already.":
+        '%(domain)s est déjà protégé par le compte du domaine %(primary)s, qui appartient à %(account)s.',
+    "%(domain)s is the account's own domain: it goes when the account is cancelled.":
+        "%(domain)s est le domaine principal du compte : il ne part qu'à la résiliation du compte.",
+    '%(name)s is a name under %(domain)s: give the domain itself, %(domain)s.':
+        '%(name)s est un nom sous %(domain)s : indiquez le domaine lui-même, %(domain)s.',
+    '%(name)s is an extension, not a domain: give the whole name, such as example.%(name)s.':
+        '%(name)s est une extension, pas un domaine : indiquez le nom complet, par exemple example.%(name)s.',
+    '%(plan)s is not set up at the email security service yet: its users can be managed once it is active.':
+        ("L'abonnement %(plan)s n'est pas encore prêt au service de sécurité des e-mails : ses utilisateurs pourront "
+         "être gérés une fois qu'il sera actif."),
+    '%(plan)s is not those services: order the plan “%(wanted)s” (%(code)s) for them.':
+        "L'offre %(plan)s ne comprend pas ces services : commandez pour cela l'offre « %(wanted)s » (%(code)s).",
+    '%(reason)s Add an extra domain to the account first.':
+        "%(reason)s Ajoutez d'abord un domaine supplémentaire au compte.",
+    '%(unknown)s: choose among %(known)s.': '%(unknown)s : choisissez parmi %(known)s.',
+    'All %(count)s users of %(plan)s are protected: stop protecting someone, or buy more users.':
+        ("Les %(count)s utilisateurs de l'abonnement %(plan)s sont tous protégés : cessez de protéger quelqu'un, ou "
+         'achetez des utilisateurs supplémentaires.'),
+    'Another order took one of these domains a moment ago: check them and try again.':
+        "Une autre commande vient de prendre l'un de ces domaines : vérifiez-les et réessayez.",
+    'Before the @, use at most %(most)s letters, digits and . - _ (no dot first, last or twice in a row).':
+        ('Avant le @, utilisez au plus %(most)s lettres, chiffres et . - _ (pas de point au début, à la fin ni deux à '
+         'la suite).'),
+    'Choose how many extra domains to add, from 1 to %(most)s.':
+        'Choisissez combien de domaines supplémentaires ajouter, de 1 à %(most)s.',
+    'Extra domains are not on sale.': 'Les domaines supplémentaires ne sont pas en vente.',
+    'Give the domains as a list, or separated by commas.':
+        'Indiquez les domaines sous forme de liste, ou séparés par des virgules.',
+    "Give the person's name.": 'Indiquez le nom de la personne.',
+    'Give the services as a list of %(services)s.': 'Indiquez les services sous forme de liste, parmi %(services)s.',
+    'Name at most %(most)s extra domains in one order.':
+        'Indiquez au plus %(most)s domaines supplémentaires par commande.',
+    'No email security account %(id)s.': 'Aucun compte de sécurité des e-mails %(id)s.',
+    'No user %(id)s.': 'Aucun utilisateur %(id)s.',
+    'Search with at most %(most)s characters.': 'Recherchez avec %(most)s caractères au plus.',
+    'That set of services is no longer on sale.': "Cet ensemble de services n'est plus en vente.",
+    'The account for %(domain)s has extra domains already: change their number on that subscription instead.':
+        ('Le compte du domaine %(domain)s a déjà des domaines supplémentaires : modifiez plutôt leur nombre sur cet '
+         'abonnement.'),
+    'The account has %(service)s off already.': 'Le service « %(service)s » est déjà désactivé sur le compte.',
+    'The account has %(service)s on already.': 'Le service « %(service)s » est déjà activé sur le compte.',
+    'The account has no domain %(domain)s.': "Le compte n'a pas de domaine %(domain)s.",
+    'The account has no extra domains.': "Le compte n'a pas de domaines supplémentaires.",
+    'The account is %(status)s: its domains can be changed while it is active.':
+        "Le compte est dans l'état « %(status)s » : ses domaines se modifient tant qu'il est actif.",
+    'The account uses its %(count)s extra domains: remove a domain first.':
+        "Le compte utilise ses %(count)s domaines supplémentaires : retirez d'abord un domaine.",
+    'The archive has no message %(id)s.': 'Les archives ne contiennent aucun message %(id)s.',
+    'The DNS did not answer: nothing was checked. Try again in a few minutes.':
+        "Le DNS n'a pas répondu : rien n'a été vérifié. Réessayez dans quelques minutes.",
+    'The email security service could not be asked whether these domains are free (%(error)s). Try again in a minute.':
+        ("Le service de sécurité des e-mails n'a pas pu être interrogé sur la disponibilité de ces domaines "
+         '(%(error)s). Réessayez dans une minute.'),
+    'The email security service is not answering just now (%(error)s). Try again in a minute.':
+        'Le service de sécurité des e-mails ne répond pas pour le moment (%(error)s). Réessayez dans une minute.',
+    'The email security service is not answering just now: nothing was changed. Try again in a minute.':
+        ("Le service de sécurité des e-mails ne répond pas pour le moment : rien n'a été modifié. Réessayez dans une "
+         'minute.'),
+    'The email security service refused: %(reason)s': 'Le service de sécurité des e-mails a refusé : %(reason)s',
+    'The email security service was not asked about these domains: try again.':
+        "Le service de sécurité des e-mails n'a pas été interrogé sur ces domaines : réessayez.",
+    'The primary domain is not an extra domain as well.':
+        'Le domaine principal ne peut pas être aussi un domaine supplémentaire.',
+    'The user is not protected: %(reason)s': "L'utilisateur n'est pas protégé : %(reason)s",
+    'There is no add-on %(service)s: choose among %(known)s.':
+        "Il n'existe pas d'option %(service)s : choisissez parmi %(known)s.",
+    'Use at most %(most)s characters.': 'Utilisez %(most)s caractères au plus.',
+    'Write it as name@domain, e.g. alex@%(domain)s.':
+        'Écrivez-le sous la forme nom@domaine, par exemple alex@%(domain)s.',
 }
 
 
 def t(text: str, **values: Any) -> str:
-    """``text`` in the request's language, its placeholders filled with ``values``."""
-    chosen = FRENCH.get(text, text) if current_locale() == "fr" else text
+    """``text`` in the request's language, its placeholders filled with ``values``: what a page says."""
+    return _in(current_locale(), text, values)
+
+
+def said(text: str, **values: Any) -> str:
+    """``text`` in the language of the person being answered (``core.languages.answering``; English for a worker or the
+    command line), its placeholders filled with ``values``: what the plugin's services answer, a refusal."""
+    return _in(answering(), text, values)
+
+
+def _in(locale: str, text: str, values: dict[str, Any]) -> str:
+    chosen = FRENCH.get(text, text) if locale == "fr" else text
     return chosen % values if values else chosen
 
 

@@ -15,12 +15,16 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from babel.lists import format_list
+
 from core.errors import ConflictError, NotFoundError, ValidationError, VendorUnavailableError
+from core.languages import answering
 from core.product_lifecycle import RetryableError
 from core.product_users import IssuedPassword, ProductUser, Seats, ServiceRef, UserDirectory
 from plugin_kit.vendor_http import VendorError
 from plugins.email_security.connector import EmailSecurityClient, VendorUser
 from plugins.email_security.domain_names import DomainNameError, to_ascii
+from plugins.email_security.texts import said
 
 _LOCAL_PART = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 MAX_LOCAL_PART = 64
@@ -89,7 +93,7 @@ class EmailSecurityUsers(UserDirectory):
                 except VendorError as error:  # the last seat went to someone else in the meantime
                     if error.retryable:
                         raise
-                    raise ConflictError(f"The user is not protected: {error.message}") from None
+                    raise ConflictError(said("The user is not protected: %(reason)s", reason=error.message)) from None
         return _shown(user)
 
     def reset_password(self, service: ServiceRef, user_id: str) -> IssuedPassword:
@@ -112,10 +116,10 @@ def _at_service() -> Iterator[EmailSecurityClient]:
     try:
         yield EmailSecurityClient()
     except RetryableError as error:  # a retryable VendorError among them
-        raise VendorUnavailableError(f"The email security service is not answering just now ({error}). "
-                                     "Try again in a minute.") from None
+        raise VendorUnavailableError(said("The email security service is not answering just now (%(error)s). "
+                                         "Try again in a minute.", error=error)) from None
     except VendorError as error:
-        raise ConflictError(f"The email security service refused: {error.message}") from None
+        raise ConflictError(said("The email security service refused: %(reason)s", reason=error.message)) from None
 
 
 def _refused_as(call: Callable[[], VendorUser]) -> VendorUser:
@@ -131,8 +135,8 @@ def _refused_as(call: Callable[[], VendorUser]) -> VendorUser:
 def _account(service: ServiceRef) -> str:
     account_id = service.data.get("account_id")
     if account_id is None:
-        raise ConflictError(f"{service.plan_name} is not set up at the email security service yet: its users can be "
-                            "managed once it is active.")
+        raise ConflictError(said("%(plan)s is not set up at the email security service yet: its users can be managed "
+                                "once it is active.", plan=service.plan_name))
     return str(account_id)
 
 
@@ -147,7 +151,7 @@ def _vendor_user(client: EmailSecurityClient, service: ServiceRef, user_id: str)
         return client.user(_account(service), user_id)
     except VendorError as error:
         if error.status in (400, 404):
-            raise NotFoundError(f"No user {user_id}.") from None
+            raise NotFoundError(said("No user %(id)s.", id=user_id)) from None
         raise
 
 
@@ -160,8 +164,8 @@ def _seats(client: EmailSecurityClient, service: ServiceRef) -> Seats:
 def _require_free_seat(client: EmailSecurityClient, service: ServiceRef) -> None:
     seats = _seats(client, service)
     if seats.free == 0:
-        raise ConflictError(f"All {seats.bought} users of {service.plan_name} are protected: stop protecting someone, "
-                            "or buy more users.")
+        raise ConflictError(said("All %(count)s users of %(plan)s are protected: stop protecting someone, "
+                                "or buy more users.", count=seats.bought, plan=service.plan_name))
 
 
 def _checked_names(client: EmailSecurityClient, account_id: str, display_name: str, address: str) -> tuple[str, str]:
@@ -169,9 +173,9 @@ def _checked_names(client: EmailSecurityClient, account_id: str, display_name: s
     errors: dict[str, list[str]] = {}
     display_name = " ".join(display_name.split())
     if not display_name:
-        errors["display_name"] = ["Give the person's name."]
+        errors["display_name"] = [said("Give the person's name.")]
     elif len(display_name) > MAX_DISPLAY_NAME:
-        errors["display_name"] = [f"Use at most {MAX_DISPLAY_NAME} characters."]
+        errors["display_name"] = [said("Use at most %(most)s characters.", most=MAX_DISPLAY_NAME)]
     local, at, domain = address.strip().lower().rpartition("@")
     try:
         domain = to_ascii(domain)  # "bücher.de" is the account's "xn--bcher-kva.de"
@@ -179,12 +183,14 @@ def _checked_names(client: EmailSecurityClient, account_id: str, display_name: s
         pass
     domains = client.account(account_id).domains
     if not at or not local:
-        errors["user_principal_name"] = [f"Write it as name@domain, e.g. alex@{domains[0]}."]
+        errors["user_principal_name"] = [said("Write it as name@domain, e.g. alex@%(domain)s.", domain=domains[0])]
     elif len(local) > MAX_LOCAL_PART or not _LOCAL_PART.match(local):
-        errors["user_principal_name"] = [(f"Before the @, use at most {MAX_LOCAL_PART} letters, digits and . - _ "
-                                         "(no dot first, last or twice in a row).")]
+        errors["user_principal_name"] = [said("Before the @, use at most %(most)s letters, digits and . - _ "
+                                             "(no dot first, last or twice in a row).", most=MAX_LOCAL_PART)]
     elif domain not in domains:
-        errors["user_principal_name"] = [f"{domain[:80]} is not a domain of this account: use {' or '.join(domains)}."]
+        errors["user_principal_name"] = [said("%(domain)s is not a domain of this account: use %(domains)s.",
+                                             domain=domain[:80],
+                                             domains=format_list(domains, style="or", locale=answering()))]
     if errors:
         raise ValidationError(errors)
     return display_name, f"{local}@{domain}"

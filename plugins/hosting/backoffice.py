@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from core.domain_names import to_unicode
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.languages import say
 from core.product_lifecycle import RetryableError
 from core.services.accounts import get_account
 from core.services.subscriptions import get_subscription, list_subscriptions, shows_price_to
@@ -149,7 +150,7 @@ def _domain_page(subscription_id: int, errors: dict[str, list[str]] | None = Non
                  nameservers: str | None = None) -> tuple[str, int]:
     subscription = get_subscription(db.session, current_account(), subscription_id)
     if subscription.product.key != KEY:
-        raise NotFoundError(f"No domain {subscription_id}.")
+        raise NotFoundError(say("No domain %(id)s.", id=subscription_id))
     record, unreachable = None, ""
     if "registrar" in subscription.provisioning_data:
         try:

@@ -43,10 +43,13 @@ def registrable(value: str, tld: str, tlds: Iterable[str]) -> str:
     found = next((other for other in offered if name.endswith(f".{other}")), None)
     if found is None:
         listed = ", ".join(f".{other}" for other in sorted(offered))
-        raise DomainNameError(f"{to_unicode(name)} is not under an extension registered here: choose one of {listed}.")
+        raise DomainNameError(say("%(name)s is not under an extension registered here: choose one of %(extensions)s.",
+                                  name=to_unicode(name), extensions=listed))
     if found != tld:
-        raise DomainNameError(f"{to_unicode(name)} is a .{found} name: order it on the .{found} plan.")
+        raise DomainNameError(say("%(name)s is a .%(extension)s name: order it on the .%(extension)s plan.",
+                                  name=to_unicode(name), extension=found))
     if name.count(".") != tld.count(".") + 1:
         under = name.split(".", name.count(".") - tld.count(".") - 1)[-1]
-        raise DomainNameError(f"{to_unicode(name)} is a name under {to_unicode(under)}: register {to_unicode(under)} itself.")
+        raise DomainNameError(say("%(name)s is a name under %(domain)s: register %(domain)s itself.",
+                                  name=to_unicode(name), domain=to_unicode(under)))
     return name

@@ -24,6 +24,7 @@ import marshmallow
 
 from core.domain_names import to_unicode
 from core.errors import ValidationError
+from core.languages import say
 from core.models.catalog import BillingPeriod
 from core.money import Money
 from core.plugins import product_types
@@ -121,12 +122,14 @@ class DomainName(ProductType):
         """A free name is registered, a registered one transferred in: the registrar said which, before."""
         name, answer = line.params["domain_name"], line.vendor_answers
         if answer.get("domain_name") != name or "unknown" in answer:
-            problem = f"The registrar could not be asked whether {to_unicode(name)} is free: try again in a minute."
+            problem = say("The registrar could not be asked whether %(domain)s is free: try again in a minute.",
+                          domain=to_unicode(name))
         elif "transfer_code" in line.params and answer["available"]:
-            problem = f"{to_unicode(name)} is not registered anywhere: register it instead (leave the transfer code out)."
+            problem = say("%(domain)s is not registered anywhere: register it instead (leave the transfer code out).",
+                          domain=to_unicode(name))
         elif "transfer_code" not in line.params and not answer["available"]:
-            problem = (f"{to_unicode(name)} is registered already: transfer it in with its auth code, "
-                       "or choose another name.")
+            problem = say("%(domain)s is registered already: transfer it in with its auth code, "
+                          "or choose another name.", domain=to_unicode(name))
         else:
             return dict(line.params)
         raise ValidationError({"params.domain_name": [problem]})

@@ -18,9 +18,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
+from core.code_words import status_said
 from core.db import end_before_outside_call
 from core.domain_names import DomainNameError, to_ascii
 from core.errors import ConflictError, PermissionDeniedError, ValidationError
+from core.languages import say
 from core.models.accounts import Account, AccountKind
 from core.models.catalog import Product
 from core.models.provisioning import OPEN_REQUEST_STATUSES, ProvisioningRequest
@@ -106,9 +108,13 @@ def set_auto_renew(session: Session, *, actor: Actor, subscription_id: int, auto
     actor.require(Permission.MANAGE_SUBSCRIPTIONS)
     subscription = _domain(session, actor, subscription_id)
     if actor.account.id == subscription.owner_id and actor.account.kind is AccountKind.CUSTOMER:
-        raise PermissionDeniedError(f"{subscription.seller.name} decides whether your domains renew by themselves.")
+        raise PermissionDeniedError(say("%(seller)s decides whether your domains renew by themselves.",
+                                        seller=subscription.seller.name))
     if subscription.status not in (S.PENDING, S.ACTIVE, S.PENDING_CANCELLATION):
-        raise ConflictError(f"A {subscription.status.replace('_', ' ')} domain cannot be set to renew: renew it first.")
+        status = status_said(subscription.status)
+        raise ConflictError(say("An %(status)s domain cannot be set to renew: renew it first.", status=status)
+                            if subscription.status[0] in "aeiou"
+                            else say("A %(status)s domain cannot be set to renew: renew it first.", status=status))
     if subscription.auto_renew != auto_renew:
         record_change(session, subscription, action="auto_renew_set" if auto_renew else "auto_renew_unset",
                       by=actor.user, changes={"auto_renew": [subscription.auto_renew, auto_renew]})
@@ -135,7 +141,7 @@ def set_nameservers(session: Session, *, actor: Actor, subscription_id: int, nam
     except DomainNameError as error:
         raise ValidationError({"nameservers": [str(error)]}) from None
     if not 2 <= len(checked) <= 13:
-        raise ValidationError({"nameservers": ["Give between 2 and 13 different nameservers, one a line."]})
+        raise ValidationError({"nameservers": [say("Give between 2 and 13 different nameservers, one a line.")]})
     end_before_outside_call(session)
     record = installed().registrar().set_nameservers(subscription.params["domain_name"], checked,
                                                      key=secrets.token_hex(16))
@@ -160,12 +166,12 @@ def list_domains(session: Session, actor: Actor) -> list[tuple[Subscription, Dom
 def _domain(session: Session, actor: Actor, subscription_id: int) -> Subscription:
     subscription = get_subscription(session, actor.account, subscription_id, for_update=True)
     if subscription.product.key != KEY:
-        raise ConflictError(f"Subscription {subscription_id} is not a domain name.")
+        raise ConflictError(say("Subscription %(id)s is not a domain name.", id=subscription_id))
     return subscription
 
 
 def _registered(session: Session, actor: Actor, subscription_id: int) -> Subscription:
     subscription = _domain(session, actor, subscription_id)
     if "registrar" not in subscription.provisioning_data or subscription.status in (S.CANCELLED, S.TERMINATED):
-        raise ConflictError(f"{subscription.params['domain_name']} is not registered now.")
+        raise ConflictError(say("%(domain)s is not registered now.", domain=subscription.params["domain_name"]))
     return subscription

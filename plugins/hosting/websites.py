@@ -15,9 +15,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
+from core.code_words import status_said
 from core.db import end_before_outside_call
 from core.domain_names import DomainNameError, to_ascii, to_unicode
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from core.languages import answering, say
 from core.models.accounts import Account
 from core.models.catalog import Plan
 from core.models.subscriptions import Subscription, SubscriptionStatus
@@ -70,7 +72,7 @@ def get_website(session: Session, viewer: Account, website_id: int, *, for_updat
     query = _query(viewer).where(Website.id == website_id)
     website = session.scalar(query.with_for_update(of=Website) if for_update else query)
     if website is None:
-        raise NotFoundError(f"No website {website_id}.")
+        raise NotFoundError(say("No website %(id)s.", id=website_id))
     return website
 
 
@@ -92,7 +94,7 @@ def create_website(
     actor.require(Permission.PURCHASE)
     owner = get_account(session, actor.account, account_id) if account_id is not None else actor.account
     if (plan_id is None) == (subscription_id is None):
-        raise ValidationError({"plan_id": ["Choose a plan to try, or hosting the site goes on."]})
+        raise ValidationError({"plan_id": [say("Choose a plan to try, or hosting the site goes on.")]})
     if subscription_id is not None:
         subscription = _hosting_for(session, actor, owner, subscription_id)
         website = _new_website(session, actor, owner, subscription, subscription.params["domain"], trial_ends_at=None)
@@ -113,7 +115,7 @@ def _start_trial(session: Session, actor: Actor, owner: Account, plan_id: int, d
     _address_free(session, address)
     plan = session.get(Plan, plan_id)
     if plan is None or plan.product.key != WebHosting.key:
-        raise ValidationError({"plan_id": ["Choose a Web hosting plan."]})
+        raise ValidationError({"plan_id": [say("Choose a Web hosting plan.")]})
     days = hosting_settings().trial_days
     try:
         subscription = start_trial(session, actor=actor, owner_id=owner.id, plan_id=plan_id, days=days,
@@ -126,11 +128,12 @@ def _start_trial(session: Session, actor: Actor, owner: Account, plan_id: int, d
 def _hosting_for(session: Session, actor: Actor, owner: Account, subscription_id: int) -> Subscription:
     subscription = get_subscription(session, actor.account, subscription_id)
     if subscription.owner_id != owner.id or subscription.product.key != WebHosting.key:
-        raise ValidationError({"subscription_id": [f"Choose Web hosting of {owner.name}."]})
+        raise ValidationError({"subscription_id": [say("Choose Web hosting of %(account)s.", account=owner.name)]})
     if subscription.status not in RUNNING:
-        raise ValidationError({"subscription_id": [f"That hosting is {subscription.status.replace('_', ' ')}."]})
+        raise ValidationError({"subscription_id": [say("That hosting is %(status)s.",
+                                                      status=status_said(subscription.status))]})
     if session.scalar(select(Website.id).where(Website.subscription_id == subscription.id)) is not None:
-        raise ValidationError({"subscription_id": ["That hosting has its site already."]})
+        raise ValidationError({"subscription_id": [say("That hosting has its site already.")]})
     _address_free(session, subscription.params["domain"], field="subscription_id")
     return subscription
 
@@ -138,7 +141,8 @@ def _hosting_for(session: Session, actor: Actor, owner: Account, subscription_id
 def _address_free(session: Session, address: str, field: str = "domain") -> None:
     taken = session.scalar(select(Website.id).where(Website.domain == address, Website.status != W.TERMINATED))
     if taken is not None:
-        raise ValidationError({field: [f"{to_unicode(address)} is the address of another site already."]})
+        raise ValidationError({field: [say("%(domain)s is the address of another site already.",
+                                          domain=to_unicode(address))]})
 
 
 def _new_website(session: Session, actor: Actor, owner: Account, subscription: Subscription, address: str,
@@ -165,20 +169,24 @@ def take_live(session: Session, *, actor: Actor, website_id: int) -> Website:
     website = get_website(session, actor.account, website_id, for_update=True)
     seller = website.account.parent
     if actor.account.id == website.account_id:
-        raise PermissionDeniedError(f"{seller.name if seller else 'Your seller'} switches {to_unicode(website.domain)} "
-                                    "live: ask them once it is ready.")
+        domain = to_unicode(website.domain)
+        raise PermissionDeniedError(
+            say("%(seller)s switches %(domain)s live: ask them once it is ready.", seller=seller.name, domain=domain)
+            if seller else say("Your seller switches %(domain)s live: ask them once it is ready.", domain=domain))
     if website.status is not W.TRIAL:
-        raise ConflictError(f"{to_unicode(website.domain)} is {website.status}: only a site in trial can go live.")
+        raise ConflictError(say("%(domain)s is %(status)s: only a site in trial can go live.",
+                                domain=to_unicode(website.domain), status=status_said(website.status)))
     hosting = website.subscription
     if hosting.status is not S.ACTIVE:
-        plan = f"{hosting.product.name} {hosting.plan.name}"
+        plan = hosting.plan.title(answering())
         if hosting.status is S.TRIAL or on_free_trial(hosting):
-            raise ConflictError(
-                f"{to_unicode(website.domain)} is on a free trial of {plan}, not on a paying hosting plan: it can go live "
-                f"only once it is. When {website.account.name} has paid, move it to the right plan and end its trial, "
-                "then switch it live.")
-        raise ConflictError(f"{to_unicode(website.domain)}'s hosting ({plan}) is {hosting.status.replace('_', ' ')}: "
-                            "a site goes live only on a paying hosting plan that runs.")
+            raise ConflictError(say(
+                "%(domain)s is on a free trial of %(plan)s, not on a paying hosting plan: it can go live only once it "
+                "is. When %(account)s has paid, move it to the right plan and end its trial, then switch it live.",
+                domain=to_unicode(website.domain), plan=plan, account=website.account.name))
+        raise ConflictError(say("%(domain)s's hosting (%(plan)s) is %(status)s: a site goes live only on a paying "
+                                "hosting plan that runs.", domain=to_unicode(website.domain), plan=plan,
+                                status=status_said(hosting.status)))
     website.status = WEBSITE_STATES.check(website.status, W.LIVE)
     website.live_at = utcnow()
     website.next_reminder_at = None
@@ -193,8 +201,10 @@ def control_panel_link(session: Session, viewer: Account, website_id: int,
     website = get_website(session, viewer, website_id)
     username = website.subscription.provisioning_data.get("panel_username")
     if website.status is W.TERMINATED or username is None:
-        raise ConflictError(f"{to_unicode(website.domain)} has no control panel "
-                            f"{'any more' if website.status is W.TERMINATED else 'yet: its hosting is being set up'}.")
+        domain = to_unicode(website.domain)
+        if website.status is W.TERMINATED:
+            raise ConflictError(say("%(domain)s has no control panel any more.", domain=domain))
+        raise ConflictError(say("%(domain)s has no control panel yet: its hosting is being set up.", domain=domain))
     end_before_outside_call(session)
     return (panel or http_panel()).sso_link(username)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base
 from core.errors import ValidationError
+from core.languages import say
 from core.models._columns import created_at_column
 from core.models.accounts import Account
 from core.product_lifecycle import RetryableError
@@ -59,8 +60,8 @@ def prefix_problem(prefix: str) -> str | None:
     if PREFIX_PATTERN.match(prefix):
         return None
     if len(prefix) > MAX_PREFIX:
-        return f"Use at most {MAX_PREFIX} characters (this has {len(prefix)})."
-    return "Use only letters and digits: no spaces, hyphens, dots or accents."
+        return say("Use at most %(most)s characters (this has %(count)s).", most=MAX_PREFIX, count=len(prefix))
+    return say("Use only letters and digits: no spaces, hyphens, dots or accents.")
 
 
 def tenant_of(session: Session, account: Account) -> Tenant | None:
@@ -86,18 +87,22 @@ def reserve_tenant(session: Session, owner: Account, asked: str | None, at_micro
     held = tenant_of(session, owner)
     if held is not None:
         if asked and asked != held.domain_prefix:
-            raise ValidationError({FIELD: [f"{owner.name} already has its tenant, {held.domain}: leave this empty."]})
+            raise ValidationError({FIELD: [say("%(account)s already has its tenant, %(tenant)s: leave this empty.",
+                                               account=owner.name, tenant=held.domain)]})
         return held
     if not asked:
-        raise ValidationError({FIELD: [f"Choose the prefix of the new tenant's domain: <prefix>.{INITIAL_DOMAIN}."]})
-    taken = [f"{initial_domain(asked)} is taken: choose another prefix."]
+        raise ValidationError({FIELD: [say("Choose the prefix of the new tenant's domain: <prefix>.%(domain)s.",
+                                           domain=INITIAL_DOMAIN)]})
+    taken = [say("%(domain)s is taken: choose another prefix.", domain=initial_domain(asked))]
     if session.scalar(select(Tenant.id).where(Tenant.domain_prefix == asked)) is not None:
         raise ValidationError({FIELD: taken})
     if at_microsoft.get("domain") != initial_domain(asked):
-        raise ValidationError({FIELD: [f"Microsoft was not asked whether {initial_domain(asked)} is free: try again."]})
+        raise ValidationError({FIELD: [say("Microsoft was not asked whether %(domain)s is free: try again.",
+                                           domain=initial_domain(asked))]})
     if "unknown" in at_microsoft:
-        raise ValidationError({FIELD: [(f"Microsoft could not be asked whether {initial_domain(asked)} is free "
-                                        f"({at_microsoft['unknown']}). Try again in a minute.")]})
+        raise ValidationError({FIELD: [say("Microsoft could not be asked whether %(domain)s is free (%(error)s). "
+                                           "Try again in a minute.", domain=initial_domain(asked),
+                                           error=at_microsoft["unknown"])]})
     if not at_microsoft["available"]:
         raise ValidationError({FIELD: taken})
     tenant = Tenant(account_id=owner.id, domain_prefix=asked)

@@ -13,7 +13,10 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from babel.lists import format_list
+
 from core.errors import ConflictError, NotFoundError, ValidationError, VendorUnavailableError
+from core.languages import answering, say
 from core.product_lifecycle import RetryableError
 from core.product_users import IssuedPassword, ProductUser, Seats, ServiceRef, UserDirectory
 from plugin_kit.vendor_http import VendorError
@@ -129,16 +132,17 @@ def _at_microsoft() -> Iterator[Office365Client]:
     try:
         yield Office365Client(load_settings())
     except RetryableError as error:  # a retryable VendorError among them
-        raise VendorUnavailableError(f"Microsoft is not answering just now ({error}). Try again in a minute.") from None
+        raise VendorUnavailableError(say("Microsoft is not answering just now (%(error)s). Try again in a minute.",
+                                         error=error)) from None
     except VendorError as error:
-        raise ConflictError(f"Microsoft refused: {error.message}") from None
+        raise ConflictError(say("Microsoft refused: %(reason)s", reason=error.message)) from None
 
 
 def _tenant(service: ServiceRef) -> str:
     tenant = service.data.get("customer_id")
     if tenant is None:
-        raise ConflictError(f"{service.plan_name} is not set up at Microsoft yet: its users can be managed "
-                            "once it is active.")
+        raise ConflictError(say("%(plan)s is not set up at Microsoft yet: its users can be managed once it is active.",
+                                plan=service.plan_name))
     return tenant
 
 
@@ -157,7 +161,7 @@ def _directory_user(client: Office365Client, service: ServiceRef, user_id: str) 
         return client.user(_tenant(service), user_id)
     except VendorError as error:
         if error.status in (400, 404):
-            raise NotFoundError(f"No user {user_id}.") from None
+            raise NotFoundError(say("No user %(id)s.", id=user_id)) from None
         raise
 
 
@@ -170,8 +174,8 @@ def _seats(client: Office365Client, service: ServiceRef) -> Seats:
 def _require_free_seat(client: Office365Client, service: ServiceRef) -> None:
     seats = _seats(client, service)
     if seats.free == 0:
-        raise ConflictError(f"All {seats.bought} seats of {service.plan_name} are in use: remove a licence "
-                            "from someone, or buy more seats.")
+        raise ConflictError(say("All %(count)s seats of %(plan)s are in use: remove a licence from someone, "
+                                "or buy more seats.", count=seats.bought, plan=service.plan_name))
 
 
 def _licensed(client: Office365Client, service: ServiceRef, user_id: str) -> DirectoryUser:
@@ -180,7 +184,7 @@ def _licensed(client: Office365Client, service: ServiceRef, user_id: str) -> Dir
     except VendorError as error:  # the last seat went to someone else in the meantime
         if error.retryable:
             raise
-        raise ConflictError(f"Microsoft gave no licence: {error.message}") from None
+        raise ConflictError(say("Microsoft gave no licence: %(reason)s", reason=error.message)) from None
 
 
 def _checked_names(client: Office365Client, tenant: str, display_name: str,
@@ -189,19 +193,21 @@ def _checked_names(client: Office365Client, tenant: str, display_name: str,
     errors: dict[str, list[str]] = {}
     display_name = " ".join(display_name.split())
     if not display_name:
-        errors["display_name"] = ["Give the person's name."]
+        errors["display_name"] = [say("Give the person's name.")]
     elif len(display_name) > MAX_DISPLAY_NAME:
-        errors["display_name"] = [f"Use at most {MAX_DISPLAY_NAME} characters."]
+        errors["display_name"] = [say("Use at most %(most)s characters.", most=MAX_DISPLAY_NAME)]
     user_principal_name = user_principal_name.strip()
     local, at, domain = user_principal_name.rpartition("@")
     domains = client.domains(tenant)
     if not at or not local:
-        errors["user_principal_name"] = [f"Write it as name@domain, e.g. alex@{domains[0]}."]
+        errors["user_principal_name"] = [say("Write it as name@domain, e.g. alex@%(domain)s.", domain=domains[0])]
     elif len(local) > MAX_LOCAL_PART or not _LOCAL_PART.match(local):
-        errors["user_principal_name"] = [f"Before the @, use at most {MAX_LOCAL_PART} letters, digits and . - _ ' ! # ^ ~ "
-                                         "(no dot first, last or twice in a row)."]
+        errors["user_principal_name"] = [say("Before the @, use at most %(most)s letters, digits and . - _ ' ! # ^ ~ "
+                                             "(no dot first, last or twice in a row).", most=MAX_LOCAL_PART)]
     elif domain.lower() not in domains:
-        errors["user_principal_name"] = [f"{domain} is not a domain of this tenant: use {' or '.join(domains)}."]
+        errors["user_principal_name"] = [say("%(domain)s is not a domain of this tenant: use %(domains)s.",
+                                             domain=domain,
+                                             domains=format_list(domains, style="or", locale=answering()))]
     if errors:
         raise ValidationError(errors)
     return display_name, f"{local}@{domain.lower()}"

@@ -16,8 +16,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from cloud_backup.product import KEY
 from cloud_backup.settings import RETENTION_DAYS
 from core.clock import utcnow
+from core.code_words import status_said
 from core.db import Base, UTCDateTime
 from core.errors import ConflictError, NotFoundError, raise_field_errors
+from core.i18n import day_text
+from core.languages import answering, say
 from core.models._columns import created_at_column, enum_column
 from core.models.accounts import Account
 from core.models.subscriptions import Subscription, SubscriptionStatus
@@ -57,7 +60,7 @@ class Restore(Base):
 def _vault(session: Session, viewer: Account, subscription_id: int) -> Subscription:
     subscription = get_subscription(session, viewer, subscription_id)
     if subscription.product.key != KEY:
-        raise NotFoundError(f"No backup vault {subscription_id}.")
+        raise NotFoundError(say("No backup vault %(id)s.", id=subscription_id))
     return subscription
 
 
@@ -71,14 +74,16 @@ def request_restore(session: Session, *, actor: Actor, subscription_id: int, res
     today = utcnow().date()
     earliest = max(subscription.created_at.date(), today - timedelta(days=RETENTION_DAYS.read()))
     if restore_point is None:
-        errors["restore_point"] = ["Choose the day to restore."]
+        errors["restore_point"] = [say("Choose the day to restore.")]
     elif not (earliest <= restore_point <= today):
-        no_copy["restore_point"] = [f"Choose a day from {earliest:%d %B %Y} to today: the vault keeps no older copy."]
+        no_copy["restore_point"] = [say("Choose a day from %(day)s to today: the vault keeps no older copy.",
+                                        day=day_text(earliest, answering()))]
     if len(note) > MAX_NOTE:
-        errors["note"] = [f"Write at most {MAX_NOTE} characters."]
+        errors["note"] = [say("Write at most %(most)s characters.", most=MAX_NOTE)]
     raise_field_errors(errors, unknown=no_copy)
     if subscription.status is not SubscriptionStatus.ACTIVE:
-        raise ConflictError(f"The vault is {subscription.status.value}: it can be restored once active.")
+        raise ConflictError(say("The vault is %(status)s: it can be restored once active.",
+                                status=status_said(subscription.status)))
     restore = Restore(subscription=subscription, restore_point=restore_point, note=note.strip(),
                       requested_by_id=actor.user.id)
     session.add(restore)
@@ -111,7 +116,7 @@ def complete_restore(session: Session, *, actor: Actor, restore_id: int) -> Rest
     actor.require(Permission.MANAGE_SUBSCRIPTIONS)
     restore = session.scalar(_visible_to(actor.account).where(Restore.id == restore_id))
     if restore is None or restore.subscription.owner_id == actor.account.id:
-        raise NotFoundError(f"No restore {restore_id}.")
+        raise NotFoundError(say("No restore %(id)s.", id=restore_id))
     if restore.status is RestoreStatus.DONE:
         return restore
     restore.status, restore.done_at = RestoreStatus.DONE, utcnow()

@@ -13,3 +13,12 @@ def test_a_french_customer_reads_its_account_page_in_french(db, shops, account, 
     assert "Enregistrements à publier" in page and "0 domaines supplémentaires libres sur 0." in page
     assert "Filtrage du spam et des virus Toujours actif" in page
     assert "Records to publish" not in page and "Always on" not in page
+
+
+def test_its_services_refuse_in_french_to_a_french_customer(db, shops, account, client, shop_sign_in, shop_post):
+    subscription = account("maple", "maple-bakery.example", 2, "filtering")
+    shop_sign_in("owner@maple.example")
+    refused = shop_post(f"/email-security/{subscription.id}/domains/maple-bakery.example/remove", headers=FRENCH)
+    assert refused.status_code == 409
+    assert ("maple-bakery.example est le domaine principal du compte : il ne part qu'à la résiliation du compte."
+            in text_of(refused))

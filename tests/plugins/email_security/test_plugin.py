@@ -105,12 +105,12 @@ def test_the_plugin_needs_nothing_outside_its_own_folder_but_its_lines_in_pyproj
 
 
 def _texts_used() -> set[str]:
-    """Every literal text the plugin's pages and their Python write with ``t("...")``, and the texts
+    """Every literal text the plugin's pages and their Python write with ``t("...")`` or ``said("...")``, and the texts
     they translate from variables (a DNS check's reasons, what a page says instead of the service's data)."""
     used: set[str] = set()
     for path in PLUGIN.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "said") and node.args
                     and isinstance(node.args[0], ast.Constant)):
                 used.add(node.args[0].value)
     environment = jinja2.Environment()

@@ -74,6 +74,10 @@ def test_a_reseller_creates_a_site_and_is_told_why_it_cannot_go_live_yet(client,
     live = post(f"/bss/websites/{website_id}/live")
     assert live.status_code == 409
     assert "not on a paying hosting plan" in text_of(live)
+    in_french = post(f"/bss/websites/{website_id}/live", headers=FRENCH)
+    assert in_french.status_code == 409
+    assert ("Le site www.harbour-dental.com est en essai gratuit sur l'offre Hébergement web Starter, pas sur une offre "
+            "d'hébergement payante") in text_of(in_french)
     assert "www.harbour-dental.com Harbour Dental Web hosting Starter (Trial)" in text_of(client.get("/bss/websites"))
     assert "Web hosting Starter (Trial: a free trial, nothing paid yet)" in text_of(client.get(f"/bss/websites/{website_id}"))
     assert "Hébergement web Starter (Essai)" in text_of(client.get("/bss/websites", headers=FRENCH))
