@@ -11,6 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime
+from core.languages import answering
 from core.models._columns import created_at_column, enum_column, updated_at_column
 from core.money import Money
 
@@ -46,6 +47,11 @@ class Product(Base):
 
     def name_in(self, locale: str) -> str:
         return self.translations.get(locale, {}).get("name") or self.name
+
+    @property
+    def said_name(self) -> str:
+        """Its name in the language of the person being answered (``core.languages.say``): what a refusal calls it."""
+        return self.name_in(answering())
 
     def description_in(self, locale: str) -> str:
         return self.translations.get(locale, {}).get("description") or self.description
@@ -96,6 +102,11 @@ class Plan(Base):
     def name_in(self, locale: str) -> str:
         """Its own name (``Starter yearly``) in ``locale`` when it has one there."""
         return self.translations.get(locale, {}).get("name") or self.name
+
+    @property
+    def said_title(self) -> str:
+        """Its title in the language of the person being answered (``core.languages.say``): what a refusal calls it."""
+        return self.title(answering())
 
     @property
     def cost_price(self) -> Money | None:

@@ -121,5 +121,5 @@ def declared_type(product: Product) -> ProductType:
     """The product type behind ``product``; a product no installed plugin declares cannot be served."""
     found = product_types().get(product.key)
     if found is None:
-        raise ConflictError(say("%(product)s is no longer supplied by any installed plugin.", product=product.name))
+        raise ConflictError(say("%(product)s is no longer supplied by any installed plugin.", product=product.said_name))
     return found[1]

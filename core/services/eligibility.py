@@ -23,7 +23,7 @@ def purchase_blockers(session: Session, buyer: Account, plans: Iterable[Plan]) -
     for plan in plans:
         found = declared.get(plan.product.key)
         if found is None:
-            blockers[plan.id] = [say("%(product)s is no longer supplied by any plugin.", product=plan.product.name)]
+            blockers[plan.id] = [say("%(product)s is no longer supplied by any plugin.", product=plan.product.said_name)]
             continue
         product_type = found[1]
         context = PurchaseContext(buyer=buyer, distributor=distributor, plan=product_type.plan(plan.code))  # type: ignore[arg-type]

@@ -208,7 +208,7 @@ def start_trial(
     priced = _priced_lines(session, owner, paying, [line_request], answers, errors) if paying else []
     if not errors and priced[0].kind is not OrderLineKind.NEW:
         errors["plan_id"] = [say("%(account)s has %(product)s already: a trial is for a first subscription.",
-                                 account=owner.name, product=priced[0].plan.product.name)]
+                                 account=owner.name, product=priced[0].plan.product.said_name)]
     if errors:
         raise ValidationError({name.removeprefix("lines.0."): messages for name, messages in errors.items()})
     line = priced[0]
@@ -328,8 +328,8 @@ def _priced_lines(
             continue
         price = resolve_prices(session, payer, [plan], max(line.quantity, 1)).get(plan.id)
         if price is None:
-            errors[f"{at}.plan_id"] = [say("%(product)s %(plan)s is not for sale to %(payer)s.", product=plan.product.name,
-                                           plan=plan.name, payer=payer.name)]
+            errors[f"{at}.plan_id"] = [say("%(plan)s is not for sale to %(payer)s.", plan=plan.said_title,
+                                           payer=payer.name)]
             continue
         product_type = declared[plan.product.key][1]
         if product_type.fixed_quantity and line.quantity != 1:
@@ -350,7 +350,7 @@ def _priced_lines(
             subscription = live.get(plan.product_id)
             if plan.product_id in singletons_ordered:
                 errors[f"{at}.plan_id"] = [say("%(account)s can have one %(product)s: order one plan of it.",
-                                               account=owner.name, product=plan.product.name)]
+                                               account=owner.name, product=plan.product.said_name)]
                 continue
             singletons_ordered.add(plan.product_id)
             if subscription is not None:
@@ -378,15 +378,14 @@ def _live_subscriptions(session: Session, owner: Account, product_ids: set[int])
 
 def _change_problem(session: Session, subscription: Subscription, plan: Plan, owner: Account) -> str | None:
     if subscription.plan_id == plan.id:
-        return say("%(account)s already has %(product)s %(plan)s.", account=owner.name, product=plan.product.name,
-                   plan=plan.name)
+        return say("%(account)s already has %(plan)s.", account=owner.name, plan=plan.said_title)
     busy = session.scalar(select(ProvisioningRequest.id).where(
         ProvisioningRequest.subscription_id == subscription.id,
         ProvisioningRequest.status.in_(OPEN_REQUEST_STATUSES),
     ))
     if busy is not None:
         return say("%(account)s's %(product)s is being changed already; order again once that is done.",
-                   account=owner.name, product=plan.product.name)
+                   account=owner.name, product=plan.product.said_name)
     return None
 
 

@@ -214,7 +214,7 @@ def set_price(
     errors: dict[str, list[str]] = {}
     off_sale: dict[str, list[str]] = {}
     if plan.id not in {p.id for p in purchasable_plans(session, price_list.seller)}:
-        off_sale["plan_id"] = [say("%(plan)s is not on sale in %(seller)s's catalog.", plan=plan.name,
+        off_sale["plan_id"] = [say("%(plan)s is not on sale in %(seller)s's catalog.", plan=plan.said_title,
                                     seller=price_list.seller.name)]
     amount = to_decimal(unit_price, "unit_price")
     fee = to_decimal(setup_fee, "setup_fee") if setup_fee is not None else None
@@ -259,7 +259,7 @@ def remove_price(session: Session, *, price_list: PriceList, plan: Plan, by: Use
         select(PriceEntry).where(PriceEntry.price_list_id == price_list.id, PriceEntry.plan_id == plan.id)
     )
     if entry is None:
-        raise NotFoundError(say("%(plan)s has no price in %(list)s.", plan=plan.name, list=price_list.name))
+        raise NotFoundError(say("%(plan)s has no price in %(list)s.", plan=plan.said_title, list=price_list.name))
     session.delete(entry)  # with its volume tiers
     record_event(session, account=price_list.seller, by=by, action="price.removed", target=price_list,
                  changes={"plan": plan.title()})

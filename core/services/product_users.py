@@ -45,7 +45,7 @@ def managed_users(session: Session, actor: Actor, subscription_id: int) -> Manag
     subscription = get_subscription(session, actor.account, subscription_id)
     directory = declared_type(subscription.product).user_directory()
     if directory is None:
-        raise NotFoundError(say("%(product)s has no users to manage.", product=subscription.product.name))
+        raise NotFoundError(say("%(product)s has no users to manage.", product=subscription.product.said_name))
     service = ServiceRef(subscription_id=subscription.id, plan_code=subscription.plan.code,
                          plan_name=subscription.plan.name, data=dict(subscription.provisioning_data))
     end_before_outside_call(session)

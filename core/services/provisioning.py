@@ -138,8 +138,8 @@ def _new_request(session: Session, subscription: Subscription, action: Lifecycle
                  order_line: OrderLine | None = None) -> ProvisioningRequest:
     if subscription.id is not None and (busy := open_request(session, subscription)) is not None:
         raise ConflictError(
-            say("%(product)s %(plan)s is busy with a %(action)s request (%(status)s); try again once it is over.",
-                product=subscription.product.name, plan=subscription.plan.name, action=action_said(busy.action),
+            say("%(plan)s is busy with a %(action)s request (%(status)s); try again once it is over.",
+                plan=subscription.plan.said_title, action=action_said(busy.action),
                 status=status_said(busy.status))
         )
     now = utcnow()

@@ -38,7 +38,7 @@ from core.services.orders import MAX_QUANTITY
 from core.services.pricing import resolve_prices
 from core.services.provisioning import request_after_approval, request_provisioning
 from core.services.subscription_changes import change_plan, term_started_at
-from core.wording import Wording
+from core.wording import Wording, in_each_language
 
 S = SubscriptionStatus
 #: The step a renewal its owner asked for waits on when another account (its reseller) pays for it.
@@ -228,7 +228,7 @@ def _running(subscription: Subscription) -> SubscriptionStatus:
 def _seller_side(actor: Actor, subscription: Subscription, refusal: str) -> None:
     """``refusal`` (a message marked with ``_``, its product in ``%(product)s``) when the actor is its owner."""
     if actor.account.id == subscription.owner_id:
-        raise PermissionDeniedError(say(refusal, product=subscription.product.name))
+        raise PermissionDeniedError(say(refusal, product=subscription.product.said_name))
 
 
 def _not_busy(now: _Now) -> None:
@@ -263,7 +263,7 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
     if plan_id is not None:
         found = session.get(Plan, plan_id)
         if found is None or found.product_id != subscription.product_id or found.retired_at is not None:
-            errors["plan_id"] = [say("Choose another plan of %(product)s.", product=subscription.product.name)]
+            errors["plan_id"] = [say("Choose another plan of %(product)s.", product=subscription.product.said_name)]
         else:
             plan = found
     new_quantity = subscription.quantity if quantity is None else quantity
@@ -271,7 +271,7 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
         errors["quantity"] = [say("Choose between 1 and %(most)s units.", most=MAX_QUANTITY)]
     elif new_quantity != subscription.quantity and declared_type(subscription.product).fixed_quantity:
         errors["quantity"] = [say("A subscription to %(product)s is one %(unit)s: its quantity does not change.",
-                                  product=subscription.product.name,
+                                  product=subscription.product.said_name,
                                   unit=unit_word(declared_type(subscription.product), answering()))]
     if not errors and plan.id == subscription.plan_id and new_quantity == subscription.quantity:
         if subscription.has_scheduled_change:
@@ -281,7 +281,8 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
     if not errors:
         price = resolve_prices(session, subscription.payer, [plan], new_quantity).get(plan.id)
         if price is None:
-            errors["plan_id"] = [say("%(plan)s is not for sale to %(account)s.", plan=plan.name, account=subscription.payer.name)]
+            errors["plan_id"] = [say("%(plan)s is not for sale to %(account)s.", plan=plan.said_title,
+                                                account=subscription.payer.name)]
         elif blockers := purchase_blockers(session, subscription.owner, [plan])[plan.id]:
             errors["plan_id"] = blockers
     if errors:
@@ -376,11 +377,12 @@ def _fall_back(session: Session, actor: Actor, subscription: Subscription, plan:
     """Cancel a plan of a product with a free tier: back to that tier, now or at the end of the term."""
     price = resolve_prices(session, subscription.payer, [plan], subscription.quantity).get(plan.id)
     if price is None:
-        raise ConflictError(say("%(plan)s is not for sale to %(account)s: cancel it with its seller.", plan=plan.name,
+        raise ConflictError(say("%(plan)s is not for sale to %(account)s: cancel it with its seller.", plan=plan.said_title,
                                 account=subscription.payer.name))
     asked = {"plan": [subscription.plan.name, plan.name]}
+    back_to = Wording(_("cancelled: back to %(plan)s"), {"plan": in_each_language(plan.name_in)})
     change_plan(session, subscription, plan=plan, quantity=subscription.quantity, unit_price=price.unit_price,
-                by=actor.user, timing=timing, reason=note or Wording(_("cancelled: back to %(plan)s"), {"plan": plan.name}))
+                by=actor.user, timing=timing, reason=note or back_to)
     return asked
 
 

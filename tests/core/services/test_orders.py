@@ -184,7 +184,7 @@ def test_an_order_waiting_for_payment_can_be_cancelled_and_then_never_confirmed(
         confirm_payment(db, actor=actor_for("bright"), order_id=order.id, method="card", reference="r", amount="14.38")
 
 
-def test_a_one_per_account_product_is_changed_rather_than_bought_twice(db, demo, plans, actor_for):
+def test_a_one_per_account_product_is_changed_rather_than_bought_twice(app, db, demo, plans, actor_for):
     northwind, bright = actor_for("northwind"), demo["bright"]
     first = place_order(db, actor=northwind, owner_id=bright.id, lines=[LineRequest(plans["reseller-plan/basic"].id)],
                         payment_method="on_account")
@@ -204,6 +204,10 @@ def test_a_one_per_account_product_is_changed_rather_than_bought_twice(db, demo,
         place_order(db, actor=northwind, owner_id=bright.id, lines=[LineRequest(plans["reseller-plan/standard"].id)],
                     payment_method="on_account")
     assert error.value.fields["lines.0.plan_id"] == ["Bright IT already has Reseller plan Standard."]
+    with app.test_request_context(headers={"Accept-Language": "fr"}), pytest.raises(ValidationError) as in_french:
+        place_order(db, actor=northwind, owner_id=bright.id, lines=[LineRequest(plans["reseller-plan/standard"].id)],
+                    payment_method="on_account")
+    assert in_french.value.fields["lines.0.plan_id"] == ["Bright IT a déjà Forfait revendeur Standard."]
 
 
 def test_the_order_received_email_goes_out_in_the_resellers_name(db, demo, fake_catalog, actor_for):
