@@ -40,12 +40,12 @@ ACCOUNT_KINDS = {"distributor": _("Distributor"), "reseller": _("Reseller"), "cu
 
 def status_message(status: object) -> tuple[str | None, str]:
     """The message that words ``status`` (an enum's member, or its code) and the context to read it in (``None``:
-    none): an order's ``cancelled`` is read in ``OrderStatus``."""
+    none): an order's ``cancelled`` is read in ``OrderStatus``; a code no table words is its words, as they are."""
     code = str(status)
     context = type(status).__name__
     if (context, code) in STATUSES_OF:
         return context, STATUSES_OF[context, code]
-    return None, STATUSES[code]
+    return None, STATUSES.get(code) or code.replace("_", " ").capitalize()
 
 
 def status_said(status: object) -> str:

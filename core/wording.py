@@ -68,6 +68,17 @@ def said_columns(said: Wording | str, column: str = "description", size: int = 3
     return {column: said.english[:size], "wording": said.stored()}
 
 
+def stored_said(said: Wording | str | None) -> dict[str, Any] | str | None:
+    """What ``said`` keeps in a JSON document (a provisioning request's payload): its wording, or the text a person
+    typed as it is; ``said_from_stored`` reads it back."""
+    return said.stored() if isinstance(said, Wording) else said
+
+
+def said_from_stored(kept: Any) -> Wording | str | None:
+    """What ``stored_said`` kept: a wording again, or the text a person typed."""
+    return Wording.from_stored(kept) if isinstance(kept, dict) else kept
+
+
 def worded_in(text: str, stored: Mapping[str, Any] | None, locale: str) -> str:
     """A record's sentence for a reader of ``locale``: its wording in that language, or ``text`` as typed when it has
     none (written by a person, or before the platform kept wordings)."""

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext, pgettext
 
-from core.code_words import ACCOUNT_KINDS, LIFECYCLE_ACTIONS, STATUSES, status_message
+from core.code_words import ACCOUNT_KINDS, LIFECYCLE_ACTIONS, status_message
 from core.languages import _
 from web.formatting import words
 
@@ -31,8 +31,6 @@ BILLING_PERIODS = {"monthly": _("Monthly"), "yearly": _("Yearly"), "one_off": _(
 def status_word(value: object) -> str:
     """A status in words: ``waiting_on_upstream`` is "Waiting on upstream"; an order's ``cancelled`` is « Annulée »
     where a subscription's is « Résilié » (``core.code_words.status_message``)."""
-    if str(value) not in STATUSES:
-        return _word(STATUSES, value)
     context, message = status_message(value)
     return pgettext(context, message) if context else gettext(message)
 

@@ -30,7 +30,7 @@ from core.services.notifications import (
 )
 from core.services.order_status import refresh_order_status
 from core.services.storefronts import sync_storefront
-from core.wording import Wording, said_columns
+from core.wording import Wording, said_columns, said_from_stored
 
 S = SubscriptionStatus
 #: The actions that change what TMF637 shows of a product without changing its status: its plan, quantity or price,
@@ -199,8 +199,7 @@ def _change(session: Session, subscription: Subscription, payload: dict[str, Any
         subscription.unit_amount = unit_amount
     if payload.get("scheduled"):
         subscription.scheduled_plan, subscription.scheduled_quantity = None, None
-    asked = payload.get("reason")
-    reason = (Wording.from_stored(asked) if isinstance(asked, dict) else asked
+    reason = (said_from_stored(payload.get("reason"))
               or (Wording(_("the change scheduled for the end of the term")) if payload.get("scheduled") else ""))
     record_change(session, subscription, action="changed", by=by, changes=changes, reason=reason)
     charge_change(session, subscription, before=before, at=now, event=event)

@@ -21,7 +21,7 @@ from core.products import PlanChange, Timing
 from core.services.catalog import declared_type
 from core.services.lifecycle import record_change
 from core.services.provisioning import request_provisioning
-from core.wording import Wording
+from core.wording import Wording, stored_said
 
 
 def start_subscription(session: Session, line: OrderLine, *, by: User | None) -> Subscription:
@@ -122,7 +122,7 @@ def change_plan(
                       reason=_at_end_of_term(reason or Wording(_("takes effect")), when))
         return None
     payload = {"plan_id": plan.id, "quantity": quantity, "unit_amount": format(unit_price.amount, "f"),
-               "reason": reason.stored() if isinstance(reason, Wording) else reason, "scheduled": scheduled}
+               "reason": stored_said(reason), "scheduled": scheduled}
     return request_provisioning(session, subscription, LifecycleAction.CHANGE, payload=payload, by=by,
                                 order_line=order_line)
 

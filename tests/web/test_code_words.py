@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
+from core.code_words import status_said
 from core.models.accounts import AccountKind
 from core.models.catalog import BillingPeriod
 from core.models.charges import ChargeKind
@@ -40,4 +41,5 @@ def test_each_kind_of_code_is_worded_in_the_requests_language(locale, written):
 
 def test_a_code_without_words_is_shown_as_its_words_capitalized_except_in_a_sentence():
     assert status_word("sent_back") == "Sent back" and permission_word("audit-log") == "Audit log"
+    assert status_said("sent_back") == "sent back"  # what a refusal says of a status of a plugin's own
     assert lifecycle_word("hand_over") == "hand over"  # it sits in a sentence: "the hand over failed"
