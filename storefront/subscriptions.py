@@ -180,7 +180,7 @@ def _page(subscription: Subscription, *, errors: Mapping[str, list[str]] | None 
         plan_options=_plan_options(subscription, show_price) if "change" in actions else [],
         fallback=fallback,
         links=subscription_links(current_app, subscription),
-        history=_history(history_of(db.session, subscription, account), subscription.currency),
+        history=_history(history_of(db.session, subscription, account), subscription),
         max_quantity=MAX_QUANTITY,
         errors=errors or {},
         form=form or {},
@@ -247,7 +247,7 @@ def _outcome(action: str, subscription: Subscription) -> str:
     return _("Your subscription is no longer cancelled: it keeps running.")
 
 
-def _history(entries: list[HistoryEntry], currency: str) -> list[HistoryLine]:
+def _history(entries: list[HistoryEntry], subscription: Subscription) -> list[HistoryLine]:
     """The history newest first, in words: who did what, what it changed and why."""
     shop_name = current_storefront().shop_name
     lines = []
@@ -260,7 +260,8 @@ def _history(entries: list[HistoryEntry], currency: str) -> list[HistoryLine]:
             when=moment(entry.created_at),
             what=str(what),
             who=who,
-            changes=[(in_words(field, _FIELDS), changed_value(field, before, currency), changed_value(field, after, currency))
+            changes=[(in_words(field, _FIELDS), changed_value(field, before, subscription),
+                      changed_value(field, after, subscription))
                      for field, (before, after) in entry.changes.items()],
             reason=worded(entry.reason, entry.wording),
         ))

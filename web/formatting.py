@@ -28,6 +28,7 @@ from jinja2.runtime import Context
 from core.i18n import Translator, day_text, money_text, quantity_text, unit_word
 from core.languages import DEFAULT_LOCALE, translations
 from core.models.catalog import BillingPeriod, Plan, Product
+from core.models.subscriptions import Subscription
 from core.money import Money, decimal_text, number_text, typed_text
 from core.permissions import PaymentMethod
 from core.plugins import product_types
@@ -135,12 +136,16 @@ def param_label(key: str, plan: Plan) -> str:
     return labels.get(key) or words(key).capitalize()
 
 
-def changed_value(field: str, value: Any, currency: str) -> str:
-    """One side of a change in a subscription's history: a price as money, a date as a day, nothing as a dash."""
+def changed_value(field: str, value: Any, of: Subscription) -> str:
+    """One side of a change in ``of``'s history: a price as money, a date as a day, a plan by its own name in the
+    request's language (the history keeps the English one), nothing as a dash."""
     if value is None:
         return "—"
     if field in PRICE_CHANGES:
-        return money(Money(value, currency))
+        return money(Money(value, of.currency))
+    if field == "plan":
+        plan = next((plan for plan in of.product.plans if plan.name == value), None)
+        return plan.name_in(current_locale()) if plan is not None else str(value)
     if isinstance(value, str) and field.endswith(("_at", "_end", "_start")):
         return day(datetime.fromisoformat(value))
     return str(value)

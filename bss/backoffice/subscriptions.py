@@ -132,10 +132,11 @@ def _what(entry: HistoryEntry) -> str:
     return in_words(entry.action, EVENTS)
 
 
-def _changes(entry: HistoryEntry, currency: str) -> list[Change]:
+def _changes(entry: HistoryEntry, subscription: Subscription) -> list[Change]:
     """What else the event changed (prices are already left out for those who may not see them)."""
     return [
-        Change(in_words(field, FIELDS), changed_value(field, before, currency), changed_value(field, after, currency))
+        Change(in_words(field, FIELDS), changed_value(field, before, subscription),
+               changed_value(field, after, subscription))
         for field, (before, after) in entry.changes.items()
     ]
 
@@ -150,7 +151,7 @@ def _subscription_page(subscription: Subscription, errors: dict[str, list[str]] 
         subscription=subscription,
         show_price=show_price,
         under_way=next((asked for asked in requests if asked.is_open), None),
-        history=[(entry, _what(entry), _changes(entry, subscription.currency))
+        history=[(entry, _what(entry), _changes(entry, subscription))
                  for entry in reversed(history_of(db.session, subscription, acting_account()))],
         requests=requests,
         actions=actions,

@@ -9,8 +9,9 @@ import pytest
 from flask_babel import force_locale
 
 from core.models.catalog import Product
+from core.models.subscriptions import Subscription
 from core.money import Money
-from web.formatting import day, moment, money, per_unit, units
+from web.formatting import changed_value, day, moment, money, per_unit, units
 
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -47,3 +48,13 @@ def test_a_products_units_are_counted_in_its_plugins_words_whatever_names_the_pr
     assert (units(1, seats), units(1000, seats), per_unit(seats)) == ("1 seat", "1,000 seats", "per seat")
     gone = Product(key="gone", plugin="gone", name="Gone", description="", unit="gizmo", translations={})
     assert units(2, gone) == "2 × gizmo" and per_unit(gone) == "per gizmo"  # its plugin is uninstalled: no words left
+
+
+def test_a_plan_in_a_subscriptions_history_is_named_in_the_request_s_language(db, plans):
+    yearly = plans["web-hosting/starter-yearly"]
+    hosting = Subscription(product=yearly.product, plan=yearly, currency="EUR")
+    with force_locale("fr"):
+        assert changed_value("plan", yearly.name, hosting) == "Starter annuel"
+        assert changed_value("plan", "A plan since renamed", hosting) == "A plan since renamed"
+    assert changed_value("plan", yearly.name, hosting) == "Starter yearly"
+    assert changed_value("unit_price", "4.99", hosting) == "€4.99"
