@@ -261,7 +261,7 @@ def test_a_plan_not_on_sale_cannot_be_priced(client, db, demo, login_as, post, p
     login_as("owner@bright.example")
     before = _prices_of(db, bright_list)
     response = post(f"/bss/prices/{bright_list.id}/prices", {"plan_id": plans["web-hosting/pro"].id, "unit_price": "5"})
-    assert response.status_code == 422 and "Plan: Pro is not on sale" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Plan: Web hosting Pro is not on sale" in response.get_data(as_text=True)
     assert _prices_of(db, bright_list) == before
 
 
