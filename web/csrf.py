@@ -24,13 +24,15 @@ def csrf_token() -> str:
     """Return this session's token, creating it on first use (templates call it in forms)."""
     token = session.get(SESSION_KEY)
     if not token:
-        token = session[SESSION_KEY] = secrets.token_urlsafe(32)
+        token = rotate_csrf_token()
     return token
 
 
-def rotate_csrf_token() -> None:
-    """Forget the token: a new one is made at sign-in, so a planted one never survives it."""
-    session.pop(SESSION_KEY, None)
+def rotate_csrf_token() -> str:
+    """Give the session a new token, at sign-in and sign-out, so that a planted one never survives them; made in
+    the response that signs in, the session cookie it sets stays as it is on the pages after it."""
+    token = session[SESSION_KEY] = secrets.token_urlsafe(32)
+    return token
 
 
 def init_csrf(app: Flask) -> None:

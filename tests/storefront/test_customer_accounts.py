@@ -153,3 +153,11 @@ def test_a_paused_login_is_lifted_from_the_link_the_shop_emails(client, db, shop
     lifted = shop_post(link, {})
     assert lifted.status_code == 302
     assert shop_post("/sign-in", {"email": "owner@harbour.example", "password": "cascade-demo"}).status_code == 302
+
+
+def test_after_signing_in_the_pages_leave_the_session_cookie_as_it_is(client, shops, shop_sign_in):
+    """The sign-in's answer sets the session with its new form token: a page's forms then re-sign nothing."""
+    assert "Set-Cookie" in shop_sign_in().headers
+    for path in ("/products", "/account", "/products"):
+        page = client.get(path, base_url=BRIGHT)
+        assert page.status_code == 200 and "Set-Cookie" not in page.headers, path
