@@ -282,7 +282,7 @@ def _change(session: Session, actor: Actor, subscription: Subscription, *,
         price = resolve_prices(session, subscription.payer, [plan], new_quantity).get(plan.id)
         if price is None:
             errors["plan_id"] = [say("%(plan)s is not for sale to %(account)s.", plan=plan.said_title,
-                                                account=subscription.payer.name)]
+                                     account=subscription.payer.name)]
         elif blockers := purchase_blockers(session, subscription.owner, [plan])[plan.id]:
             errors["plan_id"] = blockers
     if errors:

@@ -385,8 +385,8 @@ def acceptance_words(account: Account, to_seller: Account) -> Wording:
 
 
 def _signed_words(words: str, wording: dict[str, Any] | None) -> str:
-    """The words a signer gives, in the language it reads them in (``answering``): those it was shown. A transfer
-    started before the platform kept wordings asks its English words."""
+    """Words a transfer asks, in the language of the person reading or signing them (``answering``): a signer gives
+    the words it was shown. A transfer started before the platform kept wordings asks its English words."""
     return worded_in(words, wording, answering())
 
 
