@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext, lazy_gettext
 
 from core.i18n import day_text
+from core.languages import DEFAULT_LOCALE, LOCALES
 from core.plugins import pm
 from web.code_words import priority_word, status_word
 from web.formatting import current_locale, moment, payment_method_word, plain, words
@@ -263,8 +264,8 @@ def field_name(field: str) -> str:
 
 
 def value_of(value: Any) -> str:
-    """A recorded value in words: nothing as a dash, yes or no, days and moments as the reader writes them, lists
-    and mappings spelt out."""
+    """A recorded value in words: nothing as a dash, yes or no, days and moments as the reader writes them, a name
+    kept in each language in the reader's, lists and mappings spelt out."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
@@ -277,6 +278,8 @@ def value_of(value: Any) -> str:
         return day_text(value, current_locale())
     if isinstance(value, Decimal):
         return plain(value)
+    if isinstance(value, dict) and DEFAULT_LOCALE in value and set(value) <= set(LOCALES):
+        return value.get(current_locale()) or value[DEFAULT_LOCALE]  # a name in each language (in_each_language)
     if isinstance(value, dict):
         return "; ".join(f"{field_name(key)}: {value_of(item)}" for key, item in value.items())
     if isinstance(value, list):

@@ -26,6 +26,7 @@ from core.services.audit import record_event
 from core.services.event_hubs import publish_to_buyers
 from core.services.people import require_permission
 from core.services.pricing import audience_key, purchasable_plans, seller_costs
+from core.wording import in_each_language
 
 #: Which accounts a seller's lists of each kind are for.
 _BUYER_KINDS = {PriceListKind.WHOLESALE: AccountKind.RESELLER, PriceListKind.RETAIL: AccountKind.CUSTOMER}
@@ -81,7 +82,7 @@ def set_product_offered(
     else:
         return
     record_event(session, account=distributor, by=by, action="catalog.product_offered" if offered
-                 else "catalog.product_withdrawn", target=product, changes={"product": product.name})
+                 else "catalog.product_withdrawn", target=product, changes={"product": in_each_language(product.name_in)})
     hidden = set(session.scalars(select(HiddenPlan.plan_id).where(HiddenPlan.distributor_id == distributor.id)))
     plans = [plan for plan in product.plans if plan.retired_at is None and plan.id not in hidden]
     publish_to_buyers(session, distributor, "ProductOfferingCreateEvent" if offered else "ProductOfferingDeleteEvent",
@@ -102,7 +103,7 @@ def set_plan_hidden(session: Session, *, distributor: Account, plan: Plan, hidde
     else:
         return
     record_event(session, account=distributor, by=by, action="catalog.plan_hidden" if hidden
-                 else "catalog.plan_shown", target=plan, changes={"plan": plan.title()})
+                 else "catalog.plan_shown", target=plan, changes={"plan": in_each_language(plan.title)})
     publish_to_buyers(session, distributor, "ProductOfferingStateChangeEvent",
                       [_offering(distributor, plan, on_sale=not hidden)])
 
@@ -245,7 +246,7 @@ def set_price(
     entry.unit_price, entry.setup_fee = amount, fee
     entry.volume_tiers.extend(VolumeTier(min_quantity=quantity, unit_price=price) for quantity, price in tiers)
     record_event(session, account=price_list.seller, by=by, action="price.set", target=price_list,
-                 changes={"plan": plan.title(), "before": before, "unit_price": str(amount),
+                 changes={"plan": in_each_language(plan.title), "before": before, "unit_price": str(amount),
                           "setup_fee": str(fee) if fee is not None else None,
                           "volume_tiers": [[q, str(p)] for q, p in tiers]})
     _prices_changed(session, price_list, [plan], setup_fee=had_fee or fee is not None)
@@ -262,7 +263,7 @@ def remove_price(session: Session, *, price_list: PriceList, plan: Plan, by: Use
         raise NotFoundError(say("%(plan)s has no price in %(list)s.", plan=plan.said_title, list=price_list.name))
     session.delete(entry)  # with its volume tiers
     record_event(session, account=price_list.seller, by=by, action="price.removed", target=price_list,
-                 changes={"plan": plan.title()})
+                 changes={"plan": in_each_language(plan.title)})
     _prices_changed(session, price_list, [plan], setup_fee=entry.setup_fee is not None)
 
 

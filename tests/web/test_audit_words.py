@@ -153,3 +153,15 @@ def test_a_status_or_priority_changed_reads_in_the_words_of_the_pages(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert change_of("status", ["active", "suspended"]) == ("Status", "Active", "Suspended")
         assert change_of("status", ["active", "some_new_state"]) == ("Status", "Active", "Some new state")
+
+
+def test_a_plan_kept_by_its_name_in_each_language_reads_in_the_readers(app):
+    harbour = Account(name="Harbour Dental")
+    names = {"en": "Web hosting Starter yearly", "fr": "Hébergement web Starter annuel"}
+    price_set = AuditEvent(action="price.set", target_id=3, account=harbour, changes={"plan": names, "unit_price": "5"})
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert "Hébergement web Starter annuel" in sentence(price_set, audit_actions())
+        assert change_of("plan", names)[1:] == ("Hébergement web Starter annuel", None)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert "Web hosting Starter yearly" in sentence(price_set, audit_actions())
+        assert change_of("plan", "Starter")[1] == "Starter"  # an event recorded before: its English name as it was
