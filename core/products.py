@@ -242,6 +242,9 @@ class ProductType:
     #: What one unit and several are called, in each language (``Unit``). Without them, a product
     #: type with a ``unit`` of its own is counted as ``3 × widget``; with neither, in ``UNITS``.
     unit_words: Unit | None = None
+    #: What its plans' features are called, by feature key, in each language (``{"storage_gb": {"en": "Storage GB",
+    #: "fr": "Stockage (Go)"}}``); a feature without words is shown as its key in words ("Storage GB").
+    feature_words: Mapping[str, Text] = MappingProxyType({})
     plans: tuple[PlanSpec, ...] = ()
     #: Checked before an order is accepted, in this order; every unmet one is reported.
     prerequisites: tuple[Prerequisite, ...] = ()
@@ -267,7 +270,7 @@ class ProductType:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _check_key("product type key", cls.key)
-        _check_translated(f"product type {cls.key!r}", cls.name, cls.description)
+        _check_translated(f"product type {cls.key!r}", cls.name, cls.description, *cls.feature_words.values())
         if cls.unit_words is None and cls.unit == ProductType.unit:
             cls.unit_words = UNITS
         codes = [plan.code for plan in cls.plans]

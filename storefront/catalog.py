@@ -14,13 +14,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, g
+from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
 
 from core.models.accounts import Account
 from core.models.catalog import Plan, Product
 from core.plugins import product_types
-from core.products import ParamField
+from core.products import ParamField, text_in
 from core.services.catalog import one_unit
 from core.services.catalog_cache import CatalogCache, Kept
 from core.services.storefronts import Offer, storefront_catalog
@@ -79,13 +80,18 @@ class Feature:
 
 
 def compare(offers: list[Offer]) -> list[Feature]:
-    """The features of the offered plans, in the order the plans declare them, one row each."""
+    """The features of the offered plans, in the order the plans declare them, one row each, named as their product
+    type words them in the request's language (``ProductType.feature_words``)."""
     keys = list(dict.fromkeys(key for offer in offers for key in offer.plan.features))
-    return [Feature(key, feature_label(key), tuple(offer.plan.features.get(key) for offer in offers)) for key in keys]
+    found = product_types().get(offers[0].plan.product.key) if offers else None
+    named = found[1].feature_words if found is not None else {}
+    return [Feature(key, text_in(named[key], current_locale()) if key in named else gettext(feature_label(key)),
+                    tuple(offer.plan.features.get(key) for offer in offers)) for key in keys]
 
 
 def feature_label(key: str) -> str:
-    """``storage_gb`` as "Storage GB": words apart, the first capitalised, vowel-less ones (units) in capitals."""
+    """``storage_gb`` as "Storage GB": words apart, the first capitalised, vowel-less ones (units) in capitals; the
+    catalog may translate it (the core's own features)."""
     words = [word.upper() if word and not set(word.lower()) & set("aeiouy") else word for word in key.split("_")]
     label = " ".join(word for word in words if word)
     return label[:1].upper() + label[1:]

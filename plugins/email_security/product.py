@@ -29,7 +29,15 @@ from core.product_users import UserDirectory
 from core.products import OrderLineContext, ParamField, PlanChange, PlanSpec, ProductType, Timing, Unit
 from plugin_kit.vendor_http import VendorError
 from plugins.email_security import reservations
-from plugins.email_security.addons import ACCOUNT_PRODUCT, ADDON_KEYS, DOMAINS_PRODUCT, FILTERING, every_set, services_of
+from plugins.email_security.addons import (
+    ACCOUNT_PRODUCT,
+    ADDON_KEYS,
+    ADDONS,
+    DOMAINS_PRODUCT,
+    FILTERING,
+    every_set,
+    services_of,
+)
 from plugins.email_security.connector import EmailSecurityClient, VendorAccount
 from plugins.email_security.domain_names import DomainNameError, registrable, to_unicode
 from plugins.email_security.texts import said
@@ -141,6 +149,7 @@ class EmailSecurity(ProductType):
     }
     unit = "user"
     unit_words = Unit(one={"en": "user", "fr": "utilisateur"}, other={"en": "users", "fr": "utilisateurs"})
+    feature_words = {service.feature: service.name for service in (FILTERING, *ADDONS)}
     plans = _plans()
     refunds_unused_time = True
 

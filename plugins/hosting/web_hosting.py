@@ -71,6 +71,7 @@ class WebHosting(ProductType):
     }
     unit = "package"
     unit_words = Unit(one={"en": "package", "fr": "formule"}, other={"en": "packages", "fr": "formules"})
+    feature_words = {"sites": {"en": "Sites", "fr": "Sites"}, "storage_gb": {"en": "Storage GB", "fr": "Stockage (Go)"}}
     plans = _plans()
 
     def __init__(self, panel: Callable[[], HostingPanel] = http_panel) -> None:

@@ -26,6 +26,7 @@ class CloudBackup(ProductType):
     }
     unit = "vault"
     unit_words = Unit(one={"en": "vault", "fr": "coffre"}, other={"en": "vaults", "fr": "coffres"})
+    feature_words = {"gigabytes": {"en": "Gigabytes", "fr": "Gigaoctets"}}
     plans = (
         PlanSpec("vault-100", {"en": "Vault 100 GB", "fr": "Coffre 100 Go"}, BillingPeriod.MONTHLY, rank=1,
                  features={"gigabytes": 100},

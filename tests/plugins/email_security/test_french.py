@@ -22,3 +22,11 @@ def test_its_services_refuse_in_french_to_a_french_customer(db, shops, account, 
     assert refused.status_code == 409
     assert ("maple-bakery.example est le domaine principal du compte : il ne part qu'à la résiliation du compte."
             in text_of(refused))
+
+
+def test_its_product_page_compares_the_plans_by_features_named_in_the_readers_language(client, shops):
+    french = text_of(client.get("/products/email_security", base_url=BRIGHT, headers=FRENCH))
+    assert "Filtrage du spam et des virus" in french and "Archivage et restauration" in french
+    assert "Spam and virus filtering" not in french and "Archiving and restore" not in french
+    english = text_of(client.get("/products/email_security", base_url=BRIGHT))
+    assert "Spam and virus filtering" in english and "Archiving and restore" in english
