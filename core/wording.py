@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from core.i18n import day_text, money_text
 from core.languages import DEFAULT_LOCALE, LOCALES, translations
 from core.money import Money
+from core.products import text_in
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _written(value: Any, locale: str) -> str:
     if isinstance(value, int):
         return format_decimal(value, locale=locale)
     if isinstance(value, Mapping):
-        return value.get(locale) or value[DEFAULT_LOCALE]
+        return text_in(value, locale)
     return str(value)
 
 

@@ -20,6 +20,7 @@ from flask_babel import gettext, lazy_gettext
 from core.i18n import day_text
 from core.languages import DEFAULT_LOCALE, LOCALES
 from core.plugins import pm
+from core.products import text_in
 from web.code_words import priority_word, status_word
 from web.formatting import current_locale, moment, payment_method_word, plain, words
 from web.history_words import FIELDS as HISTORY_FIELDS
@@ -279,7 +280,7 @@ def value_of(value: Any) -> str:
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, dict) and DEFAULT_LOCALE in value and set(value) <= set(LOCALES):
-        return value.get(current_locale()) or value[DEFAULT_LOCALE]  # a name in each language (in_each_language)
+        return text_in(value, current_locale())  # a name in each language (in_each_language)
     if isinstance(value, dict):
         return "; ".join(f"{field_name(key)}: {value_of(item)}" for key, item in value.items())
     if isinstance(value, list):
